@@ -1,0 +1,56 @@
+# The two commands: `make run` and `make test`. Everything they need is installed from here.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev chromium lint bench clean
+
+## make run: install, migrate, load the seeds, build the demo, serve (worker + beat where Redis is reachable)
+run: install
+	@set -e; eval "$$($(PY) -m kzlearn.probe env run)"; \
+	export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}; \
+	$(PY) manage.py migrate --noinput; \
+	$(PY) manage.py load_seeds; \
+	$(PY) manage.py seed_demo; \
+	if [ -n "$${REDIS_URL:-}" ]; then \
+	  $(VENV)/bin/celery -A kzlearn worker --beat --loglevel=INFO --concurrency=2 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	fi; \
+	echo "KZLearn: http://$(HOST):$(PORT)/  (teachers: http://$(HOST):$(PORT)/admin/)"; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: install the app, the test tools and Chromium, then run the whole suite
+test: install-dev chromium
+	@set -e; eval "$$($(PY) -m kzlearn.probe env test)"; \
+	$(VENV)/bin/pytest
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+## Debian's Chromium, driven by Playwright for the browser tests (no browser download of its own)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3* staticfiles .pytest_cache

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from kzlearn.health import healthz
+
+admin.site.site_header = "KZLearn for teachers"
+admin.site.site_title = "KZLearn admin"
+admin.site.index_title = "Curate sources, events and learning content"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/", include("quizzes.api.urls")),
+    path("", include("quizzes.web.urls")),
+]

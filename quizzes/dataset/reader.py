@@ -1,0 +1,394 @@
+"""Read and validate the curated dataset in seeds/ (PURE: no ORM, no Django).
+
+`dataset_read(seeds_dir)` returns a `Dataset` or raises `DatasetInvalid` carrying every problem
+found, each naming the file, the item and the reason. Nothing is written anywhere: the loader
+(`quizzes.dataset.services.dataset_load`) only runs on a dataset that passed all of this.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from quizzes.sources.quotes import QuoteNotFound, quote_locate
+
+SCHEMA_DIR_NAME = "schema"
+DATA_DIR_NAME = "data"
+SOURCES_FILE = "sources.yaml"
+SOURCE_TEXT_DIR = "sources"
+
+KINDS = ("topics", "entities", "events", "figures", "claims", "links", "disputes")
+PLACE_KINDS = {"place", "country"}
+
+
+class _StringDateLoader(yaml.SafeLoader):
+    """SafeLoader that keeps 2022-01-05 as the string it is: dates are validated by us, with
+    their precision, instead of silently becoming datetime.date objects."""
+
+
+_StringDateLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class DatasetError:
+    file: str
+    item: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.item}: {self.reason}"
+
+
+class DatasetInvalid(Exception):
+    def __init__(self, errors: list[DatasetError]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} problem(s) in the dataset:\n" + "\n".join(f"  - {e}" for e in errors))
+
+
+@dataclass(frozen=True)
+class FuzzyDate:
+    """A date as precise as the sources allow: 'day', 'month' or 'year'."""
+
+    value: date
+    precision: str
+
+    @property
+    def last_day(self) -> date:
+        if self.precision == "day":
+            return self.value
+        if self.precision == "month":
+            return self.value.replace(day=calendar.monthrange(self.value.year, self.value.month)[1])
+        return self.value.replace(month=12, day=31)
+
+    def __str__(self) -> str:
+        return {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[self.precision].replace(
+            "%Y", f"{self.value.year:04d}").replace("%m", f"{self.value.month:02d}").replace(
+            "%d", f"{self.value.day:02d}")
+
+
+def parse_fuzzy_date(text: str) -> FuzzyDate:
+    """'2022', '2022-01' or '2022-01-05' -> FuzzyDate; ValueError for anything else."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text or "")
+    if not m:
+        raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    try:
+        value = date(int(year), int(month or 1), int(day or 1))
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a real calendar date ({exc})") from None
+    return FuzzyDate(value, "day" if day else "month" if month else "year")
+
+
+@dataclass(frozen=True)
+class PassageRef:
+    source: str
+    start: int
+    end: int
+    quote: str
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.source, self.start, self.end)
+
+
+@dataclass
+class SourceDoc:
+    slug: str
+    file: str
+    label: str
+    title: str | None
+    outlet: str | None
+    author: str | None
+    published_on: FuzzyDate | None
+    url: str | None
+    text: str
+    sha256: str
+    furniture_spans: list[tuple[int, int]]
+    metadata_evidence: dict[str, str]
+
+
+@dataclass
+class Item:
+    """One curated item: its kind, slug, the file it came from, its raw fields (as in YAML)
+    and its evidence resolved to passages (for reports/roles/accounts: nested, see `nested`)."""
+
+    kind: str
+    slug: str
+    file: str
+    data: dict[str, Any]
+    evidence: list[PassageRef] = field(default_factory=list)
+    nested: list[list[PassageRef]] = field(default_factory=list)
+
+
+@dataclass
+class Dataset:
+    sources: dict[str, SourceDoc]
+    items: dict[str, dict[str, Item]]  # kind -> slug -> item
+
+    def passages(self) -> list[PassageRef]:
+        seen: dict[tuple, PassageRef] = {}
+        for by_slug in self.items.values():
+            for item in by_slug.values():
+                for ref in item.evidence + [r for group in item.nested for r in group]:
+                    seen.setdefault(ref.key, ref)
+        return sorted(seen.values(), key=lambda r: r.key)
+
+    def counts(self) -> dict[str, int]:
+        counts = {kind: len(self.items.get(kind, {})) for kind in KINDS}
+        counts["sources"] = len(self.sources)
+        counts["evidence passages"] = len(self.passages())
+        counts["contested"] = len(self.contested())
+        return counts
+
+    def contested(self) -> list[str]:
+        """Disputes, plus figures whose reports give different numbers."""
+        out = [f"dispute:{slug}" for slug in self.items.get("disputes", {})]
+        for slug, fig in self.items.get("figures", {}).items():
+            values = {(r.get("value"), r.get("low"), r.get("high")) for r in fig.data["reports"]}
+            if len(values) > 1:
+                out.append(f"figure:{slug}")
+        return out
+
+
+def _load_yaml(path: Path, rel: str, errors: list[DatasetError]) -> Any:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_StringDateLoader)  # noqa: S506 - a SafeLoader subclass
+    except UnicodeDecodeError as exc:
+        errors.append(DatasetError(rel, "(file)", f"not UTF-8 text: {exc}"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        errors.append(DatasetError(rel, "(file)", f"malformed YAML{where}: {problem}"))
+    return None
+
+
+def _schema(seeds: Path, name: str) -> Draft202012Validator:
+    return Draft202012Validator(json.loads((seeds / SCHEMA_DIR_NAME / name).read_text(encoding="utf-8")))
+
+
+def _item_label(doc: Any, path: list) -> str:
+    """'events[3] (slug: almaty-airport-seized)' for a jsonschema error path."""
+    if len(path) >= 2 and isinstance(path[0], str) and isinstance(path[1], int):
+        label = f"{path[0]}[{path[1]}]"
+        try:
+            slug = doc[path[0]][path[1]].get("slug")
+        except (AttributeError, IndexError, KeyError, TypeError):
+            slug = None
+        return f"{label} (slug: {slug})" if slug else label
+    return "/".join(str(p) for p in path) or "(file)"
+
+
+def _schema_errors(validator: Draft202012Validator, doc: Any, rel: str) -> list[DatasetError]:
+    out = []
+    for err in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
+        path = list(err.absolute_path)
+        inner = "/".join(str(p) for p in path[2:])
+        reason = err.message if len(err.message) < 300 else err.message[:300] + "..."
+        out.append(DatasetError(rel, _item_label(doc, path), f"{inner + ': ' if inner else ''}{reason}"))
+    return out
+
+
+def _read_sources(seeds: Path, errors: list[DatasetError]) -> dict[str, SourceDoc]:
+    rel = SOURCES_FILE
+    path = seeds / SOURCES_FILE
+    if not path.exists():
+        errors.append(DatasetError(rel, "(file)", "missing"))
+        return {}
+    doc = _load_yaml(path, rel, errors)
+    if doc is None:
+        return {}
+    schema_errors = _schema_errors(_schema(seeds, "sources.schema.json"), doc, rel)
+    if schema_errors:
+        errors.extend(schema_errors)
+        return {}
+    out: dict[str, SourceDoc] = {}
+    for i, raw in enumerate(doc["sources"]):
+        label = f"sources[{i}] (slug: {raw['slug']})"
+        if raw["slug"] in out:
+            errors.append(DatasetError(rel, label, f"duplicate slug {raw['slug']!r}"))
+            continue
+        text_path = seeds / SOURCE_TEXT_DIR / raw["file"]
+        if not text_path.exists():
+            errors.append(DatasetError(rel, label, f"text file {SOURCE_TEXT_DIR}/{raw['file']} does not exist"))
+            continue
+        data = text_path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            errors.append(DatasetError(f"{SOURCE_TEXT_DIR}/{raw['file']}", label, f"not UTF-8 text: {exc}"))
+            continue
+        published = None
+        if raw["published_on"] is not None:
+            try:
+                published = parse_fuzzy_date(raw["published_on"])
+            except ValueError as exc:
+                errors.append(DatasetError(rel, label, f"published_on: {exc}"))
+        spans = []
+        for entry in raw.get("furniture", []):
+            passage = entry if isinstance(entry, str) else entry["from"]
+            starts = [m.start() for m in re.finditer(re.escape(passage), text)]
+            if not starts:
+                errors.append(DatasetError(rel, label, f"furniture passage {passage[:60]!r} does not occur in the text"))
+            spans += [(s, len(text) if isinstance(entry, dict) else s + len(passage)) for s in starts]
+        for key, quote in (raw.get("metadata_evidence") or {}).items():
+            if raw.get(key) is None:
+                errors.append(DatasetError(rel, label, f"metadata_evidence for {key}, which is null"))
+            elif quote not in text:
+                errors.append(DatasetError(rel, label, f"metadata_evidence for {key} does not occur verbatim in the text"))
+        for key in ("title", "outlet", "author", "published_on", "url"):
+            if raw.get(key) is not None and key not in (raw.get("metadata_evidence") or {}):
+                errors.append(DatasetError(rel, label, f"{key} is set but metadata_evidence gives no passage supporting it"))
+        out[raw["slug"]] = SourceDoc(
+            slug=raw["slug"], file=raw["file"], label=raw["label"], title=raw["title"],
+            outlet=raw["outlet"], author=raw["author"], published_on=published, url=raw["url"],
+            text=text, sha256=hashlib.sha256(data).hexdigest(), furniture_spans=sorted(spans),
+            metadata_evidence=dict(raw.get("metadata_evidence") or {}),
+        )
+    return out
+
+
+def _resolve_evidence(
+    evidence: list[dict], sources: dict[str, SourceDoc], rel: str, label: str, errors: list[DatasetError]
+) -> list[PassageRef]:
+    refs = []
+    for ev in evidence:
+        src = sources.get(ev["source"])
+        if src is None:
+            errors.append(DatasetError(rel, label, f"evidence cites unknown source {ev['source']!r}"))
+            continue
+        quote = ev["quote"]
+        try:
+            start, end = quote_locate(src.text, quote, occurrence=ev.get("occurrence", 1), excluded=src.furniture_spans)
+        except QuoteNotFound as exc:
+            errors.append(DatasetError(rel, label, f"{src.slug}: {exc}"))
+            continue
+        refs.append(PassageRef(src.slug, start, end, quote))
+    return refs
+
+
+def _check_date(value: str | None, rel: str, label: str, name: str, errors: list[DatasetError]) -> FuzzyDate | None:
+    if value is None:
+        return None
+    try:
+        return parse_fuzzy_date(value)
+    except ValueError as exc:
+        errors.append(DatasetError(rel, label, f"{name}: {exc}"))
+        return None
+
+
+def dataset_read(seeds_dir: str | Path) -> Dataset:
+    """Parse and validate everything under seeds_dir; raise DatasetInvalid listing every problem."""
+    seeds = Path(seeds_dir)
+    errors: list[DatasetError] = []
+    if not (seeds / SCHEMA_DIR_NAME / "dataset.schema.json").exists():
+        raise DatasetInvalid([DatasetError(str(seeds), "(folder)", "not a seeds folder: schema/dataset.schema.json is missing")])
+    sources = _read_sources(seeds, errors)
+    validator = _schema(seeds, "dataset.schema.json")
+    items: dict[str, dict[str, Item]] = {kind: {} for kind in KINDS}
+
+    data_files = sorted((seeds / DATA_DIR_NAME).glob("*.yaml")) if (seeds / DATA_DIR_NAME).is_dir() else []
+    if not data_files:
+        errors.append(DatasetError(f"{DATA_DIR_NAME}/", "(folder)", "no *.yaml data files"))
+    for path in data_files:
+        rel = f"{DATA_DIR_NAME}/{path.name}"
+        doc = _load_yaml(path, rel, errors)
+        if doc is None:
+            if path.read_text(encoding="utf-8", errors="replace").strip() == "":
+                errors.append(DatasetError(rel, "(file)", "empty file"))
+            continue
+        schema_errors = _schema_errors(validator, doc, rel)
+        if schema_errors:
+            errors.extend(schema_errors)
+            continue
+        for kind in KINDS:
+            for i, raw in enumerate(doc.get(kind, [])):
+                slug = raw["slug"] if "slug" in raw else f"{raw['from']}--{raw['kind']}--{raw['to']}"
+                label = f"{kind}[{i}] (slug: {slug})"
+                if slug in items[kind]:
+                    first = items[kind][slug].file
+                    errors.append(DatasetError(rel, label, f"duplicate slug {slug!r} among {kind} (first defined in {first})"))
+                    continue
+                item = Item(kind=kind, slug=slug, file=rel, data=raw)
+                if "evidence" in raw:
+                    item.evidence = _resolve_evidence(raw["evidence"], sources, rel, label, errors)
+                for key in ("reports", "roles", "accounts"):
+                    for j, sub in enumerate(raw.get(key, [])):
+                        item.nested.append(_resolve_evidence(sub["evidence"], sources, rel, f"{label} {key}[{j}]", errors))
+                items[kind][slug] = item
+
+    _check_references(items, errors)
+    if errors:
+        raise DatasetInvalid(errors)
+    return Dataset(sources=sources, items=items)
+
+
+def _check_references(items: dict[str, dict[str, Item]], errors: list[DatasetError]) -> None:
+    entities, events, figures, topics = (items[k] for k in ("entities", "events", "figures", "topics"))
+
+    def need(item: Item, label: str, ref: str | None, pool: dict[str, Item], what: str) -> Item | None:
+        if ref is None:
+            return None
+        if ref not in pool:
+            errors.append(DatasetError(item.file, label, f"unknown {what} {ref!r}"))
+            return None
+        return pool[ref]
+
+    for kind, by_slug in items.items():
+        for slug, item in by_slug.items():
+            d = item.data
+            label = f"{kind} {slug}"
+            for tag in d.get("tags", []):
+                need(item, label, tag, topics, "topic (tags must be listed under topics:)")
+            if kind == "events":
+                place = need(item, label, d.get("place"), entities, "entity (place)")
+                if place and place.data["kind"] not in PLACE_KINDS:
+                    errors.append(DatasetError(item.file, label, f"place {place.slug!r} is a {place.data['kind']}, not a place or country"))
+                for actor in d.get("actors", []):
+                    need(item, label, actor, entities, "entity (actor)")
+                start = _check_date(d["date"], item.file, label, "date", errors)
+                end = _check_date(d.get("date_end"), item.file, label, "date_end", errors)
+                if start and end and end.last_day < start.value:
+                    errors.append(DatasetError(item.file, label, f"date_end {end} is before date {start}"))
+            elif kind == "figures":
+                need(item, label, d.get("event"), events, "event")
+                place = need(item, label, d.get("place"), entities, "entity (place)")
+                if place and place.data["kind"] not in PLACE_KINDS:
+                    errors.append(DatasetError(item.file, label, f"place {place.slug!r} is a {place.data['kind']}, not a place or country"))
+                for j, report in enumerate(d["reports"]):
+                    need(item, f"{label} reports[{j}]", report.get("reported_by"), entities, "entity (reported_by)")
+                    _check_date(report.get("as_of"), item.file, f"{label} reports[{j}]", "as_of", errors)
+                    if "low" in report and "high" in report and report["high"] < report["low"]:
+                        errors.append(DatasetError(item.file, f"{label} reports[{j}]", "high is below low"))
+            elif kind == "claims":
+                need(item, label, d["claimant"], entities, "entity (claimant)")
+                _check_date(d.get("date"), item.file, label, "date", errors)
+                for ev in d.get("about", []):
+                    need(item, label, ev, events, "event (about)")
+            elif kind == "links":
+                a = need(item, label, d["from"], events, "event (from)")
+                b = need(item, label, d["to"], events, "event (to)")
+                if d["from"] == d["to"]:
+                    errors.append(DatasetError(item.file, label, "a link cannot join an event to itself"))
+                elif a and b and d["kind"] in ("led_to", "followed_by"):
+                    da = _check_date(a.data["date"], item.file, label, "from date", [])
+                    db = _check_date(b.data["date"], item.file, label, "to date", [])
+                    if da and db and db.last_day < da.value:
+                        errors.append(DatasetError(item.file, label, f"{d['kind']} goes back in time ({da} -> {db})"))
+            elif kind == "disputes":
+                for ev in d.get("events", []):
+                    need(item, label, ev, events, "event")
+                for fig in d.get("figures", []):
+                    need(item, label, fig, figures, "figure")

@@ -1,0 +1,36 @@
+import os
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+DEMO_PASSWORD_ENV = "KZL_DEMO_PASSWORD"  # noqa: S105 - the name of a variable
+DEFAULT_DEMO_PASSWORD = "kzlearn-demo"  # noqa: S105 - local demo accounts only
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts (idempotent): an admin, a teacher and students. Local use only."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        password = os.environ.get(DEMO_PASSWORD_ENV, DEFAULT_DEMO_PASSWORD)
+        User = get_user_model()
+        teachers, _ = Group.objects.get_or_create(name="Teachers")
+        teachers.permissions.set(Permission.objects.filter(content_type__app_label="quizzes"))
+
+        def account(username: str, **flags) -> None:
+            user, created = User.objects.get_or_create(username=username, defaults=flags)
+            if created:
+                user.set_password(password)
+                user.save()
+            return user
+
+        account("admin", is_staff=True, is_superuser=True, first_name="Demo", last_name="Admin")
+        teacher = account("teacher", is_staff=True, first_name="Aigerim", last_name="Teacher")
+        teacher.groups.add(teachers)
+        for n, name in enumerate(["Dana", "Arman", "Madina", "Timur", "Zarina", "Yerlan"], start=1):
+            account(f"student{n}", first_name=name)
+        self.stdout.write(
+            f"Demo accounts: admin, teacher, student1..student6 (password from ${DEMO_PASSWORD_ENV}, default '{DEFAULT_DEMO_PASSWORD}')."
+        )

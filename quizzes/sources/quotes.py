@@ -1,0 +1,50 @@
+"""Finding evidence quotes in source texts (PURE: no ORM).
+
+One rule everywhere (seed loader, admin forms, services): a quote is evidence only if it occurs
+verbatim in its source and does not touch page furniture.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+
+class QuoteNotFound(ValueError):
+    """The quote cannot be evidence; the message says why, in words a curator can act on."""
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text.translate(_TYPOGRAPHY)).strip()
+
+
+def near_miss_hint(quote: str, text: str) -> str:
+    """Why a quote that is not verbatim may look as if it were (curly quotes, dashes, spaces)."""
+    if _normalise(quote) and _normalise(quote) in _normalise(text):
+        return (" (it does occur once quote marks, dashes and spaces are normalised:"
+                " copy it exactly from the source)")
+    words = quote.split()
+    prefix = " ".join(words[: max(3, len(words) // 2)])
+    if prefix and prefix in text:
+        return f" (its beginning {prefix!r} occurs, the rest differs)"
+    return ""
+
+
+def quote_locate(
+    text: str, quote: str, *, occurrence: int = 1, excluded: Iterable[tuple[int, int]] = ()
+) -> tuple[int, int]:
+    """Return the (start, end) character offsets of the quote's n-th occurrence in text."""
+    if not quote or not quote.strip():
+        raise QuoteNotFound("the quote is empty")
+    starts = [m.start() for m in re.finditer(re.escape(quote), text)]
+    if not starts:
+        raise QuoteNotFound(f"quote not found verbatim: {quote[:80]!r}{near_miss_hint(quote, text)}")
+    if occurrence > len(starts):
+        raise QuoteNotFound(f"the quote occurs {len(starts)} time(s), not {occurrence}")
+    start = starts[occurrence - 1]
+    end = start + len(quote)
+    if any(s < end and start < e for s, e in excluded):
+        raise QuoteNotFound(f"the quote lies in page furniture, not in the article: {quote[:60]!r}")
+    return start, end
