@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 
 from quizzes.models import Passage, Source
@@ -8,6 +9,7 @@ from quizzes.sources.selectors import source_highlighted
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["label", "outlet", "author", "published_on", "passage_count"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["label", "title", "outlet", "author", "text"]
     readonly_fields = ["slug", "file_name", "sha256", "highlighted_text", "furniture_spans", "metadata_evidence"]
     fieldsets = [

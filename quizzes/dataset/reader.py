@@ -298,6 +298,7 @@ def dataset_read(seeds_dir: str | Path) -> Dataset:
     sources = _read_sources(seeds, errors)
     validator = _schema(seeds, "dataset.schema.json")
     items: dict[str, dict[str, Item]] = {kind: {} for kind in KINDS}
+    invalid: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}  # kind -> slug -> file
 
     data_files = sorted((seeds / DATA_DIR_NAME).glob("*.yaml")) if (seeds / DATA_DIR_NAME).is_dir() else []
     if not data_files:
@@ -309,17 +310,25 @@ def dataset_read(seeds_dir: str | Path) -> Dataset:
             if path.read_text(encoding="utf-8", errors="replace").strip() == "":
                 errors.append(DatasetError(rel, "(file)", "empty file"))
             continue
-        schema_errors = _schema_errors(validator, doc, rel)
-        if schema_errors:
-            errors.extend(schema_errors)
-            continue
+        file_errors = list(validator.iter_errors(doc))
+        errors.extend(_schema_errors(validator, doc, rel))
+        if not isinstance(doc, dict) or any(len(e.absolute_path) < 2 for e in file_errors):
+            continue  # the file's shape is wrong: nothing in it can be trusted
+        # Items that break the schema keep their slug (so references to them do not cascade into
+        # more errors) but are not checked further.
+        broken = {(e.absolute_path[0], e.absolute_path[1]) for e in file_errors}
         for kind in KINDS:
             for i, raw in enumerate(doc.get(kind, [])):
-                slug = raw["slug"] if "slug" in raw else f"{raw['from']}--{raw['kind']}--{raw['to']}"
+                slug = raw.get("slug") or (f"{raw.get('from')}--{raw.get('kind')}--{raw.get('to')}" if kind == "links" else None)
                 label = f"{kind}[{i}] (slug: {slug})"
-                if slug in items[kind]:
-                    first = items[kind][slug].file
+                if slug is None:
+                    continue
+                if slug in items[kind] or slug in invalid[kind]:
+                    first = items[kind][slug].file if slug in items[kind] else invalid[kind][slug]
                     errors.append(DatasetError(rel, label, f"duplicate slug {slug!r} among {kind} (first defined in {first})"))
+                    continue
+                if (kind, i) in broken:
+                    invalid[kind][slug] = rel
                     continue
                 item = Item(kind=kind, slug=slug, file=rel, data=raw)
                 if "evidence" in raw:
@@ -329,18 +338,17 @@ def dataset_read(seeds_dir: str | Path) -> Dataset:
                         item.nested.append(_resolve_evidence(sub["evidence"], sources, rel, f"{label} {key}[{j}]", errors))
                 items[kind][slug] = item
 
-    _check_references(items, errors)
+    _check_references(items, errors, invalid)
     if errors:
         raise DatasetInvalid(errors)
     return Dataset(sources=sources, items=items)
 
 
-def _check_references(items: dict[str, dict[str, Item]], errors: list[DatasetError]) -> None:
-    entities, events, figures, topics = (items[k] for k in ("entities", "events", "figures", "topics"))
-
-    def need(item: Item, label: str, ref: str | None, pool: dict[str, Item], what: str) -> Item | None:
-        if ref is None:
-            return None
+def _check_references(items: dict[str, dict[str, Item]], errors: list[DatasetError], invalid: dict[str, dict[str, str]]) -> None:
+    def need(item: Item, label: str, ref: str | None, kind: str, what: str) -> Item | None:
+        pool = items[kind]
+        if ref is None or ref in invalid[kind]:
+            return None  # an item already reported as invalid is not reported again as missing
         if ref not in pool:
             errors.append(DatasetError(item.file, label, f"unknown {what} {ref!r}"))
             return None
@@ -351,35 +359,35 @@ def _check_references(items: dict[str, dict[str, Item]], errors: list[DatasetErr
             d = item.data
             label = f"{kind} {slug}"
             for tag in d.get("tags", []):
-                need(item, label, tag, topics, "topic (tags must be listed under topics:)")
+                need(item, label, tag, "topics", "topic (tags must be listed under topics:)")
             if kind == "events":
-                place = need(item, label, d.get("place"), entities, "entity (place)")
+                place = need(item, label, d.get("place"), "entities", "entity (place)")
                 if place and place.data["kind"] not in PLACE_KINDS:
                     errors.append(DatasetError(item.file, label, f"place {place.slug!r} is a {place.data['kind']}, not a place or country"))
                 for actor in d.get("actors", []):
-                    need(item, label, actor, entities, "entity (actor)")
+                    need(item, label, actor, "entities", "entity (actor)")
                 start = _check_date(d["date"], item.file, label, "date", errors)
                 end = _check_date(d.get("date_end"), item.file, label, "date_end", errors)
                 if start and end and end.last_day < start.value:
                     errors.append(DatasetError(item.file, label, f"date_end {end} is before date {start}"))
             elif kind == "figures":
-                need(item, label, d.get("event"), events, "event")
-                place = need(item, label, d.get("place"), entities, "entity (place)")
+                need(item, label, d.get("event"), "events", "event")
+                place = need(item, label, d.get("place"), "entities", "entity (place)")
                 if place and place.data["kind"] not in PLACE_KINDS:
                     errors.append(DatasetError(item.file, label, f"place {place.slug!r} is a {place.data['kind']}, not a place or country"))
                 for j, report in enumerate(d["reports"]):
-                    need(item, f"{label} reports[{j}]", report.get("reported_by"), entities, "entity (reported_by)")
+                    need(item, f"{label} reports[{j}]", report.get("reported_by"), "entities", "entity (reported_by)")
                     _check_date(report.get("as_of"), item.file, f"{label} reports[{j}]", "as_of", errors)
                     if "low" in report and "high" in report and report["high"] < report["low"]:
                         errors.append(DatasetError(item.file, f"{label} reports[{j}]", "high is below low"))
             elif kind == "claims":
-                need(item, label, d["claimant"], entities, "entity (claimant)")
+                need(item, label, d["claimant"], "entities", "entity (claimant)")
                 _check_date(d.get("date"), item.file, label, "date", errors)
                 for ev in d.get("about", []):
-                    need(item, label, ev, events, "event (about)")
+                    need(item, label, ev, "events", "event (about)")
             elif kind == "links":
-                a = need(item, label, d["from"], events, "event (from)")
-                b = need(item, label, d["to"], events, "event (to)")
+                a = need(item, label, d["from"], "events", "event (from)")
+                b = need(item, label, d["to"], "events", "event (to)")
                 if d["from"] == d["to"]:
                     errors.append(DatasetError(item.file, label, "a link cannot join an event to itself"))
                 elif a and b and d["kind"] in ("led_to", "followed_by"):
@@ -389,6 +397,6 @@ def _check_references(items: dict[str, dict[str, Item]], errors: list[DatasetErr
                         errors.append(DatasetError(item.file, label, f"{d['kind']} goes back in time ({da} -> {db})"))
             elif kind == "disputes":
                 for ev in d.get("events", []):
-                    need(item, label, ev, events, "event")
+                    need(item, label, ev, "events", "event")
                 for fig in d.get("figures", []):
-                    need(item, label, fig, figures, "figure")
+                    need(item, label, fig, "figures", "figure")

@@ -45,8 +45,8 @@ class Passage(models.Model):
     """A verbatim stretch of a source's text, cited as evidence: text[start:end] == quote."""
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="passages")
-    start = models.PositiveIntegerField(help_text="Character offset; computed from the quote.")
-    end = models.PositiveIntegerField(help_text="Character offset, exclusive; computed from the quote.")
+    start = models.PositiveIntegerField(blank=True, help_text="Character offset; computed from the quote.")
+    end = models.PositiveIntegerField(blank=True, help_text="Character offset, exclusive; computed from the quote.")
     quote = models.TextField()
 
     class Meta:
