@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def snapshot() -> str:
     """Every content row, with its many-to-many sets, in a stable order."""
-    models = [m for m in apps.get_app_config("quizzes").get_models()]
+    models = list(apps.get_app_config("quizzes").get_models())
     return serializers.serialize("json", [obj for m in models for obj in m.objects.order_by("pk")])
 
 
