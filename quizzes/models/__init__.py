@@ -1,5 +1,6 @@
 """All models, one module per concern; imports flow sources <- events <- (bank, scenarios) <- ..."""
 
+from quizzes.models.bank import Module, ModuleItem, Question, QuestionType, Quiz, QuizQuestion
 from quizzes.models.events import (
     Claim,
     Dispute,
@@ -15,6 +16,12 @@ from quizzes.models.events import (
 from quizzes.models.sources import Passage, Source
 
 __all__ = [
+    "Module",
+    "ModuleItem",
+    "Question",
+    "QuestionType",
+    "Quiz",
+    "QuizQuestion",
     "Claim",
     "Dispute",
     "DisputeAccount",

@@ -1,0 +1,149 @@
+"""Writes for the question bank: generating it from the event data, and teacher actions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+
+from quizzes.bank.selectors import facts_load
+from quizzes.generation.drafts import GENERATOR_VERSION, QuestionDraft
+from quizzes.generation.facts import Facts
+from quizzes.generation.questions import questions_generate
+from quizzes.models import Question, Topic
+
+# Fields regeneration writes; a teacher's edit to any of them (Question.edited_fields) is kept.
+GENERATED_FIELDS = ("template", "qtype", "stem", "options", "answer", "explanation", "fact_ids", "difficulty",
+                    "period_start", "period_end")
+RETIRED_NO_EVIDENCE = "its facts or evidence no longer hold"
+
+
+class ContentWithoutEvidence(ValueError):
+    """Content must cite at least one passage of a source."""
+
+
+@dataclass
+class GenerateReport:
+    counts: Counter = field(default_factory=Counter)
+    by_type: Counter = field(default_factory=Counter)
+
+    def lines(self) -> list[str]:
+        return [", ".join(f"{n} {k}" for k, n in sorted(self.counts.items()))] + [
+            f"  {qtype}: {n}" for qtype, n in sorted(self.by_type.items())]
+
+
+def _period(draft: QuestionDraft, facts: Facts) -> tuple[date | None, date | None]:
+    spans = []
+    for fact_id in draft.fact_ids:
+        kind, slug = fact_id.split(":", 1)
+        events = []
+        if kind == "event":
+            events = [facts.events.get(slug)]
+        elif kind == "claim" and slug in facts.claims:
+            claim = facts.claims[slug]
+            if claim.date:
+                spans.append((claim.date, claim.date))
+            events = [facts.events.get(s) for s in claim.about]
+        elif kind == "figure" and slug in facts.figures:
+            events = [facts.events.get(facts.figures[slug].event)] if facts.figures[slug].event else []
+        spans += [(e.earliest, e.latest) for e in events if e is not None]
+    if not spans:
+        return None, None
+    return min(s for s, _ in spans), max(e for _, e in spans)
+
+
+def _fields(draft: QuestionDraft, facts: Facts) -> dict:
+    start, end = _period(draft, facts)
+    return {
+        "template": draft.template, "qtype": draft.qtype, "stem": draft.stem,
+        "options": [
+            {"id": o.id, "text": o.text, "explanation": o.explanation, "evidence": [e.passage_id for e in o.evidence],
+             **({"side": o.side} if o.side else {})}
+            for o in draft.options
+        ],
+        "answer": draft.answer, "explanation": draft.explanation, "fact_ids": draft.fact_ids,
+        "difficulty": draft.difficulty, "period_start": start, "period_end": end,
+    }
+
+
+def question_save_draft(*, draft: QuestionDraft, facts: Facts, topic_ids: dict[str, int]) -> str:
+    """Create or update the question with the draft's key, keeping teacher edits; say what was done.
+    Refuses a draft that cites no evidence."""
+    evidence = [e.passage_id for e in draft.all_evidence if e.passage_id is not None]
+    if not evidence or not draft.evidence:
+        raise ContentWithoutEvidence(f"question {draft.key} cites no evidence")
+    fields = _fields(draft, facts)
+    question = Question.objects.filter(key=draft.key).first()
+    if question is None:
+        question = Question.objects.create(key=draft.key, generator_version=GENERATOR_VERSION, **fields)
+        question.evidence.set(evidence)
+        question.topics.set([topic_ids[t] for t in draft.topics if t in topic_ids])
+        return "created"
+    changed = [name for name, value in fields.items() if name not in question.edited_fields and getattr(question, name) != value]
+    for name in changed:
+        setattr(question, name, fields[name])
+    if question.status == Question.Status.RETIRED and question.retired_reason == RETIRED_NO_EVIDENCE:
+        question.status, question.retired_reason = Question.Status.PUBLISHED, ""
+        changed += ["status", "retired_reason"]
+    if question.generator_version != GENERATOR_VERSION:
+        question.generator_version = GENERATOR_VERSION
+        changed.append("generator_version")
+    if changed:
+        question.save(update_fields=[*changed, "updated_at"])
+    if set(question.evidence.values_list("pk", flat=True)) != set(evidence):
+        question.evidence.set(evidence)
+        changed.append("evidence")
+    topics = {topic_ids[t] for t in draft.topics if t in topic_ids}
+    if "topics" not in question.edited_fields and set(question.topics.values_list("pk", flat=True)) != topics:
+        question.topics.set(topics)
+        changed.append("topics")
+    return "updated" if changed else "unchanged"
+
+
+@transaction.atomic
+def question_bank_generate(
+    *, seed: int = 0, event_slugs: Iterable[str] | None = None, progress: Callable[[int, int], None] | None = None
+) -> GenerateReport:
+    """Generate the bank from the event data: update questions in place by key, keep teacher edits,
+    retire (never delete) generated questions whose facts or evidence no longer hold. With
+    event_slugs, only questions about those events are generated and nothing is retired."""
+    facts = facts_load()
+    drafts = questions_generate(facts, seed=seed)
+    if event_slugs is not None:
+        wanted = {f"event:{s}" for s in event_slugs}
+        drafts = [d for d in drafts if wanted & set(d.fact_ids)]
+    topic_ids = dict(Topic.objects.values_list("slug", "pk"))
+    report = GenerateReport()
+    for i, draft in enumerate(drafts, start=1):
+        try:
+            report.counts[question_save_draft(draft=draft, facts=facts, topic_ids=topic_ids)] += 1
+            report.by_type[draft.qtype] += 1
+        except ContentWithoutEvidence:
+            report.counts["refused (no evidence)"] += 1
+        if progress:
+            progress(i, len(drafts))
+    if event_slugs is None:
+        keys = {d.key for d in drafts}
+        stale = Question.objects.filter(status__in=[Question.Status.PUBLISHED, Question.Status.DRAFT]).exclude(key__in=keys)
+        report.counts["retired"] = stale.update(status=Question.Status.RETIRED, retired_reason=RETIRED_NO_EVIDENCE)
+    return report
+
+
+def question_edit(*, question: Question, changes: dict) -> Question:
+    """A teacher's edit: apply it and remember the fields, so regeneration never overwrites them."""
+    for name, value in changes.items():
+        if name not in (*GENERATED_FIELDS, "status"):
+            raise ValueError(f"{name} cannot be edited")
+        setattr(question, name, value)
+    question.edited_fields = sorted(set(question.edited_fields) | (set(changes) - {"status"}))
+    question.save()
+    return question
+
+
+def question_set_status(*, questions, status: str, reason: str = "") -> int:
+    """Publish or retire questions (a teacher's decision, kept across regenerations)."""
+    retired = status == Question.Status.RETIRED
+    return questions.update(status=status, retired_reason=(reason or "retired by a teacher") if retired else "")

@@ -1,0 +1,46 @@
+"""What generators produce (PURE): question drafts, ready to be saved by the bank service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from quizzes.generation.facts import Evidence
+
+GENERATOR_VERSION = "1.0"
+
+# Types whose options are a list to pick from; their answer is {"correct": id} or {"correct": [ids]}.
+CHOICE_TYPES = {"single", "multi", "true_false", "date", "attribution", "sources_disagree", "cause_effect"}
+
+
+@dataclass
+class OptionDraft:
+    id: str
+    text: str
+    correct: bool = False
+    explanation: str = ""
+    evidence: tuple[Evidence, ...] = ()
+    side: str = ""  # matching only: "prompt" or "choice"
+
+
+@dataclass
+class QuestionDraft:
+    key: str  # template + fact ids: stable across regenerations
+    template: str
+    qtype: str
+    stem: str
+    options: list[OptionDraft]
+    answer: dict
+    explanation: str
+    evidence: list[Evidence]
+    fact_ids: list[str]
+    topics: list[str]
+    difficulty: float
+    # What must not appear in the stem (the answer's text), checked by the sweep.
+    answer_texts: list[str] = field(default_factory=list)
+
+    @property
+    def all_evidence(self) -> list[Evidence]:
+        seen: dict[tuple, Evidence] = {}
+        for ev in [*self.evidence, *(e for o in self.options for e in o.evidence)]:
+            seen.setdefault((ev.source, ev.start, ev.end), ev)
+        return list(seen.values())

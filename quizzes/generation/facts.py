@@ -1,0 +1,194 @@
+"""The event data as plain, immutable facts (PURE: no ORM).
+
+Generators take a `Facts` and return drafts; `quizzes.bank.selectors.facts_load` builds one from
+the database, and tests build them by hand.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Evidence:
+    passage_id: int | None
+    source: str  # source slug
+    quote: str
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class SourceFact:
+    slug: str
+    label: str
+    outlet: str | None
+    author: str | None
+    published_on: date | None
+    title: str | None = None
+
+    @property
+    def citation(self) -> str:
+        """How a question names the source: its outlet, author or title where the text gives one;
+        otherwise our label, which is then plainly a description, not a title."""
+        if self.outlet:
+            return self.outlet
+        if self.author:
+            return f"{self.author}’s report"
+        if self.title:
+            return f"the article “{self.title}”"
+        return f"the unsigned article ({self.label})"
+
+
+@dataclass(frozen=True)
+class Role:
+    title: str
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def core(self) -> str:
+        """The role without its parenthetical detail, lower-cased: for comparing roles."""
+        return self.title.split("(")[0].strip().strip('"“”').lower()
+
+
+@dataclass(frozen=True)
+class EntityFact:
+    slug: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    @property
+    def subject(self) -> str:
+        """The name as the subject of a sentence: 'the European Union', 'Meduza', 'Tokayev'."""
+        institutional = {"ministry", "department", "union", "organization", "organisation", "office", "council",
+                         "committee", "service", "government", "parliament", "institute", "kremlin", "duma", "commission"}
+        words = {w.lower().strip(".,") for w in self.name.split()}
+        if self.kind in ("organisation", "group") and not self.name.startswith("The ") and (
+                words & institutional or self.name == "White House"):
+            return f"the {self.name}"
+        return self.name
+
+
+@dataclass(frozen=True)
+class EventFact:
+    slug: str
+    title: str
+    summary: str
+    date: date
+    precision: str  # day, month, year
+    date_end: date | None = None
+    place: str | None = None
+    actors: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def earliest(self) -> date:
+        return self.date
+
+    @property
+    def latest(self) -> date:
+        """Last day the event may have happened, given its precision and date_end."""
+        if self.date_end:
+            return self.date_end
+        if self.precision == "day":
+            return self.date
+        if self.precision == "month":
+            return self.date.replace(day=calendar.monthrange(self.date.year, self.date.month)[1])
+        return self.date.replace(month=12, day=31)
+
+    @property
+    def exact_day(self) -> bool:
+        return self.precision == "day" and self.date_end is None
+
+    def surely_before(self, other: EventFact) -> bool:
+        return self.latest < other.earliest
+
+
+@dataclass(frozen=True)
+class ReportFact:
+    value: Decimal | None
+    low: Decimal | None
+    high: Decimal | None
+    qualifier: str
+    reported_by: str | None  # entity slug
+    as_of: date | None
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def number(self) -> Decimal:
+        return self.value if self.value is not None else self.low
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(e.source for e in self.evidence))
+
+
+@dataclass(frozen=True)
+class FigureFact:
+    slug: str
+    measure: str
+    unit: str
+    reports: tuple[ReportFact, ...]
+    event: str | None = None
+    topics: tuple[str, ...] = ()
+
+    @property
+    def contested(self) -> bool:
+        return len({(r.value, r.low, r.high) for r in self.reports}) > 1
+
+
+@dataclass(frozen=True)
+class ClaimFact:
+    slug: str
+    claimant: str  # entity slug
+    statement: str
+    date: date | None = None
+    about: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class LinkFact:
+    source: str  # event slug ("from")
+    target: str  # event slug ("to")
+    kind: str  # led_to, in_response_to, followed_by
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class AccountFact:
+    account: str
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class DisputeFact:
+    slug: str
+    question: str
+    accounts: tuple[AccountFact, ...]
+    events: tuple[str, ...] = ()
+    figures: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+@dataclass
+class Facts:
+    sources: dict[str, SourceFact] = field(default_factory=dict)
+    entities: dict[str, EntityFact] = field(default_factory=dict)
+    events: dict[str, EventFact] = field(default_factory=dict)
+    figures: dict[str, FigureFact] = field(default_factory=dict)
+    claims: dict[str, ClaimFact] = field(default_factory=dict)
+    links: list[LinkFact] = field(default_factory=list)
+    disputes: dict[str, DisputeFact] = field(default_factory=dict)

@@ -1,0 +1,145 @@
+"""The question bank: generated questions, quizzes assembled from them, and modules."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from quizzes.models.events import Topic
+from quizzes.models.sources import Passage
+
+
+class QuestionType(models.TextChoices):
+    SINGLE = "single", "single choice"
+    MULTI = "multi", "multiple select"
+    TRUE_FALSE = "true_false", "true or false"
+    NUMERIC = "numeric", "number"
+    DATE = "date", "date"
+    ORDERING = "ordering", "chronological order"
+    MATCHING = "matching", "matching"
+    ATTRIBUTION = "attribution", "attribution"
+    SOURCES_DISAGREE = "sources_disagree", "sources disagree"
+    CAUSE_EFFECT = "cause_effect", "cause and effect"
+
+
+class Question(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "draft"
+        PUBLISHED = "published", "published"
+        RETIRED = "retired", "retired"
+
+    # template + fact ids, e.g. "when:event/almaty-airport-seized": regeneration updates by key.
+    key = models.CharField(max_length=300, unique=True)
+    template = models.CharField(max_length=60)
+    qtype = models.CharField(max_length=20, choices=QuestionType.choices)
+    stem = models.TextField()
+    # [{"id": "a", "text": "...", "explanation": "...", "evidence": [passage ids]}]; for matching
+    # the prompts are {"id": "p1", "text": ..., "side": "prompt"} and the choices side "choice".
+    options = models.JSONField(default=list, blank=True)
+    # Shape by type: single/attribution/cause_effect/sources_disagree/date/true_false: {"correct": "b"};
+    # multi: {"correct": ["a", "c"]}; numeric: {"value": 33, "tolerance": 0, "unit": "police cars"};
+    # ordering: {"order": ["e1", "e2", "e3"]}; matching: {"pairs": {"p1": "c2", ...}}.
+    answer = models.JSONField()
+    explanation = models.TextField()
+    evidence = models.ManyToManyField(Passage, related_name="questions")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="questions")
+    fact_ids = models.JSONField(default=list, help_text='The facts the question tests: ["event:slug", "figure:slug"].')
+    difficulty = models.FloatField(help_text="Estimated, 0 (easy) to 1 (hard).")
+    # The span of time the question is about (from its events, claims or figures), for assembling
+    # quizzes by date range; null when none of its facts is dated.
+    period_start = models.DateField(null=True, blank=True, db_index=True)
+    period_end = models.DateField(null=True, blank=True)
+    generator_version = models.CharField(max_length=20)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED, db_index=True)
+    retired_reason = models.CharField(max_length=300, blank=True)
+    # Fields a teacher changed; regeneration never overwrites them.
+    edited_fields = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(condition=Q(difficulty__gte=0) & Q(difficulty__lte=1), name="question_difficulty_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.stem
+
+
+class Quiz(models.Model):
+    class Order(models.TextChoices):
+        FIXED = "fixed", "fixed order"
+        SHUFFLED = "shuffled", "shuffled for each attempt"
+
+    class Feedback(models.TextChoices):
+        IMMEDIATE = "immediate", "after each question"
+        END = "end", "at the end"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    questions = models.ManyToManyField(Question, through="QuizQuestion", related_name="quizzes")
+    order = models.CharField(max_length=10, choices=Order.choices, default=Order.FIXED)
+    feedback = models.CharField(max_length=10, choices=Feedback.choices, default=Feedback.IMMEDIATE)
+    attempts_allowed = models.PositiveSmallIntegerField(default=0, help_text="0 means unlimited.")
+    time_limit_seconds = models.PositiveIntegerField(null=True, blank=True, help_text="Empty means no limit.")
+    pass_mark = models.PositiveSmallIntegerField(default=60, help_text="Percent.")
+    # How it was assembled, so it can be rebuilt: {"topics": [...], "date_from": ..., "date_to": ...,
+    # "difficulty": [lo, hi], "size": n, "seed": n}; empty for a hand-made quiz.
+    spec = models.JSONField(default=dict, blank=True)
+    published = models.BooleanField(default=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="quizzes")
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name_plural = "quizzes"
+        constraints = [models.CheckConstraint(condition=Q(pass_mark__lte=100), name="quiz_pass_mark_percent")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuizQuestion(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="quiz_items")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["quiz", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "position"], name="quizquestion_unique_position"),
+            models.UniqueConstraint(fields=["quiz", "question"], name="quizquestion_unique_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz_id}#{self.position}"
+
+
+class Module(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Where it stands in the arc of events.")
+    published = models.BooleanField(default=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="modules")
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ModuleItem(models.Model):
+    """One step of a module: a quiz (a scenario, once scenarios exist)."""
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    quiz = models.ForeignKey(Quiz, null=True, blank=True, on_delete=models.PROTECT, related_name="module_items")
+
+    class Meta:
+        ordering = ["module", "position"]
+        constraints = [models.UniqueConstraint(fields=["module", "position"], name="moduleitem_unique_position")]
+
+    def __str__(self) -> str:
+        return f"{self.module_id}#{self.position}"
