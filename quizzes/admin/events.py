@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from quizzes.bank.services import question_bank_generate
 from quizzes.models import (
     Claim,
     Dispute,
@@ -57,6 +58,12 @@ class EventAdmin(EvidenceMixin, admin.ModelAdmin):
     filter_horizontal = ["topics"]
     list_select_related = ["place"]
     inlines = [LinkOutInline]
+    actions = ["generate_questions"]
+
+    @admin.action(description="Generate questions about the selected events")
+    def generate_questions(self, request, queryset):
+        report = question_bank_generate(event_slugs=list(queryset.values_list("slug", flat=True)))
+        self.message_user(request, "Questions: " + report.lines()[0], messages.SUCCESS)
 
 
 class FigureReportInline(EvidenceMixin, admin.StackedInline):

@@ -368,11 +368,12 @@ def t_sources_disagree(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     for dispute in facts.disputes.values():
         key = f"disputed:dispute/{dispute.slug}"
         accounts = "; ".join(a.account.rstrip(".") for a in dispute.accounts)
+        all_evidence = tuple(e for a in dispute.accounts for e in a.evidence)
         yield _choice(key=key, template="disputed", qtype="sources_disagree", shuffle=False,
                       stem=f"Do the sources all give the same answer to this question: {quoted(dispute.question.rstrip('?'))}?",
-                      correct=[("No, their accounts differ", f"Right: {accounts}.", tuple(e for a in dispute.accounts for e in a.evidence))],
+                      correct=[("No, their accounts differ", f"Right: {accounts}.", all_evidence)],
                       wrong=[("Yes, they agree", "No: the accounts differ.", ())], seed=seed,
-                      explanation=f"The accounts differ. {accounts}.", evidence=[e for a in dispute.accounts for e in a.evidence],
+                      explanation=f"The accounts differ. {accounts}.", evidence=all_evidence,
                       fact_ids=[f"dispute:{dispute.slug}"], topics=[*dispute.topics, "comparing-sources"], difficulty=0.3)
 
 

@@ -5,15 +5,23 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from quizzes.bank.assembly import module_demo_build
+from quizzes.bank.services import question_bank_generate
+
 DEMO_PASSWORD_ENV = "KZL_DEMO_PASSWORD"  # noqa: S105 - the name of a variable
 DEFAULT_DEMO_PASSWORD = "kzlearn-demo"  # noqa: S105 - local demo accounts only
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (idempotent): an admin, a teacher and students. Local use only."
+    help = ("Build the demo (idempotent): the question bank, the modules and their quizzes, and the demo accounts "
+            "(an admin, a teacher, students). Local use only.")
 
     @transaction.atomic
     def handle(self, *args, **options):
+        report = question_bank_generate()
+        self.stdout.write("Question bank: " + report.lines()[0])
+        modules = module_demo_build()
+        self.stdout.write(f"Modules: {len(modules)}, quizzes: {sum(m.items.count() for m in modules)}")
         password = os.environ.get(DEMO_PASSWORD_ENV, DEFAULT_DEMO_PASSWORD)
         User = get_user_model()
         teachers, _ = Group.objects.get_or_create(name="Teachers")
