@@ -49,6 +49,11 @@ chromium:
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+## make bench: the benchmarks in bench/; prints a table and writes the figures into README.md
+bench: install
+	@set -e; eval "$$($(PY) -m kzlearn.probe env test)"; \
+	$(PY) bench/run.py
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 
