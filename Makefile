@@ -22,8 +22,8 @@ run: install
 	echo "KZLearn: http://$(HOST):$(PORT)/  (teachers: http://$(HOST):$(PORT)/admin/)"; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## make test: install the app, the test tools and Chromium, then run the whole suite
-test: install-dev chromium
+## make test: install the app, the test tools, Chromium and the GIFT parser, then run the whole suite
+test: install-dev chromium tests/bank/node_modules/.installed
 	@set -e; eval "$$($(PY) -m kzlearn.probe env test)"; \
 	$(VENV)/bin/pytest
 
@@ -41,6 +41,14 @@ $(VENV)/.installed: requirements.txt | $(VENV)/bin/python
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
+
+## gift-pegjs, the independent GIFT parser the export tests read our output back with (pinned by the lock)
+tests/bank/node_modules/.installed: tests/bank/package.json tests/bank/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --prefix tests/bank --no-audit --no-fund --silent
+	touch $@
 
 ## Debian's Chromium, driven by Playwright for the browser tests (no browser download of its own)
 chromium:

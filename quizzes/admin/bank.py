@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from quizzes.bank.export import quiz_export
 from quizzes.bank.services import GENERATED_FIELDS, question_set_status
 from quizzes.models import Module, ModuleItem, Question, Quiz, QuizQuestion
 
@@ -79,6 +81,25 @@ class QuizAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [QuizQuestionInline]
     readonly_fields = ["spec"]
+    actions = ["export_moodle", "export_gift"]
+
+    def _export(self, request, queryset, fmt: str):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one quiz to export.", messages.WARNING)
+            return None
+        filename, content_type, content = quiz_export(quiz=queryset.get(), fmt=fmt,
+                                                      base_url=request.build_absolute_uri("/").rstrip("/"))
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    @admin.action(description="Export for Moodle (Moodle XML)")
+    def export_moodle(self, request, queryset):
+        return self._export(request, queryset, "moodle")
+
+    @admin.action(description="Export as GIFT")
+    def export_gift(self, request, queryset):
+        return self._export(request, queryset, "gift")
 
 
 class ModuleItemInline(admin.TabularInline):

@@ -125,3 +125,12 @@ def test_admin_action_generates_for_selected_events(bank, admin_client):
     response = admin_client.post("/admin/quizzes/event/", {"action": "generate_questions", "_selected_action": [event.pk]})
     assert response.status_code == 302
     assert Question.objects.exists()
+
+
+def test_admin_exports_a_quiz_for_moodle_and_as_gift(bank, admin_client):
+    quiz = quiz_assemble(slug="export-me", title="Export me", size=5)
+    for action, marker in (("export_moodle", "<quiz>"), ("export_gift", "::")):
+        response = admin_client.post("/admin/quizzes/quiz/", {"action": action, "_selected_action": [quiz.pk]})
+        assert response.status_code == 200
+        assert "attachment" in response["Content-Disposition"]
+        assert marker in response.content.decode()
