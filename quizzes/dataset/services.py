@@ -120,9 +120,10 @@ class _Loader:
             return {(slug, start, end): pk for pk, slug, start, end in rows}
 
         known = existing()
+        wanted = self.dataset.passages()
         new = [
             Passage(source_id=self.ids["sources"][ref.source], start=ref.start, end=ref.end, quote=ref.quote)
-            for ref in self.dataset.passages()
+            for ref in wanted
             if ref.key not in known
         ]
         if new:
@@ -130,7 +131,7 @@ class _Loader:
             known = existing()
         self.passage_ids = known
         self.report.add("passages", "created", len(new))
-        self.report.add("passages", "unchanged", len(self.dataset.passages()) - len(new))
+        self.report.add("passages", "unchanged", len(wanted) - len(new))
 
     # --- curated items ------------------------------------------------------------------------
     def curated(self, kind: str, model: type[models.Model], build) -> None:
