@@ -1,5 +1,6 @@
 import logging
 import os
+import sys
 
 from django.apps import AppConfig
 
@@ -14,8 +15,8 @@ class QuizzesConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        # Said once per process (runserver's autoreloader parent stays quiet).
-        if os.environ.get("RUN_MAIN") != "false":
+        # Said once: runserver's autoreloader parent (no RUN_MAIN) stays quiet; its child says it.
+        if "runserver" not in sys.argv or os.environ.get("RUN_MAIN") == "true":
             db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
             jobs = "in process (REDIS_URL unset)" if settings.JOBS_IN_PROCESS else "Celery via REDIS_URL"
-            logger.debug("KZLearn: database %s, jobs %s", db, jobs)
+            logger.info("KZLearn: database %s, jobs %s", db, jobs)

@@ -7,18 +7,17 @@ found, each naming the file, the item and the reason. Nothing is written anywher
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator
 
+from quizzes.dates import FuzzyDate, parse_fuzzy_date
 from quizzes.sources.quotes import QuoteNotFound, quote_locate
 
 SCHEMA_DIR_NAME = "schema"
@@ -55,40 +54,6 @@ class DatasetInvalid(Exception):
     def __init__(self, errors: list[DatasetError]):
         self.errors = errors
         super().__init__(f"{len(errors)} problem(s) in the dataset:\n" + "\n".join(f"  - {e}" for e in errors))
-
-
-@dataclass(frozen=True)
-class FuzzyDate:
-    """A date as precise as the sources allow: 'day', 'month' or 'year'."""
-
-    value: date
-    precision: str
-
-    @property
-    def last_day(self) -> date:
-        if self.precision == "day":
-            return self.value
-        if self.precision == "month":
-            return self.value.replace(day=calendar.monthrange(self.value.year, self.value.month)[1])
-        return self.value.replace(month=12, day=31)
-
-    def __str__(self) -> str:
-        return {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[self.precision].replace(
-            "%Y", f"{self.value.year:04d}").replace("%m", f"{self.value.month:02d}").replace(
-            "%d", f"{self.value.day:02d}")
-
-
-def parse_fuzzy_date(text: str) -> FuzzyDate:
-    """'2022', '2022-01' or '2022-01-05' -> FuzzyDate; ValueError for anything else."""
-    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text or "")
-    if not m:
-        raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = m.group(1), m.group(2), m.group(3)
-    try:
-        value = date(int(year), int(month or 1), int(day or 1))
-    except ValueError as exc:
-        raise ValueError(f"{text!r} is not a real calendar date ({exc})") from None
-    return FuzzyDate(value, "day" if day else "month" if month else "year")
 
 
 @dataclass(frozen=True)
@@ -191,9 +156,10 @@ def _item_label(doc: Any, path: list) -> str:
     return "/".join(str(p) for p in path) or "(file)"
 
 
-def _schema_errors(validator: Draft202012Validator, doc: Any, rel: str) -> list[DatasetError]:
+def _schema_errors(found: list, doc: Any, rel: str) -> list[DatasetError]:
+    """jsonschema errors (from validator.iter_errors) as file: item: reason."""
     out = []
-    for err in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
+    for err in sorted(found, key=lambda e: list(map(str, e.absolute_path))):
         path = list(err.absolute_path)
         inner = "/".join(str(p) for p in path[2:])
         reason = err.message if len(err.message) < 300 else err.message[:300] + "..."
@@ -210,7 +176,7 @@ def _read_sources(seeds: Path, errors: list[DatasetError]) -> dict[str, SourceDo
     doc = _load_yaml(path, rel, errors)
     if doc is None:
         return {}
-    schema_errors = _schema_errors(_schema(seeds, "sources.schema.json"), doc, rel)
+    schema_errors = _schema_errors(list(_schema(seeds, "sources.schema.json").iter_errors(doc)), doc, rel)
     if schema_errors:
         errors.extend(schema_errors)
         return {}
@@ -311,7 +277,7 @@ def dataset_read(seeds_dir: str | Path) -> Dataset:
                 errors.append(DatasetError(rel, "(file)", "empty file"))
             continue
         file_errors = list(validator.iter_errors(doc))
-        errors.extend(_schema_errors(validator, doc, rel))
+        errors.extend(_schema_errors(file_errors, doc, rel))
         if not isinstance(doc, dict) or any(len(e.absolute_path) < 2 for e in file_errors):
             continue  # the file's shape is wrong: nothing in it can be trusted
         # Items that break the schema keep their slug (so references to them do not cascade into

@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from django.db import models, transaction
 
-from quizzes.dataset.reader import Dataset, FuzzyDate, Item, PassageRef, parse_fuzzy_date
+from quizzes.dataset.reader import Dataset, Item, PassageRef
+from quizzes.dates import FuzzyDate, parse_fuzzy_date
 from quizzes.models import (
     Claim,
     Dispute,

@@ -6,10 +6,11 @@ the database, and tests build them by hand.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+
+from quizzes.dates import FuzzyDate
 
 
 @dataclass(frozen=True)
@@ -99,13 +100,7 @@ class EventFact:
     @property
     def latest(self) -> date:
         """Last day the event may have happened, given its precision and date_end."""
-        if self.date_end:
-            return self.date_end
-        if self.precision == "day":
-            return self.date
-        if self.precision == "month":
-            return self.date.replace(day=calendar.monthrange(self.date.year, self.date.month)[1])
-        return self.date.replace(month=12, day=31)
+        return self.date_end or FuzzyDate(self.date, self.precision).last_day
 
     @property
     def exact_day(self) -> bool:

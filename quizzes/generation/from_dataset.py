@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from quizzes.dataset.reader import Dataset, PassageRef, parse_fuzzy_date
+from quizzes.dataset.reader import Dataset, PassageRef
+from quizzes.dates import parse_fuzzy_date
 from quizzes.generation.facts import (
     AccountFact,
     ClaimFact,

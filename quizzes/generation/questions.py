@@ -256,12 +256,16 @@ def t_before(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         )
 
 
-def _claim_distractors(facts: Facts, claim: ClaimFact) -> list[EntityFact]:
-    """Entities who made claims, none about the same events, none named in the statement."""
-    claimant = facts.entities[claim.claimant]
+def _claims_by_claimant(facts: Facts) -> dict[str, list[ClaimFact]]:
     by_claimant: dict[str, list[ClaimFact]] = {}
     for c in facts.claims.values():
         by_claimant.setdefault(c.claimant, []).append(c)
+    return by_claimant
+
+
+def _claim_distractors(facts: Facts, claim: ClaimFact, by_claimant: dict[str, list[ClaimFact]]) -> list[EntityFact]:
+    """Entities who made claims, none about the same events, none named in the statement."""
+    claimant = facts.entities[claim.claimant]
     group = {"person"} if claimant.kind == "person" else {"organisation", "country", "group"}
     out = []
     for slug, claims in by_claimant.items():
@@ -276,11 +280,12 @@ def _claim_distractors(facts: Facts, claim: ClaimFact) -> list[EntityFact]:
 
 def t_attribution(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     """Attribution: who said this? The claim stays in someone's mouth in every option."""
+    by_claimant = _claims_by_claimant(facts)
     for claim in facts.claims.values():
         claimant = facts.entities[claim.claimant]
         if _mentions(claim.statement, claimant.names):
             continue
-        pool = _claim_distractors(facts, claim)
+        pool = _claim_distractors(facts, claim, by_claimant)
         if len(pool) < 3:
             continue
         key = f"who-said:claim/{claim.slug}"
@@ -390,11 +395,12 @@ def t_true_false(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         yield _true_false(key, "tf-date", f"Is it true that this happened on {shown}: {quoted(ev.title)}?", truth,
                           f"{'True' if truth else 'False'}: the sources date this to {right}. {ev.summary}", ev.evidence,
                           [f"event:{ev.slug}"], ev.topics, seed)
+    by_claimant = _claims_by_claimant(facts)
     for claim in facts.claims.values():
         key = f"tf-claim:claim/{claim.slug}"
         rng = _rng(seed, key)
         claimant = facts.entities[claim.claimant]
-        pool = _claim_distractors(facts, claim)
+        pool = _claim_distractors(facts, claim, by_claimant)
         if rng.random() < 0.5 or not pool or _mentions(claim.statement, claimant.names):
             speaker, truth = claimant, True
         else:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from quizzes.dataset.reader import DatasetInvalid, dataset_read, parse_fuzzy_date
+from quizzes.dataset.reader import DatasetInvalid, dataset_read
+from quizzes.dates import parse_fuzzy_date
 from quizzes.sources.quotes import QuoteNotFound, quote_locate
 from tests.dataset.conftest import mini_data, write_seeds
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from quizzes.dataset.reader import dataset_read, parse_fuzzy_date
+from quizzes.dataset.reader import dataset_read
+from quizzes.dates import parse_fuzzy_date
 from quizzes.generation.drafts import CHOICE_TYPES
 from quizzes.generation.from_dataset import facts_from_dataset
 from quizzes.generation.questions import fmt_date, questions_generate
