@@ -3,8 +3,23 @@
 import datetime
 
 import factory
+from django.contrib.auth import get_user_model
 
-from quizzes.models import Entity, Event, Passage, Source, Topic
+from quizzes.models import (
+    Assignment,
+    Classroom,
+    Enrolment,
+    Entity,
+    Event,
+    Module,
+    ModuleItem,
+    Passage,
+    Question,
+    Quiz,
+    QuizQuestion,
+    Source,
+    Topic,
+)
 
 ARTICLE = (
     "On January 2 protests began in Zhanaozen over the price of gas. "
@@ -66,3 +81,81 @@ class EventFactory(factory.django.DjangoModelFactory):
     def evidence(self, create, extracted, **kwargs):
         if create:
             self.evidence.set(extracted or [PassageFactory()])
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("kzlearn-test")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A single-choice question whose key is "b", citing one passage, on one topic."""
+
+    class Meta:
+        model = Question
+        skip_postgeneration_save = True
+
+    key = factory.Sequence(lambda n: f"test:question-{n}")
+    template = "test"
+    qtype = "single"
+    stem = factory.Sequence(lambda n: f"Where did protesters seize the airport (question {n})?")
+    options = [
+        {"id": "a", "text": "Astana", "explanation": "Not where the sources place it.", "evidence": []},
+        {"id": "b", "text": "Almaty", "explanation": "", "evidence": []},
+        {"id": "c", "text": "Aktau", "explanation": "Not where the sources place it.", "evidence": []},
+    ]
+    answer = {"correct": "b"}
+    explanation = "The source says protesters seized the airport in Almaty."
+    fact_ids = factory.Sequence(lambda n: [f"event:test-{n}"])
+    difficulty = 0.5
+    generator_version = "test"
+
+    @factory.post_generation
+    def evidence(self, create, extracted, **kwargs):
+        if create:
+            self.evidence.set(extracted or [PassageFactory()])
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create:
+            self.topics.set(extracted or [TopicFactory()])
+
+
+class QuizFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quiz
+
+    slug = factory.Sequence(lambda n: f"quiz-{n}")
+    title = factory.Sequence(lambda n: f"Quiz {n}")
+
+
+def quiz_with_questions(n: int = 3, **quiz_fields) -> Quiz:
+    """A quiz of n single-choice questions (key "b") sharing one passage and topic."""
+    quiz = QuizFactory(**quiz_fields)
+    passage, topic = PassageFactory(), TopicFactory()
+    for i in range(1, n + 1):
+        QuizQuestion.objects.create(quiz=quiz, question=QuestionFactory(evidence=[passage], topics=[topic]), position=i)
+    return quiz
+
+
+def class_with_assignment(*, teacher=None, students=2, module=None, **assignment_fields) -> Assignment:
+    """A class taught by `teacher` with `students` enrolled, and a module (one quiz) assigned to it."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    teacher = teacher or UserFactory(is_staff=True)
+    classroom = Classroom.objects.create(name=f"Class of {teacher.username}", code=f"class-{teacher.pk}")
+    classroom.teachers.add(teacher)
+    for _ in range(students):
+        Enrolment.objects.create(classroom=classroom, student=UserFactory())
+    if module is None:
+        module = Module.objects.create(slug=f"module-{classroom.pk}", title=f"Module {classroom.pk}")
+        ModuleItem.objects.create(module=module, position=1, quiz=quiz_with_questions(3))
+    now = timezone.now()
+    fields = {"opens_at": now - dt.timedelta(days=1), "due_at": now + dt.timedelta(days=7)} | assignment_fields
+    return Assignment.objects.create(classroom=classroom, module=module, created_by=teacher, **fields)

@@ -1,6 +1,7 @@
 """All models, one module per concern; imports flow sources <- events <- (bank, scenarios) <- ..."""
 
 from quizzes.models.bank import Module, ModuleItem, Question, QuestionType, Quiz, QuizQuestion
+from quizzes.models.classes import Assignment, ClassGroup, Classroom, Enrolment, Extension
 from quizzes.models.events import (
     Claim,
     Dispute,
@@ -13,9 +14,15 @@ from quizzes.models.events import (
     FigureReport,
     Topic,
 )
+from quizzes.models.jobs import Heartbeat, Job
+from quizzes.models.progress import Attempt, ItemStatistic, Prediction, Response, ReviewCard, ScenarioRun, TopicMastery
+from quizzes.models.scenarios import Scenario, ScenarioStep
 from quizzes.models.sources import Passage, Source
 
 __all__ = [
+    "Assignment", "ClassGroup", "Classroom", "Enrolment", "Extension", "Heartbeat", "Job",
+    "Attempt", "ItemStatistic", "Prediction", "Response", "ReviewCard", "ScenarioRun", "TopicMastery",
+    "Scenario", "ScenarioStep",
     "Module",
     "ModuleItem",
     "Question",

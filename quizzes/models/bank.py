@@ -131,15 +131,22 @@ class Module(models.Model):
 
 
 class ModuleItem(models.Model):
-    """One step of a module: a quiz (a scenario, once scenarios exist)."""
+    """One step of a module: a quiz or a scenario, exactly one of them."""
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField()
     quiz = models.ForeignKey(Quiz, null=True, blank=True, on_delete=models.PROTECT, related_name="module_items")
+    scenario = models.ForeignKey("quizzes.Scenario", null=True, blank=True, on_delete=models.PROTECT, related_name="module_items")
 
     class Meta:
         ordering = ["module", "position"]
-        constraints = [models.UniqueConstraint(fields=["module", "position"], name="moduleitem_unique_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "position"], name="moduleitem_unique_position"),
+            models.CheckConstraint(
+                condition=Q(quiz__isnull=False, scenario__isnull=True) | Q(quiz__isnull=True, scenario__isnull=False),
+                name="moduleitem_quiz_or_scenario",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.module_id}#{self.position}"

@@ -1,0 +1,1 @@
+"""Classes, enrolments and assignments."""

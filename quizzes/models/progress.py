@@ -1,0 +1,194 @@
+"""What learners did: quiz attempts and their responses, scenario runs and their predictions,
+review cards (FSRS, one per fact), topic mastery and item statistics."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from quizzes.models.bank import Question, Quiz
+from quizzes.models.classes import Assignment
+from quizzes.models.events import Topic
+from quizzes.models.scenarios import Scenario, ScenarioStep
+
+
+class Attempt(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "in progress"
+        SUBMITTED = "submitted", "submitted, being scored"
+        SCORED = "scored", "scored"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts")
+    number = models.PositiveSmallIntegerField(help_text="1 for the learner's first attempt at this quiz.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS, db_index=True)
+    started_at = models.DateTimeField()
+    # started_at + the quiz's time limit; answers after it (plus a grace period) are refused.
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # True when the overdue sweeper closed it, not the learner.
+    auto_submitted = models.BooleanField(default=False)
+    scored_at = models.DateTimeField(null=True, blank=True)
+    points = models.FloatField(null=True, blank=True)
+    max_points = models.PositiveSmallIntegerField(default=0)
+    percent = models.FloatField(null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "quiz", "number"], name="attempt_unique_number"),
+            # At most one open attempt per learner and quiz: a double-clicked "start" resumes it.
+            models.UniqueConstraint(fields=["user", "quiz"], condition=Q(status="in_progress"), name="attempt_one_open"),
+            models.CheckConstraint(condition=Q(status="in_progress") | Q(submitted_at__isnull=False), name="attempt_submitted_has_time"),
+            models.CheckConstraint(
+                condition=~Q(status="scored") | Q(scored_at__isnull=False, points__isnull=False), name="attempt_scored_has_score"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="attempt_status_submitted")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.quiz} #{self.number}"
+
+
+class Response(models.Model):
+    """One question of an attempt, as it was shown, and what the learner answered.
+
+    The question is snapshotted when the attempt starts, so editing or retiring it later
+    never changes what a learner saw or how they were scored."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
+    position = models.PositiveSmallIntegerField()
+    # {"key", "qtype", "stem", "options", "answer", "explanation", "fact_ids", "topics": [slugs],
+    #  "evidence": [{"id", "quote", "source": slug, "source_label", "outlet", "published_on", "anchor"}],
+    #  "generator_version"}
+    snapshot = models.JSONField()
+    # The validated response (quizzes.scoring shapes); null until answered.
+    response = models.JSONField(null=True, blank=True)
+    # Set by the client per answer; a retry with the same key counts once.
+    client_key = models.CharField(max_length=64, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    points = models.FloatField(null=True, blank=True)
+    correct = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="response_unique_position"),
+            models.UniqueConstraint(fields=["attempt", "question"], name="response_unique_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}#{self.position}"
+
+
+class ScenarioRun(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "in progress"
+        FINISHED = "finished", "finished"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scenario_runs")
+    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="runs")
+    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="scenario_runs")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS, db_index=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    answered = models.PositiveSmallIntegerField(default=0)
+    correct = models.PositiveSmallIntegerField(default=0)
+    accuracy = models.FloatField(null=True, blank=True)
+    # Mean Brier score over the predictions: 0 is perfect, 0.25 is a coin flip said at 50 %.
+    brier = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scenario"], condition=Q(status="in_progress"), name="scenariorun_one_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.scenario}"
+
+
+class Prediction(models.Model):
+    run = models.ForeignKey(ScenarioRun, on_delete=models.CASCADE, related_name="predictions")
+    step = models.ForeignKey(ScenarioStep, on_delete=models.PROTECT, related_name="predictions")
+    # The step as shown: {"date_label", "briefing", "prompt", "options", "correct", "reveal",
+    #  "reveal_evidence": [...as Response.snapshot evidence], "reflection"}
+    snapshot = models.JSONField()
+    choice = models.CharField(max_length=10)
+    confidence = models.PositiveSmallIntegerField(help_text="Percent, 50 to 100.")
+    correct = models.BooleanField()
+    brier = models.FloatField()
+    client_key = models.CharField(max_length=64, blank=True)
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["run", "answered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "step"], name="prediction_unique_step"),
+            models.CheckConstraint(condition=Q(confidence__gte=50) & Q(confidence__lte=100), name="prediction_confidence_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {self.choice} at {self.confidence} %"
+
+
+class ReviewCard(models.Model):
+    """A fact a learner got wrong, on an FSRS schedule; rewordings of one fact share one card."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards")
+    fact_id = models.CharField(max_length=200, help_text='"event:slug", "figure:slug", ...')
+    # fsrs.Card.to_dict()
+    card = models.JSONField()
+    due = models.DateTimeField(db_index=True)
+    reviews = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0)
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due"]
+        constraints = [models.UniqueConstraint(fields=["user", "fact_id"], name="reviewcard_unique_fact")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.fact_id}"
+
+
+class TopicMastery(models.Model):
+    """Running totals per learner and topic, updated once per scored attempt; recomputable."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_mastery")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="mastery")
+    answered = models.PositiveIntegerField(default=0)
+    correct = models.PositiveIntegerField(default=0)
+    points = models.FloatField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user", "topic"]
+        verbose_name_plural = "topic mastery"
+        constraints = [models.UniqueConstraint(fields=["user", "topic"], name="topicmastery_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.topic}"
+
+    @property
+    def mastery(self) -> float:
+        return self.points / self.answered if self.answered else 0.0
+
+
+class ItemStatistic(models.Model):
+    """Classical test statistics for one question over scored attempts (as Moodle's quiz statistics)."""
+
+    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="statistic")
+    responses = models.PositiveIntegerField(default=0)
+    facility = models.FloatField(null=True, blank=True, help_text="Mean points, 0 to 1.")
+    discrimination = models.FloatField(null=True, blank=True, help_text="Correlation of item points with the rest of the attempt.")
+    # {"a": 12, "b": 3, ...} for choice types
+    option_counts = models.JSONField(default=dict, blank=True)
+    # ["negative discrimination", "distractor b never chosen", "strong students miss the key"]
+    flags = models.JSONField(default=list, blank=True)
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"stats for {self.question_id}"

@@ -1,0 +1,78 @@
+"""'What happened next' scenarios: an ordered path through linked events.
+
+A learner stands at a step's date, reads a briefing built only from what was known by then,
+predicts the next development with a confidence, and sees what did happen, with its evidence.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from quizzes.models.events import Event, Topic
+from quizzes.models.sources import Passage
+
+
+class Scenario(models.Model):
+    # Generator key, e.g. "path:fuel-to-emergency": regeneration updates in place.
+    key = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    intro = models.TextField(help_text="Where the learner stands at the start.")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="scenarios")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Where it stands in the arc of events.")
+    published = models.BooleanField(default=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="scenarios")
+    generator_version = models.CharField(max_length=20, blank=True)
+    # Fields a teacher changed; regeneration never overwrites them.
+    edited_fields = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ScenarioStep(models.Model):
+    """One moment in the timeline. A step with `branch_of` is a follow-up, played only when the
+    learner chose `branch_option` at that earlier step (to unpick a common wrong prediction)."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    # Stable within the scenario (e.g. the event slug the step asks about), for regeneration.
+    key = models.CharField(max_length=200)
+    date = models.DateField(help_text="The moment the learner stands at: nothing after it is in the briefing.")
+    date_label = models.CharField(max_length=80, help_text='As shown: "4 January 2022", "early January 2022".')
+    briefing = models.TextField(help_text="What was known by then, from events up to the step's date only.")
+    # The events the briefing draws on; each must be dated on or before `date` (a test checks).
+    known_events = models.ManyToManyField(Event, blank=True, related_name="briefed_in")
+    briefing_evidence = models.ManyToManyField(Passage, blank=True, related_name="scenario_briefings")
+    prompt = models.CharField(max_length=300, default="What happened next?")
+    # [{"id": "a", "text": "...", "explanation": "why this is / is not what happened next",
+    #   "evidence": [passage ids]}]
+    options = models.JSONField(default=list)
+    correct = models.CharField(max_length=10, help_text="The id of the option that did happen next.")
+    next_event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="revealed_in")
+    reveal = models.TextField(help_text="What did happen, told from the evidence.")
+    reveal_evidence = models.ManyToManyField(Passage, related_name="scenario_reveals")
+    reflection = models.TextField(blank=True, help_text="An optional question to think about before moving on.")
+    branch_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="branches")
+    branch_option = models.CharField(max_length=10, blank=True)
+    fact_ids = models.JSONField(default=list, blank=True)
+    edited_fields = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["scenario", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "position"], name="scenariostep_unique_position"),
+            models.UniqueConstraint(fields=["scenario", "key"], name="scenariostep_unique_key"),
+            models.CheckConstraint(
+                condition=Q(branch_of__isnull=True, branch_option="") | Q(branch_of__isnull=False) & ~Q(branch_option=""),
+                name="scenariostep_branch_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scenario_id}#{self.position} {self.date_label}"

@@ -1,0 +1,247 @@
+"""Quiz attempts: start, answer, submit, score; and the learner progress that scoring updates.
+
+Rules that keep answers safe:
+- every question is snapshotted into its Response when the attempt starts;
+- an answer with a client key already seen is a replay: it returns the stored result, changes nothing;
+- submit is idempotent (a double click, two tabs): the attempt is submitted once, scored once;
+- scoring runs as a job after commit; if the broker is down the submit still succeeds and the
+  sweeper (quizzes.tasks.attempts_sweep) queues it later;
+- `attempt_score` locks the attempt and applies progress in the same transaction that marks it
+  scored, so a redelivered job changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Prefetch
+from django.utils import timezone
+from fsrs import Card, Rating, Scheduler
+
+from quizzes.models import Assignment, Attempt, Passage, Question, Quiz, Response, ReviewCard, Topic, TopicMastery
+from quizzes.progress.errors import LearnerActionError
+from quizzes.progress.snapshots import question_snapshot
+from quizzes.scoring import InvalidResponse, response_validate, score
+
+log = logging.getLogger(__name__)
+
+# Slack for answers sent just before the deadline that arrive just after it.
+ANSWER_GRACE = timedelta(seconds=getattr(settings, "KZL_ANSWER_GRACE_SECONDS", 15))
+
+_QUESTIONS = Question.objects.prefetch_related(
+    Prefetch("evidence", queryset=Passage.objects.select_related("source").order_by("source__slug", "start")), "topics"
+)
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def attempt_open_get(*, user, quiz: Quiz) -> Attempt | None:
+    return Attempt.objects.filter(user=user, quiz=quiz, status=Attempt.Status.IN_PROGRESS).first()
+
+
+def attempt_start(*, user, quiz: Quiz, assignment: Assignment | None = None, now: datetime | None = None) -> Attempt:
+    """Start an attempt at a published quiz, or return the learner's open one (resume).
+
+    Refuses when the quiz allows no more attempts. Each question is snapshotted as shown."""
+    now = _now(now)
+    if not quiz.published:
+        raise LearnerActionError("quiz_unavailable", "This quiz is not published.", status=404)
+    open_attempt = attempt_open_get(user=user, quiz=quiz)
+    if open_attempt is not None:
+        if attempt_is_overdue(open_attempt, now=now):
+            attempt_submit(attempt=open_attempt, now=now, auto=True)
+        else:
+            return open_attempt
+    try:
+        with transaction.atomic():
+            return _attempt_create(user=user, quiz=quiz, assignment=assignment, now=now)
+    except IntegrityError:
+        # A concurrent start won the race (unique open attempt / number): resume that one.
+        existing = attempt_open_get(user=user, quiz=quiz)
+        if existing is None:
+            raise
+        return existing
+
+
+def _attempt_create(*, user, quiz: Quiz, assignment: Assignment | None, now: datetime) -> Attempt:
+    done = Attempt.objects.filter(user=user, quiz=quiz).count()
+    if quiz.attempts_allowed and done >= quiz.attempts_allowed:
+        raise LearnerActionError(
+            "no_attempts_left", f"This quiz allows {quiz.attempts_allowed} attempt(s) and you have used them all.", status=403
+        )
+    questions = [item.question for item in quiz.items.select_related(None).prefetch_related(Prefetch("question", queryset=_QUESTIONS))]
+    if not questions:
+        raise LearnerActionError("quiz_empty", "This quiz has no questions yet.", status=409)
+    number = done + 1
+    if quiz.order == Quiz.Order.SHUFFLED:
+        random.Random(f"{user.pk}:{quiz.pk}:{number}").shuffle(questions)
+    deadline = now + timedelta(seconds=quiz.time_limit_seconds) if quiz.time_limit_seconds else None
+    attempt = Attempt.objects.create(
+        user=user, quiz=quiz, assignment=assignment, number=number, started_at=now, deadline_at=deadline, max_points=len(questions)
+    )
+    Response.objects.bulk_create(
+        Response(attempt=attempt, question=q, position=i, snapshot=question_snapshot(q)) for i, q in enumerate(questions, start=1)
+    )
+    return attempt
+
+
+def attempt_is_overdue(attempt: Attempt, *, now: datetime | None = None, grace: timedelta = ANSWER_GRACE) -> bool:
+    return attempt.deadline_at is not None and _now(now) > attempt.deadline_at + grace
+
+
+@transaction.atomic
+def response_answer(*, attempt: Attempt, position: int, response: object, client_key: str = "", now: datetime | None = None) -> Response:
+    """Record an answer to one question of an open attempt and score it (for immediate feedback).
+
+    A replay with the same client key returns the stored answer. With immediate feedback an
+    answer is final once given; with feedback at the end it may be changed until submit."""
+    now = _now(now)
+    locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+    try:
+        row = locked.responses.select_for_update().get(position=position)
+    except Response.DoesNotExist:
+        raise LearnerActionError("no_such_question", f"This attempt has no question {position}.", status=404) from None
+    if client_key and row.answered_at and row.client_key == client_key:
+        return row  # a retry of an answer already stored
+    if locked.status != Attempt.Status.IN_PROGRESS:
+        raise LearnerActionError("attempt_closed", "This attempt has been submitted; answers can no longer change.")
+    if attempt_is_overdue(locked, now=now):
+        raise LearnerActionError("time_up", "The time limit for this attempt has passed.")
+    if row.answered_at and locked.quiz.feedback == Quiz.Feedback.IMMEDIATE:
+        raise LearnerActionError("already_answered", "This question has been answered and its feedback shown.")
+    snap = row.snapshot
+    try:
+        normalised = response_validate(snap["qtype"], snap["options"], response)
+    except InvalidResponse as exc:
+        raise LearnerActionError("invalid_response", str(exc), status=400) from None
+    result = score(snap["qtype"], snap["answer"], normalised)
+    row.response, row.points, row.correct = normalised, result.points, result.correct
+    row.client_key, row.answered_at = client_key[:64], now
+    row.save(update_fields=["response", "points", "correct", "client_key", "answered_at"])
+    return row
+
+
+def attempt_submit(*, attempt: Attempt, now: datetime | None = None, auto: bool = False) -> Attempt:
+    """Close an attempt and queue its scoring after commit. Idempotent: a second submit returns it unchanged."""
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.status != Attempt.Status.IN_PROGRESS:
+            return locked
+        locked.status, locked.submitted_at, locked.auto_submitted = Attempt.Status.SUBMITTED, _now(now), auto
+        locked.save(update_fields=["status", "submitted_at", "auto_submitted"])
+        transaction.on_commit(lambda: attempt_score_enqueue(locked.pk))
+    if settings.JOBS_IN_PROCESS:
+        locked.refresh_from_db()
+    return locked
+
+
+def attempt_score_enqueue(attempt_id: int) -> bool:
+    """Queue the scoring job; a broker outage is logged, not raised: the sweeper re-queues later."""
+    from quizzes.tasks import attempt_score_task
+
+    try:
+        attempt_score_task.delay(attempt_id)
+    except Exception:  # noqa: BLE001 - any broker failure; the attempt is safe in the database
+        if settings.JOBS_IN_PROCESS:
+            raise
+        log.warning("could not queue scoring of attempt %s; the sweeper will retry", attempt_id, exc_info=True)
+        return False
+    return True
+
+
+def attempt_score(*, attempt_id: int, now: datetime | None = None) -> bool:
+    """Score a submitted attempt from its snapshots and apply it to the learner's progress, once.
+
+    Returns False (and changes nothing) when the attempt is missing, open or already scored."""
+    now = _now(now)
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().select_related("quiz").filter(pk=attempt_id).first()
+        if attempt is None or attempt.status != Attempt.Status.SUBMITTED:
+            return False
+        rows = list(attempt.responses.all())
+        for row in rows:
+            snap = row.snapshot
+            if row.response is None:
+                row.points, row.correct = 0.0, False
+            else:
+                result = score(snap["qtype"], snap["answer"], row.response)
+                row.points, row.correct = result.points, result.correct
+        Response.objects.bulk_update(rows, ["points", "correct"])
+        total = round(sum(r.points for r in rows), 4)
+        attempt.points, attempt.max_points = total, len(rows)
+        attempt.percent = round(100 * total / len(rows), 2) if rows else 0.0
+        attempt.passed = attempt.percent >= attempt.quiz.pass_mark
+        attempt.status, attempt.scored_at = Attempt.Status.SCORED, now
+        attempt.save(update_fields=["points", "max_points", "percent", "passed", "status", "scored_at"])
+        _progress_apply(user_id=attempt.user_id, rows=rows, now=now)
+    return True
+
+
+def _progress_apply(*, user_id: int, rows: list[Response], now: datetime) -> None:
+    """Add one scored attempt to topic mastery and the review schedule (inside the scoring transaction)."""
+    per_topic: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
+    for row in rows:
+        for slug in row.snapshot.get("topics", []):
+            t = per_topic[slug]
+            t[0] += 1
+            t[1] += int(bool(row.correct))
+            t[2] += row.points
+    topics = dict(Topic.objects.filter(slug__in=per_topic).values_list("slug", "pk"))
+    for slug, (answered, correct, points) in sorted(per_topic.items()):
+        if slug not in topics:
+            continue
+        TopicMastery.objects.get_or_create(user_id=user_id, topic_id=topics[slug])
+        TopicMastery.objects.filter(user_id=user_id, topic_id=topics[slug]).update(
+            answered=F("answered") + answered, correct=F("correct") + correct, points=F("points") + points, updated_at=now
+        )
+    outcomes: dict[str, bool] = {}
+    for row in rows:
+        for fact in row.snapshot.get("fact_ids", []):
+            outcomes[fact] = outcomes.get(fact, True) and bool(row.correct)
+    review_cards_apply(user_id=user_id, outcomes=outcomes, now=now, create_on_miss_only=True)
+
+
+_SCHEDULER = Scheduler(enable_fuzzing=False)
+
+
+def review_cards_apply(*, user_id: int, outcomes: dict[str, bool], now: datetime, create_on_miss_only: bool) -> None:
+    """Schedule each fact by FSRS: Good when answered right, Again when missed.
+
+    From quiz scoring only missed facts get a new card; facts already on the schedule are updated."""
+    if not outcomes:
+        return
+    cards = {c.fact_id: c for c in ReviewCard.objects.select_for_update().filter(user_id=user_id, fact_id__in=outcomes)}
+    for fact, right in sorted(outcomes.items()):
+        card = cards.get(fact)
+        if card is None and right and create_on_miss_only:
+            continue
+        fsrs_card = Card.from_dict(card.card) if card else Card()
+        fsrs_card, _log = _SCHEDULER.review_card(fsrs_card, Rating.Good if right else Rating.Again, review_datetime=now)
+        if card is None:
+            card = ReviewCard(user_id=user_id, fact_id=fact)
+        card.card, card.due, card.last_reviewed_at = fsrs_card.to_dict(), fsrs_card.due, now
+        card.reviews += 1
+        card.lapses += 0 if right else 1
+        card.save()
+
+
+def progress_recompute(*, user) -> dict[str, tuple[int, int, float]]:
+    """Topic totals recomputed from scratch from the learner's scored attempts: {topic: (answered, correct, points)}.
+
+    The running totals in TopicMastery must always equal this (a test checks after fault injection)."""
+    totals: dict[str, list] = defaultdict(lambda: [0, 0, 0.0])
+    rows = Response.objects.filter(attempt__user=user, attempt__status=Attempt.Status.SCORED).only("snapshot", "points", "correct")
+    for row in rows:
+        for slug in row.snapshot.get("topics", []):
+            t = totals[slug]
+            t[0] += 1
+            t[1] += int(bool(row.correct))
+            t[2] += row.points or 0.0
+    return {slug: (a, c, round(p, 4)) for slug, (a, c, p) in totals.items()}

@@ -1,0 +1,36 @@
+"""Frozen copies of what a learner was shown, stored with their answer (see Response.snapshot)."""
+
+from __future__ import annotations
+
+from quizzes.models import Passage, Question
+
+
+def evidence_snapshot(passage: Passage) -> dict:
+    """A passage as feedback shows it: the quote, who published it and when, and its anchor."""
+    source = passage.source
+    return {
+        "id": passage.pk,
+        "quote": passage.quote,
+        "source": source.slug,
+        "source_label": source.label,
+        "outlet": source.outlet,
+        "published_on": source.published_on.isoformat() if source.published_on else None,
+        "published_precision": source.published_precision,
+        "anchor": passage.anchor,
+    }
+
+
+def question_snapshot(question: Question) -> dict:
+    """The question as shown; expects evidence (with source) and topics prefetched."""
+    return {
+        "key": question.key,
+        "qtype": question.qtype,
+        "stem": question.stem,
+        "options": question.options,
+        "answer": question.answer,
+        "explanation": question.explanation,
+        "fact_ids": question.fact_ids,
+        "topics": sorted(t.slug for t in question.topics.all()),
+        "evidence": [evidence_snapshot(p) for p in question.evidence.all()],
+        "generator_version": question.generator_version,
+    }
