@@ -23,7 +23,7 @@ run: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: install the app, the test tools, Chromium and the GIFT parser, then run the whole suite
-test: install-dev chromium tests/bank/node_modules/.installed
+test: install-dev chromium tests/bank/node_modules/.installed tests/browser/node_modules/.installed
 	@set -e; eval "$$($(PY) -m kzlearn.probe env test)"; \
 	$(VENV)/bin/pytest
 
@@ -48,6 +48,11 @@ tests/bank/node_modules/.installed: tests/bank/package.json tests/bank/package-l
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
 	npm ci --prefix tests/bank --no-audit --no-fund --silent
+	touch $@
+
+## axe-core, injected into each page by the accessibility checks of the browser tests (pinned by the lock)
+tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	touch $@
 
 ## Debian's Chromium, driven by Playwright for the browser tests (no browser download of its own)

@@ -10,6 +10,7 @@ admin.site.index_title = "Curate sources, events and learning content"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("quizzes.api.urls")),
     path("", include("quizzes.web.urls")),
 ]
