@@ -159,3 +159,25 @@ def class_with_assignment(*, teacher=None, students=2, module=None, **assignment
     now = timezone.now()
     fields = {"opens_at": now - dt.timedelta(days=1), "due_at": now + dt.timedelta(days=7)} | assignment_fields
     return Assignment.objects.create(classroom=classroom, module=module, created_by=teacher, **fields)
+
+
+def scenario_with_steps(n: int = 2, **scenario_fields):
+    """A published scenario of n steps, a day apart (the right option is "b"), each revealed with one passage."""
+    from quizzes.models import Scenario, ScenarioStep
+
+    seq = Scenario.objects.count() + 1
+    fields = {"key": f"test:scenario-{seq}", "slug": f"scenario-{seq}", "title": f"Scenario {seq}",
+              "intro": "It is early January 2022 in Kazakhstan."} | scenario_fields
+    scenario = Scenario.objects.create(**fields)
+    passage = PassageFactory()
+    for i in range(1, n + 1):
+        step = ScenarioStep.objects.create(
+            scenario=scenario, position=i, key=f"step-{i}", date=datetime.date(2022, 1, i + 1), date_label=f"{i + 1} January 2022",
+            briefing=f"Briefing {i}: protests began in Zhanaozen.", options=[
+                {"id": "a", "text": f"Nothing happens ({i})", "explanation": "Not what the sources report.", "evidence": []},
+                {"id": "b", "text": f"Protesters seize the airport ({i})", "explanation": "This happened.", "evidence": [passage.pk]},
+                {"id": "c", "text": f"The government resigns at once ({i})", "explanation": "Not at this point.", "evidence": []},
+            ], correct="b", reveal=f"Reveal {i}: protesters seized the airport in Almaty.", reflection="Why might this have happened?",
+        )
+        step.reveal_evidence.set([passage])
+    return scenario

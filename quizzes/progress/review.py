@@ -1,0 +1,85 @@
+"""Review of mistakes: facts a learner missed come back on their FSRS schedule.
+
+A card is one fact ("event:slug"), not one question: any published question testing the fact
+can stand for it, so rewordings of the same fact share one memory. The question shown rotates
+through the fact's questions, starting with those the learner has not met in a quiz, so two
+reviews in a row never show the same wording when the fact has more than one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from quizzes.models import Passage, Question, Response, ReviewCard
+from quizzes.progress.errors import LearnerActionError
+from quizzes.progress.selectors import review_queue
+from quizzes.progress.services import review_cards_apply
+from quizzes.progress.snapshots import question_snapshot
+from quizzes.scoring import InvalidResponse, response_validate, score
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    card: ReviewCard
+    question: Question
+    response: dict
+    points: float
+    correct: bool
+    # The question as feedback shows it (quizzes.progress.snapshots.question_snapshot).
+    snapshot: dict
+
+
+def questions_for_fact(fact_id: str) -> QuerySet[Question]:
+    """Published questions that test the fact (portable: matches the quoted id in the JSON list)."""
+    return Question.objects.filter(status=Question.Status.PUBLISHED, fact_ids__icontains=json.dumps(fact_id)).prefetch_related(
+        Prefetch("evidence", queryset=Passage.objects.select_related("source").order_by("source__slug", "start")), "topics"
+    )
+
+
+def review_question_pick(*, user, card: ReviewCard) -> Question | None:
+    """The question to show for a card now, or None when no published question tests its fact any more."""
+    candidates = sorted((q for q in questions_for_fact(card.fact_id) if card.fact_id in q.fact_ids), key=lambda q: q.pk)
+    if not candidates:
+        return None
+    seen = set(Response.objects.filter(attempt__user=user, question__in=candidates).values_list("question_id", flat=True))
+    pool = [q for q in candidates if q.pk not in seen] + [q for q in candidates if q.pk in seen]
+    return pool[max(card.reviews - 1, 0) % len(pool)]
+
+
+def review_next(*, user, now: datetime | None = None) -> tuple[ReviewCard, Question] | None:
+    """The most overdue card that still has a question to show, with that question; None when nothing is due."""
+    for card in review_queue(user, now=now):
+        question = review_question_pick(user=user, card=card)
+        if question is not None:
+            return card, question
+    return None
+
+
+@transaction.atomic
+def review_answer(*, user, card: ReviewCard, question: Question, response: object, now: datetime | None = None) -> ReviewResult:
+    """Score an answer to a due card's question and reschedule the fact (FSRS Good if right, Again if not).
+
+    Refuses a card that is not the learner's or not due (a second submit of the same review), and a
+    question that does not test the card's fact."""
+    now = now or timezone.now()
+    locked = ReviewCard.objects.select_for_update().filter(pk=card.pk, user=user).first()
+    if locked is None:
+        raise LearnerActionError("no_such_card", "This review card does not exist.", status=404)
+    if locked.due > now:
+        raise LearnerActionError("not_due", "This fact has just been reviewed; it will come back later.")
+    if question.status != Question.Status.PUBLISHED or locked.fact_id not in question.fact_ids:
+        raise LearnerActionError("wrong_question", "That question does not test this fact.", status=400)
+    try:
+        normalised = response_validate(question.qtype, question.options, response)
+    except InvalidResponse as exc:
+        raise LearnerActionError("invalid_response", str(exc), status=400) from None
+    result = score(question.qtype, question.answer, normalised)
+    review_cards_apply(user_id=user.pk, outcomes={locked.fact_id: result.correct}, now=now, create_on_miss_only=False)
+    locked.refresh_from_db()
+    return ReviewResult(locked, question, normalised, result.points, result.correct, question_snapshot(question))

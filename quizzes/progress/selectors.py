@@ -1,0 +1,157 @@
+"""Reads of a learner's own progress, shared by the student pages and the API.
+
+Every function takes the learner and reads only their rows; each runs a fixed number of queries,
+whatever the number of attempts, questions or cards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from fsrs import State
+
+from quizzes.classes.selectors import ModuleProgress, module_progress, published_modules
+from quizzes.models import Attempt, Event, Prediction, Response, ReviewCard, ScenarioRun, TopicMastery
+from quizzes.progress.runs import calibration_table
+
+EVENT_FACT = "event:"
+
+
+@dataclass(frozen=True)
+class TopicProgress:
+    slug: str
+    name: str
+    answered: int
+    correct: int
+    mastery: float  # mean points per answered question, 0..1
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.mastery)
+
+
+@dataclass(frozen=True)
+class CalibrationPoint:
+    """One finished scenario run: when, its mean Brier score (0 best) and its accuracy (0..1)."""
+
+    finished_at: datetime
+    brier: float | None
+    accuracy: float | None
+    scenario: str
+
+
+@dataclass(frozen=True)
+class MasteredEvent:
+    event: Event
+    fact_id: str
+    date_label: str
+
+
+@dataclass
+class ProgressSummary:
+    topics: list[TopicProgress]
+    modules: list[ModuleProgress]
+    calibration: list[CalibrationPoint]
+    calibration_bands: list[dict]
+    mastered: list[MasteredEvent]
+    recent_attempts: list[Attempt]
+    review_due: int
+    facts_on_review: int = 0
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.topics or self.calibration or self.recent_attempts or self.facts_on_review)
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def topic_mastery_list(user) -> list[TopicProgress]:
+    """Mastery per topic the learner has answered questions on, by topic name."""
+    rows = TopicMastery.objects.filter(user=user, answered__gt=0).select_related("topic").order_by("topic__name")
+    return [TopicProgress(r.topic.slug, r.topic.name, r.answered, r.correct, round(r.mastery, 4)) for r in rows]
+
+
+def module_progress_list(user) -> list[ModuleProgress]:
+    """How far the learner is through each published module, in the order of the arc of events."""
+    modules = list(published_modules())
+    progress = module_progress(user, modules)
+    return [progress[m.pk] for m in modules]
+
+
+def calibration_history(user) -> list[CalibrationPoint]:
+    """Finished scenario runs, oldest first: how well-calibrated the learner's predictions were over time."""
+    runs = (
+        ScenarioRun.objects.filter(user=user, status=ScenarioRun.Status.FINISHED, finished_at__isnull=False)
+        .select_related("scenario")
+        .only("finished_at", "brier", "accuracy", "scenario__title")
+        .order_by("finished_at", "id")
+    )
+    return [CalibrationPoint(r.finished_at, r.brier, r.accuracy, r.scenario.title) for r in runs]
+
+
+def calibration_bands(user) -> list[dict]:
+    """All the learner's predictions grouped by stated confidence (see runs.calibration_table)."""
+    return calibration_table(Prediction.objects.filter(run__user=user).only("confidence", "correct"))
+
+
+def review_queue(user, *, now: datetime | None = None) -> QuerySet[ReviewCard]:
+    """The learner's review cards that are due, most overdue first."""
+    return ReviewCard.objects.filter(user=user, due__lte=_now(now)).order_by("due", "id")
+
+
+def event_date_label(event: Event) -> str:
+    """An event's date as precisely as the sources give it: '5 January 2022', 'January 2022', 'between … and …'."""
+    def one(d: date, precision: str) -> str:
+        return {"day": f"{d.day} {d:%B %Y}", "month": f"{d:%B %Y}"}.get(precision, f"{d:%Y}")
+
+    start = one(event.date, event.date_precision)
+    if event.date_end and event.date_end != event.date:
+        return f"between {start} and {one(event.date_end, 'day')}"
+    return start
+
+
+def mastered_facts(user, *, now: datetime | None = None) -> set[str]:
+    """Facts the learner has mastered: answered right in a scored attempt and not on the review schedule,
+    or on it, reviewed into FSRS's Review state and not due."""
+    now = _now(now)
+    right: set[str] = set()
+    rows = Response.objects.filter(attempt__user=user, attempt__status=Attempt.Status.SCORED, correct=True)
+    for fact_ids in rows.values_list("snapshot__fact_ids", flat=True):
+        right.update(fact_ids or [])
+    cards = {c.fact_id: c for c in ReviewCard.objects.filter(user=user).only("fact_id", "card", "due")}
+    mastered = {f for f in right if f not in cards}
+    mastered |= {f for f, c in cards.items() if c.due > now and int(c.card.get("state", 0)) == State.Review}
+    return mastered
+
+
+def mastered_events(user, *, now: datetime | None = None) -> list[MasteredEvent]:
+    """A timeline (by event date) of the events the learner has mastered (see mastered_facts)."""
+    slugs = {f.removeprefix(EVENT_FACT) for f in mastered_facts(user, now=now) if f.startswith(EVENT_FACT)}
+    events = Event.objects.filter(slug__in=slugs).only("slug", "title", "date", "date_precision", "date_end").order_by("date", "slug")
+    return [MasteredEvent(e, EVENT_FACT + e.slug, event_date_label(e)) for e in events]
+
+
+def recent_attempts(user, *, limit: int = 10) -> list[Attempt]:
+    """The learner's latest attempts (any status), newest first, with their quiz."""
+    return list(Attempt.objects.filter(user=user).select_related("quiz").order_by("-started_at", "-id")[:limit])
+
+
+def progress_summary(user, *, now: datetime | None = None) -> ProgressSummary:
+    """Everything the progress page shows, in a fixed number of queries."""
+    now = _now(now)
+    cards = list(ReviewCard.objects.filter(user=user).values_list("due", flat=True))
+    return ProgressSummary(
+        topics=topic_mastery_list(user),
+        modules=module_progress_list(user),
+        calibration=calibration_history(user),
+        calibration_bands=calibration_bands(user),
+        mastered=mastered_events(user, now=now),
+        recent_attempts=recent_attempts(user),
+        review_due=sum(due <= now for due in cards),
+        facts_on_review=len(cards),
+    )

@@ -1,0 +1,100 @@
+"""What the player shows about one question (PURE): its form before an answer, its feedback after.
+
+`question_view` is everything the page may show before the learner answers: it never carries the
+answer key or an explanation. `feedback_view` is built only once the item is answered (or, for
+feedback at the end, once the attempt is submitted).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from quizzes.scoring import SINGLE_TYPES
+
+
+def date_label(iso: str | None, precision: str = "day") -> str:
+    """'2022-01-05' -> '5 January 2022' (or 'January 2022', '2022' at a coarser precision); '' for none."""
+    if not iso:
+        return ""
+    d = date.fromisoformat(iso)
+    return {"day": f"{d.day} {d:%B %Y}", "month": f"{d:%B %Y}", "year": f"{d:%Y}"}.get(precision or "day", f"{d.day} {d:%B %Y}")
+
+
+def evidence_view(evidence: list[dict]) -> list[dict]:
+    """Evidence snapshots with the publisher and date as feedback shows them."""
+    return [
+        {**e, "by": e.get("outlet") or e.get("source_label") or e["source"],
+         "date": date_label(e.get("published_on"), e.get("published_precision") or "day")}
+        for e in evidence
+    ]
+
+
+def question_view(snapshot: dict, response: dict | None = None, order: list[str] | None = None) -> dict:
+    """The question's form: stem, type, and the options as text only (with the learner's saved answer)."""
+    qtype, options = snapshot["qtype"], snapshot["options"]
+    text = {o["id"]: o["text"] for o in options}
+    response = response or {}
+    view = {"qtype": qtype, "stem": snapshot["stem"], "kind": "single" if qtype in SINGLE_TYPES else qtype}
+    if qtype in SINGLE_TYPES or qtype == "multi":
+        chosen = set(response.get("choices", [])) | ({response["choice"]} if "choice" in response else set())
+        view["options"] = [{"id": o["id"], "text": o["text"], "chosen": o["id"] in chosen} for o in options]
+    elif qtype == "numeric":
+        view["value"] = response.get("value", "")
+        view["unit"] = snapshot.get("answer", {}).get("unit", "")  # the unit is part of the question, not the key
+    elif qtype == "ordering":
+        ids = order or response.get("order") or [o["id"] for o in options]
+        view["items"] = [{"id": i, "text": text[i]} for i in ids if i in text]
+    elif qtype == "matching":
+        pairs = response.get("pairs", {})
+        view["choices"] = [{"id": o["id"], "text": o["text"]} for o in options if o.get("side") == "choice"]
+        prompts = [o for o in options if o.get("side") == "prompt"]
+        view["prompts"] = [{"id": o["id"], "text": o["text"], "chosen": pairs.get(o["id"], "")} for o in prompts]
+    return view
+
+
+def _number(value) -> str:
+    if value is None or value == "":
+        return "—"
+    value = float(value)
+    return f"{int(value):,}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None, points: float | None) -> dict:
+    """Right or wrong, the learner's answer beside the key, the explanations and the evidence."""
+    qtype, options, answer = snapshot["qtype"], snapshot["options"], snapshot["answer"]
+    text = {o["id"]: o["text"] for o in options}
+    response = response or {}
+    view = {
+        "qtype": qtype, "stem": snapshot["stem"], "answered": bool(response), "correct": bool(correct),
+        "partial": bool(points) and not correct, "points": points or 0.0,
+        "explanation": snapshot.get("explanation", ""), "evidence": evidence_view(snapshot.get("evidence", [])),
+    }
+    if qtype in SINGLE_TYPES or qtype == "multi":
+        right = set(answer["correct"]) if isinstance(answer["correct"], list) else {answer["correct"]}
+        chosen = set(response.get("choices", [])) | ({response["choice"]} if "choice" in response else set())
+        view["kind"] = "choice"
+        view["options"] = [
+            {"text": o["text"], "chosen": o["id"] in chosen, "right": o["id"] in right, "explanation": o.get("explanation", "")}
+            for o in options
+        ]
+    elif qtype == "numeric":
+        view["kind"] = "numeric"
+        view["given"], view["right"] = _number(response.get("value")), _number(answer["value"])
+        view["tolerance"] = _number(answer["tolerance"]) if answer.get("tolerance") else ""
+        view["unit"] = answer.get("unit", "")
+    elif qtype == "ordering":
+        given = response.get("order", [])
+        view["kind"] = "ordering"
+        view["rows"] = [
+            {"text": text[i], "right_pos": n, "given_pos": given.index(i) + 1 if i in given else None,
+             "explanation": next((o.get("explanation", "") for o in options if o["id"] == i), "")}
+            for n, i in enumerate(answer["order"], start=1)
+        ]
+    elif qtype == "matching":
+        given = response.get("pairs", {})
+        view["kind"] = "matching"
+        view["rows"] = [
+            {"prompt": text[p], "right": text[c], "given": text.get(given.get(p, ""), "—"), "ok": given.get(p) == c}
+            for p, c in answer["pairs"].items()
+        ]
+    return view

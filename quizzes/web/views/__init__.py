@@ -1,0 +1,1 @@
+"""Student pages, one module per part: pages (home, dashboard, sources), quiz, scenario, review, progress."""

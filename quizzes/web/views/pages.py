@@ -1,0 +1,52 @@
+"""Home (an introduction signed out, the dashboard signed in) and the source reader."""
+
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from quizzes.classes.selectors import assignment_due, assignments_for_student, module_progress, published_modules
+from quizzes.dataset.selectors import dataset_counts
+from quizzes.models import Attempt, Quiz, Scenario, ScenarioRun, Source
+from quizzes.progress.selectors import review_queue
+from quizzes.sources.selectors import source_highlighted
+from quizzes.sources.selectors import source_list as sources_all
+
+
+def home(request):
+    """Signed out: what KZLearn is and a way in. Signed in: the learner's dashboard."""
+    if request.user.is_authenticated:
+        return dashboard(request)
+    return render(request, "quizzes/home.html", {"counts": dataset_counts(), "sources": sources_all()})
+
+
+def dashboard(request):
+    """Assigned modules with due dates and progress, work to resume, reviews due, and open practice."""
+    user, now = request.user, timezone.now()
+    assignments = list(assignments_for_student(user))
+    modules = list(published_modules())
+    progress = module_progress(user, [a.module for a in assignments] + modules)
+    assigned = []
+    for a in assignments:
+        due = assignment_due(a)
+        assigned.append({"assignment": a, "due": due, "progress": progress[a.module_id], "extended": due != a.due_at,
+                         "opens_later": a.opens_at > now, "overdue": due < now and progress[a.module_id].percent < 100})
+    quizzes_in_modules = {i.quiz_id for m in modules for i in m.items.all() if i.quiz_id}
+    return render(request, "quizzes/dashboard.html", {
+        "assigned": assigned,
+        "practice": [progress[m.pk] for m in modules],
+        "other_quizzes": Quiz.objects.filter(published=True).exclude(pk__in=quizzes_in_modules).order_by("title"),
+        "scenarios": Scenario.objects.filter(published=True).order_by("position", "slug"),
+        "open_attempts": Attempt.objects.filter(user=user, status=Attempt.Status.IN_PROGRESS).select_related("quiz"),
+        "open_runs": ScenarioRun.objects.filter(user=user, status=ScenarioRun.Status.IN_PROGRESS).select_related("scenario"),
+        "review_due": review_queue(user, now=now).count(),
+    })
+
+
+def source_list(request):
+    """The five articles."""
+    return render(request, "quizzes/sources/list.html", {"sources": sources_all()})
+
+
+def source_detail(request, slug: str):
+    """One article with every cited passage anchored and highlighted."""
+    source = get_object_or_404(Source, slug=slug)
+    return render(request, "quizzes/sources/detail.html", {"source": source, "text_html": source_highlighted(source)})

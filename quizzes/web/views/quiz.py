@@ -1,0 +1,194 @@
+"""Quizzes: the intro, the player (one question per page, saved as answered), finishing, and the results.
+
+Every form works without JavaScript; static/js/kzlearn.js adds autosave and inline feedback by
+posting the same forms with `Accept: application/json`. The answer key and the explanations are
+rendered only for an answered item of an immediate-feedback quiz, or after submit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from quizzes.classes.selectors import assignments_for_student
+from quizzes.models import Attempt, Quiz, Response
+from quizzes.progress.errors import LearnerActionError
+from quizzes.progress.services import attempt_is_overdue, attempt_start, attempt_submit, response_answer
+from quizzes.web.feedback import feedback_view, question_view
+from quizzes.web.forms import AnswerMissing, order_moved, response_from_post
+
+CLOSED = {"time_up", "attempt_closed"}
+
+
+def wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _attempt(request, pk: int) -> Attempt:
+    """The learner's own attempt (404 for anyone else's)."""
+    return get_object_or_404(Attempt.objects.select_related("quiz"), pk=pk, user=request.user)
+
+
+def _player_url(attempt: Attempt, position: int | None = None) -> str:
+    url = reverse("web:attempt", args=[attempt.pk])
+    return f"{url}?{urlencode({'q': position})}" if position else url
+
+
+def _after(attempt: Attempt, position: int, total: int) -> str:
+    return _player_url(attempt, position + 1) if position < total else reverse("web:attempt-finish", args=[attempt.pk])
+
+
+@login_required
+def quiz_detail(request, slug: str):
+    """A quiz's intro: what it holds and how it is set, past attempts, and start or resume."""
+    quiz = get_object_or_404(Quiz, slug=slug, published=True)
+    attempts = list(Attempt.objects.filter(user=request.user, quiz=quiz).order_by("-number"))
+    return render(request, "quizzes/quiz/intro.html", {
+        "quiz": quiz, "attempts": attempts, "questions": quiz.items.count(),
+        "open_attempt": next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None),
+        "attempts_left": max(quiz.attempts_allowed - len(attempts), 0) if quiz.attempts_allowed else None,
+        "minutes": round(quiz.time_limit_seconds / 60) if quiz.time_limit_seconds else None,
+    })
+
+
+@login_required
+@require_POST
+def quiz_start(request, slug: str):
+    """Start an attempt, or resume the open one, counting it toward an open assignment of the quiz's module."""
+    quiz = get_object_or_404(Quiz, slug=slug, published=True)
+    assignment = assignments_for_student(request.user).filter(module__items__quiz=quiz, opens_at__lte=timezone.now()).first()
+    try:
+        attempt = attempt_start(user=request.user, quiz=quiz, assignment=assignment)
+    except LearnerActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:quiz-detail", slug=slug)
+    return redirect(_player_url(attempt))
+
+
+@login_required
+def attempt_player(request, pk: int):
+    """One question of an open attempt: ?q=N, or the first unanswered one (resume)."""
+    attempt = _attempt(request, pk)
+    if attempt.status != Attempt.Status.IN_PROGRESS:
+        return redirect("web:attempt-results", pk=pk)
+    if attempt_is_overdue(attempt):
+        attempt_submit(attempt=attempt, auto=True)
+        messages.info(request, "The time limit has passed, so your answers were submitted.")
+        return redirect("web:attempt-results", pk=pk)
+    try:
+        position = int(request.GET.get("q", ""))
+    except ValueError:
+        position = None
+    return _player(request, attempt, position=position)
+
+
+def _player(request, attempt: Attempt, *, position: int | None, order: list[str] | None = None, error: str = "", status: int = 200):
+    nav = list(attempt.responses.order_by("position").values_list("position", "answered_at"))
+    answered = {p for p, at in nav if at}
+    if position is None or not 1 <= position <= len(nav):
+        position = next((p for p, _ in nav if p not in answered), None)
+        if position is None:
+            return redirect("web:attempt-finish", pk=attempt.pk)
+    row = attempt.responses.get(position=position)
+    immediate = attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE
+    locked = immediate and row.answered_at is not None
+    seconds_left = max(int((attempt.deadline_at - timezone.now()).total_seconds()), 0) if attempt.deadline_at else None
+    return render(request, "quizzes/quiz/player.html", {
+        "attempt": attempt, "quiz": attempt.quiz, "position": position, "total": len(nav), "immediate": immediate,
+        "nav": [{"n": p, "answered": p in answered, "url": _player_url(attempt, p)} for p, _ in nav],
+        "answered_count": len(answered), "question": question_view(row.snapshot, row.response, order),
+        "feedback": feedback_view(row.snapshot, row.response, correct=row.correct, points=row.points) if locked else None,
+        "locked": locked, "saved": row.answered_at is not None, "client_key": uuid.uuid4().hex, "error": error,
+        "prev_url": _player_url(attempt, position - 1) if position > 1 else None,
+        "next_url": _after(attempt, position, len(nav)), "seconds_left": seconds_left,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def attempt_answer(request, pk: int, position: int):
+    """Save one answer (idempotent by client key); JSON for the page's script, a redirect for a plain form."""
+    attempt = _attempt(request, pk)
+    row = get_object_or_404(Response.objects.only("snapshot", "position"), attempt=attempt, position=position)
+    snap = row.snapshot
+    if snap["qtype"] == "ordering" and request.POST.get("move"):
+        return _player(request, attempt, position=position, order=order_moved(snap["options"], request.POST))
+    try:
+        saved = response_answer(attempt=attempt, position=position, client_key=request.POST.get("client_key", ""),
+                                response=response_from_post(snap["qtype"], snap["options"], request.POST))
+    except AnswerMissing as exc:
+        return _answer_refused(request, attempt, position, "answer_missing", str(exc), 400)
+    except LearnerActionError as exc:
+        if exc.code != "already_answered":
+            return _answer_refused(request, attempt, position, exc.code, exc.message, exc.status)
+        saved = Response.objects.get(pk=row.pk)  # answered in another tab: show what was stored
+    total = attempt.responses.count()
+    immediate = attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE
+    if not wants_json(request):
+        return redirect(_player_url(attempt, position) if immediate else _after(attempt, position, total))
+    data = {"saved": True, "position": position, "next_url": _after(attempt, position, total)}
+    if immediate:
+        fb = feedback_view(saved.snapshot, saved.response, correct=saved.correct, points=saved.points)
+        data["feedback_html"] = render_to_string("quizzes/partials/feedback.html", {"fb": fb}, request=request)
+    return JsonResponse(data)
+
+
+def _answer_refused(request, attempt: Attempt, position: int, code: str, message: str, status: int):
+    if code in CLOSED:
+        if code == "time_up":
+            attempt_submit(attempt=attempt, auto=True)
+        results = reverse("web:attempt-results", args=[attempt.pk])
+        if wants_json(request):
+            return JsonResponse({"error": code, "message": message, "redirect": results}, status=409)
+        messages.info(request, message)
+        return redirect(results)
+    if wants_json(request):
+        return JsonResponse({"error": code, "message": message}, status=status)
+    order = request.POST.getlist("order") or None
+    return _player(request, attempt, position=position, order=order, error=message, status=status)
+
+
+@login_required
+def attempt_finish(request, pk: int):
+    """Before submitting: which questions are answered, with links back, and the submit button."""
+    attempt = _attempt(request, pk)
+    if attempt.status != Attempt.Status.IN_PROGRESS:
+        return redirect("web:attempt-results", pk=pk)
+    rows = [{"n": p, "stem": stem, "answered": at is not None, "url": _player_url(attempt, p)}
+            for p, at, stem in attempt.responses.order_by("position").values_list("position", "answered_at", "snapshot__stem")]
+    return render(request, "quizzes/quiz/finish.html", {
+        "attempt": attempt, "quiz": attempt.quiz, "rows": rows, "unanswered": sum(not r["answered"] for r in rows),
+    })
+
+
+@login_required
+@require_POST
+def attempt_submit_view(request, pk: int):
+    """Submit the attempt (idempotent) and go to its results."""
+    attempt_submit(attempt=_attempt(request, pk))
+    return redirect("web:attempt-results", pk=pk)
+
+
+@login_required
+def attempt_results(request, pk: int):
+    """The score and every question's feedback; a short 'scoring…' page that refreshes while the job runs."""
+    attempt = _attempt(request, pk)
+    if attempt.status == Attempt.Status.IN_PROGRESS:
+        return redirect(_player_url(attempt))
+    context = {"attempt": attempt, "quiz": attempt.quiz, "scoring": attempt.status == Attempt.Status.SUBMITTED}
+    if not context["scoring"]:
+        rows = attempt.responses.order_by("position")
+        context["items"] = [feedback_view(r.snapshot, r.response, correct=r.correct, points=r.points) for r in rows]
+        used = Attempt.objects.filter(user=request.user, quiz=attempt.quiz).count()
+        context["can_retry"] = attempt.quiz.published and (not attempt.quiz.attempts_allowed or used < attempt.quiz.attempts_allowed)
+        context["wrong"] = sum(not i["correct"] for i in context["items"])
+    return render(request, "quizzes/quiz/results.html", context)
