@@ -1,10 +1,90 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db.models import F
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from quizzes.bank.export import quiz_export
 from quizzes.bank.services import GENERATED_FIELDS, question_set_status
+from quizzes.classes.results import quiz_item_statistics
+from quizzes.classes.selectors import content_editable_by, modules_for_teacher, quizzes_for_teacher, scenarios_for_teacher
 from quizzes.models import Module, ModuleItem, Question, Quiz, QuizQuestion
+from quizzes.progress.statistics import FLAG_MIN_RESPONSES
+
+
+class OwnedContentMixin:
+    """Teachers see their own content and shared published content, and change or delete only their own."""
+
+    visible = None  # selector: user -> the queryset the teacher may see
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(pk__in=type(self).visible(request.user).values("pk"))
+
+    def get_readonly_fields(self, request, obj=None):
+        extra = [] if request.user.is_superuser else ["owner"]
+        return [*super().get_readonly_fields(request, obj), *extra]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or content_editable_by(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or content_editable_by(request.user, obj))
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not all(content_editable_by(request.user, o) for o in objs):
+            perms_needed = {*perms_needed, "shared content you do not own"}
+        return deleted, counts, perms_needed, protected
+
+    def get_changelist_instance(self, request):
+        cl = super().get_changelist_instance(request)
+        if not request.user.is_superuser:
+            cl.list_editable = ()  # the list mixes shared rows a teacher may not change
+        return cl
+
+    def save_model(self, request, obj, form, change):
+        if not change and not request.user.is_superuser:
+            obj.owner = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model in (ModuleItem, QuizQuestion):
+            positions_save(formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+
+class OwnedParentInlineMixin:
+    """Rows of shared content are read-only for a teacher, like the content itself."""
+
+    def _editable(self, request, obj) -> bool:
+        return obj is None or content_editable_by(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(request, obj)
+
+
+def positions_save(formset) -> None:
+    """Save an ordered inline so that rows can swap positions: (parent, position) is unique, so
+    moved rows first step out of the way, then take their new places."""
+    objs = formset.save(commit=False)
+    for obj in formset.deleted_objects:
+        obj.delete()
+    formset.model.objects.filter(pk__in=[o.pk for o in objs if o.pk]).update(position=F("position") + 10000)
+    for obj in objs:
+        obj.save()
+    formset.save_m2m()
 
 
 @admin.register(Question)
@@ -66,7 +146,7 @@ class QuestionAdmin(admin.ModelAdmin):
         self.message_user(request, f"{n} question(s) retired.", messages.SUCCESS)
 
 
-class QuizQuestionInline(admin.TabularInline):
+class QuizQuestionInline(OwnedParentInlineMixin, admin.TabularInline):
     model = QuizQuestion
     extra = 0
     autocomplete_fields = ["question"]
@@ -74,8 +154,9 @@ class QuizQuestionInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "order", "feedback", "time_limit_seconds", "pass_mark", "published"]
+class QuizAdmin(OwnedContentMixin, admin.ModelAdmin):
+    visible = staticmethod(quizzes_for_teacher)
+    list_display = ["title", "slug", "order", "feedback", "time_limit_seconds", "pass_mark", "published", "owner", "statistics"]
     list_filter = ["published", "feedback", "order"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -101,17 +182,55 @@ class QuizAdmin(admin.ModelAdmin):
     def export_gift(self, request, queryset):
         return self._export(request, queryset, "gift")
 
+    @admin.display(description="")
+    def statistics(self, obj):
+        return format_html('<a href="{}">Item statistics</a>', reverse("admin:quizzes_quiz_statistics", args=[obj.pk]))
 
-class ModuleItemInline(admin.TabularInline):
+    def get_urls(self):
+        return [
+            path("<int:pk>/statistics/", self.admin_site.admin_view(self.statistics_view), name="quizzes_quiz_statistics"),
+        ] + super().get_urls()
+
+    def statistics_view(self, request, pk: int):
+        """The stored item statistics of a quiz's questions over all learners (recomputed by a background job)."""
+        quiz = get_object_or_404(self.get_queryset(request), pk=pk)
+        stats, computed_at = quiz_item_statistics(quiz)
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "original": quiz, "title": f"Item statistics: {quiz}",
+                   "sections": [{"quiz": quiz, "stats": stats}], "computed_at": computed_at, "all_learners": True,
+                   "min_responses": FLAG_MIN_RESPONSES}
+        return TemplateResponse(request, "admin/quizzes/item_statistics.html", context)
+
+
+class ModuleItemForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("quiz")) == bool(data.get("scenario")):
+            self.add_error("quiz", "Choose a quiz or a scenario (exactly one).")
+        return data
+
+
+class ModuleItemInline(OwnedParentInlineMixin, admin.TabularInline):
+    """The module's steps in order: a quiz or a scenario each; renumber positions to reorder (swaps are fine)."""
+
     model = ModuleItem
+    form = ModuleItemForm
     extra = 0
+    fields = ["position", "quiz", "scenario"]
     autocomplete_fields = ["quiz"]
     ordering = ["position"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "quiz":
+            kwargs["queryset"] = quizzes_for_teacher(request.user)
+        elif db_field.name == "scenario":
+            kwargs["queryset"] = scenarios_for_teacher(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
-    list_display = ["title", "position", "published"]
+class ModuleAdmin(OwnedContentMixin, admin.ModelAdmin):
+    visible = staticmethod(modules_for_teacher)
+    list_display = ["title", "position", "published", "owner"]
     list_editable = ["position", "published"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}

@@ -1,6 +1,7 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from quizzes.bank.services import question_bank_generate
+from quizzes.admin.classes import job_started_redirect
+from quizzes.jobs.services import job_start
 from quizzes.models import (
     Claim,
     Dispute,
@@ -11,6 +12,7 @@ from quizzes.models import (
     EventLink,
     Figure,
     FigureReport,
+    Job,
     Topic,
 )
 
@@ -62,8 +64,9 @@ class EventAdmin(EvidenceMixin, admin.ModelAdmin):
 
     @admin.action(description="Generate questions about the selected events")
     def generate_questions(self, request, queryset):
-        report = question_bank_generate(event_slugs=list(queryset.values_list("slug", flat=True)))
-        self.message_user(request, "Questions: " + report.lines()[0], messages.SUCCESS)
+        job = job_start(kind=Job.Kind.GENERATE_QUESTIONS, params={"event_slugs": sorted(queryset.values_list("slug", flat=True))},
+                        user=request.user)
+        return job_started_redirect(request, job)
 
 
 class FigureReportInline(EvidenceMixin, admin.StackedInline):

@@ -14,7 +14,20 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from quizzes.models import Assignment, Attempt, Classroom, Extension, Module, ModuleItem, Quiz, Scenario, ScenarioRun
+from quizzes.models import (
+    Assignment,
+    Attempt,
+    ClassGroup,
+    Classroom,
+    Enrolment,
+    Extension,
+    Job,
+    Module,
+    ModuleItem,
+    Quiz,
+    Scenario,
+    ScenarioRun,
+)
 
 User = get_user_model()
 
@@ -119,8 +132,20 @@ def students_for_teacher(user) -> QuerySet:
     return User.objects.filter(enrolments__classroom__teachers=user).distinct()
 
 
+def groups_for_teacher(user) -> QuerySet[ClassGroup]:
+    return ClassGroup.objects.filter(classroom__in=classrooms_for_teacher(user))
+
+
 def assignments_for_teacher(user) -> QuerySet[Assignment]:
     return Assignment.objects.filter(classroom__in=classrooms_for_teacher(user))
+
+
+def assignment_enrolments(assignment: Assignment) -> QuerySet[Enrolment]:
+    """The students an assignment is set for: its class, or just its group."""
+    qs = Enrolment.objects.filter(classroom_id=assignment.classroom_id).select_related("student", "group")
+    if assignment.group_id:
+        qs = qs.filter(group_id=assignment.group_id)
+    return qs.order_by("student__last_name", "student__first_name", "student__username")
 
 
 def attempts_for_teacher(user) -> QuerySet[Attempt]:
@@ -147,3 +172,14 @@ def scenarios_for_teacher(user) -> QuerySet[Scenario]:
     if user.is_superuser:
         return Scenario.objects.all()
     return Scenario.objects.filter(Q(owner=user) | Q(published=True))
+
+
+def content_editable_by(user, obj) -> bool:
+    """A teacher changes only content they own; shared content (owned by others or by nobody) is read-only."""
+    return user.is_superuser or (obj.owner_id is not None and obj.owner_id == user.pk)
+
+
+def jobs_for_user(user) -> QuerySet[Job]:
+    """Background jobs a teacher started (all of them for a superuser)."""
+    qs = Job.objects.select_related("created_by")
+    return qs if user.is_superuser else qs.filter(created_by=user)

@@ -7,14 +7,15 @@ from django.db import transaction
 
 from quizzes.bank.assembly import module_demo_build
 from quizzes.bank.services import question_bank_generate
+from quizzes.classes.demo import demo_class_build
 
 DEMO_PASSWORD_ENV = "KZL_DEMO_PASSWORD"  # noqa: S105 - the name of a variable
 DEFAULT_DEMO_PASSWORD = "kzlearn-demo"  # noqa: S105 - local demo accounts only
 
 
 class Command(BaseCommand):
-    help = ("Build the demo (idempotent): the question bank, the modules and their quizzes, and the demo accounts "
-            "(an admin, a teacher, students). Local use only.")
+    help = ("Build the demo (idempotent): the question bank, the modules and their quizzes, the demo accounts "
+            "(an admin, a teacher, students) and a demo class with work already done. Local use only.")
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -42,3 +43,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo accounts: admin, teacher, student1..student6 (password from ${DEMO_PASSWORD_ENV}, default '{DEFAULT_DEMO_PASSWORD}')."
         )
+        classroom = demo_class_build()
+        if classroom is not None:
+            self.stdout.write(f"Demo class: {classroom.name}, {classroom.enrolments.count()} students, "
+                              f"{classroom.assignments.count()} assignments with work done")

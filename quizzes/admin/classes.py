@@ -1,0 +1,442 @@
+"""Teachers' admin for classes: classes with groups and students (one by one or from CSV),
+assignments with extensions, results, item statistics, grades CSV, attempts, and background jobs.
+
+Every queryset goes through quizzes.classes.selectors, so a teacher sees only the classes they
+teach, their students' work and their own jobs; another teacher's object is "not found".
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from quizzes.classes.results import assignment_item_statistics, assignment_results, grades_csv, item_title
+from quizzes.classes.selectors import (
+    assignments_for_teacher,
+    attempts_for_teacher,
+    classrooms_for_teacher,
+    groups_for_teacher,
+    jobs_for_user,
+    modules_for_teacher,
+)
+from quizzes.classes.services import (
+    CSV_COLUMNS,
+    StudentImportError,
+    assignment_check,
+    extension_check,
+    students_import_csv,
+    students_import_rows,
+)
+from quizzes.jobs.services import job_start
+from quizzes.models import Assignment, Attempt, ClassGroup, Classroom, Enrolment, Extension, Job, Response
+from quizzes.progress.statistics import FLAG_MIN_RESPONSES
+
+User = get_user_model()
+
+
+def _cached_choices(field):
+    """Evaluate a select's choices once per page, not once per inline row."""
+    if field is not None and hasattr(field, "queryset"):
+        field.choices = list(field.choices)
+    return field
+
+
+def _parent_id(request) -> str | None:
+    return request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+
+
+# --- classes ------------------------------------------------------------------------------------
+
+
+class ClassGroupInline(admin.TabularInline):
+    model = ClassGroup
+    extra = 0
+    verbose_name = "group"
+    verbose_name_plural = "groups (tables, sets: assign work to part of the class)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("classroom")
+
+
+class EnrolmentInline(admin.TabularInline):
+    """Students in the class: change their group or remove them; add them with "Add students"."""
+
+    model = Enrolment
+    extra = 0
+    fields = ["username", "student_name", "group", "joined_at"]
+    readonly_fields = ["username", "student_name", "joined_at"]
+    verbose_name = "student"
+    verbose_name_plural = "students"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("student", "group", "classroom")
+
+    @admin.display(description="username")
+    def username(self, obj):
+        return obj.student.username
+
+    @admin.display(description="name")
+    def student_name(self, obj):
+        return obj.student.get_full_name()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "group":
+            field.queryset = ClassGroup.objects.filter(classroom_id=_parent_id(request))
+            field.label_from_instance = lambda group: group.name
+        return _cached_choices(field)
+
+
+@admin.register(Classroom)
+class ClassroomAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "teacher_names", "students", "assignment_count", "links"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+    filter_horizontal = ["teachers"]
+    fields = ["name", "code", "teachers"]
+    inlines = [ClassGroupInline, EnrolmentInline]
+
+    def get_queryset(self, request):
+        return (classrooms_for_teacher(request.user).prefetch_related("teachers")
+                .annotate(n_students=Count("enrolments", distinct=True), n_assignments=Count("assignments", distinct=True)))
+
+    def get_changeform_initial_data(self, request):
+        return {"teachers": [request.user.pk]}
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "teachers":
+            kwargs["queryset"] = User.objects.filter(is_staff=True).order_by("username")
+            if not request.user.is_superuser:
+                kwargs.update(required=False, help_text="Staff accounts only. You are added to a class you create.")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not request.user.is_superuser and not change:
+            # A teacher who creates a class teaches it, or they could not see what they made.
+            form.instance.teachers.add(request.user)
+
+    @admin.display(description="teachers")
+    def teacher_names(self, obj):
+        return ", ".join(t.get_full_name() or t.username for t in obj.teachers.all())
+
+    @admin.display(description="students", ordering="n_students")
+    def students(self, obj):
+        return obj.n_students
+
+    @admin.display(description="assignments", ordering="n_assignments")
+    def assignment_count(self, obj):
+        url = reverse("admin:quizzes_assignment_changelist") + f"?classroom__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, obj.n_assignments)
+
+    @admin.display(description="")
+    def links(self, obj):
+        return format_html('<a href="{}">Add students</a>', reverse("admin:quizzes_classroom_students", args=[obj.pk]))
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/students/", self.admin_site.admin_view(self.students_view), name="quizzes_classroom_students"),
+        ] + super().get_urls()
+
+    def students_view(self, request, pk: int):
+        """Add students to a class: one at a time, or many from a CSV file (all or nothing)."""
+        classroom = get_object_or_404(classrooms_for_teacher(request.user), pk=pk)
+        if not self.has_change_permission(request, classroom):
+            raise PermissionDenied
+        groups = [g.name for g in classroom.groups.all()]
+        one, upload = StudentForm(groups=groups, prefix="one"), StudentCsvForm(prefix="csv")
+        report, errors, checked = None, None, False
+        if request.method == "POST" and "csv-file" in request.FILES:
+            upload = StudentCsvForm(request.POST, request.FILES, prefix="csv")
+            if upload.is_valid():
+                checked = upload.cleaned_data["check_only"]
+                try:
+                    report = students_import_csv(classroom=classroom, file=upload.cleaned_data["file"], dry_run=checked)
+                except StudentImportError as exc:
+                    errors = exc.report.errors
+        elif request.method == "POST":
+            one = StudentForm(request.POST, groups=groups, prefix="one")
+            if one.is_valid():
+                try:
+                    report = students_import_rows(classroom=classroom, rows=[(1, one.cleaned_data)])
+                    one = StudentForm(groups=groups, prefix="one")
+                except StudentImportError as exc:
+                    one.add_error(None, exc.report.errors[0].reason)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "classroom": classroom, "title": f"Add students to {classroom}",
+            "one": one, "upload": upload, "report": report, "errors": errors, "checked": checked, "columns": CSV_COLUMNS,
+        }
+        return TemplateResponse(request, "admin/quizzes/classroom/students.html", context)
+
+
+class StudentForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.CharField(max_length=254, required=False)
+    group = forms.ChoiceField(required=False)
+    password = forms.CharField(required=False, widget=forms.PasswordInput(render_value=False),
+                               help_text="Leave empty to generate one; it is shown once, after saving.")
+
+    def __init__(self, *args, groups: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", "(no group)")] + [(g, g) for g in groups]
+
+
+class StudentCsvForm(forms.Form):
+    file = forms.FileField(label="CSV file")
+    check_only = forms.BooleanField(required=False, label="Only check the file; import nothing")
+
+
+# --- assignments --------------------------------------------------------------------------------
+
+
+class AssignmentForm(forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = ["classroom", "group", "module", "opens_at", "due_at"]
+
+    user = None  # set by AssignmentAdmin.get_form
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(f) for f in ("classroom", "module", "opens_at", "due_at")):
+            module_changed = not self.instance.pk or "module" in self.changed_data
+            assignment_check(classroom=data["classroom"], module=data["module"], opens_at=data["opens_at"], due_at=data["due_at"],
+                             group=data.get("group"), user=self.user if module_changed else None)
+        return data
+
+
+class ExtensionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        assignment = self.instance
+        if assignment.classroom_id is None or assignment.due_at is None:
+            return  # the assignment itself is invalid; its form says why
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("student") and data.get("due_at") and not data.get("DELETE"):
+                try:
+                    extension_check(assignment=assignment, student=data["student"], due_at=data["due_at"])
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+
+
+class ExtensionInline(admin.TabularInline):
+    model = Extension
+    formset = ExtensionFormSet
+    extra = 0
+    verbose_name_plural = "extensions (a later due date for one student; save the assignment first)"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "student":
+            assignment = assignments_for_teacher(request.user).filter(pk=_parent_id(request)).first()
+            kwargs["queryset"] = User.objects.filter(enrolments__classroom_id=assignment.classroom_id if assignment else None)
+        return _cached_choices(super().formfield_for_foreignkey(db_field, request, **kwargs))
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    form = AssignmentForm
+    list_display = ["module", "classroom", "group", "opens_at", "due_at", "links"]
+    list_filter = [("classroom", admin.RelatedOnlyFieldListFilter), "due_at"]
+    list_select_related = ["module", "classroom", "group"]
+    date_hierarchy = "due_at"
+    inlines = [ExtensionInline]
+    actions = ["export_grades"]
+
+    def get_queryset(self, request):
+        return assignments_for_teacher(request.user).select_related("module", "classroom", "group")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type("TeacherAssignmentForm", (form,), {"user": request.user})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        querysets = {"classroom": classrooms_for_teacher, "group": groups_for_teacher, "module": modules_for_teacher}
+        if db_field.name in querysets:
+            kwargs["queryset"] = querysets[db_field.name](request.user)
+        if db_field.name == "group":
+            kwargs["queryset"] = kwargs["queryset"].select_related("classroom")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="")
+    def links(self, obj):
+        return format_html('<a href="{}">Results</a> · <a href="{}">Item statistics</a>',
+                           reverse("admin:quizzes_assignment_results", args=[obj.pk]),
+                           reverse("admin:quizzes_assignment_statistics", args=[obj.pk]))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/results/", view(self.results_view), name="quizzes_assignment_results"),
+            path("<int:pk>/grades.csv", view(self.grades_view), name="quizzes_assignment_grades"),
+            path("<int:pk>/statistics/", view(self.statistics_view), name="quizzes_assignment_statistics"),
+        ] + super().get_urls()
+
+    def _assignment(self, request, pk: int) -> Assignment:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def _context(self, request, assignment: Assignment, title: str) -> dict:
+        return {**self.admin_site.each_context(request), "opts": self.opts, "assignment": assignment, "original": assignment,
+                "title": title}
+
+    def results_view(self, request, pk: int):
+        """Each student's status, score and time on each item of the assignment."""
+        assignment = self._assignment(request, pk)
+        results = assignment_results(assignment)
+        context = self._context(request, assignment, f"Results: {assignment}") | {
+            "results": results, "item_titles": [item_title(i) for i in results.items],
+        }
+        return TemplateResponse(request, "admin/quizzes/assignment/results.html", context)
+
+    def grades_view(self, request, pk: int):
+        """The assignment's grades as a CSV download."""
+        return self._grades_response(self._assignment(request, pk))
+
+    @staticmethod
+    def _grades_response(assignment: Assignment) -> HttpResponse:
+        response = HttpResponse(grades_csv(assignment_results(assignment)), content_type="text/csv; charset=utf-8")
+        name = f"grades-{assignment.classroom.code}-{assignment.module.slug}-{assignment.pk}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    @admin.action(description="Download grades (CSV)")
+    def export_grades(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one assignment to download its grades.", messages.WARNING)
+            return None
+        return self._grades_response(queryset.get())
+
+    def statistics_view(self, request, pk: int):
+        """Item statistics for the quizzes of the assignment (first scored attempts of its students), and per source."""
+        assignment = self._assignment(request, pk)
+        sections, sources = assignment_item_statistics(assignment)
+        context = self._context(request, assignment, f"Item statistics: {assignment}") | {
+            "sections": sections, "sources": sources, "min_responses": FLAG_MIN_RESPONSES,
+        }
+        return TemplateResponse(request, "admin/quizzes/item_statistics.html", context)
+
+
+# --- attempts (read only) -----------------------------------------------------------------------
+
+
+class ResponseInline(admin.TabularInline):
+    model = Response
+    extra = 0
+    fields = ["position", "stem", "response", "correct", "points", "answered_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    @admin.display(description="question as shown")
+    def stem(self, obj):
+        return obj.snapshot.get("stem", "")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    """Students' attempts, as records: teachers read them; nobody edits them here."""
+
+    list_display = ["user", "quiz", "assignment", "number", "status", "percent", "started_at", "submitted_at"]
+    list_filter = ["status", ("quiz", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["user", "quiz", "assignment__module", "assignment__classroom", "assignment__group"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "quiz__title"]
+    inlines = [ResponseInline]
+
+    def get_queryset(self, request):
+        return attempts_for_teacher(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- background jobs ----------------------------------------------------------------------------
+
+
+def progress_bar(job: Job) -> str:
+    return format_html('<progress value="{}" max="100" aria-label="progress">{} %</progress> {} %', job.percent, job.percent, job.percent)
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Long work started from the admin; the pages refresh themselves while a job is queued or running."""
+
+    list_display = ["__str__", "status", "progress", "message", "created_by", "created_at", "finished_at"]
+    list_filter = ["status", "kind"]
+    fields = ["kind", "status", "progress", "message", "params", "created_by", "created_at", "started_at", "finished_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return jobs_for_user(request.user)
+
+    @admin.display(description="progress")
+    def progress(self, obj):
+        return progress_bar(obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def changelist_view(self, request, extra_context=None):
+        running = self.get_queryset(request).filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).exists()
+        return super().changelist_view(request, {"refresh": running, **(extra_context or {})})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_queryset(request).filter(pk=object_id).first()
+        running = obj is not None and obj.status in (Job.Status.QUEUED, Job.Status.RUNNING)
+        return super().change_view(request, object_id, form_url, {"refresh": running, **(extra_context or {})})
+
+    def get_urls(self):
+        return [
+            path("statistics/", self.admin_site.admin_view(self.statistics_start_view), name="quizzes_job_statistics"),
+        ] + super().get_urls()
+
+    def statistics_start_view(self, request):
+        """Start recomputing item statistics over all scored attempts (POST), then show the job."""
+        if request.method != "POST" or not self.has_view_permission(request):
+            raise PermissionDenied
+        job = job_start(kind=Job.Kind.ITEM_STATISTICS, user=request.user)
+        return job_started_redirect(request, job)
+
+
+def job_started_redirect(request, job: Job):
+    """Tell the teacher the job has started and show its progress page."""
+    url = reverse("admin:quizzes_job_change", args=[job.pk])
+    messages.success(request, format_html('Started: {} (<a href="{}">follow its progress</a>).', job.get_kind_display(), url))
+    return redirect(url)
+

@@ -1,0 +1,306 @@
+"""Results for teachers: each student's work on an assignment, the grades as CSV, and item
+statistics (facility, discrimination, option counts, flags: quizzes.progress.statistics computes
+them) for the questions the assignment's students answered, and per source.
+
+Work counts towards an assignment when it was started for it, or started as practice on one of
+its quizzes or scenarios after the assignment opened (a student may reach a quiz either way).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+
+from django.db.models import Q
+
+from quizzes.classes.selectors import assignment_enrolments
+from quizzes.models import Assignment, Attempt, ClassGroup, ItemStatistic, ModuleItem, Quiz, Response, ScenarioRun
+from quizzes.progress.statistics import CHOICE_TYPES, item_statistic, source_statistics
+
+NOT_STARTED, IN_PROGRESS, SUBMITTED, SCORED, FINISHED = "not started", "in progress", "submitted", "scored", "finished"
+
+
+def duration_label(seconds: int | None) -> str:
+    if seconds is None:
+        return ""
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {secs:02d} s"
+
+
+@dataclass
+class ItemResult:
+    """One student's work on one module item: their best attempt (or run) so far."""
+
+    status: str = NOT_STARTED
+    percent: float | None = None
+    seconds: int | None = None
+    late: bool = False
+    tries: int = 0
+
+    @property
+    def done(self) -> bool:
+        return self.status in (SCORED, FINISHED)
+
+    @property
+    def time_label(self) -> str:
+        return duration_label(self.seconds)
+
+
+@dataclass
+class StudentResult:
+    student: object
+    group: ClassGroup | None
+    due: datetime
+    extended: bool
+    items: list[ItemResult] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return sum(i.done for i in self.items)
+
+    @property
+    def status(self) -> str:
+        if all(i.status == NOT_STARTED for i in self.items):
+            return NOT_STARTED
+        return "done" if self.done == len(self.items) else IN_PROGRESS
+
+    @property
+    def grade(self) -> float | None:
+        """Mean score over the module's items, an unfinished item counting 0; None before any is done."""
+        if not self.done:
+            return None
+        return round(sum(i.percent or 0 for i in self.items if i.done) / len(self.items), 1)
+
+    @property
+    def seconds(self) -> int | None:
+        times = [i.seconds for i in self.items if i.done and i.seconds is not None]
+        return sum(times) if times else None
+
+    @property
+    def time_label(self) -> str:
+        return duration_label(self.seconds)
+
+
+@dataclass
+class AssignmentResults:
+    assignment: Assignment
+    items: list[ModuleItem]
+    students: list[StudentResult]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = Counter(s.status for s in self.students)
+        return {"done": counts["done"], "in_progress": counts[IN_PROGRESS], "not_started": counts[NOT_STARTED]}
+
+
+def _work(assignment: Assignment) -> Q:
+    return Q(assignment=assignment) | Q(assignment__isnull=True, started_at__gte=assignment.opens_at)
+
+
+def _seconds(start: datetime, end: datetime | None) -> int | None:
+    return round((end - start).total_seconds()) if end else None
+
+
+def _quiz_result(attempts: list[Attempt], due: datetime) -> ItemResult:
+    rank = {Attempt.Status.SCORED: 2, Attempt.Status.SUBMITTED: 1, Attempt.Status.IN_PROGRESS: 0}
+    best = max(attempts, key=lambda a: (rank[a.status], a.percent or 0, -a.number))
+    status = {Attempt.Status.SCORED: SCORED, Attempt.Status.SUBMITTED: SUBMITTED}.get(best.status, IN_PROGRESS)
+    late = best.submitted_at is not None and best.submitted_at > due
+    return ItemResult(status, best.percent, _seconds(best.started_at, best.submitted_at), late, len(attempts))
+
+
+def _run_result(runs: list[ScenarioRun], due: datetime) -> ItemResult:
+    best = max(runs, key=lambda r: (r.status == ScenarioRun.Status.FINISHED, r.accuracy or 0))
+    if best.status != ScenarioRun.Status.FINISHED:
+        return ItemResult(IN_PROGRESS, tries=len(runs))
+    late = best.finished_at > due
+    return ItemResult(FINISHED, round(100 * (best.accuracy or 0), 2), _seconds(best.started_at, best.finished_at), late, len(runs))
+
+
+def assignment_results(assignment: Assignment) -> AssignmentResults:
+    """Each student's status, score and time on each item of the assigned module (a fixed number of queries)."""
+    items = list(assignment.module.items.select_related("quiz", "scenario").order_by("position"))
+    enrolments = list(assignment_enrolments(assignment))
+    student_ids = [e.student_id for e in enrolments]
+    extensions = dict(assignment.extensions.values_list("student_id", "due_at"))
+    attempts: dict[tuple[int, int], list[Attempt]] = defaultdict(list)
+    quiz_ids = [i.quiz_id for i in items if i.quiz_id]
+    if quiz_ids:
+        for a in Attempt.objects.filter(_work(assignment), user_id__in=student_ids, quiz_id__in=quiz_ids):
+            attempts[a.user_id, a.quiz_id].append(a)
+    runs: dict[tuple[int, int], list[ScenarioRun]] = defaultdict(list)
+    scenario_ids = [i.scenario_id for i in items if i.scenario_id]
+    if scenario_ids:
+        for r in ScenarioRun.objects.filter(_work(assignment), user_id__in=student_ids, scenario_id__in=scenario_ids):
+            runs[r.user_id, r.scenario_id].append(r)
+    students = []
+    for e in enrolments:
+        due = extensions.get(e.student_id, assignment.due_at)
+        row = StudentResult(e.student, e.group, due, e.student_id in extensions)
+        for item in items:
+            if item.quiz_id:
+                mine = attempts.get((e.student_id, item.quiz_id))
+                row.items.append(_quiz_result(mine, due) if mine else ItemResult())
+            else:
+                mine_runs = runs.get((e.student_id, item.scenario_id))
+                row.items.append(_run_result(mine_runs, due) if mine_runs else ItemResult())
+        students.append(row)
+    return AssignmentResults(assignment, items, students)
+
+
+def item_title(item: ModuleItem) -> str:
+    return str(item.quiz or item.scenario)
+
+
+def _cell(value) -> str:
+    """A spreadsheet reads a cell starting with = + - @ as a formula; names come from students."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def grades_csv(results: AssignmentResults) -> str:
+    """The grades as CSV: one row per student, status and score per item, then the module grade."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = ["username", "first_name", "last_name", "group", "due"]
+    for n, item in enumerate(results.items, start=1):
+        header += [f"{n}. {item_title(item)}: status", f"{n}. {item_title(item)}: score %", f"{n}. {item_title(item)}: minutes"]
+    writer.writerow([_cell(h) for h in header + ["items done", "grade %", "minutes"]])
+    for s in results.students:
+        row = [s.student.username, s.student.first_name, s.student.last_name, s.group.name if s.group else "", s.due.isoformat()]
+        for i in s.items:
+            row += [i.status + (" (late)" if i.late else ""), "" if i.percent is None else f"{i.percent:g}",
+                    "" if i.seconds is None else f"{i.seconds / 60:.1f}"]
+        row += [f"{s.done}/{len(s.items)}", "" if s.grade is None else f"{s.grade:g}",
+                "" if s.seconds is None else f"{s.seconds / 60:.1f}"]
+        writer.writerow([_cell(v) for v in row])
+    return out.getvalue()
+
+
+# --- item statistics ------------------------------------------------------------------------------
+
+
+@dataclass
+class OptionCount:
+    id: str
+    text: str
+    count: int
+    key: bool
+
+
+@dataclass
+class ItemStats:
+    """One question's statistics as the admin shows them."""
+
+    question_id: int
+    stem: str
+    qtype: str
+    responses: int
+    facility: float | None
+    discrimination: float | None
+    options: list[OptionCount] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+class Answer(NamedTuple):
+    """One answer as quizzes.progress.statistics.item_statistic reads it."""
+
+    points: float
+    correct: bool
+    rest: float | None  # the rest of the attempt as a share of its maximum
+    picks: tuple[str, ...]
+
+
+def _picks(qtype: str, response: dict | None) -> tuple[str, ...]:
+    if not response or qtype not in CHOICE_TYPES:
+        return ()
+    return tuple(response.get("choices", ())) if qtype == "multi" else (response["choice"],)
+
+
+def _keys(answer: dict) -> set[str]:
+    correct = answer.get("correct")
+    return set(correct) if isinstance(correct, list) else {correct} if correct else set()
+
+
+def _options(qtype: str, options: list[dict], answer: dict, counts: dict[str, int]) -> list[OptionCount]:
+    if qtype not in CHOICE_TYPES:
+        return []
+    keys = _keys(answer)
+    return [OptionCount(o["id"], o["text"], counts.get(o["id"], 0), o["id"] in keys) for o in options]
+
+
+def _first_scored_attempts(assignment: Assignment) -> dict[tuple[int, int], int]:
+    """{(student, quiz): attempt id} of each student's first scored attempt at each quiz of the assignment."""
+    quiz_ids = assignment.module.items.filter(quiz__isnull=False).values("quiz_id")
+    scored = Attempt.objects.filter(_work(assignment), status=Attempt.Status.SCORED, quiz_id__in=quiz_ids,
+                                    user_id__in=assignment_enrolments(assignment).values("student_id"))
+    first: dict[tuple[int, int], int] = {}
+    for attempt_id, user_id, quiz_id in scored.order_by("number", "id").values_list("id", "user_id", "quiz_id"):
+        first.setdefault((user_id, quiz_id), attempt_id)
+    return first
+
+
+class _Row(NamedTuple):
+    position: int
+    points: float | None
+    correct: bool | None
+    response: dict | None
+    snapshot: dict
+    attempt_points: float
+    attempt_max: int
+
+
+def _question_stats(question_id: int, rows: list[_Row]) -> ItemStats:
+    snap = rows[-1].snapshot  # the latest version shown
+    choice = snap["qtype"] in CHOICE_TYPES
+    answers = [
+        Answer(r.points or 0.0, bool(r.correct),
+               (r.attempt_points - (r.points or 0.0)) / (r.attempt_max - 1) if r.attempt_max > 1 else None,
+               _picks(snap["qtype"], r.response))
+        for r in rows
+    ]
+    data = item_statistic(qtype=snap["qtype"], answers=answers,
+                          option_ids={o["id"] for r in rows for o in r.snapshot["options"]} if choice else (),
+                          keys=set().union(*(_keys(r.snapshot["answer"]) for r in rows)) if choice else set())
+    return ItemStats(question_id, snap["stem"], snap["qtype"], data["responses"], data["facility"], data["discrimination"],
+                     _options(snap["qtype"], snap["options"], snap["answer"], data["option_counts"]), data["flags"])
+
+
+def assignment_item_statistics(assignment: Assignment) -> tuple[list[dict], list]:
+    """Item statistics per quiz of the assignment over its students' first scored attempts (Moodle's
+    "first attempt" view: later attempts have seen the feedback), and statistics per cited source.
+
+    Returns ([{"quiz", "attempts", "stats": [ItemStats]}], [SourceStatistic] weakest first)."""
+    first = _first_scored_attempts(assignment)
+    rows = Response.objects.filter(attempt_id__in=first.values()).order_by("attempt__quiz_id", "question_id", "attempt_id")
+    grouped: dict[int, dict[int, list[_Row]]] = defaultdict(lambda: defaultdict(list))
+    for quiz_id, question_id, *row in rows.values_list("attempt__quiz_id", "question_id", "position", "points", "correct", "response",
+                                                       "snapshot", "attempt__points", "attempt__max_points"):
+        grouped[quiz_id][question_id].append(_Row(*row))
+    sections = []
+    for item in assignment.module.items.select_related("quiz").order_by("position"):
+        if item.quiz_id:
+            questions = sorted(grouped[item.quiz_id].items(), key=lambda kv: min(r.position for r in kv[1]))
+            sections.append({"quiz": item.quiz, "attempts": sum(1 for (_user, quiz) in first if quiz == item.quiz_id),
+                             "stats": [_question_stats(qid, question_rows) for qid, question_rows in questions]})
+    sources = source_statistics(attempts=Attempt.objects.filter(pk__in=first.values()))
+    return sections, sorted(sources, key=lambda src: (src.facility, src.source))
+
+
+def quiz_item_statistics(quiz: Quiz) -> tuple[list[ItemStats], datetime | None]:
+    """The stored statistics (ItemStatistic, over all learners) of a quiz's questions, in quiz order, and when computed."""
+    stats, computed = [], None
+    for item in quiz.items.select_related("question__statistic").order_by("position"):
+        q = item.question
+        stat: ItemStatistic | None = getattr(q, "statistic", None)
+        if stat is None:
+            continue
+        stats.append(ItemStats(q.pk, q.stem, q.qtype, stat.responses, stat.facility, stat.discrimination,
+                               _options(q.qtype, q.options, q.answer, stat.option_counts), list(stat.flags)))
+        computed = max(computed, stat.computed_at) if computed else stat.computed_at
+    return stats, computed

@@ -1,0 +1,291 @@
+"""Writes for classes: creating classes, enrolling students (one by one or from a CSV file),
+assigning modules with dates, and granting extensions.
+
+Students are ordinary (non-staff) accounts: a student never reaches the admin. A CSV import is
+all or nothing: every row is checked first, every bad row is reported with its line number, and
+nothing is written unless all rows are good.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.text import slugify
+
+from quizzes.classes.selectors import modules_for_teacher
+from quizzes.models import Assignment, ClassGroup, Classroom, Enrolment, Extension, Module
+
+User = get_user_model()
+
+CSV_COLUMNS = ("username", "first_name", "last_name", "email", "group", "password")
+CSV_MAX_BYTES = 1_000_000
+CSV_MAX_ROWS = 2000
+# No 0/O, 1/l/I: generated passwords are read off a sheet of paper.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet, not a password
+
+
+# --- classes ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def classroom_create(*, name: str, teachers: list, code: str = "") -> Classroom:
+    """Create a class taught by `teachers`; the code defaults to a unique slug of the name."""
+    base = slugify(code or name)[:50] or "class"
+    code, n = base, 1
+    while Classroom.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    classroom = Classroom.objects.create(name=name, code=code)
+    classroom.teachers.set(teachers)
+    return classroom
+
+
+def enrolment_check(*, classroom: Classroom, student, group: ClassGroup | None = None) -> None:
+    """Raise ValidationError unless `student` may be enrolled in `classroom` (and `group`)."""
+    if student.is_staff or student.is_superuser:
+        raise ValidationError({"student": f"{student.username} is a staff account; students are ordinary accounts."})
+    if group is not None and group.classroom_id != classroom.pk:
+        raise ValidationError({"group": f"The group {group.name} belongs to another class."})
+
+
+@transaction.atomic
+def enrolment_add(*, classroom: Classroom, student, group: ClassGroup | None = None) -> Enrolment:
+    """Enrol an existing non-staff account in a class (or move it to `group` if already enrolled)."""
+    enrolment_check(classroom=classroom, student=student, group=group)
+    enrolment, _ = Enrolment.objects.update_or_create(classroom=classroom, student=student, defaults={"group": group})
+    return enrolment
+
+
+# --- students from a CSV file -------------------------------------------------------------------
+
+
+@dataclass
+class RowError:
+    line: int
+    username: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, when checking only or on errors, would do)."""
+
+    created: list[tuple[str, str]] = field(default_factory=list)  # (username, password shown once, "" if given in the file)
+    enrolled: list[str] = field(default_factory=list)  # existing accounts added to the class
+    unchanged: list[str] = field(default_factory=list)  # already in the class with the same group
+    moved: list[str] = field(default_factory=list)  # already in the class, group changed
+    errors: list[RowError] = field(default_factory=list)
+
+
+class StudentImportError(Exception):
+    """An import with bad rows; `report.errors` lists every one. Nothing was written."""
+
+    def __init__(self, report: ImportReport):
+        super().__init__(f"{len(report.errors)} bad row(s); nothing was imported")
+        self.report = report
+
+
+def password_generate() -> str:
+    """A random password a student can type from a printed slip: xxxx-xxxx-xxxx."""
+    return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+def _csv_rows(file) -> list[tuple[int, dict]]:
+    """(line number, row) for each non-empty data row; raises StudentImportError for an unreadable file."""
+
+    def fail(line: int, reason: str):
+        raise StudentImportError(ImportReport(errors=[RowError(line, "", reason)]))
+
+    raw = file.read(CSV_MAX_BYTES + 1)
+    if len(raw) > CSV_MAX_BYTES:
+        fail(0, f"the file is larger than {CSV_MAX_BYTES // 1000} kB")
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            fail(0, "the file is not UTF-8 text (in a spreadsheet, save as 'CSV UTF-8')")
+    raw = raw.lstrip("\ufeff")
+    if not raw.strip():
+        fail(0, "the file is empty")
+    # Spreadsheets in many locales write ';' or tabs instead of commas.
+    try:
+        dialect = csv.Sniffer().sniff(raw.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(raw, newline=""), dialect)
+    header = [h.strip().lower().replace(" ", "_") for h in next(reader)]
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if "username" not in header or unknown or len(set(header)) != len(header):
+        fail(1, f"the first line must name the columns: username (required), then any of {', '.join(CSV_COLUMNS[1:])}"
+                + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
+    rows = []
+    for values in reader:
+        if not any(v.strip() for v in values):
+            continue
+        if len(rows) == CSV_MAX_ROWS:
+            fail(reader.line_num, f"more than {CSV_MAX_ROWS} rows; split the file")
+        if len(values) > len(header):
+            rows.append((reader.line_num, {"username": values[0].strip(), "_error": f"{len(values)} values for {len(header)} columns"}))
+            continue
+        rows.append((reader.line_num, {k: v.strip() for k, v in zip(header, values, strict=False)}))
+    return rows
+
+
+def _row_check(row: dict, *, groups: dict[str, ClassGroup], existing: dict[str, object]) -> str | None:
+    """The reason a row cannot be imported, or None."""
+    username = row.get("username", "")
+    if row.get("_error"):
+        return row["_error"]
+    if not username:
+        return "missing username"
+    try:
+        User.username_validator(username)
+    except ValidationError:
+        return "username may contain only letters, digits and @ . + - _"
+    if len(username) > 150:
+        return "username is longer than 150 characters"
+    if row.get("email"):
+        try:
+            validate_email(row["email"])
+        except ValidationError:
+            return f"bad email {row['email']!r}"
+    if row.get("group") and row["group"] not in groups:
+        return f"unknown group {row['group']!r} (groups in this class: {', '.join(sorted(groups)) or 'none yet'})"
+    user = existing.get(username)
+    if user is not None and (user.is_staff or user.is_superuser):
+        return "this is a staff account, not a student"
+    for name in ("first_name", "last_name"):
+        if len(row.get(name, "")) > 150:
+            return f"{name} is longer than 150 characters"
+    if user is None and row.get("password"):
+        try:
+            password_validation.validate_password(
+                row["password"], User(username=username, first_name=row.get("first_name", ""), email=row.get("email", ""))
+            )
+        except ValidationError as exc:
+            return "password: " + " ".join(exc.messages)
+    return None
+
+
+@transaction.atomic
+def students_import_rows(*, classroom: Classroom, rows: list[tuple[int, dict]], dry_run: bool = False) -> ImportReport:
+    """Enrol students given as rows {username, first_name, last_name, email, group, password}: all or nothing.
+
+    A new username creates a non-staff account (with the password given, or a generated one that
+    the report shows once); an existing student account is enrolled as it is (its name and password
+    are not changed); a student already in the class is moved to the row's group. Raises
+    StudentImportError listing every bad row, having written nothing."""
+    groups = {g.name: g for g in classroom.groups.all()}
+    usernames = {row.get("username", "") for _, row in rows}
+    existing = {u.username: u for u in User.objects.filter(username__in=usernames)}
+    enrolled = {e.student_id: e for e in classroom.enrolments.all()}
+    report, seen = ImportReport(), {}
+    for line, row in rows:
+        username = row.get("username", "")
+        reason = _row_check(row, groups=groups, existing=existing)
+        if reason is None and username.lower() in seen:
+            reason = f"duplicate: {username} is also on line {seen[username.lower()]}"
+        seen.setdefault(username.lower(), line)
+        if reason:
+            report.errors.append(RowError(line, username, reason))
+    if report.errors:
+        raise StudentImportError(report)
+    for _line, row in rows:
+        username, group = row["username"], groups.get(row.get("group", ""))
+        user = existing.get(username)
+        if user is None:
+            password = row.get("password") or password_generate()
+            report.created.append((username, "" if row.get("password") else password))
+            if dry_run:
+                continue
+            user = User(username=username, first_name=row.get("first_name", ""), last_name=row.get("last_name", ""),
+                        email=row.get("email", ""))
+            user.set_password(password)
+            user.save()
+            Enrolment.objects.create(classroom=classroom, student=user, group=group)
+        elif user.pk not in enrolled:
+            report.enrolled.append(username)
+            if not dry_run:
+                Enrolment.objects.create(classroom=classroom, student=user, group=group)
+        elif enrolled[user.pk].group_id == (group.pk if group else None):
+            report.unchanged.append(username)
+        else:
+            report.moved.append(username)
+            if not dry_run:
+                Enrolment.objects.filter(pk=enrolled[user.pk].pk).update(group=group)
+    return report
+
+
+def students_import_csv(*, classroom: Classroom, file, dry_run: bool = False) -> ImportReport:
+    """Enrol the students listed in a CSV file (header: username, first_name, last_name, email, group,
+    password; only username is required); all or nothing, see students_import_rows."""
+    return students_import_rows(classroom=classroom, rows=_csv_rows(file), dry_run=dry_run)
+
+
+# --- assignments and extensions -----------------------------------------------------------------
+
+
+def assignment_check(
+    *, classroom: Classroom, module: Module, opens_at: datetime, due_at: datetime, group: ClassGroup | None = None, user=None
+) -> None:
+    """Raise ValidationError (by field) unless this assignment makes sense and `user` may set it."""
+    errors = {}
+    if opens_at and due_at and due_at <= opens_at:
+        errors["due_at"] = "The due date must be after the opening date."
+    if group is not None and group.classroom_id != classroom.pk:
+        errors["group"] = f"The group {group.name} belongs to another class."
+    if user is not None and not modules_for_teacher(user).filter(pk=module.pk).exists():
+        errors["module"] = "You can assign your own modules and shared published ones."
+    if not module.items.exists():
+        errors["module"] = "This module has no quizzes or scenarios yet."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def assignment_create(
+    *, classroom: Classroom, module: Module, opens_at: datetime, due_at: datetime, group: ClassGroup | None = None, created_by=None
+) -> Assignment:
+    """Assign a module to a class (or one group of it) between two dates."""
+    assignment_check(classroom=classroom, module=module, opens_at=opens_at, due_at=due_at, group=group, user=created_by)
+    return Assignment.objects.create(classroom=classroom, module=module, opens_at=opens_at, due_at=due_at, group=group,
+                                     created_by=created_by)
+
+
+@transaction.atomic
+def assignment_update(*, assignment: Assignment, user=None, **changes) -> Assignment:
+    """Change an assignment's module, group or dates (keyword arguments named as its fields), checked as on creation."""
+    allowed = {"module", "group", "opens_at", "due_at"}
+    if set(changes) - allowed:
+        raise TypeError(f"assignment_update changes only {sorted(allowed)}")
+    for name, value in changes.items():
+        setattr(assignment, name, value)
+    assignment_check(classroom=assignment.classroom, module=assignment.module, opens_at=assignment.opens_at,
+                     due_at=assignment.due_at, group=assignment.group, user=user)
+    assignment.save(update_fields=[*changes])
+    return assignment
+
+
+def extension_check(*, assignment: Assignment, student, due_at: datetime) -> None:
+    """Raise ValidationError unless `student` is set this assignment and `due_at` is after its due date."""
+    enrolment = Enrolment.objects.filter(classroom_id=assignment.classroom_id, student=student).first()
+    if enrolment is None or (assignment.group_id and enrolment.group_id != assignment.group_id):
+        raise ValidationError({"student": f"{student.username} is not set this assignment."})
+    if due_at <= assignment.due_at:
+        raise ValidationError({"due_at": "An extension must end after the assignment's due date."})
+
+
+@transaction.atomic
+def extension_grant(*, assignment: Assignment, student, due_at: datetime) -> Extension:
+    """Give one student a later due date (replacing an earlier extension)."""
+    extension_check(assignment=assignment, student=student, due_at=due_at)
+    extension, _ = Extension.objects.update_or_create(assignment=assignment, student=student, defaults={"due_at": due_at})
+    return extension

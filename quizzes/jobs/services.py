@@ -1,0 +1,137 @@
+"""Long teacher work (generating questions or scenarios, recomputing item statistics) as background
+jobs with visible progress: a Job row is created, its task queued after commit, and the task
+reports done/total on the row as it goes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from quizzes.models import Job
+
+log = logging.getLogger(__name__)
+PROGRESS_INTERVAL = 0.5  # seconds between progress writes
+
+
+def _report(label: str) -> Callable[[object], str]:
+    """The first line of a generation report (or the result as text), after `label`."""
+
+    def summary(result) -> str:
+        lines = getattr(result, "lines", None)
+        return f"{label}: {lines()[0] if callable(lines) else result}"
+
+    return summary
+
+
+# What a job kind runs: (module, function, the params passed as keyword arguments, the result as a
+# message). Imported when the job runs, so a kind whose code is missing fails as a job, not at import.
+RUNNERS: dict[str, tuple[str, str, tuple[str, ...], Callable[[object], str]]] = {
+    Job.Kind.GENERATE_QUESTIONS: ("quizzes.bank.services", "question_bank_generate", ("event_slugs", "seed"), _report("Questions")),
+    Job.Kind.GENERATE_SCENARIOS: ("quizzes.scenarios.services", "scenario_bank_generate", ("event_slugs", "seed"), _report("Scenarios")),
+    Job.Kind.ITEM_STATISTICS: ("quizzes.progress.statistics", "item_statistics_compute", (),
+                               lambda n: f"Item statistics recomputed for {n} questions."),
+}
+
+
+@transaction.atomic
+def job_start(*, kind: str, params: dict | None = None, user=None) -> Job:
+    """Create a queued job and queue its task once the transaction commits."""
+    if kind not in RUNNERS:
+        raise ValueError(f"unknown job kind {kind!r}")
+    job = Job.objects.create(kind=kind, params=params or {}, created_by=user)
+    transaction.on_commit(lambda: job_enqueue(job.pk))
+    return job
+
+
+def job_enqueue(job_id: int) -> bool:
+    """Queue the job's task; a broker outage is logged and the job stays queued."""
+    from quizzes.tasks import job_run_task
+
+    try:
+        job_run_task.delay(job_id)
+    except Exception:  # noqa: BLE001 - any broker failure; the job row is safe in the database
+        if settings.JOBS_IN_PROCESS:
+            raise
+        log.warning("could not queue job %s; it stays queued", job_id, exc_info=True)
+        return False
+    return True
+
+
+class ProgressWriter:
+    """The progress callback given to a long service: writes done/total to the Job at most every
+    PROGRESS_INTERVAL seconds (and at the end), not once per item.
+
+    The services run in one transaction, so a write on their connection would stay invisible until
+    they finish; on PostgreSQL progress goes through a second, autocommitting connection instead.
+    SQLite allows one writer at a time: there progress inside a transaction is shown at the end."""
+
+    def __init__(self, job_id: int, *, interval: float | None = None, clock: Callable[[], float] = time.monotonic):
+        self.job_id, self.clock = job_id, clock
+        self.interval = PROGRESS_INTERVAL if interval is None else interval
+        self.last = float("-inf")
+        self.done = self.total = self.writes = 0
+        self._side = None
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+        now = self.clock()
+        if done < total and now - self.last < self.interval:
+            return
+        self.last = now
+        self.write(done=done, total=total, message=f"{done} of {total}")
+
+    def write(self, **fields) -> None:
+        self.writes += 1
+        if not connection.in_atomic_block:
+            Job.objects.filter(pk=self.job_id).update(**fields)
+        elif connection.vendor == "postgresql":
+            if self._side is None:
+                self._side = connections.create_connection(connection.alias)
+            quote = self._side.ops.quote_name
+            sets = ", ".join(f"{quote(name)} = %s" for name in fields)
+            with self._side.cursor() as cursor:
+                cursor.execute(f"UPDATE {quote(Job._meta.db_table)} SET {sets} WHERE id = %s", [*fields.values(), self.job_id])  # noqa: S608
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+
+
+def job_run(*, job_id: int) -> str:
+    """Run a queued job by its kind, reporting progress, and mark it done or failed with a readable message.
+
+    A job already done or failed is not run again (a redelivered task changes nothing); a job left
+    running by a killed worker is run again, which the idempotent services allow."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None:
+            return f"job {job_id} does not exist"
+        if job.status in (Job.Status.DONE, Job.Status.FAILED):
+            return f"job {job_id} already {job.status}: {job.message}"
+        job.status, job.started_at, job.done, job.message = Job.Status.RUNNING, timezone.now(), 0, "started"
+        job.save(update_fields=["status", "started_at", "done", "message"])
+    module_name, function_name, param_names, summary = RUNNERS[job.kind]
+    progress = ProgressWriter(job.pk)
+    try:
+        try:
+            service = getattr(importlib.import_module(module_name), function_name)
+        except (ImportError, AttributeError):
+            raise RuntimeError(f"{job.get_kind_display().capitalize()} is not available in this version.") from None
+        kwargs = {name: job.params[name] for name in param_names if name in job.params}
+        message = summary(service(progress=progress, **kwargs))
+        status = Job.Status.DONE
+    except Exception as exc:  # noqa: BLE001 - any failure ends the job with a message the teacher can read
+        log.exception("job %s (%s) failed", job.pk, job.kind)
+        message, status = f"Failed: {exc}", Job.Status.FAILED
+    finally:
+        progress.close()
+    done = progress.total if status == Job.Status.DONE else progress.done
+    Job.objects.filter(pk=job.pk).update(status=status, message=message, done=done, total=progress.total, finished_at=timezone.now())
+    return message
