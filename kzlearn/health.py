@@ -1,7 +1,9 @@
-"""/healthz: the state of the database, Redis and the Celery worker, as JSON.
+"""/healthz: the state of the database, Redis, the Celery worker, scoring and beat, as JSON.
 
 200 when the app can serve and accept work (database up; Redis up if it is configured), 503
-otherwise. A missing worker is reported but is not fatal: submitted work waits in the queue.
+otherwise. A missing worker or a stale beat is reported ("degraded") but is not fatal: submitted
+work waits in the database and the queue. `scoring` gives the unscored attempts and the age of
+the oldest; `beat` when each periodic task last ran (quizzes.models.Heartbeat).
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ import time
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count, Min
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -54,15 +58,63 @@ def _check_worker(redis_state: dict) -> dict:
     return {"ok": bool(replies), "mode": "celery", "workers": len(replies)}
 
 
+def scoring_state() -> dict:
+    """Submitted attempts still waiting to be scored, and how long the oldest has waited (not ok when too long)."""
+    from quizzes.models import Attempt
+
+    try:
+        row = Attempt.objects.filter(status=Attempt.Status.SUBMITTED).aggregate(n=Count("pk"), oldest=Min("submitted_at"))
+    except Exception as exc:  # the database check reports the cause; this must not raise
+        return {"ok": False, "error": type(exc).__name__}
+    oldest = row["oldest"]
+    waited = (timezone.now() - oldest).total_seconds() if oldest else 0.0
+    # Past the sweep delay plus three sweeps, the sweeper has not managed: no worker, or a backlog.
+    late = waited > settings.KZL_SCORE_SWEEP_AFTER_SECONDS + 3 * settings.KZL_SCORE_SWEEP_EVERY_SECONDS
+    return {
+        "ok": not late,
+        "unscored": row["n"],
+        "oldest_unscored_at": oldest.isoformat() if oldest else None,
+        "oldest_unscored_seconds": round(waited, 1) if oldest else None,
+    }
+
+
+def beat_state() -> dict:
+    """When each periodic task last ran; stale when the sweeper has missed three runs (celery mode)."""
+    from quizzes.models import Heartbeat
+
+    if settings.JOBS_IN_PROCESS:
+        return {"ok": True, "mode": "in-process"}
+    try:
+        runs = {h.name: h.last_run_at for h in Heartbeat.objects.all()}
+    except Exception as exc:  # as above
+        return {"ok": False, "error": type(exc).__name__}
+    last = max(runs.values(), default=None)
+    sweep = runs.get("attempts_sweep")
+    fresh = sweep is not None and (timezone.now() - sweep).total_seconds() < 3 * max(settings.KZL_SCORE_SWEEP_EVERY_SECONDS, 30)
+    return {
+        "ok": fresh,
+        "last_run_at": last.isoformat() if last else None,
+        "tasks": {name: at.isoformat() for name, at in sorted(runs.items())},
+    }
+
+
+def jobs_state() -> dict:
+    """Redis (queue depth), workers, scoring and beat, as /healthz reports them; for the admin jobs page."""
+    redis_state = _check_redis()
+    return {"redis": redis_state, "worker": _check_worker(redis_state), "scoring": scoring_state(), "beat": beat_state()}
+
+
 @never_cache
 @require_GET
 def healthz(request):
     database = _check_database()
     redis_state = _check_redis()
     worker = _check_worker(redis_state)
+    scoring = scoring_state() if database["ok"] else {"ok": False, "error": "database unreachable"}
+    beat = beat_state() if database["ok"] else {"ok": False, "error": "database unreachable"}
     serving = database["ok"] and redis_state["ok"]
-    status = "ok" if serving and worker["ok"] else ("degraded" if serving else "down")
+    status = "ok" if serving and worker["ok"] and scoring["ok"] and beat["ok"] else ("degraded" if serving else "down")
     return JsonResponse(
-        {"status": status, "database": database, "redis": redis_state, "worker": worker},
+        {"status": status, "database": database, "redis": redis_state, "worker": worker, "scoring": scoring, "beat": beat},
         status=200 if serving else 503,
     )

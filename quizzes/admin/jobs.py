@@ -9,7 +9,8 @@ from django.template import engines
 from django.template.response import TemplateResponse
 
 from kzlearn.health import jobs_state
-from quizzes.models import Heartbeat, Job
+from quizzes.classes.selectors import jobs_for_user
+from quizzes.models import Heartbeat
 
 _PAGE = engines["django"].from_string("""{% extends "admin/base_site.html" %}
 {% block content %}<div id="content-main" class="kzl-jobs">
@@ -74,6 +75,6 @@ class BackgroundJobsAdmin(admin.ModelAdmin):
             "title": "Background jobs",
             "opts": self.model._meta,
             "heartbeats": Heartbeat.objects.order_by("name"),
-            "jobs": Job.objects.select_related("created_by")[:20],
+            "jobs": jobs_for_user(request.user)[:20],
         }
         return TemplateResponse(request, _PAGE, context)

@@ -5,9 +5,9 @@ Rules that keep answers safe:
 - an answer with a client key already seen is a replay: it returns the stored result, changes nothing;
 - submit is idempotent (a double click, two tabs): the attempt is submitted once, scored once;
 - scoring runs as a job after commit; if the broker is down the submit still succeeds and the
-  sweeper (quizzes.tasks.attempts_sweep) queues it later;
-- `attempt_score` locks the attempt and applies progress in the same transaction that marks it
-  scored, so a redelivered job changes nothing.
+  sweeper (quizzes.tasks.attempts_sweep_task) queues it later;
+- `attempt_score` locks the attempt (then the learner) and applies progress in the same
+  transaction that marks it scored, so a redelivered or duplicated job changes nothing.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
@@ -103,7 +104,9 @@ def response_answer(*, attempt: Attempt, position: int, response: object, client
     A replay with the same client key returns the stored answer. With immediate feedback an
     answer is final once given; with feedback at the end it may be changed until submit."""
     now = _now(now)
-    locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+    # of=("self",): lock the attempt, not its quiz (a join would lock the quiz row too and queue
+    # every learner answering the same quiz behind one another).
+    locked = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt.pk)
     try:
         row = locked.responses.select_for_update().get(position=position)
     except Response.DoesNotExist:
@@ -160,11 +163,18 @@ def attempt_score(*, attempt_id: int, now: datetime | None = None) -> bool:
     """Score a submitted attempt from its snapshots and apply it to the learner's progress, once.
 
     Returns False (and changes nothing) when the attempt is missing, open or already scored."""
-    now = _now(now)
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().select_related("quiz").filter(pk=attempt_id).first()
+        # A second scorer of the same attempt waits here, then sees it scored (PostgreSQL re-reads a
+        # locked row after the lock holder commits). Only the attempt row: not its quiz.
+        attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").filter(pk=attempt_id).first()
         if attempt is None or attempt.status != Attempt.Status.SUBMITTED:
             return False
+        # One learner's attempts are applied one at a time: two at once would race to create the
+        # same review card or mastery row (an IntegrityError, a rollback and a retry). NO KEY UPDATE
+        # does not block rows that merely reference the user (a new attempt, an answer).
+        list(get_user_model().objects.select_for_update(no_key=True).filter(pk=attempt.user_id).values_list("pk", flat=True))
+        # Read the clock after the locks, so scored_at orders one learner's attempts as applied.
+        now = _now(now)
         rows = list(attempt.responses.all())
         for row in rows:
             snap = row.snapshot
@@ -173,7 +183,12 @@ def attempt_score(*, attempt_id: int, now: datetime | None = None) -> bool:
             else:
                 result = score(snap["qtype"], snap["answer"], row.response)
                 row.points, row.correct = result.points, result.correct
-        Response.objects.bulk_update(rows, ["points", "correct"])
+        # One UPDATE per distinct (points, correct): a handful, where bulk_update builds a CASE per row.
+        by_result: dict[tuple[float, bool], list[int]] = defaultdict(list)
+        for row in rows:
+            by_result[row.points, row.correct].append(row.pk)
+        for (points, correct), pks in by_result.items():
+            Response.objects.filter(pk__in=pks).update(points=points, correct=correct)
         total = round(sum(r.points for r in rows), 4)
         attempt.points, attempt.max_points = total, len(rows)
         attempt.percent = round(100 * total / len(rows), 2) if rows else 0.0
@@ -194,13 +209,23 @@ def _progress_apply(*, user_id: int, rows: list[Response], now: datetime) -> Non
             t[1] += int(bool(row.correct))
             t[2] += row.points
     topics = dict(Topic.objects.filter(slug__in=per_topic).values_list("slug", "pk"))
+    # Read, add, write back in one upsert: safe because attempt_score holds the learner's lock (and
+    # locks these rows), and nothing else writes TopicMastery.
+    current = {
+        m.topic_id: m for m in TopicMastery.objects.select_for_update().filter(user_id=user_id, topic_id__in=topics.values())
+    }
+    totals = []
     for slug, (answered, correct, points) in sorted(per_topic.items()):
         if slug not in topics:
             continue
-        TopicMastery.objects.get_or_create(user_id=user_id, topic_id=topics[slug])
-        TopicMastery.objects.filter(user_id=user_id, topic_id=topics[slug]).update(
-            answered=F("answered") + answered, correct=F("correct") + correct, points=F("points") + points, updated_at=now
-        )
+        old = current.get(topics[slug]) or TopicMastery(answered=0, correct=0, points=0.0)
+        totals.append(TopicMastery(
+            user_id=user_id, topic_id=topics[slug], answered=old.answered + answered, correct=old.correct + correct,
+            points=old.points + points, updated_at=now,
+        ))
+    TopicMastery.objects.bulk_create(
+        totals, update_conflicts=True, unique_fields=["user", "topic"], update_fields=["answered", "correct", "points", "updated_at"]
+    )
     outcomes: dict[str, bool] = {}
     for row in rows:
         for fact in row.snapshot.get("fact_ids", []):
@@ -218,18 +243,24 @@ def review_cards_apply(*, user_id: int, outcomes: dict[str, bool], now: datetime
     if not outcomes:
         return
     cards = {c.fact_id: c for c in ReviewCard.objects.select_for_update().filter(user_id=user_id, fact_id__in=outcomes)}
+    rows = []
     for fact, right in sorted(outcomes.items()):
         card = cards.get(fact)
         if card is None and right and create_on_miss_only:
             continue
-        fsrs_card = Card.from_dict(card.card) if card else Card()
+        # An explicit card_id: without one fsrs sleeps 1 ms per new card to keep its ids unique,
+        # which we do not need (a card is identified by learner and fact).
+        fsrs_card = Card.from_dict(card.card) if card else Card(card_id=int(now.timestamp() * 1000))
         fsrs_card, _log = _SCHEDULER.review_card(fsrs_card, Rating.Good if right else Rating.Again, review_datetime=now)
-        if card is None:
-            card = ReviewCard(user_id=user_id, fact_id=fact)
-        card.card, card.due, card.last_reviewed_at = fsrs_card.to_dict(), fsrs_card.due, now
-        card.reviews += 1
-        card.lapses += 0 if right else 1
-        card.save()
+        rows.append(ReviewCard(
+            user_id=user_id, fact_id=fact, card=fsrs_card.to_dict(), due=fsrs_card.due, last_reviewed_at=now,
+            reviews=(card.reviews if card else 0) + 1, lapses=(card.lapses if card else 0) + (not right),
+        ))
+    # New and rescheduled cards in one upsert (the existing ones are locked above).
+    ReviewCard.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["user", "fact_id"],
+        update_fields=["card", "due", "reviews", "lapses", "last_reviewed_at"],
+    )
 
 
 def progress_recompute(*, user) -> dict[str, tuple[int, int, float]]:

@@ -9,7 +9,7 @@ snapshot (what the learner was shown), so an edited question is judged on what w
 - option_counts: picks per option for choice types, every option listed (0 included);
 - flags, raised only with FLAG_MIN_RESPONSES responses or more: "negative discrimination",
   "distractor <id> never chosen", "strong students miss the key" (the top third by rest score
-  gets the item right less than half the time).
+  earns less than half the item's points).
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ _BATCH = 200
 @dataclass(frozen=True)
 class _Answer:
     points: float
-    correct: bool
     rest: float | None  # the rest of the attempt as a share of its maximum; None for a one-item attempt
     picks: tuple[str, ...]
 
@@ -76,7 +75,7 @@ def item_statistic(*, qtype: str, answers: list[_Answer], option_ids: Iterable[s
             flags.append("negative discrimination")
         flags += [f"distractor {option} never chosen" for option, c in counts.items() if c == 0 and option not in keys]
         top = sorted(paired, key=lambda a: a.rest, reverse=True)[: math.ceil(len(paired) / 3)]
-        if top and sum(a.correct for a in top) / len(top) < 0.5:
+        if top and sum(a.points for a in top) / len(top) < 0.5:
             flags.append("strong students miss the key")
     return {"responses": n, "facility": facility, "discrimination": discrimination, "option_counts": counts, "flags": flags}
 
@@ -108,7 +107,7 @@ def item_statistics_compute(*, progress: Callable[[int, int], None] | None = Non
     if progress:
         progress(0, total)
     rows = scored.order_by("question_id").values_list(
-        "question_id", "snapshot__qtype", "points", "correct", "response", "attempt__points", "attempt__max_points"
+        "question_id", "snapshot__qtype", "points", "response", "attempt__points", "attempt__max_points"
     )
     now, done, pending, seen = timezone.now(), 0, [], []
 
@@ -125,10 +124,10 @@ def item_statistics_compute(*, progress: Callable[[int, int], None] | None = Non
 
     for qid, group in groupby(rows.iterator(chunk_size=2000), key=itemgetter(0)):
         answers, qtype = [], ""
-        for _qid, qtype, points, correct, response, attempt_points, attempt_max in group:
+        for _qid, qtype, points, response, attempt_points, attempt_max in group:
             points = points or 0.0
             rest = (attempt_points - points) / (attempt_max - 1) if attempt_max > 1 else None
-            answers.append(_Answer(points=points, correct=bool(correct), rest=rest, picks=_picks(qtype, response)))
+            answers.append(_Answer(points=points, rest=rest, picks=_picks(qtype, response)))
         stat = item_statistic(qtype=qtype, answers=answers, option_ids=option_ids[qid], keys=keys[qid])
         pending.append(ItemStatistic(question_id=qid, computed_at=now, **stat))
         seen.append(qid)
