@@ -8,7 +8,7 @@ from datetime import date
 
 from django.db import transaction
 
-from quizzes.models import Module, ModuleItem, Question, Quiz, QuizQuestion
+from quizzes.models import Module, ModuleItem, Question, Quiz, QuizQuestion, Scenario
 
 
 def _pick(questions: list[Question], size: int, seed: int) -> list[Question]:
@@ -93,16 +93,30 @@ DEMO_MODULES = [
 ]
 
 
+# The "what happened next" scenario(s) that open a demo module: predict first, then take the quiz.
+DEMO_SCENARIOS = {
+    "the-spark": ["before-the-storm"],
+    "almaty": ["almaty-4-to-7-january"],
+    "state-response": ["fuel-to-emergency", "nazarbayev-hold-on-power"],
+    "csto": ["csto-intervention"],
+    "aftermath": ["competing-accounts"],
+}
+
+
 @transaction.atomic
 def module_demo_build(*, seed: int = 0) -> list[Module]:
-    """Build (or rebuild) the demo modules and their quizzes from the published bank."""
+    """Build (or rebuild) the demo modules: each one's published scenarios (run generate_scenarios
+    first; a missing one is left out), then its quizzes from the published bank."""
     modules = []
+    scenarios = Scenario.objects.filter(published=True).in_bulk(field_name="slug")
     for position, (slug, title, description, quiz_specs) in enumerate(DEMO_MODULES, start=1):
         module, _ = Module.objects.update_or_create(slug=slug, defaults={"title": title, "description": description,
                                                                          "position": position, "published": True})
         module.items.all().delete()
-        for i, spec in enumerate(quiz_specs, start=1):
-            quiz = quiz_assemble(seed=seed, description=description, **spec)
-            ModuleItem.objects.create(module=module, position=i, quiz=quiz)
+        items = [ModuleItem(scenario=scenarios[s]) for s in DEMO_SCENARIOS.get(slug, []) if s in scenarios]
+        items += [ModuleItem(quiz=quiz_assemble(seed=seed, description=description, **spec)) for spec in quiz_specs]
+        for i, item in enumerate(items, start=1):
+            item.module, item.position = module, i
+        ModuleItem.objects.bulk_create(items)
         modules.append(module)
     return modules

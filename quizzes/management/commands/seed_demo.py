@@ -8,6 +8,7 @@ from django.db import transaction
 from quizzes.bank.assembly import module_demo_build
 from quizzes.bank.services import question_bank_generate
 from quizzes.classes.demo import demo_class_build
+from quizzes.scenarios.services import scenario_bank_generate
 
 DEMO_PASSWORD_ENV = "KZL_DEMO_PASSWORD"  # noqa: S105 - the name of a variable
 DEFAULT_DEMO_PASSWORD = "kzlearn-demo"  # noqa: S105 - local demo accounts only
@@ -21,8 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         report = question_bank_generate()
         self.stdout.write("Question bank: " + report.lines()[0])
+        self.stdout.write("Scenarios: " + scenario_bank_generate().lines()[0])
         modules = module_demo_build()
-        self.stdout.write(f"Modules: {len(modules)}, quizzes: {sum(m.items.count() for m in modules)}")
+        self.stdout.write(f"Modules: {len(modules)}, with {sum(m.items.count() for m in modules)} quizzes and scenarios")
         password = os.environ.get(DEMO_PASSWORD_ENV, DEFAULT_DEMO_PASSWORD)
         User = get_user_model()
         teachers, _ = Group.objects.get_or_create(name="Teachers")

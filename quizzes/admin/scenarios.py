@@ -1,0 +1,171 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+
+from quizzes.models import Scenario, ScenarioStep
+from quizzes.scenarios.selectors import scenario_steps, step_views
+from quizzes.scenarios.services import SCENARIO_FIELDS, STEP_FIELDS, scenario_bank_generate, scenario_set_published, scenario_steps_save
+
+
+class ScenarioStepForm(forms.ModelForm):
+    """Options must keep their shape: [{id, text, explanation, evidence: [passage ids]}], one of them right."""
+
+    class Meta:
+        model = ScenarioStep
+        fields = ["scenario", "position", "key", "date", "date_label", "briefing", "known_events", "briefing_evidence", "prompt",
+                  "options", "correct", "next_event", "reveal", "reveal_evidence", "reflection", "branch_of", "branch_option"]
+
+    def clean(self):
+        data = super().clean()
+        options = data.get("options")
+        if options is not None:
+            shape = {"id", "text", "explanation", "evidence"}
+            if not isinstance(options, list) or not all(isinstance(o, dict) and shape <= set(o) for o in options):
+                self.add_error("options", "Each option needs an id, a text, an explanation and a list of evidence passage ids.")
+            elif not 2 <= len(options) <= 4 or len({o["id"] for o in options}) != len(options):
+                self.add_error("options", "Give 2 to 4 options with distinct ids.")
+            elif data.get("correct") not in {o["id"] for o in options}:
+                self.add_error("correct", "The right answer must be the id of one of the options.")
+        parent = data.get("branch_of")
+        if parent and data.get("branch_option") not in {o["id"] for o in parent.options}:
+            self.add_error("branch_option", "Name an option of the step this follow-up branches from.")
+        return data
+
+
+class ScenarioStepInline(admin.TabularInline):
+    """The steps in play order: renumber positions to reorder them (swaps are fine); open a step to edit it."""
+
+    model = ScenarioStep
+    fk_name = "scenario"
+    fields = ["position", "date_label", "prompt", "answer", "branch"]
+    readonly_fields = ["answer", "branch"]
+    ordering = ["position"]
+    extra = 0
+    can_delete = False  # delete on the step's own page, which shows what learners' predictions protect
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="what happened")
+    def answer(self, obj):
+        return obj.next_event.title if obj.next_event_id else "—"
+
+    @admin.display(description="follow-up of")
+    def branch(self, obj):
+        return f"step {obj.branch_of.position}, option {obj.branch_option}" if obj.branch_of_id else ""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("next_event", "branch_of")
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(admin.ModelAdmin):
+    """Teachers preview a scenario as a student sees it, edit and reorder its steps, and publish it.
+    An edit is remembered (edited_fields) and regeneration never overwrites it."""
+
+    list_display = ["title", "position", "published", "steps_count", "edited"]
+    list_filter = ["published", "topics"]
+    search_fields = ["title", "slug", "key"]
+    readonly_fields = ["preview", "key", "generator_version", "edited_fields", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "intro", "topics", "position", "published", "owner"]}),
+        ("As a student sees it (answers revealed)", {"classes": ["collapse"], "fields": ["preview"]}),
+        ("Provenance", {"classes": ["collapse"], "fields": ["key", "generator_version", "edited_fields", "created_at", "updated_at"]}),
+    ]
+    filter_horizontal = ["topics"]
+    inlines = [ScenarioStepInline]
+    actions = ["publish", "unpublish", "regenerate"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_steps=Count("steps"))
+
+    @admin.display(description="steps", ordering="n_steps")
+    def steps_count(self, obj):
+        return obj.n_steps
+
+    @admin.display(boolean=True, description="edited by a teacher")
+    def edited(self, obj):
+        return bool(obj.edited_fields)
+
+    @admin.display(description="preview")
+    def preview(self, obj):
+        if not obj.pk:
+            return "Save the scenario to preview it."
+        return render_to_string("quizzes/partials/scenario_step_preview.html", {"views": step_views(list(scenario_steps(obj)))})
+
+    def save_model(self, request, obj, form, change):
+        edited = set(form.changed_data) & set(SCENARIO_FIELDS)
+        if change and edited:
+            obj.edited_fields = sorted(set(obj.edited_fields) | edited)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ScenarioStep:
+            return super().save_formset(request, form, formset, change)
+        changed = [(f.instance, set(f.changed_data)) for f in formset.forms if f.instance.pk and f.has_changed()]
+        scenario_steps_save(steps=changed)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [(s, list(c)) for s, c in changed], []
+        return None
+
+    @admin.action(description="Publish selected scenarios")
+    def publish(self, request, queryset):
+        n = scenario_set_published(scenarios=queryset, published=True)
+        self.message_user(request, f"{n} scenario(s) published.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected scenarios (kept for past runs, no longer offered)")
+    def unpublish(self, request, queryset):
+        n = scenario_set_published(scenarios=queryset, published=False)
+        self.message_user(request, f"{n} scenario(s) unpublished.", messages.SUCCESS)
+
+    @admin.action(description="Regenerate all scenarios from the event data (keeps teacher edits)")
+    def regenerate(self, request, queryset):
+        for line in scenario_bank_generate().lines():
+            self.message_user(request, line, messages.INFO)
+
+
+@admin.register(ScenarioStep)
+class ScenarioStepAdmin(admin.ModelAdmin):
+    """One step: its preview as a student sees it, and every field, evidence included."""
+
+    form = ScenarioStepForm
+    list_display = ["__str__", "scenario", "position", "date_label", "prompt", "edited"]
+    list_filter = ["scenario"]
+    search_fields = ["key", "briefing", "reveal", "scenario__title"]
+    autocomplete_fields = ["scenario", "known_events", "briefing_evidence", "next_event", "reveal_evidence", "branch_of"]
+    readonly_fields = ["preview", "scenario_link", "fact_ids", "edited_fields"]
+    fieldsets = [
+        ("As a student sees it (answer revealed)", {"fields": ["preview"]}),
+        (None, {"fields": ["scenario", "scenario_link", "position", "key", "date", "date_label", "briefing", "known_events",
+                           "briefing_evidence", "prompt", "options", "correct", "next_event", "reveal", "reveal_evidence",
+                           "reflection"]}),
+        ("Follow-up (branch)", {"classes": ["collapse"], "fields": ["branch_of", "branch_option"]}),
+        ("Provenance", {"classes": ["collapse"], "fields": ["fact_ids", "edited_fields"]}),
+    ]
+
+    @admin.display(boolean=True, description="edited by a teacher")
+    def edited(self, obj):
+        return bool(obj.edited_fields)
+
+    @admin.display(description="scenario")
+    def scenario_link(self, obj):
+        if not obj.pk:
+            return ""
+        return format_html('<a href="{}#step-{}">{}</a>', reverse("admin:quizzes_scenario_change", args=[obj.scenario_id]),
+                           obj.position, obj.scenario)
+
+    @admin.display(description="preview")
+    def preview(self, obj):
+        if not obj.pk:
+            return "Save the step to preview it."
+        return render_to_string("quizzes/partials/scenario_step_preview.html",
+                                {"views": step_views(list(scenario_steps(obj.scenario).filter(pk=obj.pk)))})
+
+    def save_model(self, request, obj, form, change):
+        # A step a teacher adds is theirs entirely: regeneration never changes or removes it.
+        edited = (set(form.changed_data) if change else set(STEP_FIELDS)) & set(STEP_FIELDS)
+        obj.edited_fields = sorted(set(obj.edited_fields) | edited)
+        super().save_model(request, obj, form, change)

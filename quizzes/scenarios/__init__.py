@@ -1,0 +1,1 @@
+"""'What happened next' scenarios: saving the generated paths, teacher actions, reads."""

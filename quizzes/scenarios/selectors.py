@@ -1,0 +1,58 @@
+"""Reads for scenarios: what learners may play, and steps as a student sees them (for previews)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from quizzes.models import Passage, Scenario, ScenarioStep
+
+_PASSAGES = Passage.objects.select_related("source").order_by("source__slug", "start")
+
+
+def scenarios_published() -> QuerySet[Scenario]:
+    """Published scenarios in the order of events, with how many main steps each has."""
+    return Scenario.objects.filter(published=True).annotate(
+        main_steps=Count("steps", filter=Q(steps__branch_of__isnull=True))).order_by("position", "slug")
+
+
+def scenario_steps(scenario: Scenario) -> QuerySet[ScenarioStep]:
+    """A scenario's steps in play order, with their answer, evidence and branch parent loaded."""
+    return scenario.steps.select_related("next_event", "branch_of").prefetch_related(
+        Prefetch("reveal_evidence", queryset=_PASSAGES), Prefetch("briefing_evidence", queryset=_PASSAGES),
+        "known_events").order_by("position")
+
+
+@dataclass
+class OptionView:
+    id: str
+    text: str
+    explanation: str
+    correct: bool
+    passages: list[Passage]
+
+
+@dataclass
+class StepView:
+    step: ScenarioStep
+    options: list[OptionView]
+    branch_label: str  # "" for a main step; else which choice at which step leads here
+
+
+def step_views(steps: list[ScenarioStep]) -> list[StepView]:
+    """Steps as a student sees them, every option with its explanation and evidence passages
+    (one query for all the options' passages; expects `scenario_steps` prefetching)."""
+    ids = {pk for s in steps for o in s.options for pk in o.get("evidence", [])}
+    passages = _PASSAGES.in_bulk(ids)
+    views = []
+    for s in steps:
+        options = [OptionView(o["id"], o["text"], o.get("explanation", ""), o["id"] == s.correct,
+                              [passages[pk] for pk in o.get("evidence", []) if pk in passages]) for o in s.options]
+        label = ""
+        if s.branch_of_id:
+            parent = s.branch_of
+            chosen = next((o["text"] for o in parent.options if o["id"] == s.branch_option), s.branch_option)
+            label = f"Shown only to learners who chose “{chosen}” at step {parent.position}."
+        views.append(StepView(s, options, label))
+    return views

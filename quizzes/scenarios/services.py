@@ -1,0 +1,234 @@
+"""Writes for scenarios: saving the generated paths by key, and teacher actions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F, Q
+
+from quizzes.bank.selectors import facts_load
+from quizzes.bank.services import ContentWithoutEvidence
+from quizzes.generation.scenarios import SCENARIO_GENERATOR_VERSION, ScenarioDraft, StepDraft, scenarios_generate
+from quizzes.models import Event, Passage, Prediction, Scenario, ScenarioStep, Source, Topic
+
+# Fields regeneration writes; a teacher's edit to any of them (edited_fields) is kept.
+SCENARIO_FIELDS = ("slug", "title", "intro", "position", "topics")
+STEP_FIELDS = ("position", "date", "date_label", "briefing", "prompt", "options", "correct", "next_event", "reveal",
+               "reflection", "fact_ids", "branch_of", "branch_option", "known_events", "briefing_evidence", "reveal_evidence")
+STEP_M2M = ("known_events", "briefing_evidence", "reveal_evidence")
+# The answer key goes with the options it names: an edit to either keeps both.
+COUPLED = ({"options", "correct"},)
+SHIFT = 10000  # positions are moved out of the way first, so steps can swap places under the unique constraint
+
+
+class SlugTaken(ValueError):
+    """Another scenario (say, a teacher's own) already uses the generated slug."""
+
+
+@dataclass
+class ScenarioReport:
+    counts: Counter = field(default_factory=Counter)
+    steps: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        scenarios = ", ".join(f"{n} {k}" for k, n in sorted(self.counts.items())) or "nothing to do"
+        steps = ", ".join(f"{n} {k}" for k, n in sorted(self.steps.items()))
+        return [f"Scenarios: {scenarios}" + (f"; steps: {steps}" if steps else ""), *(f"  {note}" for note in self.notes)]
+
+
+@dataclass
+class DraftIds:
+    """Database ids for what the drafts name, and the passages that really are verbatim."""
+
+    events: dict[str, int]
+    topics: dict[str, int]
+    verbatim: set[int]
+
+    @classmethod
+    def load(cls) -> DraftIds:
+        texts = dict(Source.objects.values_list("pk", "text"))
+        verbatim = {pk for pk, source, start, end, quote in Passage.objects.values_list("pk", "source_id", "start", "end", "quote")
+                    if texts[source][start:end] == quote}
+        return cls(dict(Event.objects.values_list("slug", "pk")), dict(Topic.objects.values_list("slug", "pk")), verbatim)
+
+
+def _check_evidence(step: StepDraft, ids: DraftIds) -> None:
+    if not step.reveal_evidence:
+        raise ContentWithoutEvidence(f"step {step.key} has no reveal evidence")
+    for e in step.all_evidence:
+        if e.passage_id not in ids.verbatim:
+            raise ContentWithoutEvidence(f"step {step.key} cites a passage that is not verbatim in its source: {e.quote[:60]!r}")
+    if any(not o.evidence or not o.explanation.strip() for o in step.options):
+        raise ContentWithoutEvidence(f"step {step.key} has an option without explanation or evidence")
+    if step.next_event not in ids.events or any(s not in ids.events for s in step.known_events):
+        raise ContentWithoutEvidence(f"step {step.key} names an event that is not in the database")
+
+
+def _step_fields(step: StepDraft, ids: DraftIds, parents: dict[str, ScenarioStep]) -> tuple[dict, dict[str, set[int]]]:
+    fields = {
+        "position": step.position, "date": step.date, "date_label": step.date_label, "briefing": step.briefing,
+        "prompt": step.prompt, "correct": step.correct, "reveal": step.reveal, "reflection": step.reflection,
+        "options": [{"id": o.id, "text": o.text, "explanation": o.explanation, "evidence": [e.passage_id for e in o.evidence]}
+                    for o in step.options],
+        "next_event_id": ids.events[step.next_event], "fact_ids": step.fact_ids,
+        "branch_of_id": parents[step.branch_of].pk if step.branch_of else None, "branch_option": step.branch_option,
+    }
+    m2m = {"known_events": {ids.events[s] for s in step.known_events},
+           "briefing_evidence": {e.passage_id for e in step.briefing_evidence},
+           "reveal_evidence": {e.passage_id for e in step.reveal_evidence}}
+    return fields, m2m
+
+
+def _kept(edited: Iterable[str]) -> set[str]:
+    kept = set(edited)
+    for group in COUPLED:
+        if kept & group:
+            kept |= group
+    return kept
+
+
+def _step_save(scenario: Scenario, key: str, existing: ScenarioStep | None, fields: dict,
+               m2m: dict[str, set[int]]) -> tuple[ScenarioStep, str]:
+    if existing is None:
+        step = ScenarioStep.objects.create(scenario=scenario, key=key, **fields)
+        for name, values in m2m.items():
+            getattr(step, name).set(values)
+        return step, "created"
+    kept = _kept(existing.edited_fields)
+    changed = [name for name, value in fields.items()
+               if name.removesuffix("_id") not in kept and getattr(existing, name) != value]
+    for name in changed:
+        setattr(existing, name, fields[name])
+    if changed:
+        existing.save(update_fields=changed)
+    for name, values in m2m.items():
+        if name not in kept and {o.pk for o in getattr(existing, name).all()} != values:
+            getattr(existing, name).set(values)
+            changed.append(name)
+    return existing, "updated" if changed else "unchanged"
+
+
+def _positions(draft: ScenarioDraft, existing: dict[str, ScenarioStep]) -> dict[str, int]:
+    """Where every step goes, stale ones included: as generated (stale steps after), unless a
+    teacher reordered the scenario; then every existing step stays put and new ones go last."""
+    teacher = any("position" in s.edited_fields for s in existing.values())
+    placed = {k: s.position for k, s in existing.items()} if teacher else {s.key: s.position for s in draft.steps}
+    last = max(placed.values(), default=0)
+    for key in [s.key for s in draft.steps] + sorted(existing, key=lambda k: existing[k].position):
+        if key not in placed:
+            last += 1
+            placed[key] = last
+    return placed
+
+
+@transaction.atomic
+def scenario_save_draft(*, draft: ScenarioDraft, ids: DraftIds, report: ScenarioReport) -> str:
+    """Upsert the scenario and its steps by key, keeping teacher edits; refuses steps without verbatim evidence."""
+    for step in draft.steps:
+        _check_evidence(step, ids)
+    scenario = Scenario.objects.filter(key=draft.key).first()
+    values = {"slug": draft.slug, "title": draft.title, "intro": draft.intro, "position": draft.position}
+    topics = {ids.topics[t] for t in draft.topics if t in ids.topics}
+    if scenario is None:
+        if Scenario.objects.filter(slug=draft.slug).exists():
+            raise SlugTaken(f"the slug {draft.slug} is taken by another scenario")
+        scenario = Scenario.objects.create(key=draft.key, generator_version=SCENARIO_GENERATOR_VERSION, **values)
+        scenario.topics.set(topics)
+        action = "created"
+    else:
+        changed = [k for k, v in values.items() if k not in scenario.edited_fields and getattr(scenario, k) != v]
+        if scenario.generator_version != SCENARIO_GENERATOR_VERSION:
+            values["generator_version"], changed = SCENARIO_GENERATOR_VERSION, [*changed, "generator_version"]
+        for name in changed:
+            setattr(scenario, name, values[name])
+        if changed:
+            scenario.save(update_fields=[*changed, "updated_at"])
+        if "topics" not in scenario.edited_fields and set(scenario.topics.values_list("pk", flat=True)) != topics:
+            scenario.topics.set(topics)
+            changed.append("topics")
+        action = "updated" if changed else "unchanged"
+    existing = {s.key: s for s in scenario.steps.prefetch_related(*STEP_M2M)}
+    positions = _positions(draft, existing)
+    if any(positions[k] != s.position for k, s in existing.items()):
+        scenario.steps.update(position=F("position") + SHIFT)
+        for s in existing.values():
+            s.position += SHIFT
+    saved: dict[str, ScenarioStep] = {}
+    outcomes: Counter = Counter()
+    for step in draft.steps:
+        fields, m2m = _step_fields(step, ids, saved)
+        fields["position"] = positions[step.key]
+        saved[step.key], outcome = _step_save(scenario, step.key, existing.get(step.key), fields, m2m)
+        outcomes[outcome] += 1
+    stale = [s for k, s in existing.items() if k not in saved]
+    for s in stale:
+        if s.position != positions[s.key]:
+            ScenarioStep.objects.filter(pk=s.pk).update(position=positions[s.key])
+    outcomes["removed"], blocked = _stale_remove(stale)
+    report.steps.update(+outcomes)
+    if blocked:
+        if scenario.published:
+            Scenario.objects.filter(pk=scenario.pk).update(published=False)
+            report.counts["unpublished"] += 1
+        report.notes.append(f"{scenario.key}: unpublished; step(s) {', '.join(blocked)} are no longer generated but "
+                            "learners' predictions point at them. Review the scenario, then publish it again.")
+    if action == "unchanged" and set(+outcomes) - {"unchanged"}:
+        action = "updated"
+    return action
+
+
+def _stale_remove(stale: list[ScenarioStep]) -> tuple[int, list[str]]:
+    """Delete generated steps that are no longer generated: how many, and the keys of those kept
+    because a learner's prediction points at them. A step a teacher edited or added always stays."""
+    removable, blocked = [], []
+    for s in stale:
+        if s.edited_fields:
+            continue
+        family = ScenarioStep.objects.filter(Q(pk=s.pk) | Q(branch_of=s))
+        (blocked if Prediction.objects.filter(step__in=family).exists() else removable).append(s)
+    ScenarioStep.objects.filter(pk__in=[s.pk for s in removable]).delete()
+    return len(removable), [s.key for s in blocked]
+
+
+def scenario_bank_generate(*, seed: int = 0, progress: Callable[[int, int], None] | None = None) -> ScenarioReport:
+    """Generate every curated scenario and save it by key (idempotent); unpublish, never delete, what the data no longer supports."""
+    result = scenarios_generate(facts_load(), seed=seed)
+    ids = DraftIds.load()
+    report = ScenarioReport(notes=[f"skipped: {p}" for p in result.problems])
+    for i, draft in enumerate(result.drafts, start=1):
+        steps_before = report.steps.copy()
+        try:
+            report.counts[scenario_save_draft(draft=draft, ids=ids, report=report)] += 1
+        except (ContentWithoutEvidence, SlugTaken) as exc:
+            report.steps = steps_before
+            report.counts["refused"] += 1
+            report.notes.append(f"refused {draft.key}: {exc}")
+        if progress:
+            progress(i, len(result.drafts))
+    generated = {d.key for d in result.drafts}
+    gone = Scenario.objects.filter(key__startswith="path:", published=True).exclude(key__in=generated)
+    for key in gone.values_list("key", flat=True):
+        report.notes.append(f"{key}: unpublished; the event data no longer supports it")
+    report.counts["unpublished"] += gone.update(published=False)
+    if not report.counts["unpublished"]:
+        del report.counts["unpublished"]
+    return report
+
+
+def scenario_set_published(*, scenarios, published: bool) -> int:
+    """Publish or unpublish scenarios (a teacher's decision; regeneration never changes it back)."""
+    return scenarios.update(published=published)
+
+
+@transaction.atomic
+def scenario_steps_save(*, steps: list[tuple[ScenarioStep, set[str]]]) -> None:
+    """Save steps a teacher edited together (positions may swap), recording the fields so regeneration keeps them."""
+    moved = [s.pk for s, changed in steps if s.pk and "position" in changed]
+    ScenarioStep.objects.filter(pk__in=moved).update(position=F("position") + SHIFT)
+    for step, changed in steps:
+        step.edited_fields = sorted(set(step.edited_fields) | (changed & set(STEP_FIELDS)))
+        step.save()

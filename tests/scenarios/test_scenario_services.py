@@ -1,0 +1,218 @@
+"""Scenarios saved to the database: the no-spoiler rule checked from the stored data, verbatim
+evidence, idempotent regeneration that keeps teacher edits, branches and full runs in the player."""
+
+from __future__ import annotations
+
+import io
+from calendar import monthrange
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from quizzes.generation.scenarios import GenerationResult, scenarios_generate
+from quizzes.models import Event, EventLink, Passage, Prediction, Scenario, ScenarioRun, ScenarioStep
+from quizzes.progress.runs import brier, prediction_make, scenario_run_next_step, scenario_run_start
+from quizzes.scenarios import services
+from quizzes.scenarios.selectors import scenario_steps, scenarios_published
+from quizzes.scenarios.services import scenario_bank_generate, scenario_steps_save
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+@pytest.fixture
+def generated():
+    call_command("load_seeds", str(SEEDS), stdout=io.StringIO())
+    return scenario_bank_generate()
+
+
+def _latest(ev: Event) -> date:
+    """The last day an event may have happened, computed here from the stored fields."""
+    if ev.date_end:
+        return ev.date_end
+    if ev.date_precision == "year":
+        return ev.date.replace(month=12, day=31)
+    if ev.date_precision == "month":
+        return ev.date.replace(day=monthrange(ev.date.year, ev.date.month)[1])
+    return ev.date
+
+
+def _with_branch() -> ScenarioStep:
+    return ScenarioStep.objects.filter(branch_of__isnull=False).select_related("branch_of__scenario").order_by("pk").first().branch_of
+
+
+def test_demo_has_six_published_scenarios_of_five_main_steps(generated):
+    assert generated.counts["created"] >= 6 and not generated.notes
+    published = list(scenarios_published())
+    assert len(published) >= 6 and all(s.main_steps >= 5 for s in published)
+
+
+def test_no_briefing_draws_on_an_event_after_its_step(generated):
+    """From the stored data alone: each briefed event, each event a briefing passage is evidence
+    for (directly or through a link), is dated surely on or before the step; the step's answer
+    and every later answer of the path stay out of the briefing."""
+    steps = list(ScenarioStep.objects.select_related("next_event").prefetch_related("known_events", "briefing_evidence")
+                 .order_by("scenario", "position"))
+    assert steps
+    for step in steps:
+        passages = [p.pk for p in step.briefing_evidence.all()]
+        by_passage = set(Event.objects.filter(evidence__in=passages))
+        links = EventLink.objects.filter(evidence__in=passages).select_related("from_event", "to_event")
+        by_passage |= {e for link in links for e in (link.from_event, link.to_event)}
+        later = set(ScenarioStep.objects.filter(scenario=step.scenario, branch_of__isnull=True, position__gte=step.position)
+                    .values_list("next_event", flat=True)) | {step.next_event_id}
+        for ev in [*step.known_events.all(), *by_passage]:
+            assert _latest(ev) <= step.date, (step.scenario.slug, step.key, ev.slug)
+            assert ev.pk not in later, (step.scenario.slug, step.key, ev.slug)
+        assert step.briefing.count("\n•") == step.known_events.count()
+
+
+def test_every_quote_is_verbatim_and_every_option_cited(generated):
+    for step in ScenarioStep.objects.prefetch_related("reveal_evidence__source", "briefing_evidence__source"):
+        assert step.reveal_evidence.exists(), step.key
+        option_ids = [pk for o in step.options for pk in o["evidence"]]
+        passages = [*step.reveal_evidence.all(), *step.briefing_evidence.all(),
+                    *Passage.objects.select_related("source").filter(pk__in=option_ids)]
+        assert all(p.source.text[p.start:p.end] == p.quote for p in passages), step.key
+        assert all(o["explanation"].strip() and o["evidence"] for o in step.options), step.key
+        assert len(set(option_ids) - {p.pk for p in passages}) == 0
+
+
+def test_regeneration_is_idempotent_and_keeps_a_teacher_edit(generated):
+    step = ScenarioStep.objects.filter(branch_of__isnull=True).order_by("pk").first()
+    step.reveal = "A teacher's own account of what happened, with the same evidence."
+    scenario_steps_save(steps=[(step, {"reveal"})])
+    scenario = step.scenario
+    scenario.title, scenario.edited_fields = "My title", ["title"]
+    scenario.save()
+    again = scenario_bank_generate()
+    step.refresh_from_db()
+    scenario.refresh_from_db()
+    assert step.reveal.startswith("A teacher's own account") and step.edited_fields == ["reveal"]
+    assert scenario.title == "My title"
+    assert again.counts["unchanged"] == generated.counts["created"] and set(again.steps) == {"unchanged"}
+
+
+def test_a_teacher_reorder_survives_regeneration(generated):
+    scenario = Scenario.objects.get(slug="csto-intervention")
+    first, second = list(scenario.steps.filter(position__in=[1, 2]).order_by("position"))
+    first.position, second.position = 2, 1
+    scenario_steps_save(steps=[(first, {"position"}), (second, {"position"})])
+    scenario_bank_generate()
+    assert list(scenario.steps.filter(position__in=[1, 2]).order_by("position").values_list("pk", flat=True)) == [second.pk, first.pk]
+
+
+def test_a_step_without_verbatim_evidence_is_refused(generated):
+    step = ScenarioStep.objects.get(scenario__slug="almaty-4-to-7-january", position=1)
+    passage = step.reveal_evidence.first()
+    Passage.objects.filter(pk=passage.pk).update(quote="x" * len(passage.quote))  # no longer what the source says
+    report = scenario_bank_generate()
+    assert report.counts["refused"] >= 1
+    assert any("almaty-4-to-7-january" in n and "not verbatim" in n for n in report.notes)
+
+
+def _without_last_step(slug: str):
+    def generate(facts, *, seed=0):
+        result = scenarios_generate(facts, seed=seed)
+        for d in result.drafts:
+            if d.slug == slug:
+                d.steps = d.steps[:-1]
+        return GenerationResult(result.drafts, result.problems)
+    return generate
+
+
+def test_a_step_no_longer_generated_is_removed_unless_predicted(generated, monkeypatch):
+    monkeypatch.setattr(services, "scenarios_generate", _without_last_step("before-the-storm"))
+    # Given a learner's prediction on the last step of another scenario, that one stays and unpublishes it.
+    scenario = Scenario.objects.get(slug="before-the-storm")
+    last = scenario.steps.order_by("position").last()
+    report = scenario_bank_generate()
+    assert not ScenarioStep.objects.filter(pk=last.pk).exists() and report.steps["removed"] == 1
+    other = Scenario.objects.get(slug="competing-accounts")
+    monkeypatch.setattr(services, "scenarios_generate", _without_last_step("competing-accounts"))
+    doomed = other.steps.order_by("position").last()
+    run = ScenarioRun.objects.create(user=UserFactory(), scenario=other, started_at=doomed.scenario.created_at)
+    Prediction.objects.create(run=run, step=doomed, snapshot={}, choice=doomed.correct, confidence=60, correct=True, brier=0.16,
+                              answered_at=run.started_at)
+    report = scenario_bank_generate()
+    other.refresh_from_db()
+    assert ScenarioStep.objects.filter(pk=doomed.pk).exists() and not other.published
+    assert any("competing-accounts" in n and "predictions" in n for n in report.notes)
+
+
+def test_a_scenario_the_data_no_longer_supports_is_unpublished_not_deleted(generated, monkeypatch):
+    monkeypatch.setattr(services, "scenarios_generate",
+                        lambda facts, *, seed=0: GenerationResult(scenarios_generate(facts, seed=seed).drafts[1:], ["gone"]))
+    report = scenario_bank_generate()
+    first = Scenario.objects.get(slug="before-the-storm")
+    assert not first.published and first.steps.count() >= 5 and report.counts["unpublished"] == 1
+
+
+def _play(run: ScenarioRun, choose) -> list[ScenarioStep]:
+    played = []
+    while (step := scenario_run_next_step(run)) is not None:
+        prediction_make(run=run, step_id=step.pk, choice=choose(step), confidence=80)
+        played.append(step)
+    return played
+
+
+def test_a_branch_is_played_only_after_its_option(generated):
+    parent = _with_branch()
+    branch = parent.branches.get()
+    scenario = parent.scenario
+
+    def into_branch(step):
+        return step.branch_option if step.pk == branch.pk else (branch.branch_option if step.pk == parent.pk else step.correct)
+
+    took = _play(scenario_run_start(user=UserFactory(), scenario=scenario), into_branch)
+    assert branch in took and took.index(branch) == took.index(parent) + 1
+    skipped = _play(scenario_run_start(user=UserFactory(), scenario=scenario), lambda step: step.correct)
+    assert branch not in skipped and len(skipped) == len(took) - 1
+
+
+def test_a_full_run_records_accuracy_and_brier(generated):
+    scenario = Scenario.objects.get(slug="fuel-to-emergency")
+    main = list(scenario.steps.filter(branch_of__isnull=True).order_by("position"))
+    wrong_at = main[1].pk
+
+    def choose(step):
+        return next(o["id"] for o in step.options if o["id"] != step.correct) if step.pk == wrong_at else step.correct
+
+    run = scenario_run_start(user=UserFactory(), scenario=scenario)
+    _play(run, choose)
+    run.refresh_from_db()
+    n = len(main)
+    assert run.status == ScenarioRun.Status.FINISHED and run.answered == n
+    assert run.accuracy == pytest.approx((n - 1) / n, abs=1e-4)
+    assert run.brier == pytest.approx(((n - 1) * brier(80, True) + brier(80, False)) / n, abs=1e-4)
+    assert run.predictions.get(step_id=wrong_at).snapshot["reveal_evidence"]
+
+
+def test_selectors_load_a_scenario_in_a_fixed_number_of_queries(generated, django_assert_max_num_queries):
+    scenario = Scenario.objects.get(slug="csto-intervention")
+    with django_assert_max_num_queries(6):
+        steps = list(scenario_steps(scenario))
+        assert all(s.reveal_evidence.all() and s.next_event.title for s in steps)
+
+
+def test_command_prints_a_summary(generated):
+    out = io.StringIO()
+    call_command("generate_scenarios", stdout=out)
+    assert out.getvalue().startswith("Scenarios: 6 unchanged; steps: ")
+
+
+def test_demo_modules_open_with_their_scenarios(generated):
+    from quizzes.bank.assembly import DEMO_SCENARIOS, module_demo_build
+    from quizzes.bank.services import question_bank_generate
+
+    question_bank_generate()
+    modules = {m.slug: m for m in module_demo_build()}
+    module_demo_build()  # idempotent
+    for slug, scenarios in DEMO_SCENARIOS.items():
+        items = list(modules[slug].items.order_by("position"))
+        assert [i.scenario.slug for i in items[:len(scenarios)]] == scenarios
+        assert all(i.quiz_id for i in items[len(scenarios):])
+    assert not Scenario.objects.filter(module_items__isnull=True, published=True).exists()
