@@ -63,7 +63,7 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 ## make bench: the benchmarks in bench/; prints a table and writes the figures into README.md
-bench: install
+bench: install-dev
 	@set -e; eval "$$($(PY) -m kzlearn.probe env test)"; \
 	$(PY) bench/run.py
 

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import generation  # noqa: E402
+from bench import generation, load, scoring  # noqa: E402
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
@@ -23,8 +23,8 @@ def machine() -> str:
 
 
 def use_bench_database() -> None:
-    """Benchmarks write; never into the dev database. PostgreSQL: a `<name>_bench` database, created
-    when missing. SQLite: a file of its own."""
+    """Benchmarks write; never into the dev database. PostgreSQL: a `<name>_bench` database, made
+    afresh for each run. SQLite: a file of its own."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
         import psycopg
@@ -32,17 +32,20 @@ def use_bench_database() -> None:
         base, name = url.rsplit("/", 1)
         bench = f"{name}_bench"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [bench]).fetchone():
-                conn.execute(f'CREATE DATABASE "{bench}"')
+            conn.execute(f'DROP DATABASE IF EXISTS "{bench}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{bench}"')
         os.environ["DATABASE_URL"] = f"{base}/{bench}"
     else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'bench' / 'results' / 'bench.sqlite3'}"
         (ROOT / "bench" / "results").mkdir(exist_ok=True)
+        (ROOT / "bench" / "results" / "bench.sqlite3").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'bench' / 'results' / 'bench.sqlite3'}"
 
 
 def main() -> int:
     use_bench_database()
     sections = [("Question bank generation", generation.table(generation.run()))]
+    sections.append(("Background scoring (Celery)", scoring.table(scoring.run())))
+    sections.append(("A class of 300 on one quiz (load)", load.table(load.run())))
     body = "\n\n".join(f"### {title}\n\n{text}" for title, text in sections)
     block = f"{START}\nLatest run: {machine()}.\n\n{body}\n{END}"
     print(block)

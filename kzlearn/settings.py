@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -95,6 +96,34 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+# Periodic work (celery beat). A SIGKILLed worker's unacked messages only come back after the
+# visibility timeout above (an hour), so it is the sweeper that guarantees every submitted attempt
+# is scored: it re-queues those still unscored KZL_SCORE_SWEEP_AFTER_SECONDS after submit.
+KZL_SCORE_SWEEP_EVERY_SECONDS = env.float("KZL_SCORE_SWEEP_EVERY_SECONDS", default=30)
+KZL_SCORE_SWEEP_AFTER_SECONDS = env.int("KZL_SCORE_SWEEP_AFTER_SECONDS", default=120)
+# Open attempts past their time limit plus this grace are submitted automatically (Moodle's
+# "open attempts are submitted automatically"); never less than the answer grace.
+KZL_OVERDUE_EVERY_SECONDS = env.float("KZL_OVERDUE_EVERY_SECONDS", default=60)
+KZL_OVERDUE_GRACE_SECONDS = env.int("KZL_OVERDUE_GRACE_SECONDS", default=120)
+KZL_STATISTICS_EVERY_SECONDS = env.float("KZL_STATISTICS_EVERY_SECONDS", default=600)
+# The sweeper and the overdue closer are cheap and idempotent, so a tick that waited behind a
+# backlog still runs; a statistics tick older than its interval is dropped, not replayed.
+CELERY_BEAT_SCHEDULE = {
+    "attempts-sweep": {"task": "quizzes.tasks.attempts_sweep_task", "schedule": KZL_SCORE_SWEEP_EVERY_SECONDS},
+    "attempts-close-overdue": {"task": "quizzes.tasks.attempts_close_overdue_task", "schedule": KZL_OVERDUE_EVERY_SECONDS},
+    "item-statistics": {
+        "task": "quizzes.tasks.item_statistics_task", "schedule": KZL_STATISTICS_EVERY_SECONDS,
+        "options": {"expires": KZL_STATISTICS_EVERY_SECONDS},
+    },
+}
+
+# One cache for all processes when Redis is there (API throttle counts hold across gunicorn
+# workers); otherwise each process keeps its own in memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "kzl"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # --- Auth, i18n, static ----------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -104,6 +133,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -124,20 +155,47 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- The seeds --------------------------------------------------------------------------------
+# bench/load.py's server only: routes the bare reference view /bench/bare/.
+KZL_BENCH_ENDPOINTS = env.bool("KZL_BENCH_ENDPOINTS", default=False)
 KZL_SEEDS_DIR = Path(env("KZL_SEEDS_DIR", default=str(BASE_DIR / "seeds")))
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "quizzes.api.schema.AutoSchema",
+    # Token first: an anonymous request then gets 401 with `WWW-Authenticate: Token`.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "quizzes.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "quizzes.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "answer": env("KZL_API_ANSWER_RATE", default="120/min"),
+        "sign-in": env("KZL_API_SIGN_IN_RATE", default="10/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "KZLearn API",
     "DESCRIPTION": "Source-backed learning about the January 2022 unrest in Kazakhstan.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is public: served even to a request carrying a stale token.
+    "SERVE_AUTHENTICATION": [],
+    # Separate request and response components, so read-only fields never appear in request bodies.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "quizzes.api.schema.error_responses"],
+    "ENUM_NAME_OVERRIDES": {
+        "AttemptStatusEnum": "quizzes.models.Attempt.Status",
+        "ScenarioRunStatusEnum": "quizzes.models.ScenarioRun.Status",
+        "EntityKindEnum": "quizzes.models.Entity.Kind",
+        "ItemKindEnum": ["quiz", "scenario"],
+        "DatePrecisionEnum": "quizzes.models.sources.DatePrecision",
+    },
     # Swagger UI served from our own static files: the app works offline, no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -12,3 +12,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Jobs run in the test process unless a test starts a real worker (tests/jobs turn this off).
 CELERY_TASK_ALWAYS_EAGER = True
+# Throttle counts per test process, never shared through Redis between tests or runs.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,3 +15,8 @@ urlpatterns = [
     path("api/", include("quizzes.api.urls")),
     path("", include("quizzes.web.urls")),
 ]
+
+if settings.KZL_BENCH_ENDPOINTS:
+    from kzlearn.bare import bare
+
+    urlpatterns.insert(0, path("bench/bare/", bare))

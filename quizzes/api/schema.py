@@ -1,0 +1,85 @@
+"""drf-spectacular customisation: tags by area, and the one error format documented on every operation.
+
+Each operation gets the 4xx responses it can return (from its shape: parameters, body, auth),
+and every 4xx response a view declares without a body gets the `Error` body.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular import openapi
+
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Every 4xx response has this shape.",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "description": "Stable, for programs: invalid, parse_error, not_authenticated, authentication_failed, "
+                    "permission_denied, not_found, method_not_allowed, not_acceptable, unsupported_media_type, throttled, "
+                    "or a learner action's code (attempt_closed, time_up, already_answered, invalid_response, ...).",
+                },
+                "message": {"type": "string", "description": "For people."},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {},
+                    "description": "Only when code is `invalid`: each bad field (or non_field_errors) with its messages.",
+                },
+            },
+            "required": ["code", "message"],
+        }
+    },
+    "required": ["error"],
+}
+
+GENERIC = {
+    "400": "The request is not valid (`invalid`, or `parse_error` for malformed JSON).",
+    "401": "No credentials, or a bad token (`not_authenticated`, `authentication_failed`).",
+    "403": "Signed in but not allowed (`permission_denied`), e.g. a student on a teacher endpoint, or a missing CSRF token.",
+    "404": "No such object, or not yours (`not_found`); for lists, a page past the end.",
+    "415": "The body is not `application/json` (`unsupported_media_type`).",
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    """Tags each operation by the views module it comes from: content, auth, learner, teacher."""
+
+    def get_tags(self) -> list[str]:
+        return [type(self.view).__module__.rsplit(".", 1)[-1]]
+
+
+def _codes(path: str, operation: dict) -> list[str]:
+    params = operation.get("parameters", [])
+    public = {} in operation.get("security", [])
+    codes = ["401"]
+    if any(p["in"] == "query" for p in params) or "requestBody" in operation:
+        codes.append("400")
+    if not public:
+        codes.append("403")
+    if "{" in path or any(p["name"] == "page" for p in params):
+        codes.append("404")
+    if "requestBody" in operation:
+        codes.append("415")
+    return codes
+
+
+def error_responses(result, generator, request, public):
+    """Add the Error component and each operation's possible error responses; request bodies take no unknown fields."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR_SCHEMA
+    for name, component in schemas.items():
+        if name.endswith("Request"):  # request bodies (serializers.StrictJSON refuses unknown fields)
+            component["additionalProperties"] = False
+    for path, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code in _codes(path, operation):
+                responses.setdefault(code, {"description": GENERIC[code]})
+            for code, response in responses.items():
+                if code.startswith("4"):
+                    response.setdefault("content", {"application/json": {"schema": ERROR_REF}})
+    return result

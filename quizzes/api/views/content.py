@@ -1,0 +1,118 @@
+"""Public reads: the sources and the curated dataset, and published quizzes, scenarios and modules."""
+
+from django.db.models import Count, Prefetch, Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from quizzes.api import filters, serializers
+from quizzes.api.permissions import IsTeacher
+from quizzes.api.views import SLUG_PATTERN
+from quizzes.classes.results import quiz_item_statistics
+from quizzes.classes.selectors import published_modules, quizzes_for_teacher
+from quizzes.models import Claim, Entity, EntityRole, Event, Figure, FigureReport, Passage, Quiz, Scenario, Source, Topic
+
+EVIDENCE = Prefetch("evidence", queryset=Passage.objects.select_related("source").order_by("source__slug", "start"))
+
+
+class ContentViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+
+
+class SourceViewSet(ContentViewSet):
+    """The five source articles; the detail has the full text, byte for byte."""
+
+    def get_queryset(self):
+        if self.action == "list":
+            return Source.objects.defer("text", "furniture_spans", "metadata_evidence")
+        return Source.objects.all()
+
+    def get_serializer_class(self):
+        return serializers.SourceSerializer if self.action == "list" else serializers.SourceDetailSerializer
+
+
+class TopicViewSet(ContentViewSet):
+    """Topic tags used to filter events, figures, claims, quizzes and scenarios."""
+
+    queryset = Topic.objects.all()
+    serializer_class = serializers.TopicSerializer
+
+
+class EntityViewSet(ContentViewSet):
+    """People, organisations, groups, places and countries, with their roles and evidence."""
+
+    queryset = Entity.objects.prefetch_related(EVIDENCE, Prefetch("roles", queryset=EntityRole.objects.prefetch_related(EVIDENCE)))
+    serializer_class = serializers.EntitySerializer
+    filterset_class = filters.EntityFilter
+
+
+class EventViewSet(ContentViewSet):
+    """Events in date order; `date_from`/`date_to` match any event whose possible dates overlap the range."""
+
+    queryset = Event.objects.select_related("place").prefetch_related("actors", "topics", EVIDENCE)
+    serializer_class = serializers.EventSerializer
+    filterset_class = filters.EventFilter
+
+
+class FigureViewSet(ContentViewSet):
+    """Reported figures; each report is one source's version of the number."""
+
+    queryset = Figure.objects.select_related("event", "place").prefetch_related(
+        "topics", Prefetch("reports", queryset=FigureReport.objects.select_related("figure", "reported_by").prefetch_related(EVIDENCE))
+    )
+    serializer_class = serializers.FigureSerializer
+    filterset_class = filters.FigureFilter
+
+
+class ClaimViewSet(ContentViewSet):
+    """Attributed claims: always "According to <claimant>, ...", never stated as fact."""
+
+    queryset = Claim.objects.select_related("claimant").prefetch_related("about", "topics", EVIDENCE)
+    serializer_class = serializers.ClaimSerializer
+    filterset_class = filters.ClaimFilter
+
+
+class QuizViewSet(ContentViewSet):
+    """Published quizzes (questions are served only inside an attempt)."""
+
+    serializer_class = serializers.QuizSerializer
+    filterset_class = filters.QuizFilter
+
+    def get_queryset(self):
+        if self.action == "statistics" and not getattr(self, "swagger_fake_view", False):
+            return quizzes_for_teacher(self.request.user)
+        return Quiz.objects.filter(published=True).annotate(question_count=Count("items")).order_by("slug")
+
+    @extend_schema(responses=serializers.QuizStatisticsSerializer, filters=False)
+    @action(detail=True, permission_classes=[IsTeacher], filterset_class=None, pagination_class=None)
+    def statistics(self, request, slug=None):
+        """Item statistics of the quiz's questions over all learners, as the statistics job last stored them (teachers only)."""
+        quiz = self.get_object()
+        items, computed_at = quiz_item_statistics(quiz)
+        return Response(serializers.QuizStatisticsSerializer({"quiz": quiz.slug, "computed_at": computed_at, "items": items}).data)
+
+
+class ScenarioViewSet(ContentViewSet):
+    """Published "what happened next" scenarios (steps are served only inside a run)."""
+
+    queryset = (
+        Scenario.objects.filter(published=True)
+        .annotate(step_count=Count("steps", filter=Q(steps__branch_of__isnull=True)))
+        .prefetch_related("topics")
+        .order_by("position", "slug")
+    )
+    serializer_class = serializers.ScenarioSerializer
+    filterset_class = filters.ScenarioFilter
+
+
+class ModuleViewSet(ContentViewSet):
+    """Published modules: quizzes and scenarios along the arc of events."""
+
+    serializer_class = serializers.ModuleSerializer
+
+    def get_queryset(self):
+        return published_modules()

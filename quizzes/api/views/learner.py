@@ -1,0 +1,234 @@
+"""Learner flows: my assignments, quiz attempts, scenario runs. Every queryset is the user's own."""
+
+from django.db.models import Count, Prefetch, Q
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from quizzes.api import filters, serializers
+from quizzes.api.throttling import ScopedThrottle
+from quizzes.api.views import UserScoped
+from quizzes.api.views.auth import THROTTLED
+from quizzes.classes.selectors import assignments_for_student, module_progress
+from quizzes.models import Assignment, Attempt, Prediction, ReviewCard, ScenarioRun
+from quizzes.progress.errors import LearnerActionError
+from quizzes.progress.review import review_answer, review_next
+from quizzes.progress.runs import prediction_make, scenario_run_next_step, scenario_run_start
+from quizzes.progress.selectors import progress_summary, review_queue
+from quizzes.progress.services import attempt_open_get, attempt_start, attempt_submit, response_answer
+
+
+def conflict(codes: str) -> OpenApiResponse:
+    return OpenApiResponse(description=f"The action is not possible now: {codes}.")
+
+
+class MyAssignmentViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Assignments set for my classes (or my group), with my progress through each module."""
+
+    serializer_class = serializers.MyAssignmentSerializer
+    queryset = Assignment.objects.none()
+
+    def user_queryset(self, user):
+        return assignments_for_student(user)
+
+    def get_serializer(self, instance=None, *args, **kwargs):
+        if instance is not None:
+            assignments = instance if isinstance(instance, list) else [instance]
+            kwargs.setdefault("context", self.get_serializer_context())["progress"] = module_progress(
+                self.request.user, [a.module for a in assignments]
+            )
+        return super().get_serializer(instance, *args, **kwargs)
+
+
+def _my_attempts(user):
+    answered = Count("responses", filter=Q(responses__answered_at__isnull=False))
+    return Attempt.objects.filter(user=user).select_related("quiz").annotate(answered=answered).order_by("-started_at", "-id")
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.AttemptStartSerializer,
+        responses={201: serializers.AttemptSerializer, 200: serializers.AttemptSerializer, 409: conflict("quiz_empty")},
+        description="Start an attempt at a published quiz (201), or resume my open one (200). "
+        "403 `no_attempts_left` when the quiz allows no more.",
+    ),
+)
+class AttemptViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """My quiz attempts: start, fetch the questions, answer, submit, see the results."""
+
+    serializer_class = serializers.AttemptSerializer
+    filterset_class = filters.AttemptFilter
+    throttle_scope = None  # set on the answer action
+    queryset = Attempt.objects.none()
+
+    def user_queryset(self, user):
+        return _my_attempts(user)
+
+    def create(self, request):
+        data = serializers.AttemptStartSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        quiz, assignment = data.validated_data["quiz"], data.validated_data.get("assignment")
+        before = attempt_open_get(user=request.user, quiz=quiz)
+        attempt = attempt_start(user=request.user, quiz=quiz, assignment=assignment)
+        resumed = before is not None and before.pk == attempt.pk
+        body = serializers.AttemptSerializer(self.get_queryset().get(pk=attempt.pk)).data
+        return Response(body, status=status.HTTP_200_OK if resumed else status.HTTP_201_CREATED)
+
+    @extend_schema(responses=serializers.AttemptQuestionSerializer(many=True), filters=False)
+    @action(detail=True, filterset_class=None, pagination_class=None)
+    def questions(self, request, pk=None):
+        """The attempt's questions in order; each one's key and explanations only once it is revealed."""
+        attempt = self.get_object()
+        rows = attempt.responses.order_by("position")
+        return Response(serializers.AttemptQuestionSerializer(rows, many=True, context={"attempt": attempt}).data)
+
+    @extend_schema(
+        request=serializers.AnswerSerializer,
+        responses={
+            200: serializers.AttemptQuestionSerializer,
+            409: conflict("`attempt_closed` (submitted), `time_up` (past the time limit), `already_answered` (immediate feedback)"),
+            429: THROTTLED,
+        },
+        description="Answer one question. 400 `invalid_response` when the response does not fit the question; "
+        "404 `no_such_question` for a position the attempt does not have. Rate-limited (scope `answer`).",
+    )
+    @action(detail=True, methods=["post"], throttle_classes=[ScopedThrottle], throttle_scope="answer", filterset_class=None)
+    def answer(self, request, pk=None):
+        """Answer a question; a retry with the same client_key returns the stored answer and counts once."""
+        attempt = self.get_object()
+        data = serializers.AnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = response_answer(attempt=attempt, **data.validated_data)
+        return Response(serializers.AttemptQuestionSerializer(row, context={"attempt": attempt}).data)
+
+    @extend_schema(request=None, responses={200: serializers.AttemptSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def submit(self, request, pk=None):
+        """Submit the attempt for scoring; submitting again returns it unchanged."""
+        attempt_submit(attempt=self.get_object())
+        return Response(serializers.AttemptSerializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(responses={200: serializers.AttemptResultsSerializer, 409: conflict("`attempt_open` (not submitted yet)")},
+                   filters=False)
+    @action(detail=True, filterset_class=None)
+    def results(self, request, pk=None):
+        """Score and per-question feedback with evidence, once submitted (points are null until scored)."""
+        attempt = self.get_object()
+        if attempt.status == Attempt.Status.IN_PROGRESS:
+            raise LearnerActionError("attempt_open", "Submit the attempt to see its results.")
+        body = {"attempt": attempt, "questions": attempt.responses.order_by("position")}
+        return Response(serializers.AttemptResultsSerializer(body, context={"attempt": attempt}).data)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.ScenarioRunStartSerializer,
+        responses={201: serializers.ScenarioRunDetailSerializer, 200: serializers.ScenarioRunDetailSerializer},
+        description="Start a run of a published scenario (201), or resume my open one (200).",
+    ),
+    retrieve=extend_schema(responses=serializers.ScenarioRunDetailSerializer),
+)
+class ScenarioRunViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """My scenario runs: play a scenario step by step, predicting with a confidence."""
+
+    serializer_class = serializers.ScenarioRunSerializer
+    filterset_class = filters.ScenarioRunFilter
+    throttle_scope = None  # set on the predict action
+    queryset = ScenarioRun.objects.none()
+
+    def user_queryset(self, user):
+        runs = ScenarioRun.objects.filter(user=user).select_related("scenario")
+        if self.action != "list":
+            runs = runs.prefetch_related(Prefetch("predictions", queryset=Prediction.objects.order_by("answered_at", "id")))
+        return runs
+
+    def _detail(self, run: ScenarioRun, **kwargs) -> Response:
+        step = scenario_run_next_step(run) if run.status == ScenarioRun.Status.IN_PROGRESS else None
+        return Response(serializers.ScenarioRunDetailSerializer(run, context={"current_step": step}).data, **kwargs)
+
+    def retrieve(self, request, pk=None):
+        return self._detail(self.get_object())
+
+    def create(self, request):
+        data = serializers.ScenarioRunStartSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        scenario, assignment = data.validated_data["scenario"], data.validated_data.get("assignment")
+        before = set(self.get_queryset().filter(scenario=scenario, status=ScenarioRun.Status.IN_PROGRESS).values_list("pk", flat=True))
+        run = scenario_run_start(user=request.user, scenario=scenario, assignment=assignment)
+        return self._detail(self.get_queryset().get(pk=run.pk), status=status.HTTP_200_OK if run.pk in before else status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=serializers.PredictSerializer,
+        responses={
+            200: serializers.PredictResultSerializer,
+            409: conflict("`already_predicted` (another prediction for this step), `run_finished`"),
+            429: THROTTLED,
+        },
+        description="Predict what happened next at the current step; the answer reveals what did happen, with evidence. "
+        "400 `not_current_step` when `step` is not the run's current step, `invalid_choice` for an unknown option. "
+        "Rate-limited (scope `answer`).",
+    )
+    @action(detail=True, methods=["post"], throttle_classes=[ScopedThrottle], throttle_scope="answer", filterset_class=None)
+    def predict(self, request, pk=None):
+        """Make the prediction for the current step; a retry with the same client_key counts once."""
+        run = self.get_object()
+        data = serializers.PredictSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        prediction = prediction_make(run=run, step_id=v["step"], choice=v["choice"], confidence=v["confidence"], client_key=v["client_key"])
+        run.refresh_from_db()
+        step = scenario_run_next_step(run) if run.status == ScenarioRun.Status.IN_PROGRESS else None
+        body = {"prediction": prediction, "run": run, "next_step": step}
+        return Response(serializers.PredictResultSerializer(body).data)
+
+
+class ProgressView(APIView):
+    """My progress: mastery by topic, modules, calibration of my predictions, mastered events, recent attempts."""
+
+    @extend_schema(responses=serializers.ProgressSerializer)
+    def get(self, request):
+        return Response(serializers.ProgressSerializer(progress_summary(request.user)).data)
+
+
+class ReviewViewSet(UserScoped, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """My review queue: facts I missed, back on their FSRS schedule. List the due cards, take the next one, answer it."""
+
+    serializer_class = serializers.ReviewCardSerializer
+    queryset = ReviewCard.objects.none()
+    throttle_scope = None  # set on the answer action
+
+    def user_queryset(self, user):
+        return review_queue(user)
+
+    @extend_schema(responses=serializers.ReviewNextSerializer, filters=False)
+    @action(detail=False, pagination_class=None)
+    def next(self, request):
+        """The most overdue card with a question for it (no key); both null when nothing is due."""
+        found = review_next(user=request.user)
+        card, question = found if found else (None, None)
+        return Response(serializers.ReviewNextSerializer({"card": card, "question": question}).data)
+
+    @extend_schema(
+        request=serializers.ReviewAnswerSerializer,
+        responses={
+            200: serializers.ReviewResultSerializer,
+            404: OpenApiResponse(description="`not_found`: no card of mine with that id."),
+            409: conflict("`not_due` (just reviewed)"),
+            429: THROTTLED,
+        },
+        description="Answer the question shown for a due card; the card is rescheduled. "
+        "400 `wrong_question` when the question does not test the card's fact, `invalid_response`. "
+        "Rate-limited (scope `answer`).",
+    )
+    @action(detail=False, methods=["post"], throttle_classes=[ScopedThrottle], throttle_scope="answer", pagination_class=None)
+    def answer(self, request):
+        """Answer a review question and reschedule its fact."""
+        data = serializers.ReviewAnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        card = get_object_or_404(ReviewCard.objects.filter(user=request.user), pk=v["card"])
+        result = review_answer(user=request.user, card=card, question=v["question"], response=v["response"])
+        return Response(serializers.ReviewResultSerializer(result).data)

@@ -1,0 +1,116 @@
+"""Teacher flows: classes, enrolments, assignments and results, for the teacher's own classes only.
+
+Every queryset comes from quizzes.classes.selectors, so another teacher's class is simply not
+found (404); students get 403 from IsTeacher. Writes go through quizzes.classes.services.
+"""
+
+from django.db.models import Count, Q
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from quizzes.api import filters, serializers
+from quizzes.api.permissions import IsTeacher
+from quizzes.api.views import UserScoped
+from quizzes.classes import services
+from quizzes.classes.results import assignment_results
+from quizzes.classes.selectors import assignments_for_teacher, attempts_for_teacher, classrooms_for_teacher
+from quizzes.models import Assignment, Attempt, Classroom, Enrolment
+
+
+class TeacherViewSet(UserScoped, viewsets.GenericViewSet):
+    permission_classes = [IsTeacher]
+
+
+class ClassroomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, TeacherViewSet):
+    """My classes; creating one makes me its teacher (the code defaults to a slug of the name, made unique)."""
+
+    serializer_class = serializers.ClassroomSerializer
+    queryset = Classroom.objects.none()
+
+    def user_queryset(self, user):
+        return (
+            classrooms_for_teacher(user)
+            .annotate(student_count=Count("enrolments", distinct=True))
+            .prefetch_related("teachers", "groups")
+            .order_by("name", "id")
+        )
+
+    def perform_create(self, serializer):
+        classroom = services.classroom_create(teachers=[self.request.user], **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=classroom.pk)
+
+
+class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, TeacherViewSet):
+    """Students in my classes: enrol an existing student account by username, or move one to another group."""
+
+    filterset_class = filters.EnrolmentFilter
+    queryset = Enrolment.objects.none()
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_serializer_class(self):
+        return serializers.EnrolmentUpdateSerializer if self.action == "partial_update" else serializers.EnrolmentSerializer
+
+    def user_queryset(self, user):
+        return (
+            Enrolment.objects.filter(classroom__in=classrooms_for_teacher(user))
+            .select_related("student", "classroom", "group")
+            .order_by("classroom_id", "student__username", "id")
+        )
+
+    def perform_create(self, serializer):
+        v = serializer.validated_data
+        serializer.instance = services.enrolment_add(classroom=v["classroom"], student=v["username"], group=v.get("group"))
+
+    def perform_update(self, serializer):
+        enrolment = serializer.instance
+        group = serializer.validated_data.get("group", enrolment.group)
+        serializer.instance = services.enrolment_add(classroom=enrolment.classroom, student=enrolment.student, group=group)
+
+
+@extend_schema_view(results=extend_schema(responses=serializers.AssignmentResultsSerializer, filters=False))
+class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, TeacherViewSet):
+    """Assignments for my classes: a module for a class or one group between two dates; results per student."""
+
+    filterset_class = filters.AssignmentFilter
+    queryset = Assignment.objects.none()
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return serializers.AssignmentUpdateSerializer
+        return serializers.AssignmentSerializer
+
+    def user_queryset(self, user):
+        return assignments_for_teacher(user).select_related("module", "created_by").order_by("due_at", "id")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.assignment_create(created_by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        services.assignment_update(assignment=serializer.instance, user=self.request.user, **serializer.validated_data)
+
+    @action(detail=True, filterset_class=None, pagination_class=None)
+    def results(self, request, pk=None):
+        """Each student's status, score and time on each item of the assigned module (extensions included)."""
+        results = assignment_results(self.get_object())
+        return Response(serializers.AssignmentResultsSerializer(results).data)
+
+
+@extend_schema_view(retrieve=extend_schema(responses=serializers.TeacherAttemptResultsSerializer))
+class TeacherAttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TeacherViewSet):
+    """Attempts by students in my classes; the detail has every answer with its key and feedback."""
+
+    serializer_class = serializers.TeacherAttemptSerializer
+    filterset_class = filters.TeacherAttemptFilter
+    queryset = Attempt.objects.none()
+
+    def user_queryset(self, user):
+        answered = Count("responses", filter=Q(responses__answered_at__isnull=False), distinct=True)
+        return attempts_for_teacher(user).select_related("quiz", "user").annotate(answered=answered).order_by("-started_at", "-id")
+
+    def retrieve(self, request, pk=None):
+        attempt = self.get_object()
+        body = {"attempt": attempt, "questions": attempt.responses.order_by("position")}
+        context = {"attempt": attempt, "reveal_all": True}
+        return Response(serializers.TeacherAttemptResultsSerializer(body, context=context).data)

@@ -1,0 +1,93 @@
+"""Teacher flows: classes, enrolments, assignments, results and item statistics, for the teacher's own classes only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from quizzes.models import ClassGroup, Enrolment, ItemStatistic
+from quizzes.progress.services import attempt_submit, response_answer
+from tests.api.conftest import client_for
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_a_class_enrol_a_student_and_assign_a_module(world):
+    api = client_for(world.teacher_x)
+    created = api.post("/api/v1/classes/", {"name": "History 9B"}, format="json")
+    assert created.status_code == 201, created.json()
+    classroom = created.json()
+    assert classroom["code"] == "history-9b" and classroom["teachers"] == ["teacher-x"] and classroom["student_count"] == 0
+    # Enrol an existing student account by username
+    student = UserFactory(username="dana")
+    enrolled = api.post("/api/v1/enrolments/", {"classroom": classroom["id"], "username": "dana"}, format="json")
+    assert enrolled.status_code == 201 and enrolled.json()["student"]["username"] == "dana"
+    assert api.post("/api/v1/enrolments/", {"classroom": classroom["id"], "username": "nobody"}, format="json").json()["error"][
+        "fields"] == {"username": ["No user with this username."]}
+    staff = api.post("/api/v1/enrolments/", {"classroom": classroom["id"], "username": "teacher-y"}, format="json")
+    assert staff.status_code == 400 and "staff account" in staff.json()["error"]["fields"]["student"][0]
+    # Move the student into a group
+    group = ClassGroup.objects.create(classroom_id=classroom["id"], name="Table 1")
+    moved = api.patch(f"/api/v1/enrolments/{enrolled.json()['id']}/", {"group": group.pk}, format="json")
+    assert moved.status_code == 200 and Enrolment.objects.get(student=student).group == group
+    # Assign the module to the group; the student sees it
+    opens, due = timezone.now() - dt.timedelta(hours=1), timezone.now() + dt.timedelta(days=7)
+    body = {"classroom": classroom["id"], "group": group.pk, "module": "module-world",
+            "opens_at": opens.isoformat(), "due_at": due.isoformat()}
+    assigned = api.post("/api/v1/assignments/", body, format="json")
+    assert assigned.status_code == 201, assigned.json()
+    assert assigned.json()["created_by"] == "teacher-x"
+    assert [a["id"] for a in client_for(student).get("/api/v1/me/assignments/").json()["results"]] == [assigned.json()["id"]]
+    # Update: a due date before the opening date is refused; a later one is kept
+    bad = api.patch(f"/api/v1/assignments/{assigned.json()['id']}/", {"due_at": (opens - dt.timedelta(days=1)).isoformat()}, format="json")
+    assert bad.status_code == 400 and bad.json()["error"]["fields"]["due_at"]
+    later = (due + dt.timedelta(days=2)).isoformat().replace("+00:00", "Z")
+    assert api.patch(f"/api/v1/assignments/{assigned.json()['id']}/", {"due_at": later}, format="json").json()["due_at"] == later
+
+
+def test_a_teacher_cannot_use_another_teachers_class_group_or_module(world):
+    api = client_for(world.teacher_y)
+    other_group = ClassGroup.objects.create(classroom=world.assignment_x.classroom, name="X only")
+    body = {"classroom": world.assignment_y.classroom_id, "group": other_group.pk, "module": "module-world",
+            "opens_at": "2030-01-01T00:00:00Z", "due_at": "2030-02-01T00:00:00Z"}
+    refused = api.post("/api/v1/assignments/", body, format="json")
+    assert refused.status_code == 400 and set(refused.json()["error"]["fields"]) == {"group"}
+    assert api.patch(f"/api/v1/assignments/{world.assignment_x.pk}/", {"due_at": "2030-01-01T00:00:00Z"}, format="json").status_code == 404
+    assert [c["name"] for c in api.get("/api/v1/classes/").json()["results"]] == ["Class of teacher-y"]
+    assert {e["student"]["username"] for e in api.get("/api/v1/enrolments/").json()["results"]} == {world.student_c.username}
+
+
+def test_results_and_attempts_of_my_students(world, django_capture_on_commit_callbacks):
+    response_answer(attempt=world.attempt_a, position=1, response={"choice": "b"})
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt_submit(attempt=world.attempt_a)
+    api = client_for(world.teacher_x)
+    results = api.get(f"/api/v1/assignments/{world.assignment_x.pk}/results/").json()
+    assert [i["kind"] for i in results["items"]] == ["quiz", "scenario"]
+    by_student = {s["student"]["username"]: s for s in results["students"]}
+    assert set(by_student) == {world.student_a.username, world.student_b.username}
+    assert [i["status"] for i in by_student[world.student_a.username]["items"]] == ["scored", "in progress"]
+    assert by_student[world.student_a.username]["items"][0]["percent"] == pytest.approx(100 / 3, abs=0.01)
+    assert by_student[world.student_b.username]["status"] == "not started"
+    # The attempts list holds my students' attempts only; the detail shows every answer with its key
+    listed = api.get("/api/v1/teacher/attempts/").json()["results"]
+    assert [a["id"] for a in listed] == [world.attempt_a.pk] and listed[0]["user"]["username"] == world.student_a.username
+    assert api.get("/api/v1/teacher/attempts/", {"classroom": world.assignment_y.classroom_id}).json()["count"] == 0
+    detail = api.get(f"/api/v1/teacher/attempts/{world.attempt_a.pk}/").json()
+    assert detail["attempt"]["status"] == "scored" and all(q["feedback"]["answer"] == {"correct": "b"} for q in detail["questions"])
+
+
+def test_item_statistics_are_read_as_stored(world):
+    quiz = world.attempt_a.quiz
+    first = quiz.items.get(position=1).question
+    ItemStatistic.objects.create(question=first, responses=12, facility=0.75, discrimination=0.4, option_counts={"a": 3, "b": 9},
+                                 flags=["distractor c never chosen"], computed_at=timezone.now())
+    body = client_for(world.teacher_x).get(f"/api/v1/quizzes/{quiz.slug}/statistics/").json()
+    assert body["quiz"] == quiz.slug and body["computed_at"]
+    assert len(body["items"]) == 1  # the questions without statistics yet are left out
+    item = body["items"][0]
+    assert (item["question"], item["responses"], item["facility"], item["flags"]) == (first.pk, 12, 0.75, ["distractor c never chosen"])
+    assert [(o["id"], o["count"], o["key"]) for o in item["options"]] == [("a", 3, False), ("b", 9, True), ("c", 0, False)]
