@@ -382,17 +382,21 @@ def _assignment_check(assignment: Assignment | None, **item) -> None:
         raise serializers.ValidationError({"assignment": f"That assignment opens at {assignment.opens_at:%Y-%m-%d %H:%M} UTC."})
 
 
-class AttemptStartSerializer(StrictJSON, serializers.Serializer):
-    quiz = SlugRef(queryset=Quiz.objects.filter(published=True), help_text="Slug of a published quiz.")
-    assignment = serializers.PrimaryKeyRelatedField(
-        queryset=Assignment.objects.none(), required=False, allow_null=True, help_text="One of my assignments that includes this quiz."
-    )
+class _MyAssignmentChoice:
+    """The `assignment` field offers only the signed-in learner's own assignments."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
             self.fields["assignment"].queryset = assignments_for_student(request.user)
+
+
+class AttemptStartSerializer(_MyAssignmentChoice, StrictJSON, serializers.Serializer):
+    quiz = SlugRef(queryset=Quiz.objects.filter(published=True), help_text="Slug of a published quiz.")
+    assignment = serializers.PrimaryKeyRelatedField(
+        queryset=Assignment.objects.none(), required=False, allow_null=True, help_text="One of my assignments that includes this quiz."
+    )
 
     def validate(self, data):
         _assignment_check(data.get("assignment"), quiz_id=data["quiz"].pk)
@@ -510,17 +514,11 @@ class ScenarioRunSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ScenarioRunStartSerializer(StrictJSON, serializers.Serializer):
+class ScenarioRunStartSerializer(_MyAssignmentChoice, StrictJSON, serializers.Serializer):
     scenario = SlugRef(queryset=Scenario.objects.filter(published=True), help_text="Slug of a published scenario.")
     assignment = serializers.PrimaryKeyRelatedField(
         queryset=Assignment.objects.none(), required=False, allow_null=True, help_text="One of my assignments that includes this scenario."
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["assignment"].queryset = assignments_for_student(request.user)
 
     def validate(self, data):
         _assignment_check(data.get("assignment"), scenario_id=data["scenario"].pk)
