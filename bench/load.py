@@ -96,9 +96,12 @@ def prepare() -> Path:
 
 
 def server_env() -> dict:
+    from django.conf import settings
+
     env = dict(os.environ)
     env.update({
-        "DJANGO_DEBUG": "0", "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
+        # The key the sessions were signed with in prepare().
+        "DJANGO_DEBUG": "0", "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECRET_KEY": settings.SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "KZL_BENCH_ENDPOINTS": "1", "DJANGO_LOG_LEVEL": "WARNING",
         # One school behind one address: the per-user answer throttle must not be what is measured.
         "KZL_API_ANSWER_RATE": "100000/min",

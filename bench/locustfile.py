@@ -74,7 +74,11 @@ class ClassStudent(_Student):
             self.wait()
             self._answer(attempt, q)
         self.client.post(f"/api/v1/attempts/{attempt}/submit/", headers=self.headers, name="submit")
-        self.client.get("/progress/", headers={"Cookie": f"sessionid={self.cookies['sessionid']}"}, name="progress page")
+        page = self.client.get("/progress/", headers={"Cookie": f"sessionid={self.cookies['sessionid']}"}, name="progress page",
+                               allow_redirects=False, catch_response=True)
+        with page as r:
+            if r.status_code != 200 or "Your progress" not in r.text:
+                r.failure(f"not the progress page: {r.status_code}")
         raise StopUser()
 
 

@@ -192,7 +192,7 @@ def _items(quiz: Quiz, base_url: str) -> list[_Item]:
         QuizQuestion.objects.filter(quiz=quiz).exclude(question__status=Question.Status.RETIRED)
         .select_related("question").order_by("position")
         .prefetch_related(Prefetch("question__evidence",
-                                   queryset=Passage.objects.select_related("source").order_by("source__slug", "start")))
+                                   queryset=Passage.objects.with_source().order_by("source__slug", "start")))
     )
     return [_item(row.question, number, base_url) for number, row in enumerate(rows, start=1)]
 

@@ -20,7 +20,7 @@ from quizzes.generation.facts import (
 )
 from quizzes.models import Claim, Dispute, Entity, Event, EventLink, Figure, Passage, Question, Source
 
-_PASSAGES = Prefetch("evidence", queryset=Passage.objects.select_related("source").order_by("source__slug", "start"))
+_PASSAGES = Prefetch("evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start"))
 
 
 def _ev(passages) -> tuple[Evidence, ...]:
@@ -32,7 +32,7 @@ def facts_load() -> Facts:
     facts = Facts()
     for s in Source.objects.defer("text"):
         facts.sources[s.slug] = SourceFact(s.slug, s.label, s.outlet, s.author, s.published_on, s.title)
-    for e in Entity.objects.prefetch_related(_PASSAGES, Prefetch("roles__evidence", queryset=Passage.objects.select_related("source"))):
+    for e in Entity.objects.prefetch_related(_PASSAGES, Prefetch("roles__evidence", queryset=Passage.objects.with_source())):
         roles = tuple(Role(r.title, _ev(r.evidence.all())) for r in e.roles.all())
         facts.entities[e.slug] = EntityFact(e.slug, e.name, e.kind, tuple(e.aliases), roles, _ev(e.evidence.all()))
     for e in Event.objects.select_related("place").prefetch_related(_PASSAGES, "actors", "topics"):
@@ -40,7 +40,7 @@ def facts_load() -> Facts:
             e.slug, e.title, e.summary, e.date, e.date_precision, e.date_end, e.place.slug if e.place else None,
             tuple(a.slug for a in e.actors.all()), tuple(t.slug for t in e.topics.all()), _ev(e.evidence.all()))
     figures = Figure.objects.select_related("event").prefetch_related(
-        "topics", Prefetch("reports__evidence", queryset=Passage.objects.select_related("source")), "reports__reported_by")
+        "topics", Prefetch("reports__evidence", queryset=Passage.objects.with_source()), "reports__reported_by")
     for f in figures:
         reports = tuple(ReportFact(r.value, r.low, r.high, r.qualifier, r.reported_by.slug if r.reported_by else None, r.as_of,
                                    _ev(r.evidence.all())) for r in f.reports.all())
@@ -52,7 +52,7 @@ def facts_load() -> Facts:
     for link in EventLink.objects.select_related("from_event", "to_event").prefetch_related(_PASSAGES).order_by("pk"):
         facts.links.append(LinkFact(link.from_event.slug, link.to_event.slug, link.kind, _ev(link.evidence.all())))
     for d in Dispute.objects.prefetch_related("events", "figures", "topics",
-                                              Prefetch("accounts__evidence", queryset=Passage.objects.select_related("source"))):
+                                              Prefetch("accounts__evidence", queryset=Passage.objects.with_source())):
         accounts = tuple(AccountFact(a.account, _ev(a.evidence.all())) for a in d.accounts.all())
         facts.disputes[d.slug] = DisputeFact(d.slug, d.question, accounts, tuple(e.slug for e in d.events.all()),
                                              tuple(f.slug for f in d.figures.all()), tuple(t.slug for t in d.topics.all()))

@@ -41,6 +41,12 @@ class Source(models.Model):
         return self.label
 
 
+class PassageQuerySet(models.QuerySet):
+    def with_source(self) -> "PassageQuerySet":
+        """Passages with their source's name and date, without its whole text (tens of KB per row)."""
+        return self.select_related("source").defer("source__text", "source__furniture_spans", "source__metadata_evidence")
+
+
 class Passage(models.Model):
     """A verbatim stretch of a source's text, cited as evidence: text[start:end] == quote."""
 
@@ -48,6 +54,8 @@ class Passage(models.Model):
     start = models.PositiveIntegerField(blank=True, help_text="Character offset; computed from the quote.")
     end = models.PositiveIntegerField(blank=True, help_text="Character offset, exclusive; computed from the quote.")
     quote = models.TextField()
+
+    objects = PassageQuerySet.as_manager()
 
     class Meta:
         ordering = ["source", "start"]

@@ -38,7 +38,7 @@ class ReviewResult:
 def questions_for_fact(fact_id: str) -> QuerySet[Question]:
     """Published questions that test the fact (portable: matches the quoted id in the JSON list)."""
     return Question.objects.filter(status=Question.Status.PUBLISHED, fact_ids__icontains=json.dumps(fact_id)).prefetch_related(
-        Prefetch("evidence", queryset=Passage.objects.select_related("source").order_by("source__slug", "start")), "topics"
+        Prefetch("evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start")), "topics"
     )
 
 

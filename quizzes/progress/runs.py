@@ -19,8 +19,8 @@ from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.snapshots import evidence_snapshot
 
 _STEPS = ScenarioStep.objects.prefetch_related(
-    Prefetch("reveal_evidence", queryset=Passage.objects.select_related("source").order_by("source__slug", "start")),
-    Prefetch("briefing_evidence", queryset=Passage.objects.select_related("source").order_by("source__slug", "start")),
+    Prefetch("reveal_evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start")),
+    Prefetch("briefing_evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start")),
 ).order_by("position")
 
 

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 ANSWER_GRACE = timedelta(seconds=getattr(settings, "KZL_ANSWER_GRACE_SECONDS", 15))
 
 _QUESTIONS = Question.objects.prefetch_related(
-    Prefetch("evidence", queryset=Passage.objects.select_related("source").order_by("source__slug", "start")), "topics"
+    Prefetch("evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start")), "topics"
 )
 
 

@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from quizzes.models import Passage, Scenario, ScenarioStep
 
-_PASSAGES = Passage.objects.select_related("source").order_by("source__slug", "start")
+_PASSAGES = Passage.objects.with_source().order_by("source__slug", "start")
 
 
 def scenarios_published() -> QuerySet[Scenario]:

@@ -14,7 +14,7 @@ from quizzes.classes.results import quiz_item_statistics
 from quizzes.classes.selectors import published_modules, quizzes_for_teacher
 from quizzes.models import Claim, Entity, EntityRole, Event, Figure, FigureReport, Passage, Quiz, Scenario, Source, Topic
 
-EVIDENCE = Prefetch("evidence", queryset=Passage.objects.select_related("source").order_by("source__slug", "start"))
+EVIDENCE = Prefetch("evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start"))
 
 
 class ContentViewSet(viewsets.ReadOnlyModelViewSet):
