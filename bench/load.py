@@ -3,7 +3,7 @@
 Three phases, each a headless locust run (bench/locustfile.py) against the same server:
 1. the bare reference view (one query, tiny JSON), as fast as it goes;
 2. the answer endpoint, as fast as it goes, with the same number of users: its rate over (1);
-3. the lesson: 300 students start the quiz at the same moment, answer with 1-3 s think time,
+3. the lesson: 300 students start the quiz at the same moment, answer with 3-9 s think time,
    submit, then open their progress pages. Latency percentiles per request kind.
 The server is gunicorn (gthread) on PostgreSQL with a Celery worker on Redis, as in production.
 """
@@ -112,7 +112,9 @@ def server_env() -> dict:
 def start_server(env: dict) -> list[subprocess.Popen]:
     procs = [subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "kzlearn.wsgi", "-b", f"127.0.0.1:{PORT}", "-k", "gthread",
-         "-w", str(GUNICORN_WORKERS), "--threads", str(GUNICORN_THREADS), "--log-level", "warning"],
+         "-w", str(GUNICORN_WORKERS), "--threads", str(GUNICORN_THREADS), "--log-level", "warning",
+         # Keep a student's connection open across their think time, as a proxy in front would.
+         "--keep-alive", "30"],
         cwd=ROOT, env=env, start_new_session=True)]
     if env.get("REDIS_URL"):
         procs.append(subprocess.Popen([str(VENV_BIN / "celery"), "-A", "kzlearn", "worker", "--concurrency=2", "--loglevel=WARNING"],
@@ -165,7 +167,7 @@ def run() -> dict:
     try:
         bare = locust("BareUser", SATURATE_USERS, SATURATE_SECONDS, "load-bare", env)
         fast = locust("FastAnswerer", SATURATE_USERS, SATURATE_SECONDS, "load-answer", env)
-        lesson_seconds = int(os.environ.get("KZL_LOAD_LESSON_SECONDS", "150"))
+        lesson_seconds = int(os.environ.get("KZL_LOAD_LESSON_SECONDS", "200"))
         lesson = locust("ClassStudent", STUDENTS, lesson_seconds, "load-lesson", env)
     finally:
         stop(procs)

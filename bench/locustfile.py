@@ -18,7 +18,8 @@ from locust.exception import StopUser
 
 USERS = json.loads(Path(os.environ["KZL_LOAD_USERS"]).read_text())
 QUIZ = os.environ.get("KZL_LOAD_QUIZ", "bench-20")
-THINK = (float(os.environ.get("KZL_LOAD_THINK_MIN", "1")), float(os.environ.get("KZL_LOAD_THINK_MAX", "3")))
+# Reading a question and its options, then choosing: 3 to 9 s (a real class takes longer still).
+THINK = (float(os.environ.get("KZL_LOAD_THINK_MIN", "3")), float(os.environ.get("KZL_LOAD_THINK_MAX", "9")))
 _next = count()
 
 
