@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         report = question_bank_generate()
         self.stdout.write("Question bank: " + report.lines()[0])
-        self.stdout.write("Scenarios: " + scenario_bank_generate().lines()[0])
+        self.stdout.write(scenario_bank_generate().lines()[0])
         modules = module_demo_build()
         self.stdout.write(f"Modules: {len(modules)}, with {sum(m.items.count() for m in modules)} quizzes and scenarios")
         password = os.environ.get(DEMO_PASSWORD_ENV, DEFAULT_DEMO_PASSWORD)
