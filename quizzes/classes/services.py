@@ -64,6 +64,12 @@ def enrolment_add(*, classroom: Classroom, student, group: ClassGroup | None = N
     return enrolment
 
 
+def enrolment_remove(*, enrolment: Enrolment) -> None:
+    """Take a student out of a class. Their attempts, runs and progress stay theirs; the class's
+    results simply no longer list them, and enrolling them again brings their work back."""
+    enrolment.delete()
+
+
 # --- students from a CSV file -------------------------------------------------------------------
 
 

@@ -48,6 +48,30 @@ def test_create_a_class_enrol_a_student_and_assign_a_module(world):
     assert api.patch(f"/api/v1/assignments/{assigned.json()['id']}/", {"due_at": later}, format="json").json()["due_at"] == later
 
 
+def test_rename_a_class_and_take_a_student_out_keeping_their_work(world):
+    api = client_for(world.teacher_x)
+    classroom = world.assignment_x.classroom
+    renamed = api.patch(f"/api/v1/classes/{classroom.pk}/", {"name": "History 10A", "code": "history-10a"}, format="json")
+    assert renamed.status_code == 200, renamed.json()
+    assert (renamed.json()["name"], renamed.json()["code"], renamed.json()["student_count"]) == ("History 10A", "history-10a", 2)
+    taken = api.patch(f"/api/v1/classes/{classroom.pk}/", {"code": world.assignment_y.classroom.code}, format="json")
+    assert taken.status_code == 400 and taken.json()["error"]["fields"]["code"]
+    assert api.patch(f"/api/v1/classes/{classroom.pk}/", {"code": "not a slug!"}, format="json").status_code == 400
+    # Take student A out: gone from the class and its results; A's attempt is still A's
+    enrolment = world.student_a.enrolments.get(classroom=classroom)
+    assert api.delete(f"/api/v1/enrolments/{enrolment.pk}/").status_code == 204
+    assert api.delete(f"/api/v1/enrolments/{enrolment.pk}/").status_code == 404
+    results = api.get(f"/api/v1/assignments/{world.assignment_x.pk}/results/").json()
+    assert {s["student"]["username"] for s in results["students"]} == {world.student_b.username}
+    assert client_for(world.student_a).get(f"/api/v1/attempts/{world.attempt_a.pk}/").status_code == 200
+    # Enrolled again, their work is back in the results
+    again = api.post("/api/v1/enrolments/", {"classroom": classroom.pk, "username": world.student_a.username}, format="json")
+    assert again.status_code == 201
+    results = api.get(f"/api/v1/assignments/{world.assignment_x.pk}/results/").json()
+    by_student = {s["student"]["username"]: s for s in results["students"]}
+    assert by_student[world.student_a.username]["items"][0]["status"] == "in progress"
+
+
 def test_a_teacher_cannot_use_another_teachers_class_group_or_module(world):
     api = client_for(world.teacher_y)
     other_group = ClassGroup.objects.create(classroom=world.assignment_x.classroom, name="X only")

@@ -23,11 +23,13 @@ class TeacherViewSet(UserScoped, viewsets.GenericViewSet):
     permission_classes = [IsTeacher]
 
 
-class ClassroomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, TeacherViewSet):
-    """My classes; creating one makes me its teacher (the code defaults to a slug of the name, made unique)."""
+class ClassroomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, TeacherViewSet):
+    """My classes; creating one makes me its teacher (the code defaults to a slug of the name, made unique).
+    PATCH renames a class or changes its code."""
 
     serializer_class = serializers.ClassroomSerializer
     queryset = Classroom.objects.none()
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def user_queryset(self, user):
         return (
@@ -42,12 +44,16 @@ class ClassroomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         serializer.instance = self.get_queryset().get(pk=classroom.pk)
 
 
-class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, TeacherViewSet):
-    """Students in my classes: enrol an existing student account by username, or move one to another group."""
+class EnrolmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
+    TeacherViewSet,
+):
+    """Students in my classes: enrol an existing student account by username, move one to another group,
+    or take one out of the class (DELETE; their attempts and runs are kept)."""
 
     filterset_class = filters.EnrolmentFilter
     queryset = Enrolment.objects.none()
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_serializer_class(self):
         return serializers.EnrolmentUpdateSerializer if self.action == "partial_update" else serializers.EnrolmentSerializer
@@ -67,6 +73,9 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         enrolment = serializer.instance
         group = serializer.validated_data.get("group", enrolment.group)
         serializer.instance = services.enrolment_add(classroom=enrolment.classroom, student=enrolment.student, group=group)
+
+    def perform_destroy(self, instance):
+        services.enrolment_remove(enrolment=instance)
 
 
 @extend_schema_view(results=extend_schema(responses=serializers.AssignmentResultsSerializer, filters=False))
