@@ -618,6 +618,14 @@ class ClassGroupSerializer(serializers.ModelSerializer):
         fields = ["id", "name"]
 
 
+class ClassGroupCreateSerializer(StrictJSON, serializers.ModelSerializer):
+    class Meta:
+        model = ClassGroup
+        fields = ["name"]
+        # Unique per class: quizzes.classes.services.group_create checks it with the class in hand.
+        validators = []
+
+
 class ClassroomSerializer(StrictJSON, serializers.ModelSerializer):
     teachers = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
     groups = ClassGroupSerializer(many=True, read_only=True)

@@ -17,7 +17,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from quizzes.classes.selectors import modules_for_teacher
@@ -46,6 +46,21 @@ def classroom_create(*, name: str, teachers: list, code: str = "") -> Classroom:
     classroom = Classroom.objects.create(name=name, code=code)
     classroom.teachers.set(teachers)
     return classroom
+
+
+def group_create(*, classroom: Classroom, name: str) -> ClassGroup:
+    """Add a group to a class; names are unique within the class (compared without case or outer spaces)."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "A group needs a name."})
+    taken = ValidationError({"name": f"{classroom.name} already has a group called {name}."})
+    if classroom.groups.filter(name__iexact=name).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            return ClassGroup.objects.create(classroom=classroom, name=name)
+    except IntegrityError:  # the same name added at the same moment by another request
+        raise taken from None
 
 
 def enrolment_check(*, classroom: Classroom, student, group: ClassGroup | None = None) -> None:

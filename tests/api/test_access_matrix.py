@@ -84,6 +84,8 @@ MATRIX = [
     ("post", "/api/v1/classes/", {}, lambda w: {"name": "New class"}, expect(401, 403, 403, 201, 201)),
     ("get", "/api/v1/classes/{id}/", {"id": lambda w: w.assignment_x.classroom_id}, None, TEACHER_X),
     ("patch", "/api/v1/classes/{id}/", {"id": lambda w: w.assignment_x.classroom_id}, lambda w: {"name": "Renamed"}, TEACHER_X),
+    ("post", "/api/v1/classes/{id}/groups/", {"id": lambda w: w.assignment_x.classroom_id}, lambda w: {"name": "Table 9"},
+     expect(401, 403, 403, 201, 404)),
     ("get", "/api/v1/enrolments/", {}, None, TEACHERS),
     ("post", "/api/v1/enrolments/", {}, lambda w: {"classroom": w.assignment_x.classroom_id, "username": w.newcomer.username},
      expect(401, 403, 403, 201, 400)),

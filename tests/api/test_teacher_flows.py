@@ -29,8 +29,14 @@ def test_create_a_class_enrol_a_student_and_assign_a_module(world):
         "fields"] == {"username": ["No user with this username."]}
     staff = api.post("/api/v1/enrolments/", {"classroom": classroom["id"], "username": "teacher-y"}, format="json")
     assert staff.status_code == 400 and "staff account" in staff.json()["error"]["fields"]["student"][0]
-    # Move the student into a group
-    group = ClassGroup.objects.create(classroom_id=classroom["id"], name="Table 1")
+    # Add a group (names unique in the class) and move the student into it
+    added = api.post(f"/api/v1/classes/{classroom['id']}/groups/", {"name": "Table 1"}, format="json")
+    assert added.status_code == 201 and added.json()["name"] == "Table 1"
+    again = api.post(f"/api/v1/classes/{classroom['id']}/groups/", {"name": " table 1 "}, format="json")
+    assert again.status_code == 400 and "already has a group" in again.json()["error"]["fields"]["name"][0]
+    assert api.post(f"/api/v1/classes/{classroom['id']}/groups/", {"name": "   "}, format="json").status_code == 400
+    assert [g["name"] for g in api.get(f"/api/v1/classes/{classroom['id']}/").json()["groups"]] == ["Table 1"]
+    group = ClassGroup.objects.get(pk=added.json()["id"])
     moved = api.patch(f"/api/v1/enrolments/{enrolled.json()['id']}/", {"group": group.pk}, format="json")
     assert moved.status_code == 200 and Enrolment.objects.get(student=student).group == group
     # Assign the module to the group; the student sees it

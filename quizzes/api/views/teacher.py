@@ -43,6 +43,16 @@ class ClassroomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         classroom = services.classroom_create(teachers=[self.request.user], **serializer.validated_data)
         serializer.instance = self.get_queryset().get(pk=classroom.pk)
 
+    @extend_schema(request=serializers.ClassGroupCreateSerializer, responses={201: serializers.ClassGroupSerializer})
+    @action(detail=True, methods=["post"], pagination_class=None)
+    def groups(self, request, pk=None):
+        """Add a group (a table, a set) to my class; students are moved into it with PATCH enrolments/{id}/."""
+        classroom = self.get_object()
+        serializer = serializers.ClassGroupCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        group = services.group_create(classroom=classroom, name=serializer.validated_data["name"])
+        return Response(serializers.ClassGroupSerializer(group).data, status=201)
+
 
 class EnrolmentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
