@@ -32,6 +32,7 @@ from quizzes.models import (
     Entity,
     EntityRole,
     Event,
+    Extension,
     Figure,
     FigureReport,
     Module,
@@ -695,6 +696,26 @@ class AssignmentUpdateSerializer(AssignmentSerializer):
     """An update changes the module, the group or the dates; the class stays."""
 
     classroom = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class ExtensionSerializer(StrictJSON, serializers.ModelSerializer):
+    """One student's later due date for an assignment."""
+
+    student = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.none(), help_text="Username of a student in the assignment's class.",
+        error_messages={"does_not_exist": "{value} is not a student in this class."},
+    )
+
+    class Meta:
+        model = Extension
+        fields = ["student", "due_at"]
+        # One extension per student and assignment: a second grant replaces the first (quizzes.classes.services.extension_grant).
+        validators = []
+
+    def __init__(self, *args, assignment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if assignment is not None:
+            self.fields["student"].queryset = User.objects.filter(enrolments__classroom_id=assignment.classroom_id)
 
 
 class ItemResultSerializer(serializers.Serializer):

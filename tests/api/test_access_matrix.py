@@ -101,6 +101,8 @@ MATRIX = [
      lambda w: {"module": "module-world", "opens_at": LATER, "due_at": MUCH_LATER}, TEACHER_X),
     ("patch", "/api/v1/assignments/{id}/", {"id": lambda w: w.assignment_x.pk}, lambda w: {"due_at": MUCH_LATER}, TEACHER_X),
     ("get", "/api/v1/assignments/{id}/results/", {"id": lambda w: w.assignment_x.pk}, None, TEACHER_X),
+    ("post", "/api/v1/assignments/{id}/extensions/", {"id": lambda w: w.assignment_x.pk},
+     lambda w: {"student": w.student_a.username, "due_at": MUCH_LATER}, expect(401, 403, 403, 201, 404)),
     ("get", "/api/v1/teacher/attempts/", {}, None, TEACHERS),
     ("get", "/api/v1/teacher/attempts/{id}/", {"id": lambda w: w.attempt_a.pk}, None, TEACHER_X),
 ]

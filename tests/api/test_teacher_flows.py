@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from quizzes.models import ClassGroup, Enrolment, ItemStatistic
+from quizzes.models import ClassGroup, Enrolment, Extension, ItemStatistic
 from quizzes.progress.services import attempt_submit, response_answer
 from tests.api.conftest import client_for
 from tests.factories import UserFactory
@@ -76,6 +76,36 @@ def test_rename_a_class_and_take_a_student_out_keeping_their_work(world):
     results = api.get(f"/api/v1/assignments/{world.assignment_x.pk}/results/").json()
     by_student = {s["student"]["username"]: s for s in results["students"]}
     assert by_student[world.student_a.username]["items"][0]["status"] == "in progress"
+
+
+def test_give_a_student_more_time_on_an_assignment(world):
+    api = client_for(world.teacher_x)
+    assignment = world.assignment_x
+    url = f"/api/v1/assignments/{assignment.pk}/extensions/"
+    later = assignment.due_at + dt.timedelta(days=2)
+    granted = api.post(url, {"student": world.student_a.username, "due_at": later.isoformat()}, format="json")
+    assert granted.status_code == 201, granted.json()
+    assert granted.json()["student"] == world.student_a.username
+    # A second grant replaces the first
+    even_later = later + dt.timedelta(days=1)
+    assert api.post(url, {"student": world.student_a.username, "due_at": even_later.isoformat()}, format="json").status_code == 201
+    assert list(Extension.objects.filter(assignment=assignment).values_list("due_at", flat=True)) == [even_later]
+    results = {s["student"]["username"]: s for s in api.get(f"/api/v1/assignments/{assignment.pk}/results/").json()["students"]}
+    assert results[world.student_a.username]["extended"] is True
+    assert dt.datetime.fromisoformat(results[world.student_a.username]["due"]) == even_later
+    assert results[world.student_b.username]["extended"] is False
+    # The student sees the later due date too
+    mine = client_for(world.student_a).get(f"/api/v1/me/assignments/{assignment.pk}/").json()
+    assert dt.datetime.fromisoformat(mine["due_at"]) == even_later
+    # Not before the assignment's own due date; only students of this class; no unknown fields
+    early = api.post(url, {"student": world.student_b.username, "due_at": assignment.due_at.isoformat()}, format="json")
+    assert early.status_code == 400 and "after the assignment's due date" in early.json()["error"]["fields"]["due_at"][0]
+    other = api.post(url, {"student": world.student_c.username, "due_at": later.isoformat()}, format="json")
+    assert other.status_code == 400
+    assert other.json()["error"]["fields"]["student"] == [f"{world.student_c.username} is not a student in this class."]
+    assert api.post(url, {"student": world.student_b.username, "due_at": "soon"}, format="json").status_code == 400
+    assert api.post(url, {"student": world.student_b.username, "due_at": later.isoformat(), "x": 1}, format="json").status_code == 400
+    assert not Extension.objects.filter(student=world.student_b).exists()
 
 
 def test_a_teacher_cannot_use_another_teachers_class_group_or_module(world):

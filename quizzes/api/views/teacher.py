@@ -109,6 +109,16 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     def perform_update(self, serializer):
         services.assignment_update(assignment=serializer.instance, user=self.request.user, **serializer.validated_data)
 
+    @extend_schema(request=serializers.ExtensionSerializer, responses={201: serializers.ExtensionSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
+    def extensions(self, request, pk=None):
+        """Give one student of the class a later due date (a second grant replaces the first); results show it."""
+        assignment = self.get_object()
+        serializer = serializers.ExtensionSerializer(data=request.data, assignment=assignment)
+        serializer.is_valid(raise_exception=True)
+        extension = services.extension_grant(assignment=assignment, **serializer.validated_data)
+        return Response(serializers.ExtensionSerializer(extension).data, status=201)
+
     @action(detail=True, filterset_class=None, pagination_class=None)
     def results(self, request, pk=None):
         """Each student's status, score and time on each item of the assigned module (extensions included)."""
