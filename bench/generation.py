@@ -63,7 +63,8 @@ def run() -> dict:
 
 def table(r: dict) -> str:
     lines = [
-        "| Measure | Figure |", "|---|---|",
+        "| Measure | Figure |",
+        "|---|---|",
         f"| Read and validate the seeds | {r['read_validate_s'] * 1000:.0f} ms |",
         f"| Generate the whole bank (pure, median of 5) | {r['generate_median_s'] * 1000:.0f} ms (target < 2 s) |",
         f"| Generate and save to {r['database']}, first run | {r['db_first_s']:.2f} s |",

@@ -64,8 +64,9 @@ def prepare() -> Path:
     call_command("load_seeds", stdout=open(os.devnull, "w"))  # noqa: SIM115
     if not Question.objects.exists():
         question_bank_generate()
-    quiz, _ = Quiz.objects.update_or_create(slug=QUIZ_SLUG, defaults={"title": "Bench: 20 questions", "published": True,
-                                                                        "attempts_allowed": 0, "time_limit_seconds": None})
+    quiz, _ = Quiz.objects.update_or_create(
+        slug=QUIZ_SLUG, defaults={"title": "Bench: 20 questions", "published": True, "attempts_allowed": 0, "time_limit_seconds": None}
+    )
     if quiz.items.count() != 20:
         quiz.items.all().delete()
         picked: list[Question] = []
@@ -99,26 +100,56 @@ def server_env() -> dict:
     from django.conf import settings
 
     env = dict(os.environ)
-    env.update({
-        # The key the sessions were signed with in prepare().
-        "DJANGO_DEBUG": "0", "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "KZL_BENCH_ENDPOINTS": "1", "DJANGO_LOG_LEVEL": "WARNING",
-        # One school behind one address: the per-user answer throttle must not be what is measured.
-        "KZL_API_ANSWER_RATE": "100000/min",
-    })
+    env.update(
+        {
+            # The key the sessions were signed with in prepare().
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "KZL_BENCH_ENDPOINTS": "1",
+            "DJANGO_LOG_LEVEL": "WARNING",
+            # One school behind one address: the per-user answer throttle must not be what is measured.
+            "KZL_API_ANSWER_RATE": "100000/min",
+        }
+    )
     return env
 
 
 def start_server(env: dict) -> list[subprocess.Popen]:
-    procs = [subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "kzlearn.wsgi", "-b", f"127.0.0.1:{PORT}", "-k", "gthread",
-         "-w", str(GUNICORN_WORKERS), "--threads", str(GUNICORN_THREADS), "--log-level", "warning",
-         # Keep a student's connection open across their think time, as a proxy in front would.
-         "--keep-alive", "30"],
-        cwd=ROOT, env=env, start_new_session=True)]
+    procs = [
+        subprocess.Popen(
+            [
+                str(VENV_BIN / "gunicorn"),
+                "kzlearn.wsgi",
+                "-b",
+                f"127.0.0.1:{PORT}",
+                "-k",
+                "gthread",
+                "-w",
+                str(GUNICORN_WORKERS),
+                "--threads",
+                str(GUNICORN_THREADS),
+                "--log-level",
+                "warning",
+                # Keep a student's connection open across their think time, as a proxy in front would.
+                "--keep-alive",
+                "30",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+    ]
     if env.get("REDIS_URL"):
-        procs.append(subprocess.Popen([str(VENV_BIN / "celery"), "-A", "kzlearn", "worker", "--concurrency=2", "--loglevel=WARNING"],
-                                      cwd=ROOT, env=env, start_new_session=True))
+        procs.append(
+            subprocess.Popen(
+                [str(VENV_BIN / "celery"), "-A", "kzlearn", "worker", "--concurrency=2", "--loglevel=WARNING"],
+                cwd=ROOT,
+                env=env,
+                start_new_session=True,
+            )
+        )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -146,16 +177,43 @@ def locust(user_class: str, users: int, seconds: int, name: str, env: dict) -> d
     """Run locust headless; return its stats per request name (count, failures, rps, percentiles in ms)."""
     prefix = RESULTS / name
     subprocess.run(
-        [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--only-summary",
-         "--host", f"http://127.0.0.1:{PORT}", "-u", str(users), "-r", str(users), "-t", f"{seconds}s",
-         "--stop-timeout", "10", "--csv", str(prefix), "--loglevel", "WARNING", user_class],
-        cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL)
+        [
+            str(VENV_BIN / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "--only-summary",
+            "--host",
+            f"http://127.0.0.1:{PORT}",
+            "-u",
+            str(users),
+            "-r",
+            str(users),
+            "-t",
+            f"{seconds}s",
+            "--stop-timeout",
+            "10",
+            "--csv",
+            str(prefix),
+            "--loglevel",
+            "WARNING",
+            user_class,
+        ],
+        cwd=ROOT,
+        env=env,
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
     stats = {}
     with open(f"{prefix}_stats.csv", newline="") as f:
         for row in csv.DictReader(f):
             stats[row["Name"]] = {
-                "count": int(row["Request Count"]), "failures": int(row["Failure Count"]), "rps": float(row["Requests/s"]),
-                "p50": float(row["50%"] or 0), "p95": float(row["95%"] or 0), "p99": float(row["99%"] or 0),
+                "count": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "rps": float(row["Requests/s"]),
+                "p50": float(row["50%"] or 0),
+                "p95": float(row["95%"] or 0),
+                "p99": float(row["99%"] or 0),
             }
     return stats
 
@@ -173,8 +231,16 @@ def run() -> dict:
         stop(procs)
     from django.db import connection
 
-    return {"bare": bare, "fast": fast, "lesson": lesson, "workers": GUNICORN_WORKERS, "threads": GUNICORN_THREADS,
-            "students": STUDENTS, "saturate_users": SATURATE_USERS, "database": connection.vendor}
+    return {
+        "bare": bare,
+        "fast": fast,
+        "lesson": lesson,
+        "workers": GUNICORN_WORKERS,
+        "threads": GUNICORN_THREADS,
+        "students": STUDENTS,
+        "saturate_users": SATURATE_USERS,
+        "database": connection.vendor,
+    }
 
 
 def _ok(good: bool) -> str:

@@ -75,8 +75,13 @@ class ClassStudent(_Student):
             self.wait()
             self._answer(attempt, q)
         self.client.post(f"/api/v1/attempts/{attempt}/submit/", headers=self.headers, name="submit")
-        page = self.client.get("/progress/", headers={"Cookie": f"sessionid={self.cookies['sessionid']}"}, name="progress page",
-                               allow_redirects=False, catch_response=True)
+        page = self.client.get(
+            "/progress/",
+            headers={"Cookie": f"sessionid={self.cookies['sessionid']}"},
+            name="progress page",
+            allow_redirects=False,
+            catch_response=True,
+        )
         with page as r:
             if r.status_code != 200 or "Your progress" not in r.text:
                 r.failure(f"not the progress page: {r.status_code}")

@@ -65,13 +65,23 @@ def _submitted_attempts(n: int, seed: int) -> list[int]:
     start = (Attempt.objects.filter(quiz=quiz).aggregate(n=Max("number"))["n"] or 0) + 1
     now, rng = timezone.now(), random.Random(seed)
     attempts = Attempt.objects.bulk_create(
-        Attempt(user=learners[i % LEARNERS], quiz=quiz, number=start + i // LEARNERS, status=Attempt.Status.SUBMITTED,
-                started_at=now, submitted_at=now, max_points=QUESTIONS)
+        Attempt(
+            user=learners[i % LEARNERS],
+            quiz=quiz,
+            number=start + i // LEARNERS,
+            status=Attempt.Status.SUBMITTED,
+            started_at=now,
+            submitted_at=now,
+            max_points=QUESTIONS,
+        )
         for i in range(n)
     )
     Response.objects.bulk_create(
-        (Response(attempt=a, question=q, position=i, snapshot=s, response=_response(s, rng), answered_at=now)
-         for a in attempts for i, (q, s) in enumerate(zip(questions, snapshots, strict=True), 1)),
+        (
+            Response(attempt=a, question=q, position=i, snapshot=s, response=_response(s, rng), answered_at=now)
+            for a in attempts
+            for i, (q, s) in enumerate(zip(questions, snapshots, strict=True), 1)
+        ),
         batch_size=2000,
     )
     return [a.pk for a in attempts]
@@ -115,9 +125,30 @@ def run() -> dict:
     log = ROOT / "bench" / "results" / "scoring-worker.log"
     log.parent.mkdir(exist_ok=True)
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "kzlearn", "worker", "--pool=prefork", "--concurrency=1", "-Q", QUEUE, "-n", node,
-         "--include", "bench.tasks", "--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel=WARNING"],
-        cwd=ROOT, env={**os.environ, "DJANGO_LOG_LEVEL": "WARNING"}, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "kzlearn",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=1",
+            "-Q",
+            QUEUE,
+            "-n",
+            node,
+            "--include",
+            "bench.tasks",
+            "--without-mingle",
+            "--without-gossip",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_LOG_LEVEL": "WARNING"},
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
@@ -157,22 +188,27 @@ def run() -> dict:
         "noop_per_s": NOOPS / noop_s,
         "scoring_per_s": SCORED / score_s,
         "in_process_per_s": IN_PROCESS / local_s,
-        "noops": NOOPS, "attempts": SCORED, "in_process": IN_PROCESS,
+        "noops": NOOPS,
+        "attempts": SCORED,
+        "in_process": IN_PROCESS,
     }
 
 
 def table(r: dict) -> str:
     if "skipped" in r:
         return f"Skipped: {r['skipped']}."
-    return "\n".join([
-        "| Measure (one worker process, prefork, concurrency 1) | Figure |", "|---|---|",
-        f"| Celery no-op task ({r['noops']} from a full queue) | {r['noop_per_s']:.0f} tasks/s |",
-        f"| Scoring, 20-question attempts on {r['database']} ({r['attempts']}, with progress and review cards) | "
-        f"{r['scoring_per_s']:.0f} attempts/s |",
-        f"| Ratio: scoring / no-op | {r['scoring_per_s'] / r['noop_per_s']:.1%} "
-        f"(each attempt costs {r['noop_per_s'] / r['scoring_per_s']:.1f} no-op tasks) |",
-        f"| Scoring in process, no broker ({r['in_process']}) | {r['in_process_per_s']:.0f} attempts/s |",
-    ])
+    return "\n".join(
+        [
+            "| Measure (one worker process, prefork, concurrency 1) | Figure |",
+            "|---|---|",
+            f"| Celery no-op task ({r['noops']} from a full queue) | {r['noop_per_s']:.0f} tasks/s |",
+            f"| Scoring, 20-question attempts on {r['database']} ({r['attempts']}, with progress and review cards) | "
+            f"{r['scoring_per_s']:.0f} attempts/s |",
+            f"| Ratio: scoring / no-op | {r['scoring_per_s'] / r['noop_per_s']:.1%} "
+            f"(each attempt costs {r['noop_per_s'] / r['scoring_per_s']:.1f} no-op tasks) |",
+            f"| Scoring in process, no broker ({r['in_process']}) | {r['in_process_per_s']:.0f} attempts/s |",
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -112,7 +112,8 @@ CELERY_BEAT_SCHEDULE = {
     "attempts-sweep": {"task": "quizzes.tasks.attempts_sweep_task", "schedule": KZL_SCORE_SWEEP_EVERY_SECONDS},
     "attempts-close-overdue": {"task": "quizzes.tasks.attempts_close_overdue_task", "schedule": KZL_OVERDUE_EVERY_SECONDS},
     "item-statistics": {
-        "task": "quizzes.tasks.item_statistics_task", "schedule": KZL_STATISTICS_EVERY_SECONDS,
+        "task": "quizzes.tasks.item_statistics_task",
+        "schedule": KZL_STATISTICS_EVERY_SECONDS,
         "options": {"expires": KZL_STATISTICS_EVERY_SECONDS},
     },
 }

@@ -85,7 +85,7 @@ def score(qtype: str, answer: dict, response: dict) -> Score:
     if qtype == "ordering":
         key, given = answer["order"], response["order"]
         pos = {item: i for i, item in enumerate(given)}
-        pairs = [(a, b) for i, a in enumerate(key) for b in key[i + 1:]]
+        pairs = [(a, b) for i, a in enumerate(key) for b in key[i + 1 :]]
         in_order = sum(pos[a] < pos[b] for a, b in pairs)
         return Score(round(in_order / len(pairs), 4), given == key)
     if qtype == "matching":

@@ -28,8 +28,14 @@ JOB_REQUEUE_AFTER = timedelta(minutes=5)
 
 
 @shared_task(
-    bind=True, acks_late=True, ignore_result=True,
-    autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=60, retry_jitter=True, max_retries=8,
+    bind=True,
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=8,
 )
 def attempt_score_task(self, attempt_id: int) -> bool:
     """Score a submitted attempt and update the learner's progress; a redelivery changes nothing."""
@@ -85,7 +91,8 @@ def attempts_sweep_task() -> int:
     cutoff = timezone.now() - timedelta(seconds=settings.KZL_SCORE_SWEEP_AFTER_SECONDS)
     due = list(
         Attempt.objects.filter(status=Attempt.Status.SUBMITTED, submitted_at__lt=cutoff)
-        .order_by("submitted_at").values_list("pk", flat=True)[:BATCH]
+        .order_by("submitted_at")
+        .values_list("pk", flat=True)[:BATCH]
     )
     waiting = _waiting(attempt_score_task.name) if due else set()
     if waiting is None:
@@ -96,8 +103,9 @@ def attempts_sweep_task() -> int:
         attempt_score_task.delay(pk)
     # Teacher jobs whose message never reached a worker (broker down when queued): a copy of one
     # still waiting finds it done and changes nothing.
-    stale_jobs = list(Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=timezone.now() - JOB_REQUEUE_AFTER)
-                      .values_list("pk", flat=True)[:BATCH])
+    stale_jobs = list(
+        Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=timezone.now() - JOB_REQUEUE_AFTER).values_list("pk", flat=True)[:BATCH]
+    )
     for pk in stale_jobs:
         job_run_task.delay(pk)
     heartbeat("attempts_sweep", due=len(due), requeued=len(requeued), jobs_requeued=len(stale_jobs))

@@ -22,9 +22,7 @@ from quizzes.models import (
 )
 
 ARTICLE = (
-    "On January 2 protests began in Zhanaozen over the price of gas. "
-    "On January 5 protesters seized the airport in Almaty. "
-    "Leave a Reply"
+    "On January 2 protests began in Zhanaozen over the price of gas. On January 5 protesters seized the airport in Almaty. Leave a Reply"
 )
 
 
@@ -166,18 +164,30 @@ def scenario_with_steps(n: int = 2, **scenario_fields):
     from quizzes.models import Scenario, ScenarioStep
 
     seq = Scenario.objects.count() + 1
-    fields = {"key": f"test:scenario-{seq}", "slug": f"scenario-{seq}", "title": f"Scenario {seq}",
-              "intro": "It is early January 2022 in Kazakhstan."} | scenario_fields
+    fields = {
+        "key": f"test:scenario-{seq}",
+        "slug": f"scenario-{seq}",
+        "title": f"Scenario {seq}",
+        "intro": "It is early January 2022 in Kazakhstan.",
+    } | scenario_fields
     scenario = Scenario.objects.create(**fields)
     passage = PassageFactory()
     for i in range(1, n + 1):
         step = ScenarioStep.objects.create(
-            scenario=scenario, position=i, key=f"step-{i}", date=datetime.date(2022, 1, i + 1), date_label=f"{i + 1} January 2022",
-            briefing=f"Briefing {i}: protests began in Zhanaozen.", options=[
+            scenario=scenario,
+            position=i,
+            key=f"step-{i}",
+            date=datetime.date(2022, 1, i + 1),
+            date_label=f"{i + 1} January 2022",
+            briefing=f"Briefing {i}: protests began in Zhanaozen.",
+            options=[
                 {"id": "a", "text": f"Nothing happens ({i})", "explanation": "Not what the sources report.", "evidence": []},
                 {"id": "b", "text": f"Protesters seize the airport ({i})", "explanation": "This happened.", "evidence": [passage.pk]},
                 {"id": "c", "text": f"The government resigns at once ({i})", "explanation": "Not at this point.", "evidence": []},
-            ], correct="b", reveal=f"Reveal {i}: protesters seized the airport in Almaty.", reflection="Why might this have happened?",
+            ],
+            correct="b",
+            reveal=f"Reveal {i}: protesters seized the airport in Almaty.",
+            reflection="Why might this have happened?",
         )
         step.reveal_evidence.set([passage])
     return scenario

@@ -16,33 +16,51 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120)
 
 
 def test_production_settings_pass_check_deploy_with_no_warnings():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING",
-                        DJANGO_DEBUG="0", DJANGO_SECRET_KEY="k" + "x7Qz!pL2#vR9$wT4%yU6^aB8&cD0*eF1(gH3)jK5" * 2,
-                        DJANGO_ALLOWED_HOSTS="kzlearn.example.org", DJANGO_SETTINGS_MODULE="kzlearn.settings")
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="k" + "x7Qz!pL2#vR9$wT4%yU6^aB8&cD0*eF1(gH3)jK5" * 2,
+        DJANGO_ALLOWED_HOSTS="kzlearn.example.org",
+        DJANGO_SETTINGS_MODULE="kzlearn.settings",
+    )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
 def test_defaults_are_sqlite_in_wal_mode_and_jobs_in_process(tmp_path):
-    code = ("from django.conf import settings; from django.db import connection; "
-            "c = connection.cursor(); c.execute('PRAGMA journal_mode'); "
-            "print(connection.vendor, c.fetchone()[0], settings.CELERY_TASK_ALWAYS_EAGER)")
-    result = run_manage("shell", "-c", code, DJANGO_SETTINGS_MODULE="kzlearn.settings",
-                        DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    code = (
+        "from django.conf import settings; from django.db import connection; "
+        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); "
+        "print(connection.vendor, c.fetchone()[0], settings.CELERY_TASK_ALWAYS_EAGER)"
+    )
+    result = run_manage("shell", "-c", code, DJANGO_SETTINGS_MODULE="kzlearn.settings", DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == ["sqlite", "wal", "True"]
 
 
-@pytest.mark.parametrize("environ, mode, exports, problems", [
-    ({"DATABASE_URL": "postgres://u@127.0.0.1:1/x", "REDIS_URL": "redis://127.0.0.1:1/0"}, "test", {},
-     ["PostgreSQL is not reachable at postgres://u@127.0.0.1:1/x", "Redis is not reachable at redis://127.0.0.1:1/0"]),
-    ({"KZL_REQUIRE_SERVICES": "1", "DATABASE_URL": "sqlite:///x", "REDIS_URL": "redis://127.0.0.1:1/0"}, "test", {},
-     ["KZL_REQUIRE_SERVICES=1 needs DATABASE_URL to point at PostgreSQL", "Redis is not reachable at redis://127.0.0.1:1/0"]),
-])
+@pytest.mark.parametrize(
+    "environ, mode, exports, problems",
+    [
+        (
+            {"DATABASE_URL": "postgres://u@127.0.0.1:1/x", "REDIS_URL": "redis://127.0.0.1:1/0"},
+            "test",
+            {},
+            ["PostgreSQL is not reachable at postgres://u@127.0.0.1:1/x", "Redis is not reachable at redis://127.0.0.1:1/0"],
+        ),
+        (
+            {"KZL_REQUIRE_SERVICES": "1", "DATABASE_URL": "sqlite:///x", "REDIS_URL": "redis://127.0.0.1:1/0"},
+            "test",
+            {},
+            ["KZL_REQUIRE_SERVICES=1 needs DATABASE_URL to point at PostgreSQL", "Redis is not reachable at redis://127.0.0.1:1/0"],
+        ),
+    ],
+)
 def test_probe_never_falls_back_silently(environ, mode, exports, problems):
     assert probe.choose(mode, environ) == (exports, problems)

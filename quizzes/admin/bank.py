@@ -95,15 +95,41 @@ class QuestionAdmin(admin.ModelAdmin):
     list_display = ["stem", "qtype", "status", "difficulty", "edited"]
     list_filter = ["status", "qtype", "template", "topics"]
     search_fields = ["stem", "key", "explanation"]
-    readonly_fields = ["preview", "key", "template", "generator_version", "fact_ids", "edited_fields", "retired_reason",
-                       "period_start", "period_end", "created_at", "updated_at"]
+    readonly_fields = [
+        "preview",
+        "key",
+        "template",
+        "generator_version",
+        "fact_ids",
+        "edited_fields",
+        "retired_reason",
+        "period_start",
+        "period_end",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         ("As a student sees it (with the answer revealed)", {"fields": ["preview"]}),
         (None, {"fields": ["status", "stem", "explanation", "difficulty", "topics"]}),
         ("Options and answer key (JSON)", {"classes": ["collapse"], "fields": ["options", "answer"]}),
-        ("Provenance", {"classes": ["collapse"], "fields": ["key", "template", "generator_version", "fact_ids", "edited_fields",
-                                                            "retired_reason", "period_start", "period_end", "created_at",
-                                                            "updated_at"]}),
+        (
+            "Provenance",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "key",
+                    "template",
+                    "generator_version",
+                    "fact_ids",
+                    "edited_fields",
+                    "retired_reason",
+                    "period_start",
+                    "period_end",
+                    "created_at",
+                    "updated_at",
+                ],
+            },
+        ),
     ]
     filter_horizontal = ["topics"]
     actions = ["publish", "retire"]
@@ -119,10 +145,15 @@ class QuestionAdmin(admin.ModelAdmin):
         options = [dict(o, correct=self._is_correct(obj, o["id"])) for o in obj.options]
         by_id = {o["id"]: o["text"] for o in obj.options}
         rows = [(by_id.get(p, p), by_id.get(c, c)) for p, c in obj.answer.get("pairs", {}).items()]
-        return render_to_string("quizzes/partials/question_preview.html", {
-            "question": obj, "options": options, "matching_rows": rows,
-            "passages": obj.evidence.select_related("source").order_by("source__slug", "start"),
-        })
+        return render_to_string(
+            "quizzes/partials/question_preview.html",
+            {
+                "question": obj,
+                "options": options,
+                "matching_rows": rows,
+                "passages": obj.evidence.select_related("source").order_by("source__slug", "start"),
+            },
+        )
 
     @staticmethod
     def _is_correct(question, option_id: str) -> bool:
@@ -168,8 +199,7 @@ class QuizAdmin(OwnedContentMixin, admin.ModelAdmin):
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one quiz to export.", messages.WARNING)
             return None
-        filename, content_type, content = quiz_export(quiz=queryset.get(), fmt=fmt,
-                                                      base_url=request.build_absolute_uri("/").rstrip("/"))
+        filename, content_type, content = quiz_export(quiz=queryset.get(), fmt=fmt, base_url=request.build_absolute_uri("/").rstrip("/"))
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
@@ -195,9 +225,16 @@ class QuizAdmin(OwnedContentMixin, admin.ModelAdmin):
         """The stored item statistics of a quiz's questions over all learners (recomputed by a background job)."""
         quiz = get_object_or_404(self.get_queryset(request), pk=pk)
         stats, computed_at = quiz_item_statistics(quiz)
-        context = {**self.admin_site.each_context(request), "opts": self.opts, "original": quiz, "title": f"Item statistics: {quiz}",
-                   "sections": [{"quiz": quiz, "stats": stats}], "computed_at": computed_at, "all_learners": True,
-                   "min_responses": FLAG_MIN_RESPONSES}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": quiz,
+            "title": f"Item statistics: {quiz}",
+            "sections": [{"quiz": quiz, "stats": stats}],
+            "computed_at": computed_at,
+            "all_learners": True,
+            "min_responses": FLAG_MIN_RESPONSES,
+        }
         return TemplateResponse(request, "admin/quizzes/item_statistics.html", context)
 
 

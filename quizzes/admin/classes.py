@@ -108,8 +108,11 @@ class ClassroomAdmin(admin.ModelAdmin):
     inlines = [ClassGroupInline, EnrolmentInline]
 
     def get_queryset(self, request):
-        return (classrooms_for_teacher(request.user).prefetch_related("teachers")
-                .annotate(n_students=Count("enrolments", distinct=True), n_assignments=Count("assignments", distinct=True)))
+        return (
+            classrooms_for_teacher(request.user)
+            .prefetch_related("teachers")
+            .annotate(n_students=Count("enrolments", distinct=True), n_assignments=Count("assignments", distinct=True))
+        )
 
     def get_changeform_initial_data(self, request):
         return {"teachers": [request.user.pk]}
@@ -174,8 +177,16 @@ class ClassroomAdmin(admin.ModelAdmin):
                 except StudentImportError as exc:
                     one.add_error(None, exc.report.errors[0].reason)
         context = {
-            **self.admin_site.each_context(request), "opts": self.opts, "classroom": classroom, "title": f"Add students to {classroom}",
-            "one": one, "upload": upload, "report": report, "errors": errors, "checked": checked, "columns": CSV_COLUMNS,
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "classroom": classroom,
+            "title": f"Add students to {classroom}",
+            "one": one,
+            "upload": upload,
+            "report": report,
+            "errors": errors,
+            "checked": checked,
+            "columns": CSV_COLUMNS,
         }
         return TemplateResponse(request, "admin/quizzes/classroom/students.html", context)
 
@@ -186,8 +197,11 @@ class StudentForm(forms.Form):
     last_name = forms.CharField(max_length=150, required=False)
     email = forms.CharField(max_length=254, required=False)
     group = forms.ChoiceField(required=False)
-    password = forms.CharField(required=False, widget=forms.PasswordInput(render_value=False),
-                               help_text="Leave empty to generate one; it is shown once, after saving.")
+    password = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Leave empty to generate one; it is shown once, after saving.",
+    )
 
     def __init__(self, *args, groups: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -213,8 +227,14 @@ class AssignmentForm(forms.ModelForm):
         data = super().clean()
         if all(data.get(f) for f in ("classroom", "module", "opens_at", "due_at")):
             module_changed = not self.instance.pk or "module" in self.changed_data
-            assignment_check(classroom=data["classroom"], module=data["module"], opens_at=data["opens_at"], due_at=data["due_at"],
-                             group=data.get("group"), user=self.user if module_changed else None)
+            assignment_check(
+                classroom=data["classroom"],
+                module=data["module"],
+                opens_at=data["opens_at"],
+                due_at=data["due_at"],
+                group=data.get("group"),
+                user=self.user if module_changed else None,
+            )
         return data
 
 
@@ -278,9 +298,11 @@ class AssignmentAdmin(admin.ModelAdmin):
 
     @admin.display(description="")
     def links(self, obj):
-        return format_html('<a href="{}">Results</a> · <a href="{}">Item statistics</a>',
-                           reverse("admin:quizzes_assignment_results", args=[obj.pk]),
-                           reverse("admin:quizzes_assignment_statistics", args=[obj.pk]))
+        return format_html(
+            '<a href="{}">Results</a> · <a href="{}">Item statistics</a>',
+            reverse("admin:quizzes_assignment_results", args=[obj.pk]),
+            reverse("admin:quizzes_assignment_statistics", args=[obj.pk]),
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -296,15 +318,21 @@ class AssignmentAdmin(admin.ModelAdmin):
         return get_object_or_404(self.get_queryset(request), pk=pk)
 
     def _context(self, request, assignment: Assignment, title: str) -> dict:
-        return {**self.admin_site.each_context(request), "opts": self.opts, "assignment": assignment, "original": assignment,
-                "title": title}
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "assignment": assignment,
+            "original": assignment,
+            "title": title,
+        }
 
     def results_view(self, request, pk: int):
         """Each student's status, score and time on each item of the assignment."""
         assignment = self._assignment(request, pk)
         results = assignment_results(assignment)
         context = self._context(request, assignment, f"Results: {assignment}") | {
-            "results": results, "item_titles": [item_title(i) for i in results.items],
+            "results": results,
+            "item_titles": [item_title(i) for i in results.items],
         }
         return TemplateResponse(request, "admin/quizzes/assignment/results.html", context)
 
@@ -331,7 +359,9 @@ class AssignmentAdmin(admin.ModelAdmin):
         assignment = self._assignment(request, pk)
         sections, sources = assignment_item_statistics(assignment)
         context = self._context(request, assignment, f"Item statistics: {assignment}") | {
-            "sections": sections, "sources": sources, "min_responses": FLAG_MIN_RESPONSES,
+            "sections": sections,
+            "sources": sources,
+            "min_responses": FLAG_MIN_RESPONSES,
         }
         return TemplateResponse(request, "admin/quizzes/item_statistics.html", context)
 
@@ -439,4 +469,3 @@ def job_started_redirect(request, job: Job):
     url = reverse("admin:quizzes_job_change", args=[job.pk])
     messages.success(request, format_html('Started: {} (<a href="{}">follow its progress</a>).', job.get_kind_display(), url))
     return redirect(url)
-

@@ -64,8 +64,9 @@ class EventAdmin(EvidenceMixin, admin.ModelAdmin):
 
     @admin.action(description="Generate questions about the selected events")
     def generate_questions(self, request, queryset):
-        job = job_start(kind=Job.Kind.GENERATE_QUESTIONS, params={"event_slugs": sorted(queryset.values_list("slug", flat=True))},
-                        user=request.user)
+        job = job_start(
+            kind=Job.Kind.GENERATE_QUESTIONS, params={"event_slugs": sorted(queryset.values_list("slug", flat=True))}, user=request.user
+        )
         return job_started_redirect(request, job)
 
 

@@ -15,8 +15,25 @@ class ScenarioStepForm(forms.ModelForm):
 
     class Meta:
         model = ScenarioStep
-        fields = ["scenario", "position", "key", "date", "date_label", "briefing", "known_events", "briefing_evidence", "prompt",
-                  "options", "correct", "next_event", "reveal", "reveal_evidence", "reflection", "branch_of", "branch_option"]
+        fields = [
+            "scenario",
+            "position",
+            "key",
+            "date",
+            "date_label",
+            "briefing",
+            "known_events",
+            "briefing_evidence",
+            "prompt",
+            "options",
+            "correct",
+            "next_event",
+            "reveal",
+            "reveal_evidence",
+            "reflection",
+            "branch_of",
+            "branch_option",
+        ]
 
     def clean(self):
         data = super().clean()
@@ -139,9 +156,29 @@ class ScenarioStepAdmin(admin.ModelAdmin):
     readonly_fields = ["preview", "scenario_link", "fact_ids", "edited_fields"]
     fieldsets = [
         ("As a student sees it (answer revealed)", {"fields": ["preview"]}),
-        (None, {"fields": ["scenario", "scenario_link", "position", "key", "date", "date_label", "briefing", "known_events",
-                           "briefing_evidence", "prompt", "options", "correct", "next_event", "reveal", "reveal_evidence",
-                           "reflection"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "scenario",
+                    "scenario_link",
+                    "position",
+                    "key",
+                    "date",
+                    "date_label",
+                    "briefing",
+                    "known_events",
+                    "briefing_evidence",
+                    "prompt",
+                    "options",
+                    "correct",
+                    "next_event",
+                    "reveal",
+                    "reveal_evidence",
+                    "reflection",
+                ]
+            },
+        ),
         ("Follow-up (branch)", {"classes": ["collapse"], "fields": ["branch_of", "branch_option"]}),
         ("Provenance", {"classes": ["collapse"], "fields": ["fact_ids", "edited_fields"]}),
     ]
@@ -154,15 +191,17 @@ class ScenarioStepAdmin(admin.ModelAdmin):
     def scenario_link(self, obj):
         if not obj.pk:
             return ""
-        return format_html('<a href="{}#step-{}">{}</a>', reverse("admin:quizzes_scenario_change", args=[obj.scenario_id]),
-                           obj.position, obj.scenario)
+        return format_html(
+            '<a href="{}#step-{}">{}</a>', reverse("admin:quizzes_scenario_change", args=[obj.scenario_id]), obj.position, obj.scenario
+        )
 
     @admin.display(description="preview")
     def preview(self, obj):
         if not obj.pk:
             return "Save the step to preview it."
-        return render_to_string("quizzes/partials/scenario_step_preview.html",
-                                {"views": step_views(list(scenario_steps(obj.scenario).filter(pk=obj.pk)))})
+        return render_to_string(
+            "quizzes/partials/scenario_step_preview.html", {"views": step_views(list(scenario_steps(obj.scenario).filter(pk=obj.pk)))}
+        )
 
     def save_model(self, request, obj, form, change):
         # A step a teacher adds is theirs entirely: regeneration never changes or removes it.

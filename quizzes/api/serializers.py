@@ -73,8 +73,11 @@ _JSON_TYPES = [
     (serializers.BooleanField, (bool,), "true or false"),
     ((serializers.IntegerField, serializers.PrimaryKeyRelatedField), (int,), "a whole number"),
     ((serializers.FloatField, serializers.DecimalField), (int, float), "a number"),
-    ((serializers.CharField, serializers.ChoiceField, serializers.SlugRelatedField, serializers.DateTimeField, serializers.DateField),
-     (str,), "a string"),
+    (
+        (serializers.CharField, serializers.ChoiceField, serializers.SlugRelatedField, serializers.DateTimeField, serializers.DateField),
+        (str,),
+        "a string",
+    ),
     (serializers.DictField, (dict,), "a JSON object"),
     (serializers.ListField, (list,), "a list"),
 ]
@@ -146,7 +149,8 @@ class SourceSerializer(serializers.ModelSerializer):
 
 class SourceDetailSerializer(SourceSerializer):
     furniture_spans = serializers.ListField(
-        child=serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2), read_only=True,
+        child=serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2),
+        read_only=True,
         help_text="[start, end] character offsets of page furniture (comment forms): not citable.",
     )
     metadata_evidence = serializers.DictField(
@@ -235,7 +239,15 @@ class QuizSerializer(serializers.ModelSerializer):
     class Meta:
         model = Quiz
         fields = [
-            "slug", "title", "description", "order", "feedback", "attempts_allowed", "time_limit_seconds", "pass_mark", "question_count",
+            "slug",
+            "title",
+            "description",
+            "order",
+            "feedback",
+            "attempts_allowed",
+            "time_limit_seconds",
+            "pass_mark",
+            "question_count",
         ]
 
 
@@ -366,8 +378,21 @@ class AttemptSerializer(serializers.ModelSerializer):
     class Meta:
         model = Attempt
         fields = [
-            "id", "quiz", "assignment", "number", "status", "started_at", "deadline_at", "submitted_at", "auto_submitted",
-            "scored_at", "points", "max_points", "percent", "passed", "answered",
+            "id",
+            "quiz",
+            "assignment",
+            "number",
+            "status",
+            "started_at",
+            "deadline_at",
+            "submitted_at",
+            "auto_submitted",
+            "scored_at",
+            "points",
+            "max_points",
+            "percent",
+            "passed",
+            "answered",
         ]
         read_only_fields = fields
 
@@ -486,7 +511,10 @@ class AnswerSerializer(StrictJSON, serializers.Serializer):
         '{"pairs": {"p1": "c2"}} (matching).'
     )
     client_key = serializers.CharField(
-        max_length=64, required=False, default="", allow_blank=True,
+        max_length=64,
+        required=False,
+        default="",
+        allow_blank=True,
         help_text="Chosen by the client, unique per answer (a UUID, or attempt id + sequence number). "
         "A retry with the same key returns the stored answer and counts once.",
     )
@@ -573,13 +601,23 @@ class PredictionSerializer(serializers.Serializer):
 
     def to_representation(self, p: Prediction):
         snap = p.snapshot
-        return super().to_representation({
-            "step": p.step_id, "date_label": snap["date_label"], "prompt": snap["prompt"], "choice": p.choice,
-            "confidence": p.confidence, "correct": p.correct, "brier": p.brier, "correct_option": snap["correct"],
-            "options": [{"id": o["id"], "text": o["text"], "explanation": o.get("explanation", "")} for o in snap["options"]],
-            "reveal": snap["reveal"], "reveal_evidence": snap["reveal_evidence"], "reflection": snap["reflection"],
-            "answered_at": p.answered_at,
-        })
+        return super().to_representation(
+            {
+                "step": p.step_id,
+                "date_label": snap["date_label"],
+                "prompt": snap["prompt"],
+                "choice": p.choice,
+                "confidence": p.confidence,
+                "correct": p.correct,
+                "brier": p.brier,
+                "correct_option": snap["correct"],
+                "options": [{"id": o["id"], "text": o["text"], "explanation": o.get("explanation", "")} for o in snap["options"]],
+                "reveal": snap["reveal"],
+                "reveal_evidence": snap["reveal_evidence"],
+                "reflection": snap["reflection"],
+                "answered_at": p.answered_at,
+            }
+        )
 
 
 class ScenarioRunDetailSerializer(ScenarioRunSerializer):
@@ -600,8 +638,9 @@ class PredictSerializer(StrictJSON, serializers.Serializer):
     step = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The id of the run's current step.")
     choice = serializers.CharField(max_length=10, help_text="The id of the chosen option.")
     confidence = serializers.IntegerField(min_value=50, max_value=100, help_text="How sure, in percent (50 to 100).")
-    client_key = serializers.CharField(max_length=64, required=False, default="", allow_blank=True,
-                                       help_text="A retry with the same key returns the stored prediction.")
+    client_key = serializers.CharField(
+        max_length=64, required=False, default="", allow_blank=True, help_text="A retry with the same key returns the stored prediction."
+    )
 
 
 class PredictResultSerializer(serializers.Serializer):
@@ -642,8 +681,9 @@ class EnrolmentSerializer(StrictJSON, serializers.ModelSerializer):
     classroom = serializers.PrimaryKeyRelatedField(queryset=Classroom.objects.none(), help_text="One of my classes.")
     student = UserRefSerializer(read_only=True)
     username = serializers.CharField(write_only=True, max_length=150, help_text="The student to enrol (an existing, non-staff account).")
-    group = serializers.PrimaryKeyRelatedField(queryset=ClassGroup.objects.none(), required=False, allow_null=True,
-                                               help_text="A group of the class, or null.")
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=ClassGroup.objects.none(), required=False, allow_null=True, help_text="A group of the class, or null."
+    )
 
     class Meta:
         model = Enrolment
@@ -674,8 +714,9 @@ class EnrolmentUpdateSerializer(EnrolmentSerializer):
 
 class AssignmentSerializer(StrictJSON, serializers.ModelSerializer):
     classroom = serializers.PrimaryKeyRelatedField(queryset=Classroom.objects.none(), help_text="One of my classes.")
-    group = serializers.PrimaryKeyRelatedField(queryset=ClassGroup.objects.none(), required=False, allow_null=True,
-                                               help_text="A group of the class; null: the whole class.")
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=ClassGroup.objects.none(), required=False, allow_null=True, help_text="A group of the class; null: the whole class."
+    )
     module = SlugRef(queryset=Module.objects.none(), help_text="Slug of a module I own or a published one.")
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
@@ -702,7 +743,9 @@ class ExtensionSerializer(StrictJSON, serializers.ModelSerializer):
     """One student's later due date for an assignment."""
 
     student = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.none(), help_text="Username of a student in the assignment's class.",
+        slug_field="username",
+        queryset=User.objects.none(),
+        help_text="Username of a student in the assignment's class.",
         error_messages={"does_not_exist": "{value} is not a student in this class."},
     )
 
@@ -854,9 +897,7 @@ class ReviewQuestionSerializer(serializers.Serializer):
     options = OptionSerializer(many=True)
 
     def to_representation(self, q):
-        return super().to_representation(
-            {"id": q.pk, "qtype": q.qtype, "stem": q.stem, "options": [_option(o, False) for o in q.options]}
-        )
+        return super().to_representation({"id": q.pk, "qtype": q.qtype, "stem": q.stem, "options": [_option(o, False) for o in q.options]})
 
 
 class ReviewNextSerializer(serializers.Serializer):
@@ -866,8 +907,9 @@ class ReviewNextSerializer(serializers.Serializer):
 
 class ReviewAnswerSerializer(StrictJSON, serializers.Serializer):
     card = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The card's id (from /me/review/next/).")
-    question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.filter(status=Question.Status.PUBLISHED),
-                                                  help_text="The question shown for it.")
+    question = serializers.PrimaryKeyRelatedField(
+        queryset=Question.objects.filter(status=Question.Status.PUBLISHED), help_text="The question shown for it."
+    )
     response = serializers.DictField(help_text="As for an attempt's answer.")
 
 
@@ -878,11 +920,17 @@ class ReviewResultSerializer(serializers.Serializer):
 
     def to_representation(self, result):
         snap = result.snapshot
-        return super().to_representation({
-            "card": result.card,
-            "response": result.response,
-            "feedback": {
-                "correct": result.correct, "points": result.points, "answer": snap["answer"], "explanation": snap["explanation"],
-                "options": [_option(o, True) for o in snap["options"]], "evidence": snap["evidence"],
-            },
-        })
+        return super().to_representation(
+            {
+                "card": result.card,
+                "response": result.response,
+                "feedback": {
+                    "correct": result.correct,
+                    "points": result.points,
+                    "answer": snap["answer"],
+                    "explanation": snap["explanation"],
+                    "options": [_option(o, True) for o in snap["options"]],
+                    "evidence": snap["evidence"],
+                },
+            }
+        )

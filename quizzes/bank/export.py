@@ -146,7 +146,10 @@ def _evidence_html(passages: list[Passage], base_url: str) -> str:
 def _item(question: Question, number: int, base_url: str) -> _Item:
     options = {o["id"]: o for o in question.options}
     item = _Item(
-        qtype="multichoice", key=question.key, source_qtype=question.qtype, name=_name(question.key, number),
+        qtype="multichoice",
+        key=question.key,
+        source_qtype=question.qtype,
+        name=_name(question.key, number),
         text=f"<p>{_h(question.stem)}</p>",
         general_feedback=f"<p>{_h(question.explanation)}</p>{_evidence_html(list(question.evidence.all()), base_url)}",
     )
@@ -159,15 +162,13 @@ def _item(question: Question, number: int, base_url: str) -> _Item:
         true, false = (right, wrong) if item.correct_true else (wrong, right)
         item.feedback_true, item.feedback_false = _h(true["explanation"]), _h(false["explanation"])
     elif question.qtype in SINGLE_TYPES:
-        item.answers = [_Answer(_h(o["text"]), 100 if o["id"] == answer["correct"] else 0, _h(o["explanation"]))
-                        for o in question.options]
+        item.answers = [_Answer(_h(o["text"]), 100 if o["id"] == answer["correct"] else 0, _h(o["explanation"])) for o in question.options]
     elif question.qtype == "multi":
         item.single = False
         right = set(answer["correct"])
         # Moodle accepts only grades in its list (1/2 ... 1/10, 1/20), which covers any realistic n.
         share = 100 / len(right)
-        item.answers = [_Answer(_h(o["text"]), share if o["id"] in right else -share, _h(o["explanation"]))
-                        for o in question.options]
+        item.answers = [_Answer(_h(o["text"]), share if o["id"] in right else -share, _h(o["explanation"])) for o in question.options]
     elif question.qtype == "numeric":
         item.qtype = "numerical"
         item.value, item.tolerance, item.unit = float(answer["value"]), float(answer.get("tolerance") or 0), answer.get("unit") or ""
@@ -179,8 +180,10 @@ def _item(question: Question, number: int, base_url: str) -> _Item:
     elif question.qtype == "ordering":
         item.qtype = "matching"
         item.note = "ordering exported as matching: each position is paired with the event that goes there"
-        item.text += (f"<p><em>For each position ({', '.join(_ordinal(i) for i in range(1, len(answer['order']) + 1))}),"
-                      " choose the event that goes there; the 1st is the earliest.</em></p>")
+        item.text += (
+            f"<p><em>For each position ({', '.join(_ordinal(i) for i in range(1, len(answer['order']) + 1))}),"
+            " choose the event that goes there; the 1st is the earliest.</em></p>"
+        )
         item.pairs = [(_ordinal(i), _plain(options[e]["text"])) for i, e in enumerate(answer["order"], start=1)]
     else:
         raise ValueError(f"question {question.key}: no export for type {question.qtype!r}")
@@ -189,10 +192,11 @@ def _item(question: Question, number: int, base_url: str) -> _Item:
 
 def _items(quiz: Quiz, base_url: str) -> list[_Item]:
     rows = (
-        QuizQuestion.objects.filter(quiz=quiz).exclude(question__status=Question.Status.RETIRED)
-        .select_related("question").order_by("position")
-        .prefetch_related(Prefetch("question__evidence",
-                                   queryset=Passage.objects.with_source().order_by("source__slug", "start")))
+        QuizQuestion.objects.filter(quiz=quiz)
+        .exclude(question__status=Question.Status.RETIRED)
+        .select_related("question")
+        .order_by("position")
+        .prefetch_related(Prefetch("question__evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start")))
     )
     return [_item(row.question, number, base_url) for number, row in enumerate(rows, start=1)]
 
@@ -203,6 +207,7 @@ def _category(quiz: Quiz) -> str:
 
 
 # ---- Moodle XML ----
+
 
 def _text(parent: ET.Element, tag: str, text: str, fmt: str | None = "html") -> ET.Element:
     el = ET.SubElement(parent, tag, {"format": fmt} if fmt else {})
@@ -284,6 +289,7 @@ def quiz_export_moodle_xml(*, quiz: Quiz, base_url: str = "") -> str:
 
 
 # ---- GIFT ----
+
 
 def gift_escape(text: str) -> str:
     """Text safe inside GIFT: ~ = # { } : and backslash escaped, newlines as \\n (as Moodle writes it)."""

@@ -37,25 +37,52 @@ def facts_load() -> Facts:
         facts.entities[e.slug] = EntityFact(e.slug, e.name, e.kind, tuple(e.aliases), roles, _ev(e.evidence.all()))
     for e in Event.objects.select_related("place").prefetch_related(_PASSAGES, "actors", "topics"):
         facts.events[e.slug] = EventFact(
-            e.slug, e.title, e.summary, e.date, e.date_precision, e.date_end, e.place.slug if e.place else None,
-            tuple(a.slug for a in e.actors.all()), tuple(t.slug for t in e.topics.all()), _ev(e.evidence.all()))
+            e.slug,
+            e.title,
+            e.summary,
+            e.date,
+            e.date_precision,
+            e.date_end,
+            e.place.slug if e.place else None,
+            tuple(a.slug for a in e.actors.all()),
+            tuple(t.slug for t in e.topics.all()),
+            _ev(e.evidence.all()),
+        )
     figures = Figure.objects.select_related("event").prefetch_related(
-        "topics", Prefetch("reports__evidence", queryset=Passage.objects.with_source()), "reports__reported_by")
+        "topics", Prefetch("reports__evidence", queryset=Passage.objects.with_source()), "reports__reported_by"
+    )
     for f in figures:
-        reports = tuple(ReportFact(r.value, r.low, r.high, r.qualifier, r.reported_by.slug if r.reported_by else None, r.as_of,
-                                   _ev(r.evidence.all())) for r in f.reports.all())
-        facts.figures[f.slug] = FigureFact(f.slug, f.measure, f.unit, reports, f.event.slug if f.event else None,
-                                           tuple(t.slug for t in f.topics.all()))
+        reports = tuple(
+            ReportFact(r.value, r.low, r.high, r.qualifier, r.reported_by.slug if r.reported_by else None, r.as_of, _ev(r.evidence.all()))
+            for r in f.reports.all()
+        )
+        facts.figures[f.slug] = FigureFact(
+            f.slug, f.measure, f.unit, reports, f.event.slug if f.event else None, tuple(t.slug for t in f.topics.all())
+        )
     for c in Claim.objects.select_related("claimant").prefetch_related(_PASSAGES, "about", "topics"):
-        facts.claims[c.slug] = ClaimFact(c.slug, c.claimant.slug, c.statement, c.date, tuple(e.slug for e in c.about.all()),
-                                         tuple(t.slug for t in c.topics.all()), _ev(c.evidence.all()))
+        facts.claims[c.slug] = ClaimFact(
+            c.slug,
+            c.claimant.slug,
+            c.statement,
+            c.date,
+            tuple(e.slug for e in c.about.all()),
+            tuple(t.slug for t in c.topics.all()),
+            _ev(c.evidence.all()),
+        )
     for link in EventLink.objects.select_related("from_event", "to_event").prefetch_related(_PASSAGES).order_by("pk"):
         facts.links.append(LinkFact(link.from_event.slug, link.to_event.slug, link.kind, _ev(link.evidence.all())))
-    for d in Dispute.objects.prefetch_related("events", "figures", "topics",
-                                              Prefetch("accounts__evidence", queryset=Passage.objects.with_source())):
+    for d in Dispute.objects.prefetch_related(
+        "events", "figures", "topics", Prefetch("accounts__evidence", queryset=Passage.objects.with_source())
+    ):
         accounts = tuple(AccountFact(a.account, _ev(a.evidence.all())) for a in d.accounts.all())
-        facts.disputes[d.slug] = DisputeFact(d.slug, d.question, accounts, tuple(e.slug for e in d.events.all()),
-                                             tuple(f.slug for f in d.figures.all()), tuple(t.slug for t in d.topics.all()))
+        facts.disputes[d.slug] = DisputeFact(
+            d.slug,
+            d.question,
+            accounts,
+            tuple(e.slug for e in d.events.all()),
+            tuple(f.slug for f in d.figures.all()),
+            tuple(t.slug for t in d.topics.all()),
+        )
     return facts
 
 

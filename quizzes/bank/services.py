@@ -16,8 +16,7 @@ from quizzes.generation.questions import questions_generate
 from quizzes.models import Question, Topic
 
 # Fields regeneration writes; a teacher's edit to any of them (Question.edited_fields) is kept.
-GENERATED_FIELDS = ("template", "qtype", "stem", "options", "answer", "explanation", "fact_ids", "difficulty",
-                    "period_start", "period_end")
+GENERATED_FIELDS = ("template", "qtype", "stem", "options", "answer", "explanation", "fact_ids", "difficulty", "period_start", "period_end")
 RETIRED_NO_EVIDENCE = "its facts or evidence no longer hold"
 
 
@@ -32,7 +31,8 @@ class GenerateReport:
 
     def lines(self) -> list[str]:
         return [", ".join(f"{n} {k}" for k, n in sorted(self.counts.items()))] + [
-            f"  {qtype}: {n}" for qtype, n in sorted(self.by_type.items())]
+            f"  {qtype}: {n}" for qtype, n in sorted(self.by_type.items())
+        ]
 
 
 def _period(draft: QuestionDraft, facts: Facts) -> tuple[date | None, date | None]:
@@ -58,14 +58,25 @@ def _period(draft: QuestionDraft, facts: Facts) -> tuple[date | None, date | Non
 def _fields(draft: QuestionDraft, facts: Facts) -> dict:
     start, end = _period(draft, facts)
     return {
-        "template": draft.template, "qtype": draft.qtype, "stem": draft.stem,
+        "template": draft.template,
+        "qtype": draft.qtype,
+        "stem": draft.stem,
         "options": [
-            {"id": o.id, "text": o.text, "explanation": o.explanation, "evidence": [e.passage_id for e in o.evidence],
-             **({"side": o.side} if o.side else {})}
+            {
+                "id": o.id,
+                "text": o.text,
+                "explanation": o.explanation,
+                "evidence": [e.passage_id for e in o.evidence],
+                **({"side": o.side} if o.side else {}),
+            }
             for o in draft.options
         ],
-        "answer": draft.answer, "explanation": draft.explanation, "fact_ids": draft.fact_ids,
-        "difficulty": draft.difficulty, "period_start": start, "period_end": end,
+        "answer": draft.answer,
+        "explanation": draft.explanation,
+        "fact_ids": draft.fact_ids,
+        "difficulty": draft.difficulty,
+        "period_start": start,
+        "period_end": end,
     }
 
 

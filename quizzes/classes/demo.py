@@ -28,10 +28,20 @@ DEMO_SEED = 2022
 # answer of middling difficulty; None: has not started. student1..6 are the demo logins (seed_demo);
 # the pupils exist so the statistics have enough answers to judge a question (they cannot sign in).
 CLASS = [
-    ("student1", "", 1, 0.92), ("student2", "", 1, 0.8), ("student3", "", 1, 0.68),
-    ("student4", "", 2, 0.55), ("student5", "", 2, 0.4), ("student6", "", 2, None),
-    ("pupil07", "Aliya", 1, 0.85), ("pupil08", "Bolat", 1, 0.75), ("pupil09", "Dinara", 1, 0.7), ("pupil10", "Erlan", 1, 0.62),
-    ("pupil11", "Gulnara", 2, 0.5), ("pupil12", "Kairat", 2, 0.45), ("pupil13", "Saule", 2, 0.3), ("pupil14", "Nurlan", 2, None),
+    ("student1", "", 1, 0.92),
+    ("student2", "", 1, 0.8),
+    ("student3", "", 1, 0.68),
+    ("student4", "", 2, 0.55),
+    ("student5", "", 2, 0.4),
+    ("student6", "", 2, None),
+    ("pupil07", "Aliya", 1, 0.85),
+    ("pupil08", "Bolat", 1, 0.75),
+    ("pupil09", "Dinara", 1, 0.7),
+    ("pupil10", "Erlan", 1, 0.62),
+    ("pupil11", "Gulnara", 2, 0.5),
+    ("pupil12", "Kairat", 2, 0.45),
+    ("pupil13", "Saule", 2, 0.3),
+    ("pupil14", "Nurlan", 2, None),
 ]
 ABILITY = {username: ability for username, _name, _table, ability in CLASS}
 PREFERRED_MODULES = ("the-spark", "state-response")
@@ -66,8 +76,9 @@ def _response(snapshot: dict, right: bool, rng: random.Random) -> dict:
     return {"pairs": pairs}
 
 
-def _quiz_work(*, student, quiz: Quiz, assignment: Assignment, start: datetime, ability: float, rng: random.Random,
-               answer_only: int | None = None) -> None:
+def _quiz_work(
+    *, student, quiz: Quiz, assignment: Assignment, start: datetime, ability: float, rng: random.Random, answer_only: int | None = None
+) -> None:
     """One attempt: answer every question (or the first `answer_only`) and, if all answered, submit and score."""
     attempt = attempt_start(user=student, quiz=quiz, assignment=assignment, now=start)
     rows = list(attempt.responses.select_related("question").order_by("position"))
@@ -84,8 +95,7 @@ def _quiz_work(*, student, quiz: Quiz, assignment: Assignment, start: datetime, 
         attempt_score(attempt_id=attempt.pk, now=now + timedelta(seconds=21))
 
 
-def _scenario_work(*, student, scenario: Scenario, assignment: Assignment, start: datetime, ability: float,
-                   rng: random.Random) -> None:
+def _scenario_work(*, student, scenario: Scenario, assignment: Assignment, start: datetime, ability: float, rng: random.Random) -> None:
     run = scenario_run_start(user=student, scenario=scenario, assignment=assignment, now=start)
     now = start
     while (step := scenario_run_next_step(run)) is not None:
@@ -96,8 +106,16 @@ def _scenario_work(*, student, scenario: Scenario, assignment: Assignment, start
         prediction_make(run=run, step_id=step.pk, choice=choice, confidence=rng.choice([50, 60, 70, 80, 90]), now=now)
 
 
-def _module_work(*, student, assignment: Assignment, start: datetime, ability: float, rng: random.Random,
-                 items: int | None = None, answer_only: int | None = None) -> None:
+def _module_work(
+    *,
+    student,
+    assignment: Assignment,
+    start: datetime,
+    ability: float,
+    rng: random.Random,
+    items: int | None = None,
+    answer_only: int | None = None,
+) -> None:
     """Work through the first `items` items of the assigned module; the last one only partly if `answer_only`."""
     chosen = list(assignment.module.items.select_related("quiz", "scenario").order_by("position"))[:items]
     for n, item in enumerate(chosen, start=1):
@@ -105,8 +123,11 @@ def _module_work(*, student, assignment: Assignment, start: datetime, ability: f
         at = start + timedelta(hours=n)
         if item.quiz_id and not Attempt.objects.filter(user=student, quiz=item.quiz, assignment=assignment).exists():
             _quiz_work(student=student, quiz=item.quiz, assignment=assignment, start=at, ability=ability, rng=rng, answer_only=partly)
-        elif item.scenario_id and item.scenario.published and not ScenarioRun.objects.filter(
-                user=student, scenario=item.scenario, assignment=assignment).exists():
+        elif (
+            item.scenario_id
+            and item.scenario.published
+            and not ScenarioRun.objects.filter(user=student, scenario=item.scenario, assignment=assignment).exists()
+        ):
             _scenario_work(student=student, scenario=item.scenario, assignment=assignment, start=at, ability=ability, rng=rng)
 
 
@@ -137,7 +158,8 @@ def demo_class_build() -> Classroom | None:
     if teacher is None or len(logins) < 6 or len(modules) < 2:
         return None
     classroom = Classroom.objects.filter(code=DEMO_CODE).first() or classroom_create(
-        name="Demo class 10A", code=DEMO_CODE, teachers=[teacher])
+        name="Demo class 10A", code=DEMO_CODE, teachers=[teacher]
+    )
     tables = {n: ClassGroup.objects.get_or_create(classroom=classroom, name=f"Table {n}")[0] for n in (1, 2)}
     students = {}
     for username, first_name, table, _ability in CLASS:
@@ -146,10 +168,16 @@ def demo_class_build() -> Classroom | None:
             enrolment_add(classroom=classroom, student=students[username], group=tables[table])
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     first = classroom.assignments.filter(module=modules[0]).first() or assignment_create(
-        classroom=classroom, module=modules[0], opens_at=now - timedelta(days=12), due_at=now - timedelta(days=2), created_by=teacher)
+        classroom=classroom, module=modules[0], opens_at=now - timedelta(days=12), due_at=now - timedelta(days=2), created_by=teacher
+    )
     second = classroom.assignments.filter(module=modules[1]).first() or assignment_create(
-        classroom=classroom, module=modules[1], group=tables[1], opens_at=now - timedelta(days=2), due_at=now + timedelta(days=5),
-        created_by=teacher)
+        classroom=classroom,
+        module=modules[1],
+        group=tables[1],
+        opens_at=now - timedelta(days=2),
+        due_at=now + timedelta(days=5),
+        created_by=teacher,
+    )
     if not first.extensions.exists():
         extension_grant(assignment=first, student=students["student5"], due_at=first.due_at + timedelta(days=4))
     rng = random.Random(DEMO_SEED)
@@ -159,13 +187,26 @@ def demo_class_build() -> Classroom | None:
         if ability is None:
             continue
         start = {"student4": first.due_at + timedelta(days=1), "student5": first.due_at + timedelta(days=2)}.get(
-            username, first.opens_at + timedelta(hours=9 + 13 * k))
+            username, first.opens_at + timedelta(hours=9 + 13 * k)
+        )
         _module_work(student=students[username], assignment=first, start=start, ability=ability, rng=rng)
     # The second, for Table 1 only: some done, student2 half way through, student3 and pupil10 not started.
     for k, username in enumerate(["student1", "pupil07", "pupil08", "pupil09"]):
-        _module_work(student=students[username], assignment=second, start=second.opens_at + timedelta(hours=3 + 4 * k),
-                     ability=ABILITY[username], rng=rng)
-    _module_work(student=students["student2"], assignment=second, start=second.opens_at + timedelta(hours=20),
-                 ability=ABILITY["student2"], rng=rng, items=2, answer_only=3)
+        _module_work(
+            student=students[username],
+            assignment=second,
+            start=second.opens_at + timedelta(hours=3 + 4 * k),
+            ability=ABILITY[username],
+            rng=rng,
+        )
+    _module_work(
+        student=students["student2"],
+        assignment=second,
+        start=second.opens_at + timedelta(hours=20),
+        ability=ABILITY["student2"],
+        rng=rng,
+        items=2,
+        answer_only=3,
+    )
     item_statistics_compute()
     return classroom

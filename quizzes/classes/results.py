@@ -174,10 +174,12 @@ def grades_csv(results: AssignmentResults) -> str:
     for s in results.students:
         row = [s.student.username, s.student.first_name, s.student.last_name, s.group.name if s.group else "", s.due.isoformat()]
         for i in s.items:
-            row += [i.status + (" (late)" if i.late else ""), "" if i.percent is None else f"{i.percent:g}",
-                    "" if i.seconds is None else f"{i.seconds / 60:.1f}"]
-        row += [f"{s.done}/{len(s.items)}", "" if s.grade is None else f"{s.grade:g}",
-                "" if s.seconds is None else f"{s.seconds / 60:.1f}"]
+            row += [
+                i.status + (" (late)" if i.late else ""),
+                "" if i.percent is None else f"{i.percent:g}",
+                "" if i.seconds is None else f"{i.seconds / 60:.1f}",
+            ]
+        row += [f"{s.done}/{len(s.items)}", "" if s.grade is None else f"{s.grade:g}", "" if s.seconds is None else f"{s.seconds / 60:.1f}"]
         writer.writerow([_cell(v) for v in row])
     return out.getvalue()
 
@@ -237,8 +239,12 @@ def _options(qtype: str, options: list[dict], answer: dict, counts: dict[str, in
 def _first_scored_attempts(assignment: Assignment) -> dict[tuple[int, int], int]:
     """{(student, quiz): attempt id} of each student's first scored attempt at each quiz of the assignment."""
     quiz_ids = assignment.module.items.filter(quiz__isnull=False).values("quiz_id")
-    scored = Attempt.objects.filter(_work(assignment), status=Attempt.Status.SCORED, quiz_id__in=quiz_ids,
-                                    user_id__in=assignment_enrolments(assignment).values("student_id"))
+    scored = Attempt.objects.filter(
+        _work(assignment),
+        status=Attempt.Status.SCORED,
+        quiz_id__in=quiz_ids,
+        user_id__in=assignment_enrolments(assignment).values("student_id"),
+    )
     first: dict[tuple[int, int], int] = {}
     for attempt_id, user_id, quiz_id in scored.order_by("number", "id").values_list("id", "user_id", "quiz_id"):
         first.setdefault((user_id, quiz_id), attempt_id)
@@ -259,16 +265,30 @@ def _question_stats(question_id: int, rows: list[_Row]) -> ItemStats:
     snap = rows[-1].snapshot  # the latest version shown
     choice = snap["qtype"] in CHOICE_TYPES
     answers = [
-        Answer(r.points or 0.0, bool(r.correct),
-               (r.attempt_points - (r.points or 0.0)) / (r.attempt_max - 1) if r.attempt_max > 1 else None,
-               _picks(snap["qtype"], r.response))
+        Answer(
+            r.points or 0.0,
+            bool(r.correct),
+            (r.attempt_points - (r.points or 0.0)) / (r.attempt_max - 1) if r.attempt_max > 1 else None,
+            _picks(snap["qtype"], r.response),
+        )
         for r in rows
     ]
-    data = item_statistic(qtype=snap["qtype"], answers=answers,
-                          option_ids={o["id"] for r in rows for o in r.snapshot["options"]} if choice else (),
-                          keys=set().union(*(_keys(r.snapshot["answer"]) for r in rows)) if choice else set())
-    return ItemStats(question_id, snap["stem"], snap["qtype"], data["responses"], data["facility"], data["discrimination"],
-                     _options(snap["qtype"], snap["options"], snap["answer"], data["option_counts"]), data["flags"])
+    data = item_statistic(
+        qtype=snap["qtype"],
+        answers=answers,
+        option_ids={o["id"] for r in rows for o in r.snapshot["options"]} if choice else (),
+        keys=set().union(*(_keys(r.snapshot["answer"]) for r in rows)) if choice else set(),
+    )
+    return ItemStats(
+        question_id,
+        snap["stem"],
+        snap["qtype"],
+        data["responses"],
+        data["facility"],
+        data["discrimination"],
+        _options(snap["qtype"], snap["options"], snap["answer"], data["option_counts"]),
+        data["flags"],
+    )
 
 
 def assignment_item_statistics(assignment: Assignment) -> tuple[list[dict], list]:
@@ -279,15 +299,21 @@ def assignment_item_statistics(assignment: Assignment) -> tuple[list[dict], list
     first = _first_scored_attempts(assignment)
     rows = Response.objects.filter(attempt_id__in=first.values()).order_by("attempt__quiz_id", "question_id", "attempt_id")
     grouped: dict[int, dict[int, list[_Row]]] = defaultdict(lambda: defaultdict(list))
-    for quiz_id, question_id, *row in rows.values_list("attempt__quiz_id", "question_id", "position", "points", "correct", "response",
-                                                       "snapshot", "attempt__points", "attempt__max_points"):
+    for quiz_id, question_id, *row in rows.values_list(
+        "attempt__quiz_id", "question_id", "position", "points", "correct", "response", "snapshot", "attempt__points", "attempt__max_points"
+    ):
         grouped[quiz_id][question_id].append(_Row(*row))
     sections = []
     for item in assignment.module.items.select_related("quiz").order_by("position"):
         if item.quiz_id:
             questions = sorted(grouped[item.quiz_id].items(), key=lambda kv: min(r.position for r in kv[1]))
-            sections.append({"quiz": item.quiz, "attempts": sum(1 for (_user, quiz) in first if quiz == item.quiz_id),
-                             "stats": [_question_stats(qid, question_rows) for qid, question_rows in questions]})
+            sections.append(
+                {
+                    "quiz": item.quiz,
+                    "attempts": sum(1 for (_user, quiz) in first if quiz == item.quiz_id),
+                    "stats": [_question_stats(qid, question_rows) for qid, question_rows in questions],
+                }
+            )
     sources = source_statistics(attempts=Attempt.objects.filter(pk__in=first.values()))
     return sections, sorted(sources, key=lambda src: (src.facility, src.source))
 
@@ -300,7 +326,17 @@ def quiz_item_statistics(quiz: Quiz) -> tuple[list[ItemStats], datetime | None]:
         stat: ItemStatistic | None = getattr(q, "statistic", None)
         if stat is None:
             continue
-        stats.append(ItemStats(q.pk, q.stem, q.qtype, stat.responses, stat.facility, stat.discrimination,
-                               _options(q.qtype, q.options, q.answer, stat.option_counts), list(stat.flags)))
+        stats.append(
+            ItemStats(
+                q.pk,
+                q.stem,
+                q.qtype,
+                stat.responses,
+                stat.facility,
+                stat.discrimination,
+                _options(q.qtype, q.options, q.answer, stat.option_counts),
+                list(stat.flags),
+            )
+        )
         computed = max(computed, stat.computed_at) if computed else stat.computed_at
     return stats, computed

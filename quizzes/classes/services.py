@@ -145,8 +145,11 @@ def _csv_rows(file) -> list[tuple[int, dict]]:
     header = [h.strip().lower().replace(" ", "_") for h in next(reader)]
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if "username" not in header or unknown or len(set(header)) != len(header):
-        fail(1, f"the first line must name the columns: username (required), then any of {', '.join(CSV_COLUMNS[1:])}"
-                + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
+        fail(
+            1,
+            f"the first line must name the columns: username (required), then any of {', '.join(CSV_COLUMNS[1:])}"
+            + (f"; unknown: {', '.join(unknown)}" if unknown else ""),
+        )
     rows = []
     for values in reader:
         if not any(v.strip() for v in values):
@@ -227,8 +230,9 @@ def students_import_rows(*, classroom: Classroom, rows: list[tuple[int, dict]], 
             report.created.append((username, "" if row.get("password") else password))
             if dry_run:
                 continue
-            user = User(username=username, first_name=row.get("first_name", ""), last_name=row.get("last_name", ""),
-                        email=row.get("email", ""))
+            user = User(
+                username=username, first_name=row.get("first_name", ""), last_name=row.get("last_name", ""), email=row.get("email", "")
+            )
             user.set_password(password)
             user.save()
             Enrolment.objects.create(classroom=classroom, student=user, group=group)
@@ -277,8 +281,9 @@ def assignment_create(
 ) -> Assignment:
     """Assign a module to a class (or one group of it) between two dates."""
     assignment_check(classroom=classroom, module=module, opens_at=opens_at, due_at=due_at, group=group, user=created_by)
-    return Assignment.objects.create(classroom=classroom, module=module, opens_at=opens_at, due_at=due_at, group=group,
-                                     created_by=created_by)
+    return Assignment.objects.create(
+        classroom=classroom, module=module, opens_at=opens_at, due_at=due_at, group=group, created_by=created_by
+    )
 
 
 @transaction.atomic
@@ -289,8 +294,14 @@ def assignment_update(*, assignment: Assignment, user=None, **changes) -> Assign
         raise TypeError(f"assignment_update changes only {sorted(allowed)}")
     for name, value in changes.items():
         setattr(assignment, name, value)
-    assignment_check(classroom=assignment.classroom, module=assignment.module, opens_at=assignment.opens_at,
-                     due_at=assignment.due_at, group=assignment.group, user=user)
+    assignment_check(
+        classroom=assignment.classroom,
+        module=assignment.module,
+        opens_at=assignment.opens_at,
+        due_at=assignment.due_at,
+        group=assignment.group,
+        user=user,
+    )
     assignment.save(update_fields=[*changes])
     return assignment
 

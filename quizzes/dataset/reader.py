@@ -218,9 +218,17 @@ def _read_sources(seeds: Path, errors: list[DatasetError]) -> dict[str, SourceDo
             if raw.get(key) is not None and key not in (raw.get("metadata_evidence") or {}):
                 errors.append(DatasetError(rel, label, f"{key} is set but metadata_evidence gives no passage supporting it"))
         out[raw["slug"]] = SourceDoc(
-            slug=raw["slug"], file=raw["file"], label=raw["label"], title=raw["title"],
-            outlet=raw["outlet"], author=raw["author"], published_on=published, url=raw["url"],
-            text=text, sha256=hashlib.sha256(data).hexdigest(), furniture_spans=sorted(spans),
+            slug=raw["slug"],
+            file=raw["file"],
+            label=raw["label"],
+            title=raw["title"],
+            outlet=raw["outlet"],
+            author=raw["author"],
+            published_on=published,
+            url=raw["url"],
+            text=text,
+            sha256=hashlib.sha256(data).hexdigest(),
+            furniture_spans=sorted(spans),
             metadata_evidence=dict(raw.get("metadata_evidence") or {}),
         )
     return out

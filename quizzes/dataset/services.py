@@ -46,10 +46,7 @@ class LoadReport:
         return any(c["created"] or c["updated"] or c["deleted"] for c in self.counts.values())
 
     def lines(self) -> list[str]:
-        return [
-            f"{kind:>16}: " + ", ".join(f"{counter[a]} {a}" for a in ACTIONS)
-            for kind, counter in self.counts.items()
-        ]
+        return [f"{kind:>16}: " + ", ".join(f"{counter[a]} {a}" for a in ACTIONS) for kind, counter in self.counts.items()]
 
 
 def _fuzzy(value: str | None) -> FuzzyDate | None:
@@ -105,8 +102,14 @@ class _Loader:
     def sources(self) -> None:
         for doc in self.dataset.sources.values():
             fields = {
-                "file_name": doc.file, "label": doc.label, "title": doc.title, "outlet": doc.outlet,
-                "author": doc.author, "url": doc.url, "text": doc.text, "sha256": doc.sha256,
+                "file_name": doc.file,
+                "label": doc.label,
+                "title": doc.title,
+                "outlet": doc.outlet,
+                "author": doc.author,
+                "url": doc.url,
+                "text": doc.text,
+                "sha256": doc.sha256,
                 "published_on": doc.published_on.value if doc.published_on else None,
                 "published_precision": doc.published_on.precision if doc.published_on else "",
                 "furniture_spans": [list(s) for s in doc.furniture_spans],
@@ -151,36 +154,75 @@ class _Loader:
     def run(self) -> LoadReport:
         self.sources()
         self.passages()
-        self.curated("topics", Topic, lambda it: (
-            {"name": it.data["name"], "description": it.data.get("description", "")}, {}))
-        self.curated("entities", Entity, lambda it: (
-            {"name": it.data["name"], "kind": it.data["kind"], "aliases": it.data.get("aliases", []),
-             "description": it.data.get("description", "")},
-            {"evidence": self.evidence(it.evidence)}))
+        self.curated("topics", Topic, lambda it: ({"name": it.data["name"], "description": it.data.get("description", "")}, {}))
+        self.curated(
+            "entities",
+            Entity,
+            lambda it: (
+                {
+                    "name": it.data["name"],
+                    "kind": it.data["kind"],
+                    "aliases": it.data.get("aliases", []),
+                    "description": it.data.get("description", ""),
+                },
+                {"evidence": self.evidence(it.evidence)},
+            ),
+        )
         for item in self.items("entities"):
-            self.nested("entity roles", EntityRole, "entity_id", self.ids["entities"][item.slug], [
-                ({"title": role["title"]}, self.evidence(refs))
-                for role, refs in zip(item.data.get("roles", []), item.nested, strict=True)])
+            self.nested(
+                "entity roles",
+                EntityRole,
+                "entity_id",
+                self.ids["entities"][item.slug],
+                [
+                    ({"title": role["title"]}, self.evidence(refs))
+                    for role, refs in zip(item.data.get("roles", []), item.nested, strict=True)
+                ],
+            )
         self.curated("events", Event, self.event_fields)
-        self.curated("figures", Figure, lambda it: (
-            {"measure": it.data["measure"], "unit": it.data["unit"], "event_id": self.ref("events", it.data.get("event")),
-             "place_id": self.ref("entities", it.data.get("place"))},
-            {"topics": self.refs("topics", it.data.get("tags", []))}))
+        self.curated(
+            "figures",
+            Figure,
+            lambda it: (
+                {
+                    "measure": it.data["measure"],
+                    "unit": it.data["unit"],
+                    "event_id": self.ref("events", it.data.get("event")),
+                    "place_id": self.ref("entities", it.data.get("place")),
+                },
+                {"topics": self.refs("topics", it.data.get("tags", []))},
+            ),
+        )
         for item in self.items("figures"):
-            self.nested("figure reports", FigureReport, "figure_id", self.ids["figures"][item.slug], [
-                (self.report_fields(report), self.evidence(refs))
-                for report, refs in zip(item.data["reports"], item.nested, strict=True)])
+            self.nested(
+                "figure reports",
+                FigureReport,
+                "figure_id",
+                self.ids["figures"][item.slug],
+                [(self.report_fields(report), self.evidence(refs)) for report, refs in zip(item.data["reports"], item.nested, strict=True)],
+            )
         self.curated("claims", Claim, self.claim_fields)
         self.links()
-        self.curated("disputes", Dispute, lambda it: (
-            {"question": it.data["question"]},
-            {"events": self.refs("events", it.data.get("events", [])),
-             "figures": self.refs("figures", it.data.get("figures", [])),
-             "topics": self.refs("topics", it.data.get("tags", []))}))
+        self.curated(
+            "disputes",
+            Dispute,
+            lambda it: (
+                {"question": it.data["question"]},
+                {
+                    "events": self.refs("events", it.data.get("events", [])),
+                    "figures": self.refs("figures", it.data.get("figures", [])),
+                    "topics": self.refs("topics", it.data.get("tags", [])),
+                },
+            ),
+        )
         for item in self.items("disputes"):
-            self.nested("dispute accounts", DisputeAccount, "dispute_id", self.ids["disputes"][item.slug], [
-                ({"account": acc["account"]}, self.evidence(refs))
-                for acc, refs in zip(item.data["accounts"], item.nested, strict=True)])
+            self.nested(
+                "dispute accounts",
+                DisputeAccount,
+                "dispute_id",
+                self.ids["disputes"][item.slug],
+                [({"account": acc["account"]}, self.evidence(refs)) for acc, refs in zip(item.data["accounts"], item.nested, strict=True)],
+            )
         self.delete_stale()
         return self.report
 
@@ -188,31 +230,48 @@ class _Loader:
         d = item.data
         start, end = _fuzzy(d["date"]), _fuzzy(d.get("date_end"))
         fields = {
-            "title": d["title"], "summary": d["summary"], "date": start.value, "date_precision": start.precision,
-            "date_end": end.last_day if end else None, "date_note": d.get("date_note", ""),
+            "title": d["title"],
+            "summary": d["summary"],
+            "date": start.value,
+            "date_precision": start.precision,
+            "date_end": end.last_day if end else None,
+            "date_note": d.get("date_note", ""),
             "place_id": self.ref("entities", d.get("place")),
         }
-        m2m = {"actors": self.refs("entities", d.get("actors", [])), "topics": self.refs("topics", d.get("tags", [])),
-               "evidence": self.evidence(item.evidence)}
+        m2m = {
+            "actors": self.refs("entities", d.get("actors", [])),
+            "topics": self.refs("topics", d.get("tags", [])),
+            "evidence": self.evidence(item.evidence),
+        }
         return fields, m2m
 
     def report_fields(self, report: dict) -> dict:
         as_of = _fuzzy(report.get("as_of"))
         return {
-            "value": _decimal(report.get("value")), "low": _decimal(report.get("low")), "high": _decimal(report.get("high")),
+            "value": _decimal(report.get("value")),
+            "low": _decimal(report.get("low")),
+            "high": _decimal(report.get("high")),
             "qualifier": report.get("qualifier", FigureReport.Qualifier.EXACT),
             "reported_by_id": self.ref("entities", report.get("reported_by")),
-            "as_of": as_of.value if as_of else None, "as_of_precision": as_of.precision if as_of else "",
+            "as_of": as_of.value if as_of else None,
+            "as_of_precision": as_of.precision if as_of else "",
             "note": report.get("note", ""),
         }
 
     def claim_fields(self, item: Item):
         d = item.data
         when = _fuzzy(d.get("date"))
-        fields = {"claimant_id": self.ref("entities", d["claimant"]), "statement": d["statement"],
-                  "date": when.value if when else None, "date_precision": when.precision if when else ""}
-        m2m = {"about": self.refs("events", d.get("about", [])), "topics": self.refs("topics", d.get("tags", [])),
-               "evidence": self.evidence(item.evidence)}
+        fields = {
+            "claimant_id": self.ref("entities", d["claimant"]),
+            "statement": d["statement"],
+            "date": when.value if when else None,
+            "date_precision": when.precision if when else "",
+        }
+        m2m = {
+            "about": self.refs("events", d.get("about", [])),
+            "topics": self.refs("topics", d.get("tags", [])),
+            "evidence": self.evidence(item.evidence),
+        }
         return fields, m2m
 
     def links(self) -> None:
@@ -228,8 +287,14 @@ class _Loader:
 
     def delete_stale(self) -> None:
         # Dependants first, so nothing still points at what is removed.
-        for kind, model in (("disputes", Dispute), ("claims", Claim), ("figures", Figure), ("events", Event),
-                            ("entities", Entity), ("topics", Topic)):
+        for kind, model in (
+            ("disputes", Dispute),
+            ("claims", Claim),
+            ("figures", Figure),
+            ("events", Event),
+            ("entities", Entity),
+            ("topics", Topic),
+        ):
             keep = set(self.dataset.items.get(kind, {}))
             stale = model.objects.exclude(slug__in=keep)
             count = stale.count()

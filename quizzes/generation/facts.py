@@ -71,11 +71,29 @@ class EntityFact:
     @property
     def subject(self) -> str:
         """The name as the subject of a sentence: 'the European Union', 'Meduza', 'Tokayev'."""
-        institutional = {"ministry", "department", "union", "organization", "organisation", "office", "council",
-                         "committee", "service", "government", "parliament", "institute", "kremlin", "duma", "commission"}
+        institutional = {
+            "ministry",
+            "department",
+            "union",
+            "organization",
+            "organisation",
+            "office",
+            "council",
+            "committee",
+            "service",
+            "government",
+            "parliament",
+            "institute",
+            "kremlin",
+            "duma",
+            "commission",
+        }
         words = {w.lower().strip(".,") for w in self.name.split()}
-        if self.kind in ("organisation", "group") and not self.name.startswith("The ") and (
-                words & institutional or self.name == "White House"):
+        if (
+            self.kind in ("organisation", "group")
+            and not self.name.startswith("The ")
+            and (words & institutional or self.name == "White House")
+        ):
             return f"the {self.name}"
         return self.name
 

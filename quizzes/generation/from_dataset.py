@@ -34,8 +34,9 @@ def facts_from_dataset(dataset: Dataset) -> Facts:
     items = dataset.items
     facts = Facts()
     for slug, src in dataset.sources.items():
-        facts.sources[slug] = SourceFact(slug, src.label, src.outlet, src.author,
-                                         src.published_on.value if src.published_on else None, src.title)
+        facts.sources[slug] = SourceFact(
+            slug, src.label, src.outlet, src.author, src.published_on.value if src.published_on else None, src.title
+        )
     for slug, it in items["entities"].items():
         d = it.data
         roles = tuple(Role(r["title"], _ev(refs)) for r, refs in zip(d.get("roles", []), it.nested, strict=True))
@@ -44,26 +45,45 @@ def facts_from_dataset(dataset: Dataset) -> Facts:
         d = it.data
         start = parse_fuzzy_date(d["date"])
         end = parse_fuzzy_date(d["date_end"]).last_day if d.get("date_end") else None
-        facts.events[slug] = EventFact(slug, d["title"], d["summary"], start.value, start.precision, end, d.get("place"),
-                                       tuple(d.get("actors", [])), tuple(d.get("tags", [])), _ev(it.evidence))
+        facts.events[slug] = EventFact(
+            slug,
+            d["title"],
+            d["summary"],
+            start.value,
+            start.precision,
+            end,
+            d.get("place"),
+            tuple(d.get("actors", [])),
+            tuple(d.get("tags", [])),
+            _ev(it.evidence),
+        )
     for slug, it in items["figures"].items():
         d = it.data
         reports = tuple(
-            ReportFact(_dec(r.get("value")), _dec(r.get("low")), _dec(r.get("high")), r.get("qualifier", "exact"),
-                       r.get("reported_by"), parse_fuzzy_date(r["as_of"]).value if r.get("as_of") else None, _ev(refs))
+            ReportFact(
+                _dec(r.get("value")),
+                _dec(r.get("low")),
+                _dec(r.get("high")),
+                r.get("qualifier", "exact"),
+                r.get("reported_by"),
+                parse_fuzzy_date(r["as_of"]).value if r.get("as_of") else None,
+                _ev(refs),
+            )
             for r, refs in zip(d["reports"], it.nested, strict=True)
         )
         facts.figures[slug] = FigureFact(slug, d["measure"], d["unit"], reports, d.get("event"), tuple(d.get("tags", [])))
     for slug, it in items["claims"].items():
         d = it.data
         when = parse_fuzzy_date(d["date"]).value if d.get("date") else None
-        facts.claims[slug] = ClaimFact(slug, d["claimant"], d["statement"], when, tuple(d.get("about", [])),
-                                       tuple(d.get("tags", [])), _ev(it.evidence))
+        facts.claims[slug] = ClaimFact(
+            slug, d["claimant"], d["statement"], when, tuple(d.get("about", [])), tuple(d.get("tags", [])), _ev(it.evidence)
+        )
     for it in items["links"].values():
         facts.links.append(LinkFact(it.data["from"], it.data["to"], it.data["kind"], _ev(it.evidence)))
     for slug, it in items["disputes"].items():
         d = it.data
         accounts = tuple(AccountFact(a["account"], _ev(refs)) for a, refs in zip(d["accounts"], it.nested, strict=True))
-        facts.disputes[slug] = DisputeFact(slug, d["question"], accounts, tuple(d.get("events", [])),
-                                           tuple(d.get("figures", [])), tuple(d.get("tags", [])))
+        facts.disputes[slug] = DisputeFact(
+            slug, d["question"], accounts, tuple(d.get("events", [])), tuple(d.get("figures", [])), tuple(d.get("tags", []))
+        )
     return facts

@@ -26,11 +26,19 @@ from quizzes.generation.facts import ClaimFact, EntityFact, EventFact, Evidence,
 LETTERS = "abcdefgh"
 STOPWORDS = {"the", "of", "a", "an", "and", "in", "to", "for", "on", "at", "as", "by", "from", "with", "s"}
 NOT_SETTLEMENT = re.compile(r"airport|residence|akimat|embassy|office|building|western|eastern|region", re.I)
-QUALIFIER_WORDS = {"exact": "", "about": "about ", "at_least": "at least ", "more_than": "more than ", "over": "over ",
-                   "nearly": "nearly ", "less_than": "less than "}
+QUALIFIER_WORDS = {
+    "exact": "",
+    "about": "about ",
+    "at_least": "at least ",
+    "more_than": "more than ",
+    "over": "over ",
+    "nearly": "nearly ",
+    "less_than": "less than ",
+}
 
 
 # --- formatting ------------------------------------------------------------------------------
+
 
 def fmt_date(d: date, precision: str = "day") -> str:
     if precision == "year":
@@ -87,9 +95,22 @@ Option = tuple[str, str, tuple[Evidence, ...]]  # text, explanation, evidence
 
 
 def _choice(
-    *, key: str, template: str, qtype: str, stem: str, correct: list[Option], wrong: list[Option], seed: int,
-    explanation: str, evidence: Iterable[Evidence], fact_ids: list[str], topics: Iterable[str], difficulty: float,
-    multi: bool = False, shuffle: bool = True, order: list[int] | None = None,
+    *,
+    key: str,
+    template: str,
+    qtype: str,
+    stem: str,
+    correct: list[Option],
+    wrong: list[Option],
+    seed: int,
+    explanation: str,
+    evidence: Iterable[Evidence],
+    fact_ids: list[str],
+    topics: Iterable[str],
+    difficulty: float,
+    multi: bool = False,
+    shuffle: bool = True,
+    order: list[int] | None = None,
 ) -> QuestionDraft:
     """A choice question. `order` (indices into wrong, -1 for the single correct option) fixes the
     display order; otherwise options are shuffled by the seed, or kept as given."""
@@ -104,10 +125,18 @@ def _choice(
     ]
     ids = [o.id for o in options if o.correct]
     return QuestionDraft(
-        key=key, template=template, qtype=qtype, stem=stem, options=options,
+        key=key,
+        template=template,
+        qtype=qtype,
+        stem=stem,
+        options=options,
         answer={"correct": sorted(ids)} if multi else {"correct": ids[0]},
-        explanation=explanation, evidence=_dedupe(evidence), fact_ids=fact_ids, topics=sorted(set(topics)),
-        difficulty=round(min(max(difficulty, 0.05), 0.95), 2), answer_texts=[o[0] for o in correct],
+        explanation=explanation,
+        evidence=_dedupe(evidence),
+        fact_ids=fact_ids,
+        topics=sorted(set(topics)),
+        difficulty=round(min(max(difficulty, 0.05), 0.95), 2),
+        answer_texts=[o[0] for o in correct],
     )
 
 
@@ -135,6 +164,7 @@ def _event_option(ev: EventFact, why: str) -> Option:
 
 # --- templates -------------------------------------------------------------------------------
 
+
 def t_when(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     """Date: when did an exactly dated event happen? Distractors: nearby days (or years)."""
     for ev in facts.events.values():
@@ -151,21 +181,36 @@ def t_when(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             wrong_dates = [ev.date.replace(year=ev.date.year + o) for o in offsets]
             stem = f"In what year did this happen: {quoted(ev.title)}?"
         right = fmt_date(ev.date, ev.precision)
-        wrong = [(fmt_date(d, ev.precision), f"Not {fmt_date(d, ev.precision)}: the sources date this to {right}.", ev.evidence)
-                 for d in sorted(wrong_dates)]
+        wrong = [
+            (fmt_date(d, ev.precision), f"Not {fmt_date(d, ev.precision)}: the sources date this to {right}.", ev.evidence)
+            for d in sorted(wrong_dates)
+        ]
         correct = [(right, f"Yes: {ev.summary}", ev.evidence)]
         # Dates are listed in calendar order, the right one in its place among them.
         n_before = sum(d < ev.date for d in wrong_dates)
-        yield _choice(key=key, template="when", qtype="date", stem=stem, correct=correct, wrong=wrong, seed=seed, shuffle=False,
-                      order=list(range(n_before)) + [-1] + list(range(n_before, 3)),
-                      explanation=f"{ev.summary} The sources date it to {right}.", evidence=ev.evidence,
-                      fact_ids=[f"event:{ev.slug}"], topics=ev.topics, difficulty=0.55 if ev.precision == "day" else 0.4)
+        yield _choice(
+            key=key,
+            template="when",
+            qtype="date",
+            stem=stem,
+            correct=correct,
+            wrong=wrong,
+            seed=seed,
+            shuffle=False,
+            order=list(range(n_before)) + [-1] + list(range(n_before, 3)),
+            explanation=f"{ev.summary} The sources date it to {right}.",
+            evidence=ev.evidence,
+            fact_ids=[f"event:{ev.slug}"],
+            topics=ev.topics,
+            difficulty=0.55 if ev.precision == "day" else 0.4,
+        )
 
 
 def _settlements(facts: Facts) -> dict[str, EntityFact]:
     used = {e.place for e in facts.events.values() if e.place}
-    return {s: ent for s, ent in facts.entities.items()
-            if ent.kind == "place" and s in used and not NOT_SETTLEMENT.search(" ".join(ent.names))}
+    return {
+        s: ent for s, ent in facts.entities.items() if ent.kind == "place" and s in used and not NOT_SETTLEMENT.search(" ".join(ent.names))
+    }
 
 
 def t_where(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
@@ -180,10 +225,20 @@ def t_where(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         place = cities[ev.place]
         others = rng.sample(sorted(s for s in cities if s != ev.place), 3)
         wrong = [(cities[s].name, f"Not {cities[s].name}: the sources place this in {place.name}.", ev.evidence) for s in others]
-        yield _choice(key=key, template="where", qtype="single", stem=f"Where did this happen: {quoted(ev.title)}?",
-                      correct=[(place.name, f"Yes: {ev.summary}", ev.evidence)], wrong=wrong, seed=seed,
-                      explanation=ev.summary, evidence=ev.evidence, fact_ids=[f"event:{ev.slug}", f"entity:{ev.place}"],
-                      topics=ev.topics, difficulty=0.45)
+        yield _choice(
+            key=key,
+            template="where",
+            qtype="single",
+            stem=f"Where did this happen: {quoted(ev.title)}?",
+            correct=[(place.name, f"Yes: {ev.summary}", ev.evidence)],
+            wrong=wrong,
+            seed=seed,
+            explanation=ev.summary,
+            evidence=ev.evidence,
+            fact_ids=[f"event:{ev.slug}", f"entity:{ev.place}"],
+            topics=ev.topics,
+            difficulty=0.45,
+        )
 
 
 def _roles_clash(core: str, other_cores: Iterable[str]) -> bool:
@@ -198,21 +253,32 @@ def t_who_role(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         for i, role in enumerate(person.roles):
             if _mentions(role.title, person.names):
                 continue
-            pool = [p for p in people if p.slug != person.slug and not _roles_clash(role.core, [r.core for r in p.roles])
-                    and not _mentions(role.title, p.names)]
+            pool = [
+                p
+                for p in people
+                if p.slug != person.slug and not _roles_clash(role.core, [r.core for r in p.roles]) and not _mentions(role.title, p.names)
+            ]
             if len(pool) < 3:
                 continue
             key = f"who-role:entity/{person.slug}#{i}"
             rng = _rng(seed, key)
             chosen = rng.sample(sorted(pool, key=lambda p: p.slug), 3)
             title = role.title.strip()
-            wrong = [(p.name, f"Not {p.name}: the sources describe {p.name} as {p.roles[0].title}.", p.roles[0].evidence)
-                     for p in chosen]
-            yield _choice(key=key, template="who-role", qtype="single",
-                          stem=f"Who do the sources describe this way: {quoted(title.strip(chr(34) + '“”'))}?",
-                          correct=[(person.name, f"Yes: {person.name}, {title}.", role.evidence)], wrong=wrong, seed=seed,
-                          explanation=f"The sources describe {person.name} as {title}.", evidence=role.evidence,
-                          fact_ids=[f"entity:{person.slug}"], topics=["background"], difficulty=0.35)
+            wrong = [(p.name, f"Not {p.name}: the sources describe {p.name} as {p.roles[0].title}.", p.roles[0].evidence) for p in chosen]
+            yield _choice(
+                key=key,
+                template="who-role",
+                qtype="single",
+                stem=f"Who do the sources describe this way: {quoted(title.strip(chr(34) + '“”'))}?",
+                correct=[(person.name, f"Yes: {person.name}, {title}.", role.evidence)],
+                wrong=wrong,
+                seed=seed,
+                explanation=f"The sources describe {person.name} as {title}.",
+                evidence=role.evidence,
+                fact_ids=[f"entity:{person.slug}"],
+                topics=["background"],
+                difficulty=0.35,
+            )
 
 
 def t_what_on_date(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
@@ -226,10 +292,20 @@ def t_what_on_date(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             continue
         chosen = _nearest(pool, ev.date, 3, rng)
         wrong = [_event_option(o, f"Not this one: the sources date it {fmt_event_date(o)}.") for o in chosen]
-        yield _choice(key=key, template="what-on", qtype="single", stem=f"Which of these happened on {fmt_date(ev.date)}?",
-                      correct=[_event_option(ev, f"Yes: {ev.summary}")], wrong=wrong, seed=seed,
-                      explanation=f"{ev.summary} ({fmt_date(ev.date)})", evidence=ev.evidence,
-                      fact_ids=[f"event:{ev.slug}"] + [f"event:{o.slug}" for o in chosen], topics=ev.topics, difficulty=0.6)
+        yield _choice(
+            key=key,
+            template="what-on",
+            qtype="single",
+            stem=f"Which of these happened on {fmt_date(ev.date)}?",
+            correct=[_event_option(ev, f"Yes: {ev.summary}")],
+            wrong=wrong,
+            seed=seed,
+            explanation=f"{ev.summary} ({fmt_date(ev.date)})",
+            evidence=ev.evidence,
+            fact_ids=[f"event:{ev.slug}"] + [f"event:{o.slug}" for o in chosen],
+            topics=ev.topics,
+            difficulty=0.6,
+        )
 
 
 def t_before(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
@@ -246,13 +322,19 @@ def t_before(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         right = _nearest(before, anchor.date, n_right + 2, rng)[:n_right]
         wrong = _nearest(after, anchor.date, 2, rng)
         yield _choice(
-            key=key, template="before", qtype="multi", multi=True,
+            key=key,
+            template="before",
+            qtype="multi",
+            multi=True,
             stem=f"Which of these happened before this: {quoted(anchor.title)}? Select all that apply:",
             correct=[_event_option(e, f"Yes: dated {fmt_event_date(e)}, before {fmt_date(anchor.date)}.") for e in right],
             wrong=[_event_option(e, f"No: dated {fmt_event_date(e)}, after {fmt_date(anchor.date)}.") for e in wrong],
-            seed=seed, explanation=f"{quoted(anchor.title)} happened on {fmt_date(anchor.date)}.",
-            evidence=anchor.evidence, fact_ids=[f"event:{e.slug}" for e in [anchor, *right, *wrong]],
-            topics=anchor.topics, difficulty=0.65,
+            seed=seed,
+            explanation=f"{quoted(anchor.title)} happened on {fmt_date(anchor.date)}.",
+            evidence=anchor.evidence,
+            fact_ids=[f"event:{e.slug}" for e in [anchor, *right, *wrong]],
+            topics=anchor.topics,
+            difficulty=0.65,
         )
 
 
@@ -291,11 +373,20 @@ def t_attribution(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         key = f"who-said:claim/{claim.slug}"
         chosen = _rng(seed, key).sample(pool, 3)
         wrong = [(e.name, f"Not {e.name}: the sources attribute this to {claimant.name}.", claim.evidence) for e in chosen]
-        yield _choice(key=key, template="who-said", qtype="attribution",
-                      stem=f"According to the sources, who said that {claim.statement.rstrip('.')}?",
-                      correct=[(claimant.name, f"Yes: {claimant.name} said this.", claim.evidence)], wrong=wrong, seed=seed,
-                      explanation=f"According to {claimant.subject}, {claim.statement.rstrip('.')}.", evidence=claim.evidence,
-                      fact_ids=[f"claim:{claim.slug}"], topics=claim.topics, difficulty=0.5)
+        yield _choice(
+            key=key,
+            template="who-said",
+            qtype="attribution",
+            stem=f"According to the sources, who said that {claim.statement.rstrip('.')}?",
+            correct=[(claimant.name, f"Yes: {claimant.name} said this.", claim.evidence)],
+            wrong=wrong,
+            seed=seed,
+            explanation=f"According to {claimant.subject}, {claim.statement.rstrip('.')}.",
+            evidence=claim.evidence,
+            fact_ids=[f"claim:{claim.slug}"],
+            topics=claim.topics,
+            difficulty=0.5,
+        )
 
 
 def _report_attribution(facts: Facts, report: ReportFact) -> str:
@@ -319,13 +410,18 @@ def t_number(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             if others:
                 explanation += " Other sources give other figures: " + "; ".join(others) + "."
             yield QuestionDraft(
-                key=key, template="number", qtype="numeric",
-                stem=f"According to {who}, what number was given for {quoted(fig.measure[0].lower() + fig.measure[1:])}"
-                     f" (in {fig.unit})?",
-                options=[], answer={"value": float(report.number), "tolerance": round(tolerance, 2), "unit": fig.unit,
-                                    "qualifier": report.qualifier},
-                explanation=explanation, evidence=list(report.evidence), fact_ids=[f"figure:{fig.slug}"],
-                topics=sorted(fig.topics), difficulty=0.7, answer_texts=[fmt_number(report.number)],
+                key=key,
+                template="number",
+                qtype="numeric",
+                stem=f"According to {who}, what number was given for {quoted(fig.measure[0].lower() + fig.measure[1:])} (in {fig.unit})?",
+                options=[],
+                answer={"value": float(report.number), "tolerance": round(tolerance, 2), "unit": fig.unit, "qualifier": report.qualifier},
+                explanation=explanation,
+                evidence=list(report.evidence),
+                fact_ids=[f"figure:{fig.slug}"],
+                topics=sorted(fig.topics),
+                difficulty=0.7,
+                answer_texts=[fmt_number(report.number)],
             )
 
 
@@ -364,22 +460,40 @@ def t_sources_disagree(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
                 wrong.append((f"{fmt_number(n)} {fig.unit}", "No source gives this figure.", ()))
             if len(wrong) < 2:
                 continue
-            yield _choice(key=key, template="disagree", qtype="sources_disagree",
-                          stem=f"Sources give different figures for {quoted(fig.measure[0].lower() + fig.measure[1:])}. "
-                               f"What figure does {_report_attribution(facts, report)} give?",
-                          correct=[(right_text, f"Yes: {right_text}.", report.evidence)], wrong=wrong[:3], seed=seed,
-                          explanation=explanation, evidence=[e for r in fig.reports for e in r.evidence],
-                          fact_ids=[f"figure:{fig.slug}"], topics=[*fig.topics, "comparing-sources"], difficulty=0.75)
+            yield _choice(
+                key=key,
+                template="disagree",
+                qtype="sources_disagree",
+                stem=f"Sources give different figures for {quoted(fig.measure[0].lower() + fig.measure[1:])}. "
+                f"What figure does {_report_attribution(facts, report)} give?",
+                correct=[(right_text, f"Yes: {right_text}.", report.evidence)],
+                wrong=wrong[:3],
+                seed=seed,
+                explanation=explanation,
+                evidence=[e for r in fig.reports for e in r.evidence],
+                fact_ids=[f"figure:{fig.slug}"],
+                topics=[*fig.topics, "comparing-sources"],
+                difficulty=0.75,
+            )
     for dispute in facts.disputes.values():
         key = f"disputed:dispute/{dispute.slug}"
         accounts = "; ".join(a.account.rstrip(".") for a in dispute.accounts)
         all_evidence = tuple(e for a in dispute.accounts for e in a.evidence)
-        yield _choice(key=key, template="disputed", qtype="sources_disagree", shuffle=False,
-                      stem=f"Do the sources all give the same answer to this question: {quoted(dispute.question.rstrip('?'))}?",
-                      correct=[("No, their accounts differ", f"Right: {accounts}.", all_evidence)],
-                      wrong=[("Yes, they agree", "No: the accounts differ.", ())], seed=seed,
-                      explanation=f"The accounts differ. {accounts}.", evidence=all_evidence,
-                      fact_ids=[f"dispute:{dispute.slug}"], topics=[*dispute.topics, "comparing-sources"], difficulty=0.3)
+        yield _choice(
+            key=key,
+            template="disputed",
+            qtype="sources_disagree",
+            shuffle=False,
+            stem=f"Do the sources all give the same answer to this question: {quoted(dispute.question.rstrip('?'))}?",
+            correct=[("No, their accounts differ", f"Right: {accounts}.", all_evidence)],
+            wrong=[("Yes, they agree", "No: the accounts differ.", ())],
+            seed=seed,
+            explanation=f"The accounts differ. {accounts}.",
+            evidence=all_evidence,
+            fact_ids=[f"dispute:{dispute.slug}"],
+            topics=[*dispute.topics, "comparing-sources"],
+            difficulty=0.3,
+        )
 
 
 def t_true_false(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
@@ -392,9 +506,17 @@ def t_true_false(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             shown, truth = right, True
         else:
             shown, truth = fmt_date(ev.date + timedelta(days=rng.choice([-2, -1, 1, 2]))), False
-        yield _true_false(key, "tf-date", f"Is it true that this happened on {shown}: {quoted(ev.title)}?", truth,
-                          f"{'True' if truth else 'False'}: the sources date this to {right}. {ev.summary}", ev.evidence,
-                          [f"event:{ev.slug}"], ev.topics, seed)
+        yield _true_false(
+            key,
+            "tf-date",
+            f"Is it true that this happened on {shown}: {quoted(ev.title)}?",
+            truth,
+            f"{'True' if truth else 'False'}: the sources date this to {right}. {ev.summary}",
+            ev.evidence,
+            [f"event:{ev.slug}"],
+            ev.topics,
+            seed,
+        )
     by_claimant = _claims_by_claimant(facts)
     for claim in facts.claims.values():
         key = f"tf-claim:claim/{claim.slug}"
@@ -407,17 +529,36 @@ def t_true_false(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             speaker, truth = rng.choice(pool), False
         if _mentions(claim.statement, speaker.names):
             continue
-        yield _true_false(key, "tf-claim", f"Is it true that {speaker.subject} said that {claim.statement.rstrip('.')}?", truth,
-                          f"{'True' if truth else 'False'}: according to the sources it was {claimant.name} who said this.",
-                          claim.evidence, [f"claim:{claim.slug}"], claim.topics, seed)
+        yield _true_false(
+            key,
+            "tf-claim",
+            f"Is it true that {speaker.subject} said that {claim.statement.rstrip('.')}?",
+            truth,
+            f"{'True' if truth else 'False'}: according to the sources it was {claimant.name} who said this.",
+            claim.evidence,
+            [f"claim:{claim.slug}"],
+            claim.topics,
+            seed,
+        )
 
 
 def _true_false(key, template, stem, truth, explanation, evidence, fact_ids, topics, seed) -> QuestionDraft:
     """Options always read True, False (a/b), whichever is right, so their order gives nothing away."""
-    draft = _choice(key=key, template=template, qtype="true_false", stem=stem, shuffle=False,
-                    correct=[("True", explanation, tuple(evidence))], wrong=[("False", explanation, tuple(evidence))],
-                    seed=seed, explanation=explanation, evidence=evidence, fact_ids=fact_ids, topics=topics,
-                    difficulty=0.4 if truth else 0.5)
+    draft = _choice(
+        key=key,
+        template=template,
+        qtype="true_false",
+        stem=stem,
+        shuffle=False,
+        correct=[("True", explanation, tuple(evidence))],
+        wrong=[("False", explanation, tuple(evidence))],
+        seed=seed,
+        explanation=explanation,
+        evidence=evidence,
+        fact_ids=fact_ids,
+        topics=topics,
+        difficulty=0.4 if truth else 0.5,
+    )
     if not truth:
         for option in draft.options:
             option.correct = option.text == "False"
@@ -435,7 +576,7 @@ def t_ordering(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         size = rng.choice([3, 4, 4, 5])
         start = rng.randrange(len(events))
         chain = [events[start]]
-        candidates = events[start + 1:]
+        candidates = events[start + 1 :]
         rng.shuffle(candidates)
         for ev in sorted(candidates[: size * 3], key=lambda e: e.earliest):
             if chain[-1].surely_before(ev):
@@ -453,21 +594,28 @@ def t_ordering(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             shown.reverse()
         item_ids = {e.slug: f"e{i + 1}" for i, e in enumerate(shown)}
         yield QuestionDraft(
-            key=key, template="order", qtype="ordering",
+            key=key,
+            template="order",
+            qtype="ordering",
             stem="Put these events in the order they happened, earliest first:",
-            options=[OptionDraft(id=item_ids[e.slug], text=e.title, explanation=f"Dated {fmt_event_date(e)}.", evidence=e.evidence)
-                     for e in shown],
+            options=[
+                OptionDraft(id=item_ids[e.slug], text=e.title, explanation=f"Dated {fmt_event_date(e)}.", evidence=e.evidence)
+                for e in shown
+            ],
             answer={"order": [item_ids[e.slug] for e in chain]},
             explanation=" Then ".join(f"{quoted(e.title)} ({fmt_event_date(e)})." for e in chain),
-            evidence=[ev for e in chain for ev in e.evidence[:1]], fact_ids=[f"event:{e.slug}" for e in chain],
-            topics=sorted({t for e in chain for t in e.topics}), difficulty=round(0.45 + 0.08 * len(chain), 2),
+            evidence=[ev for e in chain for ev in e.evidence[:1]],
+            fact_ids=[f"event:{e.slug}" for e in chain],
+            topics=sorted({t for e in chain for t in e.topics}),
+            difficulty=round(0.45 + 0.08 * len(chain), 2),
         )
         if len(seen) >= 40:
             break
 
 
-def _matching(key: str, template: str, stem: str, pairs: list[tuple[str, str, tuple[Evidence, ...]]], fact_ids, topics,
-              seed: int, difficulty: float) -> QuestionDraft:
+def _matching(
+    key: str, template: str, stem: str, pairs: list[tuple[str, str, tuple[Evidence, ...]]], fact_ids, topics, seed: int, difficulty: float
+) -> QuestionDraft:
     rng = _rng(seed, key)
     choices = list(range(len(pairs)))
     rng.shuffle(choices)
@@ -475,10 +623,17 @@ def _matching(key: str, template: str, stem: str, pairs: list[tuple[str, str, tu
     choice_opts = [OptionDraft(id=f"c{n + 1}", text=pairs[i][1], side="choice") for n, i in enumerate(choices)]
     by_index = {i: f"c{n + 1}" for n, i in enumerate(choices)}
     return QuestionDraft(
-        key=key, template=template, qtype="matching", stem=stem, options=prompts + choice_opts,
+        key=key,
+        template=template,
+        qtype="matching",
+        stem=stem,
+        options=prompts + choice_opts,
         answer={"pairs": {f"p{i + 1}": by_index[i] for i in range(len(pairs))}},
         explanation=" ".join(f"{left}: {right}." for left, right, _ in pairs),
-        evidence=[e for _, _, ev in pairs for e in ev[:1]], fact_ids=fact_ids, topics=sorted(set(topics)), difficulty=difficulty,
+        evidence=[e for _, _, ev in pairs for e in ev[:1]],
+        fact_ids=fact_ids,
+        topics=sorted(set(topics)),
+        difficulty=difficulty,
     )
 
 
@@ -493,8 +648,10 @@ def t_matching(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             role = p.roles[0]
             if _mentions(role.title, [n for q in people for n in q.names]):
                 continue
-            if any(_roles_clash(role.core, [r.core for r in q.roles]) or _roles_clash(q.roles[0].core, [r.core for r in p.roles])
-                   for q in group):
+            if any(
+                _roles_clash(role.core, [r.core for r in q.roles]) or _roles_clash(q.roles[0].core, [r.core for r in p.roles])
+                for q in group
+            ):
                 continue
             group.append(p)
             if len(group) == 4:
@@ -504,10 +661,16 @@ def t_matching(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             continue
         seen.add(ids)
         group.sort(key=lambda p: p.slug)
-        yield _matching("match-role:" + "+".join(f"entity/{s}" for s in ids), "match-role",
-                        "Match each person to the role the sources give them:",
-                        [(p.name, p.roles[0].title, p.roles[0].evidence) for p in group], [f"entity:{s}" for s in ids],
-                        ["background"], seed, 0.5)
+        yield _matching(
+            "match-role:" + "+".join(f"entity/{s}" for s in ids),
+            "match-role",
+            "Match each person to the role the sources give them:",
+            [(p.name, p.roles[0].title, p.roles[0].evidence) for p in group],
+            [f"entity:{s}" for s in ids],
+            ["background"],
+            seed,
+            0.5,
+        )
         if len(seen) >= 12:
             break
     claims = sorted(facts.claims.values(), key=lambda c: c.slug)
@@ -531,10 +694,16 @@ def t_matching(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             continue
         seen.add(ids)
         group_c.sort(key=lambda c: c.slug)
-        yield _matching("match-said:" + "+".join(f"claim/{s}" for s in ids), "match-said",
-                        "Match each speaker to what, according to the sources, they said:",
-                        [(facts.entities[c.claimant].name, cap(c.statement.rstrip(".")), c.evidence) for c in group_c],
-                        [f"claim:{s}" for s in ids], [t for c in group_c for t in c.topics], seed, 0.55)
+        yield _matching(
+            "match-said:" + "+".join(f"claim/{s}" for s in ids),
+            "match-said",
+            "Match each speaker to what, according to the sources, they said:",
+            [(facts.entities[c.claimant].name, cap(c.statement.rstrip(".")), c.evidence) for c in group_c],
+            [f"claim:{s}" for s in ids],
+            [t for c in group_c for t in c.topics],
+            seed,
+            0.55,
+        )
         if len(seen) >= 15:
             break
 
@@ -562,11 +731,20 @@ def t_cause_effect(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             continue
         chosen = _nearest(pool, after.latest, 3, _rng(seed, key))
         wrong = [_event_option(e, f"Not this: it happened later ({fmt_event_date(e)}), so it cannot explain it.") for e in chosen]
-        yield _choice(key=key, template=key.split(":")[0], qtype="cause_effect", stem=stem,
-                      correct=[_event_option(answer, f"Yes: {answer.summary}")], wrong=wrong, seed=seed,
-                      explanation=f"{quoted(answer.title)} ({fmt_event_date(answer)}) → {quoted(after.title)}.",
-                      evidence=link.evidence, fact_ids=[f"event:{link.source}", f"event:{link.target}"],
-                      topics=[*answer.topics, *after.topics], difficulty=0.6)
+        yield _choice(
+            key=key,
+            template=key.split(":")[0],
+            qtype="cause_effect",
+            stem=stem,
+            correct=[_event_option(answer, f"Yes: {answer.summary}")],
+            wrong=wrong,
+            seed=seed,
+            explanation=f"{quoted(answer.title)} ({fmt_event_date(answer)}) → {quoted(after.title)}.",
+            evidence=link.evidence,
+            fact_ids=[f"event:{link.source}", f"event:{link.target}"],
+            topics=[*answer.topics, *after.topics],
+            difficulty=0.6,
+        )
 
 
 def t_which_source(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
@@ -579,17 +757,36 @@ def t_which_source(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         key = f"which-source:event/{ev.slug}"
         others = _rng(seed, key).sample(sorted(s for s in facts.sources if s != source), 3)
         cite = facts.sources[source].citation
-        yield _choice(key=key, template="which-source", qtype="attribution",
-                      stem=f"Which of these sources reports this: {quoted(ev.title)}?",
-                      correct=[(cap(cite), f"Yes: {ev.summary}", ev.evidence)],
-                      wrong=[(cap(facts.sources[s].citation), "This source does not report it.", ()) for s in others], seed=seed,
-                      explanation=f"Only {cite} reports this among the sources: {ev.summary}", evidence=ev.evidence,
-                      fact_ids=[f"event:{ev.slug}"], topics=[*ev.topics, "comparing-sources"], difficulty=0.7)
+        yield _choice(
+            key=key,
+            template="which-source",
+            qtype="attribution",
+            stem=f"Which of these sources reports this: {quoted(ev.title)}?",
+            correct=[(cap(cite), f"Yes: {ev.summary}", ev.evidence)],
+            wrong=[(cap(facts.sources[s].citation), "This source does not report it.", ()) for s in others],
+            seed=seed,
+            explanation=f"Only {cite} reports this among the sources: {ev.summary}",
+            evidence=ev.evidence,
+            fact_ids=[f"event:{ev.slug}"],
+            topics=[*ev.topics, "comparing-sources"],
+            difficulty=0.7,
+        )
 
 
 TEMPLATES: list[Callable[[Facts, int], Iterable[QuestionDraft]]] = [
-    t_when, t_where, t_who_role, t_what_on_date, t_before, t_attribution, t_number, t_sources_disagree, t_true_false,
-    t_ordering, t_matching, t_cause_effect, t_which_source,
+    t_when,
+    t_where,
+    t_who_role,
+    t_what_on_date,
+    t_before,
+    t_attribution,
+    t_number,
+    t_sources_disagree,
+    t_true_false,
+    t_ordering,
+    t_matching,
+    t_cause_effect,
+    t_which_source,
 ]
 
 

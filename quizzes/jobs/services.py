@@ -35,8 +35,12 @@ def _report(label: str) -> Callable[[object], str]:
 RUNNERS: dict[str, tuple[str, str, tuple[str, ...], Callable[[object], str]]] = {
     Job.Kind.GENERATE_QUESTIONS: ("quizzes.bank.services", "question_bank_generate", ("event_slugs", "seed"), _report("Questions")),
     Job.Kind.GENERATE_SCENARIOS: ("quizzes.scenarios.services", "scenario_bank_generate", ("event_slugs", "seed"), _report("Scenarios")),
-    Job.Kind.ITEM_STATISTICS: ("quizzes.progress.statistics", "item_statistics_compute", (),
-                               lambda n: f"Item statistics recomputed for {n} questions."),
+    Job.Kind.ITEM_STATISTICS: (
+        "quizzes.progress.statistics",
+        "item_statistics_compute",
+        (),
+        lambda n: f"Item statistics recomputed for {n} questions.",
+    ),
 }
 
 

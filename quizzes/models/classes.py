@@ -53,8 +53,9 @@ class Assignment(models.Model):
     """A module set for a class, or for one group in it, between two dates."""
 
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="assignments")
-    group = models.ForeignKey(ClassGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="assignments",
-                              help_text="Empty: the whole class.")
+    group = models.ForeignKey(
+        ClassGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="assignments", help_text="Empty: the whole class."
+    )
     module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="assignments")
     opens_at = models.DateTimeField()
     due_at = models.DateTimeField()

@@ -125,7 +125,11 @@ class FigureReport(models.Model):
     high = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     qualifier = models.CharField(max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT)
     reported_by = models.ForeignKey(
-        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="figure_reports",
+        Entity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="figure_reports",
         help_text="Who gave the figure; empty when the source itself reports it.",
     )
     as_of = models.DateField(null=True, blank=True)

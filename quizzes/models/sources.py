@@ -81,7 +81,7 @@ class Passage(models.Model):
         text = self.source.text
         furniture = [tuple(span) for span in self.source.furniture_spans]
         try:
-            if self.start is not None and self.end is not None and text[self.start:self.end] == self.quote:
+            if self.start is not None and self.end is not None and text[self.start : self.end] == self.quote:
                 # Keep the occurrence chosen (a quote may occur twice); still refuse furniture.
                 occurrence = text[: self.start].count(self.quote) + 1
                 quote_locate(text, self.quote, occurrence=occurrence, excluded=furniture)

@@ -101,8 +101,15 @@ def prediction_make(
         raise LearnerActionError("invalid_choice", f"'choice' must be one of {ids}.", status=400)
     right = choice == step.correct
     prediction = Prediction.objects.create(
-        run=locked, step=step, snapshot=step_snapshot(step), choice=choice, confidence=confidence, correct=right,
-        brier=brier(confidence, right), client_key=client_key[:64], answered_at=now,
+        run=locked,
+        step=step,
+        snapshot=step_snapshot(step),
+        choice=choice,
+        confidence=confidence,
+        correct=right,
+        brier=brier(confidence, right),
+        client_key=client_key[:64],
+        answered_at=now,
     )
     locked.answered += 1
     locked.correct += int(right)

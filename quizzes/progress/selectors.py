@@ -106,6 +106,7 @@ def review_queue(user, *, now: datetime | None = None) -> QuerySet[ReviewCard]:
 
 def event_date_label(event: Event) -> str:
     """An event's date as precisely as the sources give it: '5 January 2022', 'January 2022', 'between … and …'."""
+
     def one(d: date, precision: str) -> str:
         return {"day": f"{d.day} {d:%B %Y}", "month": f"{d:%B %Y}"}.get(precision, f"{d:%Y}")
 

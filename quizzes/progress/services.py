@@ -211,18 +211,22 @@ def _progress_apply(*, user_id: int, rows: list[Response], now: datetime) -> Non
     topics = dict(Topic.objects.filter(slug__in=per_topic).values_list("slug", "pk"))
     # Read, add, write back in one upsert: safe because attempt_score holds the learner's lock (and
     # locks these rows), and nothing else writes TopicMastery.
-    current = {
-        m.topic_id: m for m in TopicMastery.objects.select_for_update().filter(user_id=user_id, topic_id__in=topics.values())
-    }
+    current = {m.topic_id: m for m in TopicMastery.objects.select_for_update().filter(user_id=user_id, topic_id__in=topics.values())}
     totals = []
     for slug, (answered, correct, points) in sorted(per_topic.items()):
         if slug not in topics:
             continue
         old = current.get(topics[slug]) or TopicMastery(answered=0, correct=0, points=0.0)
-        totals.append(TopicMastery(
-            user_id=user_id, topic_id=topics[slug], answered=old.answered + answered, correct=old.correct + correct,
-            points=old.points + points, updated_at=now,
-        ))
+        totals.append(
+            TopicMastery(
+                user_id=user_id,
+                topic_id=topics[slug],
+                answered=old.answered + answered,
+                correct=old.correct + correct,
+                points=old.points + points,
+                updated_at=now,
+            )
+        )
     TopicMastery.objects.bulk_create(
         totals, update_conflicts=True, unique_fields=["user", "topic"], update_fields=["answered", "correct", "points", "updated_at"]
     )
@@ -252,13 +256,22 @@ def review_cards_apply(*, user_id: int, outcomes: dict[str, bool], now: datetime
         # which we do not need (a card is identified by learner and fact).
         fsrs_card = Card.from_dict(card.card) if card else Card(card_id=int(now.timestamp() * 1000))
         fsrs_card, _log = _SCHEDULER.review_card(fsrs_card, Rating.Good if right else Rating.Again, review_datetime=now)
-        rows.append(ReviewCard(
-            user_id=user_id, fact_id=fact, card=fsrs_card.to_dict(), due=fsrs_card.due, last_reviewed_at=now,
-            reviews=(card.reviews if card else 0) + 1, lapses=(card.lapses if card else 0) + (not right),
-        ))
+        rows.append(
+            ReviewCard(
+                user_id=user_id,
+                fact_id=fact,
+                card=fsrs_card.to_dict(),
+                due=fsrs_card.due,
+                last_reviewed_at=now,
+                reviews=(card.reviews if card else 0) + 1,
+                lapses=(card.lapses if card else 0) + (not right),
+            )
+        )
     # New and rescheduled cards in one upsert (the existing ones are locked above).
     ReviewCard.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["user", "fact_id"],
+        rows,
+        update_conflicts=True,
+        unique_fields=["user", "fact_id"],
         update_fields=["card", "due", "reviews", "lapses", "last_reviewed_at"],
     )
 

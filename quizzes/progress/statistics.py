@@ -114,7 +114,9 @@ def item_statistics_compute(*, progress: Callable[[int, int], None] | None = Non
     def flush() -> None:
         nonlocal done
         ItemStatistic.objects.bulk_create(
-            pending, update_conflicts=True, unique_fields=["question"],
+            pending,
+            update_conflicts=True,
+            unique_fields=["question"],
             update_fields=["responses", "facility", "discrimination", "option_counts", "flags", "computed_at"],
         )
         done += len(pending)

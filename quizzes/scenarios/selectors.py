@@ -13,15 +13,22 @@ _PASSAGES = Passage.objects.with_source().order_by("source__slug", "start")
 
 def scenarios_published() -> QuerySet[Scenario]:
     """Published scenarios in the order of events, with how many main steps each has."""
-    return Scenario.objects.filter(published=True).annotate(
-        main_steps=Count("steps", filter=Q(steps__branch_of__isnull=True))).order_by("position", "slug")
+    return (
+        Scenario.objects.filter(published=True)
+        .annotate(main_steps=Count("steps", filter=Q(steps__branch_of__isnull=True)))
+        .order_by("position", "slug")
+    )
 
 
 def scenario_steps(scenario: Scenario) -> QuerySet[ScenarioStep]:
     """A scenario's steps in play order, with their answer, evidence and branch parent loaded."""
-    return scenario.steps.select_related("next_event", "branch_of").prefetch_related(
-        Prefetch("reveal_evidence", queryset=_PASSAGES), Prefetch("briefing_evidence", queryset=_PASSAGES),
-        "known_events").order_by("position")
+    return (
+        scenario.steps.select_related("next_event", "branch_of")
+        .prefetch_related(
+            Prefetch("reveal_evidence", queryset=_PASSAGES), Prefetch("briefing_evidence", queryset=_PASSAGES), "known_events"
+        )
+        .order_by("position")
+    )
 
 
 @dataclass
@@ -47,8 +54,16 @@ def step_views(steps: list[ScenarioStep]) -> list[StepView]:
     passages = _PASSAGES.in_bulk(ids)
     views = []
     for s in steps:
-        options = [OptionView(o["id"], o["text"], o.get("explanation", ""), o["id"] == s.correct,
-                              [passages[pk] for pk in o.get("evidence", []) if pk in passages]) for o in s.options]
+        options = [
+            OptionView(
+                o["id"],
+                o["text"],
+                o.get("explanation", ""),
+                o["id"] == s.correct,
+                [passages[pk] for pk in o.get("evidence", []) if pk in passages],
+            )
+            for o in s.options
+        ]
         label = ""
         if s.branch_of_id:
             parent = s.branch_of

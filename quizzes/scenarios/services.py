@@ -16,8 +16,24 @@ from quizzes.models import Event, Passage, Prediction, Scenario, ScenarioStep, S
 
 # Fields regeneration writes; a teacher's edit to any of them (edited_fields) is kept.
 SCENARIO_FIELDS = ("slug", "title", "intro", "position", "topics")
-STEP_FIELDS = ("position", "date", "date_label", "briefing", "prompt", "options", "correct", "next_event", "reveal",
-               "reflection", "fact_ids", "branch_of", "branch_option", "known_events", "briefing_evidence", "reveal_evidence")
+STEP_FIELDS = (
+    "position",
+    "date",
+    "date_label",
+    "briefing",
+    "prompt",
+    "options",
+    "correct",
+    "next_event",
+    "reveal",
+    "reflection",
+    "fact_ids",
+    "branch_of",
+    "branch_option",
+    "known_events",
+    "briefing_evidence",
+    "reveal_evidence",
+)
 STEP_M2M = ("known_events", "briefing_evidence", "reveal_evidence")
 # The answer key goes with the options it names: an edit to either keeps both.
 COUPLED = ({"options", "correct"},)
@@ -51,8 +67,11 @@ class DraftIds:
     @classmethod
     def load(cls) -> DraftIds:
         texts = dict(Source.objects.values_list("pk", "text"))
-        verbatim = {pk for pk, source, start, end, quote in Passage.objects.values_list("pk", "source_id", "start", "end", "quote")
-                    if texts[source][start:end] == quote}
+        verbatim = {
+            pk
+            for pk, source, start, end, quote in Passage.objects.values_list("pk", "source_id", "start", "end", "quote")
+            if texts[source][start:end] == quote
+        }
         return cls(dict(Event.objects.values_list("slug", "pk")), dict(Topic.objects.values_list("slug", "pk")), verbatim)
 
 
@@ -70,16 +89,27 @@ def _check_evidence(step: StepDraft, ids: DraftIds) -> None:
 
 def _step_fields(step: StepDraft, ids: DraftIds, parents: dict[str, ScenarioStep]) -> tuple[dict, dict[str, set[int]]]:
     fields = {
-        "position": step.position, "date": step.date, "date_label": step.date_label, "briefing": step.briefing,
-        "prompt": step.prompt, "correct": step.correct, "reveal": step.reveal, "reflection": step.reflection,
-        "options": [{"id": o.id, "text": o.text, "explanation": o.explanation, "evidence": [e.passage_id for e in o.evidence]}
-                    for o in step.options],
-        "next_event_id": ids.events[step.next_event], "fact_ids": step.fact_ids,
-        "branch_of_id": parents[step.branch_of].pk if step.branch_of else None, "branch_option": step.branch_option,
+        "position": step.position,
+        "date": step.date,
+        "date_label": step.date_label,
+        "briefing": step.briefing,
+        "prompt": step.prompt,
+        "correct": step.correct,
+        "reveal": step.reveal,
+        "reflection": step.reflection,
+        "options": [
+            {"id": o.id, "text": o.text, "explanation": o.explanation, "evidence": [e.passage_id for e in o.evidence]} for o in step.options
+        ],
+        "next_event_id": ids.events[step.next_event],
+        "fact_ids": step.fact_ids,
+        "branch_of_id": parents[step.branch_of].pk if step.branch_of else None,
+        "branch_option": step.branch_option,
     }
-    m2m = {"known_events": {ids.events[s] for s in step.known_events},
-           "briefing_evidence": {e.passage_id for e in step.briefing_evidence},
-           "reveal_evidence": {e.passage_id for e in step.reveal_evidence}}
+    m2m = {
+        "known_events": {ids.events[s] for s in step.known_events},
+        "briefing_evidence": {e.passage_id for e in step.briefing_evidence},
+        "reveal_evidence": {e.passage_id for e in step.reveal_evidence},
+    }
     return fields, m2m
 
 
@@ -91,16 +121,16 @@ def _kept(edited: Iterable[str]) -> set[str]:
     return kept
 
 
-def _step_save(scenario: Scenario, key: str, existing: ScenarioStep | None, fields: dict,
-               m2m: dict[str, set[int]]) -> tuple[ScenarioStep, str]:
+def _step_save(
+    scenario: Scenario, key: str, existing: ScenarioStep | None, fields: dict, m2m: dict[str, set[int]]
+) -> tuple[ScenarioStep, str]:
     if existing is None:
         step = ScenarioStep.objects.create(scenario=scenario, key=key, **fields)
         for name, values in m2m.items():
             getattr(step, name).set(values)
         return step, "created"
     kept = _kept(existing.edited_fields)
-    changed = [name for name, value in fields.items()
-               if name.removesuffix("_id") not in kept and getattr(existing, name) != value]
+    changed = [name for name, value in fields.items() if name.removesuffix("_id") not in kept and getattr(existing, name) != value]
     for name in changed:
         setattr(existing, name, fields[name])
     if changed:
@@ -174,8 +204,10 @@ def scenario_save_draft(*, draft: ScenarioDraft, ids: DraftIds, report: Scenario
         if scenario.published:
             Scenario.objects.filter(pk=scenario.pk).update(published=False)
             report.counts["unpublished"] += 1
-        report.notes.append(f"{scenario.key}: unpublished; step(s) {', '.join(blocked)} are no longer generated but "
-                            "learners' predictions point at them. Review the scenario, then publish it again.")
+        report.notes.append(
+            f"{scenario.key}: unpublished; step(s) {', '.join(blocked)} are no longer generated but "
+            "learners' predictions point at them. Review the scenario, then publish it again."
+        )
     if action == "unchanged" and set(+outcomes) - {"unchanged"}:
         action = "updated"
     return action

@@ -23,8 +23,7 @@ def _normalise(text: str) -> str:
 def near_miss_hint(quote: str, text: str) -> str:
     """Why a quote that is not verbatim may look as if it were (curly quotes, dashes, spaces)."""
     if _normalise(quote) and _normalise(quote) in _normalise(text):
-        return (" (it does occur once quote marks, dashes and spaces are normalised:"
-                " copy it exactly from the source)")
+        return " (it does occur once quote marks, dashes and spaces are normalised: copy it exactly from the source)"
     words = quote.split()
     prefix = " ".join(words[: max(3, len(words) // 2)])
     if prefix and prefix in text:
@@ -32,9 +31,7 @@ def near_miss_hint(quote: str, text: str) -> str:
     return ""
 
 
-def quote_locate(
-    text: str, quote: str, *, occurrence: int = 1, excluded: Iterable[tuple[int, int]] = ()
-) -> tuple[int, int]:
+def quote_locate(text: str, quote: str, *, occurrence: int = 1, excluded: Iterable[tuple[int, int]] = ()) -> tuple[int, int]:
     """Return the (start, end) character offsets of the quote's n-th occurrence in text."""
     if not quote or not quote.strip():
         raise QuoteNotFound("the quote is empty")

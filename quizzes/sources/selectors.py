@@ -26,12 +26,11 @@ def source_highlighted(source: Source, *, with_citers: bool = False):
     passages = source.passages.all()
     if with_citers:
         # One query per citing model, whatever the number of passages.
-        passages = passages.prefetch_related(*[
-            Prefetch(rel.get_accessor_name(), queryset=rel.related_model.objects.select_related())
-            for rel in Passage._meta.related_objects
-        ])
-    spans = [
-        Span(p.start, p.end, p.anchor, "; ".join(passage_citers(p)) if with_citers else "")
-        for p in passages
-    ]
+        passages = passages.prefetch_related(
+            *[
+                Prefetch(rel.get_accessor_name(), queryset=rel.related_model.objects.select_related())
+                for rel in Passage._meta.related_objects
+            ]
+        )
+    spans = [Span(p.start, p.end, p.anchor, "; ".join(passage_citers(p)) if with_citers else "") for p in passages]
     return highlight_html(source.text, spans, [tuple(s) for s in source.furniture_spans])

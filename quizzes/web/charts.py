@@ -21,7 +21,11 @@ def calibration_chart(points: list[CalibrationPoint]) -> dict | None:
     for d in dots:  # the Brier marks are squares centred on their point
         d["bx"], d["by"] = round(d["x"] - 4, 1), round(d["brier"] - 4, 1)
     return {
-        "width": WIDTH, "height": HEIGHT, "left": PAD, "right": WIDTH - PAD, "bottom": HEIGHT - PAD,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": PAD,
+        "right": WIDTH - PAD,
+        "bottom": HEIGHT - PAD,
         "grid": [{"y": _y(v), "label": f"{v:g}"} for v in (0, 0.25, 0.5, 0.75, 1)],
         "accuracy": " ".join(f"{d['x']},{d['acc']}" for d in dots),
         "brier": " ".join(f"{d['x']},{d['brier']}" for d in dots),

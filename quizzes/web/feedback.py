@@ -23,8 +23,11 @@ def date_label(iso: str | None, precision: str = "day") -> str:
 def evidence_view(evidence: list[dict]) -> list[dict]:
     """Evidence snapshots with the publisher and date as feedback shows them."""
     return [
-        {**e, "by": e.get("outlet") or e.get("source_label") or e["source"],
-         "date": date_label(e.get("published_on"), e.get("published_precision") or "day")}
+        {
+            **e,
+            "by": e.get("outlet") or e.get("source_label") or e["source"],
+            "date": date_label(e.get("published_on"), e.get("published_precision") or "day"),
+        }
         for e in evidence
     ]
 
@@ -65,9 +68,14 @@ def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None
     text = {o["id"]: o["text"] for o in options}
     response = response or {}
     view = {
-        "qtype": qtype, "stem": snapshot["stem"], "answered": bool(response), "correct": bool(correct),
-        "partial": bool(points) and not correct, "points": points or 0.0,
-        "explanation": snapshot.get("explanation", ""), "evidence": evidence_view(snapshot.get("evidence", [])),
+        "qtype": qtype,
+        "stem": snapshot["stem"],
+        "answered": bool(response),
+        "correct": bool(correct),
+        "partial": bool(points) and not correct,
+        "points": points or 0.0,
+        "explanation": snapshot.get("explanation", ""),
+        "evidence": evidence_view(snapshot.get("evidence", [])),
     }
     if qtype in SINGLE_TYPES or qtype == "multi":
         right = set(answer["correct"]) if isinstance(answer["correct"], list) else {answer["correct"]}
@@ -86,8 +94,12 @@ def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None
         given = response.get("order", [])
         view["kind"] = "ordering"
         view["rows"] = [
-            {"text": text[i], "right_pos": n, "given_pos": given.index(i) + 1 if i in given else None,
-             "explanation": next((o.get("explanation", "") for o in options if o["id"] == i), "")}
+            {
+                "text": text[i],
+                "right_pos": n,
+                "given_pos": given.index(i) + 1 if i in given else None,
+                "explanation": next((o.get("explanation", "") for o in options if o["id"] == i), ""),
+            }
             for n, i in enumerate(answer["order"], start=1)
         ]
     elif qtype == "matching":

@@ -66,8 +66,14 @@ def world_build() -> World:
     a, b = [e.student for e in x.classroom.enrolments.order_by("student__username")]
     c = y.classroom.enrolments.get().student
     return World(
-        teacher_x=x.classroom.teachers.get(), teacher_y=y.classroom.teachers.get(), student_a=a, student_b=b, student_c=c,
-        assignment_x=x, assignment_y=y, module=module,
+        teacher_x=x.classroom.teachers.get(),
+        teacher_y=y.classroom.teachers.get(),
+        student_a=a,
+        student_b=b,
+        student_c=c,
+        assignment_x=x,
+        assignment_y=y,
+        module=module,
         attempt_a=attempt_start(user=a, quiz=quiz, assignment=x),
         attempt_c=attempt_start(user=c, quiz=quiz, assignment=y),
         run_a=scenario_run_start(user=a, scenario=scenario, assignment=x),

@@ -64,45 +64,84 @@ MATRIX = [
     ("get", "/api/v1/me/progress/", {}, None, SIGNED_IN),
     ("get", "/api/v1/me/review/", {}, None, SIGNED_IN),
     ("get", "/api/v1/me/review/next/", {}, None, SIGNED_IN),
-    ("post", "/api/v1/me/review/answer/", {}, lambda w: {"card": w.card_a.pk, "question": w.question.pk, "response": {"choice": "b"}},
-     A_ONLY),
+    (
+        "post",
+        "/api/v1/me/review/answer/",
+        {},
+        lambda w: {"card": w.card_a.pk, "question": w.question.pk, "response": {"choice": "b"}},
+        A_ONLY,
+    ),
     ("get", "/api/v1/attempts/", {}, None, SIGNED_IN),
     ("post", "/api/v1/attempts/", {}, lambda w: {"quiz": "quiz-world"}, expect(401, 200, 201, 201, 201)),
     ("get", "/api/v1/attempts/{id}/", {"id": lambda w: w.attempt_a.pk}, None, A_ONLY),
     ("get", "/api/v1/attempts/{id}/questions/", {"id": lambda w: w.attempt_a.pk}, None, A_ONLY),
-    ("post", "/api/v1/attempts/{id}/answer/", {"id": lambda w: w.attempt_a.pk}, lambda w: {"position": 1, "response": {"choice": "b"}},
-     A_ONLY),
+    (
+        "post",
+        "/api/v1/attempts/{id}/answer/",
+        {"id": lambda w: w.attempt_a.pk},
+        lambda w: {"position": 1, "response": {"choice": "b"}},
+        A_ONLY,
+    ),
     ("post", "/api/v1/attempts/{id}/submit/", {"id": lambda w: w.attempt_a.pk}, None, A_ONLY),
     ("get", "/api/v1/attempts/{id}/results/", {"id": lambda w: w.attempt_a.pk}, None, expect(401, 409, 404, 404, 404)),
     ("get", "/api/v1/scenario-runs/", {}, None, SIGNED_IN),
     ("post", "/api/v1/scenario-runs/", {}, lambda w: {"scenario": w.run_a.scenario.slug}, expect(401, 200, 201, 201, 201)),
     ("get", "/api/v1/scenario-runs/{id}/", {"id": lambda w: w.run_a.pk}, None, A_ONLY),
-    ("post", "/api/v1/scenario-runs/{id}/predict/", {"id": lambda w: w.run_a.pk},
-     lambda w: {"step": w.run_a.scenario.steps.get(position=1).pk, "choice": "b", "confidence": 70}, A_ONLY),
+    (
+        "post",
+        "/api/v1/scenario-runs/{id}/predict/",
+        {"id": lambda w: w.run_a.pk},
+        lambda w: {"step": w.run_a.scenario.steps.get(position=1).pk, "choice": "b", "confidence": 70},
+        A_ONLY,
+    ),
     # teachers
     ("get", "/api/v1/classes/", {}, None, TEACHERS),
     ("post", "/api/v1/classes/", {}, lambda w: {"name": "New class"}, expect(401, 403, 403, 201, 201)),
     ("get", "/api/v1/classes/{id}/", {"id": lambda w: w.assignment_x.classroom_id}, None, TEACHER_X),
     ("patch", "/api/v1/classes/{id}/", {"id": lambda w: w.assignment_x.classroom_id}, lambda w: {"name": "Renamed"}, TEACHER_X),
-    ("post", "/api/v1/classes/{id}/groups/", {"id": lambda w: w.assignment_x.classroom_id}, lambda w: {"name": "Table 9"},
-     expect(401, 403, 403, 201, 404)),
+    (
+        "post",
+        "/api/v1/classes/{id}/groups/",
+        {"id": lambda w: w.assignment_x.classroom_id},
+        lambda w: {"name": "Table 9"},
+        expect(401, 403, 403, 201, 404),
+    ),
     ("get", "/api/v1/enrolments/", {}, None, TEACHERS),
-    ("post", "/api/v1/enrolments/", {}, lambda w: {"classroom": w.assignment_x.classroom_id, "username": w.newcomer.username},
-     expect(401, 403, 403, 201, 400)),
+    (
+        "post",
+        "/api/v1/enrolments/",
+        {},
+        lambda w: {"classroom": w.assignment_x.classroom_id, "username": w.newcomer.username},
+        expect(401, 403, 403, 201, 400),
+    ),
     ("get", "/api/v1/enrolments/{id}/", {"id": lambda w: w.enrolment_a.pk}, None, TEACHER_X),
     ("patch", "/api/v1/enrolments/{id}/", {"id": lambda w: w.enrolment_a.pk}, lambda w: {"group": None}, TEACHER_X),
     ("delete", "/api/v1/enrolments/{id}/", {"id": lambda w: w.enrolment_a.pk}, None, expect(401, 403, 403, 204, 404)),
     ("get", "/api/v1/assignments/", {}, None, TEACHERS),
-    ("post", "/api/v1/assignments/", {},
-     lambda w: {"classroom": w.assignment_x.classroom_id, "module": "module-world", "opens_at": LATER, "due_at": MUCH_LATER},
-     expect(401, 403, 403, 201, 400)),
+    (
+        "post",
+        "/api/v1/assignments/",
+        {},
+        lambda w: {"classroom": w.assignment_x.classroom_id, "module": "module-world", "opens_at": LATER, "due_at": MUCH_LATER},
+        expect(401, 403, 403, 201, 400),
+    ),
     ("get", "/api/v1/assignments/{id}/", {"id": lambda w: w.assignment_x.pk}, None, TEACHER_X),
-    ("put", "/api/v1/assignments/{id}/", {"id": lambda w: w.assignment_x.pk},
-     lambda w: {"module": "module-world", "opens_at": LATER, "due_at": MUCH_LATER}, TEACHER_X),
+    (
+        "put",
+        "/api/v1/assignments/{id}/",
+        {"id": lambda w: w.assignment_x.pk},
+        lambda w: {"module": "module-world", "opens_at": LATER, "due_at": MUCH_LATER},
+        TEACHER_X,
+    ),
     ("patch", "/api/v1/assignments/{id}/", {"id": lambda w: w.assignment_x.pk}, lambda w: {"due_at": MUCH_LATER}, TEACHER_X),
     ("get", "/api/v1/assignments/{id}/results/", {"id": lambda w: w.assignment_x.pk}, None, TEACHER_X),
-    ("post", "/api/v1/assignments/{id}/extensions/", {"id": lambda w: w.assignment_x.pk},
-     lambda w: {"student": w.student_a.username, "due_at": MUCH_LATER}, expect(401, 403, 403, 201, 404)),
+    (
+        "post",
+        "/api/v1/assignments/{id}/extensions/",
+        {"id": lambda w: w.assignment_x.pk},
+        lambda w: {"student": w.student_a.username, "due_at": MUCH_LATER},
+        expect(401, 403, 403, 201, 404),
+    ),
     ("get", "/api/v1/teacher/attempts/", {}, None, TEACHERS),
     ("get", "/api/v1/teacher/attempts/{id}/", {"id": lambda w: w.attempt_a.pk}, None, TEACHER_X),
 ]
@@ -117,8 +156,9 @@ def matrix_world():
     w.enrolment_a = w.student_a.enrolments.get()
     w.newcomer = UserFactory()
     card = Card()
-    w.card_a = ReviewCard.objects.create(user=w.student_a, fact_id=w.question.fact_ids[0], card=card.to_dict(),
-                                         due=timezone.now() - dt.timedelta(hours=1))
+    w.card_a = ReviewCard.objects.create(
+        user=w.student_a, fact_id=w.question.fact_ids[0], card=card.to_dict(), due=timezone.now() - dt.timedelta(hours=1)
+    )
     return w
 
 

@@ -17,7 +17,11 @@ def test_token_for_credentials_then_token_auth():
     api = APIClient()
     signed_in = api.post("/api/v1/auth/token/", {"username": "dana", "password": "kzlearn-test"}, format="json")
     assert signed_in.status_code == 200 and signed_in.json()["user"] == {
-        "id": user.pk, "username": "dana", "first_name": "", "last_name": "", "is_teacher": False,
+        "id": user.pk,
+        "username": "dana",
+        "first_name": "",
+        "last_name": "",
+        "is_teacher": False,
     }
     token = signed_in.json()["token"]
     # The same token on a second sign-in
@@ -64,12 +68,16 @@ def test_answers_are_throttled_per_user(settings):
     quiz, user = quiz_with_questions(3), UserFactory()
     api = client_for(user)
     attempt = api.post("/api/v1/attempts/", {"quiz": quiz.slug}, format="json").json()["id"]
-    statuses = [api.post(f"/api/v1/attempts/{attempt}/answer/", {"position": p, "response": {"choice": "b"}}, format="json").status_code
-                for p in (1, 2, 3)]
+    statuses = [
+        api.post(f"/api/v1/attempts/{attempt}/answer/", {"position": p, "response": {"choice": "b"}}, format="json").status_code
+        for p in (1, 2, 3)
+    ]
     assert statuses == [200, 200, 429]
     # Other endpoints and other users are not affected
     assert api.get(f"/api/v1/attempts/{attempt}/questions/").status_code == 200
     other = client_for(UserFactory())
     other_attempt = other.post("/api/v1/attempts/", {"quiz": quiz.slug}, format="json").json()["id"]
-    assert other.post(f"/api/v1/attempts/{other_attempt}/answer/", {"position": 1, "response": {"choice": "b"}},
-                      format="json").status_code == 200
+    assert (
+        other.post(f"/api/v1/attempts/{other_attempt}/answer/", {"position": 1, "response": {"choice": "b"}}, format="json").status_code
+        == 200
+    )

@@ -29,7 +29,7 @@ def test_sources_from_the_real_seeds_serve_the_text_byte_for_byte():
     event = api.get("/api/v1/events/", {"page_size": 1}).json()["results"][0]
     for ev in event["evidence"]:
         text = api.get(f"/api/v1/sources/{ev['source']}/").json()["text"]
-        assert text[ev["start"]:ev["end"]] == ev["quote"]
+        assert text[ev["start"] : ev["end"]] == ev["quote"]
     # Claims are attributed, never stated as fact
     claim = api.get("/api/v1/claims/", {"page_size": 1}).json()["results"][0]
     assert claim["attributed"] == f"According to {claim['claimant']['name']}, {claim['statement']}"
@@ -73,7 +73,8 @@ def test_entities_filter_by_kind_and_figures_show_every_source_version():
     body = api.get("/api/v1/figures/deaths/").json()
     assert body["contested"] is True
     assert [(r["value"], r["low"], r["high"], r["display"]) for r in body["reports"]] == [
-        (225, None, None, "225 people"), (None, 200, 240, "about 200 to 240 people"),
+        (225, None, None, "225 people"),
+        (None, 200, 240, "about 200 to 240 people"),
     ]
     assert body["reports"][1]["reported_by"]["slug"] == "tokayev"
 
@@ -129,8 +130,15 @@ def _content(n: int) -> None:
 
 
 CONTENT_LISTS = {
-    "/api/v1/sources/": 2, "/api/v1/topics/": 2, "/api/v1/entities/": 5, "/api/v1/events/": 5, "/api/v1/figures/": 5,
-    "/api/v1/claims/": 5, "/api/v1/quizzes/": 2, "/api/v1/scenarios/": 3, "/api/v1/modules/": 3,
+    "/api/v1/sources/": 2,
+    "/api/v1/topics/": 2,
+    "/api/v1/entities/": 5,
+    "/api/v1/events/": 5,
+    "/api/v1/figures/": 5,
+    "/api/v1/claims/": 5,
+    "/api/v1/quizzes/": 2,
+    "/api/v1/scenarios/": 3,
+    "/api/v1/modules/": 3,
 }
 
 

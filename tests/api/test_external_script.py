@@ -63,14 +63,16 @@ def take_quiz_and_scenario(base_url: str, username: str, password: str) -> dict:
     run = call("POST", "/scenario-runs/", json={"scenario": scenario["slug"]})
     step, predictions = run["current_step"], []
     while step is not None:
-        made = call("POST", f"/scenario-runs/{run['id']}/predict/",
-                    json={"step": step["id"], "choice": step["options"][0]["id"], "confidence": 70, "client_key": str(uuid.uuid4())})
+        made = call(
+            "POST",
+            f"/scenario-runs/{run['id']}/predict/",
+            json={"step": step["id"], "choice": step["options"][0]["id"], "confidence": 70, "client_key": str(uuid.uuid4())},
+        )
         predictions.append(made["prediction"])
         step = made["next_step"]
     run = call("GET", f"/scenario-runs/{run['id']}/")
     progress = call("GET", "/me/progress/")
-    return {"called": called, "questions": len(questions), "results": results, "predictions": predictions, "run": run,
-            "progress": progress}
+    return {"called": called, "questions": len(questions), "results": results, "predictions": predictions, "run": run, "progress": progress}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -93,7 +95,10 @@ def test_an_external_script_takes_a_quiz_and_a_scenario(live_server):
     assert len(seen["progress"]["calibration"]) == finished_before + 1
     # Every call was to a documented operation
     schema = requests.get(f"{live_server.url}/api/schema/?format=json", timeout=30).json()
-    documented = [(m.upper(), re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", p.removeprefix("/api/v1")) + "$"))
-                  for p, ops in schema["paths"].items() for m in ops]
+    documented = [
+        (m.upper(), re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", p.removeprefix("/api/v1")) + "$"))
+        for p, ops in schema["paths"].items()
+        for m in ops
+    ]
     for method, path in seen["called"]:
         assert any(m == method and rx.match(path) for m, rx in documented), (method, path)

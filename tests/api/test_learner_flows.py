@@ -90,8 +90,9 @@ def test_answer_past_the_time_limit_is_refused():
     quiz, user = quiz_with_questions(1, time_limit_seconds=60), UserFactory()
     api = client_for(user)
     attempt_id = api.post("/api/v1/attempts/", {"quiz": quiz.slug}, format="json").json()["id"]
-    Attempt.objects.filter(pk=attempt_id).update(started_at=timezone.now() - dt.timedelta(minutes=10),
-                                                 deadline_at=timezone.now() - dt.timedelta(minutes=9))
+    Attempt.objects.filter(pk=attempt_id).update(
+        started_at=timezone.now() - dt.timedelta(minutes=10), deadline_at=timezone.now() - dt.timedelta(minutes=9)
+    )
     late = api.post(f"/api/v1/attempts/{attempt_id}/answer/", {"position": 1, "response": {"choice": "b"}}, format="json")
     assert late.status_code == 409 and late.json()["error"] == {"code": "time_up", "message": "The time limit for this attempt has passed."}
 
@@ -145,8 +146,9 @@ def test_start_refuses_an_assignment_not_open_yet(world):
     world.assignment_x.opens_at = timezone.now() + dt.timedelta(days=1)
     world.assignment_x.save()
     api = client_for(world.student_b)
-    refused = api.post("/api/v1/scenario-runs/", {"scenario": world.run_a.scenario.slug, "assignment": world.assignment_x.pk},
-                       format="json")
+    refused = api.post(
+        "/api/v1/scenario-runs/", {"scenario": world.run_a.scenario.slug, "assignment": world.assignment_x.pk}, format="json"
+    )
     assert refused.status_code == 400 and refused.json()["error"]["fields"]["assignment"][0].startswith("That assignment opens at")
 
 
@@ -154,8 +156,9 @@ def test_strict_json_types():
     quiz, user = quiz_with_questions(1), UserFactory()
     api = client_for(user)
     attempt_id = api.post("/api/v1/attempts/", {"quiz": quiz.slug}, format="json").json()["id"]
-    wrong = api.post(f"/api/v1/attempts/{attempt_id}/answer/", {"position": "1", "response": {"choice": "b"}, "client_key": 7},
-                     format="json")
+    wrong = api.post(
+        f"/api/v1/attempts/{attempt_id}/answer/", {"position": "1", "response": {"choice": "b"}, "client_key": 7}, format="json"
+    )
     assert wrong.status_code == 400
     assert wrong.json()["error"]["fields"] == {"position": ["Must be a whole number."], "client_key": ["Must be a string."]}
     assert api.post("/api/v1/attempts/", {"quiz": 5}, format="json").json()["error"]["fields"] == {"quiz": ["Must be a string."]}
@@ -194,11 +197,13 @@ def test_scenario_run_step_by_step():
     # The wrong step, a bad confidence
     stale = api.post(f"/api/v1/scenario-runs/{run['id']}/predict/", {**predict, "client_key": "p-x"}, format="json")
     assert stale.status_code == 409 and stale.json()["error"]["code"] == "already_predicted"
-    shy = api.post(f"/api/v1/scenario-runs/{run['id']}/predict/", {**predict, "step": body["next_step"]["id"], "confidence": 40},
-                   format="json")
+    shy = api.post(
+        f"/api/v1/scenario-runs/{run['id']}/predict/", {**predict, "step": body["next_step"]["id"], "confidence": 40}, format="json"
+    )
     assert shy.status_code == 400 and "confidence" in shy.json()["error"]["fields"]
-    last = api.post(f"/api/v1/scenario-runs/{run['id']}/predict/",
-                    {"step": body["next_step"]["id"], "choice": "a", "confidence": 60}, format="json").json()
+    last = api.post(
+        f"/api/v1/scenario-runs/{run['id']}/predict/", {"step": body["next_step"]["id"], "choice": "a", "confidence": 60}, format="json"
+    ).json()
     assert last["next_step"] is None and last["run"]["status"] == "finished" and last["run"]["accuracy"] == 0.5
     detail = api.get(f"/api/v1/scenario-runs/{run['id']}/").json()
     assert detail["current_step"] is None and [p["correct"] for p in detail["predictions"]] == [True, False]

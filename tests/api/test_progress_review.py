@@ -67,6 +67,7 @@ def test_a_review_answer_with_a_question_on_another_fact_is_refused():
     quiz, user = quiz_with_questions(2), UserFactory()
     first, second = (item.question for item in quiz.items.order_by("position"))
     card = ReviewCard.objects.create(user=user, fact_id=first.fact_ids[0], card={}, due=timezone.now() - dt.timedelta(minutes=1))
-    refused = client_for(user).post("/api/v1/me/review/answer/", {"card": card.pk, "question": second.pk, "response": {"choice": "b"}},
-                                    format="json")
+    refused = client_for(user).post(
+        "/api/v1/me/review/answer/", {"card": card.pk, "question": second.pk, "response": {"choice": "b"}}, format="json"
+    )
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "wrong_question"

@@ -28,8 +28,12 @@ def test_schema_is_valid_openapi_and_documents_errors_everywhere():
                 if code.startswith("4"):
                     assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}, (code, path)
     throttled = {path for path, ops in schema["paths"].items() for op in ops.values() if "429" in op["responses"]}
-    assert throttled == {"/api/v1/auth/token/", "/api/v1/attempts/{id}/answer/", "/api/v1/scenario-runs/{id}/predict/",
-                         "/api/v1/me/review/answer/"}
+    assert throttled == {
+        "/api/v1/auth/token/",
+        "/api/v1/attempts/{id}/answer/",
+        "/api/v1/scenario-runs/{id}/predict/",
+        "/api/v1/me/review/answer/",
+    }
 
 
 def test_schema_and_docs_are_served_without_a_cdn():

@@ -26,9 +26,30 @@ TOKEN_CHANGING = ["v1_auth_token_destroy", "v1_auth_token_new_create"]
 
 def _run(schema: Path, base_url: str, token: str, tags: list[str], report: Path) -> subprocess.CompletedProcess:
     command = [
-        str(ST), "--no-color", "--config-file", str(CONFIG), "run", str(schema), "--url", base_url, "--checks", "all",
-        "-H", f"Authorization: Token {token}", "--max-examples", "8", "--seed", SEED, "--workers", "1",
-        "--request-timeout", "30", "--report", "junit", "--report-junit-path", str(report),
+        str(ST),
+        "--no-color",
+        "--config-file",
+        str(CONFIG),
+        "run",
+        str(schema),
+        "--url",
+        base_url,
+        "--checks",
+        "all",
+        "-H",
+        f"Authorization: Token {token}",
+        "--max-examples",
+        "8",
+        "--seed",
+        SEED,
+        "--workers",
+        "1",
+        "--request-timeout",
+        "30",
+        "--report",
+        "junit",
+        "--report-junit-path",
+        str(report),
     ]
     for tag in tags:
         command += ["--include-tag", tag]

@@ -26,7 +26,8 @@ def test_create_a_class_enrol_a_student_and_assign_a_module(world):
     enrolled = api.post("/api/v1/enrolments/", {"classroom": classroom["id"], "username": "dana"}, format="json")
     assert enrolled.status_code == 201 and enrolled.json()["student"]["username"] == "dana"
     assert api.post("/api/v1/enrolments/", {"classroom": classroom["id"], "username": "nobody"}, format="json").json()["error"][
-        "fields"] == {"username": ["No user with this username."]}
+        "fields"
+    ] == {"username": ["No user with this username."]}
     staff = api.post("/api/v1/enrolments/", {"classroom": classroom["id"], "username": "teacher-y"}, format="json")
     assert staff.status_code == 400 and "staff account" in staff.json()["error"]["fields"]["student"][0]
     # Add a group (names unique in the class) and move the student into it
@@ -41,8 +42,13 @@ def test_create_a_class_enrol_a_student_and_assign_a_module(world):
     assert moved.status_code == 200 and Enrolment.objects.get(student=student).group == group
     # Assign the module to the group; the student sees it
     opens, due = timezone.now() - dt.timedelta(hours=1), timezone.now() + dt.timedelta(days=7)
-    body = {"classroom": classroom["id"], "group": group.pk, "module": "module-world",
-            "opens_at": opens.isoformat(), "due_at": due.isoformat()}
+    body = {
+        "classroom": classroom["id"],
+        "group": group.pk,
+        "module": "module-world",
+        "opens_at": opens.isoformat(),
+        "due_at": due.isoformat(),
+    }
     assigned = api.post("/api/v1/assignments/", body, format="json")
     assert assigned.status_code == 201, assigned.json()
     assert assigned.json()["created_by"] == "teacher-x"
@@ -111,8 +117,13 @@ def test_give_a_student_more_time_on_an_assignment(world):
 def test_a_teacher_cannot_use_another_teachers_class_group_or_module(world):
     api = client_for(world.teacher_y)
     other_group = ClassGroup.objects.create(classroom=world.assignment_x.classroom, name="X only")
-    body = {"classroom": world.assignment_y.classroom_id, "group": other_group.pk, "module": "module-world",
-            "opens_at": "2030-01-01T00:00:00Z", "due_at": "2030-02-01T00:00:00Z"}
+    body = {
+        "classroom": world.assignment_y.classroom_id,
+        "group": other_group.pk,
+        "module": "module-world",
+        "opens_at": "2030-01-01T00:00:00Z",
+        "due_at": "2030-02-01T00:00:00Z",
+    }
     refused = api.post("/api/v1/assignments/", body, format="json")
     assert refused.status_code == 400 and set(refused.json()["error"]["fields"]) == {"group"}
     assert api.patch(f"/api/v1/assignments/{world.assignment_x.pk}/", {"due_at": "2030-01-01T00:00:00Z"}, format="json").status_code == 404
@@ -143,8 +154,15 @@ def test_results_and_attempts_of_my_students(world, django_capture_on_commit_cal
 def test_item_statistics_are_read_as_stored(world):
     quiz = world.attempt_a.quiz
     first = quiz.items.get(position=1).question
-    ItemStatistic.objects.create(question=first, responses=12, facility=0.75, discrimination=0.4, option_counts={"a": 3, "b": 9},
-                                 flags=["distractor c never chosen"], computed_at=timezone.now())
+    ItemStatistic.objects.create(
+        question=first,
+        responses=12,
+        facility=0.75,
+        discrimination=0.4,
+        option_counts={"a": 3, "b": 9},
+        flags=["distractor c never chosen"],
+        computed_at=timezone.now(),
+    )
     body = client_for(world.teacher_x).get(f"/api/v1/quizzes/{quiz.slug}/statistics/").json()
     assert body["quiz"] == quiz.slug and body["computed_at"]
     assert len(body["items"]) == 1  # the questions without statistics yet are left out

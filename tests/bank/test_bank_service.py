@@ -36,7 +36,7 @@ def test_every_question_cites_passages_of_its_sources(bank):
     for q in Question.objects.prefetch_related("evidence__source")[:100]:
         passages = list(q.evidence.all())
         assert passages
-        assert all(p.source.text[p.start:p.end] == p.quote for p in passages)
+        assert all(p.source.text[p.start : p.end] == p.quote for p in passages)
 
 
 def test_teacher_edit_survives_regeneration(bank):
@@ -93,7 +93,7 @@ def test_quiz_assembly_is_reproducible_and_respects_the_spec(bank):
     assert list(b.items.values_list("question_id", flat=True)) == first and len(first) == 8
     assert all(q.topics.filter(slug="casualties").exists() for q in b.questions.all())
     facts = [set(q.fact_ids) for q in b.questions.all()]
-    assert all(not (x & y) for i, x in enumerate(facts) for y in facts[i + 1:]), "two questions on the same facts"
+    assert all(not (x & y) for i, x in enumerate(facts) for y in facts[i + 1 :]), "two questions on the same facts"
     with pytest.raises(ValueError, match="no published question"):
         quiz_assemble(slug="none", title="None", topics=("no-such-topic",))
 

@@ -29,12 +29,25 @@ pytestmark = pytest.mark.django_db
 GIFT_PEGJS = Path(__file__).resolve().parent / "node_modules" / "gift-pegjs"
 TYPES = ["single", "multi", "true_false", "numeric", "date", "ordering", "matching", "attribution", "sources_disagree", "cause_effect"]
 CHOICE_TYPES = {"single", "date", "attribution", "sources_disagree", "cause_effect"}
-MOODLE_TYPE = {**dict.fromkeys(CHOICE_TYPES | {"multi"}, "multichoice"), "true_false": "truefalse", "numeric": "numerical",
-               "matching": "matching", "ordering": "matching"}
+MOODLE_TYPE = {
+    **dict.fromkeys(CHOICE_TYPES | {"multi"}, "multichoice"),
+    "true_false": "truefalse",
+    "numeric": "numerical",
+    "matching": "matching",
+    "ordering": "matching",
+}
 GIFT_TYPE = {"multichoice": "MC", "truefalse": "TF", "numerical": "Numerical", "matching": "Matching"}
 # gift-pegjs's escapedCharacters table (GIFT.pegjs), reversed.
-GIFT_PEGJS_PLACEHOLDERS = {"&&058;": ":", "&&035;": "#", "&&061;": "=", "&&123;": "{", "&&125;": "}", "&&126;": "~", "&&010": "\n",
-                           "&&092;": "\\"}
+GIFT_PEGJS_PLACEHOLDERS = {
+    "&&058;": ":",
+    "&&035;": "#",
+    "&&061;": "=",
+    "&&123;": "{",
+    "&&125;": "}",
+    "&&126;": "~",
+    "&&010": "\n",
+    "&&092;": "\\",
+}
 SPECIAL = "Is 1 + 1 = 2? {yes} ~ maybe # or: no \\ back, A < B & C"
 
 
@@ -211,19 +224,35 @@ def test_special_characters_survive_both_formats(tmp_path):
     source = SourceFactory(text=f"Preamble. {SPECIAL}. Rest.")
     passage = PassageFactory(source=source, quote=SPECIAL)
     single = Question.objects.create(
-        key="esc:single{1}", template="esc", qtype="single", stem=SPECIAL, explanation=f"Why: {SPECIAL}", difficulty=0.5,
-        options=[{"id": "a", "text": f"right {SPECIAL}", "explanation": f"yes: {SPECIAL}", "evidence": [passage.pk]},
-                 {"id": "b", "text": "wrong = } {", "explanation": "no #1: ~", "evidence": []}],
-        answer={"correct": "a"}, generator_version="test",
+        key="esc:single{1}",
+        template="esc",
+        qtype="single",
+        stem=SPECIAL,
+        explanation=f"Why: {SPECIAL}",
+        difficulty=0.5,
+        options=[
+            {"id": "a", "text": f"right {SPECIAL}", "explanation": f"yes: {SPECIAL}", "evidence": [passage.pk]},
+            {"id": "b", "text": "wrong = } {", "explanation": "no #1: ~", "evidence": []},
+        ],
+        answer={"correct": "a"},
+        generator_version="test",
     )
     matching = Question.objects.create(
-        key="esc:matching", template="esc", qtype="matching", stem=f"Match: {SPECIAL}", explanation="x = y", difficulty=0.5,
-        options=[{"id": "p1", "text": "a -> b = c", "explanation": "", "evidence": [], "side": "prompt"},
-                 {"id": "p2", "text": "d: {e}", "explanation": "", "evidence": [], "side": "prompt"},
-                 {"id": "c1", "text": "f ~ g # h", "explanation": "", "evidence": [], "side": "choice"},
-                 {"id": "c2", "text": "i -> j", "explanation": "", "evidence": [], "side": "choice"},
-                 {"id": "c3", "text": "k \\ l: distractor", "explanation": "", "evidence": [], "side": "choice"}],
-        answer={"pairs": {"p1": "c1", "p2": "c2"}}, generator_version="test",
+        key="esc:matching",
+        template="esc",
+        qtype="matching",
+        stem=f"Match: {SPECIAL}",
+        explanation="x = y",
+        difficulty=0.5,
+        options=[
+            {"id": "p1", "text": "a -> b = c", "explanation": "", "evidence": [], "side": "prompt"},
+            {"id": "p2", "text": "d: {e}", "explanation": "", "evidence": [], "side": "prompt"},
+            {"id": "c1", "text": "f ~ g # h", "explanation": "", "evidence": [], "side": "choice"},
+            {"id": "c2", "text": "i -> j", "explanation": "", "evidence": [], "side": "choice"},
+            {"id": "c3", "text": "k \\ l: distractor", "explanation": "", "evidence": [], "side": "choice"},
+        ],
+        answer={"pairs": {"p1": "c1", "p2": "c2"}},
+        generator_version="test",
     )
     for question in (single, matching):
         question.evidence.set([passage])
@@ -238,13 +267,18 @@ def test_special_characters_survive_both_formats(tmp_path):
     assert q1["type"] == "MC" and q1["title"] == "01 esc:single{1}"
     assert text_of(q1["stem"]["text"]) == SPECIAL
     assert [(text_of(c["text"]["text"]), c["isCorrect"], text_of(c["feedback"]["text"])) for c in q1["choices"]] == [
-        (f"right {SPECIAL}", True, f"yes: {SPECIAL}"), ("wrong = } {", False, "no #1: ~")]
+        (f"right {SPECIAL}", True, f"yes: {SPECIAL}"),
+        ("wrong = } {", False, "no #1: ~"),
+    ]
     assert f"Why: {SPECIAL}" in text_of(q1["globalFeedback"]["text"])
     assert f"“{SPECIAL}”" in text_of(q1["globalFeedback"]["text"])
     assert q2["type"] == "Matching"
     assert text_of(q2["stem"]["text"]) == f"Match: {SPECIAL}"
     assert {text_of(p["subquestion"]["text"]): subanswer(p) for p in q2["matchPairs"]} == {
-        "a -> b = c": "f ~ g # h", "d: {e}": "i -> j", "": "k \\ l: distractor"}
+        "a -> b = c": "f ~ g # h",
+        "d: {e}": "i -> j",
+        "": "k \\ l: distractor",
+    }
 
     # And the Moodle XML carries the same texts
     root = etree.fromstring(quiz_export_moodle_xml(quiz=quiz).encode("utf-8"))
@@ -253,7 +287,10 @@ def test_special_characters_survive_both_formats(tmp_path):
     assert text_of(x1.findtext("questiontext/text")) == SPECIAL
     assert [text_of(a.findtext("text")) for a in x1.findall("answer")] == [f"right {SPECIAL}", "wrong = } {"]
     assert [(text_of(s.findtext("text")), s.findtext("answer/text")) for s in x2.findall("subquestion")] == [
-        ("a -> b = c", "f ~ g # h"), ("d: {e}", "i -> j"), ("", "k \\ l: distractor")]
+        ("a -> b = c", "f ~ g # h"),
+        ("d: {e}", "i -> j"),
+        ("", "k \\ l: distractor"),
+    ]
 
 
 def test_quiz_export_names_the_file_and_refuses_unknown_formats(quiz):

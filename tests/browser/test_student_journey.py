@@ -33,8 +33,11 @@ def check_page(page, name: str) -> None:
         pytest.fail("axe-core is missing: run `npm ci --prefix tests/browser` (make test does)")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert not bad, f"{name}: " + "; ".join(bad)
     page.set_viewport_size(PHONE)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], f"{name} scrolls sideways on a phone"
@@ -59,8 +62,9 @@ def every_type_quiz(request) -> Quiz:
     call_command("load_seeds", stdout=io.StringIO())
     question_bank_generate()
     end = getattr(request, "param", "") == "end"
-    quiz = Quiz.objects.create(slug="every-type", title="Every question type", feedback="end" if end else "immediate",
-                               time_limit_seconds=1800 if end else None)
+    quiz = Quiz.objects.create(
+        slug="every-type", title="Every question type", feedback="end" if end else "immediate", time_limit_seconds=1800 if end else None
+    )
     for i, qtype in enumerate(TYPES, start=1):
         question = Question.objects.filter(qtype=qtype, status=Question.Status.PUBLISHED).order_by("key").first()
         QuizQuestion.objects.create(quiz=quiz, question=question, position=i)

@@ -33,8 +33,9 @@ def test_coverage(dataset):
     assert any(e.data.get("tags") and "international-reactions" in e.data["tags"] for e in events)
 
 
-@pytest.mark.parametrize("figure", ["police-cars-burned", "people-killed-official-toll", "people-detained",
-                                    "regions-first-under-emergency"])
+@pytest.mark.parametrize(
+    "figure", ["police-cars-burned", "people-killed-official-toll", "people-detained", "regions-first-under-emergency"]
+)
 def test_contested_figures_keep_every_version_with_its_source(dataset, figure):
     reports = dataset.items["figures"][figure].data["reports"]
     values = {(r.get("value"), r.get("low"), r.get("high")) for r in reports}
@@ -43,8 +44,17 @@ def test_contested_figures_keep_every_version_with_its_source(dataset, figure):
     assert all(sources) and len(set().union(*sources)) >= 2
 
 
-@pytest.mark.parametrize("dispute", ["lpg-price-cut-date", "government-resigned-or-dismissed", "regions-first-under-emergency",
-                                     "police-cars-burned", "death-toll", "people-detained"])
+@pytest.mark.parametrize(
+    "dispute",
+    [
+        "lpg-price-cut-date",
+        "government-resigned-or-dismissed",
+        "regions-first-under-emergency",
+        "police-cars-burned",
+        "death-toll",
+        "people-detained",
+    ],
+)
 def test_disputes_set_accounts_from_different_sources_side_by_side(dataset, dispute):
     item = dataset.items["disputes"][dispute]
     cited = [{ref.source for ref in refs} for refs in item.nested]

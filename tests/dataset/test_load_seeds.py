@@ -39,7 +39,7 @@ def test_load_creates_everything_with_exact_offsets(mini_seeds):
     assert "Loaded." in output
     assert (Event.objects.count(), Figure.objects.count(), Claim.objects.count(), EventLink.objects.count()) == (2, 1, 1, 1)
     for passage in Passage.objects.select_related("source"):
-        assert passage.source.text[passage.start:passage.end] == passage.quote
+        assert passage.source.text[passage.start : passage.end] == passage.quote
     claim = Claim.objects.get()
     assert str(claim) == "According to Kassym-Jomart Tokayev, “terrorist gangs” had trained abroad"
     report = Figure.objects.get().reports.get()
@@ -71,12 +71,15 @@ def test_edited_file_updates_in_place_and_removed_items_go(tmp_path):
     assert not Passage.objects.filter(quote__startswith="“Terrorist gangs”").exists()
 
 
-@pytest.mark.parametrize("breakage, expected", [
-    (lambda d: d["events.yaml"]["events"][0].update(place="atlantis"), "unknown entity (place) 'atlantis'"),
-    (lambda d: d["links.yaml"]["links"][0]["evidence"][0].update(quote="words that are not there"), "quote not found verbatim"),
-    (lambda d: d["events.yaml"]["events"][1].update(date="2022-02-30"), "not a real calendar date"),
-    (lambda d: d["figures.yaml"]["figures"].append(dict(d["figures.yaml"]["figures"][0])), "duplicate slug 'police-cars-burned'"),
-])
+@pytest.mark.parametrize(
+    "breakage, expected",
+    [
+        (lambda d: d["events.yaml"]["events"][0].update(place="atlantis"), "unknown entity (place) 'atlantis'"),
+        (lambda d: d["links.yaml"]["links"][0]["evidence"][0].update(quote="words that are not there"), "quote not found verbatim"),
+        (lambda d: d["events.yaml"]["events"][1].update(date="2022-02-30"), "not a real calendar date"),
+        (lambda d: d["figures.yaml"]["figures"].append(dict(d["figures.yaml"]["figures"][0])), "duplicate slug 'police-cars-burned'"),
+    ],
+)
 def test_broken_data_fails_cleanly_and_changes_nothing(tmp_path, breakage, expected, capsys):
     folder = write_seeds(tmp_path / "s", mini_data())
     load(folder)
@@ -121,8 +124,9 @@ def test_command_exits_non_zero_on_a_broken_copy(tmp_path):
     data = mini_data()
     data["claims.yaml"]["claims"][0]["claimant"] = "nobody"
     folder = write_seeds(tmp_path / "s", data)
-    result = subprocess.run([sys.executable, "manage.py", "load_seeds", "--check", str(folder)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "load_seeds", "--check", str(folder)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 1
     assert "data/claims.yaml: claims gangs-trained-abroad: unknown entity (claimant) 'nobody'" in result.stderr
 

@@ -22,7 +22,7 @@ def test_mini_seeds_are_valid_and_offsets_are_exact(mini_seeds):
     text = dataset.sources["mini"].text
     assert dataset.counts()["events"] == 2
     for ref in dataset.passages():
-        assert text[ref.start:ref.end] == ref.quote
+        assert text[ref.start : ref.end] == ref.quote
 
 
 def test_missing_reference_names_file_item_and_reason(tmp_path):
@@ -48,10 +48,13 @@ def test_quote_in_page_furniture_is_refused(tmp_path):
     assert "events[0] (slug: protests-begin)" in error and "page furniture" in error
 
 
-@pytest.mark.parametrize("bad_date, reason", [
-    ("2022-02-30", "not a real calendar date"),
-    ("5 January 2022", "does not match"),
-])
+@pytest.mark.parametrize(
+    "bad_date, reason",
+    [
+        ("2022-02-30", "not a real calendar date"),
+        ("5 January 2022", "does not match"),
+    ],
+)
 def test_bad_date(tmp_path, bad_date, reason):
     data = mini_data()
     data["events.yaml"]["events"][1]["date"] = bad_date
@@ -64,15 +67,18 @@ def test_date_end_before_date(tmp_path):
     data = mini_data()
     data["events.yaml"]["events"][1]["date_end"] = "2022-01-04"
     assert errors_for(write_seeds(tmp_path / "s", data)) == [
-        "data/events.yaml: events government-dismissed: date_end 2022-01-04 is before date 2022-01-05"]
+        "data/events.yaml: events government-dismissed: date_end 2022-01-04 is before date 2022-01-05"
+    ]
 
 
 def test_duplicate_slug_across_files(tmp_path):
     data = mini_data()
     data["more-events.yaml"] = {"events": [dict(data["events.yaml"]["events"][0], title="Again")]}
     [error] = errors_for(write_seeds(tmp_path / "s", data))
-    assert error == ("data/more-events.yaml: events[0] (slug: protests-begin): "
-                     "duplicate slug 'protests-begin' among events (first defined in data/events.yaml)")
+    assert error == (
+        "data/more-events.yaml: events[0] (slug: protests-begin): "
+        "duplicate slug 'protests-begin' among events (first defined in data/events.yaml)"
+    )
 
 
 def test_malformed_yaml_names_the_line(tmp_path):

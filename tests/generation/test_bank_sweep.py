@@ -35,22 +35,33 @@ def test_bank_size_and_every_type(world):
     _, _, bank = world
     types = Counter(q.qtype for q in bank)
     assert len(bank) >= 250
-    assert set(types) == {"single", "multi", "true_false", "numeric", "date", "ordering", "matching", "attribution",
-                          "sources_disagree", "cause_effect"}
+    assert set(types) == {
+        "single",
+        "multi",
+        "true_false",
+        "numeric",
+        "date",
+        "ordering",
+        "matching",
+        "attribution",
+        "sources_disagree",
+        "cause_effect",
+    }
 
 
 def test_generation_is_deterministic_and_keys_are_unique(world):
     _, facts, bank = world
     again = questions_generate(facts, seed=0)
-    assert [(q.key, q.stem, [o.text for o in q.options], q.answer) for q in bank] == \
-           [(q.key, q.stem, [o.text for o in q.options], q.answer) for q in again]
+    assert [(q.key, q.stem, [o.text for o in q.options], q.answer) for q in bank] == [
+        (q.key, q.stem, [o.text for o in q.options], q.answer) for q in again
+    ]
     assert len({q.key for q in bank}) == len(bank)
 
 
 def test_form(world):
     _, _, bank = world
     for q in bank:
-        assert q.stem[0].isupper() or q.stem[0] in "“\"", q.key
+        assert q.stem[0].isupper() or q.stem[0] in '“"', q.key
         assert q.stem.rstrip().endswith(("?", ":")), q.key
         texts = [q.stem, q.explanation, *(o.text for o in q.options)]
         assert all(t and t.strip() for t in texts), q.key
@@ -96,7 +107,7 @@ def test_every_quote_is_verbatim(world):
     dataset, _, bank = world
     for q in bank:
         for ev in q.all_evidence:
-            assert dataset.sources[ev.source].text[ev.start:ev.end] == ev.quote
+            assert dataset.sources[ev.source].text[ev.start : ev.end] == ev.quote
 
 
 def _event_by_title(facts):

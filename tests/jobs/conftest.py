@@ -81,12 +81,20 @@ class CeleryProcess:
             out.write(f"\n===== start {self.starts + 1} of {self.name} =====\n".encode())
             out.flush()
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "kzlearn", *self.args], cwd=ROOT, env=self.env,
-                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                [sys.executable, "-m", "celery", "-A", "kzlearn", *self.args],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         self.starts += 1
-        wait_until(lambda: self.ready in self.log.read_text(errors="replace")[offset:] or self.proc.poll() is not None,
-                   timeout=60, what=lambda: f"{self.name} did not start", logs=self.tail)
+        wait_until(
+            lambda: self.ready in self.log.read_text(errors="replace")[offset:] or self.proc.poll() is not None,
+            timeout=60,
+            what=lambda: f"{self.name} did not start",
+            logs=self.tail,
+        )
         if self.proc.poll() is not None:
             pytest.fail(f"{self.name} exited with {self.proc.returncode}\n{self.tail()}")
 
@@ -140,11 +148,29 @@ class Jobs:
         }
         node = f"kzl-test-{uuid.uuid4().hex[:8]}@%h"
         self.worker = CeleryProcess(
-            "worker", ["worker", "--pool=prefork", "--concurrency=2", "-n", node, "--without-mingle", "--without-gossip",
-                       "--without-heartbeat", "--loglevel=INFO"], env, workdir / "worker.log", ready=" ready.")
+            "worker",
+            [
+                "worker",
+                "--pool=prefork",
+                "--concurrency=2",
+                "-n",
+                node,
+                "--without-mingle",
+                "--without-gossip",
+                "--without-heartbeat",
+                "--loglevel=INFO",
+            ],
+            env,
+            workdir / "worker.log",
+            ready=" ready.",
+        )
         self.beat = CeleryProcess(
-            "beat", ["beat", "-s", str(workdir / "beat-schedule"), "--max-interval", "1", "--loglevel=INFO"], env,
-            workdir / "beat.log", ready="beat: Starting")
+            "beat",
+            ["beat", "-s", str(workdir / "beat-schedule"), "--max-interval", "1", "--loglevel=INFO"],
+            env,
+            workdir / "beat.log",
+            ready="beat: Starting",
+        )
         self.broker_url = broker_url
 
     def start(self) -> None:

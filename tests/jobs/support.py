@@ -45,8 +45,11 @@ def open_attempts(*, users: int, quizzes: int, questions: int = 20, seed: int = 
         Attempt(user=u, quiz=z, number=1, started_at=now, max_points=questions) for u in learners for z in quiz_list
     )
     Response.objects.bulk_create(
-        (Response(attempt=a, question=q, position=i, snapshot=snapshots[q.pk], response={"choice": rng.choice("abc")}, answered_at=now)
-         for a in attempts for i, q in enumerate(bank, 1)),
+        (
+            Response(attempt=a, question=q, position=i, snapshot=snapshots[q.pk], response={"choice": rng.choice("abc")}, answered_at=now)
+            for a in attempts
+            for i, q in enumerate(bank, 1)
+        ),
         batch_size=2000,
     )
     return attempts
@@ -61,8 +64,8 @@ def assert_scored_exactly_once(attempt_ids: list[int]) -> None:
     assert not unscored, f"{len(unscored)} attempts not scored: {unscored[:10]}"
     right = dict.fromkeys(attempt_ids, 0)
     answers: dict[int, list[tuple[str, bool]]] = {}
-    for attempt_id, response, facts in Response.objects.filter(attempt_id__in=attempt_ids).order_by("position").values_list(
-        "attempt_id", "response", "snapshot__fact_ids"
+    for attempt_id, response, facts in (
+        Response.objects.filter(attempt_id__in=attempt_ids).order_by("position").values_list("attempt_id", "response", "snapshot__fact_ids")
     ):
         ok = response["choice"] == KEY
         right[attempt_id] += ok

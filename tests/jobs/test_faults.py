@@ -131,7 +131,11 @@ def test_two_concurrent_identical_submits_make_one_attempt_scored_once(jobs, mon
     attempt_score_task.delay(attempt.pk)
     attempt_score_task.delay(attempt.pk)
     broker = redis.Redis.from_url(stack.broker_url)
-    wait_until(lambda: _scored([attempt.pk]) == 1 and broker.llen("celery") == 0 and broker.hlen("unacked") == 0,
-               timeout=30, what=lambda: "the attempt was not scored, or its jobs did not finish", logs=stack.logs)
+    wait_until(
+        lambda: _scored([attempt.pk]) == 1 and broker.llen("celery") == 0 and broker.hlen("unacked") == 0,
+        timeout=30,
+        what=lambda: "the attempt was not scored, or its jobs did not finish",
+        logs=stack.logs,
+    )
     assert Attempt.objects.filter(user=attempt.user).count() == 1
     assert_scored_exactly_once([attempt.pk])

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_beat_schedule_names_registered_tasks(settings):
     assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} == {
-        "quizzes.tasks.attempts_sweep_task", "quizzes.tasks.attempts_close_overdue_task", "quizzes.tasks.item_statistics_task",
+        "quizzes.tasks.attempts_sweep_task",
+        "quizzes.tasks.attempts_close_overdue_task",
+        "quizzes.tasks.item_statistics_task",
     }
     assert all(entry["task"] in celery_app.tasks for entry in settings.CELERY_BEAT_SCHEDULE.values())
 

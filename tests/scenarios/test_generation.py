@@ -63,7 +63,7 @@ def test_every_quote_is_verbatim_and_every_option_explained(world):
             for o in s.options:
                 assert o.explanation.strip() and o.evidence, (s.key, o.text)
             for e in s.all_evidence:
-                assert dataset.sources[e.source].text[e.start:e.end] == e.quote, (s.key, e.quote)
+                assert dataset.sources[e.source].text[e.start : e.end] == e.quote, (s.key, e.quote)
 
 
 def test_no_briefing_knows_the_future(world):
@@ -78,7 +78,7 @@ def test_no_briefing_knows_the_future(world):
     for d in result.drafts:
         answers = [s.next_event for s in d.main_steps]
         for s in d.steps:
-            later = set(answers[answers.index(s.next_event):]) if s.branch_of is None else {s.next_event}
+            later = set(answers[answers.index(s.next_event) :]) if s.branch_of is None else {s.next_event}
             for slug in s.known_events:
                 assert facts.events[slug].latest <= s.date, (s.key, slug)
             for e in s.briefing_evidence:

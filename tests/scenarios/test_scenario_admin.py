@@ -27,13 +27,27 @@ def scenario():
 
 def _scenario_form(scenario: Scenario, **changes) -> dict:
     steps = list(scenario.steps.order_by("position"))
-    data = {"title": scenario.title, "slug": scenario.slug, "intro": scenario.intro, "position": scenario.position,
-            "published": "on" if scenario.published else "", "owner": "",
-            "topics": [t.pk for t in scenario.topics.all()],
-            "steps-TOTAL_FORMS": len(steps), "steps-INITIAL_FORMS": len(steps), "steps-MIN_NUM_FORMS": 0, "steps-MAX_NUM_FORMS": 1000}
+    data = {
+        "title": scenario.title,
+        "slug": scenario.slug,
+        "intro": scenario.intro,
+        "position": scenario.position,
+        "published": "on" if scenario.published else "",
+        "owner": "",
+        "topics": [t.pk for t in scenario.topics.all()],
+        "steps-TOTAL_FORMS": len(steps),
+        "steps-INITIAL_FORMS": len(steps),
+        "steps-MIN_NUM_FORMS": 0,
+        "steps-MAX_NUM_FORMS": 1000,
+    }
     for i, s in enumerate(steps):
-        data |= {f"steps-{i}-id": s.pk, f"steps-{i}-scenario": scenario.pk, f"steps-{i}-position": s.position,
-                 f"steps-{i}-date_label": s.date_label, f"steps-{i}-prompt": s.prompt}
+        data |= {
+            f"steps-{i}-id": s.pk,
+            f"steps-{i}-scenario": scenario.pk,
+            f"steps-{i}-position": s.position,
+            f"steps-{i}-date_label": s.date_label,
+            f"steps-{i}-prompt": s.prompt,
+        }
     return data | changes
 
 
@@ -72,21 +86,33 @@ def test_reordering_steps_in_the_inline_swaps_them_and_is_remembered(admin_clien
 
 
 def test_editing_a_scenario_and_a_step_is_tracked(admin_client, scenario):
-    response = admin_client.post(reverse("admin:quizzes_scenario_change", args=[scenario.pk]),
-                                 _scenario_form(scenario, title="The CSTO comes to Kazakhstan"))
+    response = admin_client.post(
+        reverse("admin:quizzes_scenario_change", args=[scenario.pk]), _scenario_form(scenario, title="The CSTO comes to Kazakhstan")
+    )
     assert response.status_code == 302
     scenario.refresh_from_db()
     assert scenario.edited_fields == ["title"]
     step = scenario.steps.get(position=1)
     # As a browser posts it: the options' hidden initial value (a JSONField with a callable default) comes along.
-    data = {"scenario": scenario.pk, "position": step.position, "key": step.key, "date": step.date.isoformat(),
-            "date_label": step.date_label, "briefing": step.briefing, "prompt": step.prompt,
-            "options": json.dumps(step.options), "initial-options": json.dumps(step.options), "correct": step.correct,
-            "next_event": step.next_event_id,
-            "reveal": "Rewritten by the teacher.", "reflection": step.reflection, "branch_option": "",
-            "known_events": [e.pk for e in step.known_events.all()],
-            "briefing_evidence": [p.pk for p in step.briefing_evidence.all()],
-            "reveal_evidence": [p.pk for p in step.reveal_evidence.all()]}
+    data = {
+        "scenario": scenario.pk,
+        "position": step.position,
+        "key": step.key,
+        "date": step.date.isoformat(),
+        "date_label": step.date_label,
+        "briefing": step.briefing,
+        "prompt": step.prompt,
+        "options": json.dumps(step.options),
+        "initial-options": json.dumps(step.options),
+        "correct": step.correct,
+        "next_event": step.next_event_id,
+        "reveal": "Rewritten by the teacher.",
+        "reflection": step.reflection,
+        "branch_option": "",
+        "known_events": [e.pk for e in step.known_events.all()],
+        "briefing_evidence": [p.pk for p in step.briefing_evidence.all()],
+        "reveal_evidence": [p.pk for p in step.reveal_evidence.all()],
+    }
     response = admin_client.post(reverse("admin:quizzes_scenariostep_change", args=[step.pk]), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     scenario_bank_generate()

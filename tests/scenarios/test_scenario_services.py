@@ -54,16 +54,22 @@ def test_no_briefing_draws_on_an_event_after_its_step(generated):
     """From the stored data alone: each briefed event, each event a briefing passage is evidence
     for (directly or through a link), is dated surely on or before the step; the step's answer
     and every later answer of the path stay out of the briefing."""
-    steps = list(ScenarioStep.objects.select_related("next_event").prefetch_related("known_events", "briefing_evidence")
-                 .order_by("scenario", "position"))
+    steps = list(
+        ScenarioStep.objects.select_related("next_event")
+        .prefetch_related("known_events", "briefing_evidence")
+        .order_by("scenario", "position")
+    )
     assert steps
     for step in steps:
         passages = [p.pk for p in step.briefing_evidence.all()]
         by_passage = set(Event.objects.filter(evidence__in=passages))
         links = EventLink.objects.filter(evidence__in=passages).select_related("from_event", "to_event")
         by_passage |= {e for link in links for e in (link.from_event, link.to_event)}
-        later = set(ScenarioStep.objects.filter(scenario=step.scenario, branch_of__isnull=True, position__gte=step.position)
-                    .values_list("next_event", flat=True)) | {step.next_event_id}
+        later = set(
+            ScenarioStep.objects.filter(scenario=step.scenario, branch_of__isnull=True, position__gte=step.position).values_list(
+                "next_event", flat=True
+            )
+        ) | {step.next_event_id}
         for ev in [*step.known_events.all(), *by_passage]:
             assert _latest(ev) <= step.date, (step.scenario.slug, step.key, ev.slug)
             assert ev.pk not in later, (step.scenario.slug, step.key, ev.slug)
@@ -74,9 +80,12 @@ def test_every_quote_is_verbatim_and_every_option_cited(generated):
     for step in ScenarioStep.objects.prefetch_related("reveal_evidence__source", "briefing_evidence__source"):
         assert step.reveal_evidence.exists(), step.key
         option_ids = [pk for o in step.options for pk in o["evidence"]]
-        passages = [*step.reveal_evidence.all(), *step.briefing_evidence.all(),
-                    *Passage.objects.select_related("source").filter(pk__in=option_ids)]
-        assert all(p.source.text[p.start:p.end] == p.quote for p in passages), step.key
+        passages = [
+            *step.reveal_evidence.all(),
+            *step.briefing_evidence.all(),
+            *Passage.objects.select_related("source").filter(pk__in=option_ids),
+        ]
+        assert all(p.source.text[p.start : p.end] == p.quote for p in passages), step.key
         assert all(o["explanation"].strip() and o["evidence"] for o in step.options), step.key
         assert len(set(option_ids) - {p.pk for p in passages}) == 0
 
@@ -121,6 +130,7 @@ def _without_last_step(slug: str):
             if d.slug == slug:
                 d.steps = d.steps[:-1]
         return GenerationResult(result.drafts, result.problems)
+
     return generate
 
 
@@ -135,8 +145,9 @@ def test_a_step_no_longer_generated_is_removed_unless_predicted(generated, monke
     monkeypatch.setattr(services, "scenarios_generate", _without_last_step("competing-accounts"))
     doomed = other.steps.order_by("position").last()
     run = ScenarioRun.objects.create(user=UserFactory(), scenario=other, started_at=doomed.scenario.created_at)
-    Prediction.objects.create(run=run, step=doomed, snapshot={}, choice=doomed.correct, confidence=60, correct=True, brier=0.16,
-                              answered_at=run.started_at)
+    Prediction.objects.create(
+        run=run, step=doomed, snapshot={}, choice=doomed.correct, confidence=60, correct=True, brier=0.16, answered_at=run.started_at
+    )
     report = scenario_bank_generate()
     other.refresh_from_db()
     assert ScenarioStep.objects.filter(pk=doomed.pk).exists() and not other.published
@@ -144,8 +155,9 @@ def test_a_step_no_longer_generated_is_removed_unless_predicted(generated, monke
 
 
 def test_a_scenario_the_data_no_longer_supports_is_unpublished_not_deleted(generated, monkeypatch):
-    monkeypatch.setattr(services, "scenarios_generate",
-                        lambda facts, *, seed=0: GenerationResult(scenarios_generate(facts, seed=seed).drafts[1:], ["gone"]))
+    monkeypatch.setattr(
+        services, "scenarios_generate", lambda facts, *, seed=0: GenerationResult(scenarios_generate(facts, seed=seed).drafts[1:], ["gone"])
+    )
     report = scenario_bank_generate()
     first = Scenario.objects.get(slug="before-the-storm")
     assert not first.published and first.steps.count() >= 5 and report.counts["unpublished"] == 1
@@ -213,6 +225,6 @@ def test_demo_modules_open_with_their_scenarios(generated):
     module_demo_build()  # idempotent
     for slug, scenarios in DEMO_SCENARIOS.items():
         items = list(modules[slug].items.order_by("position"))
-        assert [i.scenario.slug for i in items[:len(scenarios)]] == scenarios
-        assert all(i.quiz_id for i in items[len(scenarios):])
+        assert [i.scenario.slug for i in items[: len(scenarios)]] == scenarios
+        assert all(i.quiz_id for i in items[len(scenarios) :])
     assert not Scenario.objects.filter(module_items__isnull=True, published=True).exists()

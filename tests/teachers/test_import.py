@@ -24,15 +24,15 @@ def classroom(teacher_a):
 
 
 BAD = (
-    "username,first_name,last_name,email,group\n"    # line 1
-    "aliya,Aliya,S,aliya@example.org,Table 1\n"      # 2: good
-    ",Nobody,,,\n"                                   # 3: missing username
-    "ALIYA,Aliya,S,,\n"                              # 4: duplicate of line 2
-    "bolat,Bolat,K,not-an-email,\n"                  # 5: bad email
-    "dana,Dana,T,,Table 9\n"                         # 6: unknown group
-    "\n"                                             # 7: blank, skipped
-    "teacher_a,T,A,,\n"                              # 8: a staff account
-    "bad name!,X,Y,,\n"                              # 9: bad characters
+    "username,first_name,last_name,email,group\n"  # line 1
+    "aliya,Aliya,S,aliya@example.org,Table 1\n"  # 2: good
+    ",Nobody,,,\n"  # 3: missing username
+    "ALIYA,Aliya,S,,\n"  # 4: duplicate of line 2
+    "bolat,Bolat,K,not-an-email,\n"  # 5: bad email
+    "dana,Dana,T,,Table 9\n"  # 6: unknown group
+    "\n"  # 7: blank, skipped
+    "teacher_a,T,A,,\n"  # 8: a staff account
+    "bad name!,X,Y,,\n"  # 9: bad characters
 )
 
 
@@ -82,8 +82,10 @@ def test_a_weak_password_or_a_broken_header_is_a_reported_error(classroom):
 
 
 def _upload(client, classroom, text: str, **extra):
-    return client.post(reverse("admin:quizzes_classroom_students", args=[classroom.pk]),
-                       {"csv-file": SimpleUploadedFile("class.csv", text.encode(), "text/csv"), **extra})
+    return client.post(
+        reverse("admin:quizzes_classroom_students", args=[classroom.pk]),
+        {"csv-file": SimpleUploadedFile("class.csv", text.encode(), "text/csv"), **extra},
+    )
 
 
 def test_the_upload_page_reports_bad_rows_checks_and_imports(classroom, teacher_a):

@@ -49,8 +49,11 @@ def _job_row_elsewhere() -> tuple:
 @pytest.fixture
 def fake_runner(monkeypatch):
     CALLS.clear()
-    monkeypatch.setitem(jobs.RUNNERS, Job.Kind.GENERATE_QUESTIONS,
-                        ("tests.teachers.test_jobs", "fake_generate", ("event_slugs",), jobs._report("Questions")))
+    monkeypatch.setitem(
+        jobs.RUNNERS,
+        Job.Kind.GENERATE_QUESTIONS,
+        ("tests.teachers.test_jobs", "fake_generate", ("event_slugs",), jobs._report("Questions")),
+    )
 
 
 @pytest.mark.django_db

@@ -43,8 +43,7 @@ def test_a_teacher_cannot_reach_another_teachers_enrolments(two_classes, teacher
     assert own_student.username in page.text and their_student.username not in page.text
     assert client.get(reverse("admin:quizzes_classroom_students", args=[theirs.classroom.pk])).status_code == 404
     # Uploading into B's class by URL is refused too, and changes nothing.
-    response = client.post(reverse("admin:quizzes_classroom_students", args=[theirs.classroom.pk]),
-                           {"one-username": "intruder"})
+    response = client.post(reverse("admin:quizzes_classroom_students", args=[theirs.classroom.pk]), {"one-username": "intruder"})
     assert response.status_code == 404 and theirs.classroom.enrolments.count() == 2
 
 
@@ -82,8 +81,17 @@ def test_a_teacher_edits_their_own_module_but_not_another_teachers(teacher_a, te
     page = client.get(reverse("admin:quizzes_module_changelist"))
     assert "Own module" in page.text and "Other&#x27;s draft" not in page.text
     assert client.get(reverse("admin:quizzes_module_change", args=[other.pk])).status_code == 302
-    data = {"slug": "own", "title": "Own module, renamed", "description": "", "position": 3, "published": "",
-            "items-TOTAL_FORMS": 0, "items-INITIAL_FORMS": 0, "items-MIN_NUM_FORMS": 0, "items-MAX_NUM_FORMS": 1000}
+    data = {
+        "slug": "own",
+        "title": "Own module, renamed",
+        "description": "",
+        "position": 3,
+        "published": "",
+        "items-TOTAL_FORMS": 0,
+        "items-INITIAL_FORMS": 0,
+        "items-MIN_NUM_FORMS": 0,
+        "items-MAX_NUM_FORMS": 1000,
+    }
     response = client.post(reverse("admin:quizzes_module_change", args=[own.pk]), data)
     assert response.status_code == 302
     own.refresh_from_db()
@@ -105,8 +113,9 @@ def test_shared_published_content_is_visible_read_only(teacher_a, teacher_b):
     data = {"slug": "shared", "title": "Hijacked", "position": 0, "items-TOTAL_FORMS": 0, "items-INITIAL_FORMS": 0}
     assert client.post(reverse("admin:quizzes_module_change", args=[shared.pk]), data).status_code == 403
     # Nor in bulk: deleting a selection that holds shared content is refused.
-    response = client.post(reverse("admin:quizzes_module_changelist"),
-                           {"action": "delete_selected", "_selected_action": [shared.pk], "post": "yes"})
+    response = client.post(
+        reverse("admin:quizzes_module_changelist"), {"action": "delete_selected", "_selected_action": [shared.pk], "post": "yes"}
+    )
     assert response.status_code == 403
     # The changelist offers no inline editing of the shared rows.
     assert 'name="form-0-position"' not in client.get(reverse("admin:quizzes_module_changelist")).text
@@ -116,8 +125,16 @@ def test_shared_published_content_is_visible_read_only(teacher_a, teacher_b):
 
 def test_a_module_a_teacher_creates_is_theirs(teacher_a):
     client = client_for(teacher_a)
-    data = {"slug": "new", "title": "New module", "position": 1, "published": "on",
-            "items-TOTAL_FORMS": 0, "items-INITIAL_FORMS": 0, "items-MIN_NUM_FORMS": 0, "items-MAX_NUM_FORMS": 1000}
+    data = {
+        "slug": "new",
+        "title": "New module",
+        "position": 1,
+        "published": "on",
+        "items-TOTAL_FORMS": 0,
+        "items-INITIAL_FORMS": 0,
+        "items-MIN_NUM_FORMS": 0,
+        "items-MAX_NUM_FORMS": 1000,
+    }
     assert client.post(reverse("admin:quizzes_module_add"), data).status_code == 302
     assert Module.objects.get(slug="new").owner == teacher_a
 
@@ -127,8 +144,11 @@ def test_a_student_never_reaches_the_admin(two_classes):
     student = mine.classroom.enrolments.first().student
     assert not student.is_staff
     client = client_for(student)
-    for url in (reverse("admin:index"), reverse("admin:quizzes_classroom_changelist"),
-                reverse("admin:quizzes_assignment_results", args=[mine.pk])):
+    for url in (
+        reverse("admin:index"),
+        reverse("admin:quizzes_classroom_changelist"),
+        reverse("admin:quizzes_assignment_results", args=[mine.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith(reverse("admin:login")), url
 
@@ -146,8 +166,15 @@ def test_a_teacher_sees_only_their_own_jobs(teacher_a, teacher_b):
 def test_a_teacher_who_creates_a_class_teaches_it_and_cannot_pick_students_as_teachers(teacher_a):
     student = UserFactory()
     client = client_for(teacher_a)
-    data = {"name": "7B History", "code": "7b-history", "teachers": [student.pk],
-            "groups-TOTAL_FORMS": 0, "groups-INITIAL_FORMS": 0, "enrolments-TOTAL_FORMS": 0, "enrolments-INITIAL_FORMS": 0}
+    data = {
+        "name": "7B History",
+        "code": "7b-history",
+        "teachers": [student.pk],
+        "groups-TOTAL_FORMS": 0,
+        "groups-INITIAL_FORMS": 0,
+        "enrolments-TOTAL_FORMS": 0,
+        "enrolments-INITIAL_FORMS": 0,
+    }
     page = client.post(reverse("admin:quizzes_classroom_add"), data)
     assert page.status_code == 200 and not Classroom.objects.exists()  # a student is no choice for "teachers"
     assert client.post(reverse("admin:quizzes_classroom_add"), data | {"teachers": []}).status_code == 302

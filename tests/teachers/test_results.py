@@ -65,8 +65,14 @@ def test_late_work_and_group_assignments(teacher_a):
     e1, e2 = classroom.enrolments.order_by("id")
     Enrolment.objects.filter(pk=e1.pk).update(group=group)
     now = timezone.now()
-    for_group = assignment_create(classroom=classroom, module=assignment.module, group=group, opens_at=now - dt.timedelta(days=3),
-                                  due_at=now - dt.timedelta(days=1), created_by=teacher_a)
+    for_group = assignment_create(
+        classroom=classroom,
+        module=assignment.module,
+        group=group,
+        opens_at=now - dt.timedelta(days=3),
+        due_at=now - dt.timedelta(days=1),
+        created_by=teacher_a,
+    )
     work(e1.student, quiz, for_group, ["b", "b", "b"])
     results = assignment_results(for_group)
     assert [s.student for s in results.students] == [e1.student]  # only the group is set it
@@ -129,8 +135,15 @@ def test_quiz_statistics_view_shows_stored_statistics(teacher_a):
     assignment = class_with_assignment(teacher=teacher_a, students=0)
     quiz = assignment.module.items.get().quiz
     first = quiz.items.get(position=1).question
-    ItemStatistic.objects.create(question=first, responses=40, facility=0.9, discrimination=-0.2, option_counts={"a": 4, "b": 36, "c": 0},
-                                 flags=["negative discrimination", "distractor c never chosen"], computed_at=timezone.now())
+    ItemStatistic.objects.create(
+        question=first,
+        responses=40,
+        facility=0.9,
+        discrimination=-0.2,
+        option_counts={"a": 4, "b": 36, "c": 0},
+        flags=["negative discrimination", "distractor c never chosen"],
+        computed_at=timezone.now(),
+    )
     page = client_for(teacher_a).get(reverse("admin:quizzes_quiz_statistics", args=[quiz.pk]))
     assert page.status_code == 200 and "⚠ negative discrimination" in page.text and "-0.20" in page.text
     assert "90 %" in page.text and "Recompute now" in page.text
@@ -144,8 +157,14 @@ def test_assignment_dates_group_and_module_are_checked(teacher_a, teacher_b):
     ModuleItem.objects.create(module=private, position=1, quiz=assignment.module.items.get().quiz)
     now = timezone.now()
     with pytest.raises(ValidationError) as err:
-        assignment_create(classroom=assignment.classroom, module=private, group=foreign_group, opens_at=now,
-                          due_at=now - dt.timedelta(hours=1), created_by=teacher_a)
+        assignment_create(
+            classroom=assignment.classroom,
+            module=private,
+            group=foreign_group,
+            opens_at=now,
+            due_at=now - dt.timedelta(hours=1),
+            created_by=teacher_a,
+        )
     assert set(err.value.message_dict) == {"due_at", "group", "module"}
     with pytest.raises(ValidationError):
         assignment_update(assignment=assignment, due_at=assignment.opens_at)
@@ -162,9 +181,17 @@ def test_assignment_dates_group_and_module_are_checked(teacher_a, teacher_b):
 def test_the_admin_form_refuses_a_due_date_before_the_opening(teacher_a):
     assignment = class_with_assignment(teacher=teacher_a, students=0)
     client = client_for(teacher_a)
-    data = {"classroom": assignment.classroom.pk, "module": assignment.module.pk, "group": "",
-            "opens_at_0": "2030-01-10", "opens_at_1": "09:00", "due_at_0": "2030-01-09", "due_at_1": "09:00",
-            "extensions-TOTAL_FORMS": 0, "extensions-INITIAL_FORMS": 0}
+    data = {
+        "classroom": assignment.classroom.pk,
+        "module": assignment.module.pk,
+        "group": "",
+        "opens_at_0": "2030-01-10",
+        "opens_at_1": "09:00",
+        "due_at_0": "2030-01-09",
+        "due_at_1": "09:00",
+        "extensions-TOTAL_FORMS": 0,
+        "extensions-INITIAL_FORMS": 0,
+    }
     page = client.post(reverse("admin:quizzes_assignment_add"), data)
     assert page.status_code == 200 and "The due date must be after the opening date." in page.text
     assert client.post(reverse("admin:quizzes_assignment_add"), data | {"due_at_0": "2030-01-17"}).status_code == 302
@@ -173,10 +200,21 @@ def test_the_admin_form_refuses_a_due_date_before_the_opening(teacher_a):
 def test_extensions_in_the_admin(teacher_a):
     assignment = class_with_assignment(teacher=teacher_a, students=1, due_at=timezone.make_aware(dt.datetime(2030, 1, 10, 9)))
     student = assignment.classroom.enrolments.get().student
-    data = {"classroom": assignment.classroom.pk, "module": assignment.module.pk, "group": "",
-            "opens_at_0": "2030-01-01", "opens_at_1": "09:00", "due_at_0": "2030-01-10", "due_at_1": "09:00",
-            "extensions-TOTAL_FORMS": 1, "extensions-INITIAL_FORMS": 0, "extensions-0-assignment": assignment.pk,
-            "extensions-0-student": student.pk, "extensions-0-due_at_0": "2030-01-09", "extensions-0-due_at_1": "09:00"}
+    data = {
+        "classroom": assignment.classroom.pk,
+        "module": assignment.module.pk,
+        "group": "",
+        "opens_at_0": "2030-01-01",
+        "opens_at_1": "09:00",
+        "due_at_0": "2030-01-10",
+        "due_at_1": "09:00",
+        "extensions-TOTAL_FORMS": 1,
+        "extensions-INITIAL_FORMS": 0,
+        "extensions-0-assignment": assignment.pk,
+        "extensions-0-student": student.pk,
+        "extensions-0-due_at_0": "2030-01-09",
+        "extensions-0-due_at_1": "09:00",
+    }
     client = client_for(teacher_a)
     url = reverse("admin:quizzes_assignment_change", args=[assignment.pk])
     page = client.post(url, data)

@@ -26,21 +26,39 @@ def test_a_teacher_creates_a_class_imports_assigns_and_reads_results(teacher_a, 
     ModuleItem.objects.create(module=module, position=1, quiz=quiz)
     client = client_for(teacher_a)
     # Given a new class with one group,
-    response = client.post(reverse("admin:quizzes_classroom_add"), {
-        "name": "10B History", "code": "10b-history", "teachers": [teacher_a.pk],
-        "groups-TOTAL_FORMS": 1, "groups-INITIAL_FORMS": 0, "groups-0-name": "Table 1",
-        "enrolments-TOTAL_FORMS": 0, "enrolments-INITIAL_FORMS": 0,
-    })
+    response = client.post(
+        reverse("admin:quizzes_classroom_add"),
+        {
+            "name": "10B History",
+            "code": "10b-history",
+            "teachers": [teacher_a.pk],
+            "groups-TOTAL_FORMS": 1,
+            "groups-INITIAL_FORMS": 0,
+            "groups-0-name": "Table 1",
+            "enrolments-TOTAL_FORMS": 0,
+            "enrolments-INITIAL_FORMS": 0,
+        },
+    )
     assert response.status_code == 302
     classroom = Classroom.objects.get(code="10b-history")
     # when the teacher imports three students from CSV and assigns the module,
     csv_file = SimpleUploadedFile("class.csv", b"username,first_name,group\naliya,Aliya,Table 1\nbolat,Bolat,\ndana,Dana,Table 1\n")
     page = client.post(reverse("admin:quizzes_classroom_students", args=[classroom.pk]), {"csv-file": csv_file})
     assert "3 new accounts" in page.text
-    response = client.post(reverse("admin:quizzes_assignment_add"), {
-        "classroom": classroom.pk, "module": module.pk, "group": "", "opens_at_0": "2020-01-01", "opens_at_1": "08:00",
-        "due_at_0": "2099-01-01", "due_at_1": "08:00", "extensions-TOTAL_FORMS": 0, "extensions-INITIAL_FORMS": 0,
-    })
+    response = client.post(
+        reverse("admin:quizzes_assignment_add"),
+        {
+            "classroom": classroom.pk,
+            "module": module.pk,
+            "group": "",
+            "opens_at_0": "2020-01-01",
+            "opens_at_1": "08:00",
+            "due_at_0": "2099-01-01",
+            "due_at_1": "08:00",
+            "extensions-TOTAL_FORMS": 0,
+            "extensions-INITIAL_FORMS": 0,
+        },
+    )
     assert response.status_code == 302
     assignment = Assignment.objects.get(classroom=classroom)
     assert assignment.created_by == teacher_a
@@ -64,9 +82,21 @@ def test_module_items_reorder_in_the_inline_even_by_swapping(teacher_a):
     first, second = quiz_with_questions(1, title="First"), quiz_with_questions(1, title="Second")
     a = ModuleItem.objects.create(module=module, position=1, quiz=first)
     b = ModuleItem.objects.create(module=module, position=2, quiz=second)
-    data = {"slug": "mine", "title": "Mine", "position": 0, "items-TOTAL_FORMS": 2, "items-INITIAL_FORMS": 2,
-            "items-0-id": a.pk, "items-0-module": module.pk, "items-0-position": 2, "items-0-quiz": first.pk,
-            "items-1-id": b.pk, "items-1-module": module.pk, "items-1-position": 1, "items-1-quiz": second.pk}
+    data = {
+        "slug": "mine",
+        "title": "Mine",
+        "position": 0,
+        "items-TOTAL_FORMS": 2,
+        "items-INITIAL_FORMS": 2,
+        "items-0-id": a.pk,
+        "items-0-module": module.pk,
+        "items-0-position": 2,
+        "items-0-quiz": first.pk,
+        "items-1-id": b.pk,
+        "items-1-module": module.pk,
+        "items-1-position": 1,
+        "items-1-quiz": second.pk,
+    }
     client = client_for(teacher_a)
     assert client.post(reverse("admin:quizzes_module_change", args=[module.pk]), data).status_code == 302
     assert [i.quiz.title for i in module.items.order_by("position")] == ["Second", "First"]

@@ -124,7 +124,10 @@ def test_time_limit_is_enforced_when_the_player_is_opened_or_an_answer_arrives_l
     attempt = attempt_start(user=user, quiz=quiz, now=timezone.now() - dt.timedelta(minutes=5))
     late = client.post(f"/attempts/{attempt.pk}/questions/1/", {"choice": "b", "client_key": "k"}, headers={"Accept": "application/json"})
     assert late.status_code == 409 and late.json() == {
-        "error": "time_up", "message": "The time limit for this attempt has passed.", "redirect": f"/attempts/{attempt.pk}/results/"}
+        "error": "time_up",
+        "message": "The time limit for this attempt has passed.",
+        "redirect": f"/attempts/{attempt.pk}/results/",
+    }
     attempt.refresh_from_db()
     assert attempt.status != Attempt.Status.IN_PROGRESS and attempt.auto_submitted
     assert attempt.responses.get(position=1).answered_at is None
@@ -221,8 +224,9 @@ def test_scenario_pages_reveal_only_after_the_prediction_and_only_to_the_owner(c
 
 
 @pytest.mark.parametrize("size", [5, 50])
-def test_progress_page_runs_the_same_queries_for_any_amount_of_work(size, client, django_assert_num_queries,
-                                                                    django_capture_on_commit_callbacks):
+def test_progress_page_runs_the_same_queries_for_any_amount_of_work(
+    size, client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     user = signed_in(client)
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(2):
@@ -243,11 +247,21 @@ def crafted_quiz(**quiz_fields) -> Quiz:
         ("single", [{"id": "a", "text": "Astana"}, {"id": "b", "text": "Almaty"}], {"correct": "b"}),
         ("multi", [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}, {"id": "c", "text": "C"}], {"correct": ["a", "c"]}),
         ("numeric", [], {"value": 1800000, "tolerance": 0, "unit": "people"}),
-        ("ordering", [{"id": "e1", "text": "Third"}, {"id": "e2", "text": "First"}, {"id": "e3", "text": "Second"}],
-         {"order": ["e2", "e3", "e1"]}),
-        ("matching", [{"id": "p1", "side": "prompt", "text": "Tokayev"}, {"id": "p2", "side": "prompt", "text": "Nazarbayev"},
-                      {"id": "c1", "side": "choice", "text": "President"}, {"id": "c2", "side": "choice", "text": "Former president"}],
-         {"pairs": {"p1": "c1", "p2": "c2"}}),
+        (
+            "ordering",
+            [{"id": "e1", "text": "Third"}, {"id": "e2", "text": "First"}, {"id": "e3", "text": "Second"}],
+            {"order": ["e2", "e3", "e1"]},
+        ),
+        (
+            "matching",
+            [
+                {"id": "p1", "side": "prompt", "text": "Tokayev"},
+                {"id": "p2", "side": "prompt", "text": "Nazarbayev"},
+                {"id": "c1", "side": "choice", "text": "President"},
+                {"id": "c2", "side": "choice", "text": "Former president"},
+            ],
+            {"pairs": {"p1": "c1", "p2": "c2"}},
+        ),
     ]
     quiz = QuizFactory(**quiz_fields)
     for i, (qtype, options, key) in enumerate(shapes, start=1):
@@ -265,8 +279,13 @@ def test_every_answer_shape_works_from_plain_forms_without_javascript(client):
     assert moved.status_code == 200
     assert re.findall(r'name="order" value="(e\d)"', moved.text) == ["e2", "e1", "e3"]
     assert attempt.responses.get(position=4).answered_at is None  # a move is not an answer
-    forms = {1: {"choice": "b"}, 2: {"choices": ["a", "c"]}, 3: {"value": "1,800,000"}, 4: {"order": ["e2", "e3", "e1"]},
-             5: {"pair-p1": "c1", "pair-p2": "c2"}}
+    forms = {
+        1: {"choice": "b"},
+        2: {"choices": ["a", "c"]},
+        3: {"value": "1,800,000"},
+        4: {"order": ["e2", "e3", "e1"]},
+        5: {"pair-p1": "c1", "pair-p2": "c2"},
+    }
     for position, data in forms.items():
         assert client.post(f"{url}{position}/", data | {"client_key": f"k{position}"}).status_code == 302, position
     assert [r.correct for r in attempt.responses.order_by("position")] == [True] * 5

@@ -111,8 +111,9 @@ class AttemptViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixi
         attempt_submit(attempt=self.get_object())
         return Response(serializers.AttemptSerializer(self.get_queryset().get(pk=pk)).data)
 
-    @extend_schema(responses={200: serializers.AttemptResultsSerializer, 409: conflict("`attempt_open` (not submitted yet)")},
-                   filters=False)
+    @extend_schema(
+        responses={200: serializers.AttemptResultsSerializer, 409: conflict("`attempt_open` (not submitted yet)")}, filters=False
+    )
     @action(detail=True, filterset_class=None)
     def results(self, request, pk=None):
         """Score and per-question feedback with evidence, once submitted (points are null until scored)."""

@@ -5,8 +5,10 @@ from quizzes.bank.services import question_bank_generate
 
 
 class Command(BaseCommand):
-    help = ("Generate the question bank from the event data (idempotent): questions are updated in place by key, "
-            "teacher edits are kept, and questions whose facts no longer hold are retired, never deleted.")
+    help = (
+        "Generate the question bank from the event data (idempotent): questions are updated in place by key, "
+        "teacher edits are kept, and questions whose facts no longer hold are retired, never deleted."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=0, help="Seed for distractors and option order (default 0).")

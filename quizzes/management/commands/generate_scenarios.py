@@ -4,9 +4,11 @@ from quizzes.scenarios.services import scenario_bank_generate
 
 
 class Command(BaseCommand):
-    help = ("Generate the 'what happened next' scenarios from the event data (idempotent): scenarios and steps are "
-            "updated in place by key, teacher edits are kept, and scenarios the data no longer supports are unpublished, "
-            "never deleted.")
+    help = (
+        "Generate the 'what happened next' scenarios from the event data (idempotent): scenarios and steps are "
+        "updated in place by key, teacher edits are kept, and scenarios the data no longer supports are unpublished, "
+        "never deleted."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=0, help="Seed for the order of options (default 0).")

@@ -15,8 +15,10 @@ DEFAULT_DEMO_PASSWORD = "kzlearn-demo"  # noqa: S105 - local demo accounts only
 
 
 class Command(BaseCommand):
-    help = ("Build the demo (idempotent): the question bank, the modules and their quizzes, the demo accounts "
-            "(an admin, a teacher, students) and a demo class with work already done. Local use only.")
+    help = (
+        "Build the demo (idempotent): the question bank, the modules and their quizzes, the demo accounts "
+        "(an admin, a teacher, students) and a demo class with work already done. Local use only."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -47,5 +49,7 @@ class Command(BaseCommand):
         )
         classroom = demo_class_build()
         if classroom is not None:
-            self.stdout.write(f"Demo class: {classroom.name}, {classroom.enrolments.count()} students, "
-                              f"{classroom.assignments.count()} assignments with work done")
+            self.stdout.write(
+                f"Demo class: {classroom.name}, {classroom.enrolments.count()} students, "
+                f"{classroom.assignments.count()} assignments with work done"
+            )

@@ -27,18 +27,30 @@ def dashboard(request):
     assigned = []
     for a in assignments:
         due = assignment_due(a)
-        assigned.append({"assignment": a, "due": due, "progress": progress[a.module_id], "extended": due != a.due_at,
-                         "opens_later": a.opens_at > now, "overdue": due < now and progress[a.module_id].percent < 100})
+        assigned.append(
+            {
+                "assignment": a,
+                "due": due,
+                "progress": progress[a.module_id],
+                "extended": due != a.due_at,
+                "opens_later": a.opens_at > now,
+                "overdue": due < now and progress[a.module_id].percent < 100,
+            }
+        )
     quizzes_in_modules = {i.quiz_id for m in modules for i in m.items.all() if i.quiz_id}
-    return render(request, "quizzes/dashboard.html", {
-        "assigned": assigned,
-        "practice": [progress[m.pk] for m in modules],
-        "other_quizzes": Quiz.objects.filter(published=True).exclude(pk__in=quizzes_in_modules).order_by("title"),
-        "scenarios": Scenario.objects.filter(published=True).order_by("position", "slug"),
-        "open_attempts": Attempt.objects.filter(user=user, status=Attempt.Status.IN_PROGRESS).select_related("quiz"),
-        "open_runs": ScenarioRun.objects.filter(user=user, status=ScenarioRun.Status.IN_PROGRESS).select_related("scenario"),
-        "review_due": review_queue(user, now=now).count(),
-    })
+    return render(
+        request,
+        "quizzes/dashboard.html",
+        {
+            "assigned": assigned,
+            "practice": [progress[m.pk] for m in modules],
+            "other_quizzes": Quiz.objects.filter(published=True).exclude(pk__in=quizzes_in_modules).order_by("title"),
+            "scenarios": Scenario.objects.filter(published=True).order_by("position", "slug"),
+            "open_attempts": Attempt.objects.filter(user=user, status=Attempt.Status.IN_PROGRESS).select_related("quiz"),
+            "open_runs": ScenarioRun.objects.filter(user=user, status=ScenarioRun.Status.IN_PROGRESS).select_related("scenario"),
+            "review_due": review_queue(user, now=now).count(),
+        },
+    )
 
 
 def source_list(request):

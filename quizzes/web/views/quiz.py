@@ -52,12 +52,18 @@ def quiz_detail(request, slug: str):
     """A quiz's intro: what it holds and how it is set, past attempts, and start or resume."""
     quiz = get_object_or_404(Quiz, slug=slug, published=True)
     attempts = list(Attempt.objects.filter(user=request.user, quiz=quiz).order_by("-number"))
-    return render(request, "quizzes/quiz/intro.html", {
-        "quiz": quiz, "attempts": attempts, "questions": quiz.items.count(),
-        "open_attempt": next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None),
-        "attempts_left": max(quiz.attempts_allowed - len(attempts), 0) if quiz.attempts_allowed else None,
-        "minutes": round(quiz.time_limit_seconds / 60) if quiz.time_limit_seconds else None,
-    })
+    return render(
+        request,
+        "quizzes/quiz/intro.html",
+        {
+            "quiz": quiz,
+            "attempts": attempts,
+            "questions": quiz.items.count(),
+            "open_attempt": next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None),
+            "attempts_left": max(quiz.attempts_allowed - len(attempts), 0) if quiz.attempts_allowed else None,
+            "minutes": round(quiz.time_limit_seconds / 60) if quiz.time_limit_seconds else None,
+        },
+    )
 
 
 @login_required
@@ -102,15 +108,29 @@ def _player(request, attempt: Attempt, *, position: int | None, order: list[str]
     immediate = attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE
     locked = immediate and row.answered_at is not None
     seconds_left = max(int((attempt.deadline_at - timezone.now()).total_seconds()), 0) if attempt.deadline_at else None
-    return render(request, "quizzes/quiz/player.html", {
-        "attempt": attempt, "quiz": attempt.quiz, "position": position, "total": len(nav), "immediate": immediate,
-        "nav": [{"n": p, "answered": p in answered, "url": _player_url(attempt, p)} for p, _ in nav],
-        "answered_count": len(answered), "question": question_view(row.snapshot, row.response, order),
-        "feedback": feedback_view(row.snapshot, row.response, correct=row.correct, points=row.points) if locked else None,
-        "locked": locked, "saved": row.answered_at is not None, "client_key": uuid.uuid4().hex, "error": error,
-        "prev_url": _player_url(attempt, position - 1) if position > 1 else None,
-        "next_url": _after(attempt, position, len(nav)), "seconds_left": seconds_left,
-    }, status=status)
+    return render(
+        request,
+        "quizzes/quiz/player.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "position": position,
+            "total": len(nav),
+            "immediate": immediate,
+            "nav": [{"n": p, "answered": p in answered, "url": _player_url(attempt, p)} for p, _ in nav],
+            "answered_count": len(answered),
+            "question": question_view(row.snapshot, row.response, order),
+            "feedback": feedback_view(row.snapshot, row.response, correct=row.correct, points=row.points) if locked else None,
+            "locked": locked,
+            "saved": row.answered_at is not None,
+            "client_key": uuid.uuid4().hex,
+            "error": error,
+            "prev_url": _player_url(attempt, position - 1) if position > 1 else None,
+            "next_url": _after(attempt, position, len(nav)),
+            "seconds_left": seconds_left,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -123,8 +143,12 @@ def attempt_answer(request, pk: int, position: int):
     if snap["qtype"] == "ordering" and request.POST.get("move"):
         return _player(request, attempt, position=position, order=order_moved(snap["options"], request.POST))
     try:
-        saved = response_answer(attempt=attempt, position=position, client_key=request.POST.get("client_key", ""),
-                                response=response_from_post(snap["qtype"], snap["options"], request.POST))
+        saved = response_answer(
+            attempt=attempt,
+            position=position,
+            client_key=request.POST.get("client_key", ""),
+            response=response_from_post(snap["qtype"], snap["options"], request.POST),
+        )
     except AnswerMissing as exc:
         return _answer_refused(request, attempt, position, "answer_missing", str(exc), 400)
     except LearnerActionError as exc:
@@ -163,11 +187,20 @@ def attempt_finish(request, pk: int):
     attempt = _attempt(request, pk)
     if attempt.status != Attempt.Status.IN_PROGRESS:
         return redirect("web:attempt-results", pk=pk)
-    rows = [{"n": p, "stem": stem, "answered": at is not None, "url": _player_url(attempt, p)}
-            for p, at, stem in attempt.responses.order_by("position").values_list("position", "answered_at", "snapshot__stem")]
-    return render(request, "quizzes/quiz/finish.html", {
-        "attempt": attempt, "quiz": attempt.quiz, "rows": rows, "unanswered": sum(not r["answered"] for r in rows),
-    })
+    rows = [
+        {"n": p, "stem": stem, "answered": at is not None, "url": _player_url(attempt, p)}
+        for p, at, stem in attempt.responses.order_by("position").values_list("position", "answered_at", "snapshot__stem")
+    ]
+    return render(
+        request,
+        "quizzes/quiz/finish.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "rows": rows,
+            "unanswered": sum(not r["answered"] for r in rows),
+        },
+    )
 
 
 @login_required

@@ -33,9 +33,16 @@ def review_page(request):
 def _review_form(request, card: ReviewCard, question, *, order: list[str] | None = None):
     unit = question.answer.get("unit", "")  # only the unit: the key stays on the server
     shown = {"qtype": question.qtype, "stem": question.stem, "options": question.options, "answer": {"unit": unit}}
-    return render(request, "quizzes/review.html", {
-        "card": card, "q": question, "question": question_view(shown, order=order), "due": review_queue(request.user).count(),
-    })
+    return render(
+        request,
+        "quizzes/review.html",
+        {
+            "card": card,
+            "q": question,
+            "question": question_view(shown, order=order),
+            "due": review_queue(request.user).count(),
+        },
+    )
 
 
 @login_required
@@ -55,6 +62,11 @@ def review_submit(request):
         if exc.code != "not_due":
             messages.error(request, exc.message)
     else:
-        request.session[SESSION_KEY] = {"fact": card.fact_id, "question": question.pk, "response": result.response,
-                                        "correct": result.correct, "points": result.points}
+        request.session[SESSION_KEY] = {
+            "fact": card.fact_id,
+            "question": question.pk,
+            "response": result.response,
+            "correct": result.correct,
+            "points": result.points,
+        }
     return redirect("web:review")

@@ -32,10 +32,16 @@ def scenario_detail(request, slug: str):
     """A scenario's intro: where the learner stands, past runs, and start or resume."""
     scenario = get_object_or_404(Scenario, slug=slug, published=True)
     runs = list(ScenarioRun.objects.filter(user=request.user, scenario=scenario).order_by("-started_at"))
-    return render(request, "quizzes/scenario/intro.html", {
-        "scenario": scenario, "runs": runs, "steps": scenario.steps.filter(branch_of__isnull=True).count(),
-        "open_run": next((r for r in runs if r.status == ScenarioRun.Status.IN_PROGRESS), None),
-    })
+    return render(
+        request,
+        "quizzes/scenario/intro.html",
+        {
+            "scenario": scenario,
+            "runs": runs,
+            "steps": scenario.steps.filter(branch_of__isnull=True).count(),
+            "open_run": next((r for r in runs if r.status == ScenarioRun.Status.IN_PROGRESS), None),
+        },
+    )
 
 
 @login_required
@@ -67,12 +73,24 @@ def _step(request, run: ScenarioRun, *, error: str = "", status: int = 200):
     step = next((s for s in path if s.pk not in chosen), None)
     if step is None:
         return redirect("web:run-summary", pk=run.pk)
-    return render(request, "quizzes/scenario/step.html", {
-        "run": run, "scenario": run.scenario, "step": step, "number": len(chosen) + 1, "total": len(path),
-        "options": [{"id": o["id"], "text": o["text"]} for o in step.options], "confidences": CONFIDENCES,
-        "briefing_evidence": step.briefing_evidence.all(), "client_key": uuid.uuid4().hex, "error": error,
-        "posted": request.POST if request.method == "POST" else {},
-    }, status=status)
+    return render(
+        request,
+        "quizzes/scenario/step.html",
+        {
+            "run": run,
+            "scenario": run.scenario,
+            "step": step,
+            "number": len(chosen) + 1,
+            "total": len(path),
+            "options": [{"id": o["id"], "text": o["text"]} for o in step.options],
+            "confidences": CONFIDENCES,
+            "briefing_evidence": step.briefing_evidence.all(),
+            "client_key": uuid.uuid4().hex,
+            "error": error,
+            "posted": request.POST if request.method == "POST" else {},
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -106,11 +124,19 @@ def run_reveal(request, pk: int, step_id: int):
     run = _run(request, pk)
     prediction = get_object_or_404(Prediction, run=run, step_id=step_id)
     snap = prediction.snapshot
-    return render(request, "quizzes/scenario/reveal.html", {
-        "run": run, "scenario": run.scenario, "prediction": prediction, "snap": snap,
-        "options": [{**o, "chosen": o["id"] == prediction.choice, "right": o["id"] == snap["correct"]} for o in snap["options"]],
-        "evidence": evidence_view(snap["reveal_evidence"]), "finished": run.status == ScenarioRun.Status.FINISHED
-    })
+    return render(
+        request,
+        "quizzes/scenario/reveal.html",
+        {
+            "run": run,
+            "scenario": run.scenario,
+            "prediction": prediction,
+            "snap": snap,
+            "options": [{**o, "chosen": o["id"] == prediction.choice, "right": o["id"] == snap["correct"]} for o in snap["options"]],
+            "evidence": evidence_view(snap["reveal_evidence"]),
+            "finished": run.status == ScenarioRun.Status.FINISHED,
+        },
+    )
 
 
 @login_required
@@ -125,7 +151,14 @@ def run_summary(request, pk: int):
         text = {o["id"]: o["text"] for o in p.snapshot["options"]}
         right = text[p.snapshot["correct"]]
         rows.append({"p": p, "date": p.snapshot["date_label"], "chosen": text.get(p.choice, p.choice), "right": right})
-    return render(request, "quizzes/scenario/summary.html", {
-        "run": run, "scenario": run.scenario, "rows": rows, "bands": calibration_table(predictions),
-        "accuracy": round(100 * (run.accuracy or 0)),
-    })
+    return render(
+        request,
+        "quizzes/scenario/summary.html",
+        {
+            "run": run,
+            "scenario": run.scenario,
+            "rows": rows,
+            "bands": calibration_table(predictions),
+            "accuracy": round(100 * (run.accuracy or 0)),
+        },
+    )
