@@ -30,7 +30,7 @@ def run() -> dict:
     from quizzes.generation.questions import questions_generate
 
     started = time.perf_counter()
-    dataset = dataset_read(ROOT / "seeds")
+    dataset = dataset_read(ROOT / "seeds" / "kazakhstan-2022")
     read_s = time.perf_counter() - started
     facts = facts_from_dataset(dataset)
     timings = []

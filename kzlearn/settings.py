@@ -158,7 +158,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 # --- The seeds --------------------------------------------------------------------------------
 # bench/load.py's server only: routes the bare reference view /bench/bare/.
 KZL_BENCH_ENDPOINTS = env.bool("KZL_BENCH_ENDPOINTS", default=False)
-KZL_SEEDS_DIR = Path(env("KZL_SEEDS_DIR", default=str(BASE_DIR / "seeds")))
+KZL_SEEDS_DIR = Path(env("KZL_SEEDS_DIR", default=str(BASE_DIR / "seeds" / "kazakhstan-2022")))
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {

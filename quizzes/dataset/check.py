@@ -9,7 +9,7 @@ from quizzes.dataset.reader import DatasetInvalid, dataset_read
 
 
 def main(argv: list[str]) -> int:
-    seeds = argv[1] if len(argv) > 1 else "seeds"
+    seeds = argv[1] if len(argv) > 1 else "seeds/kazakhstan-2022"
     try:
         dataset = dataset_read(seeds)
     except DatasetInvalid as exc:

@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator
 from quizzes.dates import FuzzyDate, parse_fuzzy_date
 from quizzes.sources.quotes import QuoteNotFound, quote_locate
 
-SCHEMA_DIR_NAME = "schema"
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"  # the format lives in the app, not in each dataset
 DATA_DIR_NAME = "data"
 SOURCES_FILE = "sources.yaml"
 SOURCE_TEXT_DIR = "sources"
@@ -141,7 +141,7 @@ def _load_yaml(path: Path, rel: str, errors: list[DatasetError]) -> Any:
 
 
 def _schema(seeds: Path, name: str) -> Draft202012Validator:
-    return Draft202012Validator(json.loads((seeds / SCHEMA_DIR_NAME / name).read_text(encoding="utf-8")))
+    return Draft202012Validator(json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8")))
 
 
 def _item_label(doc: Any, path: list) -> str:
@@ -267,8 +267,8 @@ def dataset_read(seeds_dir: str | Path) -> Dataset:
     """Parse and validate everything under seeds_dir; raise DatasetInvalid listing every problem."""
     seeds = Path(seeds_dir)
     errors: list[DatasetError] = []
-    if not (seeds / SCHEMA_DIR_NAME / "dataset.schema.json").exists():
-        raise DatasetInvalid([DatasetError(str(seeds), "(folder)", "not a seeds folder: schema/dataset.schema.json is missing")])
+    if not (seeds / SOURCES_FILE).exists():
+        raise DatasetInvalid([DatasetError(str(seeds), "(folder)", f"not an episode folder: {SOURCES_FILE} is missing")])
     sources = _read_sources(seeds, errors)
     validator = _schema(seeds, "dataset.schema.json")
     items: dict[str, dict[str, Item]] = {kind: {} for kind in KINDS}

@@ -14,7 +14,7 @@ from quizzes.models import Event, Question
 from tests.dataset.conftest import mini_data, write_seeds
 
 pytestmark = pytest.mark.django_db
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "kazakhstan-2022"
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-REAL_SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+REAL_SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "kazakhstan-2022"
 
 TEXT = (
     "Protests began in Zhanaozen on January 2 after the price of liquefied gas doubled. "
@@ -103,7 +103,6 @@ def write_seeds(folder: Path, data: dict[str, dict], text: str = TEXT) -> Path:
         shutil.rmtree(folder)
     (folder / "data").mkdir(parents=True)
     (folder / "sources").mkdir()
-    shutil.copytree(REAL_SEEDS / "schema", folder / "schema")
     (folder / "sources" / "mini.txt").write_text(text, encoding="utf-8")
     (folder / "sources.yaml").write_text(
         yaml.safe_dump(

@@ -13,7 +13,7 @@ import pytest
 
 from quizzes.dataset.reader import dataset_read
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "kazakhstan-2022"
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from quizzes.generation.drafts import CHOICE_TYPES
 from quizzes.generation.from_dataset import facts_from_dataset
 from quizzes.generation.questions import fmt_date, questions_generate
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "kazakhstan-2022"
 PLACEHOLDER = re.compile(r"\b(TODO|TBD|None|nan|null|undefined|lorem)\b|\{\w*\}|\?\?")
 
 

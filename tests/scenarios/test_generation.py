@@ -19,7 +19,7 @@ from quizzes.generation.scenarios import (
     scenarios_generate,
 )
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "kazakhstan-2022"
 # How step texts name each source: a reveal or explanation that names one must quote it.
 NAMES = {
     "meduza-uprising": r"\bMeduza\b",

@@ -15,7 +15,7 @@ from quizzes.models import Scenario, ScenarioStep
 from quizzes.scenarios.services import scenario_bank_generate
 
 pytestmark = pytest.mark.django_db
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "kazakhstan-2022"
 
 
 @pytest.fixture

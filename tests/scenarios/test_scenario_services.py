@@ -20,7 +20,7 @@ from quizzes.scenarios.services import scenario_bank_generate, scenario_steps_sa
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "kazakhstan-2022"
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from quizzes.models import Event, ItemStatistic, Job, Question
 from tests.factories import class_with_assignment
 from tests.teachers.conftest import client_for, work
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "kazakhstan-2022"
 CALLS: list[dict] = []
 
 

@@ -17,7 +17,7 @@ from tests.factories import class_with_assignment, quiz_with_questions
 from tests.teachers.conftest import client_for, make_teacher, work
 
 pytestmark = pytest.mark.django_db
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "kazakhstan-2022"
 
 
 def test_a_teacher_creates_a_class_imports_assigns_and_reads_results(teacher_a, teacher_b):
