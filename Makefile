@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev chromium lint bench clean
+.PHONY: run test test-fast install install-dev chromium lint bench clean
 
 ## make run: install, migrate, load the seeds, build the demo, serve (worker + beat where Redis is reachable)
 run: install
@@ -67,8 +67,10 @@ bench: install-dev
 	@set -e; eval "$$($(PY) -m kzlearn.probe env test)"; \
 	$(PY) bench/run.py
 
+## make lint: the static gates, exactly as CI runs them (.ci/lint: ruff check, ruff format --check,
+## makemigrations --check, mypy, import-linter layers); `.ci/lint mypy` runs one gate
 lint: install-dev
-	$(VENV)/bin/ruff check .
+	@KZL_BIN=$(VENV)/bin ./.ci/lint
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles .pytest_cache

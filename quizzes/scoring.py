@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 SINGLE_TYPES = {"single", "true_false", "date", "attribution", "sources_disagree", "cause_effect"}
 
@@ -29,11 +30,11 @@ class Score:
     correct: bool
 
 
-def _ids(options: list[dict], side: str | None = None) -> set[str]:
+def _ids(options: list[dict[str, Any]], side: str | None = None) -> set[str]:
     return {o["id"] for o in options if side is None or o.get("side", "") == side}
 
 
-def response_validate(qtype: str, options: list[dict], response: object) -> dict:
+def response_validate(qtype: str, options: list[dict[str, Any]], response: object) -> dict[str, Any]:
     """Check a response's shape against the question; return it normalised or raise InvalidResponse."""
     if not isinstance(response, dict):
         raise InvalidResponse("the response must be a JSON object")
@@ -68,7 +69,7 @@ def response_validate(qtype: str, options: list[dict], response: object) -> dict
     raise InvalidResponse(f"unknown question type {qtype!r}")
 
 
-def score(qtype: str, answer: dict, response: dict) -> Score:
+def score(qtype: str, answer: dict[str, Any], response: dict[str, Any]) -> Score:
     """Points for a validated response: all or nothing, except partial credit where it teaches
     (multi: right picks minus wrong picks; ordering: pairs in the right relative order;
     matching: share of right pairs)."""

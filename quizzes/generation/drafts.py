@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from quizzes.generation.facts import Evidence
 
@@ -29,7 +30,7 @@ class QuestionDraft:
     qtype: str
     stem: str
     options: list[OptionDraft]
-    answer: dict
+    answer: dict[str, Any]
     explanation: str
     evidence: list[Evidence]
     fact_ids: list[str]
@@ -40,7 +41,7 @@ class QuestionDraft:
 
     @property
     def all_evidence(self) -> list[Evidence]:
-        seen: dict[tuple, Evidence] = {}
+        seen: dict[tuple[object, ...], Evidence] = {}
         for ev in [*self.evidence, *(e for o in self.options for e in o.evidence)]:
             seen.setdefault((ev.source, ev.start, ev.end), ev)
         return list(seen.values())

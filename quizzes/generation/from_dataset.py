@@ -26,7 +26,7 @@ def _ev(refs: list[PassageRef]) -> tuple[Evidence, ...]:
     return tuple(Evidence(None, r.source, r.quote, r.start, r.end) for r in refs)
 
 
-def _dec(value) -> Decimal | None:
+def _dec(value: object) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 

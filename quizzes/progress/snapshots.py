@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from quizzes.models import Passage, Question
 
 
-def evidence_snapshot(passage: Passage) -> dict:
+def evidence_snapshot(passage: Passage) -> dict[str, Any]:
     """A passage as feedback shows it: the quote, who published it and when, and its anchor."""
     source = passage.source
     return {
@@ -20,7 +22,7 @@ def evidence_snapshot(passage: Passage) -> dict:
     }
 
 
-def question_snapshot(question: Question) -> dict:
+def question_snapshot(question: Question) -> dict[str, Any]:
     """The question as shown; expects evidence (with source) and topics prefetched."""
     return {
         "key": question.key,
