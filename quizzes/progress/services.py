@@ -210,8 +210,11 @@ def _progress_apply(*, user_id: int, rows: list[Response], now: datetime) -> Non
             t[2] += row.points
     topics = dict(Topic.objects.filter(slug__in=per_topic).values_list("slug", "pk"))
     # Read, add, write back in one upsert: safe because attempt_score holds the learner's lock (and
-    # locks these rows), and nothing else writes TopicMastery.
-    current = {m.topic_id: m for m in TopicMastery.objects.select_for_update().filter(user_id=user_id, topic_id__in=topics.values())}
+    # locks these rows), and nothing else writes TopicMastery. Lock only the learner's own rows, in a
+    # fixed order: the model's default ordering joins quizzes_topic, and a plain FOR UPDATE would
+    # also lock the topic rows every learner shares, serialising (and deadlocking) scoring school-wide.
+    locked = TopicMastery.objects.select_for_update(of=("self",)).filter(user_id=user_id, topic_id__in=topics.values()).order_by("topic_id")
+    current = {m.topic_id: m for m in locked}
     totals = []
     for slug, (answered, correct, points) in sorted(per_topic.items()):
         if slug not in topics:
@@ -246,7 +249,10 @@ def review_cards_apply(*, user_id: int, outcomes: dict[str, bool], now: datetime
     From quiz scoring only missed facts get a new card; facts already on the schedule are updated."""
     if not outcomes:
         return
-    cards = {c.fact_id: c for c in ReviewCard.objects.select_for_update().filter(user_id=user_id, fact_id__in=outcomes)}
+    cards = {
+        c.fact_id: c
+        for c in ReviewCard.objects.select_for_update(of=("self",)).filter(user_id=user_id, fact_id__in=outcomes).order_by("fact_id")
+    }
     rows = []
     for fact, right in sorted(outcomes.items()):
         card = cards.get(fact)
