@@ -27,6 +27,11 @@ test: install-dev chromium tests/bank/node_modules/.installed tests/browser/node
 	@set -e; eval "$$($(PY) -m kzlearn.probe env test)"; \
 	$(VENV)/bin/pytest
 
+## make test-fast: the inner loop: the suite without the browser, fault and slow tests (pytest -m "not browser and not faults and not slow"); ARGS=... passes more
+test-fast: install-dev tests/bank/node_modules/.installed
+	@set -e; eval "$$($(PY) -m kzlearn.probe env test)"; \
+	$(VENV)/bin/pytest -m "not browser and not faults and not slow" $(ARGS)
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 

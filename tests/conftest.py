@@ -1,14 +1,77 @@
-"""Suite-wide fixtures and the services rule.
+"""Suite-wide fixtures, the services rule and the test lanes.
 
 With KZL_REQUIRE_SERVICES=1 (CI) the suite refuses to start unless it is talking to a real
 PostgreSQL and a real Redis: a silent fallback to SQLite would make CI prove nothing.
+
+Lanes (markers, declared in pyproject.toml): `postgres`, `redis`, `services` (both) and `browser`
+(Chromium). On the embedded default (SQLite, no Redis, no Chromium) a test of a lane that cannot run
+here is skipped with the lane and the reason, and the run ends with a list naming every such test.
+A test that asks for the `services_required` fixture is in the `services` lane. `faults` marks the
+fault tests with a real worker; `make test-fast` leaves out `browser` and `faults`.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+from collections import defaultdict
 
 import pytest
+
+CHROMIUM = os.environ.get("KZL_CHROMIUM", "/usr/bin/chromium")
+LANES = ("postgres", "redis", "services", "browser")
+_SKIPPED_LANES: dict[str, list[str]] = defaultdict(list)
+
+
+def _lane_problems() -> dict[str, str]:
+    """Why each lane cannot run on this machine (empty when all can)."""
+    from django.conf import settings
+
+    problems: dict[str, str] = {}
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine != "django.db.backends.postgresql":
+        problems["postgres"] = f"needs PostgreSQL; the database here is {engine.rsplit('.', 1)[-1]} (set DATABASE_URL)"
+    if not settings.REDIS_URL:
+        problems["redis"] = "needs Redis; REDIS_URL is not set"
+    else:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).ping()
+        except redis.RedisError as exc:
+            problems["redis"] = f"needs Redis; {settings.REDIS_URL} does not answer ({exc})"
+    if "postgres" in problems or "redis" in problems:
+        problems["services"] = "; ".join(problems[k] for k in ("postgres", "redis") if k in problems)
+    if not shutil.which(CHROMIUM):
+        problems["browser"] = f"needs Chromium; none at {CHROMIUM} (`make test` installs Debian's)"
+    return problems
+
+
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected
+def pytest_collection_modifyitems(config, items):
+    if "services_required" in {f for item in items for f in item.fixturenames}:
+        for item in items:
+            if "services_required" in item.fixturenames:
+                item.add_marker(pytest.mark.services)
+    if os.environ.get("KZL_REQUIRE_SERVICES") == "1":
+        return  # CI: every lane runs; a missing service fails (pytest_sessionstart, the fixtures)
+    problems = _lane_problems()
+    for item in items:
+        for lane in LANES:
+            if lane in problems and item.get_closest_marker(lane):
+                item.add_marker(pytest.mark.skip(reason=f"[{lane} lane] {problems[lane]}"))
+                _SKIPPED_LANES[lane].append(item.nodeid)
+                break
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _SKIPPED_LANES:
+        return
+    terminalreporter.section("lanes skipped here (they run in CI: .ci/run)")
+    for lane, nodeids in _SKIPPED_LANES.items():
+        terminalreporter.write_line(f"{lane}: {len(nodeids)} test(s)")
+        for nodeid in nodeids:
+            terminalreporter.write_line(f"  {nodeid}")
 
 
 def _services_problems() -> list[str]:
@@ -51,3 +114,99 @@ def services_required():
         if os.environ.get("KZL_REQUIRE_SERVICES") == "1":
             pytest.fail("; ".join(problems))
         pytest.skip("needs PostgreSQL and Redis: " + "; ".join(problems))
+
+
+# --- the real seeds, loaded once per run ---------------------------------------------------------
+# Loading seeds/ (and generating the bank from it) takes seconds; many tests only need the result.
+# The first test that asks builds it for real (load_seeds, question_bank_generate) and the rows it
+# added are kept in memory; later tests get the same rows back by bulk insert, same primary keys.
+# Tests of the loader and the generator themselves still call them directly.
+_SNAPSHOTS: dict[str, tuple[list[tuple[type, list[dict]]], object]] = {}
+
+
+def _models():
+    from django.apps import apps
+
+    return [m for m in apps.get_models(include_auto_created=True) if not m._meta.proxy and m._meta.managed]
+
+
+def _insert_order(models: list[type]) -> list[type]:
+    """Models ordered so that every foreign key points at a model inserted before it."""
+    ordered: list[type] = []
+    pending = list(models)
+
+    def ready(model) -> bool:
+        targets = {f.related_model for f in model._meta.concrete_fields if f.is_relation} - {model}
+        return all(t in ordered or t not in pending for t in targets)
+
+    while pending:
+        batch = [m for m in pending if ready(m)]
+        if not batch:
+            raise RuntimeError(f"foreign key cycle among {pending}")
+        ordered += batch
+        pending = [m for m in pending if m not in batch]
+    return ordered
+
+
+def _build_or_restore(name: str, build):
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    if name in _SNAPSHOTS:
+        tables, result = _SNAPSHOTS[name]
+        for model, rows in tables:
+            model.objects.bulk_create([model(**row) for row in rows])
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in tables]):
+                cursor.execute(sql)
+        return result
+    before = {m: m.objects.count() for m in _models()}
+    result = build()
+    added = [m for m in _models() if m.objects.count() > before.get(m, 0)]
+    grown = [m.__name__ for m in added if before.get(m, 0)]
+    if grown:
+        raise RuntimeError(f"snapshot {name!r}: tables that were not empty grew ({grown}); build it from an empty database")
+    _SNAPSHOTS[name] = ([(m, list(m.objects.values(*[f.attname for f in m._meta.concrete_fields]))) for m in _insert_order(added)], result)
+    return result
+
+
+@pytest.fixture
+def seeds(db):
+    """The real seeds (seeds/kazakhstan-2022) in the database, as `load_seeds` leaves them."""
+    import io
+
+    from django.core.management import call_command
+
+    _build_or_restore("seeds", lambda: call_command("load_seeds", stdout=io.StringIO()))
+
+
+@pytest.fixture
+def seeds_with_bank(db):
+    """The real seeds and the question bank generated from them; returns the generation report."""
+    import io
+
+    from django.core.management import call_command
+
+    from quizzes.bank.services import question_bank_generate
+
+    def build():
+        call_command("load_seeds", stdout=io.StringIO())
+        return question_bank_generate()
+
+    return _build_or_restore("seeds_with_bank", build)
+
+
+@pytest.fixture
+def seeds_with_scenarios(db):
+    """The real seeds and the scenarios generated from them; returns the generation report."""
+    import io
+
+    from django.core.management import call_command
+
+    from quizzes.scenarios.services import scenario_bank_generate
+
+    def build():
+        call_command("load_seeds", stdout=io.StringIO())
+        return scenario_bank_generate()
+
+    return _build_or_restore("seeds_with_scenarios", build)

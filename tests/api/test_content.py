@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from quizzes.models import Claim, Entity, EntityRole, Figure, FigureReport, Module, ModuleItem, Source
 from tests.api.conftest import client_for
@@ -16,8 +15,7 @@ from tests.factories import EntityFactory, EventFactory, PassageFactory, TopicFa
 pytestmark = pytest.mark.django_db
 
 
-def test_sources_from_the_real_seeds_serve_the_text_byte_for_byte():
-    call_command("load_seeds", verbosity=0)
+def test_sources_from_the_real_seeds_serve_the_text_byte_for_byte(seeds):
     api = client_for()
     listing = api.get("/api/v1/sources/").json()
     assert listing["count"] == Source.objects.count() == 5 and "text" not in listing["results"][0]

@@ -58,6 +58,7 @@ def _run(schema: Path, base_url: str, token: str, tags: list[str], report: Path)
     return subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
 
 
+@pytest.mark.slow  # about 90 s: two schemathesis runs against a live server
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_run_is_clean(live_server, settings, tmp_path):
     # Given a world with work in it, and rates high enough for a fuzzer (throttling has its own test)

@@ -18,10 +18,8 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "kazakhstan-2022"
 
 
 @pytest.fixture
-def bank():
-    call_command("load_seeds", str(SEEDS), stdout=open("/dev/null", "w"))  # noqa: SIM115
-    report = question_bank_generate()
-    return report
+def bank(seeds_with_bank):
+    return seeds_with_bank
 
 
 def test_generate_then_regenerate_changes_nothing(bank):

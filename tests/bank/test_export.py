@@ -8,7 +8,6 @@ brace and never unescapes texts, so it could not check our escaping.
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
@@ -20,7 +19,6 @@ from django.core.management import call_command
 from lxml import etree
 
 from quizzes.bank.export import quiz_export, quiz_export_gift, quiz_export_moodle_xml
-from quizzes.bank.services import question_bank_generate
 from quizzes.models import Question, Quiz, QuizQuestion
 from tests.factories import PassageFactory, SourceFactory
 
@@ -97,10 +95,8 @@ def right_ids(question: Question) -> set[str]:
 
 
 @pytest.fixture
-def quiz() -> Quiz:
+def quiz(seeds_with_bank) -> Quiz:
     """A quiz holding two questions of every type from the real generated bank, plus a retired one."""
-    call_command("load_seeds", stdout=io.StringIO())
-    question_bank_generate()
     quiz = Quiz.objects.create(slug="every-type", title="Every type / all of them")
     questions = []
     for qtype in TYPES:

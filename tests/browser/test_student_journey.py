@@ -7,15 +7,12 @@ at phone and desktop widths in test-artifacts/.
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
-from quizzes.bank.services import question_bank_generate
 from quizzes.models import Attempt, Question, Quiz, QuizQuestion, ReviewCard
 from tests.browser.conftest import screenshot
 from tests.factories import UserFactory, quiz_with_questions, scenario_with_steps
@@ -56,11 +53,9 @@ def sign_in(page, live_server, username: str) -> None:
 
 
 @pytest.fixture
-def every_type_quiz(request) -> Quiz:
+def every_type_quiz(request, seeds_with_bank) -> Quiz:
     """A quiz with one question of every type from the real generated bank (feedback at the end, with a
     time limit, when parametrized with "end")."""
-    call_command("load_seeds", stdout=io.StringIO())
-    question_bank_generate()
     end = getattr(request, "param", "") == "end"
     quiz = Quiz.objects.create(
         slug="every-type", title="Every question type", feedback="end" if end else "immediate", time_limit_seconds=1800 if end else None

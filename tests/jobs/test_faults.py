@@ -24,7 +24,7 @@ from quizzes.progress.services import attempt_submit
 from quizzes.tasks import attempt_score_task
 from tests.jobs.support import assert_scored_exactly_once, open_attempts, wait_until
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.services, pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 
 def _scored(ids: list[int]) -> int:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -19,9 +17,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "kazakhstan-2022"
 
 
 @pytest.fixture
-def scenario():
-    call_command("load_seeds", str(SEEDS), stdout=io.StringIO())
-    scenario_bank_generate()
+def scenario(seeds_with_scenarios):
     return Scenario.objects.get(slug="csto-intervention")
 
 

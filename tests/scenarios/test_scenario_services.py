@@ -24,9 +24,8 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "kazakhstan-2022"
 
 
 @pytest.fixture
-def generated():
-    call_command("load_seeds", str(SEEDS), stdout=io.StringIO())
-    return scenario_bank_generate()
+def generated(seeds_with_scenarios):
+    return seeds_with_scenarios
 
 
 def _latest(ev: Event) -> date:
