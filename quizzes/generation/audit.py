@@ -1,0 +1,411 @@
+"""The bank linter (PURE): every machine-checkable item-writing rule, as functions over drafts.
+
+`audit_bank(drafts, facts)` returns one `Finding` per broken rule per item (or per template, for
+rules about a whole set such as key position balance); `audit_quiz(drafts)` checks the items
+that sit together in one quiz. Nothing here knows any episode: the rules hold for every dataset.
+The `audit_bank` management command runs them over the stored bank; the sweep tests assert that
+the generator's drafts give no finding at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from quizzes.generation.drafts import CHOICE_TYPES, QuestionDraft
+from quizzes.generation.facts import Facts
+
+# The rules, in the order they are reported.
+RULES = (
+    "key-position",
+    "stem-key-overlap",
+    "distractor-kind",
+    "pronoun-gender",
+    "evidence-support",
+    "contested-as-fact",
+    "attributed-twice",
+    "answer-in-unit",
+    "duplicate",
+    "grammar",
+    "generator-working",
+    "quiz-same-fact",
+    "quiz-giveaway",
+)
+
+STOP = {
+    "the",
+    "and",
+    "that",
+    "this",
+    "with",
+    "from",
+    "have",
+    "were",
+    "which",
+    "what",
+    "when",
+    "these",
+    "those",
+    "their",
+    "there",
+    "they",
+    "been",
+    "into",
+    "about",
+    "according",
+    "sources",
+    "source",
+    "give",
+    "gives",
+    "does",
+    "happened",
+    "happen",
+    "said",
+    "says",
+    "more",
+    "than",
+    "after",
+    "before",
+    "other",
+}
+GENERIC_ANSWERS = {"true", "false", "yes", "no"}
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+# Nationality and other proper adjectives English always capitalises (general English, no episode).
+DEMONYMS = (
+    "russian|kazakh|kazakhstani|chinese|american|british|english|french|german|armenian|belarusian|kyrgyz|tajik|"
+    "uzbek|uzbekistani|turkish|turkic|european|soviet|iranian|ukrainian|afghan|arab|african|asian"
+)
+GRAMMAR = [
+    (re.compile(r"\ba (?=[aeiouAEIOU])(?!one\b|uni|use|usu|euro|Euro|U\.|UN\b|US\b|U\b)\w"), "'a' before a vowel sound"),
+    (re.compile(r"\ban (?=[b-df-hj-np-tv-z])(?!hour|honest|honou?r)\w"), "'an' before a consonant sound"),
+    (
+        re.compile(
+            r"(?<![\d,.])\b1 (?!January|February|March|April|May|June|July|August|September|October|November|December)"
+            r"(?:[a-z]+s|people|police officers|children|men|women)\b"
+        ),
+        "plural after 1",
+    ),
+    (re.compile(rf"\b(?:{DEMONYMS})\b"), "lower-case proper adjective"),
+    (re.compile(r"\b(\w+) \1\b", re.I), "doubled word"),
+    (re.compile(r" [,.;:?!]"), "space before punctuation"),
+    (re.compile(r"\.\.(?!\.)|,,|\?\.|\.\?"), "doubled punctuation"),
+    (re.compile(r"  "), "double space"),
+]
+WORKING = re.compile(
+    r"=|\{|\}|#|\bNone\b|\bnan\b|\bnull\b|\b(?:event|entity|claim|figure|dispute|link|source)/|\b[a-z]+_[a-z]+\b|\(in times|\bTODO\b"
+)
+PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|himself|herself)\b", re.I)
+ATTRIBUTION = re.compile(r"\baccording to\b|\bas (?:reported|quoted) (?:by|in)\b", re.I)
+EXPLICIT_DAY = r"(?:{m} {d}\b|\b{d} {m})"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    template: str
+    key: str
+    detail: str
+
+
+def _words(text: str) -> set[str]:
+    out = set()
+    for w in re.findall(r"[A-Za-z][A-Za-z’'-]+", text.lower()):
+        w = w.strip("’'-")
+        if len(w) < 4 or w in STOP:
+            continue
+        out.add(w[:-1] if w.endswith("s") and len(w) > 4 else w)
+    return out
+
+
+def _learner_texts(d: QuestionDraft) -> list[tuple[str, str]]:
+    """(where, text) for every sentence a learner reads."""
+    texts = [("stem", d.stem), ("explanation", d.explanation)]
+    for o in d.options:
+        texts.append((f"option {o.id}", o.text))
+        if o.explanation:
+            texts.append((f"option {o.id} explanation", o.explanation))
+    return texts
+
+
+def _correct(d: QuestionDraft) -> list[str]:
+    return [o.text for o in d.options if o.correct]
+
+
+def _wrong(d: QuestionDraft) -> list[str]:
+    return [o.text for o in d.options if not o.correct and o.side != "prompt"]
+
+
+def _quotes(d: QuestionDraft) -> str:
+    return " \n ".join(e.quote for e in d.all_evidence)
+
+
+def _words_under_1000(n: int) -> list[str]:
+    """English words for 0..999, with and without "and" ("one hundred fifty", "one hundred and fifty")."""
+    if n < 20:
+        return [_ONES[n]]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return [_TENS[tens] + (f"-{_ONES[ones]}" if ones else ""), _TENS[tens] + (f" {_ONES[ones]}" if ones else "")]
+    hundreds, rest = divmod(n, 100)
+    head = f"{_ONES[hundreds]} hundred"
+    if not rest:
+        return [head, "hundred" if hundreds == 1 else head]
+    return [f"{head}{sep}{w}" for w in _words_under_1000(rest) for sep in (" ", " and ")]
+
+
+def number_forms(value: Decimal) -> list[str]:
+    """Ways a text may write a number: 1300, 1,300, "one thousand three hundred", 1.8 million."""
+    n = Decimal(value)
+    if n != n.to_integral_value():
+        return [f"{n.normalize():f}"]
+    i = int(n)
+    forms = [str(i), f"{i:,}"]
+    if i < 1000:
+        forms += _words_under_1000(i)
+    for big, word in ((10**6, "million"), (1000, "thousand")):
+        if i >= big and i % (big // 10) == 0:
+            head, rest = divmod(i, big)
+            if rest == 0 and head < 1000:
+                forms += [f"{w} {word}" for w in _words_under_1000(head)] + [f"{head} {word}"]
+            elif big == 10**6 and rest % 100000 == 0:
+                forms.append(f"{head}.{rest // 100000} million")
+    return forms
+
+
+def number_in(value: Decimal, text: str) -> bool:
+    """The number is written in the text (as digits or words, whole-word)."""
+    text = text.replace("\u00a0", " ")
+    return any(re.search(rf"(?<![\d,.]){re.escape(f)}(?![\d,]|\.\d)", text, re.I) for f in number_forms(value))
+
+
+# --- the item rules --------------------------------------------------------------------------
+
+
+def check_key_position(drafts: Iterable[QuestionDraft]) -> list[Finding]:
+    """Per template and option count, the key sits in every position about equally often."""
+    groups: dict[tuple[str, int], list[tuple[QuestionDraft, int]]] = defaultdict(list)
+    for d in drafts:
+        if d.qtype not in CHOICE_TYPES or d.qtype == "multi":
+            continue
+        positions = [i for i, o in enumerate(d.options) if o.correct]
+        if len(positions) == 1:
+            groups[(d.template, len(d.options))].append((d, positions[0]))
+    out = []
+    for (template, n_options), items in groups.items():
+        if len(items) < n_options * 2:
+            continue
+        counts = Counter(p for _, p in items)
+        expected = len(items) / n_options
+        over = [p for p in range(n_options) if counts[p] > expected + max(1.5, 0.25 * expected)]
+        under = [p for p in range(n_options) if counts[p] < expected - max(1.5, 0.25 * expected)]
+        if over or under:
+            shown = ", ".join(f"{'abcdefgh'[p]}:{counts[p]}" for p in range(n_options))
+            for d, p in items:
+                if p in over:
+                    out.append(Finding("key-position", template, d.key, f"key at {'abcdefgh'[p]}; positions {shown}"))
+    return out
+
+
+def check_item(d: QuestionDraft, facts: Facts | None = None) -> list[Finding]:
+    """Every per-item rule."""
+    out: list[Finding] = []
+
+    def flag(rule: str, detail: str) -> None:
+        out.append(Finding(rule, d.template, d.key, detail))
+
+    right, wrong = _correct(d), _wrong(d)
+    # stem/key overlap: a word of the key that the stem repeats and no wrong option shares
+    if d.qtype in CHOICE_TYPES and d.qtype != "true_false":
+        stem_words = _words(d.stem)
+        wrong_words = set().union(*(_words(w) for w in wrong)) if wrong else set()
+        for text in right:
+            shared = (_words(text) & stem_words) - wrong_words
+            if shared:
+                flag("stem-key-overlap", f"{sorted(shared)} in stem and key {text!r}")
+        for text in right:
+            if text.lower() not in GENERIC_ANSWERS and len(text) >= 4 and text.lower() in d.stem.lower():
+                flag("stem-key-overlap", f"the key {text!r} is in the stem")
+    # distractor kind and pronouns, where options are entities
+    if facts is not None and d.qtype in CHOICE_TYPES:
+        by_name = {n: e for e in facts.entities.values() for n in e.names}
+        ents = [by_name.get(o.text) for o in d.options if o.side != "prompt"]
+        if ents and all(ents):
+            kinds = {_kind_group(e.kind) for e in ents if e}
+            if len(kinds) > 1:
+                flag("distractor-kind", f"options mix {sorted(kinds)}")
+            if "person" in kinds and PRONOUN.search(d.stem):
+                flag("pronoun-gender", f"gendered pronoun in a stem with people as options: {PRONOUN.search(d.stem).group(0)!r}")
+    # evidence shows what it is cited for
+    quotes = _quotes(d)
+    if not d.evidence:
+        flag("evidence-support", "no evidence for the key")
+    if d.qtype == "numeric" and "value" in d.answer and not number_in(Decimal(str(d.answer["value"])), quotes):
+        flag("evidence-support", f"the number {d.answer['value']} is in no quote")
+    if d.qtype == "date":
+        for text in right:
+            if not _date_supported(text, quotes, d.explanation):
+                flag("evidence-support", f"no quote dates {text!r} and no weekday conversion is shown")
+    if facts is not None:
+        by_name = {n: e for e in facts.entities.values() for n in e.names}
+        for text in right:
+            ent = by_name.get(text)
+            if ent is not None and not any(re.search(rf"\b{re.escape(n)}\b", quotes) for n in ent.names):
+                flag("evidence-support", f"the key {text!r} is named in no quote")
+        cites = {s.citation.lower(): slug for slug, s in facts.sources.items()}
+        for o in d.options:
+            slug = cites.get(o.text.lower())
+            if slug and o.correct and not any(e.source == slug for e in d.all_evidence):
+                flag("evidence-support", f"keyed source {o.text!r} has no quote")
+    # contested facts only as attributed or as ranges
+    if facts is not None:
+        for fid in d.fact_ids:
+            kind, _, slug = fid.partition(":")
+            if kind == "event" and d.qtype in ("date", "ordering", "true_false") and slug in facts.events:
+                ev = facts.events[slug]
+                if not ev.exact_day and ev.precision == "day":
+                    flag("contested-as-fact", f"{slug} has only a span of dates but is asked as one day")
+            if kind == "figure" and slug in facts.figures and facts.figures[slug].contested and d.qtype in ("numeric",):
+                if not ATTRIBUTION.search(d.stem):
+                    flag("contested-as-fact", f"contested figure {slug} asked without attribution")
+            if kind == "claim" and slug in facts.claims:
+                text = d.stem + " " + d.explanation
+                if not re.search(r"\bsaid\b|\bsays\b|according to|claim", text, re.I):
+                    flag("contested-as-fact", f"claim {slug} not attributed")
+    # attribute once; the unit never holds the answer
+    if len(ATTRIBUTION.findall(d.stem)) > 1:
+        flag("attributed-twice", "the stem attributes twice")
+    if d.qtype == "numeric":
+        unit = str(d.answer.get("unit", ""))
+        if re.search(r"\d|=|\(", unit):
+            flag("answer-in-unit", f"unit {unit!r}")
+    # grammar and generator working
+    for where, text in _learner_texts(d):
+        if text and not (text[0].isupper() or text[0].isdigit() or text[0] in "“\"‘'("):
+            flag("grammar", f"{where} starts in lower case: {text[:40]!r}")
+        if text.count("“") != text.count("”"):
+            flag("grammar", f"{where}: unbalanced quotation marks")
+        for pattern, what in GRAMMAR:
+            m = pattern.search(_unquoted(text))
+            if m:
+                flag("grammar", f"{where}: {what}: {m.group(0)!r}")
+        if WORKING.search(text):
+            flag("generator-working", f"{where}: {WORKING.search(text).group(0)!r}")
+    if not d.stem.rstrip().endswith(("?", ":")):
+        flag("grammar", "the stem ends in neither ? nor :")
+    return out
+
+
+def _unquoted(text: str) -> str:
+    """Text outside quotation marks: a source's own words are quoted as they stand."""
+    return re.sub(r"“[^”]*”", "“”", text)
+
+
+def _kind_group(kind: str) -> str:
+    return {"group": "organisation", "country": "state"}.get(kind, kind)
+
+
+def _date_supported(text: str, quotes: str, explanation: str) -> bool:
+    m = re.fullmatch(r"(\d{1,2}) (\w+) (\d{4})", text)
+    if not m:
+        return bool(re.fullmatch(r"\w+ \d{4}|\d{4}", text)) and text.split()[-1] in quotes
+    day, month = m.group(1), m.group(2)
+    if re.search(EXPLICIT_DAY.format(m=month, d=day), quotes):
+        return True
+    conversion = re.search(rf"“[^”]*\b(?:{'|'.join(WEEKDAYS)})\b[^”]*” \({day} {month}", explanation)
+    return bool(conversion)
+
+
+def check_duplicates(drafts: list[QuestionDraft]) -> list[Finding]:
+    """No two items with the same stem and options, or on the same facts by the same template."""
+    out = []
+    seen: dict[tuple, str] = {}
+    for d in drafts:
+        for sig in [("text", d.stem, tuple(sorted(o.text for o in d.options))), ("facts", d.template, tuple(sorted(d.fact_ids)))]:
+            if sig in seen:
+                out.append(Finding("duplicate", d.template, d.key, f"same {sig[0]} as {seen[sig]}"))
+            else:
+                seen[sig] = d.key
+    return out
+
+
+def audit_bank(drafts: list[QuestionDraft], facts: Facts | None = None) -> list[Finding]:
+    """All findings for a bank."""
+    findings = check_key_position(drafts) + check_duplicates(drafts)
+    for d in drafts:
+        findings += check_item(d, facts)
+    return findings
+
+
+def names_in(text: str, names: Iterable[str]) -> bool:
+    return any(len(n) >= 4 and n.lower() not in GENERIC_ANSWERS and re.search(rf"\b{re.escape(n)}\b", text, re.I) for n in names)
+
+
+def quiz_conflict(a: QuestionDraft, b: QuestionDraft) -> str:
+    """Why two items must not sit in one quiz ("" when they may)."""
+    shared = set(a.fact_ids) & set(b.fact_ids)
+    if shared:
+        return f"same fact {sorted(shared)[0]}"
+    for x, y in ((a, b), (b, a)):
+        if names_in(x.stem, _correct(y)):
+            return f"{x.key} names the key of {y.key}"
+    return ""
+
+
+def audit_quiz(drafts: list[QuestionDraft], quiz: str = "") -> list[Finding]:
+    """Items of one quiz: never two on the same fact, never one naming another's key."""
+    out = []
+    for i, a in enumerate(drafts):
+        for b in drafts[i + 1 :]:
+            why = quiz_conflict(a, b)
+            if why:
+                rule = "quiz-same-fact" if why.startswith("same fact") else "quiz-giveaway"
+                out.append(Finding(rule, a.template, f"{quiz}:{a.key}" if quiz else a.key, f"with {b.key}: {why}"))
+    return out
+
+
+def summary(findings: list[Finding]) -> dict[str, Counter]:
+    """Counts per rule, per template."""
+    out: dict[str, Counter] = {r: Counter() for r in RULES}
+    for f in findings:
+        out.setdefault(f.rule, Counter())[f.template] += 1
+    return out

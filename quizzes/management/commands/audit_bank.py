@@ -1,0 +1,45 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from quizzes.bank.selectors import bank_questions, facts_load, question_drafts
+from quizzes.generation.audit import RULES, audit_bank, audit_quiz, summary
+from quizzes.models import Quiz
+
+
+class Command(BaseCommand):
+    help = (
+        "Lint the question bank against every machine-checkable item-writing rule (quizzes.generation.audit): "
+        "prints counts per rule and template, then every finding with its item key. Also checks each quiz."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--collection", help="Only this collection's bank.")
+        parser.add_argument("--fail", action="store_true", help="Exit with status 1 when any rule has a finding.")
+        parser.add_argument("--quiet", action="store_true", help="Counts only, no list of findings.")
+
+    def handle(self, *args, collection, fail, quiet, **options):
+        try:
+            questions = bank_questions(collection=collection)
+        except LookupError as exc:
+            raise CommandError(str(exc)) from exc
+        drafts = question_drafts(questions)
+        findings = audit_bank(drafts, facts_load())
+        keys = {d.key for d in drafts}
+        for quiz in Quiz.objects.prefetch_related("items__question").order_by("slug"):
+            chosen = [i.question.key for i in quiz.items.all().order_by("position")]
+            if chosen and set(chosen) <= keys:
+                by_key = {d.key: d for d in drafts}
+                findings += audit_quiz([by_key[k] for k in chosen], quiz=quiz.slug)
+        templates = sorted({d.template for d in drafts})
+        flagged = {f.key.split(":", 1)[-1] if f.rule.startswith("quiz-") else f.key for f in findings}
+        self.stdout.write(f"{len(drafts)} active questions, {len(flagged & keys)} with a finding, {len(findings)} findings")
+        per_rule = summary(findings)
+        for rule in RULES:
+            counts = per_rule[rule]
+            detail = ", ".join(f"{t} {n}" for t, n in sorted(counts.items()))
+            self.stdout.write(f"  {rule:<20} {sum(counts.values()):>4}" + (f"   ({detail})" if detail else ""))
+        self.stdout.write("questions per template: " + ", ".join(f"{t} {sum(d.template == t for d in drafts)}" for t in templates))
+        if not quiet:
+            for f in sorted(findings, key=lambda f: (RULES.index(f.rule) if f.rule in RULES else 99, f.key)):
+                self.stdout.write(f"{f.rule}\t{f.key}\t{f.detail}")
+        if fail and findings:
+            raise CommandError(f"{len(findings)} findings")

@@ -1,0 +1,26 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from quizzes.bank.review import bank_review_markdown
+from quizzes.bank.selectors import bank_questions
+
+
+class Command(BaseCommand):
+    help = (
+        "Write every active question for a blind reviewer, as Markdown: key, type, stem, options with the key marked, "
+        "per-option explanations, the explanation and every evidence quote with its source."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("out", help="The Markdown file to write.")
+        parser.add_argument("--collection", help="Only this collection's bank.")
+
+    def handle(self, *args, out, collection, **options):
+        try:
+            questions = bank_questions(collection=collection)
+        except LookupError as exc:
+            raise CommandError(str(exc)) from exc
+        text, count = bank_review_markdown(questions)
+        Path(out).write_text(text, encoding="utf-8")
+        self.stdout.write(f"{count} questions written to {out}")
