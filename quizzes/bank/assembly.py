@@ -8,19 +8,22 @@ from datetime import date
 
 from django.db import transaction
 
+from quizzes.bank.selectors import question_as_draft
+from quizzes.generation.audit import quiz_conflict
 from quizzes.models import Module, ModuleItem, Question, Quiz, QuizQuestion, Scenario
 
 
 def _pick(questions: list[Question], size: int, seed: int) -> list[Question]:
-    """A varied, reproducible selection: types taken in turn, never two questions on the same facts."""
+    """A varied, reproducible selection: types taken in turn, never two questions on the same fact,
+    never one whose stem names another's key (quizzes.generation.audit.quiz_conflict)."""
     rng = random.Random(seed)
+    drafts = {q.pk: question_as_draft(q, {}, relations=False) for q in questions}
     by_type: dict[str, list[Question]] = defaultdict(list)
     for q in sorted(questions, key=lambda q: q.key):
         by_type[q.qtype].append(q)
     for pool in by_type.values():
         rng.shuffle(pool)
     chosen: list[Question] = []
-    used_facts: set[str] = set()
     types = sorted(by_type)
     rng.shuffle(types)
     while len(chosen) < size and any(by_type.values()):
@@ -28,9 +31,8 @@ def _pick(questions: list[Question], size: int, seed: int) -> list[Question]:
             pool = by_type[qtype]
             while pool:
                 q = pool.pop()
-                if not used_facts & set(q.fact_ids):
+                if not any(quiz_conflict(drafts[q.pk], drafts[c.pk]) for c in chosen):
                     chosen.append(q)
-                    used_facts |= set(q.fact_ids)
                     break
             if len(chosen) == size:
                 break

@@ -19,6 +19,7 @@ from quizzes.generation.facts import (
     ReportFact,
     Role,
     SourceFact,
+    opening_words,
 )
 from quizzes.models import Claim, Dispute, Entity, Event, EventLink, Figure, Passage, Question, Source
 
@@ -32,8 +33,16 @@ def _ev(passages) -> tuple[Evidence, ...]:
 def facts_load() -> Facts:
     """The whole event database as Facts, in a fixed number of queries."""
     facts = Facts()
-    for s in Source.objects.defer("text"):
-        facts.sources[s.slug] = SourceFact(s.slug, s.label, s.outlet, s.author, s.published_on, s.title)
+    sources = list(Source.objects.all())
+    kind_quotes = {(s.slug, s.metadata_evidence.get("kind")) for s in sources if s.kind}
+    kind_passages = {
+        (p.source.slug, p.quote): p for p in Passage.objects.with_source().filter(quote__in=[q for _, q in kind_quotes if q])
+    }
+    for s in sources:
+        kind_ev = _ev([kind_passages[(s.slug, q)]]) if s.kind and (s.slug, q := s.metadata_evidence.get("kind")) in kind_passages else ()
+        facts.sources[s.slug] = SourceFact(
+            s.slug, s.label, s.outlet, s.author, s.published_on, s.title, s.kind, opening_words(s.text), kind_ev, s.text
+        )
     for e in Entity.objects.prefetch_related(_PASSAGES, Prefetch("roles__evidence", queryset=Passage.objects.with_source())):
         roles = tuple(Role(r.title, _ev(r.evidence.all())) for r in e.roles.all())
         facts.entities[e.slug] = EntityFact(e.slug, e.name, e.kind, tuple(e.aliases), roles, _ev(e.evidence.all()))
@@ -59,7 +68,7 @@ def facts_load() -> Facts:
             for r in f.reports.all()
         )
         facts.figures[f.slug] = FigureFact(
-            f.slug, f.measure, f.unit, reports, f.event.slug if f.event else None, tuple(t.slug for t in f.topics.all())
+            f.slug, f.measure, f.unit, reports, f.event.slug if f.event else None, tuple(t.slug for t in f.topics.all()), f.differ
         )
     for c in Claim.objects.select_related("claimant").prefetch_related(_PASSAGES, "about", "topics"):
         facts.claims[c.slug] = ClaimFact(
@@ -70,6 +79,7 @@ def facts_load() -> Facts:
             tuple(e.slug for e in c.about.all()),
             tuple(t.slug for t in c.topics.all()),
             _ev(c.evidence.all()),
+            c.neutral,
         )
     for link in EventLink.objects.select_related("from_event", "to_event").prefetch_related(_PASSAGES).order_by("pk"):
         facts.links.append(LinkFact(link.from_event.slug, link.to_event.slug, link.kind, _ev(link.evidence.all())))
@@ -92,8 +102,9 @@ def questions_published() -> QuerySet[Question]:
     return Question.objects.filter(status=Question.Status.PUBLISHED)
 
 
-def question_as_draft(question: Question, passages: dict[int, Passage]) -> QuestionDraft:
-    """A stored question in the generator's draft shape, so the pure bank linter can read it."""
+def question_as_draft(question: Question, passages: dict[int, Passage], *, relations: bool = True) -> QuestionDraft:
+    """A stored question in the generator's draft shape, so the pure bank linter can read it.
+    Without relations, its evidence and topics are left out (no query at all)."""
 
     def ev(ids) -> tuple[Evidence, ...]:
         return tuple(Evidence(p.pk, p.source.slug, p.quote, p.start, p.end) for i in ids if (p := passages.get(i)) is not None)
@@ -119,9 +130,9 @@ def question_as_draft(question: Question, passages: dict[int, Passage]) -> Quest
         options=options,
         answer=question.answer,
         explanation=question.explanation,
-        evidence=list(ev(p.pk for p in question.evidence.all())),
+        evidence=list(ev(p.pk for p in question.evidence.all())) if relations else [],
         fact_ids=list(question.fact_ids),
-        topics=[t.slug for t in question.topics.all()],
+        topics=[t.slug for t in question.topics.all()] if relations else [],
         difficulty=question.difficulty,
         answer_texts=[o.text for o in options if o.correct],
     )

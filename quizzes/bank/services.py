@@ -12,12 +12,13 @@ from django.db import transaction
 from quizzes.bank.selectors import facts_load
 from quizzes.generation.drafts import GENERATOR_VERSION, QuestionDraft
 from quizzes.generation.facts import Facts
-from quizzes.generation.questions import questions_generate
+from quizzes.generation.questions import RETIRED_TEMPLATES, questions_generate
 from quizzes.models import Question, Topic
 
 # Fields regeneration writes; a teacher's edit to any of them (Question.edited_fields) is kept.
 GENERATED_FIELDS = ("template", "qtype", "stem", "options", "answer", "explanation", "fact_ids", "difficulty", "period_start", "period_end")
 RETIRED_NO_EVIDENCE = "its facts or evidence no longer hold"
+RETIRED_TEMPLATE = "template retired, below the item-writing bar"
 
 
 class ContentWithoutEvidence(ValueError):
@@ -139,7 +140,16 @@ def question_bank_generate(
     if event_slugs is None:
         keys = {d.key for d in drafts}
         stale = Question.objects.filter(status__in=[Question.Status.PUBLISHED, Question.Status.DRAFT]).exclude(key__in=keys)
-        report.counts["retired"] = stale.update(status=Question.Status.RETIRED, retired_reason=RETIRED_NO_EVIDENCE)
+        retired = 0
+        for template, why in RETIRED_TEMPLATES.items():
+            # A retired template's questions go with the reason, and stay retired on regeneration.
+            retired += stale.filter(template=template).update(
+                status=Question.Status.RETIRED, retired_reason=f"{RETIRED_TEMPLATE}: {why}"[:300]
+            )
+        retired += stale.exclude(template__in=list(RETIRED_TEMPLATES)).update(
+            status=Question.Status.RETIRED, retired_reason=RETIRED_NO_EVIDENCE
+        )
+        report.counts["retired"] = retired
     return report
 
 

@@ -82,6 +82,10 @@ class SourceDoc:
     sha256: str
     furniture_spans: list[tuple[int, int]]
     metadata_evidence: dict[str, str]
+    kind: str | None = None
+    # The passage metadata_evidence["kind"] quotes: saved as a passage, so items about the
+    # source's kind cite it like any other evidence.
+    kind_evidence: PassageRef | None = None
 
 
 @dataclass
@@ -108,6 +112,9 @@ class Dataset:
             for item in by_slug.values():
                 for ref in item.evidence + [r for group in item.nested for r in group]:
                     seen.setdefault(ref.key, ref)
+        for doc in self.sources.values():
+            if doc.kind_evidence is not None:
+                seen.setdefault(doc.kind_evidence.key, doc.kind_evidence)
         return sorted(seen.values(), key=lambda r: r.key)
 
     def counts(self) -> dict[str, int]:
@@ -214,7 +221,7 @@ def _read_sources(seeds: Path, errors: list[DatasetError]) -> dict[str, SourceDo
                 errors.append(DatasetError(rel, label, f"metadata_evidence for {key}, which is null"))
             elif quote not in text:
                 errors.append(DatasetError(rel, label, f"metadata_evidence for {key} does not occur verbatim in the text"))
-        for key in ("title", "outlet", "author", "published_on", "url"):
+        for key in ("title", "outlet", "author", "published_on", "url", "kind"):
             if raw.get(key) is not None and key not in (raw.get("metadata_evidence") or {}):
                 errors.append(DatasetError(rel, label, f"{key} is set but metadata_evidence gives no passage supporting it"))
         out[raw["slug"]] = SourceDoc(
@@ -230,8 +237,18 @@ def _read_sources(seeds: Path, errors: list[DatasetError]) -> dict[str, SourceDo
             sha256=hashlib.sha256(data).hexdigest(),
             furniture_spans=sorted(spans),
             metadata_evidence=dict(raw.get("metadata_evidence") or {}),
+            kind=raw.get("kind"),
+            kind_evidence=_metadata_ref(raw, text),
         )
     return out
+
+
+def _metadata_ref(raw: dict, text: str) -> PassageRef | None:
+    quote = (raw.get("metadata_evidence") or {}).get("kind")
+    if not raw.get("kind") or not quote or quote not in text:
+        return None
+    start = text.index(quote)
+    return PassageRef(raw["slug"], start, start + len(quote), quote)
 
 
 def _resolve_evidence(

@@ -114,6 +114,7 @@ class _Loader:
                 "published_precision": doc.published_on.precision if doc.published_on else "",
                 "furniture_spans": [list(s) for s in doc.furniture_spans],
                 "metadata_evidence": doc.metadata_evidence,
+                "kind": doc.kind or "",
             }
             self.report.add("sources", _sync(Source, {"slug": doc.slug}, fields))
         self.ids["sources"] = dict(Source.objects.values_list("slug", "pk"))
@@ -187,6 +188,7 @@ class _Loader:
                 {
                     "measure": it.data["measure"],
                     "unit": it.data["unit"],
+                    "differ": it.data.get("differ") or {},
                     "event_id": self.ref("events", it.data.get("event")),
                     "place_id": self.ref("entities", it.data.get("place")),
                 },
@@ -264,6 +266,7 @@ class _Loader:
         fields = {
             "claimant_id": self.ref("entities", d["claimant"]),
             "statement": d["statement"],
+            "neutral": d.get("neutral", ""),
             "date": when.value if when else None,
             "date_precision": when.precision if when else "",
         }
@@ -305,7 +308,9 @@ class _Loader:
         unreferenced = Passage.objects.all()
         for rel in Passage._meta.related_objects:
             unreferenced = unreferenced.filter(**{f"{rel.name}__isnull": True})
-        deleted, _ = unreferenced.delete()
+        # Passages that show a source's kind are cited by questions about the source itself.
+        kept = [self.passage_ids[d.kind_evidence.key] for d in self.dataset.sources.values() if d.kind_evidence is not None]
+        deleted, _ = unreferenced.exclude(pk__in=kept).delete()
         self.report.add("passages", "deleted", deleted)
         stale_sources = Source.objects.exclude(slug__in=set(self.dataset.sources))
         count = stale_sources.count()

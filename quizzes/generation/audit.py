@@ -135,7 +135,7 @@ WORKING = re.compile(
     r"=|\{|\}|#|\bNone\b|\bnan\b|\bnull\b|\b(?:event|entity|claim|figure|dispute|link|source)/|\b[a-z]+_[a-z]+\b|\(in times|\bTODO\b"
 )
 PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|himself|herself)\b", re.I)
-ATTRIBUTION = re.compile(r"\baccording to\b|\bas (?:reported|quoted) (?:by|in)\b", re.I)
+ATTRIBUTION = re.compile(r"\baccording to\b", re.I)
 EXPLICIT_DAY = r"(?:{m} {d}\b|\b{d} {m})"
 
 
@@ -254,13 +254,19 @@ def check_item(d: QuestionDraft, facts: Facts | None = None) -> list[Finding]:
         out.append(Finding(rule, d.template, d.key, detail))
 
     right, wrong = _correct(d), _wrong(d)
+    if facts is not None:
+        # Options naming sources are the same list in every such item: their words say nothing.
+        citations = {s.citation.lower() for s in facts.sources.values()}
+        right = [t for t in right if t.lower() not in citations]
+        wrong = [t for t in wrong if t.lower() not in citations]
     # stem/key overlap: a word of the key that the stem repeats and no wrong option shares
     if d.qtype in CHOICE_TYPES and d.qtype != "true_false":
         stem_words = _words(d.stem)
         wrong_words = set().union(*(_words(w) for w in wrong)) if wrong else set()
+        wrong_echo = any(_words(w) & stem_words for w in wrong)  # a stem that names every option gives none away
         for text in right:
             shared = (_words(text) & stem_words) - wrong_words
-            if shared:
+            if shared and not wrong_echo:
                 flag("stem-key-overlap", f"{sorted(shared)} in stem and key {text!r}")
         for text in right:
             if text.lower() not in GENERIC_ANSWERS and len(text) >= 4 and text.lower() in d.stem.lower():
@@ -360,7 +366,10 @@ def check_duplicates(drafts: list[QuestionDraft]) -> list[Finding]:
     out = []
     seen: dict[tuple, str] = {}
     for d in drafts:
-        for sig in [("text", d.stem, tuple(sorted(o.text for o in d.options))), ("facts", d.template, tuple(sorted(d.fact_ids)))]:
+        for sig in [
+            ("text", d.stem, tuple(sorted(o.text for o in d.options))),
+            ("facts", d.template, tuple(sorted(d.fact_ids)), tuple(sorted(_correct(d)))),
+        ]:
             if sig in seen:
                 out.append(Finding("duplicate", d.template, d.key, f"same {sig[0]} as {seen[sig]}"))
             else:
@@ -380,13 +389,31 @@ def names_in(text: str, names: Iterable[str]) -> bool:
     return any(len(n) >= 4 and n.lower() not in GENERIC_ANSWERS and re.search(rf"\b{re.escape(n)}\b", text, re.I) for n in names)
 
 
+def key_texts(d: QuestionDraft) -> list[str]:
+    """What a learner answers: the keyed options' texts, or a numeric key's number as written."""
+    if d.qtype == "numeric" and "value" in d.answer:
+        return number_forms(Decimal(str(d.answer["value"])))[:2]
+    return [t for t in _correct(d) if t.lower() not in GENERIC_ANSWERS]
+
+
+def _names_key(text: str, keys: list[str]) -> bool:
+    for k in keys:
+        if re.fullmatch(r"[\d,.]+", k):
+            if re.search(rf"(?<![\d,.]){re.escape(k)}(?![\d]|[,.]\d)", text):
+                return True
+        elif names_in(text, [k]):
+            return True
+    return False
+
+
 def quiz_conflict(a: QuestionDraft, b: QuestionDraft) -> str:
-    """Why two items must not sit in one quiz ("" when they may)."""
-    shared = set(a.fact_ids) & set(b.fact_ids)
-    if shared:
-        return f"same fact {sorted(shared)[0]}"
+    """Why two items must not sit in one quiz ("" when they may): the same fact, or one's stem
+    naming the other's key."""
+    base = {f.split("#")[0] for f in a.fact_ids} & {f.split("#")[0] for f in b.fact_ids}
+    if base:
+        return f"same fact {sorted(base)[0]}"
     for x, y in ((a, b), (b, a)):
-        if names_in(x.stem, _correct(y)):
+        if _names_key(x.stem, key_texts(y)):
             return f"{x.key} names the key of {y.key}"
     return ""
 

@@ -38,6 +38,8 @@ class QuestionDraft:
     difficulty: float
     # What must not appear in the stem (the answer's text), checked by the sweep.
     answer_texts: list[str] = field(default_factory=list)
+    # Options in a meaningful order (calendar, True/False): the key's position is set by the template.
+    fixed_order: bool = False
 
     @property
     def all_evidence(self) -> list[Evidence]:

@@ -13,6 +13,25 @@ from decimal import Decimal
 from quizzes.dates import FuzzyDate
 
 
+def opening_words(text: str, n: int = 6) -> str:
+    """The first n words of a text, without trailing punctuation: names an untitled, unsigned article."""
+    return " ".join(text.split()[:n]).rstrip(",.;:")
+
+
+INSTITUTION_HEADS = {
+    "Institute",
+    "Institution",
+    "Organisation",
+    "Organization",
+    "Centre",
+    "Center",
+    "Council",
+    "Ministry",
+    "Office",
+    "Foundation",
+}
+
+
 @dataclass(frozen=True)
 class Evidence:
     passage_id: int | None
@@ -30,17 +49,35 @@ class SourceFact:
     author: str | None
     published_on: date | None
     title: str | None = None
+    kind: str = ""  # live-report, news-report, analysis, think-tank-paper, ... ("" unknown)
+    opening: str = ""  # the text's first words: how to name an article with no outlet, author or title
+    kind_evidence: tuple[Evidence, ...] = ()  # the passage that shows the kind
+    text: str = field(default="", repr=False)  # the whole text: to check what a source does not say
+
+    @property
+    def name(self) -> str:
+        """The article itself, for a learner: its outlet and title, its author, or its opening words."""
+        if self.title and self.outlet:
+            return f"the article “{self.title}” from {self.citation}"
+        if self.title:
+            return f"the article “{self.title}”"
+        if self.author:
+            return f"{self.author}’s article"
+        return f"the unsigned article beginning “{self.opening}…”"
 
     @property
     def citation(self) -> str:
         """How a question names the source: its outlet, author or title where the text gives one;
-        otherwise our label, which is then plainly a description, not a title."""
+        otherwise its opening words (never our editorial label, which may give an answer away)."""
         if self.outlet:
-            return self.outlet
+            # An institution's name takes the article: "the Institute for East Strategic Studies".
+            return f"the {self.outlet}" if self.outlet.split()[0] in INSTITUTION_HEADS else self.outlet
         if self.author:
             return f"{self.author}’s report"
         if self.title:
             return f"the article “{self.title}”"
+        if self.opening:
+            return f"the unsigned article beginning “{self.opening}…”"
         return f"the unsigned article ({self.label})"
 
 
@@ -155,6 +192,8 @@ class FigureFact:
     reports: tuple[ReportFact, ...]
     event: str | None = None
     topics: tuple[str, ...] = ()
+    # {"reasons": [...], "because": str, "not_because": [str, ...]} where the data explains the gap
+    differ: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def contested(self) -> bool:
@@ -170,6 +209,7 @@ class ClaimFact:
     about: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    neutral: str = ""  # speaker-free headline, only for an interested party's unestablished claim
 
 
 @dataclass(frozen=True)

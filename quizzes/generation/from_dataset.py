@@ -19,6 +19,7 @@ from quizzes.generation.facts import (
     ReportFact,
     Role,
     SourceFact,
+    opening_words,
 )
 
 
@@ -35,7 +36,16 @@ def facts_from_dataset(dataset: Dataset) -> Facts:
     facts = Facts()
     for slug, src in dataset.sources.items():
         facts.sources[slug] = SourceFact(
-            slug, src.label, src.outlet, src.author, src.published_on.value if src.published_on else None, src.title
+            slug,
+            src.label,
+            src.outlet,
+            src.author,
+            src.published_on.value if src.published_on else None,
+            src.title,
+            src.kind or "",
+            opening_words(src.text),
+            _ev([src.kind_evidence] if src.kind_evidence else []),
+            src.text,
         )
     for slug, it in items["entities"].items():
         d = it.data
@@ -71,12 +81,21 @@ def facts_from_dataset(dataset: Dataset) -> Facts:
             )
             for r, refs in zip(d["reports"], it.nested, strict=True)
         )
-        facts.figures[slug] = FigureFact(slug, d["measure"], d["unit"], reports, d.get("event"), tuple(d.get("tags", [])))
+        facts.figures[slug] = FigureFact(
+            slug, d["measure"], d["unit"], reports, d.get("event"), tuple(d.get("tags", [])), d.get("differ") or {}
+        )
     for slug, it in items["claims"].items():
         d = it.data
         when = parse_fuzzy_date(d["date"]).value if d.get("date") else None
         facts.claims[slug] = ClaimFact(
-            slug, d["claimant"], d["statement"], when, tuple(d.get("about", [])), tuple(d.get("tags", [])), _ev(it.evidence)
+            slug,
+            d["claimant"],
+            d["statement"],
+            when,
+            tuple(d.get("about", [])),
+            tuple(d.get("tags", [])),
+            _ev(it.evidence),
+            d.get("neutral", ""),
         )
     for it in items["links"].values():
         facts.links.append(LinkFact(it.data["from"], it.data["to"], it.data["kind"], _ev(it.evidence)))

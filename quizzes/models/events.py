@@ -93,6 +93,8 @@ class Figure(Curated):
 
     measure = models.CharField(max_length=300)
     unit = models.CharField(max_length=100)
+    # Why the reports differ: {"reasons": ["date"|"scope"|"counter", ...], "because": str, "not_because": [str, ...]}
+    differ = models.JSONField(default=dict, blank=True)
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="figures")
     place = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="figures_here")
     topics = models.ManyToManyField(Topic, blank=True, related_name="figures")
@@ -170,6 +172,7 @@ class Claim(Curated):
 
     claimant = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="claims")
     statement = models.TextField(help_text="Reported speech that reads after 'According to <claimant>, '.")
+    neutral = models.TextField(blank=True, help_text="Speaker-free headline of an interested party's unestablished claim.")
     date = models.DateField(null=True, blank=True)
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
     about = models.ManyToManyField(Event, blank=True, related_name="claims")

@@ -33,6 +33,9 @@ class Source(models.Model):
     furniture_spans = models.JSONField(default=list, blank=True)
     # {"title": "passage of the text supporting the title", "outlet": "...", ...}
     metadata_evidence = models.JSONField(default=dict, blank=True)
+    # What kind of text it is (live-report, news-report, analysis, think-tank-paper, student-paper,
+    # reposted-report), only where the text shows it; metadata_evidence["kind"] quotes the passage.
+    kind = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["slug"]

@@ -1,0 +1,287 @@
+"""Historical-thinking templates (PURE): sourcing and corroboration, not only recall.
+
+After the Stanford History Education Group's reading-like-a-historian skills:
+- fact-or-claim: is a statement something the sources establish, or one party's claim?
+  Claims come only from data that gives a speaker-free wording (`neutral`) for an interested
+  party's claim no source states as fact; facts are events that at least two sources report in
+  their own voice, with no dispute about them.
+- sources-agree: which of the sources report an event (corroboration), from the evidence each
+  source gives for it.
+- source-kind: what kind of text a source is (live report, analysis, think-tank paper, ...), from
+  source metadata that quotes the text, and what such a text can and cannot know.
+- figures-differ: why might two versions of a figure differ (date, scope, who counted), from the
+  figure's `differ` data; the options are the three generic reasons.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+from quizzes.generation.drafts import QuestionDraft
+from quizzes.generation.facts import EventFact, Evidence, Facts
+from quizzes.generation.questions import (
+    _choice,
+    _dedupe,
+    _rng,
+    and_list,
+    cap,
+    disputed_events,
+    fmt_report,
+    phrase,
+    quoted,
+    report_attribution,
+)
+
+# A quote that attributes what it reports to someone else does not establish it as fact.
+ATTRIBUTED = re.compile(
+    r"\b(?:said|says|say|saying|claim(?:s|ed)?|reportedly|according to|told|reports?|reported|announced|allegedly|"
+    r"rumou?rs?|unconfirmed|speculat\w*|described|called|accused|blamed|argu\w*|believes?)\b",
+    re.I,
+)
+REPORT_WORDS = re.compile(r"\b(?:reports?|reportedly|rumou?rs?|says?|said|claims?|calls?)\b", re.I)
+
+FACT = "An established fact: several sources report it in their own words"
+CLAIM = "A claim: the sources attribute it to the person or body that made it"
+
+# Kinds of source, what a learner should know about each, and kinds no text of this kind could
+# be mistaken for (the distractors; overlapping kinds such as live report / news report never
+# stand against each other).
+KINDS = {
+    "live-report": (
+        "A live report, updated while the events were still going on",
+        "A live report is written as events unfold: it is close to them in time, but passes on first reports and "
+        "figures nobody has checked yet.",
+        ("think-tank-paper", "analysis"),
+    ),
+    "news-report": (
+        "A news report",
+        "A news report tells what happened from its own and others' reporting; it can only be as good as the "
+        "reports and people it relies on.",
+        (),
+    ),
+    "analysis": (
+        "An analysis that interprets the events",
+        "An analysis interprets events for its readers: it gives context and argument, and mixes reported facts "
+        "with the writer's own judgement.",
+        ("think-tank-paper", "live-report"),
+    ),
+    "think-tank-paper": (
+        "A think-tank paper",
+        "A think-tank paper surveys many reports at a distance of weeks; it can compare versions, but it was not "
+        "there and relies on what others reported.",
+        ("live-report", "news-report"),
+    ),
+    "student-paper": ("A student paper", "A student paper is written for study, from other published reports.", ()),
+    "reposted-report": (
+        "A report reposted from another site",
+        "A reposted report copies another outlet's reporting: who wrote it first, and when, may be unclear.",
+        (),
+    ),
+}
+REASONS = {
+    "date": "They were counted at different times",
+    "scope": "They may not count the same places or things",
+    "counter": "They were counted by different people or bodies",
+}
+NOT_A_REASON = "They count in different units"
+
+
+def _unattributed_sources(ev: EventFact) -> list[str]:
+    return sorted({e.source for e in ev.evidence if not ATTRIBUTED.search(e.quote)})
+
+
+def established_events(facts: Facts) -> list[EventFact]:
+    """Events at least two sources report in their own voice, with no dispute about them and no
+    claim about them: what the sources establish."""
+    disputed = disputed_events(facts)
+    claimed = {slug for c in facts.claims.values() for slug in c.about}
+    out = [
+        ev
+        for ev in facts.events.values()
+        if len(_unattributed_sources(ev)) >= 2 and ev.slug not in disputed | claimed and not REPORT_WORDS.search(ev.title)
+    ]
+    return sorted(out, key=lambda e: (-len(_unattributed_sources(e)), e.slug))
+
+
+def t_fact_or_claim(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
+    """Fact or claim? As many established facts as claims, so neither answer is the usual one."""
+    claims = sorted((c for c in facts.claims.values() if c.neutral), key=lambda c: c.slug)
+    events = established_events(facts)[: len(claims)]
+    stem = "Do the sources present this as an established fact or as one party's claim: {}?"
+    for claim in claims[: len(events)]:
+        who = facts.entities[claim.claimant].subject
+        why = (
+            f"A claim. According to {who}, {claim.statement.rstrip('.')}. The sources report this as {who}’s claim; "
+            "none of them states it as established fact."
+        )
+        yield _choice(
+            key=f"fact-or-claim:claim/{claim.slug}",
+            template="fact-or-claim",
+            qtype="single",
+            stem=stem.format(quoted(claim.neutral)),
+            correct=[(CLAIM, why, claim.evidence)],
+            wrong=[(FACT, f"No. {why}", ())],
+            seed=seed,
+            order=[0, -1],
+            explanation=why,
+            evidence=claim.evidence,
+            fact_ids=[f"claim:{claim.slug}"],
+            topics=[*claim.topics, "comparing-sources"],
+            difficulty=0.5,
+        )
+    for ev in events:
+        own = [e for e in ev.evidence if not ATTRIBUTED.search(e.quote)]
+        cites = and_list([facts.sources[e.source].citation for e in own])
+        why = f"An established fact. {cap(cites)} state it in their own words, and no source disputes it."
+        yield _choice(
+            key=f"fact-or-claim:event/{ev.slug}",
+            template="fact-or-claim",
+            qtype="single",
+            stem=stem.format(quoted(ev.title)),
+            correct=[(FACT, why, tuple(own))],
+            wrong=[(CLAIM, f"No. {why}", ())],
+            seed=seed,
+            order=[-1, 0],
+            explanation=why,
+            evidence=own,
+            fact_ids=[f"event:{ev.slug}"],
+            topics=[*ev.topics, "comparing-sources"],
+            difficulty=0.45,
+        )
+
+
+def _stem(word: str) -> str:
+    return word.lower()[:5]
+
+
+def _title_words(title: str) -> set[str]:
+    return {_stem(w) for w in re.findall(r"[A-Za-z]{4,}", title)} - {"with", "from", "that", "this", "they", "their", "against"}
+
+
+def may_report(text: str, title: str) -> bool:
+    """Whether a source's text has a sentence sharing two of the title's content words: then the
+    source may well report the event in words the data does not quote, and 'does not report it'
+    cannot be keyed."""
+    words = _title_words(title)
+    if len(words) < 2:
+        return True
+    return any(len({_stem(w) for w in re.findall(r"[A-Za-z]{4,}", s)} & words) >= 2 for s in re.split(r"(?<=[.!?])\s+|\n", text))
+
+
+def states(quotes: Iterable[Evidence], title: str) -> bool:
+    """Whether a source's quotes share at least half of the title's content words: they say it."""
+    words = _title_words(title)
+    found = {_stem(w) for q in quotes for w in re.findall(r"[A-Za-z]{4,}", q.quote)} & words
+    return len(found) >= max(2, (len(words) + 1) // 2)
+
+
+def t_sources_agree(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
+    """Corroboration: which of the sources report this event? Keys are the sources that give
+    evidence for it; at least two do and at least one does not."""
+    if len(facts.sources) < 3:
+        return
+    disputed = disputed_events(facts)
+    for ev in sorted(facts.events.values(), key=lambda e: e.slug):
+        reporting = {e.source for e in ev.evidence}
+        if not 2 <= len(reporting) < len(facts.sources) or ev.slug in disputed:
+            continue
+        if any(may_report(src.text, ev.title) for slug, src in facts.sources.items() if slug not in reporting):
+            continue  # a source the data does not quote for it may still report it: no sure key
+        if not all(states([e for e in ev.evidence if e.source == s], ev.title) for s in reporting):
+            continue  # a quote that does not plainly say what the title says is no sure key either
+        key = f"sources-agree:event/{ev.slug}"
+        correct, wrong = [], []
+        for slug, src in sorted(facts.sources.items()):
+            quotes = tuple(e for e in ev.evidence if e.source == slug)
+            if quotes:
+                correct.append((cap(src.citation), f"Yes. {cap(src.citation)} reports it.", quotes))
+            else:
+                wrong.append((cap(src.citation), f"No. {cap(src.citation)} does not report it.", ()))
+        yield _choice(
+            key=key,
+            template="sources-agree",
+            qtype="multi",
+            multi=True,
+            shuffle=False,
+            stem=f"Which of these sources report this: {quoted(ev.title)}? Select all that apply:",
+            correct=correct,
+            wrong=wrong,
+            seed=seed,
+            order=None,
+            explanation=f"{cap(and_list([c[0][:1].lower() + c[0][1:] if c[0].startswith('The ') else c[0] for c in correct]))} "
+            f"report it: {len(correct)} of the {len(facts.sources)} sources agree on it.",
+            evidence=[e for c in correct for e in c[2]],
+            fact_ids=[f"event:{ev.slug}"],
+            topics=[*ev.topics, "comparing-sources"],
+            difficulty=0.6,
+        )
+
+
+def t_source_kind(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
+    """Sourcing: what kind of source is this? Only for sources whose kind the text shows, and only
+    against kinds it cannot be mistaken for."""
+    for slug, src in sorted(facts.sources.items()):
+        if src.kind not in KINDS or len(KINDS[src.kind][2]) < 2:
+            continue
+        label, could_know, others = KINDS[src.kind]
+        quotes = tuple(e for e in src.kind_evidence if e.quote)
+        if not quotes:
+            continue
+        why = f"{cap(src.name)} is {label[0].lower() + label[1:]}. {could_know}"
+        yield _choice(
+            key=f"source-kind:source/{slug}",
+            template="source-kind",
+            qtype="single",
+            stem=f"What kind of source is {src.name}?",
+            correct=[(label, f"Yes. {could_know}", quotes)],
+            wrong=[(KINDS[k][0], f"No. {KINDS[k][1]}", ()) for k in others[:2]],
+            seed=seed,
+            explanation=why,
+            evidence=quotes,
+            fact_ids=[f"source:{slug}"],
+            topics=["comparing-sources"],
+            difficulty=0.5,
+        )
+
+
+def t_figures_differ(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
+    """Why might these figures differ? Multiple select over date, scope and who counted: keys are
+    the reasons the data shows, wrong options the reasons it rules out and a different unit."""
+    for fig in sorted(facts.figures.values(), key=lambda f: f.slug):
+        differ = fig.differ
+        if not fig.contested or not differ.get("reasons") or len(fig.reports) != 2:
+            continue
+        a, b = fig.reports
+        versions = f"{cap(report_attribution(facts, a))} gives {fmt_report(a, fig.unit)}; {report_attribution(facts, b)} gives {fmt_report(b, fig.unit)}."
+        evidence = _dedupe([*a.evidence, *b.evidence])
+        because = differ["because"]
+        correct = [(REASONS[r], f"Yes. {because}", tuple(evidence)) for r in differ["reasons"]]
+        wrong = [(REASONS[r], f"No. {because}", tuple(evidence)) for r in differ.get("not_reasons", [])]
+        wrong.append((NOT_A_REASON, f"No. Both count {fig.unit}.", ()))
+        yield _choice(
+            key=f"figures-differ:figure/{fig.slug}",
+            template="figures-differ",
+            qtype="multi",
+            multi=True,
+            shuffle=False,
+            stem=f"Two figures for {phrase(fig.measure)}: {versions} Which of these could explain the difference? Select all that apply:",
+            correct=correct,
+            wrong=wrong,
+            seed=seed,
+            explanation=because,
+            evidence=evidence,
+            fact_ids=[f"figure:{fig.slug}#differ"],
+            topics=[*fig.topics, "comparing-sources"],
+            difficulty=0.7,
+        )
+
+
+THINKING_TEMPLATES: list[Callable[[Facts, int], Iterable[QuestionDraft]]] = [
+    t_fact_or_claim,
+    t_sources_agree,
+    t_source_kind,
+    t_figures_differ,
+]
+THINKING = {"fact-or-claim", "sources-agree", "source-kind", "figures-differ", "disagree"}
+_ = (Evidence, _rng)
