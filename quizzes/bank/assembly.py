@@ -144,7 +144,6 @@ DEMO_MODULES = [
             dict(
                 slug="comparing-sources-quiz",
                 title="Sources disagree",
-                qtypes=("sources_disagree", "attribution"),
                 topics=("comparing-sources",),
                 size=10,
                 feedback="immediate",

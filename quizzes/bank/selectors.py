@@ -35,9 +35,7 @@ def facts_load() -> Facts:
     facts = Facts()
     sources = list(Source.objects.all())
     kind_quotes = {(s.slug, s.metadata_evidence.get("kind")) for s in sources if s.kind}
-    kind_passages = {
-        (p.source.slug, p.quote): p for p in Passage.objects.with_source().filter(quote__in=[q for _, q in kind_quotes if q])
-    }
+    kind_passages = {(p.source.slug, p.quote): p for p in Passage.objects.with_source().filter(quote__in=[q for _, q in kind_quotes if q])}
     for s in sources:
         kind_ev = _ev([kind_passages[(s.slug, q)]]) if s.kind and (s.slug, q := s.metadata_evidence.get("kind")) in kind_passages else ()
         facts.sources[s.slug] = SourceFact(

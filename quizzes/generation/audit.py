@@ -310,9 +310,9 @@ def check_item(d: QuestionDraft, facts: Facts | None = None) -> list[Finding]:
                 ev = facts.events[slug]
                 if not ev.exact_day and ev.precision == "day":
                     flag("contested-as-fact", f"{slug} has only a span of dates but is asked as one day")
-            if kind == "figure" and slug in facts.figures and facts.figures[slug].contested and d.qtype in ("numeric",):
-                if not ATTRIBUTION.search(d.stem):
-                    flag("contested-as-fact", f"contested figure {slug} asked without attribution")
+            contested_figure = kind == "figure" and slug in facts.figures and facts.figures[slug].contested
+            if contested_figure and d.qtype == "numeric" and not ATTRIBUTION.search(d.stem):
+                flag("contested-as-fact", f"contested figure {slug} asked without attribution")
             if kind == "claim" and slug in facts.claims:
                 text = d.stem + " " + d.explanation
                 if not re.search(r"\bsaid\b|\bsays\b|according to|claim", text, re.I):

@@ -1,7 +1,7 @@
 """Historical-thinking templates (PURE): sourcing and corroboration, not only recall.
 
 After the Stanford History Education Group's reading-like-a-historian skills:
-- fact-or-claim: is a statement something the sources establish, or one party's claim?
+- fact-or-claim: is a statement something the sources establish, or one party’s claim?
   Claims come only from data that gives a speaker-free wording (`neutral`) for an interested
   party's claim no source states as fact; facts are events that at least two sources report in
   their own voice, with no dispute about them.
@@ -56,14 +56,14 @@ KINDS = {
     ),
     "news-report": (
         "A news report",
-        "A news report tells what happened from its own and others' reporting; it can only be as good as the "
+        "A news report tells what happened from its own and others’ reporting; it can only be as good as the "
         "reports and people it relies on.",
         (),
     ),
     "analysis": (
         "An analysis that interprets the events",
         "An analysis interprets events for its readers: it gives context and argument, and mixes reported facts "
-        "with the writer's own judgement.",
+        "with the writer’s own judgement.",
         ("think-tank-paper", "live-report"),
     ),
     "think-tank-paper": (
@@ -75,7 +75,7 @@ KINDS = {
     "student-paper": ("A student paper", "A student paper is written for study, from other published reports.", ()),
     "reposted-report": (
         "A report reposted from another site",
-        "A reposted report copies another outlet's reporting: who wrote it first, and when, may be unclear.",
+        "A reposted report copies another outlet’s reporting: who wrote it first, and when, may be unclear.",
         (),
     ),
 }
@@ -108,7 +108,7 @@ def t_fact_or_claim(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     """Fact or claim? As many established facts as claims, so neither answer is the usual one."""
     claims = sorted((c for c in facts.claims.values() if c.neutral), key=lambda c: c.slug)
     events = established_events(facts)[: len(claims)]
-    stem = "Do the sources present this as an established fact or as one party's claim: {}?"
+    stem = "Do the sources present this as an established fact or as one party’s claim: {}?"
     for claim in claims[: len(events)]:
         who = facts.entities[claim.claimant].subject
         why = (
@@ -253,7 +253,8 @@ def t_figures_differ(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         if not fig.contested or not differ.get("reasons") or len(fig.reports) != 2:
             continue
         a, b = fig.reports
-        versions = f"{cap(report_attribution(facts, a))} gives {fmt_report(a, fig.unit)}; {report_attribution(facts, b)} gives {fmt_report(b, fig.unit)}."
+        first, second = (f"{report_attribution(facts, r)} gives {fmt_report(r, fig.unit)}" for r in (a, b))
+        versions = f"{cap(first)}; {second}."
         evidence = _dedupe([*a.evidence, *b.evidence])
         because = differ["because"]
         correct = [(REASONS[r], f"Yes. {because}", tuple(evidence)) for r in differ["reasons"]]

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from quizzes.models import Attempt, Question, Quiz, QuizQuestion, ReviewCard
 from tests.browser.conftest import screenshot
-from tests.factories import UserFactory, quiz_with_questions, scenario_with_steps
+from tests.factories import UserFactory, question_of_type, quiz_with_questions, scenario_with_steps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,8 +61,7 @@ def every_type_quiz(request, seeds_with_bank) -> Quiz:
         slug="every-type", title="Every question type", feedback="end" if end else "immediate", time_limit_seconds=1800 if end else None
     )
     for i, qtype in enumerate(TYPES, start=1):
-        question = Question.objects.filter(qtype=qtype, status=Question.Status.PUBLISHED).order_by("key").first()
-        QuizQuestion.objects.create(quiz=quiz, question=question, position=i)
+        QuizQuestion.objects.create(quiz=quiz, question=question_of_type(qtype), position=i)
     return quiz
 
 

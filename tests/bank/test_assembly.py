@@ -1,0 +1,38 @@
+"""Quiz assembly: never two questions on the same fact, never one whose stem names another's key."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from quizzes.bank.assembly import quiz_assemble
+from quizzes.bank.selectors import question_drafts
+from quizzes.bank.services import question_bank_generate
+from quizzes.generation.audit import audit_quiz
+from quizzes.models import Question, QuizQuestion
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bank():
+    call_command("load_seeds", stdout=io.StringIO())
+    question_bank_generate()
+
+
+def test_the_bank_holds_conflicting_pairs(bank):
+    """Without the rule, a big enough quiz would put conflicting items together."""
+    drafts = question_drafts(Question.objects.filter(status=Question.Status.PUBLISHED))
+    rules = {f.rule for f in audit_quiz(drafts)}
+    assert rules == {"quiz-same-fact", "quiz-giveaway"}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_assembled_quizzes_hold_no_conflict(bank, seed):
+    quiz = quiz_assemble(slug=f"everything-{seed}", title="Everything", size=60, seed=seed)
+    chosen = Question.objects.filter(pk__in=QuizQuestion.objects.filter(quiz=quiz).values("question"))
+    drafts = question_drafts(chosen)
+    assert len(drafts) >= 20
+    assert audit_quiz(drafts) == []
