@@ -279,8 +279,9 @@ def check_item(d: QuestionDraft, facts: Facts | None = None) -> list[Finding]:
             kinds = {_kind_group(e.kind) for e in ents if e}
             if len(kinds) > 1:
                 flag("distractor-kind", f"options mix {sorted(kinds)}")
-            if "person" in kinds and PRONOUN.search(d.stem):
-                flag("pronoun-gender", f"gendered pronoun in a stem with people as options: {PRONOUN.search(d.stem).group(0)!r}")
+            pronoun = PRONOUN.search(d.stem)
+            if "person" in kinds and pronoun:
+                flag("pronoun-gender", f"gendered pronoun in a stem with people as options: {pronoun.group(0)!r}")
     # evidence shows what it is cited for
     quotes = _quotes(d)
     if not d.evidence:
@@ -334,8 +335,9 @@ def check_item(d: QuestionDraft, facts: Facts | None = None) -> list[Finding]:
             m = pattern.search(_unquoted(text))
             if m:
                 flag("grammar", f"{where}: {what}: {m.group(0)!r}")
-        if WORKING.search(text):
-            flag("generator-working", f"{where}: {WORKING.search(text).group(0)!r}")
+        working = WORKING.search(text)
+        if working:
+            flag("generator-working", f"{where}: {working.group(0)!r}")
     if not d.stem.rstrip().endswith(("?", ":")):
         flag("grammar", "the stem ends in neither ? nor :")
     return out
@@ -364,7 +366,7 @@ def _date_supported(text: str, quotes: str, explanation: str) -> bool:
 def check_duplicates(drafts: list[QuestionDraft]) -> list[Finding]:
     """No two items with the same stem and options, or on the same facts by the same template."""
     out = []
-    seen: dict[tuple, str] = {}
+    seen: dict[tuple[object, ...], str] = {}
     for d in drafts:
         for sig in [
             ("text", d.stem, tuple(sorted(o.text for o in d.options))),
@@ -430,9 +432,9 @@ def audit_quiz(drafts: list[QuestionDraft], quiz: str = "") -> list[Finding]:
     return out
 
 
-def summary(findings: list[Finding]) -> dict[str, Counter]:
+def summary(findings: list[Finding]) -> dict[str, Counter[str]]:
     """Counts per rule, per template."""
-    out: dict[str, Counter] = {r: Counter() for r in RULES}
+    out: dict[str, Counter[str]] = {r: Counter() for r in RULES}
     for f in findings:
         out.setdefault(f.rule, Counter())[f.template] += 1
     return out

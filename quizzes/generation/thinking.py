@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from quizzes.generation.drafts import QuestionDraft
 from quizzes.generation.facts import EventFact, Evidence, Facts
 from quizzes.generation.questions import (
+    Option,
     _choice,
     _dedupe,
     _rng,
@@ -191,7 +192,8 @@ def t_sources_agree(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         if not all(states([e for e in ev.evidence if e.source == s], ev.title) for s in reporting):
             continue  # a quote that does not plainly say what the title says is no sure key either
         key = f"sources-agree:event/{ev.slug}"
-        correct, wrong = [], []
+        correct: list[Option] = []
+        wrong: list[Option] = []
         for slug, src in sorted(facts.sources.items()):
             quotes = tuple(e for e in ev.evidence if e.source == slug)
             if quotes:
@@ -225,6 +227,7 @@ def t_source_kind(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         if src.kind not in KINDS or len(KINDS[src.kind][2]) < 2:
             continue
         label, could_know, others = KINDS[src.kind]
+        no_evidence: tuple[Evidence, ...] = ()
         quotes = tuple(e for e in src.kind_evidence if e.quote)
         if not quotes:
             continue
@@ -235,7 +238,7 @@ def t_source_kind(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             qtype="single",
             stem=f"What kind of source is {src.name}?",
             correct=[(label, f"Yes. {could_know}", quotes)],
-            wrong=[(KINDS[k][0], f"No. {KINDS[k][1]}", ()) for k in others[:2]],
+            wrong=[(KINDS[k][0], f"No. {KINDS[k][1]}", no_evidence) for k in others[:2]],
             seed=seed,
             explanation=why,
             evidence=quotes,
