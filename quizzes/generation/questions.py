@@ -449,7 +449,7 @@ def _askable(fig: FigureFact, report: ReportFact) -> bool:
 
 
 def _figure_versions(facts: Facts, fig: FigureFact) -> str:
-    return "; ".join(f"{cap(report_attribution(facts, r))}: {fmt_report(r, fig.unit)}" for r in fig.reports)
+    return "; ".join(f"{report_attribution(facts, r)}: {fmt_report(r, fig.unit)}" for r in fig.reports)
 
 
 def t_number(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
@@ -484,7 +484,9 @@ def t_number(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
 
 
 def _magnitudes(values: set[Decimal], rng: random.Random) -> list[Decimal]:
-    """Plausible numbers no source gave: halves, doubles and tenfolds of the reported ones."""
+    """Plausible numbers no source gave: halves, doubles and tenfolds of the reported ones (small
+    ones: their neighbours), never within a quarter of a reported number ("nearly 10,000" would
+    make 9,000 defensible)."""
     out: list[Decimal] = []
     for v in sorted(values):
         candidates = (
@@ -493,7 +495,8 @@ def _magnitudes(values: set[Decimal], rng: random.Random) -> list[Decimal]:
             else [(v * f).to_integral_value() for f in (Decimal(2), Decimal("0.5"), Decimal(10), Decimal(3))]
         )
         for c in candidates:
-            if c > 0 and c not in values and c not in out:
+            near = any(abs(c - w) < w / 4 for w in values if w >= 10)
+            if c > 0 and c not in values and c not in out and not near:
                 out.append(c)
     rng.shuffle(out)
     return out
