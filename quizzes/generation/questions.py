@@ -118,14 +118,16 @@ def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def measure_phrase(measure: str) -> str:
-    """A figure's measure as the object of "for": a singular head noun takes "the" ("the
-    population of Almaty"); a plural one stands alone ("eateries broken into ...")."""
+def measure_phrase(measure: str, unit: str = "") -> str:
+    """A figure's measure as the object of "for": a count takes "the number of" ("the number of
+    eateries broken into ...": its unit's noun is in it, or it starts with a plural); any other
+    measure takes "the" ("the population of Almaty", "the price of liquefied gas")."""
     text = phrase(measure)
-    head = text.split()[0] if text else ""
-    if head and head[0].islower() and not head.endswith("s") and head not in ("people", "police"):
-        return f"the {text}"
-    return text
+    words = [w.lower() for w in re.findall(r"[A-Za-z-]+", text)]
+    unit_noun = unit.split()[-1].lower() if unit.split() else ""
+    if unit_noun in words or any(w.endswith("s") and not w.endswith("ss") for w in words[:2]):
+        return f"the number of {text}"
+    return f"the {text}"
 
 
 def phrase(text: str) -> str:
@@ -471,7 +473,7 @@ def t_number(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             key=key,
             template="number",
             qtype="numeric",
-            stem=f"What number does {who} give for {measure_phrase(fig.measure)}?",
+            stem=f"What figure does {who} give for {measure_phrase(fig.measure, fig.unit)}?",
             options=[],
             answer={"value": float(report.number), "tolerance": round(tolerance, 2), "unit": fig.unit, "qualifier": report.qualifier},
             explanation=explanation,
@@ -532,7 +534,7 @@ def t_sources_disagree(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
                 key=key,
                 template="disagree",
                 qtype="sources_disagree",
-                stem=f"The sources give more than one figure for {measure_phrase(fig.measure)}. What figure does {who} give?",
+                stem=f"The sources give more than one figure for {measure_phrase(fig.measure, fig.unit)}. What figure does {who} give?",
                 correct=[(right_text, f"Yes. That is the figure {who} gives.", report.evidence)],
                 wrong=wrong[:3],
                 seed=seed,

@@ -29,7 +29,7 @@ from quizzes.generation.questions import (
     cap,
     disputed_events,
     fmt_report,
-    phrase,
+    measure_phrase,
     quoted,
     report_attribution,
 )
@@ -269,7 +269,8 @@ def t_figures_differ(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             qtype="multi",
             multi=True,
             shuffle=False,
-            stem=f"Two figures for {phrase(fig.measure)}: {versions} Which of these could explain the difference? Select all that apply:",
+            stem=f"{versions} Which of these could explain why their figures for {measure_phrase(fig.measure, fig.unit)} differ? "
+            "Select all that apply:",
             correct=correct,
             wrong=wrong,
             seed=seed,
