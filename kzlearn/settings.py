@@ -41,6 +41,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above sessions, CSRF and X-Frame-Options so it sees their cookies and header last: it lets an
+    # LTI session's platform frame the page and makes those cookies work in the frame (LTI only).
+    "quizzes.lti.middleware.LtiFrameMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -106,11 +109,20 @@ KZL_SCORE_SWEEP_AFTER_SECONDS = env.int("KZL_SCORE_SWEEP_AFTER_SECONDS", default
 KZL_OVERDUE_EVERY_SECONDS = env.float("KZL_OVERDUE_EVERY_SECONDS", default=60)
 KZL_OVERDUE_GRACE_SECONDS = env.int("KZL_OVERDUE_GRACE_SECONDS", default=120)
 KZL_STATISTICS_EVERY_SECONDS = env.float("KZL_STATISTICS_EVERY_SECONDS", default=600)
+
+# LTI 1.3 (quizzes/lti/): calls to a platform time out after this; a pending score passback not
+# tried for KZL_LTI_SWEEP_AFTER_SECONDS is re-queued by the sweeper, and given up after MAX_TRIES.
+KZL_LTI_HTTP_TIMEOUT_SECONDS = env.float("KZL_LTI_HTTP_TIMEOUT_SECONDS", default=10)
+KZL_LTI_SWEEP_AFTER_SECONDS = env.int("KZL_LTI_SWEEP_AFTER_SECONDS", default=600)
+KZL_LTI_SCORE_MAX_TRIES = env.int("KZL_LTI_SCORE_MAX_TRIES", default=30)
+# Instructors launching from a platform join this group (its permissions are the admin's to set).
+KZL_LTI_TEACHER_GROUP = env("KZL_LTI_TEACHER_GROUP", default="Teachers")
 # The sweeper and the overdue closer are cheap and idempotent, so a tick that waited behind a
 # backlog still runs; a statistics tick older than its interval is dropped, not replayed.
 CELERY_BEAT_SCHEDULE = {
     "attempts-sweep": {"task": "quizzes.tasks.attempts_sweep_task", "schedule": KZL_SCORE_SWEEP_EVERY_SECONDS},
     "attempts-close-overdue": {"task": "quizzes.tasks.attempts_close_overdue_task", "schedule": KZL_OVERDUE_EVERY_SECONDS},
+    "lti-scores-sweep": {"task": "quizzes.tasks.lti_scores_sweep_task", "schedule": KZL_SCORE_SWEEP_EVERY_SECONDS},
     "item-statistics": {
         "task": "quizzes.tasks.item_statistics_task",
         "schedule": KZL_STATISTICS_EVERY_SECONDS,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("quizzes.api.urls")),
+    path("lti/", include("quizzes.lti.urls")),
     path("", include("quizzes.web.urls")),
 ]
 

@@ -16,6 +16,7 @@ from celery import current_app, shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from quizzes.lti.services import LtiTransientError, lti_score_send, lti_scores_record, lti_scores_sweep
 from quizzes.models import Attempt, Heartbeat, Job
 from quizzes.progress.services import ANSWER_GRACE, attempt_score, attempt_submit
 from quizzes.progress.statistics import item_statistics_compute
@@ -38,8 +39,35 @@ JOB_REQUEUE_AFTER = timedelta(minutes=5)
     max_retries=8,
 )
 def attempt_score_task(self, attempt_id: int) -> bool:
-    """Score a submitted attempt and update the learner's progress; a redelivery changes nothing."""
-    return attempt_score(attempt_id=attempt_id)
+    """Score a submitted attempt and update the learner's progress, then record (and queue) the scores
+    it owes LTI platforms; a redelivery changes nothing."""
+    scored = attempt_score(attempt_id=attempt_id)
+    # Also on a redelivery (scored=False): a worker lost between the two steps left the passback unrecorded.
+    lti_scores_record(attempt_id=attempt_id)
+    return scored
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(LtiTransientError,),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def lti_score_send_task(self, score_id: int) -> str:
+    """Send one owed score to an LTI platform (AGS); a copy finds it sent and changes nothing."""
+    return lti_score_send(score_id=score_id)
+
+
+@shared_task(ignore_result=True)
+def lti_scores_sweep_task() -> dict:
+    """Record LTI passbacks a lost scoring task missed and re-queue pending ones left untried."""
+    result = lti_scores_sweep()
+    heartbeat("lti_scores_sweep", **result)
+    return result
 
 
 @shared_task(bind=True, acks_late=True)

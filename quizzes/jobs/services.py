@@ -41,6 +41,7 @@ RUNNERS: dict[str, tuple[str, str, tuple[str, ...], Callable[[object], str]]] = 
         (),
         lambda n: f"Item statistics recomputed for {n} questions.",
     ),
+    Job.Kind.LTI_ROSTER_SYNC: ("quizzes.lti.services", "lti_roster_sync", ("context_id",), lambda report: f"Roster synced: {report}"),
 }
 
 

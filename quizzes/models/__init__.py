@@ -15,6 +15,16 @@ from quizzes.models.events import (
     Topic,
 )
 from quizzes.models.jobs import Heartbeat, Job
+from quizzes.models.lti import (
+    LtiContext,
+    LtiDeployment,
+    LtiIdentity,
+    LtiLaunch,
+    LtiPlatform,
+    LtiResourceLink,
+    LtiScore,
+    LtiToolKey,
+)
 from quizzes.models.progress import Attempt, ItemStatistic, Prediction, Response, ReviewCard, ScenarioRun, TopicMastery
 from quizzes.models.scenarios import Scenario, ScenarioStep
 from quizzes.models.sources import Passage, Source
@@ -27,6 +37,14 @@ __all__ = [
     "Extension",
     "Heartbeat",
     "Job",
+    "LtiContext",
+    "LtiDeployment",
+    "LtiIdentity",
+    "LtiLaunch",
+    "LtiPlatform",
+    "LtiResourceLink",
+    "LtiScore",
+    "LtiToolKey",
     "Attempt",
     "ItemStatistic",
     "Prediction",

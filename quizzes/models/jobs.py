@@ -9,6 +9,7 @@ class Job(models.Model):
         GENERATE_QUESTIONS = "generate_questions", "generate questions"
         GENERATE_SCENARIOS = "generate_scenarios", "generate scenarios"
         ITEM_STATISTICS = "item_statistics", "recompute item statistics"
+        LTI_ROSTER_SYNC = "lti_roster_sync", "sync a class roster from an LTI platform"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "queued"
