@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 MESSAGE_TYPE = LTI + "message_type"
@@ -54,7 +56,7 @@ def role_for(roles: list[str] | None) -> Role | None:
     return None
 
 
-def member_is_active(member: dict) -> bool:
+def member_is_active(member: Mapping[str, Any]) -> bool:
     """An NRPS member counts unless the platform marks them Inactive or Deleted."""
     status = str(member.get("status", "Active")).rsplit("#", 1)[-1]
     return status == "Active"

@@ -11,6 +11,11 @@ from django.conf import settings
 SESSION_KEY = "lti_frame"
 
 
+def frame_for(request, origins: list[str]) -> None:
+    """Let this one response be framed by `origins` (an LTI view, before the session says so)."""
+    setattr(request, "lti_frame_origins", origins)  # noqa: B010 - a per-request note the middleware reads
+
+
 def allow_framing(response, origins: list[str], *, secure: bool) -> None:
     """Let `origins` frame this response and make its session/CSRF cookies work in a third-party frame."""
     response.xframe_options_exempt = True

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Any, cast
 
 import requests
 from cryptography.hazmat.primitives import serialization
@@ -94,7 +96,7 @@ def lti_tool_key_ensure() -> LtiToolKey:
 
 @dataclass
 class LaunchResult:
-    user: object
+    user: Any
     role: c.Role
     deep_linking: bool
     context: LtiContext | None = None
@@ -108,7 +110,7 @@ def _username(issuer: str, sub: str) -> str:
 
 
 def lti_identity_link(
-    *, platform: LtiPlatform, sub: str, person: dict, role: c.Role, now: datetime | None = None, launched: bool = True
+    *, platform: LtiPlatform, sub: str, person: Mapping[str, Any], role: c.Role, now: datetime | None = None, launched: bool = True
 ) -> LtiIdentity:
     """Find or create the local account linked to (issuer, sub) and apply the launch's role to it.
 
@@ -174,7 +176,7 @@ def _member_apply(*, classroom, user, role: c.Role) -> bool:
     return True
 
 
-def _resource_link_sync(*, platform: LtiPlatform, context: LtiContext | None, launch: dict) -> LtiResourceLink:
+def _resource_link_sync(*, platform: LtiPlatform, context: LtiContext | None, launch: Mapping[str, Any]) -> LtiResourceLink:
     claim = launch.get(c.RESOURCE_LINK) or {}
     custom = launch.get(c.CUSTOM) or {}
     link, _ = LtiResourceLink.objects.get_or_create(platform=platform, resource_link_id=str(claim["id"])[:255])
@@ -201,7 +203,7 @@ def _resource_link_sync(*, platform: LtiPlatform, context: LtiContext | None, la
 
 
 @transaction.atomic
-def lti_launch_accept(*, platform: LtiPlatform, launch: dict, now: datetime | None = None) -> LaunchResult:
+def lti_launch_accept(*, platform: LtiPlatform, launch: Mapping[str, Any], now: datetime | None = None) -> LaunchResult:
     """Apply a validated launch: link the account, mirror the course as a class with this person in
     it, record the resource link (and, for a learner, the launch that makes their scores owed)."""
     now = now or timezone.now()
@@ -235,7 +237,7 @@ def lti_launch_accept(*, platform: LtiPlatform, launch: dict, now: datetime | No
 
 
 def lti_deep_link_response(
-    *, platform: LtiPlatform, launch: dict, quiz: Quiz | None = None, module: Module | None = None, launch_url: str
+    *, platform: LtiPlatform, launch: Mapping[str, Any], quiz: Quiz | None = None, module: Module | None = None, launch_url: str
 ) -> tuple[str, str]:
     """Sign the deep-linking response placing one quiz (with a graded line item) or one module in
     the course; returns (the platform's return URL, the JWT to post there)."""
@@ -250,9 +252,9 @@ def lti_deep_link_response(
         resource.set_title(quiz.title).set_custom_params({c.CUSTOM_QUIZ: quiz.slug})
         # One point per question, as KZLearn scores; the platform scales it to its own grade.
         resource.set_lineitem(LineItem().set_score_maximum(max(questions, 1)).set_label(quiz.title).set_resource_id(f"quiz:{quiz.slug}"))
-    else:
+    elif module is not None:
         resource.set_title(module.title).set_custom_params({c.CUSTOM_MODULE: module.slug})
-    deep_link = DeepLink(registration_for(platform), launch[c.DEPLOYMENT_ID], settings_claim)
+    deep_link = DeepLink(registration_for(platform), launch[c.DEPLOYMENT_ID], cast(Any, settings_claim))
     return settings_claim["deep_link_return_url"], deep_link.get_response_jwt([resource])
 
 
@@ -277,7 +279,7 @@ def lti_scores_record(*, attempt_id: int) -> list[int]:
             if row.status == LtiScore.Status.PENDING:
                 pending.append(row.pk)
         for pk in pending:
-            transaction.on_commit(lambda pk=pk: lti_score_enqueue(pk))
+            transaction.on_commit(partial(lti_score_enqueue, pk))
     return pending
 
 
@@ -308,7 +310,7 @@ def _score_post(row: LtiScore) -> None:
         .set_score_given(float(attempt.points or 0))
         .set_score_maximum(float(attempt.max_points or 1))
         # The scoring time, not now: a re-send carries the same timestamp, so the platform keeps one result.
-        .set_timestamp(attempt.scored_at.isoformat())
+        .set_timestamp((attempt.scored_at or timezone.now()).isoformat())
         .set_activity_progress("Completed")
         .set_grading_progress("FullyGraded")
         .set_user_id(row.launch.identity.sub)
@@ -432,7 +434,7 @@ def lti_roster_sync(*, context_id: int, progress: Callable[[int, int], None] | N
     with transaction.atomic():
         for done, member in enumerate(members, start=1):
             role = c.role_for(member.get("roles"))
-            if role is None or not member.get("user_id") or not c.member_is_active(member):
+            if role is None or not member.get("user_id") or not c.member_is_active(cast(Mapping[str, Any], member)):
                 report.skipped += 1
                 continue
             if role == c.Role.INSTRUCTOR:

@@ -17,7 +17,7 @@ from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.exception import LtiException, OIDCException
 
 from quizzes.lti import claims as c
-from quizzes.lti.middleware import SESSION_KEY
+from quizzes.lti.middleware import SESSION_KEY, frame_for
 from quizzes.lti.selectors import deep_link_choices, lti_public_jwks
 from quizzes.lti.services import LtiLaunchError, lti_deep_link_response, lti_launch_accept
 from quizzes.lti.tool import PlatformToolConf, http_session, launch_storage
@@ -32,7 +32,7 @@ NONCE_LIFETIME = 24 * 3600
 
 def _error(request: HttpRequest, message: str, *, status: int = 400, platform: LtiPlatform | None = None) -> HttpResponse:
     if platform is not None:
-        request.lti_frame_origins = platform.allowed_frame_origins  # the error shows inside the platform's frame
+        frame_for(request, platform.allowed_frame_origins)  # the error shows inside the platform's frame
     return render(request, "quizzes/lti/error.html", {"message": message}, status=status)
 
 
@@ -52,7 +52,7 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
     except (OIDCException, LtiException) as exc:
         return _error(request, f"This platform is not registered with KZLearn ({exc}). Ask your KZLearn administrator.", status=400)
     if tool_conf.platform is not None:
-        request.lti_frame_origins = tool_conf.platform.allowed_frame_origins
+        frame_for(request, tool_conf.platform.allowed_frame_origins)
     return response
 
 
@@ -79,7 +79,7 @@ def launch(request: HttpRequest) -> HttpResponse:
         return _error(request, exc.message, status=exc.status, platform=platform)
     login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_KEY] = {"platform": platform.pk, "origins": platform.allowed_frame_origins}
-    request.lti_frame_origins = platform.allowed_frame_origins
+    frame_for(request, platform.allowed_frame_origins)
     if result.deep_linking:
         request.session.setdefault("lti_deep_links", [])
         request.session["lti_deep_links"] = [*request.session["lti_deep_links"][-9:], message_launch.get_launch_id()]
@@ -112,12 +112,15 @@ def deep_link(request: HttpRequest, launch_id: str) -> HttpResponse:
     except LtiException:
         return _error(request, "This content picker has expired; open it again from your course.", status=403)
     platform, data = tool_conf.platform, message_launch.get_launch_data()
+    if platform is None:
+        return _error(request, "This platform is no longer registered with KZLearn.", status=403)
     choices = deep_link_choices(request.user)
     if request.method == "POST":
         kind, _, pk = request.POST.get("item", "").partition(":")
         quiz = choices["quizzes"].filter(pk=pk).first() if kind == "quiz" and pk.isdigit() else None
         module = choices["modules"].filter(pk=pk).first() if kind == "module" and pk.isdigit() else None
-        if quiz is None and module is None:
+        chosen = quiz or module
+        if chosen is None:
             return render(
                 request,
                 "quizzes/lti/deep_link.html",
@@ -130,7 +133,7 @@ def deep_link(request: HttpRequest, launch_id: str) -> HttpResponse:
             )
         except LtiLaunchError as exc:
             return _error(request, exc.message, status=exc.status, platform=platform)
-        return render(request, "quizzes/lti/deep_link_return.html", {"return_url": return_url, "jwt": jwt, "title": (quiz or module).title})
+        return render(request, "quizzes/lti/deep_link_return.html", {"return_url": return_url, "jwt": jwt, "title": chosen.title})
     return render(request, "quizzes/lti/deep_link.html", {**choices, "launch_id": launch_id})
 
 
