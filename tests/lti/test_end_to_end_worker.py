@@ -15,7 +15,7 @@ from tests.jobs.support import wait_until
 from tests.lti.conftest import launch
 from tests.lti.platform import MEMBERSHIP
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.services, pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 
 def _sent(score_filter) -> bool:

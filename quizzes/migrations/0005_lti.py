@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0003_learners_classes_scenarios_jobs'),
+        ('quizzes', '0004_source_kind_claim_neutral_figure_differ'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
