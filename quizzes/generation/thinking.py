@@ -89,7 +89,9 @@ NOT_A_REASON = "They count in different units"
 
 
 def _unattributed_sources(ev: EventFact) -> list[str]:
-    return sorted({e.source for e in ev.evidence if not ATTRIBUTED.search(e.quote)})
+    """Sources whose own-voice quotes (no "said", "reportedly" ...) plainly say what the title says."""
+    own = [e for e in ev.evidence if not ATTRIBUTED.search(e.quote)]
+    return sorted({e.source for e in own if states([q for q in own if q.source == e.source], ev.title)})
 
 
 def established_events(facts: Facts) -> list[EventFact]:
@@ -109,8 +111,10 @@ def t_fact_or_claim(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     """Fact or claim? As many established facts as claims, so neither answer is the usual one."""
     claims = sorted((c for c in facts.claims.values() if c.neutral), key=lambda c: c.slug)
     events = established_events(facts)[: len(claims)]
+    # Never many more claims than facts, so that neither answer is the usual one.
+    claims = claims[: len(events) + max(3, len(events) // 3)]
     stem = "Do the sources present this as an established fact or as one party’s claim: {}?"
-    for claim in claims[: len(events)]:
+    for claim in claims:
         who = facts.entities[claim.claimant].subject
         why = (
             f"A claim. According to {who}, {claim.statement.rstrip('.')}. The sources report this as {who}’s claim; "
@@ -132,9 +136,9 @@ def t_fact_or_claim(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             difficulty=0.5,
         )
     for ev in events:
-        own = [e for e in ev.evidence if not ATTRIBUTED.search(e.quote)]
+        own = [e for e in ev.evidence if e.source in _unattributed_sources(ev) and not ATTRIBUTED.search(e.quote)]
         cites = and_list([facts.sources[e.source].citation for e in own])
-        why = f"An established fact. {cap(cites)} state it in their own words, and no source disputes it."
+        why = f"An established fact. It is reported in their own words, attributed to no one, by {cites}; no source disputes it."
         yield _choice(
             key=f"fact-or-claim:event/{ev.slug}",
             template="fact-or-claim",
