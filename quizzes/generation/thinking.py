@@ -50,9 +50,9 @@ CLAIM = "A claim: the sources attribute it to the person or body that made it"
 # stand against each other).
 KINDS = {
     "live-report": (
-        "A live report, updated while the events were still going on",
-        "A live report is written as events unfold: it is close to them in time, but passes on first reports and "
-        "figures nobody has checked yet.",
+        "A live report, updated as events unfolded",
+        "A live report is written as events unfold: it is close to them in time, but it passes on first reports and "
+        "figures that may not have been checked yet.",
         ("think-tank-paper", "analysis"),
     ),
     "news-report": (
@@ -62,15 +62,15 @@ KINDS = {
         (),
     ),
     "analysis": (
-        "An analysis that interprets the events",
+        "An analysis of the events",
         "An analysis interprets events for its readers: it gives context and argument, and mixes reported facts "
         "with the writer’s own judgement.",
         ("think-tank-paper", "live-report"),
     ),
     "think-tank-paper": (
         "A think-tank paper",
-        "A think-tank paper surveys many reports at a distance of weeks; it can compare versions, but it was not "
-        "there and relies on what others reported.",
+        "A think-tank paper is written at some distance from the events: it can compare many reports and versions, "
+        "but it usually relies on what others reported.",
         ("live-report", "news-report"),
     ),
     "student-paper": ("A student paper", "A student paper is written for study, from other published reports.", ()),
@@ -224,6 +224,10 @@ def t_sources_agree(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         )
 
 
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def t_source_kind(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     """Sourcing: what kind of source is this? Only for sources whose kind the text shows, and only
     against kinds it cannot be mistaken for."""
@@ -235,14 +239,14 @@ def t_source_kind(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         quotes = tuple(e for e in src.kind_evidence if e.quote)
         if not quotes:
             continue
-        why = f"{cap(src.name)} is {label[0].lower() + label[1:]}. {could_know}"
+        why = f"{cap(src.name)} is {_lower(label)}. {could_know}"
         yield _choice(
             key=f"source-kind:source/{slug}",
             template="source-kind",
             qtype="single",
             stem=f"What kind of source is {src.name}?",
             correct=[(label, f"Yes. {could_know}", quotes)],
-            wrong=[(KINDS[k][0], f"No. {KINDS[k][1]}", no_evidence) for k in others[:2]],
+            wrong=[(KINDS[k][0], f"No. It is {_lower(label)}, not {_lower(KINDS[k][0])}.", no_evidence) for k in others[:2]],
             seed=seed,
             explanation=why,
             evidence=quotes,
