@@ -138,7 +138,7 @@ def t_fact_or_claim(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     for ev in events:
         own = [e for e in ev.evidence if e.source in _unattributed_sources(ev) and not ATTRIBUTED.search(e.quote)]
         cites = and_list([facts.sources[e.source].citation for e in own])
-        why = f"An established fact. It is reported in their own words, attributed to no one, by {cites}; no source disputes it."
+        why = f"An established fact. {cap(cites)} state it in their own words, attributing it to no one; no source disputes it."
         yield _choice(
             key=f"fact-or-claim:event/{ev.slug}",
             template="fact-or-claim",
@@ -201,9 +201,9 @@ def t_sources_agree(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         for slug, src in sorted(facts.sources.items()):
             quotes = tuple(e for e in ev.evidence if e.source == slug)
             if quotes:
-                correct.append((cap(src.citation), f"Yes. {cap(src.citation)} reports it.", quotes))
+                correct.append((cap(src.citation), f"Yes. {cap(src.citation)} mentions it.", quotes))
             else:
-                wrong.append((cap(src.citation), f"No. {cap(src.citation)} does not report it.", ()))
+                wrong.append((cap(src.citation), f"No. {cap(src.citation)} does not mention it.", ()))
         yield _choice(
             key=key,
             template="sources-agree",
@@ -246,7 +246,10 @@ def t_source_kind(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             qtype="single",
             stem=f"What kind of source is {src.name}?",
             correct=[(label, f"Yes. {could_know}", quotes)],
-            wrong=[(KINDS[k][0], f"No. It is {_lower(label)}, not {_lower(KINDS[k][0])}.", no_evidence) for k in others[:2]],
+            wrong=[
+                (KINDS[k][0], f"No. It is {_lower(label.split(',')[0])}, not {_lower(KINDS[k][0].split(',')[0])}.", no_evidence)
+                for k in others[:2]
+            ],
             seed=seed,
             explanation=why,
             evidence=quotes,
