@@ -119,7 +119,7 @@ def test_admin_preview_edit_publish_retire(bank, admin_client):
 
 def test_admin_action_generates_for_selected_events(bank, admin_client, django_capture_on_commit_callbacks):
     Question.objects.all().delete()
-    event = Event.objects.get(slug="almaty-airport-seized")
+    event = Event.objects.get(slug="administration-buildings-targeted")
     with django_capture_on_commit_callbacks(execute=True):  # the action queues a job after commit
         response = admin_client.post("/admin/quizzes/event/", {"action": "generate_questions", "_selected_action": [event.pk]})
     assert response.status_code == 302

@@ -113,15 +113,15 @@ def test_a_job_is_not_run_twice_and_failures_are_readable(fake_runner, teacher_a
 @pytest.mark.postgres  # asserts with fact_ids__contains, a JSON containment lookup SQLite lacks
 @pytest.mark.django_db
 def test_generate_questions_action_starts_a_job(teacher_a, seeds, django_capture_on_commit_callbacks):
-    event = Event.objects.get(slug="almaty-airport-seized")
+    event = Event.objects.get(slug="administration-buildings-targeted")
     client = client_for(teacher_a)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("admin:quizzes_event_changelist"), {"action": "generate_questions", "_selected_action": [event.pk]})
     job = Job.objects.get()
     assert response.status_code == 302 and response.url == reverse("admin:quizzes_job_change", args=[job.pk])
-    assert job.params == {"event_slugs": ["almaty-airport-seized"]} and job.created_by == teacher_a
+    assert job.params == {"event_slugs": ["administration-buildings-targeted"]} and job.created_by == teacher_a
     assert job.status == Job.Status.DONE and job.message.startswith("Questions: ") and job.percent == 100
-    assert Question.objects.filter(fact_ids__contains=["event:almaty-airport-seized"]).exists()
+    assert Question.objects.filter(fact_ids__contains=["event:administration-buildings-targeted"]).exists()
 
 
 @pytest.mark.django_db
