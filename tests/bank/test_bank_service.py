@@ -118,8 +118,13 @@ def test_admin_preview_edit_publish_retire(bank, admin_client):
 
 
 def test_admin_action_generates_for_selected_events(bank, admin_client, django_capture_on_commit_callbacks):
+    # Given an event the full generation made questions about (which one depends on the templates)
+    tested = {
+        fact.split(":", 1)[1] for ids in Question.objects.values_list("fact_ids", flat=True) for fact in ids if fact.startswith("event:")
+    }
+    event = Event.objects.filter(slug__in=tested).order_by("slug").first()
+    assert event is not None
     Question.objects.all().delete()
-    event = Event.objects.get(slug="administration-buildings-targeted")
     with django_capture_on_commit_callbacks(execute=True):  # the action queues a job after commit
         response = admin_client.post("/admin/quizzes/event/", {"action": "generate_questions", "_selected_action": [event.pk]})
     assert response.status_code == 302
