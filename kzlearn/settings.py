@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
+    "oauth2_provider",
     "quizzes",
 ]
 
@@ -177,7 +178,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "quizzes.api.schema.AutoSchema",
     # Token first: an anonymous request then gets 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so a 401's WWW-Authenticate stays "Token" for the existing user tokens.
         "rest_framework.authentication.TokenAuthentication",
+        # Integration credentials (OAuth2 client credentials, `Authorization: Bearer`), scope-checked.
+        "quizzes.integrations.oauth.IntegrationAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -192,6 +196,35 @@ REST_FRAMEWORK = {
         "sign-in": env("KZL_API_SIGN_IN_RATE", default="10/min"),
     },
 }
+# Integration credentials (docs/integrators.md): OAuth2 client credentials only, tokens for an hour,
+# stored as a SHA-256 checksum (never the token itself), client secrets hashed.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "content:read": "Read published content: sources, events, quizzes, scenarios, modules",
+        "roster:read": "Read the owner's classes, groups and enrolments",
+        "roster:write": "Create and change the owner's classes, groups and enrolments",
+        "assignments:read": "Read the owner's assignments",
+        "assignments:write": "Set assignments and extensions in the owner's classes",
+        "results:read": "Read results, attempts and item statistics of the owner's classes",
+    },
+    "DEFAULT_SCOPES": ["content:read"],
+    "SCOPES_BACKEND_CLASS": "quizzes.integrations.oauth.CredentialScopes",
+    "OAUTH2_VALIDATOR_CLASS": "quizzes.integrations.oauth.CredentialValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("KZL_OAUTH_TOKEN_SECONDS", default=3600),
+    # Every RFC 9700 (OAuth 2.0 Security BCP) behaviour on: only client credentials are used here anyway.
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "KZLearn API",
     "DESCRIPTION": "Source-backed learning about the January 2022 unrest in Kazakhstan.",

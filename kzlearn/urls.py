@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from oauth2_provider import views as oauth2_views
 
 from kzlearn.health import healthz
 
@@ -14,6 +15,19 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("quizzes.api.urls")),
     path("lti/", include("quizzes.lti.urls")),
+    # OAuth2 for integration credentials: the token and revocation endpoints only (client credentials).
+    path(
+        "o/",
+        include(
+            (
+                [
+                    path("token/", oauth2_views.TokenView.as_view(), name="token"),
+                    path("revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="revoke-token"),
+                ],
+                "oauth2_provider",
+            )
+        ),
+    ),
     path("", include("quizzes.web.urls")),
 ]
 

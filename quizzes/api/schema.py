@@ -6,7 +6,10 @@ and every 4xx response a view declares without a body gets the `Error` body.
 
 from __future__ import annotations
 
+import re
+
 from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
@@ -83,3 +86,29 @@ def error_responses(result, generator, request, public):
                 if code.startswith("4"):
                     response.setdefault("content", {"application/json": {"schema": ERROR_REF}})
     return result
+
+
+class IntegrationScheme(OpenApiAuthenticationExtension):
+    """Integration credentials in the schema: OAuth2 client credentials, each operation with the scope it needs."""
+
+    target_class = "quizzes.integrations.oauth.IntegrationAuthentication"
+    name = "integration"
+
+    def get_security_requirement(self, auto_schema):
+        from django.urls import Resolver404, resolve
+
+        from quizzes.integrations.scopes import scope_required
+
+        try:
+            match = resolve(re.sub(r"\{[^}]+\}", "1", auto_schema.path))
+        except Resolver404:
+            return None
+        needed = scope_required(match.url_name, auto_schema.method)
+        if needed is None:
+            return None  # not open to integration credentials
+        return {self.name: [needed] if needed else []}
+
+    def get_security_definition(self, auto_schema):
+        from quizzes.integrations.scopes import all_scopes
+
+        return {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "/o/token/", "scopes": all_scopes()}}}

@@ -14,6 +14,7 @@ from quizzes.models.events import (
     FigureReport,
     Topic,
 )
+from quizzes.models.integrations import IntegrationCredential
 from quizzes.models.jobs import Heartbeat, Job
 from quizzes.models.lti import (
     LtiContext,
@@ -36,6 +37,7 @@ __all__ = [
     "Enrolment",
     "Extension",
     "Heartbeat",
+    "IntegrationCredential",
     "Job",
     "LtiContext",
     "LtiDeployment",

@@ -7,10 +7,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import resolve
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from fsrs import Card
+from rest_framework.test import APIClient
 
+from quizzes.integrations.scopes import all_scopes, scope_required
+from quizzes.integrations.services import integration_credential_create
 from quizzes.models import ReviewCard
 from tests.api.conftest import client_for, world_build
 from tests.factories import UserFactory
@@ -178,3 +182,37 @@ def test_access(matrix_world, role, method, path, params, body, expected):
     assert response.status_code == expected[role], response.content[:500]
     if response.status_code >= 400:
         assert set(response.json()) == {"error"} and response.json()["error"]["message"]
+
+
+# --- integration credentials (OAuth2 client credentials, `Authorization: Bearer`) ------------------
+# A credential of teacher X: every operation is refused (403) without the scope it needs, and with
+# that scope alone answers as teacher X does. Operations not open to credentials are 403 either way.
+
+
+def _bearer(owner, scopes: list[str]) -> APIClient:
+    made = integration_credential_create(owner=owner, name="matrix", scopes=scopes)
+    token = APIClient().post(
+        "/o/token/", {"grant_type": "client_credentials", "client_id": made.client_id, "client_secret": made.client_secret}
+    )
+    assert token.status_code == 200, token.content
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.json()['access_token']}")
+    return client
+
+
+@pytest.mark.parametrize(("method", "path", "params", "body", "expected"), MATRIX, ids=[f"{m.upper()} {p}" for m, p, *_ in MATRIX])
+def test_integration_scopes(matrix_world, method, path, params, body, expected):
+    w = matrix_world
+    url = path.format(**{name: value(w) for name, value in params.items()})
+    needed = scope_required(resolve(url).url_name, method.upper())
+    others = [s for s in all_scopes() if s != needed]
+    refused = getattr(_bearer(w.teacher_x, others), method)(url, body(w) if body else None, format="json")
+    if needed == "":  # open to every credential (who am I)
+        assert refused.status_code == expected["teacher_x"]
+        return
+    assert refused.status_code == 403, refused.content[:300]
+    message = refused.json()["error"]["message"]
+    assert (f"lacks the scope {needed}" in message) if needed else ("not open to integration credentials" in message)
+    if needed:
+        allowed = getattr(_bearer(w.teacher_x, [needed]), method)(url, body(w) if body else None, format="json")
+        assert allowed.status_code == expected["teacher_x"], allowed.content[:500]

@@ -1,0 +1,1 @@
+"""Integration credentials: OAuth2 client credentials with scopes and expiry for other systems."""

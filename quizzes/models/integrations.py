@@ -1,0 +1,29 @@
+"""Credentials other systems use to call the API (OAuth2 client credentials): which scopes each may
+ask for, until when, and whether it has been revoked. The OAuth2 client itself (id, hashed secret,
+the account it acts as) is django-oauth-toolkit's Application."""
+
+from django.db import models
+from django.utils import timezone
+from oauth2_provider.settings import oauth2_settings
+
+
+class IntegrationCredential(models.Model):
+    application = models.OneToOneField(oauth2_settings.APPLICATION_MODEL, on_delete=models.CASCADE, related_name="kzl_credential")
+    # The scopes this client may be granted (names from settings.OAUTH2_PROVIDER["SCOPES"]).
+    scopes = models.JSONField(default=list)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="After this the credential gets no tokens and its tokens stop working."
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "integration credential"
+
+    def __str__(self) -> str:
+        return self.application.name or self.application.client_id
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
