@@ -87,6 +87,11 @@ def prediction_make(
     previous = Prediction.objects.filter(run=locked, step_id=step_id).first()
     if previous is not None:
         if client_key and previous.client_key == client_key:
+            if (previous.choice, previous.confidence) != (str(choice), _int_or_none(confidence)):
+                raise LearnerActionError(
+                    "client_key_reused",
+                    "This client_key was already used for a different prediction; send a new client_key with a new prediction.",
+                )
             return previous
         raise LearnerActionError("already_predicted", "You have already made a prediction for this step.")
     if locked.status != ScenarioRun.Status.IN_PROGRESS:
@@ -137,3 +142,10 @@ def calibration_table(predictions) -> list[dict]:
         {"band": f"{b}–{b + 9 if b < 90 else 100} %", "stated": b + 5, "n": len(v), "right": round(100 * sum(v) / len(v))}
         for b, v in sorted(bands.items())
     ]
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None

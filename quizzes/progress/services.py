@@ -112,7 +112,14 @@ def response_answer(*, attempt: Attempt, position: int, response: object, client
     except Response.DoesNotExist:
         raise LearnerActionError("no_such_question", f"This attempt has no question {position}.", status=404) from None
     if client_key and row.answered_at and row.client_key == client_key:
-        return row  # a retry of an answer already stored
+        # A retry of an answer already stored counts once; the same key with another answer is a
+        # client bug (a key reused across answers) and is refused rather than silently ignored.
+        if _normalised_or_none(row.snapshot, response) != row.response:
+            raise LearnerActionError(
+                "client_key_reused",
+                "This client_key was already used for a different answer to this question; send a new client_key with a new answer.",
+            )
+        return row
     if locked.status != Attempt.Status.IN_PROGRESS:
         raise LearnerActionError("attempt_closed", "This attempt has been submitted; answers can no longer change.")
     if attempt_is_overdue(locked, now=now):
@@ -129,6 +136,13 @@ def response_answer(*, attempt: Attempt, position: int, response: object, client
     row.client_key, row.answered_at = client_key[:64], now
     row.save(update_fields=["response", "points", "correct", "client_key", "answered_at"])
     return row
+
+
+def _normalised_or_none(snap: dict, response: object) -> object:
+    try:
+        return response_validate(snap["qtype"], snap["options"], response)
+    except InvalidResponse:
+        return None
 
 
 def attempt_submit(*, attempt: Attempt, now: datetime | None = None, auto: bool = False) -> Attempt:

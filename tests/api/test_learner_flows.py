@@ -227,3 +227,35 @@ def test_an_answer_goes_through_when_the_rate_limit_cache_is_down(monkeypatch):
     # When the learner answers, then the answer is stored rather than refused with a 500
     answered = client.post(f"/api/v1/attempts/{attempt['id']}/answer/", {"position": 1, "response": {"choice": "b"}}, format="json")
     assert answered.status_code == 200 and answered.json()["answered"] is True
+
+
+def test_a_client_key_reused_for_a_different_answer_is_a_409_and_changes_nothing():
+    quiz, user = quiz_with_questions(2, feedback=Quiz.Feedback.END), UserFactory()
+    api = client_for(user)
+    attempt_id = api.post("/api/v1/attempts/", {"quiz": quiz.slug}, format="json").json()["id"]
+    url = f"/api/v1/attempts/{attempt_id}/answer/"
+    first = api.post(url, {"position": 1, "response": {"choice": "a"}, "client_key": "k-1"}, format="json")
+    assert first.status_code == 200
+    # The same answer again (a retry): counted once, 200
+    assert api.post(url, {"position": 1, "response": {"choice": "a"}, "client_key": "k-1"}, format="json").status_code == 200
+    clash = api.post(url, {"position": 1, "response": {"choice": "b"}, "client_key": "k-1"}, format="json")
+    assert clash.status_code == 409 and clash.json()["error"]["code"] == "client_key_reused"
+    assert "different answer" in clash.json()["error"]["message"]
+    stored = api.get(f"/api/v1/attempts/{attempt_id}/questions/").json()[0]
+    assert stored["response"] == {"choice": "a"}
+    # A new key for the new answer is fine (feedback at the end: answers may change until submit)
+    changed = api.post(url, {"position": 1, "response": {"choice": "b"}, "client_key": "k-2"}, format="json")
+    assert changed.status_code == 200 and changed.json()["response"] == {"choice": "b"}
+
+
+def test_a_client_key_reused_for_a_different_prediction_is_a_409():
+    scenario, user = scenario_with_steps(2), UserFactory()
+    api = client_for(user)
+    run = api.post("/api/v1/scenario-runs/", {"scenario": scenario.slug}, format="json").json()
+    predict = {"step": run["current_step"]["id"], "choice": "b", "confidence": 80, "client_key": "p-1"}
+    url = f"/api/v1/scenario-runs/{run['id']}/predict/"
+    assert api.post(url, predict, format="json").status_code == 200
+    assert api.post(url, predict, format="json").status_code == 200
+    for changed in ({"choice": "a"}, {"confidence": 60}):
+        clash = api.post(url, {**predict, **changed}, format="json")
+        assert clash.status_code == 409 and clash.json()["error"]["code"] == "client_key_reused"

@@ -89,7 +89,10 @@ class AttemptViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixi
         request=serializers.AnswerSerializer,
         responses={
             200: serializers.AttemptQuestionSerializer,
-            409: conflict("`attempt_closed` (submitted), `time_up` (past the time limit), `already_answered` (immediate feedback)"),
+            409: conflict(
+                "`attempt_closed` (submitted), `time_up` (past the time limit), `already_answered` (immediate feedback), "
+                "`client_key_reused` (the key was sent before with a different answer)"
+            ),
             429: THROTTLED,
         },
         description="Answer one question. 400 `invalid_response` when the response does not fit the question; "
@@ -165,7 +168,10 @@ class ScenarioRunViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModel
         request=serializers.PredictSerializer,
         responses={
             200: serializers.PredictResultSerializer,
-            409: conflict("`already_predicted` (another prediction for this step), `run_finished`"),
+            409: conflict(
+                "`already_predicted` (another prediction for this step), `run_finished`, "
+                "`client_key_reused` (the key was sent before with a different prediction)"
+            ),
             429: THROTTLED,
         },
         description="Predict what happened next at the current step; the answer reveals what did happen, with evidence. "
