@@ -12,7 +12,6 @@ import time
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Min
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -60,19 +59,18 @@ def _check_worker(redis_state: dict) -> dict:
 
 def scoring_state() -> dict:
     """Submitted attempts still waiting to be scored, and how long the oldest has waited (not ok when too long)."""
-    from quizzes.models import Attempt
+    from quizzes.jobs.selectors import attempts_unscored
 
     try:
-        row = Attempt.objects.filter(status=Attempt.Status.SUBMITTED).aggregate(n=Count("pk"), oldest=Min("submitted_at"))
+        unscored, oldest = attempts_unscored()
     except Exception as exc:  # the database check reports the cause; this must not raise
         return {"ok": False, "error": type(exc).__name__}
-    oldest = row["oldest"]
     waited = (timezone.now() - oldest).total_seconds() if oldest else 0.0
     # Past the sweep delay plus three sweeps, the sweeper has not managed: no worker, or a backlog.
     late = waited > settings.KZL_SCORE_SWEEP_AFTER_SECONDS + 3 * settings.KZL_SCORE_SWEEP_EVERY_SECONDS
     return {
         "ok": not late,
-        "unscored": row["n"],
+        "unscored": unscored,
         "oldest_unscored_at": oldest.isoformat() if oldest else None,
         "oldest_unscored_seconds": round(waited, 1) if oldest else None,
     }
@@ -80,12 +78,12 @@ def scoring_state() -> dict:
 
 def beat_state() -> dict:
     """When each periodic task last ran; stale when the sweeper has missed three runs (celery mode)."""
-    from quizzes.models import Heartbeat
+    from quizzes.jobs.selectors import heartbeats_last_run
 
     if settings.JOBS_IN_PROCESS:
         return {"ok": True, "mode": "in-process"}
     try:
-        runs = {h.name: h.last_run_at for h in Heartbeat.objects.all()}
+        runs = heartbeats_last_run()
     except Exception as exc:  # as above
         return {"ok": False, "error": type(exc).__name__}
     last = max(runs.values(), default=None)

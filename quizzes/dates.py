@@ -41,3 +41,26 @@ def parse_fuzzy_date(text: str) -> FuzzyDate:
     except ValueError as exc:
         raise ValueError(f"{text!r} is not a real calendar date ({exc})") from None
     return FuzzyDate(value, "day" if day else "month" if month else "year")
+
+
+def date_label(value: date, precision: str = "day") -> str:
+    """A date for people, as precisely as the sources give it: '5 January 2022', 'January 2022', '2022'.
+
+    The one fuzzy-date label: questions, scenarios, feedback, exports and progress all use it."""
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        return f"{value:%B %Y}"
+    return f"{value.day} {value:%B %Y}"
+
+
+def date_span_label(start: date, end: date | None = None, precision: str = "day") -> str:
+    """A date or a span of days: 'between 4 and 6 January 2022', 'between 30 December 2021 and 2 January 2022',
+    or date_label(start, precision) when there is no span."""
+    if end is None or end == start:
+        return date_label(start, precision)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"between {start.day} and {date_label(end)}"
+    if start.year == end.year:
+        return f"between {start.day} {start:%B} and {date_label(end)}"
+    return f"between {date_label(start)} and {date_label(end)}"

@@ -10,9 +10,9 @@ from django.utils.html import format_html
 
 from quizzes.bank.export import quiz_export
 from quizzes.bank.services import GENERATED_FIELDS, question_set_status
-from quizzes.classes.results import quiz_item_statistics
-from quizzes.classes.selectors import content_editable_by, modules_for_teacher, quizzes_for_teacher, scenarios_for_teacher
 from quizzes.models import Module, ModuleItem, Question, Quiz, QuizQuestion
+from quizzes.permissions import content_editable_by, modules_for_teacher, quizzes_for_teacher, scenarios_for_teacher
+from quizzes.progress.results import quiz_item_statistics
 from quizzes.progress.statistics import FLAG_MIN_RESPONSES
 
 

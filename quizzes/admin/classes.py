@@ -18,15 +18,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from quizzes.classes.results import assignment_item_statistics, assignment_results, grades_csv, item_title
-from quizzes.classes.selectors import (
-    assignments_for_teacher,
-    attempts_for_teacher,
-    classrooms_for_teacher,
-    groups_for_teacher,
-    jobs_for_user,
-    modules_for_teacher,
-)
 from quizzes.classes.services import (
     CSV_COLUMNS,
     StudentImportError,
@@ -37,6 +28,15 @@ from quizzes.classes.services import (
 )
 from quizzes.jobs.services import job_start
 from quizzes.models import Assignment, Attempt, ClassGroup, Classroom, Enrolment, Extension, Job, Response
+from quizzes.permissions import (
+    assignments_for_teacher,
+    attempts_for_teacher,
+    classrooms_for_teacher,
+    groups_for_teacher,
+    jobs_for_user,
+    modules_for_teacher,
+)
+from quizzes.progress.results import assignment_item_statistics, assignment_results, grades_csv, item_title
 from quizzes.progress.statistics import FLAG_MIN_RESPONSES
 
 User = get_user_model()

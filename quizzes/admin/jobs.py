@@ -9,8 +9,8 @@ from django.template import engines
 from django.template.response import TemplateResponse
 
 from kzlearn.health import jobs_state
-from quizzes.classes.selectors import jobs_for_user
 from quizzes.models import Heartbeat
+from quizzes.permissions import jobs_for_user
 
 _PAGE = engines["django"].from_string("""{% extends "admin/base_site.html" %}
 {% block content %}<div id="content-main" class="kzl-jobs">

@@ -11,6 +11,8 @@ import re
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
+from quizzes.errors import ERRORS, ErrorCode
+
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
 ERROR_SCHEMA = {
@@ -22,9 +24,9 @@ ERROR_SCHEMA = {
             "properties": {
                 "code": {
                     "type": "string",
-                    "description": "Stable, for programs: invalid, parse_error, not_authenticated, authentication_failed, "
-                    "permission_denied, not_found, method_not_allowed, not_acceptable, unsupported_media_type, throttled, "
-                    "or a learner action's code (attempt_closed, time_up, already_answered, invalid_response, ...).",
+                    "enum": [code.value for code in ErrorCode],
+                    "description": "Stable, for programs (quizzes.errors.ERRORS): "
+                    + "; ".join(f"`{code}` ({info.status}): {info.meaning}" for code, info in ERRORS.items()),
                 },
                 "message": {"type": "string", "description": "For people."},
                 "fields": {
@@ -39,12 +41,10 @@ ERROR_SCHEMA = {
     "required": ["error"],
 }
 
+# What any operation may answer with each status, from the table (learner actions are declared per view).
 GENERIC = {
-    "400": "The request is not valid (`invalid`, or `parse_error` for malformed JSON).",
-    "401": "No credentials, or a bad token (`not_authenticated`, `authentication_failed`).",
-    "403": "Signed in but not allowed (`permission_denied`), e.g. a student on a teacher endpoint, or a missing CSRF token.",
-    "404": "No such object, or not yours (`not_found`); for lists, a page past the end.",
-    "415": "The body is not `application/json` (`unsupported_media_type`).",
+    str(status): " ".join(f"`{code}`: {info.meaning}" for code, info in ERRORS.items() if info.status == status and not info.learner_action)
+    for status in (400, 401, 403, 404, 415)
 }
 
 
@@ -81,7 +81,9 @@ def error_responses(result, generator, request, public):
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             for code in _codes(path, operation):
-                responses.setdefault(code, {"description": GENERIC[code]})
+                response = responses.setdefault(code, {"description": GENERIC[code]})
+                if GENERIC[code] not in response.get("description", ""):  # a view's own codes for this status, and the generic ones
+                    response["description"] = f"{GENERIC[code]} {response.get('description', '')}".strip()
             for code, response in responses.items():
                 if code.startswith("4"):
                     response.setdefault("content", {"application/json": {"schema": ERROR_REF}})

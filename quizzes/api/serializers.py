@@ -14,14 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from quizzes.classes.selectors import (
-    assignment_due,
-    assignment_is_open,
-    assignments_for_student,
-    classrooms_for_teacher,
-    groups_for_teacher,
-    modules_for_teacher,
-)
+from quizzes.classes.selectors import assignment_due, assignment_is_open, assignments_for_student
 from quizzes.models import (
     Assignment,
     Attempt,
@@ -49,6 +42,7 @@ from quizzes.models import (
     Source,
     Topic,
 )
+from quizzes.permissions import classrooms_for_teacher, groups_for_teacher, modules_for_teacher
 
 User = get_user_model()
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")

@@ -26,12 +26,14 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from quizzes.dates import date_label
 from quizzes.models import Passage, Question, Quiz, QuizQuestion
-from quizzes.models.sources import DatePrecision, Source
+from quizzes.models.sources import Source
 from quizzes.scoring import SINGLE_TYPES
 
 FORMATS = {
@@ -122,11 +124,7 @@ def _source_date(source: Source) -> str:
     d = source.published_on
     if d is None:
         return ""
-    if source.published_precision == DatePrecision.YEAR:
-        return str(d.year)
-    if source.published_precision == DatePrecision.MONTH:
-        return f"{d:%B %Y}"
-    return f"{d.day} {d:%B %Y}"
+    return date_label(d, source.published_precision or "day")
 
 
 def _evidence_html(passages: list[Passage], base_url: str) -> str:
@@ -268,7 +266,7 @@ def _moodle_question(item: _Item) -> ET.Element:
     return q
 
 
-def _comment(text: str) -> ET.Element:
+def _comment(text: str) -> ET.Element[Any]:  # ET.Comment's element has a callable tag, not a str
     # "--" may not occur inside an XML comment.
     return ET.Comment(" " + _plain(text).replace("--", "- -") + " ")
 

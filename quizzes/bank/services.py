@@ -9,20 +9,17 @@ from datetime import date
 
 from django.db import transaction
 
-from quizzes.bank.selectors import facts_load
+from quizzes.events.selectors import facts_load
 from quizzes.generation.drafts import GENERATOR_VERSION, QuestionDraft
 from quizzes.generation.facts import Facts
 from quizzes.generation.questions import RETIRED_TEMPLATES, questions_generate
 from quizzes.models import Question, Topic
+from quizzes.sources.errors import ContentWithoutEvidence
 
 # Fields regeneration writes; a teacher's edit to any of them (Question.edited_fields) is kept.
 GENERATED_FIELDS = ("template", "qtype", "stem", "options", "answer", "explanation", "fact_ids", "difficulty", "period_start", "period_end")
 RETIRED_NO_EVIDENCE = "its facts or evidence no longer hold"
 RETIRED_TEMPLATE = "template retired, below the item-writing bar"
-
-
-class ContentWithoutEvidence(ValueError):
-    """Content must cite at least one passage of a source."""
 
 
 @dataclass

@@ -20,8 +20,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from quizzes.classes.selectors import modules_for_teacher
 from quizzes.models import Assignment, ClassGroup, Classroom, Enrolment, Extension, Module
+from quizzes.permissions import modules_for_teacher
 
 User = get_user_model()
 

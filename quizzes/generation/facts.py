@@ -1,6 +1,6 @@
 """The event data as plain, immutable facts (PURE: no ORM).
 
-Generators take a `Facts` and return drafts; `quizzes.bank.selectors.facts_load` builds one from
+Generators take a `Facts` and return drafts; `quizzes.events.selectors.facts_load` builds one from
 the database, and tests build them by hand.
 """
 

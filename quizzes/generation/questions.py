@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
+from quizzes.dates import date_label, date_span_label
 from quizzes.generation.audit import DEMONYMS, number_in
 from quizzes.generation.drafts import OptionDraft, QuestionDraft
 from quizzes.generation.facts import EntityFact, EventFact, Evidence, Facts, FigureFact, ReportFact
@@ -63,17 +64,11 @@ MONTHS = "January|February|March|April|May|June|July|August|September|October|No
 
 
 def fmt_date(d: date, precision: str = "day") -> str:
-    if precision == "year":
-        return str(d.year)
-    if precision == "month":
-        return d.strftime("%B %Y")
-    return f"{d.day} {d.strftime('%B %Y')}"
+    return date_label(d, precision)
 
 
 def fmt_event_date(ev: EventFact) -> str:
-    if ev.date_end and ev.date_end != ev.date:
-        return f"between {fmt_date(ev.date)} and {fmt_date(ev.date_end)}"
-    return fmt_date(ev.date, ev.precision)
+    return date_span_label(ev.date, ev.date_end, ev.precision)
 
 
 def fmt_number(n: Decimal) -> str:

@@ -26,6 +26,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import date
 
+from quizzes.dates import date_label, date_span_label
 from quizzes.generation.facts import EventFact, Evidence, Facts
 
 SCENARIO_GENERATOR_VERSION = "1.0"
@@ -150,21 +151,9 @@ class GenerationResult:
 # --- dates as shown ---------------------------------------------------------------------------
 
 
-def _day(d: date) -> str:
-    return f"{d.day} {d.strftime('%B %Y')}"
-
-
 def event_date_label(ev: EventFact) -> str:
     """'5 January 2022', 'between 4 and 6 January 2022', 'January 2022', '2019'."""
-    if ev.date_end and ev.date_end != ev.date:
-        if (ev.date.year, ev.date.month) == (ev.date_end.year, ev.date_end.month):
-            return f"between {ev.date.day} and {_day(ev.date_end)}"
-        return f"between {_day(ev.date)} and {_day(ev.date_end)}"
-    if ev.precision == "year":
-        return str(ev.date.year)
-    if ev.precision == "month":
-        return ev.date.strftime("%B %Y")
-    return _day(ev.date)
+    return date_span_label(ev.date, ev.date_end, ev.precision)
 
 
 def _when(ev: EventFact) -> str:
@@ -176,10 +165,10 @@ def step_date_label(known: list[EventFact], when: date) -> str:
     """The step's date as precisely as the events that fix it: a day, or their month or year."""
     fixing = [e for e in known if e.latest == when]
     if any(e.precision == "day" or e.date_end for e in fixing):
-        return _day(when)
+        return date_label(when)
     if any(e.precision == "month" for e in fixing):
-        return when.strftime("%B %Y")
-    return str(when.year)
+        return date_label(when, "month")
+    return date_label(when, "year")
 
 
 # --- the event graph --------------------------------------------------------------------------

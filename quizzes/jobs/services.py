@@ -10,10 +10,11 @@ import logging
 import time
 from collections.abc import Callable
 
-from django.conf import settings
 from django.db import connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
+from quizzes import queue
 from quizzes.models import Job
 
 log = logging.getLogger(__name__)
@@ -51,22 +52,8 @@ def job_start(*, kind: str, params: dict | None = None, user=None) -> Job:
     if kind not in RUNNERS:
         raise ValueError(f"unknown job kind {kind!r}")
     job = Job.objects.create(kind=kind, params=params or {}, created_by=user)
-    transaction.on_commit(lambda: job_enqueue(job.pk))
+    transaction.on_commit(lambda: queue.job_enqueue(job.pk))
     return job
-
-
-def job_enqueue(job_id: int) -> bool:
-    """Queue the job's task; a broker outage is logged and the job stays queued."""
-    from quizzes.tasks import job_run_task
-
-    try:
-        job_run_task.delay(job_id)
-    except Exception:  # noqa: BLE001 - any broker failure; the job row is safe in the database
-        if settings.JOBS_IN_PROCESS:
-            raise
-        log.warning("could not queue job %s; it stays queued", job_id, exc_info=True)
-        return False
-    return True
 
 
 class ProgressWriter:
@@ -82,7 +69,7 @@ class ProgressWriter:
         self.interval = PROGRESS_INTERVAL if interval is None else interval
         self.last = float("-inf")
         self.done = self.total = self.writes = 0
-        self._side = None
+        self._side: BaseDatabaseWrapper | None = None
 
     def __call__(self, done: int, total: int) -> None:
         self.done, self.total = done, total

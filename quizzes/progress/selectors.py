@@ -6,18 +6,69 @@ whatever the number of attempts, questions or cards.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from fsrs import State
 
-from quizzes.classes.selectors import ModuleProgress, module_progress, published_modules
-from quizzes.models import Attempt, Event, Prediction, Response, ReviewCard, ScenarioRun, TopicMastery
+from quizzes.bank.selectors import published_modules
+from quizzes.dates import date_span_label
+from quizzes.models import Attempt, Event, Module, ModuleItem, Prediction, Response, ReviewCard, ScenarioRun, TopicMastery
 from quizzes.progress.runs import calibration_table
 
 EVENT_FACT = "event:"
+
+
+@dataclass
+class ItemProgress:
+    item: ModuleItem
+    done: bool
+    best_percent: float | None = None
+
+
+@dataclass
+class ModuleProgress:
+    module: Module
+    items: list[ItemProgress] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return sum(i.done for i in self.items)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def _completion(user) -> tuple[dict[int, float | None], set[int]]:
+    """Per quiz: best percent over finished attempts (None while only submitted); scenarios finished."""
+    quizzes: dict[int, float | None] = {}
+    for quiz_id, percent in Attempt.objects.filter(user=user).exclude(status=Attempt.Status.IN_PROGRESS).values_list("quiz_id", "percent"):
+        best = quizzes.get(quiz_id)
+        quizzes[quiz_id] = percent if best is None else max(best, percent or 0)
+    scenarios = set(ScenarioRun.objects.filter(user=user, status=ScenarioRun.Status.FINISHED).values_list("scenario_id", flat=True))
+    return quizzes, scenarios
+
+
+def module_progress(user, modules: list[Module]) -> dict[int, ModuleProgress]:
+    """How far the learner is through each module (expects `items` prefetched with quiz and scenario)."""
+    quizzes, scenarios = _completion(user)
+    result = {}
+    for module in modules:
+        mp = ModuleProgress(module)
+        for item in module.items.all():
+            if item.quiz_id:
+                mp.items.append(ItemProgress(item, item.quiz_id in quizzes, quizzes.get(item.quiz_id)))
+            else:
+                mp.items.append(ItemProgress(item, item.scenario_id in scenarios))
+        result[module.pk] = mp
+    return result
 
 
 @dataclass(frozen=True)
@@ -105,15 +156,8 @@ def review_queue(user, *, now: datetime | None = None) -> QuerySet[ReviewCard]:
 
 
 def event_date_label(event: Event) -> str:
-    """An event's date as precisely as the sources give it: '5 January 2022', 'January 2022', 'between … and …'."""
-
-    def one(d: date, precision: str) -> str:
-        return {"day": f"{d.day} {d:%B %Y}", "month": f"{d:%B %Y}"}.get(precision, f"{d:%Y}")
-
-    start = one(event.date, event.date_precision)
-    if event.date_end and event.date_end != event.date:
-        return f"between {start} and {one(event.date_end, 'day')}"
-    return start
+    """An event's date as precisely as the sources give it: '5 January 2022', 'January 2022', 'between 4 and 6 January 2022'."""
+    return date_span_label(event.date, event.date_end, event.date_precision)
 
 
 def mastered_facts(user, *, now: datetime | None = None) -> set[str]:

@@ -24,6 +24,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
+from quizzes import queue
 from quizzes.models import Assignment, Attempt, Passage, Question, Quiz, Response, ReviewCard, Topic, TopicMastery
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.snapshots import question_snapshot
@@ -153,24 +154,10 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None, auto: bool 
             return locked
         locked.status, locked.submitted_at, locked.auto_submitted = Attempt.Status.SUBMITTED, _now(now), auto
         locked.save(update_fields=["status", "submitted_at", "auto_submitted"])
-        transaction.on_commit(lambda: attempt_score_enqueue(locked.pk))
+        transaction.on_commit(lambda: queue.attempt_score_enqueue(locked.pk))
     if settings.JOBS_IN_PROCESS:
         locked.refresh_from_db()
     return locked
-
-
-def attempt_score_enqueue(attempt_id: int) -> bool:
-    """Queue the scoring job; a broker outage is logged, not raised: the sweeper re-queues later."""
-    from quizzes.tasks import attempt_score_task
-
-    try:
-        attempt_score_task.delay(attempt_id)
-    except Exception:  # noqa: BLE001 - any broker failure; the attempt is safe in the database
-        if settings.JOBS_IN_PROCESS:
-            raise
-        log.warning("could not queue scoring of attempt %s; the sweeper will retry", attempt_id, exc_info=True)
-        return False
-    return True
 
 
 def attempt_score(*, attempt_id: int, now: datetime | None = None) -> bool:

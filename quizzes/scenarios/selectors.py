@@ -67,6 +67,7 @@ def step_views(steps: list[ScenarioStep]) -> list[StepView]:
         label = ""
         if s.branch_of_id:
             parent = s.branch_of
+            assert parent is not None  # branch_of_id is set
             chosen = next((o["text"] for o in parent.options if o["id"] == s.branch_option), s.branch_option)
             label = f"Shown only to learners who chose “{chosen}” at step {parent.position}."
         views.append(StepView(s, options, label))

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import F, Q
 
-from quizzes.bank.selectors import facts_load
-from quizzes.bank.services import ContentWithoutEvidence
+from quizzes.events.selectors import facts_load
 from quizzes.generation.scenarios import SCENARIO_GENERATOR_VERSION, ScenarioDraft, StepDraft, scenarios_generate
 from quizzes.models import Event, Passage, Prediction, Scenario, ScenarioStep, Source, Topic
+from quizzes.sources.errors import ContentWithoutEvidence
 
 # Fields regeneration writes; a teacher's edit to any of them (edited_fields) is kept.
 SCENARIO_FIELDS = ("slug", "title", "intro", "position", "topics")

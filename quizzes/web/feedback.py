@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from quizzes import dates
 from quizzes.scoring import SINGLE_TYPES
 
 
@@ -16,8 +17,7 @@ def date_label(iso: str | None, precision: str = "day") -> str:
     """'2022-01-05' -> '5 January 2022' (or 'January 2022', '2022' at a coarser precision); '' for none."""
     if not iso:
         return ""
-    d = date.fromisoformat(iso)
-    return {"day": f"{d.day} {d:%B %Y}", "month": f"{d:%B %Y}", "year": f"{d:%Y}"}.get(precision or "day", f"{d.day} {d:%B %Y}")
+    return dates.date_label(date.fromisoformat(iso), precision or "day")
 
 
 def evidence_view(evidence: list[dict]) -> list[dict]:

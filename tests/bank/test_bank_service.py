@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from quizzes.bank.assembly import module_demo_build, quiz_assemble
-from quizzes.bank.selectors import facts_load
 from quizzes.bank.services import RETIRED_NO_EVIDENCE, question_bank_generate, question_edit, question_set_status
+from quizzes.events.selectors import facts_load
 from quizzes.models import Event, Question
 from tests.dataset.conftest import mini_data, write_seeds
 

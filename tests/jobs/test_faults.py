@@ -18,8 +18,8 @@ import pytest
 import redis
 from django.db import connection
 
+from quizzes import queue
 from quizzes.models import Attempt
-from quizzes.progress import services
 from quizzes.progress.services import attempt_submit
 from quizzes.tasks import attempt_score_task
 from tests.jobs.support import assert_scored_exactly_once, open_attempts, wait_until
@@ -111,8 +111,8 @@ def test_two_concurrent_identical_submits_make_one_attempt_scored_once(jobs, mon
     [attempt] = open_attempts(users=1, quizzes=1, seed=2)
     stack = jobs()
     queued = []
-    enqueue = services.attempt_score_enqueue
-    monkeypatch.setattr(services, "attempt_score_enqueue", lambda pk: queued.append(pk) or enqueue(pk))
+    enqueue = queue.attempt_score_enqueue
+    monkeypatch.setattr(queue, "attempt_score_enqueue", lambda pk: queued.append(pk) or enqueue(pk))
     barrier = threading.Barrier(2)
 
     def submit(_):

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes.classes.results import assignment_item_statistics, assignment_results
 from quizzes.classes.services import assignment_create, assignment_update, extension_grant
 from quizzes.models import ClassGroup, Enrolment, ItemStatistic, Module, ModuleItem
+from quizzes.progress.results import assignment_item_statistics, assignment_results
 from tests.factories import UserFactory, class_with_assignment
 from tests.teachers.conftest import client_for, work
 

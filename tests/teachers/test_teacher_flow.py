@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from quizzes.classes.demo import DEMO_CODE, demo_class_build
-from quizzes.classes.results import assignment_item_statistics, assignment_results
+from quizzes.demo.classroom import DEMO_CODE, demo_class_build
 from quizzes.models import Assignment, Attempt, Classroom, ItemStatistic, Module, ModuleItem
+from quizzes.progress.results import assignment_item_statistics, assignment_results
 from tests.factories import class_with_assignment, quiz_with_questions
 from tests.teachers.conftest import client_for, make_teacher, work
 

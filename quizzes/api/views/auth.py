@@ -1,7 +1,7 @@
 """Sign-in for integrations (tokens) and who am I."""
 
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -9,10 +9,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quizzes.api import serializers
+from quizzes.api.errors import errors_for
 from quizzes.api.permissions import IsTeacher, is_teacher
 from quizzes.api.throttling import ScopedThrottle
+from quizzes.errors import ErrorCode
 
-THROTTLED = OpenApiResponse(description="Too many requests (`throttled`); retry after the `Retry-After` seconds.")
+THROTTLED = errors_for(ErrorCode.THROTTLED)[429]
 
 
 def _token_body(token: Token) -> dict:

@@ -10,9 +10,10 @@ from rest_framework.response import Response
 from quizzes.api import filters, serializers
 from quizzes.api.permissions import IsTeacher
 from quizzes.api.views import SLUG_PATTERN
-from quizzes.classes.results import quiz_item_statistics
-from quizzes.classes.selectors import published_modules, quizzes_for_teacher
+from quizzes.bank.selectors import published_modules
 from quizzes.models import Claim, Entity, EntityRole, Event, Figure, FigureReport, Passage, Quiz, Scenario, Source, Topic
+from quizzes.permissions import quizzes_for_teacher
+from quizzes.progress.results import quiz_item_statistics
 
 EVIDENCE = Prefetch("evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start"))
 

@@ -1,7 +1,7 @@
 """Learner flows: my assignments, quiz attempts, scenario runs. Every queryset is the user's own."""
 
 from django.db.models import Count, Prefetch, Q
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -9,20 +9,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quizzes.api import filters, serializers
+from quizzes.api.errors import errors_for
 from quizzes.api.throttling import ScopedThrottle
 from quizzes.api.views import UserScoped
-from quizzes.api.views.auth import THROTTLED
-from quizzes.classes.selectors import assignments_for_student, module_progress
+from quizzes.classes.selectors import assignments_for_student
+from quizzes.errors import ErrorCode
 from quizzes.models import Assignment, Attempt, Prediction, ReviewCard, ScenarioRun
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.review import review_answer, review_next
 from quizzes.progress.runs import prediction_make, scenario_run_next_step, scenario_run_start
-from quizzes.progress.selectors import progress_summary, review_queue
+from quizzes.progress.selectors import module_progress, progress_summary, review_queue
 from quizzes.progress.services import attempt_open_get, attempt_start, attempt_submit, response_answer
 
-
-def conflict(codes: str) -> OpenApiResponse:
-    return OpenApiResponse(description=f"The action is not possible now: {codes}.")
+E = ErrorCode
 
 
 class MyAssignmentViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -51,9 +50,12 @@ def _my_attempts(user):
 @extend_schema_view(
     create=extend_schema(
         request=serializers.AttemptStartSerializer,
-        responses={201: serializers.AttemptSerializer, 200: serializers.AttemptSerializer, 409: conflict("quiz_empty")},
-        description="Start an attempt at a published quiz (201), or resume my open one (200). "
-        "403 `no_attempts_left` when the quiz allows no more.",
+        responses={
+            201: serializers.AttemptSerializer,
+            200: serializers.AttemptSerializer,
+            **errors_for(E.QUIZ_UNAVAILABLE, E.NO_ATTEMPTS_LEFT, E.QUIZ_EMPTY),
+        },
+        description="Start an attempt at a published quiz (201), or resume my open one (200).",
     ),
 )
 class AttemptViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -89,14 +91,11 @@ class AttemptViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixi
         request=serializers.AnswerSerializer,
         responses={
             200: serializers.AttemptQuestionSerializer,
-            409: conflict(
-                "`attempt_closed` (submitted), `time_up` (past the time limit), `already_answered` (immediate feedback), "
-                "`client_key_reused` (the key was sent before with a different answer)"
+            **errors_for(
+                E.INVALID_RESPONSE, E.NO_SUCH_QUESTION, E.ATTEMPT_CLOSED, E.TIME_UP, E.ALREADY_ANSWERED, E.CLIENT_KEY_REUSED, E.THROTTLED
             ),
-            429: THROTTLED,
         },
-        description="Answer one question. 400 `invalid_response` when the response does not fit the question; "
-        "404 `no_such_question` for a position the attempt does not have. Rate-limited (scope `answer`).",
+        description="Answer one question. Rate-limited (scope `answer`).",
     )
     @action(detail=True, methods=["post"], throttle_classes=[ScopedThrottle], throttle_scope="answer", filterset_class=None)
     def answer(self, request, pk=None):
@@ -114,9 +113,7 @@ class AttemptViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixi
         attempt_submit(attempt=self.get_object())
         return Response(serializers.AttemptSerializer(self.get_queryset().get(pk=pk)).data)
 
-    @extend_schema(
-        responses={200: serializers.AttemptResultsSerializer, 409: conflict("`attempt_open` (not submitted yet)")}, filters=False
-    )
+    @extend_schema(responses={200: serializers.AttemptResultsSerializer, **errors_for(E.ATTEMPT_OPEN)}, filters=False)
     @action(detail=True, filterset_class=None)
     def results(self, request, pk=None):
         """Score and per-question feedback with evidence, once submitted (points are null until scored)."""
@@ -130,7 +127,11 @@ class AttemptViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixi
 @extend_schema_view(
     create=extend_schema(
         request=serializers.ScenarioRunStartSerializer,
-        responses={201: serializers.ScenarioRunDetailSerializer, 200: serializers.ScenarioRunDetailSerializer},
+        responses={
+            201: serializers.ScenarioRunDetailSerializer,
+            200: serializers.ScenarioRunDetailSerializer,
+            **errors_for(E.SCENARIO_UNAVAILABLE),
+        },
         description="Start a run of a published scenario (201), or resume my open one (200).",
     ),
     retrieve=extend_schema(responses=serializers.ScenarioRunDetailSerializer),
@@ -168,14 +169,17 @@ class ScenarioRunViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModel
         request=serializers.PredictSerializer,
         responses={
             200: serializers.PredictResultSerializer,
-            409: conflict(
-                "`already_predicted` (another prediction for this step), `run_finished`, "
-                "`client_key_reused` (the key was sent before with a different prediction)"
+            **errors_for(
+                E.NOT_CURRENT_STEP,
+                E.INVALID_CONFIDENCE,
+                E.INVALID_CHOICE,
+                E.ALREADY_PREDICTED,
+                E.RUN_FINISHED,
+                E.CLIENT_KEY_REUSED,
+                E.THROTTLED,
             ),
-            429: THROTTLED,
         },
         description="Predict what happened next at the current step; the answer reveals what did happen, with evidence. "
-        "400 `not_current_step` when `step` is not the run's current step, `invalid_choice` for an unknown option. "
         "Rate-limited (scope `answer`).",
     )
     @action(detail=True, methods=["post"], throttle_classes=[ScopedThrottle], throttle_scope="answer", filterset_class=None)
@@ -222,13 +226,9 @@ class ReviewViewSet(UserScoped, mixins.ListModelMixin, viewsets.GenericViewSet):
         request=serializers.ReviewAnswerSerializer,
         responses={
             200: serializers.ReviewResultSerializer,
-            404: OpenApiResponse(description="`not_found`: no card of mine with that id."),
-            409: conflict("`not_due` (just reviewed)"),
-            429: THROTTLED,
+            **errors_for(E.WRONG_QUESTION, E.INVALID_RESPONSE, E.NO_SUCH_CARD, E.NOT_DUE, E.THROTTLED),
         },
-        description="Answer the question shown for a due card; the card is rescheduled. "
-        "400 `wrong_question` when the question does not test the card's fact, `invalid_response`. "
-        "Rate-limited (scope `answer`).",
+        description="Answer the question shown for a due card; the card is rescheduled. Rate-limited (scope `answer`).",
     )
     @action(detail=False, methods=["post"], throttle_classes=[ScopedThrottle], throttle_scope="answer", pagination_class=None)
     def answer(self, request):

@@ -14,9 +14,9 @@ from quizzes.api import filters, serializers
 from quizzes.api.permissions import IsTeacher
 from quizzes.api.views import UserScoped
 from quizzes.classes import services
-from quizzes.classes.results import assignment_results
-from quizzes.classes.selectors import assignments_for_teacher, attempts_for_teacher, classrooms_for_teacher
 from quizzes.models import Assignment, Attempt, Classroom, Enrolment
+from quizzes.permissions import assignments_for_teacher, attempts_for_teacher, classrooms_for_teacher
+from quizzes.progress.results import assignment_results
 
 
 class TeacherViewSet(UserScoped, viewsets.GenericViewSet):

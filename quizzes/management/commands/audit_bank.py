@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.bank.selectors import bank_questions, facts_load, question_drafts
+from quizzes.bank.selectors import bank_questions, question_drafts
+from quizzes.events.selectors import facts_load
 from quizzes.generation.audit import RULES, audit_bank, audit_quiz, summary
 from quizzes.models import Quiz
 

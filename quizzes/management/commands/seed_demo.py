@@ -7,7 +7,7 @@ from django.db import transaction
 
 from quizzes.bank.assembly import module_demo_build
 from quizzes.bank.services import question_bank_generate
-from quizzes.classes.demo import demo_class_build
+from quizzes.demo.classroom import demo_class_build
 from quizzes.scenarios.services import scenario_bank_generate
 
 DEMO_PASSWORD_ENV = "KZL_DEMO_PASSWORD"  # noqa: S105 - the name of a variable

@@ -3,10 +3,11 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from quizzes.classes.selectors import assignment_due, assignments_for_student, module_progress, published_modules
+from quizzes.bank.selectors import published_modules
+from quizzes.classes.selectors import assignment_due, assignments_for_student
 from quizzes.dataset.selectors import dataset_counts
 from quizzes.models import Attempt, Quiz, Scenario, ScenarioRun, Source
-from quizzes.progress.selectors import review_queue
+from quizzes.progress.selectors import module_progress, review_queue
 from quizzes.sources.selectors import source_highlighted
 from quizzes.sources.selectors import source_list as sources_all
 
