@@ -103,7 +103,11 @@ def pytest_report_header(config):
     from django.conf import settings
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    return f"kzlearn: database={engine} redis={'yes' if settings.REDIS_URL else 'no (jobs in process)'}"
+    lines = [f"kzlearn: database={engine} redis={settings.REDIS_URL or 'unset (jobs in process)'}"]
+    if os.environ.get("KZL_REQUIRE_SERVICES") != "1":
+        problems = _lane_problems()
+        lines += [f"kzlearn: {lane} lane skipped here: {why}" for lane, why in problems.items() if lane != "services"]
+    return lines
 
 
 @pytest.fixture
