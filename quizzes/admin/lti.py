@@ -7,10 +7,10 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from quizzes.classes.selectors import classrooms_for_teacher
 from quizzes.jobs.services import job_start
 from quizzes.lti.services import lti_score_retry, lti_tool_key_ensure, lti_tool_key_generate
 from quizzes.models import Job, LtiContext, LtiDeployment, LtiIdentity, LtiPlatform, LtiResourceLink, LtiScore, LtiToolKey
+from quizzes.permissions import classrooms_for_teacher
 
 
 class SuperuserOnly:

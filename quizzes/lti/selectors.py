@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 from pylti1p3.registration import Registration
 
-from quizzes.classes.selectors import modules_for_teacher, quizzes_for_teacher
 from quizzes.models import LtiScore, LtiToolKey, Module, Quiz
+from quizzes.permissions import modules_for_teacher, quizzes_for_teacher
 
 
 def lti_public_jwks() -> dict:
