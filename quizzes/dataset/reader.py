@@ -25,7 +25,7 @@ DATA_DIR_NAME = "data"
 SOURCES_FILE = "sources.yaml"
 SOURCE_TEXT_DIR = "sources"
 
-KINDS = ("topics", "entities", "events", "figures", "claims", "links", "disputes")
+KINDS = ("topics", "entities", "events", "figures", "claims", "links", "disputes", "scenarios")
 PLACE_KINDS = {"place", "country"}
 
 
@@ -324,15 +324,73 @@ def dataset_read(seeds_dir: str | Path) -> Dataset:
                 item = Item(kind=kind, slug=slug, file=rel, data=raw)
                 if "evidence" in raw:
                     item.evidence = _resolve_evidence(raw["evidence"], sources, rel, label, errors)
-                for key in ("reports", "roles", "accounts"):
-                    for j, sub in enumerate(raw.get(key, [])):
-                        item.nested.append(_resolve_evidence(sub["evidence"], sources, rel, f"{label} {key}[{j}]", errors))
+                if kind == "scenarios":
+                    item.nested = _scenario_evidence(raw, sources, rel, label, errors)
+                else:
+                    for key in ("reports", "roles", "accounts"):
+                        for j, sub in enumerate(raw.get(key, [])):
+                            item.nested.append(_resolve_evidence(sub["evidence"], sources, rel, f"{label} {key}[{j}]", errors))
                 items[kind][slug] = item
 
     _check_references(items, errors, invalid)
     if errors:
         raise DatasetInvalid(errors)
-    return Dataset(sources=sources, items=items)
+    dataset = Dataset(sources=sources, items=items)
+    errors.extend(_check_scenarios(dataset))
+    if errors:
+        raise DatasetInvalid(errors)
+    return dataset
+
+
+def _scenario_evidence(raw: dict, sources: dict[str, SourceDoc], rel: str, label: str, errors: list[DatasetError]) -> list[list[PassageRef]]:
+    """Every quote of a scenario path (options, reveals, accounts, branches), checked verbatim like any evidence."""
+    found: list[list[PassageRef]] = []
+
+    def step(s: dict, where: str) -> None:
+        where = f"{where} step {s.get('key')}"
+        for o in s.get("options", []):
+            found.append(_resolve_evidence(o.get("evidence", []), sources, rel, f"{where} option {o.get('id')}", errors))
+        found.append(_resolve_evidence(s.get("reveal_evidence", []), sources, rel, f"{where} reveal", errors))
+        for a in s.get("accounts", []):
+            found.append(_resolve_evidence(a.get("evidence", []), sources, rel, f"{where} account by {a.get('by')}", errors))
+        for b in s.get("branches", []):
+            step(b["step"], f"{where} branch after {b.get('if_chosen')}:")
+
+    for s in raw.get("steps", []):
+        step(s, label)
+    return found
+
+
+def scenario_specs(dataset: Dataset) -> list:
+    """The dataset's scenario paths as specs (quotes located), in position order."""
+    from quizzes.generation.scenarios import spec_from_raw  # generation is pure; imported here to keep reader -> generation one-way
+
+    def locate(source: str, quote: str, occurrence: int):
+        from quizzes.generation.facts import Evidence
+
+        src = dataset.sources[source]
+        start, end = quote_locate(src.text, quote, occurrence=occurrence, excluded=src.furniture_spans)
+        return Evidence(None, source, quote, start, end)
+
+    items = dataset.items.get("scenarios", {}).values()
+    specs = [spec_from_raw(it.data, locate, position=i, file=it.file) for i, it in enumerate(items, start=1)]
+    return sorted(specs, key=lambda s: (s.position, s.slug))
+
+
+def _check_scenarios(dataset: Dataset) -> list[DatasetError]:
+    """The scenario rules (quizzes.generation.scenarios.RULES) over every path, as file: item: [rule] reason."""
+    if not dataset.items.get("scenarios"):
+        return []
+    from quizzes.generation.from_dataset import facts_from_dataset
+    from quizzes.generation.scenarios import scenarios_check
+
+    specs = scenario_specs(dataset)
+    files = {s.slug: s.file for s in specs}
+    out = []
+    for p in scenarios_check(facts_from_dataset(dataset), specs):
+        item = f"scenarios (slug: {p.scenario})" + (f" step {p.step}" if p.step else "")
+        out.append(DatasetError(files.get(p.scenario, "data/"), item, f"[{p.rule}] {p.message}"))
+    return out
 
 
 def _check_references(items: dict[str, dict[str, Item]], errors: list[DatasetError], invalid: dict[str, dict[str, str]]) -> None:
@@ -386,6 +444,9 @@ def _check_references(items: dict[str, dict[str, Item]], errors: list[DatasetErr
                     db = _check_date(b.data["date"], item.file, label, "to date", [])
                     if da and db and db.last_day < da.value:
                         errors.append(DatasetError(item.file, label, f"{d['kind']} goes back in time ({da} -> {db})"))
+            elif kind == "scenarios":
+                for tag in d.get("topics", []):
+                    need(item, label, tag, "topics", "topic")
             elif kind == "disputes":
                 for ev in d.get("events", []):
                     need(item, label, ev, "events", "event")

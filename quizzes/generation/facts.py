@@ -234,6 +234,7 @@ class DisputeFact:
     events: tuple[str, ...] = ()
     figures: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    contests: tuple[str, ...] = ()  # what the accounts disagree on: date, figure, fact, interpretation
 
 
 @dataclass

@@ -103,6 +103,12 @@ def facts_from_dataset(dataset: Dataset) -> Facts:
         d = it.data
         accounts = tuple(AccountFact(a["account"], _ev(refs)) for a, refs in zip(d["accounts"], it.nested, strict=True))
         facts.disputes[slug] = DisputeFact(
-            slug, d["question"], accounts, tuple(d.get("events", [])), tuple(d.get("figures", [])), tuple(d.get("tags", []))
+            slug,
+            d["question"],
+            accounts,
+            tuple(d.get("events", [])),
+            tuple(d.get("figures", [])),
+            tuple(d.get("tags", [])),
+            tuple(d.get("contests", [])),
         )
     return facts

@@ -1,81 +1,167 @@
-"""'What happened next' scenarios from the event data (PURE: no ORM, deterministic).
+"""'What happened next' scenarios: paths written as data, checked and assembled here (PURE: no ORM).
 
-A scenario is a curated path (`ScenarioSpec`, at the end of this module) through events the
-sources put in order. The generator turns each path into drafts and checks every rule on the way:
+A scenario path lives in an episode's data files (`scenarios:`, format in
+quizzes/dataset/schema/dataset.schema.json, guide in docs/scenarios.md). Nothing about its content
+is in Python: this module only
 
-- A step's date is the last day any event in its briefing may have happened (`EventFact.latest`),
-  so the briefing draws only on events surely on or before it; the event asked about may not have
-  happened surely before it, and no later answer of the same path is ever briefed.
-- A main step's answer happened after the step before it: the dates say so with certainty, or a
-  chain of links (led_to, followed_by, in_response_to) does, or the spec quotes the passage that
-  says so. A follow-up (branch) step with its own prompt asks something narrower and is exempt.
-- A wrong option is a real event that surely happened after the answer (its explanation says when
-  and cites it), or a counterfactual whose explanation cites what did happen instead.
-- Every option, briefing and reveal cites passages; a passage that also bears on a later answer of
-  the same path is never shown early.
+- reads a path into a `ScenarioSpec` (`spec_from_raw`),
+- checks it against the event data (`scenario_check`, `scenarios_check`): every rule has a code
+  (RULES) and every problem names the rule and the step, so the loader, the generator and the
+  admin report the same thing,
+- assembles the drafts the services save (`scenario_assemble`): the step's date and the briefing
+  come from the timeline (the events of the dataset's link chains between the previous step and
+  this one), never from hand-written text.
 
-A broken spec raises `ScenarioSpecError` naming the scenario and the rule; `scenarios_generate`
-collects those instead of failing, so one stale path never blocks the others.
+Dating: an event's date span (date .. date_end) covers every source's dating of it (the dataset's
+convention), so "surely before" means before under every source; where the order rests on a
+source's words rather than dates, the dataset's links carry that passage.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from quizzes.dates import date_label, date_span_label
 from quizzes.generation.facts import EventFact, Evidence, Facts
 
-SCENARIO_GENERATOR_VERSION = "1.0"
-NEXT = "What happened next?"
+SCENARIO_GENERATOR_VERSION = "2.0"
 LETTERS = "abcd"
-BRIEFING_EVENTS = 6  # the most recent known events a briefing lists
-EVENT_OPTION_PASSAGES = 2
+OPTION_KINDS = ("happened", "later", "did_not_happen")
 
-Cite = tuple[str, str]  # (source slug, a fragment of the quote): one passage of the dataset
+# Every rule the checker enforces, by code; docs/scenarios.md explains each.
+RULES = {
+    "shape": "a step has 3 or 4 options with distinct ids and texts, exactly one of them what happened",
+    "unknown-ref": "every event, dispute and topic a path names exists in the dataset",
+    "dating": "the answer comes after everything briefed, and every 'later' option after the answer, under every source's dating",
+    "contested-order": "an event whose date the sources dispute is never a key or a 'later' option outside a step about that dispute",
+    "briefing": "the briefing lists every event of the dataset's chains between the previous step and this one, and nothing after the step",
+    "unintroduced": "no option names an actor or place the learner has not met yet, unless it is the answer",
+    "negation": "no option is the negation or a rewording of another",
+    "reused-answer": "no step's answer is the answer of another step",
+    "duplicate-step": "no step is duplicated across scenarios",
+    "spoiler": "title, intro, prompt and briefing never state the answer of this or a later step",
+    "evidence": "the answer and each 'later' option cite passages about their events; every option is explained and cites evidence",
+    "refutation": "a wrong option is refuted by evidence, never only by the claim of an interested party",
+    "both-accounts": "a contested point shows at least two accounts, each with who gives it",
+    "generator-text": "no generator working (slugs, placeholders, template phrases) in learner text",
+    "branch": "a branch follows a wrong option and asks a new question, not the parent's again",
+}
+
+# Phrases of machine-made or unfinished text; learner text must read as written by a teacher.
+_GENERATOR_TEXT = re.compile(
+    r"(\{\{|\}\}|\{[a-z_]+\}|\bTODO\b|\bFIXME\b|\bXXX\b|\bslug\b|\bdistractor\b|\bevent:[a-z]|\bdataset\b|\bgenerator\b|"
+    r"\bthe data (?:says|puts|has)\b|this did happen, but later|\bcounterfactual\b|\bkeyed\b|\boption [a-d]\b)",
+    re.IGNORECASE,
+)
+_NEGATIONS = {
+    "not",
+    "no",
+    "never",
+    "without",
+    "doesn't",
+    "don't",
+    "didn't",
+    "does",
+    "do",
+    "did",
+    "refuses",
+    "refused",
+    "rejects",
+    "declines",
+    "fails",
+    "stays",
+    "remains",
+    "nothing",
+    "neither",
+    "nor",
+}
+_STOP = {
+    "the",
+    "a",
+    "an",
+    "of",
+    "to",
+    "in",
+    "on",
+    "and",
+    "or",
+    "for",
+    "with",
+    "by",
+    "at",
+    "as",
+    "its",
+    "his",
+    "her",
+    "their",
+    "that",
+    "this",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "it",
+    "from",
+    "into",
+    "than",
+    "more",
+}
 
 
-class ScenarioSpecError(ValueError):
-    """A curated path breaks a rule against the current event data."""
-
-
-# --- specs ------------------------------------------------------------------------------------
+# --- the path as data -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Counterfactual:
-    """A plausible development that did not happen; the explanation cites what did instead."""
-
-    key: str
+class OptionSpec:
+    id: str
     text: str
+    kind: str  # happened (the key), later (happened, but after the answer), did_not_happen
     explanation: str
-    evidence: tuple[Cite, ...]
+    evidence: tuple[Evidence, ...]
+    events: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    by: str  # who gives this account, as the learner reads it
+    text: str
+    evidence: tuple[Evidence, ...]
 
 
 @dataclass(frozen=True)
 class StepSpec:
-    event: str  # the answer: what happened next
-    distractors: tuple[str | Counterfactual, ...]  # event slugs (surely later events) or counterfactuals
-    also_known: tuple[str, ...] = ()  # events added to the briefing from this step on
-    after: str | None = None  # the known event this one follows; default: the previous main step's answer
-    order_evidence: tuple[Cite, ...] = ()  # passages stating the order where the data has no link or sure dates
-    prompt: str = NEXT
-    answer_text: str | None = None  # the right option's text; default: the event's title
-    reveal: str | None = None  # default: the event's title, date and summary
-    reveal_extra: tuple[Cite, ...] = ()
-    # Passages a curator read and found not to give away a later answer, although the data ties
-    # them to one (say, a link quoting the earlier event only).
-    cleared: tuple[Cite, ...] = ()
+    key: str
+    prompt: str
+    options: tuple[OptionSpec, ...]
+    reveal: str
+    reveal_evidence: tuple[Evidence, ...]
+    kind: str = "next"  # next, or dispute: a step about a point the sources disagree on
+    dispute: str | None = None
+    accounts: tuple[AccountSpec, ...] = ()
+    also_known: tuple[str, ...] = ()  # events briefed in addition to the chain events
     reflection: str = ""
-    branch: Branch | None = None
+    branches: tuple[BranchSpec, ...] = ()
+
+    @property
+    def answer(self) -> OptionSpec | None:
+        keyed = [o for o in self.options if o.kind == "happened"]
+        return keyed[0] if len(keyed) == 1 else None
+
+    @property
+    def answer_events(self) -> tuple[str, ...]:
+        return self.answer.events if self.answer else ()
 
 
 @dataclass(frozen=True)
-class Branch:
-    """A follow-up step played only by learners who chose the counterfactual `on` at the parent step."""
+class BranchSpec:
+    """A follow-up played only by learners who chose option `on`: a new question that follows from that choice."""
 
     on: str
     step: StepSpec
@@ -87,8 +173,494 @@ class ScenarioSpec:
     title: str
     intro: str
     topics: tuple[str, ...]
-    context: tuple[str, ...]  # events known from the first step
+    start: tuple[str, ...]  # events the learner knows when the path opens
     steps: tuple[StepSpec, ...]
+    position: int = 0
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    rule: str
+    scenario: str
+    step: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"step {self.step}" if self.step else "(scenario)"
+        return f"[{self.rule}] {self.scenario} {where}: {self.message}"
+
+
+class ScenarioInvalid(ValueError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+Locate = Callable[[str, str, int], Evidence]  # (source slug, quote, occurrence) -> evidence; raises ValueError
+
+
+def _evidence(raw: list | None, locate: Locate) -> tuple[Evidence, ...]:
+    return tuple(locate(e["source"], e["quote"], e.get("occurrence", 1)) for e in raw or [])
+
+
+def _step_from_raw(raw: dict, locate: Locate) -> StepSpec:
+    options = tuple(
+        OptionSpec(
+            id=str(o["id"]),
+            text=o["text"].strip(),
+            kind=o["kind"],
+            explanation=o.get("explanation", "").strip(),
+            evidence=_evidence(o.get("evidence"), locate),
+            events=tuple(o.get("events", [])),
+        )
+        for o in raw.get("options", [])
+    )
+    return StepSpec(
+        key=raw["key"],
+        prompt=raw["prompt"].strip(),
+        options=options,
+        reveal=raw.get("reveal", "").strip(),
+        reveal_evidence=_evidence(raw.get("reveal_evidence"), locate),
+        kind=raw.get("kind", "next"),
+        dispute=raw.get("dispute"),
+        accounts=tuple(AccountSpec(a["by"], a.get("text", "").strip(), _evidence(a.get("evidence"), locate)) for a in raw.get("accounts", [])),
+        also_known=tuple(raw.get("also_known", [])),
+        reflection=raw.get("reflection", "").strip(),
+        branches=tuple(BranchSpec(str(b["if_chosen"]), _step_from_raw(b["step"], locate)) for b in raw.get("branches", [])),
+    )
+
+
+def spec_from_raw(raw: dict, locate: Locate, *, position: int = 0, file: str = "") -> ScenarioSpec:
+    """A scenario path as written in a data file (already schema-valid), its quotes located."""
+    return ScenarioSpec(
+        slug=raw["slug"],
+        title=raw["title"].strip(),
+        intro=raw["intro"].strip(),
+        topics=tuple(raw.get("topics", [])),
+        start=tuple(raw.get("start", [])),
+        steps=tuple(_step_from_raw(s, locate) for s in raw["steps"]),
+        position=raw.get("position", position),
+        file=file,
+    )
+
+
+# --- dates as shown ---------------------------------------------------------------------------
+
+
+def event_date_label(ev: EventFact) -> str:
+    """'5 January 2022', 'between 4 and 6 January 2022', 'January 2022', '2019'."""
+    return date_span_label(ev.date, ev.date_end, ev.precision)
+
+
+def step_date_label(known: list[EventFact], when: date) -> str:
+    """The step's date as precisely as the events that fix it: a day, or their month or year."""
+    fixing = [e for e in known if e.latest == when]
+    if any(e.precision == "day" or e.date_end for e in fixing):
+        return date_label(when)
+    if any(e.precision == "month" for e in fixing):
+        return date_label(when, "month")
+    return date_label(when, "year")
+
+
+# --- the timeline -----------------------------------------------------------------------------
+
+
+class Timeline:
+    """Events in order: by sure dates, or by the dataset's links (a source saying one came after or because of another)."""
+
+    def __init__(self, facts: Facts):
+        self.facts = facts
+        self.events = facts.events
+        self.after: dict[str, set[str]] = {}
+        self.before: dict[str, set[str]] = {}
+        for link in facts.links:
+            first, then = (link.target, link.source) if link.kind == "in_response_to" else (link.source, link.target)
+            self.after.setdefault(first, set()).add(then)
+            self.before.setdefault(then, set()).add(first)
+        self.order_disputes = [(d.slug, set(d.events)) for d in facts.disputes.values() if "order" in d.contests]
+        self._names = self._entity_names()
+        slugs = [s for pool in (facts.events, facts.entities, facts.disputes, facts.figures, facts.claims) for s in pool if "-" in s]
+        self._slugs = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(slugs, key=len, reverse=True))) + r")(?![\w-])") if slugs else None
+
+    def _reach(self, start: Iterable[str], graph: dict[str, set[str]]) -> set[str]:
+        seen, queue = set(start), deque(start)
+        while queue:
+            for nxt in graph.get(queue.popleft(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        return seen
+
+    def linked_before(self, first: str, then: str) -> bool:
+        return then in self._reach([first], self.after) - {first}
+
+    def surely_before(self, first: str, then: str) -> bool:
+        """True when every source's dating, or a link, puts `first` before `then`."""
+        a, b = self.events[first], self.events[then]
+        return a.latest < b.earliest or self.linked_before(first, then)
+
+    def chain_between(self, known: set[str], target: set[str]) -> set[str]:
+        """Events on a chain of links leading from something known to the target."""
+        return (self._reach(known, self.after) & self._reach(target, self.before)) - known - target
+
+    def ordered(self, slugs: Iterable[str]) -> list[str]:
+        """Date and causal order: a linked event never before its cause, otherwise by date."""
+        pending = sorted(set(slugs), key=lambda s: (self.events[s].earliest, self.events[s].latest, s))
+        out: list[str] = []
+        while pending:
+            for s in pending:
+                if not any(p != s and self.linked_before(p, s) for p in pending):
+                    break
+            else:
+                s = pending[0]  # a cycle in the links: fall back to dates
+            pending.remove(s)
+            out.append(s)
+        return out
+
+    def slug_in(self, text: str) -> re.Match | None:
+        """A dataset slug (event, entity, dispute, figure) showing in learner text."""
+        return self._slugs.search(text) if self._slugs else None
+
+    def _entity_names(self) -> dict[str, set[str]]:
+        names: dict[str, set[str]] = {}
+        for ent in self.facts.entities.values():
+            found = set()
+            for name in ent.names:
+                bare = re.sub(r"\s*\(.*?\)", "", name).strip()
+                if bare:
+                    found.add(bare)
+                found.update(m for m in re.findall(r"\(([A-Z]{2,})\)", name))
+            if ent.kind == "person":
+                found.update(re.sub(r"\s*\(.*?\)", "", n).split()[-1] for n in ent.names if n.split())
+            names[ent.slug] = {n for n in found if len(n) >= 3 and n[0].isupper()}
+        return names
+
+    def named(self, text: str) -> set[str]:
+        """The entities (people, organisations, places) a text names."""
+        return {slug for slug, names in self._names.items() if any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text) for n in names)}
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9’']+", text.lower().replace("’", "'"))
+
+
+def _stem(word: str) -> str:
+    return word[:6]
+
+
+def _content(text: str) -> set[str]:
+    return {_stem(w) for w in _words(text) if w not in _STOP and w not in _NEGATIONS and len(w) > 2}
+
+
+def _covers(e: Evidence, account: Iterable[Evidence]) -> bool:
+    """Whether a shown passage quotes nearly all (90 %) of one of an account's passages: it then states that account.
+    (A shorter fragment of a long account passage may quote a fact the account merely mentions.)"""
+    return any(a.source == e.source and min(a.end, e.end) - max(a.start, e.start) >= 0.9 * (a.end - a.start) for a in account)
+
+
+def _overlaps(e: Evidence, others: Iterable[Evidence]) -> bool:
+    return any(o.source == e.source and o.start < e.end and e.start < o.end for o in others)
+
+
+# --- the checker ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Known:
+    events: list[str]
+    texts: list[str]  # everything the learner has read so far
+    date: date | None
+    answers: list[str] = field(default_factory=list)
+
+
+def _briefed(tl: Timeline, spec: ScenarioSpec, step: StepSpec, known: _Known, previous: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """(the events the briefing lists, in order; the events new to it)."""
+    target = set(step.answer_events)
+    start = set(spec.start) if not previous and not known.date else set()
+    new = set(step.also_known) | start | (tl.chain_between(set(known.events), target) if target else set())
+    new -= set(known.events)
+    shown = new | set(previous)
+    return tl.ordered(shown), tl.ordered(new)
+
+
+def briefing_text(tl: Timeline, slugs: list[str]) -> str:
+    lines = []
+    for slug in slugs:
+        ev = tl.events[slug]
+        label = event_date_label(ev)
+        lines.append(f"• {label[0].upper()}{label[1:]}: {ev.title.rstrip('.')}.")
+    return "What the sources report so far:\n" + "\n".join(lines)
+
+
+def _label(tl: Timeline, known: _Known, shown: list[str], when: date) -> str:
+    return step_date_label([tl.events[s] for s in {*known.events, *shown}], when)
+
+
+def _check_step(
+    tl: Timeline,
+    spec: ScenarioSpec,
+    step: StepSpec,
+    known: _Known,
+    later_answers: set[str],
+    previous: tuple[str, ...],
+    problems: list[Problem],
+    *,
+    parent: StepSpec | None = None,
+) -> tuple[list[str], date | None, str, str]:
+    """Check one step; return (events briefed, step date, briefing text, date label)."""
+
+    def bad(rule: str, message: str) -> None:
+        problems.append(Problem(rule, spec.slug, step.key, message))
+
+    facts = tl.facts
+    ids = [o.id for o in step.options]
+    if not 3 <= len(step.options) <= 4:
+        bad("shape", f"{len(step.options)} options; write 3 or 4")
+    if len(set(ids)) != len(ids) or len({o.text.lower() for o in step.options}) != len(ids):
+        bad("shape", "two options share an id or a text")
+    if sum(o.kind == "happened" for o in step.options) != 1:
+        bad("shape", "exactly one option must be what happened (kind: happened)")
+    if not step.prompt.endswith("?"):
+        bad("shape", "the prompt must be a question")
+    for slug in [*step.also_known, *(s for o in step.options for s in o.events)]:
+        if slug not in tl.events:
+            bad("unknown-ref", f"unknown event {slug!r}")
+    if any(s not in tl.events for s in [*step.also_known, *(s for o in step.options for s in o.events)]):
+        return [], None, "", ""
+    for o in step.options:
+        if o.kind in ("happened", "later") and not o.events:
+            bad("evidence", f"option {o.id} ({o.kind}) names no event")
+    answer = step.answer
+    answers = set(step.answer_events)
+
+    # the briefing
+    shown, new = _briefed(tl, spec, step, known, previous)
+    all_known = [*known.events, *new]
+    if not all_known:
+        bad("briefing", "nothing is known before this step: list events under start or also_known")
+        return [], None, "", ""
+    when = max(tl.events[s].latest for s in all_known)
+    if known.date and when < known.date:
+        when = known.date
+    text = briefing_text(tl, shown) if shown else ""
+    for s in new:
+        if s in answers or s in later_answers:
+            bad("spoiler", f"the briefing would list {s}, the answer of this or a later step")
+        for a in (answers if step.kind == "next" else ()):
+            if not tl.surely_before(s, a):
+                bad(
+                    "dating",
+                    f"{s} ({event_date_label(tl.events[s])}) is briefed but is not surely before the answer {a} "
+                    f"({event_date_label(tl.events[a])}) under every source's dating",
+                )
+    if step.kind == "dispute" and answers:
+        for s in new:
+            if not any(tl.surely_before(s, a) for a in answers):
+                bad("dating", f"{s} is briefed but is not surely before any of the answer's events under every source's dating")
+    involved = set(all_known) | {e for o in step.options for e in o.events}
+    if step.kind != "dispute":
+        for slug, events in tl.order_disputes:
+            keyed = (answers | {e for o in step.options if o.kind == "later" for e in o.events}) & events
+            if keyed and len(involved & events) > 1:
+                bad("contested-order", f"the sources disagree on the order of {sorted(involved & events)} ({slug}): make this a step about that dispute")
+    for a in answers:
+        for k in known.answers:
+            if a in tl.events and k in tl.events and tl.events[a].latest < tl.events[k].earliest:
+                bad("dating", f"the answer {a} surely happened before {k}, which the learner already knows")
+    if known.date:
+        skipped = [
+            s
+            for s in tl.chain_between(set(known.events), answers) - set(all_known)
+            if tl.events[s].latest <= when and s not in later_answers
+        ]
+        if skipped:
+            bad("briefing", f"the briefing leaves out events between the previous step and this one: {sorted(skipped)}")
+
+    # dating of the key and the 'later' options
+    if step.kind == "dispute" and answers and max(tl.events[a].latest for a in answers) < when:
+        bad("dating", f"every event of the answer surely happened before the step date {_day(when)}")
+    for a in (answers if step.kind == "next" else ()):
+        ev = tl.events[a]
+        if ev.latest < when:
+            bad("dating", f"the answer {a} ({event_date_label(ev)}) surely happened before the step date {_day(when)}")
+        if a in known.events:
+            bad("reused-answer", f"{a} is already known from an earlier step")
+    for o in step.options:
+        if o.kind != "later":
+            continue
+        for s in o.events:
+            if s in all_known or s in answers:
+                bad("dating", f"option {o.id}: {s} is already known or is the answer, not later")
+            elif not all(tl.surely_before(a, s) for a in answers):
+                bad("dating", f"option {o.id}: {s} is not surely after the answer under every source's dating")
+
+    # evidence, refutations and accounts
+    # A party to the events (an actor of any event the step involves) is interested: its own claim cannot refute.
+    actors = {a for slug in involved for a in tl.events[slug].actors}
+    claim_passages = [e for c in facts.claims.values() if c.claimant in actors for e in c.evidence]
+    for o in step.options:
+        if not o.explanation or not o.evidence:
+            bad("evidence", f"option {o.id} needs an explanation and evidence")
+            continue
+        if o.events:
+            about = [e for s in o.events for e in tl.events[s].evidence] + [
+                e for link in facts.links if link.source in o.events or link.target in o.events for e in link.evidence
+            ]
+            if not any(_overlaps(e, about) for e in o.evidence):
+                bad("evidence", f"option {o.id}: no cited passage is about {', '.join(o.events)}")
+        if o.kind == "did_not_happen" and all(_overlaps(e, claim_passages) for e in o.evidence):
+            bad("refutation", f"option {o.id} is refuted only by quoting a party's own claim: quote what a source reports")
+    if not step.reveal or not step.reveal_evidence:
+        bad("evidence", "the reveal needs text and evidence")
+    accounts_ev = {d.slug: [list(a.evidence) for a in d.accounts] for d in facts.disputes.values()}
+    if step.kind == "dispute":
+        if step.dispute not in facts.disputes:
+            bad("unknown-ref", f"unknown dispute {step.dispute!r}")
+        else:
+            covered = {
+                i for i, acc in enumerate(accounts_ev[step.dispute]) for a in step.accounts if any(_overlaps(e, acc) for e in a.evidence)
+            }
+            if len(covered) < 2:
+                bad("both-accounts", f"a step about {step.dispute} shows {len(covered)} of its accounts with their evidence; show at least two")
+    shown_ev = [e for o in step.options for e in o.evidence] + list(step.reveal_evidence) + [e for a in step.accounts for e in a.evidence]
+    for slug, groups in accounts_ev.items():
+        touched = {i for i, acc in enumerate(groups) if any(_covers(e, acc) for e in shown_ev)}
+        if len(touched) == 1:
+            shown_accounts = {i for i, acc in enumerate(groups) for a in step.accounts if any(_overlaps(e, acc) for e in a.evidence)}
+            if len(shown_accounts) < 2:
+                bad("both-accounts", f"the step quotes one side of the disputed point {slug}: show the other account(s) too (accounts:)")
+    for a in step.accounts:
+        if not a.by.strip() or not a.evidence:
+            bad("both-accounts", "every account says who gives it (by) and quotes it")
+
+    # what the options may name
+    seen_text = " ".join([*known.texts, text, step.prompt])
+    introduced = tl.named(seen_text) | {p for s in all_known for p in [tl.events[s].place] if p}
+    for o in step.options:
+        if o.kind == "happened":
+            continue
+        strangers = tl.named(o.text) - introduced
+        if strangers:
+            names = ", ".join(sorted(facts.entities[s].name for s in strangers))
+            bad("unintroduced", f"option {o.id} names {names}, whom the learner has not met yet")
+    # negation pairs and rewordings
+    for i, a in enumerate(step.options):
+        for b in step.options[i + 1 :]:
+            ca, cb = _content(a.text), _content(b.text)
+            if ca and cb and (ca == cb or len(ca & cb) / len(ca | cb) >= 0.75):
+                bad("negation", f"options {a.id} and {b.id} say the same thing, one the negation of the other")
+
+    # spoilers: the answer stated before the learner predicts
+    if answer:
+        others = set().union(*(_content(o.text) for o in step.options if o is not answer)) if len(step.options) > 1 else set()
+        telling = _content(answer.text) - others
+        for name, where in (("prompt", step.prompt), ("briefing", text)):
+            if telling and telling <= _content(where):
+                bad("spoiler", f"the {name} states the answer ({answer.text!r})")
+        for a in answers:
+            title = tl.events[a].title.lower().rstrip(".")
+            for name, where in (("prompt", step.prompt), ("briefing", text), ("title", spec.title), ("intro", spec.intro)):
+                if title in where.lower():
+                    bad("spoiler", f"the {name} names the answer's event ({tl.events[a].title!r})")
+        for name, where in (("title", spec.title), ("intro", spec.intro)):
+            if telling and telling <= _content(where):
+                bad("spoiler", f"the scenario's {name} states this step's answer ({answer.text!r})")
+
+    # learner text
+    for name, value in [
+        ("prompt", step.prompt),
+        ("reveal", step.reveal),
+        ("reflection", step.reflection),
+        *((f"option {o.id}", o.text) for o in step.options),
+        *((f"option {o.id} explanation", o.explanation) for o in step.options),
+        *((f"account by {a.by}", f"{a.by} {a.text}") for a in step.accounts),
+    ]:
+        m = _GENERATOR_TEXT.search(value) or tl.slug_in(value)
+        if m:
+            bad("generator-text", f"{name} reads like generator working: {m.group(0)!r}")
+
+    # branches
+    if parent is not None:
+        if _content(step.prompt) == _content(parent.prompt) or step.prompt == parent.prompt:
+            bad("branch", "a branch asks the parent's question again: ask a new question that follows from the choice")
+    for b in step.branches:
+        chosen = next((o for o in step.options if o.id == b.on), None)
+        if chosen is None or chosen.kind == "happened":
+            problems.append(Problem("branch", spec.slug, b.step.key, f"the branch follows option {b.on!r}, which is not a wrong option of {step.key}"))
+    return shown, when, text, _label(tl, known, shown, when)
+
+
+def scenario_check(facts: Facts, spec: ScenarioSpec, *, timeline: Timeline | None = None) -> list[Problem]:
+    """Every rule broken by one path (an empty list when it is sound)."""
+    tl = timeline or Timeline(facts)
+    problems: list[Problem] = []
+    _walk(tl, spec, problems)
+    return problems
+
+
+def _walk(tl: Timeline, spec: ScenarioSpec, problems: list[Problem]) -> list[tuple[StepSpec, StepSpec | None, list[str], date | None, str, str]]:
+    """Check the path step by step; return each step with its parent, briefed events, date and briefing."""
+    for slug in spec.start:
+        if slug not in tl.events:
+            problems.append(Problem("unknown-ref", spec.slug, None, f"unknown event {slug!r} under start"))
+    for name, value in (("title", spec.title), ("intro", spec.intro)):
+        m = _GENERATOR_TEXT.search(value) or tl.slug_in(value)
+        if m:
+            problems.append(Problem("generator-text", spec.slug, None, f"{name} reads like generator working: {m.group(0)!r}"))
+    all_steps = [s for st in spec.steps for s in (st, *(b.step for b in st.branches))]
+    keys = [s.key for s in all_steps]
+    for k in {k for k in keys if keys.count(k) > 1}:
+        problems.append(Problem("shape", spec.slug, k, "two steps share this key"))
+    seen_answers: dict[str, str] = {}
+    for s in all_steps:
+        for a in s.answer_events:
+            if a in seen_answers:
+                problems.append(Problem("reused-answer", spec.slug, s.key, f"{a} is already the answer of step {seen_answers[a]}"))
+            seen_answers.setdefault(a, s.key)
+    known = _Known(events=[], texts=[spec.title, spec.intro], date=None)
+    previous: tuple[str, ...] = ()
+    out = []
+    for i, step in enumerate(spec.steps):
+        later = {a for s in spec.steps[i + 1 :] for a in s.answer_events}
+        shown, when, text, label = _check_step(tl, spec, step, known, later, previous, problems)
+        out.append((step, None, shown, when, text, label))
+        answers = [a for a in step.answer_events if a in tl.events]
+        if when is None:
+            continue
+        new_known = list(dict.fromkeys([*known.events, *shown, *step.also_known, *answers]))
+        seen = [text, step.prompt, step.reveal, *(o.text for o in step.options if o.kind == "happened"), *(a.by + " " + a.text for a in step.accounts)]
+        for b in step.branches:
+            bknown = _Known(events=new_known, texts=[*known.texts, *seen], date=when)
+            bshown, bwhen, btext, blabel = _check_step(
+                tl, spec, b.step, bknown, later, tuple(answers) or previous, problems, parent=step
+            )
+            out.append((b.step, step, bshown, bwhen, btext, blabel))
+        known = _Known(events=new_known, texts=[*known.texts, *seen], date=when, answers=[*known.answers, *answers])
+        previous = tuple(answers) or previous
+    return out
+
+
+def scenarios_check(facts: Facts, specs: Iterable[ScenarioSpec]) -> list[Problem]:
+    """Every rule broken by a collection's paths, including duplicates across scenarios."""
+    tl = Timeline(facts)
+    specs = list(specs)
+    problems: list[Problem] = []
+    slugs = [s.slug for s in specs]
+    for slug in {s for s in slugs if slugs.count(s) > 1}:
+        problems.append(Problem("shape", slug, None, "two scenarios share this slug"))
+    owner: dict[tuple, tuple[str, str]] = {}
+    for spec in specs:
+        problems += scenario_check(facts, spec, timeline=tl)
+        for step in (s for st in spec.steps for s in (st, *(b.step for b in st.branches))):
+            for sig in {("answer", a) for a in step.answer_events} | {("prompt", step.prompt.lower())}:
+                if sig in owner and owner[sig][0] != spec.slug:
+                    what = f"its answer {sig[1]}" if sig[0] == "answer" else "its prompt"
+                    problems.append(
+                        Problem("duplicate-step", spec.slug, step.key, f"{what} repeats step {owner[sig][1]} of scenario {owner[sig][0]}")
+                    )
+                owner.setdefault(sig, (spec.slug, step.key))
+    return problems
 
 
 # --- drafts -----------------------------------------------------------------------------------
@@ -99,6 +671,15 @@ class ScenarioOptionDraft:
     id: str
     text: str
     explanation: str
+    evidence: tuple[Evidence, ...]
+    kind: str = "did_not_happen"
+    events: tuple[str, ...] = ()
+
+
+@dataclass
+class AccountDraft:
+    by: str
+    text: str
     evidence: tuple[Evidence, ...]
 
 
@@ -119,12 +700,21 @@ class StepDraft:
     reveal_evidence: list[Evidence]
     reflection: str
     fact_ids: list[str]
+    kind: str = "next"
+    dispute: str = ""
+    accounts: list[AccountDraft] = field(default_factory=list)
+    also_known: list[str] = field(default_factory=list)
     branch_of: str | None = None  # the parent step's key
     branch_option: str = ""
 
     @property
     def all_evidence(self) -> list[Evidence]:
-        return _dedupe([*self.briefing_evidence, *self.reveal_evidence, *(e for o in self.options for e in o.evidence)])
+        return [
+            *self.briefing_evidence,
+            *self.reveal_evidence,
+            *(e for o in self.options for e in o.evidence),
+            *(e for a in self.accounts for e in a.evidence),
+        ]
 
 
 @dataclass
@@ -136,6 +726,7 @@ class ScenarioDraft:
     topics: list[str]
     position: int
     steps: list[StepDraft]
+    start: list[str] = field(default_factory=list)
 
     @property
     def main_steps(self) -> list[StepDraft]:
@@ -148,1170 +739,96 @@ class GenerationResult:
     problems: list[str] = field(default_factory=list)
 
 
-# --- dates as shown ---------------------------------------------------------------------------
-
-
-def event_date_label(ev: EventFact) -> str:
-    """'5 January 2022', 'between 4 and 6 January 2022', 'January 2022', '2019'."""
-    return date_span_label(ev.date, ev.date_end, ev.precision)
-
-
-def _when(ev: EventFact) -> str:
-    label = event_date_label(ev)
-    return label if label.startswith("between") else f"in {label}" if ev.precision != "day" else f"on {label}"
-
-
-def step_date_label(known: list[EventFact], when: date) -> str:
-    """The step's date as precisely as the events that fix it: a day, or their month or year."""
-    fixing = [e for e in known if e.latest == when]
-    if any(e.precision == "day" or e.date_end for e in fixing):
-        return date_label(when)
-    if any(e.precision == "month" for e in fixing):
-        return date_label(when, "month")
-    return date_label(when, "year")
-
-
-# --- the event graph --------------------------------------------------------------------------
-
-
-class _World:
-    """Indexes over the facts: passages by fragment, the events each passage bears on, and order."""
-
-    def __init__(self, facts: Facts):
-        self.facts = facts
-        self.events = facts.events
-        self.passages: dict[tuple[str, int, int], Evidence] = {}
-        self.bears_on: dict[tuple[str, int, int], set[str]] = {}
-        for ev in facts.events.values():
-            self._index(ev.evidence, {ev.slug})
-        for link in facts.links:
-            self._index(link.evidence, {link.source, link.target})
-        for claim in facts.claims.values():
-            self._index(claim.evidence, set(claim.about))
-        for fig in facts.figures.values():
-            for report in fig.reports:
-                self._index(report.evidence, {fig.event} if fig.event else set())
-        for dispute in facts.disputes.values():  # an account concerns the dispute, not each of its events
-            for account in dispute.accounts:
-                self._index(account.evidence, set())
-        for ent in facts.entities.values():
-            self._index(ent.evidence, set())
-            for role in ent.roles:
-                self._index(role.evidence, set())
-        self.successors: dict[str, list[tuple[str, object]]] = {}
-        for link in facts.links:
-            before, after = (link.target, link.source) if link.kind == "in_response_to" else (link.source, link.target)
-            self.successors.setdefault(before, []).append((after, link))
-
-    def _index(self, evidence, events: set[str]) -> None:
-        for e in evidence:
-            key = (e.source, e.start, e.end)
-            self.passages.setdefault(key, e)
-            self.bears_on.setdefault(key, set()).update(events)
-
-    def bearing(self, e: Evidence) -> set[str]:
-        """The events a passage bears on: those of every cited passage it overlaps, except passages
-        strictly containing it (a fragment need not say what the longer quote around it says)."""
-        return set().union(
-            *(
-                events
-                for (s, a, b), events in self.bears_on.items()
-                if s == e.source and a < e.end and e.start < b and not (a <= e.start and e.end <= b and (a, b) != (e.start, e.end))
-            )
-        )
-
-    def event(self, slug: str, scenario: str) -> EventFact:
-        if slug not in self.events:
-            raise ScenarioSpecError(f"{scenario}: unknown event {slug!r}")
-        return self.events[slug]
-
-    def cite(self, cite: Cite, scenario: str) -> Evidence:
-        source, fragment = cite
-        found = [e for (s, _, _), e in self.passages.items() if s == source and fragment in e.quote]
-        if not found:
-            raise ScenarioSpecError(f"{scenario}: no passage of {source} contains {fragment!r}")
-        return min(found, key=lambda e: (len(e.quote), e.start))
-
-    def link_path(self, before: str, after: str) -> list | None:
-        """The shortest chain of links putting `after` after `before`, or None."""
-        queue, seen = deque([(before, [])]), {before}
-        while queue:
-            slug, path = queue.popleft()
-            for nxt, link in sorted(self.successors.get(slug, []), key=lambda p: p[0]):
-                if nxt == after:
-                    return [*path, link]
-                if nxt not in seen:
-                    seen.add(nxt)
-                    queue.append((nxt, [*path, link]))
-        return None
-
-    def ordered(self, before: str, after: str) -> tuple[bool, list]:
-        """Whether the data puts `after` after `before`: (surely by dates, []) or (True, the links)."""
-        if self.events[after].earliest > self.events[before].latest:
-            return True, []
-        path = self.link_path(before, after)
-        return (path is not None), (path or [])
-
-    def contemporary(self, e: Evidence) -> tuple:
-        """Sort key: passages from reports written at the time (undated live reports) first, then by
-        publication date, then the shortest: a briefing should read as news, not hindsight."""
-        published = self.facts.sources[e.source].published_on if e.source in self.facts.sources else None
-        return (published is not None, published or date.min, len(e.quote), e.source, e.start)
-
-    def sorted_evidence(self, ev: EventFact) -> list[Evidence]:
-        """The event's passages, one source at a time in turn (so a few quotes cover several sources)."""
-        by_source: dict[str, list[Evidence]] = {}
-        for e in sorted(ev.evidence, key=lambda e: (e.source, e.start)):
-            by_source.setdefault(e.source, []).append(e)
-        lists = [by_source[s] for s in sorted(by_source)]
-        return [e for i in range(max(map(len, lists), default=0)) for lst in lists if i < len(lst) for e in [lst[i]]]
-
-
-def _dedupe(evidence) -> list[Evidence]:
-    """Distinct passages in order, leaving out any that lies inside another one listed."""
-    unique = list({(e.source, e.start, e.end): e for e in evidence}.values())
-    return [e for e in unique if not any(o is not e and o.source == e.source and o.start <= e.start and e.end <= o.end for o in unique)]
-
-
 def _rng(seed: int, key: str) -> random.Random:
     return random.Random(int(hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()[:16], 16))
 
 
-# --- generation -------------------------------------------------------------------------------
+def _briefing_evidence(tl: Timeline, shown: list[str], hidden: set[str]) -> list[Evidence]:
+    """One passage per briefed event that bears on nothing hidden (the answer, the options' events)."""
+    hidden_ev = [e for s in hidden if s in tl.events for e in tl.events[s].evidence]
+    out: list[Evidence] = []
+    for slug in shown:
+        usable = [e for e in tl.events[slug].evidence if not _overlaps(e, hidden_ev)]
+        if usable:
+            out.append(min(usable, key=lambda e: (len(e.quote), e.source, e.start)))
+    return out
 
 
-@dataclass
-class _State:
-    known: list[str]
-    previous: str | None  # the last main step's answer
-
-
-def _briefing(
-    world: _World, known: list[EventFact], first: list[str], when: date, hidden: set[str]
-) -> tuple[str, list[str], list[Evidence]]:
-    """Up to BRIEFING_EVENTS known events (those named in `first`, then the most recent), listed in
-    order, each with a passage that bears on nothing after the step date nor on anything the step
-    or a later step reveals; an event without such a passage is left out."""
-    by_recency = sorted(known, key=lambda e: (e.latest, e.earliest, e.slug), reverse=True)
-    chosen = sorted(
-        [e for e in known if e.slug in first] + [e for e in by_recency if e.slug not in first], key=lambda e: e.slug not in first
-    )  # stable: `first` ones, then by recency
-    lines, slugs, evidence = [], [], []
-    for ev in chosen:
-        usable = sorted((e for e in ev.evidence if _safe(world, e, when, hidden)), key=world.contemporary)
-        fresh = [e for e in usable if not any(o.source == e.source and o.start < e.end and e.start < o.end for o in evidence)]
-        if usable and len(slugs) < BRIEFING_EVENTS:
-            slugs.append(ev.slug)
-            evidence.append((fresh or usable)[0])
-    order = sorted(range(len(slugs)), key=lambda i: (world.events[slugs[i]].latest, world.events[slugs[i]].earliest, slugs[i]))
-    slugs, evidence = [slugs[i] for i in order], [evidence[i] for i in order]
-    for slug in slugs:
-        ev = world.events[slug]
-        lines.append(f"• {event_date_label(ev)[0].upper()}{event_date_label(ev)[1:]}: {ev.title.rstrip('.')}.")
-    text = "The latest developments, as the sources report them:\n" + "\n".join(lines)
-    return text, slugs, evidence
-
-
-def _safe(world: _World, e: Evidence, when: date, hidden: set[str]) -> bool:
-    bears = world.bearing(e)
-    return not bears & hidden and all(world.events[s].latest <= when for s in bears if s in world.events)
-
-
-def _unspoiled(world: _World, evidence, later: set[str], what: str, *, cleared: set = frozenset(), strict: bool = False) -> list[Evidence]:
-    """The passages that do not bear on a later answer (unless a curator cleared them); with
-    `strict`, all of them must pass, since the text shown cites every one."""
-    evidence = _dedupe(evidence)
-    kept = [e for e in evidence if (e.source, e.start, e.end) in cleared or not world.bearing(e) & later]
-    if not kept or (strict and len(kept) < len(evidence)):
-        spoiling = [e.quote[:60] for e in evidence if e not in kept]
-        raise ScenarioSpecError(f"{what}: passages that bear on a later answer of the path: {spoiling}")
-    return kept
-
-
-def _event_option(
-    world: _World, spec: ScenarioSpec, answer: EventFact, slug: str, later: set[str], known: set[str]
-) -> tuple[str, str, list[Evidence], str]:
-    ev = world.event(slug, spec.slug)
-    if slug in known or slug == answer.slug:
-        raise ScenarioSpecError(f"{spec.slug}/{answer.slug}: distractor {slug} is already known or is the answer")
-    if slug in later:
-        raise ScenarioSpecError(f"{spec.slug}/{answer.slug}: distractor {slug} is a later answer of the same path")
-    surely, links = world.ordered(answer.slug, slug)
-    if not surely:
-        raise ScenarioSpecError(f"{spec.slug}/{answer.slug}: distractor {slug} is not surely after the answer")
-    if links:
-        why = f"This did happen, but later: the sources place it after “{answer.title.rstrip('.')}”."
-        evidence = [*world.sorted_evidence(ev)[:1], *(link.evidence[0] for link in links)]
-    else:
-        why = f"This did happen, but later: {_when(ev)}."
-        evidence = world.sorted_evidence(ev)[:EVENT_OPTION_PASSAGES]
-    return ev.title, why, _unspoiled(world, evidence, later, f"{spec.slug}/{answer.slug}/{slug}"), f"event:{slug}"
-
-
-def _step(
-    world: _World, spec: ScenarioSpec, step: StepSpec, state: _State, *, key: str, later: set[str], seed: int
+def _step_draft(
+    tl: Timeline, spec: ScenarioSpec, step: StepSpec, shown: list[str], when: date, text: str, label: str, seed: int
 ) -> tuple[StepDraft, dict[str, str]]:
-    """One step's draft, and the option ids of its counterfactuals by key (for branches)."""
-    where = f"{spec.slug}/{key}"
-    answer = world.event(step.event, spec.slug)
-    known = list(dict.fromkeys([*state.known, *step.also_known]))
-    known_facts = [world.event(s, spec.slug) for s in known]
-    if not known_facts:
-        raise ScenarioSpecError(f"{where}: nothing is known before the first step")
-    when = max(e.latest for e in known_facts)
-    if step.event in known or set(known) & later:
-        raise ScenarioSpecError(f"{where}: the briefing would give away this or a later answer")
-    if answer.latest < when:
-        raise ScenarioSpecError(f"{where}: {step.event} surely happened before the step date {when}")
-    anchor = step.after or state.previous
-    order_evidence = [world.cite(c, spec.slug) for c in step.order_evidence]
-    link_evidence: list[Evidence] = []
-    if step.prompt == NEXT:
-        if anchor is None or anchor not in known:
-            raise ScenarioSpecError(f"{where}: 'what happened next' needs a known event to follow ({anchor!r})")
-        surely, links = world.ordered(anchor, step.event)
-        if not surely and not order_evidence:
-            raise ScenarioSpecError(f"{where}: nothing in the data puts {step.event} after {anchor}")
-        link_evidence = [link.evidence[0] for link in links]
-    label = step_date_label(known_facts, when)
-    hidden = {step.event, *later, *(d for d in step.distractors if isinstance(d, str))}
-    first = [*step.also_known, *([state.previous] if state.previous else [])]
-    briefing, briefed, briefing_evidence = _briefing(world, known_facts, first, when, hidden)
-    cleared = {(e.source, e.start, e.end) for e in (world.cite(c, spec.slug) for c in step.cleared)}
-    own = world.sorted_evidence(answer)
-    if step.reveal is None:  # the summary cites every passage of the event, so all must be shown
-        own = _unspoiled(world, own, later, f"{where} (write a reveal)", cleared=cleared, strict=True)
-    else:
-        own = _unspoiled(world, own, later, where, cleared=cleared)
-    extras = [*link_evidence, *order_evidence, *(world.cite(c, spec.slug) for c in step.reveal_extra)]
-    reveal_evidence = _dedupe([*own, *_unspoiled(world, extras, later, where, cleared=cleared)] if extras else own)
-    options = [
-        (
-            step.answer_text or answer.title,
-            f"This is what happened ({event_date_label(answer)}).",
-            reveal_evidence[:EVENT_OPTION_PASSAGES],
-            "",
-            f"event:{answer.slug}",
-        )
-    ]
-    for d in step.distractors:
-        if isinstance(d, Counterfactual):
-            evidence = _unspoiled(
-                world, [world.cite(c, spec.slug) for c in d.evidence], later, f"{where}/{d.key}", cleared=cleared, strict=True
-            )
-            options.append((d.text, d.explanation, evidence, d.key, ""))
-        else:
-            text, why, evidence, fact = _event_option(world, spec, answer, d, later, set(known))
-            options.append((text, why, evidence, "", fact))
-    if not 3 <= len(options) <= 4:
-        raise ScenarioSpecError(f"{where}: {len(options)} options (3 or 4 wanted)")
-    if len({o[0] for o in options}) != len(options):
-        raise ScenarioSpecError(f"{where}: two options read the same")
-    _rng(seed, f"{spec.slug}:{key}").shuffle(options)
-    drafts = [ScenarioOptionDraft(LETTERS[i], text, why, tuple(ev)) for i, (text, why, ev, _, _) in enumerate(options)]
-    correct = next(LETTERS[i] for i, o in enumerate(options) if o[4] == f"event:{answer.slug}" and o[3] == "")
-    reveal = step.reveal or f"{answer.title.rstrip('.')} ({event_date_label(answer)}). {answer.summary}"
+    options = list(step.options)
+    _rng(seed, f"{spec.slug}:{step.key}").shuffle(options)
+    relabel = {o.id: LETTERS[i] for i, o in enumerate(options)}
+    answer = step.answer
+    assert answer is not None  # checked before assembling
+    hidden = {s for o in step.options for s in o.events}
     draft = StepDraft(
-        key=key,
+        key=step.key,
         position=0,
         date=when,
         date_label=label,
-        briefing=briefing,
-        known_events=briefed,
-        briefing_evidence=briefing_evidence,
+        briefing=text,
+        known_events=shown,
+        briefing_evidence=_briefing_evidence(tl, shown, hidden),
         prompt=step.prompt,
-        options=drafts,
-        correct=correct,
-        next_event=answer.slug,
-        reveal=reveal,
-        reveal_evidence=reveal_evidence,
+        options=[
+            ScenarioOptionDraft(relabel[o.id], o.text, o.explanation, o.evidence, o.kind, o.events) for o in options
+        ],
+        correct=relabel[answer.id],
+        next_event=answer.events[0],
+        reveal=step.reveal,
+        reveal_evidence=list(step.reveal_evidence),
         reflection=step.reflection,
-        fact_ids=[f"event:{answer.slug}", *sorted(o[4] for o in options if o[4] and o[4] != f"event:{answer.slug}")],
+        fact_ids=[f"event:{s}" for o in step.options for s in o.events],
+        kind=step.kind,
+        dispute=step.dispute or "",
+        accounts=[AccountDraft(a.by, a.text, a.evidence) for a in step.accounts],
+        also_known=list(step.also_known),
     )
-    return draft, {o[3]: LETTERS[i] for i, o in enumerate(options) if o[3]}
+    return draft, relabel
 
 
-def scenario_generate(facts: Facts, spec: ScenarioSpec, *, position: int, seed: int = 0, world: _World | None = None) -> ScenarioDraft:
-    """The drafts of one curated path; raises ScenarioSpecError if the data no longer supports it."""
-    world = world or _World(facts)
-    for slug in spec.context:
-        world.event(slug, spec.slug)
-    answers = [s.event for s in spec.steps]
-    if len(set(answers)) != len(answers):
-        raise ScenarioSpecError(f"{spec.slug}: an event is asked about twice")
-    state = _State(known=list(spec.context), previous=None)
+def scenario_assemble(facts: Facts, spec: ScenarioSpec, *, seed: int = 0, timeline: Timeline | None = None) -> ScenarioDraft:
+    """The drafts of one path, its briefings built from the timeline; raises ScenarioInvalid if a rule is broken."""
+    tl = timeline or Timeline(facts)
+    problems: list[Problem] = []
+    walked = _walk(tl, spec, problems)
+    if problems:
+        raise ScenarioInvalid(problems)
     steps: list[StepDraft] = []
-    for i, step in enumerate(spec.steps):
-        later = set(answers[i + 1 :])
-        draft, counterfactuals = _step(world, spec, step, state, key=step.event, later=later, seed=seed)
+    relabels: dict[str, dict[str, str]] = {}
+    for step, parent, shown, when, text, label in walked:
+        assert when is not None
+        draft, relabels[step.key] = _step_draft(tl, spec, step, shown, when, text, label, seed)
+        if parent is not None:
+            on = next(b.on for b in parent.branches if b.step is step)
+            draft.branch_of, draft.branch_option = parent.key, relabels[parent.key][on]
         steps.append(draft)
-        if step.branch:
-            if step.branch.on not in counterfactuals:
-                raise ScenarioSpecError(f"{spec.slug}/{step.event}: the branch follows no counterfactual {step.branch.on!r}")
-            follow = _State(known=[*state.known, *step.also_known, step.event], previous=step.event)
-            bdraft, _ = _step(world, spec, step.branch.step, follow, key=f"{step.event}/{step.branch.on}", later=later, seed=seed)
-            bdraft.branch_of, bdraft.branch_option = draft.key, counterfactuals[step.branch.on]
-            if bdraft.next_event in answers:
-                raise ScenarioSpecError(f"{spec.slug}/{bdraft.key}: a follow-up may not reveal an answer of the path")
-            steps.append(bdraft)
-        state = _State(known=list(dict.fromkeys([*state.known, *step.also_known, step.event])), previous=step.event)
     for n, draft in enumerate(steps, start=1):
         draft.position = n
-    dates = [s.date for s in steps]
-    if dates != sorted(dates):
-        raise ScenarioSpecError(f"{spec.slug}: step dates go backwards")
     return ScenarioDraft(
         key=f"path:{spec.slug}",
         slug=spec.slug,
         title=spec.title,
         intro=spec.intro,
         topics=list(spec.topics),
-        position=position,
+        position=spec.position,
         steps=steps,
+        start=list(spec.start),
     )
 
 
-def scenarios_generate(facts: Facts, *, seed: int = 0, specs: tuple[ScenarioSpec, ...] | None = None) -> GenerationResult:
-    """Drafts for every curated path the data supports, and one line per path it does not."""
-    world = _World(facts)
+def scenarios_generate(facts: Facts, specs: Iterable[ScenarioSpec], *, seed: int = 0) -> GenerationResult:
+    """Drafts for every sound path, and one line per broken rule of the others."""
+    specs = list(specs)
+    tl = Timeline(facts)
     result = GenerationResult()
-    for position, spec in enumerate(SCENARIOS if specs is None else specs, start=1):
-        try:
-            result.drafts.append(scenario_generate(facts, spec, position=position, seed=seed, world=world))
-        except ScenarioSpecError as exc:
-            result.problems.append(str(exc))
+    broken = {p.scenario for p in scenarios_check(facts, specs)}
+    for p in scenarios_check(facts, specs):
+        result.problems.append(str(p))
+    for spec in specs:
+        if spec.slug in broken:
+            continue
+        result.drafts.append(scenario_assemble(facts, spec, seed=seed, timeline=tl))
     return result
-
-
-# --- the curated paths ------------------------------------------------------------------------
-# Each answer follows the one before it by sure dates or by the dataset's links (the generator
-# checks); wrong options are events surely later than the answer, or counterfactuals refuted by
-# the passages they cite. Reflections only ask; they state nothing the step's evidence does not.
-
-CF = Counterfactual
-IESS, MEDUZA, ANALYSIS = "iess-behind-the-unrest", "meduza-uprising", "tokayev-shoot-to-kill-analysis"
-ASKARBEK, REPORT = "askarbek-bloody-january", "russian-help-report"
-
-_WHAT_IDIOCY = (ANALYSIS, "What idiocy")
-_NO_TALKS = (IESS, "On Friday evening, Tokayev in a TV speech")
-_VIDEO_REST = (ASKARBEK, "I am currently taking deserved rest")
-_VIDEO_PENSIONER = (ASKARBEK, "In 2019 I handed over my powers")
-
-SCENARIOS: tuple[ScenarioSpec, ...] = (
-    ScenarioSpec(
-        slug="before-the-storm",
-        title="Before the storm: from Nazarbayev's resignation to the price protests",
-        intro=(
-            "You start in March 2019 and move forward to the first week of January 2022. At each step, read what the "
-            "sources report had happened by then, predict what happened next and say how sure you are. Then see what "
-            "did happen, with the evidence."
-        ),
-        topics=("background", "fuel-prices", "protests"),
-        context=("kazakhstan-independence-1991", "zhanaozen-shootings-2011", "nazarbayev-resigns-presidency-2019"),
-        steps=(
-            StepSpec(
-                event="astana-renamed-nur-sultan-2019",
-                after="nazarbayev-resigns-presidency-2019",
-                distractors=(
-                    CF(
-                        "comeback",
-                        "Nazarbayev takes back the presidency",
-                        "No: Tokayev, not Nazarbayev, was elected president in 2019; a report calls him only the second "
-                        "person to lead Kazakhstan since it declared independence in 1991.",
-                        ((REPORT, "President Tokayev is only the second person"), (REPORT, "His election, in 2019, was")),
-                    ),
-                    "nazarbayev-removed-from-security-council",
-                    "tokayev-criticises-nazarbayev",
-                ),
-                reflection=(
-                    "Tokayev named the capital after his predecessor on his first day as acting president. What "
-                    "does that suggest about the balance of power between the two men in 2019?"
-                ),
-            ),
-            StepSpec(
-                event="renaming-protests-2019",
-                distractors=(
-                    CF(
-                        "no-objection",
-                        "The renaming passes without public objection",
-                        "No: according to the 7 January analysis, the decision sparked protests, which the government easily subdued.",
-                        ((ANALYSIS, "The decision sparked protests"),),
-                    ),
-                    "protests-begin-in-western-kazakhstan",
-                    "taldykorgan-nazarbayev-monument-toppled",
-                ),
-                reflection=(
-                    "The 7 January analysis says the government “easily subdued” these protests. Keep that in mind: "
-                    "what would make the protests of January 2022 different?"
-                ),
-            ),
-            StepSpec(
-                event="lpg-price-rise",
-                also_known=("tokayev-elected-president-2019",),
-                distractors=(
-                    CF(
-                        "cheaper",
-                        "The government cuts fuel prices to win support",
-                        "No: the price of liquefied gas doubled; the IESS article says it rose from 60 to 120 tenge from 1 January 2022.",
-                        ((IESS, "From January 1, 2022, the price of liquefied gas"),),
-                    ),
-                    "mamin-government-leaves-office",
-                    "nationwide-state-of-emergency-and-curfew",
-                ),
-                reflection=(
-                    "The IESS article dates the rise to 1 January; another report ties the doubling to Sunday "
-                    "2 January, when the protests began. Why might two reports of the same price rise differ by a "
-                    "day?"
-                ),
-            ),
-            StepSpec(
-                event="tokayev-facebook-appeal-for-calm",
-                after="protests-begin-in-western-kazakhstan",
-                also_known=("protests-begin-in-western-kazakhstan",),
-                distractors=(
-                    CF(
-                        "defends",
-                        "Tokayev defends the price rise as necessary",
-                        "No: according to the IESS article, early in the protests Tokayev urged calm on Facebook and "
-                        "promised that the government would soon reduce the price of liquefied gas.",
-                        ((IESS, "He also promised that the government would soon reduce the price"),),
-                    ),
-                    "riot-police-enter-almaty",
-                    "officials-stop-using-name-nur-sultan",
-                ),
-            ),
-            StepSpec(
-                event="gas-price-reduction-announced-jan-6",
-                also_known=("protests-spread-across-country", "mangystau-lpg-price-cut", "regional-state-of-emergency"),
-                distractors=(
-                    CF(
-                        "subsidies",
-                        "The government keeps the higher price and offers drivers subsidies instead",
-                        "No: according to the IESS article, on 6 January the government officially announced that "
-                        "liquefied gas and diesel would return to their previous price, fixed for 180 days.",
-                        ((IESS, "officially announced on January 6"),),
-                    ),
-                    "tokayev-shoot-to-kill-address",
-                    "kyrgyz-parliament-approves-troops",
-                ),
-                reveal_extra=((ANALYSIS, "In Mangystau, where the protests began, on January 4"),),
-                reflection=(
-                    "The 7 January analysis dates a price cut in Mangystau to 4 January; the IESS article dates the "
-                    "government's announcement to 6 January. Two decisions, or one told differently? What would "
-                    "you need to find out?"
-                ),
-            ),
-        ),
-    ),
-    ScenarioSpec(
-        slug="fuel-to-emergency",
-        title="From the fuel price rise to a nationwide emergency",
-        intro=(
-            "It is the start of January 2022 in Kazakhstan. Follow the first week as the sources report it: at each "
-            "step, read what had happened by then, predict what happened next and say how sure you are."
-        ),
-        topics=("fuel-prices", "protests", "state-response"),
-        context=("lpg-price-rise",),
-        steps=(
-            StepSpec(
-                event="protests-begin-in-western-kazakhstan",
-                after="lpg-price-rise",
-                distractors=(
-                    CF(
-                        "reversed",
-                        "The government reverses the price rise the same day",
-                        "No: protests began on 2 January. The earliest price cut the sources date came on 4 January, when "
-                        "the authorities in Mangystau cut the LPG price (according to the 7 January analysis).",
-                        (
-                            (MEDUZA, "Demonstrations began in Kazakhstan on January 2"),
-                            (ANALYSIS, "In Mangystau, where the protests began, on January 4"),
-                        ),
-                    ),
-                    "almaty-akimat-stormed",
-                    "tokayev-appeals-to-csto",
-                ),
-                reveal=(
-                    "Protests begin in western Kazakhstan (2 January 2022). Demonstrations over the doubled fuel "
-                    "prices began on 2 January in the west: the 7 January analysis says in Mangystau, in the oil "
-                    "regions; the IESS article names Aktau and Zhanaozen among the first cities. Meduza calls western "
-                    "Kazakhstan a “monoregion” built almost entirely around the oil industry."
-                ),
-                reflection=(
-                    "Meduza describes western Kazakhstan as a “monoregion” built almost entirely around the oil "
-                    "industry. Why might a fuel price rise be felt hardest there?"
-                ),
-            ),
-            StepSpec(
-                event="protests-spread-across-country",
-                distractors=(
-                    CF(
-                        "fade",
-                        "The protests stay in the oil towns of the west and fade",
-                        "No: the IESS article says the protests soon spread to other parts of the country, including "
-                        "Almaty and Nur-Sultan; Therese Askarbek's report says they were mostly focused in Almaty.",
-                        (
-                            (IESS, "which soon were extended to other parts of the country"),
-                            (ASKARBEK, "The protests quickly spread to other parts of the country"),
-                        ),
-                    ),
-                    "riot-police-enter-almaty",
-                    "kyrgyz-parliament-approves-troops",
-                ),
-            ),
-            StepSpec(
-                event="regional-state-of-emergency",
-                also_known=("mangystau-lpg-price-cut",),
-                distractors=(
-                    CF(
-                        "calm",
-                        "The protests die down after the price cut in Mangystau",
-                        "No: the protests went on (“But the protests have continued”, Meduza), and a state of emergency was "
-                        "declared in several regions: three according to Meduza, two provinces (Mangystau and Almaty) "
-                        "according to the IESS article.",
-                        (
-                            (MEDUZA, "But the protests have continued"),
-                            (MEDUZA, "declared a state of emergency in three different regions"),
-                            (IESS, "the government declared a state of emergency in the two provinces"),
-                        ),
-                    ),
-                    "security-operations-in-almaty",
-                    "tokayev-shoot-to-kill-address",
-                ),
-                reflection="Meduza says three regions, the IESS article two provinces. What would you need to decide between them?",
-                branch=Branch(
-                    on="calm",
-                    step=StepSpec(
-                        event="protests-turn-against-nazarbayev",
-                        prompt="A closer look: the price cut did not end the protests. What did they become, according to the sources?",
-                        distractors=(
-                            CF(
-                                "diesel",
-                                "A campaign for cheaper diesel, and nothing else",
-                                "No: the IESS article says that after the liquefied gas problem was resolved, the protests turned "
-                                "against Nazarbayev and his family; a report says they had broadened to other political "
-                                "grievances.",
-                                (
-                                    (IESS, "after the liquefied gas problem was resolved"),
-                                    (REPORT, "have broadened to include other political grievances"),
-                                ),
-                            ),
-                            CF(
-                                "ablyazov",
-                                "A movement led by the opposition figure Mukhtar Ablyazov",
-                                "Not as the sources tell it: the IESS article reports that Ablyazov, an opposition figure living "
-                                "outside Kazakhstan, claimed on TV to lead part of the protests, but that Western reporters at the "
-                                "protests said they had no leader.",
-                                (
-                                    (IESS, "claims to be the leader of part of the protests"),
-                                    (IESS, "stated that the demonstrations have had no leader"),
-                                ),
-                            ),
-                        ),
-                        answer_text="Protests against Nazarbayev and his family",
-                        reflection=(
-                            "The IESS article dates the turn against Nazarbayev to after the gas price problem was "
-                            "resolved. What does that suggest the protests were about?"
-                        ),
-                    ),
-                ),
-            ),
-            StepSpec(
-                event="nationwide-state-of-emergency-and-curfew",
-                also_known=("administration-buildings-targeted", "almaty-akimat-stormed"),
-                order_evidence=((MEDUZA, "Updates: Kazakhstan has declared a nationwide state of emergency"),),
-                distractors=(
-                    CF(
-                        "lifted",
-                        "The regional state of emergency is lifted as the streets calm down",
-                        "No: the state of emergency was extended to the whole country, with an overnight curfew and a ban "
-                        "on mass gatherings.",
-                        (
-                            (MEDUZA, "Updates: Kazakhstan has declared a nationwide state of emergency"),
-                            (REPORT, "The president has imposed a nationwide state of emergency"),
-                        ),
-                    ),
-                    "officials-stop-using-name-nur-sultan",
-                    "nazarbayev-video-address",
-                ),
-                reflection=(
-                    "A curfew and a ban on mass gatherings: what do such measures change for protesters, and for "
-                    "reporters trying to find out what is happening?"
-                ),
-            ),
-            StepSpec(
-                event="tokayev-friday-tv-speech",
-                also_known=("internet-shutdown", "tokayev-appeals-to-csto", "riot-police-enter-almaty"),
-                distractors=(
-                    CF(
-                        "talks",
-                        "Tokayev announces talks with representatives of the protesters",
-                        "No: according to the IESS article, in his TV speech on Friday evening Tokayev said that no talks "
-                        "would be held with the insurgents.",
-                        (_NO_TALKS,),
-                    ),
-                    CF(
-                        "offline",
-                        "Tokayev says the internet will stay cut off until the unrest is over",
-                        "No: according to the IESS article, he said the internet would soon be connected in some areas.",
-                        (_NO_TALKS,),
-                    ),
-                    "shutov-arrested",
-                ),
-                reflection=(
-                    "Tokayev said the internet would soon return in some areas. How does cutting the internet "
-                    "shape what reporters, and we, can know about those days?"
-                ),
-            ),
-        ),
-    ),
-    ScenarioSpec(
-        slug="almaty-4-to-7-january",
-        title="Almaty, 4 to 7 January",
-        intro=(
-            "Follow Almaty from 4 to 7 January 2022 as the sources report it: at each step, read what was known by "
-            "then, predict what happened next and say how sure you are."
-        ),
-        topics=("violence-in-almaty", "state-response"),
-        context=("lpg-price-rise", "protests-begin-in-western-kazakhstan"),
-        steps=(
-            StepSpec(
-                event="protests-spread-across-country",
-                after="protests-begin-in-western-kazakhstan",
-                distractors=(
-                    CF(
-                        "west-only",
-                        "The protests stay in the west, far from Almaty",
-                        "No: Therese Askarbek's report says the protests quickly spread to other parts of the country but "
-                        "were mostly focused in Almaty; Meduza says they were most heated there.",
-                        (
-                            (ASKARBEK, "The protests quickly spread to other parts of the country"),
-                            (MEDUZA, "Demonstrations here have been the most heated"),
-                        ),
-                    ),
-                    "tokayev-appeals-to-csto",
-                    "gas-price-reduction-announced-jan-6",
-                ),
-            ),
-            StepSpec(
-                event="almaty-stun-grenades-and-tear-gas",
-                also_known=("mangystau-lpg-price-cut",),
-                cleared=((ANALYSIS, "Government efforts on the evening of January 4"),),
-                distractors=(
-                    CF(
-                        "peaceful",
-                        "Police stay away and the Almaty protests pass off peacefully",
-                        "No: according to the 7 January analysis, on the evening of 4 January the authorities tried to "
-                        "disperse protesters in Almaty with stun grenades and tear gas; another report says police fired "
-                        "stun grenades at protesters on Wednesday, 5 January.",
-                        (
-                            (ANALYSIS, "Government efforts on the evening of January 4"),
-                            (REPORT, "Police fired stun grenades at protesters on Wednesday"),
-                        ),
-                    ),
-                    "us-calls-kazakhstan-valuable-partner",
-                    "kyrgyz-parliament-approves-troops",
-                ),
-                reflection=(
-                    "The two reports date this to different days: the evening of 4 January, or Wednesday 5 January. "
-                    "Does the day matter for understanding what came next?"
-                ),
-            ),
-            StepSpec(
-                event="almaty-night-crossfire",
-                distractors=(
-                    CF(
-                        "truce",
-                        "Protesters and police agree a truce for the night",
-                        "No: according to Therese Askarbek's report, on the night from 4 to 5 January people who stayed were "
-                        "caught in crossfire between the police, who used rubber and regular bullets, and non-state armed "
-                        "groups.",
-                        ((ASKARBEK, "caught in the crossfire"),),
-                    ),
-                    "uk-statement",
-                    "blinken-tileuberdi-call",
-                ),
-            ),
-            StepSpec(
-                event="security-operations-in-almaty",
-                also_known=(
-                    "almaty-airport-seized",
-                    "almaty-akimat-stormed",
-                    "almaty-presidential-residence-seized",
-                    "tokayev-vows-extreme-response",
-                ),
-                distractors=(
-                    CF(
-                        "barracks",
-                        "The army refuses to take part and stays in its barracks",
-                        "No: according to the IESS article, from Thursday many images were published of military "
-                        "operations in Almaty, including police, special forces and even the army.",
-                        ((IESS, "including police, Special Forces and even the army"),),
-                    ),
-                    "officials-stop-using-name-nur-sultan",
-                    "nazarbayev-video-address",
-                ),
-                reflection=(
-                    "Almaty's deputy mayor called it an “anti-terrorist operation”. What does that name say about how "
-                    "the authorities saw the people in the streets?"
-                ),
-            ),
-            StepSpec(
-                event="tokayev-shoot-to-kill-address",
-                also_known=("tokayev-appeals-to-csto", "csto-deployment-announced"),
-                distractors=(
-                    CF(
-                        "negotiate",
-                        "Tokayev accepts international calls to negotiate with the protesters",
-                        "No: on 7 January he dismissed calls from abroad for negotiations: “What idiocy. What kind of "
-                        "negotiations can you have with criminals?”",
-                        (_WHAT_IDIOCY,),
-                    ),
-                    "shutov-arrested",
-                ),
-                reflection=(
-                    "The 7 January analysis quotes Tokayev saying security forces would “shoot to kill without "
-                    "warning”; Therese Askarbek's report says he ordered troops to shoot to kill protesters. "
-                    "Compare the wording in the evidence: against whom was the order directed?"
-                ),
-            ),
-        ),
-    ),
-    ScenarioSpec(
-        slug="nazarbayev-hold-on-power",
-        title="The end of Nazarbayev's hold on power",
-        intro=(
-            "Nursultan Nazarbayev resigned as president in 2019 but kept a powerful national security role. Follow "
-            "January 2022 as the sources report it, and predict each next move."
-        ),
-        topics=("power-struggle", "state-response"),
-        context=(
-            "nazarbayev-resigns-presidency-2019",
-            "astana-renamed-nur-sultan-2019",
-            "tokayev-elected-president-2019",
-            "lpg-price-rise",
-            "protests-begin-in-western-kazakhstan",
-        ),
-        steps=(
-            StepSpec(
-                event="mangystau-lpg-price-cut",
-                after="protests-begin-in-western-kazakhstan",
-                distractors=(
-                    CF(
-                        "no-concession",
-                        "The government refuses any concession on the gas price",
-                        "No: according to the 7 January analysis, on 4 January the authorities in Mangystau cut the LPG "
-                        "price to below its level before the rise.",
-                        ((ANALYSIS, "In Mangystau, where the protests began, on January 4"),),
-                    ),
-                    "mamin-government-leaves-office",
-                    "almaty-akimat-stormed",
-                ),
-                reveal_extra=((IESS, "officially announced on January 6"),),
-                reflection="The government answered the first protests with a price cut. Would that be enough? Keep your answer in mind.",
-            ),
-            StepSpec(
-                event="nazarbayev-removed-from-security-council",
-                distractors=(
-                    CF(
-                        "handback",
-                        "Tokayev steps down and hands power back to Nazarbayev",
-                        "No: Tokayev removed Nazarbayev from his lifetime post as chairman of the Security Council and took "
-                        "over the chairmanship himself.",
-                        (
-                            (MEDUZA, "has removed Nursultan Nazarbayev from his lifetime post"),
-                            (IESS, "Following the decision, Tokayev took over the chairmanship"),
-                        ),
-                    ),
-                    "gas-price-reduction-announced-jan-6",
-                    "tokayev-friday-tv-speech",
-                ),
-                reflection="Why might removing Nazarbayev from the Security Council be meant to calm the protests?",
-            ),
-            StepSpec(
-                event="tokayev-appeals-to-csto",
-                also_known=("tokayev-vows-extreme-response", "almaty-akimat-stormed"),
-                distractors=(
-                    CF(
-                        "mediation",
-                        "Tokayev asks the European Union to mediate talks with the protesters",
-                        "No: he appealed to the Russian-led Collective Security Treaty Organization for military "
-                        "assistance, saying “terrorist gangs” who “trained abroad” posed a grave threat.",
-                        ((MEDUZA, "In a second televised address, President Tokayev announced"),),
-                    ),
-                    "tokayev-shoot-to-kill-address",
-                    "shutov-arrested",
-                ),
-            ),
-            StepSpec(
-                event="officials-stop-using-name-nur-sultan",
-                also_known=("massimov-dismissed", "security-chiefs-fired", "mamin-government-leaves-office"),
-                distractors=(
-                    CF(
-                        "reinstated",
-                        "Massimov is reinstated as head of the National Security Committee",
-                        "No: according to Therese Askarbek's report, Tokayev fired and detained Karim Massimov.",
-                        ((ASKARBEK, "He fired and detained Karim Massimov"),),
-                    ),
-                    "shutov-arrested",
-                ),
-                reveal_extra=((ANALYSIS, "could only mean one of two things"), (ANALYSIS, "Either Tokayev is “cleaning house”")),
-                reflection=(
-                    "Paolo Sorbello, quoted in the 7 January analysis, said the summoning of the CSTO and the "
-                    "dismissal of the head of the KNB “could only mean one of two things”: Tokayev “cleaning house”, "
-                    "or Tokayev having lost control of the military. Which reading does this step support?"
-                ),
-            ),
-            StepSpec(
-                event="nazarbayev-video-address",
-                also_known=("nazarbayev-departure-rumours",),
-                distractors=(
-                    CF(
-                        "moscow",
-                        "Nazarbayev is shown to have fled to Moscow",
-                        "No: in a video address Nazarbayev said he was resting in the capital of Kazakhstan and had “not "
-                        "gone anywhere”; the IESS article notes that talk of his transfer to Moscow was denied by other "
-                        "media.",
-                        (_VIDEO_REST, (IESS, "which were denied by some other media outlets")),
-                    ),
-                    CF(
-                        "comeback",
-                        "Nazarbayev announces he is returning to politics to restore order",
-                        "No: in his video address he said he had handed over his powers to Tokayev in 2019 and had been a pensioner since.",
-                        (_VIDEO_PENSIONER,),
-                    ),
-                ),
-                reflection=(
-                    "On 7 January the reports that Nazarbayev had left the country were unconfirmed. How much "
-                    "weight would you have given them, and why?"
-                ),
-            ),
-        ),
-    ),
-    ScenarioSpec(
-        slug="csto-intervention",
-        title="The CSTO intervention",
-        intro=("Kazakhstan, 4 January 2022. Follow what its government did as the protests grew, and how its allies and others answered."),
-        topics=("csto-intervention", "international-reactions"),
-        context=("lpg-price-rise", "protests-begin-in-western-kazakhstan", "mangystau-lpg-price-cut"),
-        steps=(
-            StepSpec(
-                event="administration-buildings-targeted",
-                after="mangystau-lpg-price-cut",
-                distractors=(
-                    CF(
-                        "home",
-                        "Protesters accept the price cut and go home",
-                        "No: according to Meduza, beginning early on 5 January demonstrators tried to seize administration "
-                        "buildings in major cities.",
-                        ((MEDUZA, "Beginning early on January 5, demonstrators started"),),
-                    ),
-                    "riot-police-enter-almaty",
-                    "gas-price-reduction-announced-jan-6",
-                ),
-            ),
-            StepSpec(
-                event="tokayev-appeals-to-csto",
-                cleared=((IESS, "trained abroad, and formally requested"), (REPORT, "In a televised speech in the early hours")),
-                also_known=(
-                    "regional-state-of-emergency",
-                    "nazarbayev-removed-from-security-council",
-                    "tokayev-vows-extreme-response",
-                    "almaty-akimat-stormed",
-                ),
-                distractors=(
-                    CF(
-                        "un",
-                        "Tokayev asks the United Nations to send peacekeepers",
-                        "No: he appealed to the Russian-led Collective Security Treaty Organization, saying foreign help was "
-                        "needed to “overcome this terrorist threat”.",
-                        (
-                            (MEDUZA, "In a second televised address, President Tokayev announced"),
-                            (MEDUZA, "overcome this terrorist threat"),
-                        ),
-                    ),
-                    "tokayev-shoot-to-kill-address",
-                    "officials-stop-using-name-nur-sultan",
-                ),
-                reflection=(
-                    "Tokayev said the rioters were “terrorist gangs” who had “trained abroad”. What evidence would "
-                    "you want to see before accepting this account?"
-                ),
-            ),
-            StepSpec(
-                event="csto-deployment-announced",
-                also_known=(
-                    "nationwide-state-of-emergency-and-curfew",
-                    "peskov-says-kazakhstan-can-resolve-problems",
-                    "russian-foreign-ministry-calls-for-peaceful-solution",
-                ),
-                distractors=(
-                    CF(
-                        "russia-out",
-                        "Russia holds back, saying Kazakhstan can solve its problems on its own",
-                        "No: Kremlin spokesman Dmitry Peskov did express confidence that Kazakhstan could resolve its "
-                        "problems on its own, but the alliance answered the appeal: its chairman, Armenian Prime Minister "
-                        "Nikol Pashinyan, announced it would send peacekeepers.",
-                        ((MEDUZA, "our Kazakhstani friends can resolve"), (MEDUZA, "In a post on Facebook")),
-                    ),
-                    "tokayev-friday-tv-speech",
-                    "shutov-arrested",
-                ),
-                reflection=(
-                    "One report says Pashinyan announced it on Wednesday, the IESS article on Thursday. Why might "
-                    "live reports and later analyses disagree on such details?"
-                ),
-                branch=Branch(
-                    on="russia-out",
-                    step=StepSpec(
-                        event="kalashnikov-backs-csto-response",
-                        after="tokayev-appeals-to-csto",
-                        prompt="A closer look: how did Moscow answer Tokayev's appeal?",
-                        distractors=(
-                            CF(
-                                "internal",
-                                "Russia's Foreign Ministry called the unrest purely Kazakhstan's internal affair",
-                                "No: according to the 7 January analysis, the Russian Foreign Ministry called the events an "
-                                "attempt “inspired from the outside” to undermine the state by force.",
-                                ((ANALYSIS, "inspired from the outside"),),
-                            ),
-                            CF(
-                                "solidarity",
-                                "Moscow welcomed displays of solidarity with the Kazakh protesters",
-                                "No: according to Meduza, Moscow police arrested a man picketing outside Kazakhstan's embassy, and "
-                                "reportedly received orders to arrest anyone in the city centre carrying signs or symbols "
-                                "representing Kazakhstan.",
-                                ((MEDUZA, "Moscow police arrested a man picketing"), (MEDUZA, "Moscow police have reportedly received")),
-                            ),
-                        ),
-                        reveal=(
-                            "Leonid Kalashnikov, who chairs the State Duma's committee on the Commonwealth of Independent "
-                            "States, said Russia was obliged to respond to Kazakhstan's appeal to the CSTO, and that he "
-                            "believed the Kazakh authorities would not let “anti-Russian forces” come to power. The Kremlin's "
-                            "spokesman, Dmitry Peskov, struck a different note (Meduza does not say when): he was confident "
-                            "that “our Kazakhstani friends can resolve their domestic problems on their own.”"
-                        ),
-                        reveal_extra=((MEDUZA, "our Kazakhstani friends can resolve"),),
-                        reflection=(
-                            "Two Russian voices, two messages. Why might a member of parliament and the Kremlin's "
-                            "spokesman say different things?"
-                        ),
-                    ),
-                ),
-            ),
-            StepSpec(
-                event="csto-troops-arrive",
-                also_known=("kalashnikov-backs-csto-response", "russia-prepares-military-flight"),
-                distractors=(
-                    CF(
-                        "observers",
-                        "The CSTO sends observers but no troops",
-                        "No: CSTO troops were deployed. Therese Askarbek's report gives roughly three thousand Russian "
-                        "soldiers, alongside troops from Belarus, Armenia, Tajikistan and Kyrgyzstan.",
-                        ((ASKARBEK, "Approximately three thousand Russian soldiers"),),
-                    ),
-                    CF(
-                        "russia-alone",
-                        "Only Russia sends troops; the other members refuse",
-                        "No: according to the IESS article the Russian troops were followed by Tajik and Armenian troops, "
-                        "and Kyrgyzstan was the last country to agree to send troops.",
-                        (
-                            (IESS, "Shortly afterwards, the Russian troops, followed by Tajik"),
-                            (IESS, "Kyrgyzstan was the last country that agreed"),
-                        ),
-                    ),
-                    "nazarbayev-video-address",
-                ),
-                reflection=(
-                    "Tokayev described the deployment as a “counter-terrorist operation”. Why might a government "
-                    "choose such words for bringing in foreign troops?"
-                ),
-            ),
-            StepSpec(
-                event="white-house-questions-csto-invitation",
-                also_known=("kyrgyz-protests-against-csto-mission", "kyrgyz-parliament-approves-troops"),
-                distractors=(
-                    CF(
-                        "welcome",
-                        "The United States welcomes the deployment as a legitimate invitation",
-                        "No: according to the IESS article, the White House said it had “questions about the nature of this "
-                        "request and whether it was a legitimate invitation or not”.",
-                        ((IESS, "We have questions about the nature of this request"),),
-                    ),
-                    CF(
-                        "indefinite",
-                        "Russia says its troops will stay in Kazakhstan indefinitely",
-                        "No: the CSTO's chairman, Nikol Pashinyan, said the alliance would send its forces “for a limited period of time”.",
-                        ((REPORT, "for a limited period of time"),),
-                    ),
-                ),
-                reflection=(
-                    "Kyrgyz citizens protested against joining the mission, and the White House questioned the "
-                    "invitation. Whose view of the intervention do the sources give most space to?"
-                ),
-            ),
-        ),
-    ),
-    ScenarioSpec(
-        slug="competing-accounts",
-        title="Crackdown and aftermath: the accounts that compete",
-        intro=(
-            "Kazakhstan, 4 January 2022. As the unrest grows, officials, protesters and outside observers tell very "
-            "different stories. Predict what happened next, and at each step notice who is telling it."
-        ),
-        topics=("aftermath", "detentions", "comparing-sources"),
-        context=("lpg-price-rise", "protests-begin-in-western-kazakhstan", "mangystau-lpg-price-cut"),
-        steps=(
-            StepSpec(
-                event="almaty-akimat-stormed",
-                after="mangystau-lpg-price-cut",
-                cleared=((MEDUZA, "residence. Fires have started in both buildings"),),
-                distractors=(
-                    CF(
-                        "sit-in",
-                        "Protesters hold a peaceful sit-in outside Almaty's city hall and disperse at night",
-                        "No: protesters stormed the city administration building (the akimat); videos showed smoke rising "
-                        "from it while gunfire could be heard, and Meduza says fires started in it.",
-                        ((REPORT, "before eventually storming it"), (MEDUZA, "Fires have started in both buildings")),
-                    ),
-                    "almaty-anti-terrorist-operation-announced",
-                    "blinken-tileuberdi-call",
-                ),
-                reflection=(
-                    "Therese Askarbek's report says the burned-down akimat became a symbol of Qandy Qantar, “Bloody "
-                    "January”. Why do some events become symbols?"
-                ),
-            ),
-            StepSpec(
-                event="riot-police-enter-almaty",
-                also_known=("almaty-airport-seized", "tokayev-vows-extreme-response", "nazarbayev-removed-from-security-council"),
-                distractors=(
-                    CF(
-                        "withdraw",
-                        "Police withdraw from Almaty and leave the city to the protesters",
-                        "No: past midnight on Thursday, 6 January, large numbers of riot police entered Almaty, and "
-                        "eyewitnesses shared videos with the sounds of automatic gunfire (Meduza).",
-                        ((MEDUZA, "Past midnight on Thursday, local time, large numbers of riot police"),),
-                    ),
-                    "kyrgyz-parliament-approves-troops",
-                    "officials-stop-using-name-nur-sultan",
-                ),
-                reveal_extra=((MEDUZA, "In a national address on Wednesday, Tokayev vowed"),),
-                reflection=(
-                    "Tokayev had vowed an “extreme” police response against “crowds of bandit-like elements”. Whose "
-                    "words are these, and what do they tell you about how the state saw the crowds?"
-                ),
-            ),
-            StepSpec(
-                event="tokayev-shoot-to-kill-address",
-                also_known=(
-                    "security-force-casualties-reported",
-                    "eu-calls-for-restraint",
-                    "us-state-department-urges-restraint",
-                    "blinken-tileuberdi-call",
-                ),
-                distractors=(
-                    CF(
-                        "talks",
-                        "Tokayev agrees to talks with the protesters, as the EU and the US urged",
-                        "No: on 7 January Tokayev dismissed calls from abroad for negotiations: “What idiocy. What kind of "
-                        "negotiations can you have with criminals?”",
-                        (_WHAT_IDIOCY,),
-                    ),
-                    CF(
-                        "apology",
-                        "Tokayev apologises and blames the fuel price rise for the unrest",
-                        "No: he spoke of “bandits and terrorists, local and foreign” who “should be destroyed”, and blamed "
-                        "“so-called free media outlets” for fanning the unrest.",
-                        ((ANALYSIS, "Bandits and terrorists, who should be destroyed"), (ANALYSIS, "so-called free media outlets")),
-                    ),
-                ),
-                reveal_extra=((REPORT, "The interior ministry released figures"),),
-                reflection=(
-                    "Kazakhstan's Foreign Ministry counted police and soldiers killed and injured; one report notes "
-                    "there were no equivalent reports about protesters. Why might early casualty figures be "
-                    "one-sided?"
-                ),
-                branch=Branch(
-                    on="talks",
-                    step=StepSpec(
-                        event="tokayev-friday-tv-speech",
-                        prompt=(
-                            "A closer look: in a TV speech on Friday evening, 7 January (according to the IESS article), "
-                            "what did Tokayev say about talks?"
-                        ),
-                        answer_text="That no talks would be held with the insurgents, and that order would soon return",
-                        distractors=(
-                            CF(
-                                "mediation",
-                                "That talks would open under international mediation",
-                                "No: according to the IESS article, he said no talks would be held with the insurgents.",
-                                (_NO_TALKS,),
-                            ),
-                            CF(
-                                "wait",
-                                "That talks would wait until the internet was back",
-                                "No: he said no talks would be held with the insurgents, and that the internet would soon be "
-                                "connected in some areas.",
-                                (_NO_TALKS,),
-                            ),
-                        ),
-                        reflection=(
-                            "The EU and the US had called for restraint. Why might a government reject talks so firmly, and in public?"
-                        ),
-                    ),
-                ),
-            ),
-            StepSpec(
-                event="shutov-arrested",
-                also_known=(
-                    "russian-foreign-ministry-blames-outside-forces",
-                    "xi-jinping-message-to-tokayev",
-                    "journalist-reported-killed",
-                    "kyrgyz-parliament-approves-troops",
-                ),
-                distractors=(
-                    CF(
-                        "amnesty",
-                        "The authorities free everyone detained during the unrest",
-                        "No: according to Therese Askarbek's report, a senior aide to the prosecutor general said 3,337 "
-                        "people had been released while over a thousand were under arrest.",
-                        ((ASKARBEK, "3,337 offenders were released"),),
-                    ),
-                    CF(
-                        "fair",
-                        "Released detainees say they were treated fairly in custody",
-                        "No: according to Therese Askarbek's report, released detainees said they had suffered prolonged "
-                        "interrogation, beating, torture and pressure to confess.",
-                        ((ASKARBEK, "prolonged interrogation, beating, torture"),),
-                    ),
-                ),
-                reflection=(
-                    "Shutov's account of beatings is his own: Therese Askarbek's report writes “He claimed”. How "
-                    "would you check an account like this?"
-                ),
-            ),
-            StepSpec(
-                event="nazarbayev-video-address",
-                also_known=("nazarbayev-departure-rumours", "officials-stop-using-name-nur-sultan"),
-                distractors=(
-                    CF(
-                        "treatment",
-                        "Nazarbayev confirms he has gone abroad for medical treatment",
-                        "No: in his video address he said he was resting in the capital of Kazakhstan and had “not gone anywhere”.",
-                        (_VIDEO_REST,),
-                    ),
-                    CF(
-                        "resist",
-                        "Nazarbayev calls on his supporters to resist Tokayev",
-                        "No: he said he had handed over his powers to Tokayev in 2019 and had been a pensioner since.",
-                        (_VIDEO_PENSIONER,),
-                    ),
-                ),
-                reflection=(
-                    "Nazarbayev's denial answered rumours that had circulated for days. Whom do you trust more here, "
-                    "the rumours or his own account? What else would you want to know?"
-                ),
-            ),
-        ),
-    ),
-)
