@@ -155,11 +155,10 @@ DEMO_MODULES = [
 
 # The "what happened next" scenario(s) that open a demo module: predict first, then take the quiz.
 DEMO_SCENARIOS = {
-    "the-spark": ["before-the-storm"],
-    "almaty": ["almaty-4-to-7-january"],
-    "state-response": ["fuel-to-emergency", "nazarbayev-hold-on-power"],
+    "the-spark": ["fuel-to-emergency"],
+    "almaty": ["almaty"],
     "csto": ["csto-intervention"],
-    "aftermath": ["competing-accounts"],
+    "aftermath": ["aftermath"],
 }
 
 

@@ -342,7 +342,9 @@ def dataset_read(seeds_dir: str | Path) -> Dataset:
     return dataset
 
 
-def _scenario_evidence(raw: dict, sources: dict[str, SourceDoc], rel: str, label: str, errors: list[DatasetError]) -> list[list[PassageRef]]:
+def _scenario_evidence(
+    raw: dict, sources: dict[str, SourceDoc], rel: str, label: str, errors: list[DatasetError]
+) -> list[list[PassageRef]]:
     """Every quote of a scenario path (options, reveals, accounts, branches), checked verbatim like any evidence."""
     found: list[list[PassageRef]] = []
 

@@ -306,7 +306,9 @@ class _Loader:
             self.report.add(kind, "deleted", count)
         # A passage nothing cites any more (whatever model cites it) goes too.
         # Passages the files cite stay, even those only scenario paths cite (saved later by generate_scenarios).
-        unreferenced = Passage.objects.exclude(pk__in=[self.passage_ids[r.key] for r in self.dataset.passages() if r.key in self.passage_ids])
+        unreferenced = Passage.objects.exclude(
+            pk__in=[self.passage_ids[r.key] for r in self.dataset.passages() if r.key in self.passage_ids]
+        )
         for rel in Passage._meta.related_objects:
             unreferenced = unreferenced.filter(**{f"{rel.name}__isnull": True})
         # Passages that show a source's kind are cited by questions about the source itself.

@@ -224,7 +224,9 @@ def _step_from_raw(raw: dict, locate: Locate) -> StepSpec:
         reveal_evidence=_evidence(raw.get("reveal_evidence"), locate),
         kind=raw.get("kind", "next"),
         dispute=raw.get("dispute"),
-        accounts=tuple(AccountSpec(a["by"], a.get("text", "").strip(), _evidence(a.get("evidence"), locate)) for a in raw.get("accounts", [])),
+        accounts=tuple(
+            AccountSpec(a["by"], a.get("text", "").strip(), _evidence(a.get("evidence"), locate)) for a in raw.get("accounts", [])
+        ),
         also_known=tuple(raw.get("also_known", [])),
         reflection=raw.get("reflection", "").strip(),
         branches=tuple(BranchSpec(str(b["if_chosen"]), _step_from_raw(b["step"], locate)) for b in raw.get("branches", [])),
@@ -281,7 +283,9 @@ class Timeline:
         self.order_disputes = [(d.slug, set(d.events)) for d in facts.disputes.values() if "order" in d.contests]
         self._names = self._entity_names()
         slugs = [s for pool in (facts.events, facts.entities, facts.disputes, facts.figures, facts.claims) for s in pool if "-" in s]
-        self._slugs = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(slugs, key=len, reverse=True))) + r")(?![\w-])") if slugs else None
+        self._slugs = (
+            re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(slugs, key=len, reverse=True))) + r")(?![\w-])") if slugs else None
+        )
 
     def _reach(self, start: Iterable[str], graph: dict[str, set[str]]) -> set[str]:
         seen, queue = set(start), deque(start)
@@ -291,6 +295,12 @@ class Timeline:
                     seen.add(nxt)
                     queue.append(nxt)
         return seen
+
+    def bearing(self, e: Evidence) -> set[str]:
+        """The events a passage is evidence for, directly or as a link's evidence (both ends)."""
+        out = {slug for slug, ev in self.events.items() if _overlaps(e, ev.evidence)}
+        out |= {x for link in self.facts.links if _overlaps(e, link.evidence) for x in (link.source, link.target)}
+        return out
 
     def linked_before(self, first: str, then: str) -> bool:
         return then in self._reach([first], self.after) - {first}
@@ -447,7 +457,7 @@ def _check_step(
     for s in new:
         if s in answers or s in later_answers:
             bad("spoiler", f"the briefing would list {s}, the answer of this or a later step")
-        for a in (answers if step.kind == "next" else ()):
+        for a in answers if step.kind == "next" else ():
             if not tl.surely_before(s, a):
                 bad(
                     "dating",
@@ -463,7 +473,10 @@ def _check_step(
         for slug, events in tl.order_disputes:
             keyed = (answers | {e for o in step.options if o.kind == "later" for e in o.events}) & events
             if keyed and len(involved & events) > 1:
-                bad("contested-order", f"the sources disagree on the order of {sorted(involved & events)} ({slug}): make this a step about that dispute")
+                bad(
+                    "contested-order",
+                    f"the sources disagree on the order of {sorted(involved & events)} ({slug}): make this a step about that dispute",
+                )
     for a in answers:
         for k in known.answers:
             if a in tl.events and k in tl.events and tl.events[a].latest < tl.events[k].earliest:
@@ -480,7 +493,7 @@ def _check_step(
     # dating of the key and the 'later' options
     if step.kind == "dispute" and answers and max(tl.events[a].latest for a in answers) < when:
         bad("dating", f"every event of the answer surely happened before the step date {_day(when)}")
-    for a in (answers if step.kind == "next" else ()):
+    for a in answers if step.kind == "next" else ():
         ev = tl.events[a]
         if ev.latest < when:
             bad("dating", f"the answer {a} ({event_date_label(ev)}) surely happened before the step date {_day(when)}")
@@ -522,7 +535,10 @@ def _check_step(
                 i for i, acc in enumerate(accounts_ev[step.dispute]) for a in step.accounts if any(_overlaps(e, acc) for e in a.evidence)
             }
             if len(covered) < 2:
-                bad("both-accounts", f"a step about {step.dispute} shows {len(covered)} of its accounts with their evidence; show at least two")
+                bad(
+                    "both-accounts",
+                    f"a step about {step.dispute} shows {len(covered)} of its accounts with their evidence; show at least two",
+                )
     shown_ev = [e for o in step.options for e in o.evidence] + list(step.reveal_evidence) + [e for a in step.accounts for e in a.evidence]
     for slug, groups in accounts_ev.items():
         touched = {i for i, acc in enumerate(groups) if any(_covers(e, acc) for e in shown_ev)}
@@ -581,13 +597,14 @@ def _check_step(
             bad("generator-text", f"{name} reads like generator working: {m.group(0)!r}")
 
     # branches
-    if parent is not None:
-        if _content(step.prompt) == _content(parent.prompt) or step.prompt == parent.prompt:
-            bad("branch", "a branch asks the parent's question again: ask a new question that follows from the choice")
+    if parent is not None and (_content(step.prompt) == _content(parent.prompt) or step.prompt == parent.prompt):
+        bad("branch", "a branch asks the parent's question again: ask a new question that follows from the choice")
     for b in step.branches:
         chosen = next((o for o in step.options if o.id == b.on), None)
         if chosen is None or chosen.kind == "happened":
-            problems.append(Problem("branch", spec.slug, b.step.key, f"the branch follows option {b.on!r}, which is not a wrong option of {step.key}"))
+            problems.append(
+                Problem("branch", spec.slug, b.step.key, f"the branch follows option {b.on!r}, which is not a wrong option of {step.key}")
+            )
     return shown, when, text, _label(tl, known, shown, when)
 
 
@@ -599,7 +616,9 @@ def scenario_check(facts: Facts, spec: ScenarioSpec, *, timeline: Timeline | Non
     return problems
 
 
-def _walk(tl: Timeline, spec: ScenarioSpec, problems: list[Problem]) -> list[tuple[StepSpec, StepSpec | None, list[str], date | None, str, str]]:
+def _walk(
+    tl: Timeline, spec: ScenarioSpec, problems: list[Problem]
+) -> list[tuple[StepSpec, StepSpec | None, list[str], date | None, str, str]]:
     """Check the path step by step; return each step with its parent, briefed events, date and briefing."""
     for slug in spec.start:
         if slug not in tl.events:
@@ -629,12 +648,16 @@ def _walk(tl: Timeline, spec: ScenarioSpec, problems: list[Problem]) -> list[tup
         if when is None:
             continue
         new_known = list(dict.fromkeys([*known.events, *shown, *step.also_known, *answers]))
-        seen = [text, step.prompt, step.reveal, *(o.text for o in step.options if o.kind == "happened"), *(a.by + " " + a.text for a in step.accounts)]
+        seen = [
+            text,
+            step.prompt,
+            step.reveal,
+            *(o.text for o in step.options if o.kind == "happened"),
+            *(a.by + " " + a.text for a in step.accounts),
+        ]
         for b in step.branches:
             bknown = _Known(events=new_known, texts=[*known.texts, *seen], date=when)
-            bshown, bwhen, btext, blabel = _check_step(
-                tl, spec, b.step, bknown, later, tuple(answers) or previous, problems, parent=step
-            )
+            bshown, bwhen, btext, blabel = _check_step(tl, spec, b.step, bknown, later, tuple(answers) or previous, problems, parent=step)
             out.append((b.step, step, bshown, bwhen, btext, blabel))
         known = _Known(events=new_known, texts=[*known.texts, *seen], date=when, answers=[*known.answers, *answers])
         previous = tuple(answers) or previous
@@ -743,26 +766,33 @@ def _rng(seed: int, key: str) -> random.Random:
     return random.Random(int(hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()[:16], 16))
 
 
-def _briefing_evidence(tl: Timeline, shown: list[str], hidden: set[str]) -> list[Evidence]:
-    """One passage per briefed event that bears on nothing hidden (the answer, the options' events)."""
-    hidden_ev = [e for s in hidden if s in tl.events for e in tl.events[s].evidence]
+def _briefing_evidence(tl: Timeline, shown: list[str], hidden: set[str], when: date) -> list[Evidence]:
+    """One passage per briefed event that bears on nothing hidden (answers of this or a later step, the options'
+    events) nor on anything after the step date, through the events or links it is evidence for."""
     out: list[Evidence] = []
     for slug in shown:
-        usable = [e for e in tl.events[slug].evidence if not _overlaps(e, hidden_ev)]
+        usable = [
+            e for e in tl.events[slug].evidence if not (tl.bearing(e) & hidden) and all(tl.events[b].latest <= when for b in tl.bearing(e))
+        ]
         if usable:
             out.append(min(usable, key=lambda e: (len(e.quote), e.source, e.start)))
     return out
 
 
 def _step_draft(
-    tl: Timeline, spec: ScenarioSpec, step: StepSpec, shown: list[str], when: date, text: str, label: str, seed: int
+    tl: Timeline, spec: ScenarioSpec, step: StepSpec, shown: list[str], when: date, text: str, label: str, seed: int, later: set[str]
 ) -> tuple[StepDraft, dict[str, str]]:
-    options = list(step.options)
-    _rng(seed, f"{spec.slug}:{step.key}").shuffle(options)
+    rng = _rng(seed, f"{spec.slug}:{step.key}")
+    others = [o for o in step.options if o.kind != "happened"]
+    rng.shuffle(others)
+    keyed = [o for o in step.options if o.kind == "happened"]
+    # The key's place is drawn on its own, uniformly, so no position is favoured.
+    at = int(hashlib.sha256(f"{seed}:{spec.slug}:{step.key}:key".encode()).hexdigest(), 16) % len(step.options)
+    options = [*others[:at], *keyed, *others[at:]]
     relabel = {o.id: LETTERS[i] for i, o in enumerate(options)}
     answer = step.answer
     assert answer is not None  # checked before assembling
-    hidden = {s for o in step.options for s in o.events}
+    hidden = {s for o in step.options for s in o.events} | later
     draft = StepDraft(
         key=step.key,
         position=0,
@@ -770,11 +800,9 @@ def _step_draft(
         date_label=label,
         briefing=text,
         known_events=shown,
-        briefing_evidence=_briefing_evidence(tl, shown, hidden),
+        briefing_evidence=_briefing_evidence(tl, shown, hidden, when),
         prompt=step.prompt,
-        options=[
-            ScenarioOptionDraft(relabel[o.id], o.text, o.explanation, o.evidence, o.kind, o.events) for o in options
-        ],
+        options=[ScenarioOptionDraft(relabel[o.id], o.text, o.explanation, o.evidence, o.kind, o.events) for o in options],
         correct=relabel[answer.id],
         next_event=answer.events[0],
         reveal=step.reveal,
@@ -798,9 +826,12 @@ def scenario_assemble(facts: Facts, spec: ScenarioSpec, *, seed: int = 0, timeli
         raise ScenarioInvalid(problems)
     steps: list[StepDraft] = []
     relabels: dict[str, dict[str, str]] = {}
+    main_index = {st.key: i for i, st in enumerate(spec.steps)}
+    main_index.update({b.step.key: i + 1 for i, st in enumerate(spec.steps) for b in st.branches})
     for step, parent, shown, when, text, label in walked:
         assert when is not None
-        draft, relabels[step.key] = _step_draft(tl, spec, step, shown, when, text, label, seed)
+        later = {a for st in spec.steps[main_index.get(step.key, 0) :] for a in st.answer_events}
+        draft, relabels[step.key] = _step_draft(tl, spec, step, shown, when, text, label, seed, later)
         if parent is not None:
             on = next(b.on for b in parent.branches if b.step is step)
             draft.branch_of, draft.branch_option = parent.key, relabels[parent.key][on]

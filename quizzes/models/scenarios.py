@@ -23,6 +23,8 @@ class Scenario(models.Model):
     published = models.BooleanField(default=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="scenarios")
     generator_version = models.CharField(max_length=20, blank=True)
+    # Event slugs the learner knows when the path opens (briefed at the first step).
+    start = models.JSONField(default=list, blank=True)
     # Fields a teacher changed; regeneration never overwrites them.
     edited_fields = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -51,13 +53,22 @@ class ScenarioStep(models.Model):
     briefing_evidence = models.ManyToManyField(Passage, blank=True, related_name="scenario_briefings")
     prompt = models.CharField(max_length=300, default="What happened next?")
     # [{"id": "a", "text": "...", "explanation": "why this is / is not what happened next",
-    #   "evidence": [passage ids]}]
+    #   "evidence": [passage ids], "kind": "happened" | "later" | "did_not_happen",
+    #   "events": [event slugs the option names; required for happened and later]}]
     options = models.JSONField(default=list)
     correct = models.CharField(max_length=10, help_text="The id of the option that did happen next.")
     next_event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="revealed_in")
     reveal = models.TextField(help_text="What did happen, told from the evidence.")
     reveal_evidence = models.ManyToManyField(Passage, related_name="scenario_reveals")
     reflection = models.TextField(blank=True, help_text="An optional question to think about before moving on.")
+    kind = models.CharField(
+        max_length=10, default="next", help_text="next: what happened next; dispute: a point the sources disagree on (shows the accounts)."
+    )
+    dispute = models.SlugField(max_length=80, blank=True, help_text="The dataset's dispute a 'dispute' step is about.")
+    # [{"by": "who gives this account", "text": "the account", "evidence": [passage ids]}]
+    accounts = models.JSONField(default=list, blank=True)
+    # Event slugs briefed besides the chain events the generator finds between the previous step and this one.
+    also_known = models.JSONField(default=list, blank=True)
     branch_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="branches")
     branch_option = models.CharField(max_length=10, blank=True)
     fact_ids = models.JSONField(default=list, blank=True)

@@ -72,3 +72,50 @@ def step_views(steps: list[ScenarioStep]) -> list[StepView]:
             label = f"Shown only to learners who chose “{chosen}” at step {parent.position}."
         views.append(StepView(s, options, label))
     return views
+
+
+def _by(p: Passage) -> str:
+    """How a quote's source is named beside it: our label and the kind of source."""
+    return f"{p.source.label}" + (f" — {p.source.kind.replace('-', ' ')}" if p.source.kind else "")
+
+
+def scenarios_review_markdown(scenarios: QuerySet[Scenario] | None = None) -> str:
+    """Every scenario as a blind reviewer needs it: title, intro, and per step its date, briefing, prompt,
+    options with the key and explanations, accounts and reveal, each quote with its source and kind."""
+    scenarios = scenarios if scenarios is not None else Scenario.objects.order_by("position", "slug")
+    out = ["# Scenario paths for review", ""]
+    for scenario in scenarios:
+        steps = list(scenario_steps(scenario))
+        views = step_views(steps)
+        ids = {pk for s in steps for a in s.accounts for pk in a.get("evidence", [])}
+        passages = _PASSAGES.in_bulk(ids)
+        out += [f"## {scenario.title}", "", f"*slug `{scenario.slug}`, {'published' if scenario.published else 'not published'}*", ""]
+        out += [scenario.intro, ""]
+        for v in views:
+            s = v.step
+            out.append(
+                f"### Step {s.position} — {s.date_label}"
+                + (" (a step about a disagreement between the sources)" if s.kind == "dispute" else "")
+            )
+            if v.branch_label:
+                out.append(f"*{v.branch_label}*")
+            out += ["", "**Briefing**", "", s.briefing or "(nothing new)", "", f"**Prompt:** {s.prompt}", ""]
+            for o in v.options:
+                out.append(f"- {'**[KEY]** ' if o.correct else ''}{o.id}) {o.text}")
+                out.append(f"  - *Explanation:* {o.explanation}")
+                for p in o.passages:
+                    out.append(f"  - > “{p.quote}” — {_by(p)}")
+            if s.accounts:
+                out += ["", "**Accounts shown**", ""]
+                for a in s.accounts:
+                    out.append(f"- {a['by']}: {a.get('text', '')}")
+                    for pk in a.get("evidence", []):
+                        if pk in passages:
+                            out.append(f"  - > “{passages[pk].quote}” — {_by(passages[pk])}")
+            out += ["", f"**Reveal:** {s.reveal}", ""]
+            for p in s.reveal_evidence.all():
+                out.append(f"- > “{p.quote}” — {_by(p)}")
+            if s.reflection:
+                out += ["", f"**Think about it:** {s.reflection}"]
+            out.append("")
+    return "\n".join(out) + "\n"

@@ -6,16 +6,19 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 
-from quizzes.events.selectors import facts_load
+from quizzes.dataset.reader import dataset_read, scenario_specs
+from quizzes.generation.facts import Evidence
+from quizzes.generation.from_dataset import facts_from_dataset
 from quizzes.generation.scenarios import SCENARIO_GENERATOR_VERSION, ScenarioDraft, StepDraft, scenarios_generate
 from quizzes.models import Event, Passage, Prediction, Scenario, ScenarioStep, Source, Topic
 from quizzes.sources.errors import ContentWithoutEvidence
 
 # Fields regeneration writes; a teacher's edit to any of them (edited_fields) is kept.
-SCENARIO_FIELDS = ("slug", "title", "intro", "position", "topics")
+SCENARIO_FIELDS = ("slug", "title", "intro", "position", "topics", "start")
 STEP_FIELDS = (
     "position",
     "date",
@@ -33,10 +36,14 @@ STEP_FIELDS = (
     "known_events",
     "briefing_evidence",
     "reveal_evidence",
+    "kind",
+    "dispute",
+    "accounts",
+    "also_known",
 )
 STEP_M2M = ("known_events", "briefing_evidence", "reveal_evidence")
 # The answer key goes with the options it names: an edit to either keeps both.
-COUPLED = ({"options", "correct"},)
+COUPLED = ({"options", "correct"}, {"kind", "dispute", "accounts"})
 SHIFT = 10000  # positions are moved out of the way first, so steps can swap places under the unique constraint
 
 
@@ -58,32 +65,38 @@ class ScenarioReport:
 
 @dataclass
 class DraftIds:
-    """Database ids for what the drafts name, and the passages that really are verbatim."""
+    """Database ids for what the drafts name; passages by (source slug, start, end), only those verbatim in their source."""
 
     events: dict[str, int]
     topics: dict[str, int]
-    verbatim: set[int]
+    passages: dict[tuple[str, int, int], int]
 
     @classmethod
     def load(cls) -> DraftIds:
         texts = dict(Source.objects.values_list("pk", "text"))
-        verbatim = {
-            pk
-            for pk, source, start, end, quote in Passage.objects.values_list("pk", "source_id", "start", "end", "quote")
+        passages = {
+            (slug, start, end): pk
+            for pk, source, slug, start, end, quote in Passage.objects.values_list(
+                "pk", "source_id", "source__slug", "start", "end", "quote"
+            )
             if texts[source][start:end] == quote
         }
-        return cls(dict(Event.objects.values_list("slug", "pk")), dict(Topic.objects.values_list("slug", "pk")), verbatim)
+        return cls(dict(Event.objects.values_list("slug", "pk")), dict(Topic.objects.values_list("slug", "pk")), passages)
+
+    def passage(self, e: Evidence) -> int:
+        return self.passages[(e.source, e.start, e.end)]
 
 
 def _check_evidence(step: StepDraft, ids: DraftIds) -> None:
     if not step.reveal_evidence:
         raise ContentWithoutEvidence(f"step {step.key} has no reveal evidence")
     for e in step.all_evidence:
-        if e.passage_id not in ids.verbatim:
-            raise ContentWithoutEvidence(f"step {step.key} cites a passage that is not verbatim in its source: {e.quote[:60]!r}")
+        if (e.source, e.start, e.end) not in ids.passages:
+            raise ContentWithoutEvidence(f"step {step.key} cites a passage that is not stored verbatim (run load_seeds): {e.quote[:60]!r}")
     if any(not o.evidence or not o.explanation.strip() for o in step.options):
         raise ContentWithoutEvidence(f"step {step.key} has an option without explanation or evidence")
-    if step.next_event not in ids.events or any(s not in ids.events for s in step.known_events):
+    named = [step.next_event, *step.known_events, *(s for o in step.options for s in o.events)]
+    if any(s not in ids.events for s in named):
         raise ContentWithoutEvidence(f"step {step.key} names an event that is not in the database")
 
 
@@ -98,17 +111,29 @@ def _step_fields(step: StepDraft, ids: DraftIds, parents: dict[str, ScenarioStep
         "reveal": step.reveal,
         "reflection": step.reflection,
         "options": [
-            {"id": o.id, "text": o.text, "explanation": o.explanation, "evidence": [e.passage_id for e in o.evidence]} for o in step.options
+            {
+                "id": o.id,
+                "text": o.text,
+                "explanation": o.explanation,
+                "evidence": [ids.passage(e) for e in o.evidence],
+                "kind": o.kind,
+                "events": list(o.events),
+            }
+            for o in step.options
         ],
         "next_event_id": ids.events[step.next_event],
         "fact_ids": step.fact_ids,
         "branch_of_id": parents[step.branch_of].pk if step.branch_of else None,
         "branch_option": step.branch_option,
+        "kind": step.kind,
+        "dispute": step.dispute,
+        "accounts": [{"by": a.by, "text": a.text, "evidence": [ids.passage(e) for e in a.evidence]} for a in step.accounts],
+        "also_known": step.also_known,
     }
     m2m = {
         "known_events": {ids.events[s] for s in step.known_events},
-        "briefing_evidence": {e.passage_id for e in step.briefing_evidence},
-        "reveal_evidence": {e.passage_id for e in step.reveal_evidence},
+        "briefing_evidence": {ids.passage(e) for e in step.briefing_evidence},
+        "reveal_evidence": {ids.passage(e) for e in step.reveal_evidence},
     }
     return fields, m2m
 
@@ -161,7 +186,7 @@ def scenario_save_draft(*, draft: ScenarioDraft, ids: DraftIds, report: Scenario
     for step in draft.steps:
         _check_evidence(step, ids)
     scenario = Scenario.objects.filter(key=draft.key).first()
-    values = {"slug": draft.slug, "title": draft.title, "intro": draft.intro, "position": draft.position}
+    values = {"slug": draft.slug, "title": draft.title, "intro": draft.intro, "position": draft.position, "start": draft.start}
     topics = {ids.topics[t] for t in draft.topics if t in ids.topics}
     if scenario is None:
         if Scenario.objects.filter(slug=draft.slug).exists():
@@ -226,9 +251,11 @@ def _stale_remove(stale: list[ScenarioStep]) -> tuple[int, list[str]]:
     return len(removable), [s.key for s in blocked]
 
 
-def scenario_bank_generate(*, seed: int = 0, progress: Callable[[int, int], None] | None = None) -> ScenarioReport:
-    """Generate every curated scenario and save it by key (idempotent); unpublish, never delete, what the data no longer supports."""
-    result = scenarios_generate(facts_load(), seed=seed)
+def scenario_bank_generate(*, seed: int = 0, progress: Callable[[int, int], None] | None = None, seeds_dir=None) -> ScenarioReport:
+    """Build every scenario path of the episode's data files (checked by the same rules as load_seeds) and save it by key
+    (idempotent); unpublish, never delete, what the data no longer supports. Run load_seeds first: the passages must be stored."""
+    dataset = dataset_read(seeds_dir or settings.KZL_SEEDS_DIR)
+    result = scenarios_generate(facts_from_dataset(dataset), scenario_specs(dataset), seed=seed)
     ids = DraftIds.load()
     report = ScenarioReport(notes=[f"skipped: {p}" for p in result.problems])
     for i, draft in enumerate(result.drafts, start=1):
@@ -244,7 +271,7 @@ def scenario_bank_generate(*, seed: int = 0, progress: Callable[[int, int], None
     generated = {d.key for d in result.drafts}
     gone = Scenario.objects.filter(key__startswith="path:", published=True).exclude(key__in=generated)
     for key in gone.values_list("key", flat=True):
-        report.notes.append(f"{key}: unpublished; the event data no longer supports it")
+        report.notes.append(f"{key}: unpublished; the data files no longer hold it (or it breaks a rule)")
     report.counts["unpublished"] += gone.update(published=False)
     if not report.counts["unpublished"]:
         del report.counts["unpublished"]

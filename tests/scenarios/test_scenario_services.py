@@ -43,10 +43,10 @@ def _with_branch() -> ScenarioStep:
     return ScenarioStep.objects.filter(branch_of__isnull=False).select_related("branch_of__scenario").order_by("pk").first().branch_of
 
 
-def test_demo_has_six_published_scenarios_of_five_main_steps(generated):
-    assert generated.counts["created"] >= 6 and not generated.notes
+def test_demo_has_four_published_scenarios_of_three_main_steps_or_more(generated):
+    assert generated.counts["created"] >= 4 and not generated.notes
     published = list(scenarios_published())
-    assert len(published) >= 6 and all(s.main_steps >= 5 for s in published)
+    assert len(published) >= 4 and all(s.main_steps >= 3 for s in published)
 
 
 def test_no_briefing_draws_on_an_event_after_its_step(generated):
@@ -114,17 +114,17 @@ def test_a_teacher_reorder_survives_regeneration(generated):
 
 
 def test_a_step_without_verbatim_evidence_is_refused(generated):
-    step = ScenarioStep.objects.get(scenario__slug="almaty-4-to-7-january", position=1)
+    step = ScenarioStep.objects.get(scenario__slug="almaty", position=1)
     passage = step.reveal_evidence.first()
     Passage.objects.filter(pk=passage.pk).update(quote="x" * len(passage.quote))  # no longer what the source says
     report = scenario_bank_generate()
     assert report.counts["refused"] >= 1
-    assert any("almaty-4-to-7-january" in n and "not verbatim" in n for n in report.notes)
+    assert any("almaty" in n and "not stored verbatim" in n for n in report.notes)
 
 
 def _without_last_step(slug: str):
-    def generate(facts, *, seed=0):
-        result = scenarios_generate(facts, seed=seed)
+    def generate(facts, specs, *, seed=0):
+        result = scenarios_generate(facts, specs, seed=seed)
         for d in result.drafts:
             if d.slug == slug:
                 d.steps = d.steps[:-1]
@@ -134,14 +134,14 @@ def _without_last_step(slug: str):
 
 
 def test_a_step_no_longer_generated_is_removed_unless_predicted(generated, monkeypatch):
-    monkeypatch.setattr(services, "scenarios_generate", _without_last_step("before-the-storm"))
+    monkeypatch.setattr(services, "scenarios_generate", _without_last_step("fuel-to-emergency"))
     # Given a learner's prediction on the last step of another scenario, that one stays and unpublishes it.
-    scenario = Scenario.objects.get(slug="before-the-storm")
+    scenario = Scenario.objects.get(slug="fuel-to-emergency")
     last = scenario.steps.order_by("position").last()
     report = scenario_bank_generate()
     assert not ScenarioStep.objects.filter(pk=last.pk).exists() and report.steps["removed"] == 1
-    other = Scenario.objects.get(slug="competing-accounts")
-    monkeypatch.setattr(services, "scenarios_generate", _without_last_step("competing-accounts"))
+    other = Scenario.objects.get(slug="aftermath")
+    monkeypatch.setattr(services, "scenarios_generate", _without_last_step("aftermath"))
     doomed = other.steps.order_by("position").last()
     run = ScenarioRun.objects.create(user=UserFactory(), scenario=other, started_at=doomed.scenario.created_at)
     Prediction.objects.create(
@@ -150,16 +150,18 @@ def test_a_step_no_longer_generated_is_removed_unless_predicted(generated, monke
     report = scenario_bank_generate()
     other.refresh_from_db()
     assert ScenarioStep.objects.filter(pk=doomed.pk).exists() and not other.published
-    assert any("competing-accounts" in n and "predictions" in n for n in report.notes)
+    assert any("aftermath" in n and "predictions" in n for n in report.notes)
 
 
 def test_a_scenario_the_data_no_longer_supports_is_unpublished_not_deleted(generated, monkeypatch):
     monkeypatch.setattr(
-        services, "scenarios_generate", lambda facts, *, seed=0: GenerationResult(scenarios_generate(facts, seed=seed).drafts[1:], ["gone"])
+        services,
+        "scenarios_generate",
+        lambda facts, specs, *, seed=0: GenerationResult(scenarios_generate(facts, specs, seed=seed).drafts[1:], ["gone"]),
     )
     report = scenario_bank_generate()
-    first = Scenario.objects.get(slug="before-the-storm")
-    assert not first.published and first.steps.count() >= 5 and report.counts["unpublished"] == 1
+    first = Scenario.objects.get(slug="fuel-to-emergency")
+    assert not first.published and first.steps.count() >= 4 and report.counts["unpublished"] == 1
 
 
 def _play(run: ScenarioRun, choose) -> list[ScenarioStep]:
@@ -176,7 +178,7 @@ def test_a_branch_is_played_only_after_its_option(generated):
     scenario = parent.scenario
 
     def into_branch(step):
-        return step.branch_option if step.pk == branch.pk else (branch.branch_option if step.pk == parent.pk else step.correct)
+        return branch.branch_option if step.pk == parent.pk else step.correct
 
     took = _play(scenario_run_start(user=UserFactory(), scenario=scenario), into_branch)
     assert branch in took and took.index(branch) == took.index(parent) + 1
@@ -212,7 +214,7 @@ def test_selectors_load_a_scenario_in_a_fixed_number_of_queries(generated, djang
 def test_command_prints_a_summary(generated):
     out = io.StringIO()
     call_command("generate_scenarios", stdout=out)
-    assert out.getvalue().startswith("Scenarios: 6 unchanged; steps: ")
+    assert out.getvalue().startswith("Scenarios: 4 unchanged; steps: ")
 
 
 def test_demo_modules_open_with_their_scenarios(generated):

@@ -1,0 +1,23 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from quizzes.scenarios.selectors import scenarios_review_markdown
+
+
+class Command(BaseCommand):
+    help = (
+        "Write every scenario as Markdown for a blind review against the sources: title, intro, and for each step "
+        "its date, briefing, prompt, options with the key, explanations, accounts, reveal and every quote with its source."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("output", help="The Markdown file to write (- for standard output).")
+
+    def handle(self, *args, output, **options):
+        text = scenarios_review_markdown()
+        if output == "-":
+            self.stdout.write(text, ending="")
+            return
+        Path(output).write_text(text, encoding="utf-8")
+        self.stderr.write(f"Wrote {output}.")
