@@ -6,8 +6,24 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from quizzes.models import Scenario, ScenarioStep
-from quizzes.scenarios.selectors import scenario_steps, step_views
-from quizzes.scenarios.services import SCENARIO_FIELDS, STEP_FIELDS, scenario_bank_generate, scenario_set_published, scenario_steps_save
+from quizzes.scenarios.selectors import scenario_problems, scenario_steps, step_views
+from quizzes.scenarios.services import (
+    SCENARIO_FIELDS,
+    STEP_FIELDS,
+    scenario_after_edit,
+    scenario_bank_generate,
+    scenario_publish,
+    scenario_set_published,
+    scenario_steps_save,
+)
+
+
+def _report(modeladmin, request, scenario, problems) -> None:
+    """Each broken rule as its own message: the rule, the scenario, the step and the reason."""
+    if not problems:
+        modeladmin.message_user(request, f"{scenario.slug}: every scenario rule holds.", messages.SUCCESS)
+    for p in problems:
+        modeladmin.message_user(request, str(p), messages.ERROR)
 
 
 class ScenarioStepForm(forms.ModelForm):
@@ -33,15 +49,47 @@ class ScenarioStepForm(forms.ModelForm):
             "reflection",
             "branch_of",
             "branch_option",
+            "kind",
+            "dispute",
+            "accounts",
+            "also_known",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("kind", "dispute", "accounts", "also_known"):
+            if name in self.fields:
+                self.fields[name].required = False
+
+    @property
+    def changed_data(self):
+        # A field left out of the post (an older form) keeps its stored value: it is not a teacher's change.
+        optional = ("kind", "dispute", "accounts", "also_known")
+        changed = super().changed_data
+        return [n for n in changed if not (n in optional and self.cleaned_data.get(n) == self.initial.get(n, self.fields[n].initial))]
+
+    def clean_kind(self):
+        kind = self.cleaned_data.get("kind") or "next"
+        if kind not in ("next", "dispute"):
+            raise forms.ValidationError("A step is 'next' (what happened next) or 'dispute' (a point the sources disagree on).")
+        return kind
+
+    def clean_accounts(self):
+        return self.cleaned_data.get("accounts") or []
+
+    def clean_also_known(self):
+        return self.cleaned_data.get("also_known") or []
 
     def clean(self):
         data = super().clean()
         options = data.get("options")
         if options is not None:
             shape = {"id", "text", "explanation", "evidence"}
+            kinds = {"happened", "later", "did_not_happen"}
             if not isinstance(options, list) or not all(isinstance(o, dict) and shape <= set(o) for o in options):
                 self.add_error("options", "Each option needs an id, a text, an explanation and a list of evidence passage ids.")
+            elif any(o.get("kind", "did_not_happen") not in kinds or not isinstance(o.get("events", []), list) for o in options):
+                self.add_error("options", "An option's kind is happened, later or did_not_happen; its events are a list of event slugs.")
             elif not 2 <= len(options) <= 4 or len({o["id"] for o in options}) != len(options):
                 self.add_error("options", "Give 2 to 4 options with distinct ids.")
             elif data.get("correct") not in {o["id"] for o in options}:
@@ -89,13 +137,13 @@ class ScenarioAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "key"]
     readonly_fields = ["preview", "key", "generator_version", "edited_fields", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "intro", "topics", "position", "published", "owner"]}),
+        (None, {"fields": ["title", "slug", "intro", "start", "topics", "position", "published", "owner"]}),
         ("As a student sees it (answers revealed)", {"classes": ["collapse"], "fields": ["preview"]}),
         ("Provenance", {"classes": ["collapse"], "fields": ["key", "generator_version", "edited_fields", "created_at", "updated_at"]}),
     ]
     filter_horizontal = ["topics"]
     inlines = [ScenarioStepInline]
-    actions = ["publish", "unpublish", "regenerate"]
+    actions = ["check_rules", "publish", "unpublish", "regenerate"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_steps=Count("steps"))
@@ -118,7 +166,29 @@ class ScenarioAdmin(admin.ModelAdmin):
         edited = set(form.changed_data) & set(SCENARIO_FIELDS)
         if change and edited:
             obj.edited_fields = sorted(set(obj.edited_fields) | edited)
+        # Ticking "published" publishes only a path that breaks no rule (checked once the steps are saved).
+        obj._publish_if_sound = obj.published and ("published" in form.changed_data or not change)
+        if obj._publish_if_sound:
+            obj.published = False
         super().save_model(request, obj, form, change)
+
+    def response_change(self, request, obj):
+        self._after_edit(request, obj)
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._after_edit(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def _after_edit(self, request, obj) -> None:
+        was_published = obj.published
+        problems = scenario_after_edit(scenario=obj)
+        if not problems and getattr(obj, "_publish_if_sound", False):
+            scenario_publish(scenarios=[obj])
+        if problems:
+            note = " It was unpublished until they are fixed." if was_published else " Fix them before publishing."
+            self.message_user(request, f"{obj.slug}: {len(problems)} scenario rule(s) broken.{note}", messages.WARNING)
+            _report(self, request, obj, problems)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ScenarioStep:
@@ -128,10 +198,18 @@ class ScenarioAdmin(admin.ModelAdmin):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [(s, list(c)) for s, c in changed], []
         return None
 
-    @admin.action(description="Publish selected scenarios")
+    @admin.action(description="Check selected scenarios against every scenario rule")
+    def check_rules(self, request, queryset):
+        for scenario in queryset:
+            _report(self, request, scenario, scenario_problems(scenario))
+
+    @admin.action(description="Publish selected scenarios (only those that break no scenario rule)")
     def publish(self, request, queryset):
-        n = scenario_set_published(scenarios=queryset, published=True)
+        n, refused = scenario_publish(scenarios=queryset)
         self.message_user(request, f"{n} scenario(s) published.", messages.SUCCESS)
+        for scenario, problems in refused.items():
+            self.message_user(request, f"{scenario.slug} was not published: {len(problems)} scenario rule(s) broken.", messages.ERROR)
+            _report(self, request, scenario, problems)
 
     @admin.action(description="Unpublish selected scenarios (kept for past runs, no longer offered)")
     def unpublish(self, request, queryset):
@@ -176,6 +254,10 @@ class ScenarioStepAdmin(admin.ModelAdmin):
                     "reveal",
                     "reveal_evidence",
                     "reflection",
+                    "kind",
+                    "dispute",
+                    "accounts",
+                    "also_known",
                 ]
             },
         ),
@@ -208,3 +290,20 @@ class ScenarioStepAdmin(admin.ModelAdmin):
         edited = (set(form.changed_data) if change else set(STEP_FIELDS)) & set(STEP_FIELDS)
         obj.edited_fields = sorted(set(obj.edited_fields) | edited)
         super().save_model(request, obj, form, change)
+
+    def response_change(self, request, obj):
+        self._after_edit(request, obj)
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._after_edit(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def _after_edit(self, request, obj) -> None:
+        scenario = obj.scenario
+        was_published = scenario.published
+        problems = scenario_after_edit(scenario=scenario)
+        if problems:
+            note = " The scenario was unpublished until they are fixed." if was_published else " Fix them before publishing."
+            self.message_user(request, f"{scenario.slug}: {len(problems)} scenario rule(s) broken.{note}", messages.WARNING)
+            _report(self, request, scenario, problems)

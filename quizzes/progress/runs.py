@@ -41,7 +41,23 @@ def step_snapshot(step: ScenarioStep) -> dict:
         "reveal": step.reveal,
         "reveal_evidence": [evidence_snapshot(p) for p in step.reveal_evidence.all()],
         "reflection": step.reflection,
+        "kind": step.kind,
+        "accounts": _accounts_snapshot(step),
     }
+
+
+def _accounts_snapshot(step: ScenarioStep) -> list[dict]:
+    """Each account of a disputed point as shown: who gives it, what it says, and its quotes."""
+    ids = [pk for a in step.accounts for pk in a.get("evidence", [])]
+    passages = Passage.objects.with_source().in_bulk(ids) if ids else {}
+    return [
+        {
+            "by": a.get("by", ""),
+            "text": a.get("text", ""),
+            "evidence": [evidence_snapshot(passages[pk]) for pk in a.get("evidence", []) if pk in passages],
+        }
+        for a in step.accounts
+    ]
 
 
 def scenario_run_start(*, user, scenario: Scenario, assignment: Assignment | None = None, now: datetime | None = None) -> ScenarioRun:

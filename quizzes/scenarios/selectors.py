@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from quizzes.dataset.reader import dataset_read
+from quizzes.generation.facts import Evidence
+from quizzes.generation.from_dataset import facts_from_dataset
+from quizzes.generation.scenarios import AccountSpec, BranchSpec, OptionSpec, Problem, ScenarioSpec, StepSpec, scenarios_check
 from quizzes.models import Passage, Scenario, ScenarioStep
 
 _PASSAGES = Passage.objects.with_source().order_by("source__slug", "start")
@@ -119,3 +124,62 @@ def scenarios_review_markdown(scenarios: QuerySet[Scenario] | None = None) -> st
                 out += ["", f"**Think about it:** {s.reflection}"]
             out.append("")
     return "\n".join(out) + "\n"
+
+
+def _evidence(ids: list[int], passages: dict[int, Passage]) -> tuple[Evidence, ...]:
+    found = [passages[pk] for pk in ids if pk in passages]
+    return tuple(Evidence(p.pk, p.source.slug, p.quote, p.start, p.end) for p in found)
+
+
+def scenario_spec_from_db(scenario: Scenario) -> ScenarioSpec:
+    """A stored scenario (as teachers edited it) as the spec the checker reads: the same rules apply in the admin."""
+    steps = list(scenario_steps(scenario))
+    ids = {pk for s in steps for o in s.options for pk in o.get("evidence", [])}
+    ids |= {pk for s in steps for a in s.accounts for pk in a.get("evidence", [])}
+    passages = _PASSAGES.in_bulk(ids | {p.pk for s in steps for p in s.reveal_evidence.all()})
+
+    def spec(s: ScenarioStep, branches: tuple[BranchSpec, ...]) -> StepSpec:
+        options = []
+        for o in s.options:
+            # A teacher's step may predate option kinds: the keyed option is what happened, the others did not.
+            kind = o.get("kind") or ("happened" if o["id"] == s.correct else "did_not_happen")
+            events = tuple(o.get("events") or ([s.next_event.slug] if o["id"] == s.correct and s.next_event_id else []))
+            evidence = _evidence(o.get("evidence", []), passages)
+            options.append(OptionSpec(o["id"], o["text"], kind, o.get("explanation", ""), evidence, events))
+        return StepSpec(
+            key=s.key,
+            prompt=s.prompt,
+            options=tuple(options),
+            reveal=s.reveal,
+            reveal_evidence=_evidence([p.pk for p in s.reveal_evidence.all()], passages),
+            kind=s.kind or "next",
+            dispute=s.dispute or None,
+            accounts=tuple(AccountSpec(a.get("by", ""), a.get("text", ""), _evidence(a.get("evidence", []), passages)) for a in s.accounts),
+            also_known=tuple(s.also_known),
+            reflection=s.reflection,
+            branches=branches,
+        )
+
+    children: dict[int, list[ScenarioStep]] = {}
+    for s in steps:
+        if s.branch_of_id:
+            children.setdefault(s.branch_of_id, []).append(s)
+    main = [spec(s, tuple(BranchSpec(c.branch_option, spec(c, ())) for c in children.get(s.pk, []))) for s in steps if not s.branch_of_id]
+    return ScenarioSpec(
+        slug=scenario.slug,
+        title=scenario.title,
+        intro=scenario.intro,
+        topics=tuple(scenario.topics.values_list("slug", flat=True)),
+        start=tuple(scenario.start),
+        steps=tuple(main),
+        position=scenario.position,
+    )
+
+
+def scenario_problems(scenario: Scenario, *, seeds_dir=None) -> list[Problem]:
+    """Every scenario rule the stored path breaks, against the episode's event data (the files load_seeds loaded),
+    including steps that repeat one of another published scenario."""
+    facts = facts_from_dataset(dataset_read(seeds_dir or settings.KZL_SEEDS_DIR))
+    others = [scenario_spec_from_db(s) for s in Scenario.objects.filter(published=True).exclude(pk=scenario.pk)]
+    mine = scenario_spec_from_db(scenario)
+    return [p for p in scenarios_check(facts, [mine, *others]) if p.scenario == scenario.slug]

@@ -13,8 +13,16 @@ from django.db.models import F, Q
 from quizzes.dataset.reader import dataset_read, scenario_specs
 from quizzes.generation.facts import Evidence
 from quizzes.generation.from_dataset import facts_from_dataset
-from quizzes.generation.scenarios import SCENARIO_GENERATOR_VERSION, ScenarioDraft, StepDraft, scenarios_generate
+from quizzes.generation.scenarios import (
+    SCENARIO_GENERATOR_VERSION,
+    Problem,
+    ScenarioDraft,
+    StepDraft,
+    scenario_assemble,
+    scenarios_generate,
+)
 from quizzes.models import Event, Passage, Prediction, Scenario, ScenarioStep, Source, Topic
+from quizzes.scenarios.selectors import scenario_problems, scenario_spec_from_db
 from quizzes.sources.errors import ContentWithoutEvidence
 
 # Fields regeneration writes; a teacher's edit to any of them (edited_fields) is kept.
@@ -279,8 +287,46 @@ def scenario_bank_generate(*, seed: int = 0, progress: Callable[[int, int], None
 
 
 def scenario_set_published(*, scenarios, published: bool) -> int:
-    """Publish or unpublish scenarios (a teacher's decision; regeneration never changes it back)."""
+    """Unpublish scenarios, or publish them unchecked (use scenario_publish for a teacher's publishing)."""
     return scenarios.update(published=published)
+
+
+def scenario_publish(*, scenarios, seeds_dir=None) -> tuple[int, dict[Scenario, list[Problem]]]:
+    """Publish the scenarios whose path breaks no rule; return how many, and the problems of each one refused."""
+    refused: dict[Scenario, list[Problem]] = {}
+    ok = []
+    for scenario in scenarios:
+        problems = scenario_problems(scenario, seeds_dir=seeds_dir)
+        if problems:
+            refused[scenario] = problems
+        else:
+            ok.append(scenario.pk)
+    return Scenario.objects.filter(pk__in=ok).update(published=True), refused
+
+
+@transaction.atomic
+def scenario_after_edit(*, scenario: Scenario, seeds_dir=None) -> list[Problem]:
+    """After a teacher's edit: check the path; if sound, rebuild each step's date and briefing from the timeline;
+    if not, unpublish it (an invalid path is never offered) and return the problems."""
+    problems = scenario_problems(scenario, seeds_dir=seeds_dir)
+    if problems:
+        if scenario.published:
+            Scenario.objects.filter(pk=scenario.pk).update(published=False)
+            scenario.published = False
+        return problems
+    dataset = dataset_read(seeds_dir or settings.KZL_SEEDS_DIR)
+    draft = scenario_assemble(facts_from_dataset(dataset), scenario_spec_from_db(scenario))
+    ids = DraftIds.load()
+    stored = {s.key: s for s in scenario.steps.all()}
+    for d in draft.steps:
+        step = stored.get(d.key)
+        if step is None:
+            continue
+        step.date, step.date_label, step.briefing = d.date, d.date_label, d.briefing
+        step.save(update_fields=["date", "date_label", "briefing"])
+        step.known_events.set([ids.events[e] for e in d.known_events if e in ids.events])
+        step.briefing_evidence.set([ids.passages[k] for e in d.briefing_evidence if (k := (e.source, e.start, e.end)) in ids.passages])
+    return []
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ def evidence_view(evidence: list[dict]) -> list[dict]:
         {
             **e,
             "by": e.get("outlet") or e.get("source_label") or e["source"],
+            "kind": e.get("source_kind", ""),
             "date": date_label(e.get("published_on"), e.get("published_precision") or "day"),
         }
         for e in evidence

@@ -140,3 +140,64 @@ def test_publish_and_unpublish_actions(admin_client, scenario):
 def test_lists_and_add_page_render(admin_client, scenario):
     for name in ["admin:quizzes_scenario_changelist", "admin:quizzes_scenariostep_changelist", "admin:quizzes_scenariostep_add"]:
         assert admin_client.get(reverse(name)).status_code == 200, name
+
+
+def _messages(response) -> str:
+    return " | ".join(str(m) for m in response.context["messages"]) if response.context else response.content.decode()
+
+
+def _break_first_step(scenario: Scenario) -> ScenarioStep:
+    """A wrong option that names an organisation the learner has not met yet (rule: unintroduced)."""
+    step = scenario.steps.get(position=1)
+    options = [dict(o) for o in step.options]
+    wrong = next(o for o in options if o["id"] != step.correct)
+    wrong["text"] = "People waited for the CSTO to send troops"
+    ScenarioStep.objects.filter(pk=step.pk).update(options=options)
+    return step
+
+
+def test_check_and_publish_name_the_rule_and_the_step(admin_client, scenario):
+    url = reverse("admin:quizzes_scenario_changelist")
+    response = admin_client.post(url, {"action": "check_rules", "_selected_action": [scenario.pk]}, follow=True)
+    assert "fuel-to-emergency: every scenario rule holds." in _messages(response)
+    step = _break_first_step(scenario)
+    Scenario.objects.filter(pk=scenario.pk).update(published=False)
+    response = admin_client.post(url, {"action": "publish", "_selected_action": [scenario.pk]}, follow=True)
+    scenario.refresh_from_db()
+    text = _messages(response)
+    assert not scenario.published
+    assert "fuel-to-emergency was not published" in text
+    assert f"[unintroduced] fuel-to-emergency step {step.key}: option" in text and "Collective Security Treaty" in text
+
+
+def test_an_edit_that_breaks_a_rule_unpublishes_the_path(admin_client, scenario):
+    step = scenario.steps.get(position=1)
+    options = [dict(o) for o in step.options]
+    next(o for o in options if o["id"] != step.correct)["text"] = "People waited for the CSTO to send troops"
+    data = {
+        "scenario": scenario.pk,
+        "position": step.position,
+        "key": step.key,
+        "date": step.date.isoformat(),
+        "date_label": step.date_label,
+        "briefing": step.briefing,
+        "prompt": step.prompt,
+        "options": json.dumps(options),
+        "initial-options": json.dumps(step.options),
+        "correct": step.correct,
+        "next_event": step.next_event_id,
+        "reveal": step.reveal,
+        "reflection": step.reflection,
+        "branch_option": "",
+        "kind": step.kind,
+        "accounts": json.dumps(step.accounts),
+        "also_known": json.dumps(step.also_known),
+        "known_events": [e.pk for e in step.known_events.all()],
+        "briefing_evidence": [p.pk for p in step.briefing_evidence.all()],
+        "reveal_evidence": [p.pk for p in step.reveal_evidence.all()],
+    }
+    assert scenario.published
+    response = admin_client.post(reverse("admin:quizzes_scenariostep_change", args=[step.pk]), data, follow=True)
+    scenario.refresh_from_db()
+    assert not scenario.published
+    assert f"[unintroduced] fuel-to-emergency step {step.key}" in _messages(response)

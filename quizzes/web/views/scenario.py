@@ -134,6 +134,7 @@ def run_reveal(request, pk: int, step_id: int):
             "snap": snap,
             "options": [{**o, "chosen": o["id"] == prediction.choice, "right": o["id"] == snap["correct"]} for o in snap["options"]],
             "evidence": evidence_view(snap["reveal_evidence"]),
+            "accounts": [{**a, "evidence": evidence_view(a.get("evidence", []))} for a in snap.get("accounts", [])],
             "finished": run.status == ScenarioRun.Status.FINISHED,
         },
     )
@@ -150,7 +151,17 @@ def run_summary(request, pk: int):
     for p in predictions:
         text = {o["id"]: o["text"] for o in p.snapshot["options"]}
         right = text[p.snapshot["correct"]]
-        rows.append({"p": p, "date": p.snapshot["date_label"], "chosen": text.get(p.choice, p.choice), "right": right})
+        rows.append(
+            {
+                "p": p,
+                "date": p.snapshot["date_label"],
+                "iso": p.snapshot.get("date", ""),
+                "prompt": p.snapshot.get("prompt", ""),
+                "chosen": text.get(p.choice, p.choice),
+                "right": right,
+                "dispute": p.snapshot.get("kind") == "dispute",
+            }
+        )
     return render(
         request,
         "quizzes/scenario/summary.html",
