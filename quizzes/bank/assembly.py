@@ -157,6 +157,7 @@ DEMO_MODULES = [
 DEMO_SCENARIOS = {
     "the-spark": ["fuel-to-emergency"],
     "almaty": ["almaty"],
+    "state-response": ["almaty", "aftermath"],
     "csto": ["csto-intervention"],
     "aftermath": ["aftermath"],
 }
