@@ -16,7 +16,7 @@ def evidence_snapshot(passage: Passage) -> dict[str, Any]:
         "source": source.slug,
         "source_label": source.label,
         "outlet": source.outlet,
-        "source_kind": getattr(source, "kind", ""),
+        "source_kind": (source.kind or "").replace("-", " "),
         "published_on": source.published_on.isoformat() if source.published_on else None,
         "published_precision": source.published_precision,
         "anchor": passage.anchor,
