@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0005_lti'),
+        ('quizzes', '0006_integration_credentials'),
     ]
 
     operations = [
