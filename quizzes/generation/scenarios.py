@@ -492,11 +492,11 @@ def _check_step(
 
     # dating of the key and the 'later' options
     if step.kind == "dispute" and answers and max(tl.events[a].latest for a in answers) < when:
-        bad("dating", f"every event of the answer surely happened before the step date {_day(when)}")
+        bad("dating", f"every event of the answer surely happened before the step date {date_label(when)}")
     for a in answers if step.kind == "next" else ():
         ev = tl.events[a]
         if ev.latest < when:
-            bad("dating", f"the answer {a} ({event_date_label(ev)}) surely happened before the step date {_day(when)}")
+            bad("dating", f"the answer {a} ({event_date_label(ev)}) surely happened before the step date {date_label(when)}")
         if a in known.events:
             bad("reused-answer", f"{a} is already known from an earlier step")
     for o in step.options:

@@ -143,7 +143,8 @@ def scenario_spec_from_db(scenario: Scenario) -> ScenarioSpec:
         for o in s.options:
             # A teacher's step may predate option kinds: the keyed option is what happened, the others did not.
             kind = o.get("kind") or ("happened" if o["id"] == s.correct else "did_not_happen")
-            events = tuple(o.get("events") or ([s.next_event.slug] if o["id"] == s.correct and s.next_event_id else []))
+            answer = s.next_event.slug if s.next_event is not None and o["id"] == s.correct else None
+            events = tuple(o.get("events") or ([answer] if answer else []))
             evidence = _evidence(o.get("evidence", []), passages)
             options.append(OptionSpec(o["id"], o["text"], kind, o.get("explanation", ""), evidence, events))
         return StepSpec(
