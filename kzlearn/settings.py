@@ -171,7 +171,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 # --- The seeds --------------------------------------------------------------------------------
 # bench/load.py's server only: routes the bare reference view /bench/bare/.
 KZL_BENCH_ENDPOINTS = env.bool("KZL_BENCH_ENDPOINTS", default=False)
-KZL_SEEDS_DIR = Path(env("KZL_SEEDS_DIR", default=str(BASE_DIR / "seeds" / "kazakhstan-2022")))
+# Episode folders live under here, one per collection (seeds/<collection>/); `load_seeds` with no
+# argument loads every one of them.
+KZL_SEEDS_ROOT = Path(env("KZL_SEEDS_ROOT", default=str(BASE_DIR / "seeds")))
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -227,7 +229,7 @@ OAUTH2_PROVIDER = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "KZLearn API",
-    "DESCRIPTION": "Source-backed learning about the January 2022 unrest in Kazakhstan.",
+    "DESCRIPTION": "Source-backed learning about episodes of recent history, one collection per episode (see /api/v1/collections/).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema is public: served even to a request carrying a stale token.

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from quizzes.models import (
     Assignment,
     Classroom,
+    Collection,
     Enrolment,
     Entity,
     Event,
@@ -26,10 +27,29 @@ ARTICLE = (
 )
 
 
+class CollectionFactory(factory.django.DjangoModelFactory):
+    """Test content shares one collection unless a test asks for another (by slug)."""
+
+    class Meta:
+        model = Collection
+        django_get_or_create = ("slug",)
+
+    slug = "test-collection"
+    title = factory.LazyAttribute(lambda o: f"Test collection {o.slug}")
+    period = "January 2022"
+    description = "Invented test material."
+
+
+def default_collection() -> Collection:
+    """The collection factories put content in by default."""
+    return CollectionFactory()
+
+
 class SourceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Source
 
+    collection = factory.SubFactory(CollectionFactory)
     slug = factory.Sequence(lambda n: f"source-{n}")
     file_name = factory.LazyAttribute(lambda o: f"{o.slug}.txt")
     label = factory.Sequence(lambda n: f"Test source {n}")
@@ -55,6 +75,8 @@ class TopicFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"topic-{n}")
     name = factory.Sequence(lambda n: f"Topic {n}")
 
+    collection = factory.SubFactory(CollectionFactory)
+
 
 class EntityFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -64,11 +86,15 @@ class EntityFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Entity {n}")
     kind = Entity.Kind.PLACE
 
+    collection = factory.SubFactory(CollectionFactory)
+
 
 class EventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Event
         skip_postgeneration_save = True
+
+    collection = factory.SubFactory(CollectionFactory)
 
     slug = factory.Sequence(lambda n: f"event-{n}")
     title = "Protesters seize the airport"
@@ -97,6 +123,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
         model = Question
         skip_postgeneration_save = True
 
+    collection = factory.SubFactory(CollectionFactory)
     key = factory.Sequence(lambda n: f"test:question-{n}")
     template = "test"
     qtype = "single"
@@ -169,6 +196,7 @@ def scenario_with_steps(n: int = 2, **scenario_fields):
         "slug": f"scenario-{seq}",
         "title": f"Scenario {seq}",
         "intro": "It is early January 2022 in Kazakhstan.",
+        "collection": default_collection(),
     } | scenario_fields
     scenario = Scenario.objects.create(**fields)
     passage = PassageFactory()

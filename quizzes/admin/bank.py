@@ -1,16 +1,18 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from quizzes.bank.assembly import QuizSpecError, quiz_build
 from quizzes.bank.export import quiz_export
 from quizzes.bank.services import GENERATED_FIELDS, question_set_status
-from quizzes.models import Module, ModuleItem, Question, Quiz, QuizQuestion
+from quizzes.models import Collection, Module, ModuleItem, Question, QuestionType, Quiz, QuizQuestion, Topic
 from quizzes.permissions import content_editable_by, modules_for_teacher, quizzes_for_teacher, scenarios_for_teacher
 from quizzes.progress.results import quiz_item_statistics
 from quizzes.progress.statistics import FLAG_MIN_RESPONSES
@@ -92,8 +94,8 @@ class QuestionAdmin(admin.ModelAdmin):
     """Teachers review generated questions: preview as a student sees them, edit, publish, retire.
     An edit is remembered (edited_fields) and regeneration never overwrites it."""
 
-    list_display = ["stem", "qtype", "status", "difficulty", "edited"]
-    list_filter = ["status", "qtype", "template", "topics"]
+    list_display = ["stem", "collection", "qtype", "status", "difficulty", "edited"]
+    list_filter = ["collection", "status", "qtype", "template", "topics"]
     search_fields = ["stem", "key", "explanation"]
     readonly_fields = [
         "preview",
@@ -187,8 +189,19 @@ class QuizQuestionInline(OwnedParentInlineMixin, admin.TabularInline):
 @admin.register(Quiz)
 class QuizAdmin(OwnedContentMixin, admin.ModelAdmin):
     visible = staticmethod(quizzes_for_teacher)
-    list_display = ["title", "slug", "order", "feedback", "time_limit_seconds", "pass_mark", "published", "owner", "statistics"]
-    list_filter = ["published", "feedback", "order"]
+    list_display = [
+        "title",
+        "slug",
+        "collection",
+        "order",
+        "feedback",
+        "time_limit_seconds",
+        "pass_mark",
+        "published",
+        "owner",
+        "statistics",
+    ]
+    list_filter = ["collection", "published", "feedback", "order"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [QuizQuestionInline]
@@ -219,6 +232,7 @@ class QuizAdmin(OwnedContentMixin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path("<int:pk>/statistics/", self.admin_site.admin_view(self.statistics_view), name="quizzes_quiz_statistics"),
+            path("build/", self.admin_site.admin_view(lambda request: quiz_build_view(self, request)), name="quizzes_quiz_build"),
         ] + super().get_urls()
 
     def statistics_view(self, request, pk: int):
@@ -272,3 +286,98 @@ class ModuleAdmin(OwnedContentMixin, admin.ModelAdmin):
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ModuleItemInline]
+
+
+class QuizBuildForm(forms.Form):
+    """Build a quiz from one collection's bank: which questions, how many, and the quiz's settings."""
+
+    collection = forms.ModelChoiceField(queryset=Collection.objects.order_by("position", "slug"), help_text="Whose questions it takes.")
+    title = forms.CharField(max_length=200)
+    slug = forms.SlugField(max_length=80, help_text="Its address: letters, numbers and hyphens; unique.")
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.filter(retired_at__isnull=True).select_related("collection").order_by("collection__position", "name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Questions on any of these topics of the chosen collection; none ticked: every topic.",
+    )
+    qtypes = forms.MultipleChoiceField(
+        label="Question types",
+        choices=QuestionType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: every type.",
+    )
+    date_from = forms.DateField(required=False, help_text="Only questions about events from this day (YYYY-MM-DD).")
+    date_to = forms.DateField(required=False, help_text="Only questions about events up to this day.")
+    difficulty_min = forms.FloatField(min_value=0, max_value=1, initial=0, help_text="0 is easy, 1 hard.")
+    difficulty_max = forms.FloatField(min_value=0, max_value=1, initial=1)
+    size = forms.IntegerField(min_value=1, max_value=100, initial=10, help_text="Number of questions.")
+    seed = forms.IntegerField(min_value=0, initial=0, help_text="Another number picks other questions for the same spec.")
+    order = forms.ChoiceField(choices=Quiz.Order.choices, initial=Quiz.Order.FIXED)
+    feedback = forms.ChoiceField(choices=Quiz.Feedback.choices, initial=Quiz.Feedback.IMMEDIATE)
+    attempts_allowed = forms.IntegerField(min_value=0, initial=0, help_text="0 means unlimited.")
+    time_limit_minutes = forms.IntegerField(min_value=1, required=False, help_text="Empty means no limit.")
+    pass_mark = forms.IntegerField(min_value=0, max_value=100, initial=60, help_text="Percent.")
+    published = forms.BooleanField(required=False, initial=True, help_text="Learners see it (and it can be put in a module).")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].label_from_instance = lambda t: f"{t.collection.title}: {t.name}"
+
+    def clean(self):
+        data = super().clean()
+        collection, topics = data.get("collection"), data.get("topics") or []
+        if collection is not None:
+            foreign = [t.name for t in topics if t.collection_id != collection.pk]
+            if foreign:
+                self.add_error("topics", f"{', '.join(foreign)}: not a topic of {collection.title}; tick only its topics.")
+        lo, hi = data.get("difficulty_min"), data.get("difficulty_max")
+        if lo is not None and hi is not None and lo > hi:
+            self.add_error("difficulty_max", "The highest difficulty must not be below the lowest.")
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The last day must not be before the first.")
+        return data
+
+
+def quiz_build_view(model_admin, request):
+    """The admin page that builds a quiz from the bank (a teacher owns what they build)."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    form = QuizBuildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            quiz = quiz_build(
+                collection=d["collection"],
+                slug=d["slug"],
+                title=d["title"],
+                owner=request.user,
+                topics=tuple(t.slug for t in d["topics"]),
+                qtypes=tuple(d["qtypes"]),
+                date_from=d["date_from"],
+                date_to=d["date_to"],
+                difficulty=(d["difficulty_min"], d["difficulty_max"]),
+                size=d["size"],
+                seed=d["seed"],
+                order=d["order"],
+                feedback=d["feedback"],
+                attempts_allowed=d["attempts_allowed"],
+                time_limit_seconds=d["time_limit_minutes"] * 60 if d["time_limit_minutes"] else None,
+                pass_mark=d["pass_mark"],
+                published=d["published"],
+            )
+        except QuizSpecError as exc:
+            form.add_error(None, f"{str(exc)[0].upper()}{str(exc)[1:]}.")
+        else:
+            n = quiz.items.count()
+            model_admin.message_user(
+                request, f"Built “{quiz.title}” with {n} question{'s' if n != 1 else ''} from {d['collection'].title}.", messages.SUCCESS
+            )
+            return redirect("admin:quizzes_quiz_change", quiz.pk)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": "Build a quiz from the question bank",
+        "form": form,
+    }
+    return TemplateResponse(request, "admin/quizzes/quiz/build.html", context)

@@ -25,7 +25,8 @@ class EvidenceMixin:
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "seed_file"]
+    list_display = ["name", "slug", "collection", "seed_file", "retired_at"]
+    list_filter = ["collection"]
     search_fields = ["name", "slug"]
 
 
@@ -36,8 +37,8 @@ class EntityRoleInline(EvidenceMixin, admin.TabularInline):
 
 @admin.register(Entity)
 class EntityAdmin(EvidenceMixin, admin.ModelAdmin):
-    list_display = ["name", "kind", "slug", "seed_file"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "slug", "collection", "seed_file", "retired_at"]
+    list_filter = ["collection", "kind", "place_kind"]
     search_fields = ["name", "slug", "aliases"]
     inlines = [EntityRoleInline]
 
@@ -52,8 +53,8 @@ class LinkOutInline(EvidenceMixin, admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(EvidenceMixin, admin.ModelAdmin):
-    list_display = ["title", "date", "date_precision", "date_end", "place"]
-    list_filter = ["topics", "date_precision", "date"]
+    list_display = ["title", "date", "date_precision", "date_end", "place", "collection", "retired_at"]
+    list_filter = ["collection", "topics", "date_precision", "date"]
     search_fields = ["title", "summary", "slug"]
     date_hierarchy = "date"
     autocomplete_fields = ["place", "actors", "evidence"]
@@ -79,7 +80,7 @@ class FigureReportInline(EvidenceMixin, admin.StackedInline):
 @admin.register(Figure)
 class FigureAdmin(admin.ModelAdmin):
     list_display = ["measure", "unit", "report_count", "contested"]
-    list_filter = ["topics"]
+    list_filter = ["collection", "topics"]
     search_fields = ["measure", "slug"]
     autocomplete_fields = ["event", "place"]
     filter_horizontal = ["topics"]
@@ -100,7 +101,7 @@ class FigureAdmin(admin.ModelAdmin):
 @admin.register(Claim)
 class ClaimAdmin(EvidenceMixin, admin.ModelAdmin):
     list_display = ["__str__", "claimant", "date"]
-    list_filter = ["topics", "claimant__kind"]
+    list_filter = ["collection", "topics", "claimant__kind"]
     search_fields = ["statement", "slug", "claimant__name"]
     autocomplete_fields = ["claimant", "about", "evidence"]
     filter_horizontal = ["topics"]
@@ -109,8 +110,8 @@ class ClaimAdmin(EvidenceMixin, admin.ModelAdmin):
 
 @admin.register(EventLink)
 class EventLinkAdmin(EvidenceMixin, admin.ModelAdmin):
-    list_display = ["from_event", "kind", "to_event"]
-    list_filter = ["kind"]
+    list_display = ["from_event", "kind", "to_event", "collection"]
+    list_filter = ["collection", "kind"]
     autocomplete_fields = ["from_event", "to_event", "evidence"]
     list_select_related = ["from_event", "to_event"]
 
@@ -122,7 +123,8 @@ class DisputeAccountInline(EvidenceMixin, admin.StackedInline):
 
 @admin.register(Dispute)
 class DisputeAdmin(admin.ModelAdmin):
-    list_display = ["question", "slug"]
+    list_display = ["question", "slug", "collection"]
+    list_filter = ["collection"]
     search_fields = ["question", "slug"]
     autocomplete_fields = ["events", "figures"]
     filter_horizontal = ["topics"]

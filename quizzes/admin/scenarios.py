@@ -133,7 +133,7 @@ class ScenarioAdmin(admin.ModelAdmin):
     An edit is remembered (edited_fields) and regeneration never overwrites it."""
 
     list_display = ["title", "position", "published", "steps_count", "edited"]
-    list_filter = ["published", "topics"]
+    list_filter = ["collection", "published", "topics"]
     search_fields = ["title", "slug", "key"]
     readonly_fields = ["preview", "key", "generator_version", "edited_fields", "created_at", "updated_at"]
     fieldsets = [

@@ -8,7 +8,8 @@ from quizzes.sources.selectors import source_highlighted
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["label", "outlet", "author", "published_on", "passage_count"]
+    list_display = ["label", "collection", "outlet", "author", "published_on", "passage_count"]
+    list_filter = ["collection"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["label", "title", "outlet", "author", "text"]
     readonly_fields = ["slug", "file_name", "sha256", "highlighted_text", "furniture_spans", "metadata_evidence"]

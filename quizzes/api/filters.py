@@ -6,7 +6,22 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from quizzes.models import Assignment, Attempt, Claim, Enrolment, Entity, Event, Figure, QuizQuestion, Scenario, ScenarioRun
+from quizzes.models import (
+    Assignment,
+    Attempt,
+    Claim,
+    Enrolment,
+    Entity,
+    Event,
+    Figure,
+    Module,
+    Quiz,
+    QuizQuestion,
+    Scenario,
+    ScenarioRun,
+    Source,
+    Topic,
+)
 
 SLUG_HELP = "A slug; unknown slugs match nothing."
 
@@ -43,16 +58,46 @@ class IdFilter(filters.Filter):
         super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
 
 
+def collection_filter():
+    return filters.CharFilter(field_name="collection__slug", max_length=80, help_text="A collection slug (see /collections/); " + SLUG_HELP)
+
+
+class SourceFilter(FilterSet):
+    collection = collection_filter()
+
+    class Meta:
+        model = Source
+        fields = ["collection"]
+
+
+class TopicFilter(FilterSet):
+    collection = collection_filter()
+
+    class Meta:
+        model = Topic
+        fields = ["collection"]
+
+
+class ModuleFilter(FilterSet):
+    collection = collection_filter()
+
+    class Meta:
+        model = Module
+        fields = ["collection"]
+
+
 class EntityFilter(FilterSet):
+    collection = collection_filter()
     kind = filters.ChoiceFilter(choices=Entity.Kind.choices)
     q = filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=100, help_text="Part of the name.")
 
     class Meta:
         model = Entity
-        fields = ["kind", "q"]
+        fields = ["collection", "kind", "q"]
 
 
 class EventFilter(FilterSet):
+    collection = collection_filter()
     date_from = DateFilter(method="filter_date_from", help_text="Events that may have happened on or after this day.")
     date_to = DateFilter(field_name="date", lookup_expr="lte", help_text="Events that may have happened on or before this day.")
     topic = filters.CharFilter(field_name="topics__slug", max_length=80, help_text=SLUG_HELP)
@@ -61,22 +106,24 @@ class EventFilter(FilterSet):
 
     class Meta:
         model = Event
-        fields = ["date_from", "date_to", "topic", "actor", "place"]
+        fields = ["collection", "date_from", "date_to", "topic", "actor", "place"]
 
     def filter_date_from(self, queryset, name, value):
         return queryset.filter(Q(date_end__gte=value) | Q(date_end__isnull=True, date__gte=value))
 
 
 class FigureFilter(FilterSet):
+    collection = collection_filter()
     topic = filters.CharFilter(field_name="topics__slug", max_length=80, help_text=SLUG_HELP)
     event = filters.CharFilter(field_name="event__slug", max_length=80, help_text=SLUG_HELP)
 
     class Meta:
         model = Figure
-        fields = ["topic", "event"]
+        fields = ["collection", "topic", "event"]
 
 
 class ClaimFilter(FilterSet):
+    collection = collection_filter()
     date_from = DateFilter(field_name="date", lookup_expr="gte")
     date_to = DateFilter(field_name="date", lookup_expr="lte")
     topic = filters.CharFilter(field_name="topics__slug", max_length=80, help_text=SLUG_HELP)
@@ -85,23 +132,29 @@ class ClaimFilter(FilterSet):
 
     class Meta:
         model = Claim
-        fields = ["date_from", "date_to", "topic", "claimant", "about"]
+        fields = ["collection", "date_from", "date_to", "topic", "claimant", "about"]
 
 
 class QuizFilter(FilterSet):
+    collection = collection_filter()
     topic = filters.CharFilter(method="filter_topic", max_length=80, help_text="Quizzes with a question on this topic (slug).")
 
     def filter_topic(self, queryset, name, value):
         on_topic = QuizQuestion.objects.filter(quiz=OuterRef("pk"), question__topics__slug=value)
         return queryset.filter(Exists(on_topic))
 
+    class Meta:
+        model = Quiz
+        fields = ["collection", "topic"]
+
 
 class ScenarioFilter(FilterSet):
+    collection = collection_filter()
     topic = filters.CharFilter(field_name="topics__slug", max_length=80, help_text=SLUG_HELP)
 
     class Meta:
         model = Scenario
-        fields = ["topic"]
+        fields = ["collection", "topic"]
 
 
 class AttemptFilter(FilterSet):

@@ -21,6 +21,7 @@ from quizzes.models import (
     Claim,
     ClassGroup,
     Classroom,
+    Collection,
     Enrolment,
     Entity,
     EntityRole,
@@ -129,16 +130,30 @@ class SnapshotEvidenceSerializer(serializers.Serializer):
     anchor = serializers.CharField()
 
 
+def collection_field():
+    return serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The collection (episode) it belongs to.")
+
+
+class CollectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Collection
+        fields = ["slug", "title", "period", "description", "language", "date_from", "date_to", "loaded_at"]
+
+
 class TopicSerializer(serializers.ModelSerializer):
+    collection = collection_field()
+
     class Meta:
         model = Topic
-        fields = ["slug", "name", "description"]
+        fields = ["collection", "slug", "name", "description"]
 
 
 class SourceSerializer(serializers.ModelSerializer):
+    collection = collection_field()
+
     class Meta:
         model = Source
-        fields = ["slug", "label", "title", "outlet", "author", "published_on", "published_precision", "url"]
+        fields = ["collection", "slug", "label", "title", "outlet", "author", "published_on", "published_precision", "url"]
 
 
 class SourceDetailSerializer(SourceSerializer):
@@ -170,16 +185,18 @@ class EntityRoleSerializer(serializers.ModelSerializer):
 
 
 class EntitySerializer(serializers.ModelSerializer):
+    collection = collection_field()
     aliases = serializers.ListField(child=serializers.CharField(), read_only=True)
     roles = EntityRoleSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
 
     class Meta:
         model = Entity
-        fields = ["slug", "name", "kind", "aliases", "description", "roles", "evidence"]
+        fields = ["collection", "slug", "name", "kind", "aliases", "description", "roles", "evidence"]
 
 
 class EventSerializer(serializers.ModelSerializer):
+    collection = collection_field()
     place = EntityRefSerializer(read_only=True, allow_null=True)
     actors = EntityRefSerializer(many=True, read_only=True)
     topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
@@ -187,7 +204,20 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Event
-        fields = ["slug", "title", "summary", "date", "date_precision", "date_end", "date_note", "place", "actors", "topics", "evidence"]
+        fields = [
+            "collection",
+            "slug",
+            "title",
+            "summary",
+            "date",
+            "date_precision",
+            "date_end",
+            "date_note",
+            "place",
+            "actors",
+            "topics",
+            "evidence",
+        ]
 
 
 class FigureReportSerializer(serializers.ModelSerializer):
@@ -204,6 +234,7 @@ class FigureReportSerializer(serializers.ModelSerializer):
 
 
 class FigureSerializer(serializers.ModelSerializer):
+    collection = collection_field()
     event = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     place = EntityRefSerializer(read_only=True, allow_null=True)
     topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
@@ -212,10 +243,11 @@ class FigureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Figure
-        fields = ["slug", "measure", "unit", "event", "place", "topics", "contested", "reports"]
+        fields = ["collection", "slug", "measure", "unit", "event", "place", "topics", "contested", "reports"]
 
 
 class ClaimSerializer(serializers.ModelSerializer):
+    collection = collection_field()
     claimant = EntityRefSerializer(read_only=True)
     attributed = serializers.CharField(source="__str__", read_only=True, help_text='"According to <claimant>, <statement>".')
     about = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
@@ -224,15 +256,17 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Claim
-        fields = ["slug", "claimant", "statement", "attributed", "date", "date_precision", "about", "topics", "evidence"]
+        fields = ["collection", "slug", "claimant", "statement", "attributed", "date", "date_precision", "about", "topics", "evidence"]
 
 
 class QuizSerializer(serializers.ModelSerializer):
+    collection = collection_field()
     question_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Quiz
         fields = [
+            "collection",
             "slug",
             "title",
             "description",
@@ -246,12 +280,13 @@ class QuizSerializer(serializers.ModelSerializer):
 
 
 class ScenarioSerializer(serializers.ModelSerializer):
+    collection = collection_field()
     topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     step_count = serializers.IntegerField(read_only=True, help_text="Main-line steps; follow-up steps depend on the learner's choices.")
 
     class Meta:
         model = Scenario
-        fields = ["slug", "title", "intro", "position", "topics", "step_count"]
+        fields = ["collection", "slug", "title", "intro", "position", "topics", "step_count"]
 
 
 class ModuleItemSerializer(serializers.Serializer):
@@ -266,11 +301,12 @@ class ModuleItemSerializer(serializers.Serializer):
 
 
 class ModuleSerializer(serializers.ModelSerializer):
+    collection = collection_field()
     items = ModuleItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = Module
-        fields = ["slug", "title", "description", "position", "items"]
+        fields = ["collection", "slug", "title", "description", "position", "items"]
 
 
 # --- users and auth -------------------------------------------------------------------------------

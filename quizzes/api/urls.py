@@ -11,6 +11,7 @@ from quizzes.api.views import auth, content, learner, teacher
 
 router = SimpleRouter()
 # Content (public reads)
+router.register("collections", content.CollectionViewSet, basename="collection")
 router.register("sources", content.SourceViewSet, basename="source")
 router.register("topics", content.TopicViewSet, basename="topic")
 router.register("entities", content.EntityViewSet, basename="entity")

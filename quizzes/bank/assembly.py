@@ -1,4 +1,4 @@
-"""Assembling quizzes from the bank, and the demo modules that follow the arc of events."""
+"""Assembling quizzes from the bank, and the demo modules each collection suggests (modules.yaml)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from django.db import transaction
 
 from quizzes.bank.selectors import question_as_draft
 from quizzes.generation.audit import quiz_conflict
-from quizzes.models import Module, ModuleItem, Question, Quiz, QuizQuestion, Scenario
+from quizzes.models import Collection, Module, ModuleItem, Question, Quiz, QuizQuestion, Scenario, Topic
+
+
+class QuizSpecError(ValueError):
+    """The spec cannot make a quiz: one plain sentence saying why and what to change."""
 
 
 def _pick(questions: list[Question], size: int, seed: int) -> list[Question]:
@@ -44,6 +48,7 @@ def quiz_assemble(
     *,
     slug: str,
     title: str,
+    collection: Collection | None = None,
     description: str = "",
     topics: tuple[str, ...] = (),
     qtypes: tuple[str, ...] = (),
@@ -54,9 +59,15 @@ def quiz_assemble(
     seed: int = 0,
     **settings,
 ) -> Quiz:
-    """Create or rebuild the quiz `slug` from published questions matching the spec (same spec and
-    bank, same quiz). Raises ValueError when nothing matches."""
+    """Create or rebuild the quiz `slug` from published questions of the collection (all, if none)
+    matching the spec (same spec and bank, same quiz). Raises QuizSpecError when nothing matches or
+    the slug belongs to another collection's quiz."""
+    existing = Quiz.objects.filter(slug=slug).first()
+    if existing is not None and collection is not None and existing.collection_id not in (None, collection.pk):
+        raise QuizSpecError(f"the quiz slug {slug!r} is taken by a quiz of another collection; choose another slug")
     qs = Question.objects.filter(status=Question.Status.PUBLISHED, difficulty__gte=difficulty[0], difficulty__lte=difficulty[1])
+    if collection is not None:
+        qs = qs.filter(collection=collection)
     if topics:
         qs = qs.filter(topics__slug__in=topics).distinct()
     if qtypes:
@@ -67,8 +78,9 @@ def quiz_assemble(
         qs = qs.filter(period_end__lte=date_to)
     chosen = _pick(list(qs), size, seed)
     if not chosen:
-        raise ValueError(f"no published question matches the spec of quiz {slug!r}")
+        raise QuizSpecError(f"no published question matches the spec of quiz {slug!r}; widen the topics, types, dates or difficulty")
     spec = {
+        "collection": collection.slug if collection else None,
         "topics": list(topics),
         "qtypes": list(qtypes),
         "date_from": date_from.isoformat() if date_from else None,
@@ -77,107 +89,85 @@ def quiz_assemble(
         "size": size,
         "seed": seed,
     }
-    quiz, _ = Quiz.objects.update_or_create(slug=slug, defaults={"title": title, "description": description, "spec": spec, **settings})
+    quiz, _ = Quiz.objects.update_or_create(
+        slug=slug, defaults={"title": title, "description": description, "spec": spec, "collection": collection, **settings}
+    )
     quiz.items.all().delete()
     QuizQuestion.objects.bulk_create(QuizQuestion(quiz=quiz, question=q, position=i) for i, q in enumerate(chosen, start=1))
     return quiz
 
 
-# The demo: modules in the order of events, each with one or two quizzes.
-D = date
-DEMO_MODULES = [
-    (
-        "the-spark",
-        "1. The spark: fuel prices and the first protests",
-        "From the doubling of the LPG price on 1 January to the first protests in Zhanaozen and their spread.",
-        [dict(slug="the-spark-quiz", title="The spark", topics=("fuel-prices", "protests"), date_to=D(2022, 1, 6), size=10)],
-    ),
-    (
-        "almaty",
-        "2. Almaty, 4 to 7 January",
-        "The storming of the city administration and the airport, looting and gunfire.",
-        [dict(slug="almaty-quiz", title="Almaty, 4 to 7 January", topics=("violence-in-almaty",), size=10, feedback="end")],
-    ),
-    (
-        "state-response",
-        "3. The state's response and the fall of the old guard",
-        "Emergency rule, the internet shutdown, 'shoot to kill', Nazarbayev's removal and Massimov's dismissal.",
-        [
-            dict(
-                slug="state-response-quiz",
-                title="Emergency rule and shoot to kill",
-                topics=("state-response", "media-and-internet"),
-                size=10,
-            ),
-            dict(slug="power-struggle-quiz", title="The end of Nazarbayev's hold on power", topics=("power-struggle",), size=8),
-        ],
-    ),
-    (
-        "csto",
-        "4. The CSTO intervention",
-        "Tokayev's appeal to the Russian-led alliance and the troops it sent.",
-        [dict(slug="csto-quiz", title="The CSTO intervention", topics=("csto-intervention",), size=10, time_limit_seconds=900)],
-    ),
-    (
-        "world-reacts",
-        "5. The world reacts",
-        "What Russia, China, the US, the EU, the UN and the neighbours said.",
-        [dict(slug="world-reacts-quiz", title="Who said what", topics=("international-reactions",), size=10)],
-    ),
-    (
-        "counting-the-cost",
-        "6. Counting the cost",
-        "The dead, the injured and the detained, as counted by different sources.",
-        [dict(slug="counting-the-cost-quiz", title="Casualties and detentions", topics=("casualties", "detentions"), size=10)],
-    ),
-    (
-        "aftermath",
-        "7. The aftermath",
-        "Weeks later: torture reports, Nazarbayev's reappearance, Tokayev's criticism.",
-        [dict(slug="aftermath-quiz", title="The aftermath", topics=("aftermath", "background"), size=10)],
-    ),
-    (
-        "comparing-sources",
-        "8. Comparing sources",
-        "Where the articles disagree, and how to read figures that do not match.",
-        [
-            dict(
-                slug="comparing-sources-quiz",
-                title="Sources disagree",
-                topics=("comparing-sources",),
-                size=10,
-                feedback="immediate",
-            )
-        ],
-    ),
-]
-
-
-# The "what happened next" scenario(s) that open a demo module: predict first, then take the quiz.
-DEMO_SCENARIOS = {
-    "the-spark": ["fuel-to-emergency"],
-    "almaty": ["almaty"],
-    "state-response": ["almaty", "aftermath"],
-    "csto": ["csto-intervention"],
-    "aftermath": ["aftermath"],
-}
+def _quiz_spec(spec: dict) -> dict:
+    """A modules.yaml quiz entry as quiz_assemble's keyword arguments."""
+    out = dict(spec)
+    for key in ("topics", "qtypes", "difficulty"):
+        if key in out:
+            out[key] = tuple(out[key])
+    for key in ("date_from", "date_to"):
+        if out.get(key):
+            out[key] = date.fromisoformat(out[key])
+    return out
 
 
 @transaction.atomic
-def module_demo_build(*, seed: int = 0) -> list[Module]:
-    """Build (or rebuild) the demo modules: each one's published scenarios (run generate_scenarios
-    first; a missing one is left out), then its quizzes from the published bank."""
+def module_demo_build(*, seed: int = 0, collection: Collection | None = None) -> list[Module]:
+    """Build (or rebuild) the modules each collection suggests in its modules.yaml: each one's
+    published scenarios of that collection (run generate_scenarios first; a missing one is left
+    out), then its quizzes from that collection's published bank. A quiz no question matches yet
+    is left out."""
     modules = []
-    scenarios = Scenario.objects.filter(published=True).in_bulk(field_name="slug")
-    for position, (slug, title, description, quiz_specs) in enumerate(DEMO_MODULES, start=1):
-        module, _ = Module.objects.update_or_create(
-            slug=slug, defaults={"title": title, "description": description, "position": position, "published": True}
-        )
-        module.items.all().delete()
-        items = [ModuleItem(scenario=scenarios[s]) for s in DEMO_SCENARIOS.get(slug, []) if s in scenarios]
-        items += [ModuleItem(quiz=quiz_assemble(seed=seed, description=description, **spec)) for spec in quiz_specs]
-        for i, item in enumerate(items, start=1):
-            item.module, item.position = module, i
-        ModuleItem.objects.bulk_create(items)
-        modules.append(module)
+    collections = [collection] if collection else list(Collection.objects.order_by("position", "slug"))
+    position = 0
+    for c in collections:
+        scenarios = Scenario.objects.filter(collection=c, published=True).in_bulk(field_name="slug")
+        for spec in c.module_specs:
+            position += 1
+            module, _ = Module.objects.update_or_create(
+                slug=spec["slug"],
+                defaults={
+                    "title": spec["title"],
+                    "description": spec.get("description", ""),
+                    "position": position,
+                    "published": True,
+                    "collection": c,
+                },
+            )
+            module.items.all().delete()
+            items = [ModuleItem(scenario=scenarios[s]) for s in spec.get("scenarios", []) if s in scenarios]
+            for quiz_spec in spec["quizzes"]:
+                try:
+                    quiz = quiz_assemble(collection=c, seed=seed, description=spec.get("description", ""), **_quiz_spec(quiz_spec))
+                except QuizSpecError:
+                    continue
+                items.append(ModuleItem(quiz=quiz))
+            for i, item in enumerate(items, start=1):
+                item.module, item.position = module, i
+            ModuleItem.objects.bulk_create(items)
+            modules.append(module)
     return modules
+
+
+def quiz_build(
+    *,
+    collection: Collection,
+    slug: str,
+    title: str,
+    owner=None,
+    replace: bool = False,
+    **spec,
+) -> Quiz:
+    """A teacher's quiz from the collection's bank (topics, types, dates, difficulty, size, settings).
+    Refuses (QuizSpecError) a slug already taken, unless `replace` and the quiz is the owner's own
+    (or, with no owner, an unowned one), and topics that are not the collection's."""
+    existing = Quiz.objects.filter(slug=slug).first()
+    if existing is not None:
+        if not replace:
+            raise QuizSpecError(f"a quiz with the slug {slug!r} already exists; choose another slug (or rebuild it with --replace)")
+        if existing.owner_id != (owner.pk if owner else None):
+            raise QuizSpecError(f"the quiz {slug!r} belongs to someone else; choose another slug")
+    topics = tuple(spec.get("topics", ()))
+    known = set(Topic.objects.filter(collection=collection, slug__in=topics, retired_at__isnull=True).values_list("slug", flat=True))
+    unknown = [t for t in topics if t not in known]
+    if unknown:
+        raise QuizSpecError(f"{', '.join(unknown)} is not a topic of {collection.slug}; choose among its topics")
+    return quiz_assemble(collection=collection, slug=slug, title=title, owner=owner, **spec)

@@ -135,7 +135,7 @@ def _evidence_html(passages: list[Passage], base_url: str) -> str:
             cite += f", {_h(date)}"
         if base_url:
             # Deep link to the passage highlighted on our source reader.
-            url = f"{base_url.rstrip('/')}{reverse('web:source-detail', args=[p.source.slug])}#{p.anchor}"
+            url = f"{base_url.rstrip('/')}{reverse('web:source-detail', args=[p.source.slug])}?in={p.source.collection_id}#{p.anchor}"
             cite += f' (<a href="{html.escape(url)}">read in the source</a>)'
         items.append(f"<li>“{_h(p.quote)}” — {cite}</li>")
     return f"<p>Evidence:</p><ul>{''.join(items)}</ul>" if items else ""

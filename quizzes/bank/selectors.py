@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from quizzes.generation.drafts import OptionDraft, QuestionDraft
@@ -64,13 +63,9 @@ def bank_questions(*, collection: str | None = None) -> QuerySet[Question]:
     Raises LookupError for a collection that does not exist."""
     qs = Question.objects.filter(status__in=[Question.Status.PUBLISHED, Question.Status.DRAFT])
     if collection:
-        if any(f.name == "collection" for f in Question._meta.get_fields()):
-            qs = qs.filter(collection__slug=collection)
-            if not qs.exists() and not Question.objects.filter(collection__slug=collection).exists():
-                raise LookupError(f"no question in collection {collection!r}")
-        elif collection != settings.KZL_SEEDS_DIR.name:
-            # One bank per installation until collections exist: its name is its seeds folder's.
-            raise LookupError(f"no collection {collection!r}: this bank is {settings.KZL_SEEDS_DIR.name!r}")
+        qs = qs.filter(collection__slug=collection)
+        if not qs.exists() and not Question.objects.filter(collection__slug=collection).exists():
+            raise LookupError(f"no question in collection {collection!r}")
     return qs
 
 

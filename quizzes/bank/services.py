@@ -10,10 +10,11 @@ from datetime import date
 from django.db import transaction
 
 from quizzes.events.selectors import facts_load
+from quizzes.generation.bank import TemplateOutcome, questions_generate_reported
 from quizzes.generation.drafts import GENERATOR_VERSION, QuestionDraft
 from quizzes.generation.facts import Facts
-from quizzes.generation.questions import RETIRED_TEMPLATES, questions_generate
-from quizzes.models import Question, Topic
+from quizzes.generation.questions import RETIRED_TEMPLATES
+from quizzes.models import Collection, Question, Topic
 from quizzes.sources.errors import ContentWithoutEvidence
 
 # Fields regeneration writes; a teacher's edit to any of them (Question.edited_fields) is kept.
@@ -26,11 +27,20 @@ RETIRED_TEMPLATE = "template retired, below the item-writing bar"
 class GenerateReport:
     counts: Counter = field(default_factory=Counter)
     by_type: Counter = field(default_factory=Counter)
+    # collection slug -> per template: made, or skipped and why
+    templates: dict[str, list[TemplateOutcome]] = field(default_factory=dict)
+    # collection slug -> qtype -> questions generated
+    by_collection: dict[str, Counter] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
-        return [", ".join(f"{n} {k}" for k, n in sorted(self.counts.items()))] + [
-            f"  {qtype}: {n}" for qtype, n in sorted(self.by_type.items())
-        ]
+        out = [", ".join(f"{n} {k}" for k, n in sorted(self.counts.items()))]
+        for slug, outcomes in self.templates.items():
+            types = self.by_collection.get(slug, Counter())
+            out.append(f"{slug}: {sum(types.values())} questions of {len(types)} types")
+            out += [f"  {qtype}: {n}" for qtype, n in sorted(types.items())]
+            out.append("  by template:")
+            out += [f"    {o.line()}" for o in outcomes]
+        return out
 
 
 def _period(draft: QuestionDraft, facts: Facts) -> tuple[date | None, date | None]:
@@ -78,16 +88,16 @@ def _fields(draft: QuestionDraft, facts: Facts) -> dict:
     }
 
 
-def question_save_draft(*, draft: QuestionDraft, facts: Facts, topic_ids: dict[str, int]) -> str:
-    """Create or update the question with the draft's key, keeping teacher edits; say what was done.
-    Refuses a draft that cites no evidence."""
+def question_save_draft(*, draft: QuestionDraft, facts: Facts, topic_ids: dict[str, int], collection: Collection) -> str:
+    """Create or update the collection's question with the draft's key, keeping teacher edits; say
+    what was done. Refuses a draft that cites no evidence."""
     evidence = [e.passage_id for e in draft.all_evidence if e.passage_id is not None]
     if not evidence or not draft.evidence:
         raise ContentWithoutEvidence(f"question {draft.key} cites no evidence")
     fields = _fields(draft, facts)
-    question = Question.objects.filter(key=draft.key).first()
+    question = Question.objects.filter(collection=collection, key=draft.key).first()
     if question is None:
-        question = Question.objects.create(key=draft.key, generator_version=GENERATOR_VERSION, **fields)
+        question = Question.objects.create(collection=collection, key=draft.key, generator_version=GENERATOR_VERSION, **fields)
         question.evidence.set(evidence)
         question.topics.set([topic_ids[t] for t in draft.topics if t in topic_ids])
         return "created"
@@ -114,39 +124,61 @@ def question_save_draft(*, draft: QuestionDraft, facts: Facts, topic_ids: dict[s
 
 @transaction.atomic
 def question_bank_generate(
-    *, seed: int = 0, event_slugs: Iterable[str] | None = None, progress: Callable[[int, int], None] | None = None
+    *,
+    seed: int = 0,
+    event_slugs: Iterable[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    collection: Collection | str | None = None,
 ) -> GenerateReport:
-    """Generate the bank from the event data: update questions in place by key, keep teacher edits,
-    retire (never delete) generated questions whose facts or evidence no longer hold. With
-    event_slugs, only questions about those events are generated and nothing is retired."""
-    facts = facts_load()
-    drafts = questions_generate(facts, seed=seed)
-    if event_slugs is not None:
-        wanted = {f"event:{s}" for s in event_slugs}
-        drafts = [d for d in drafts if wanted & set(d.fact_ids)]
-    topic_ids = dict(Topic.objects.values_list("slug", "pk"))
+    """Generate the bank of every collection (or one) from its own facts only: update questions in
+    place by key, keep teacher edits, retire (never delete) generated questions whose facts or
+    evidence no longer hold. With event_slugs, only questions about those events are generated and
+    nothing is retired."""
+    if isinstance(collection, str):
+        collections = list(Collection.objects.filter(slug=collection))
+    elif collection is not None:
+        collections = [collection]
+    else:
+        collections = list(Collection.objects.order_by("position", "slug"))
     report = GenerateReport()
-    for i, draft in enumerate(drafts, start=1):
-        try:
-            report.counts[question_save_draft(draft=draft, facts=facts, topic_ids=topic_ids)] += 1
-            report.by_type[draft.qtype] += 1
-        except ContentWithoutEvidence:
-            report.counts["refused (no evidence)"] += 1
-        if progress:
-            progress(i, len(drafts))
-    if event_slugs is None:
-        keys = {d.key for d in drafts}
-        stale = Question.objects.filter(status__in=[Question.Status.PUBLISHED, Question.Status.DRAFT]).exclude(key__in=keys)
-        retired = 0
-        for template, why in RETIRED_TEMPLATES.items():
-            # A retired template's questions go with the reason, and stay retired on regeneration.
-            retired += stale.filter(template=template).update(
-                status=Question.Status.RETIRED, retired_reason=f"{RETIRED_TEMPLATE}: {why}"[:300]
+    plans = []
+    for c in collections:
+        facts = facts_load(c)
+        drafts, outcomes = questions_generate_reported(facts, seed=seed)
+        if event_slugs is not None:
+            wanted = {f"event:{s}" for s in event_slugs}
+            drafts = [d for d in drafts if wanted & set(d.fact_ids)]
+        report.templates[c.slug] = outcomes
+        plans.append((c, facts, drafts))
+    total, done = sum(len(d) for _, _, d in plans), 0
+    for c, facts, drafts in plans:
+        topic_ids = dict(Topic.objects.filter(collection=c).values_list("slug", "pk"))
+        types = report.by_collection.setdefault(c.slug, Counter())
+        for draft in drafts:
+            try:
+                report.counts[question_save_draft(draft=draft, facts=facts, topic_ids=topic_ids, collection=c)] += 1
+                report.by_type[draft.qtype] += 1
+                types[draft.qtype] += 1
+            except ContentWithoutEvidence:
+                report.counts["refused (no evidence)"] += 1
+            done += 1
+            if progress:
+                progress(done, total)
+        if event_slugs is None:
+            keys = {d.key for d in drafts}
+            stale = Question.objects.filter(collection=c, status__in=[Question.Status.PUBLISHED, Question.Status.DRAFT]).exclude(
+                key__in=keys
             )
-        retired += stale.exclude(template__in=list(RETIRED_TEMPLATES)).update(
-            status=Question.Status.RETIRED, retired_reason=RETIRED_NO_EVIDENCE
-        )
-        report.counts["retired"] = retired
+            for template, why in RETIRED_TEMPLATES.items():
+                # A retired template's questions go with the reason, and stay retired on regeneration.
+                report.counts["retired"] += stale.filter(template=template).update(
+                    status=Question.Status.RETIRED, retired_reason=f"{RETIRED_TEMPLATE}: {why}"[:300]
+                )
+            report.counts["retired"] += stale.exclude(template__in=list(RETIRED_TEMPLATES)).update(
+                status=Question.Status.RETIRED, retired_reason=RETIRED_NO_EVIDENCE
+            )
+    if event_slugs is None:
+        report.counts["retired"] += 0  # always reported, even when nothing was retired
     return report
 
 

@@ -1,4 +1,4 @@
-"""`python -m quizzes.dataset.check [SEEDS_DIR]`: validate the dataset without a database.
+"""`python -m quizzes.dataset.check EPISODE_FOLDER`: validate one episode without a database.
 
 Prints every problem (file: item: reason) and exits 1, or prints the counts and exits 0.
 """
@@ -9,7 +9,10 @@ from quizzes.dataset.reader import DatasetInvalid, dataset_read
 
 
 def main(argv: list[str]) -> int:
-    seeds = argv[1] if len(argv) > 1 else "seeds/kazakhstan-2022"
+    if len(argv) < 2:
+        print("usage: python -m quizzes.dataset.check EPISODE_FOLDER (e.g. seeds/kazakhstan-2022)", file=sys.stderr)
+        return 2
+    seeds = argv[1]
     try:
         dataset = dataset_read(seeds)
     except DatasetInvalid as exc:

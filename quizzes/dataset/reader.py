@@ -22,6 +22,8 @@ from quizzes.sources.quotes import QuoteNotFound, quote_locate
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"  # the format lives in the app, not in each dataset
 DATA_DIR_NAME = "data"
+COLLECTION_FILE = "collection.yaml"
+MODULES_FILE = "modules.yaml"  # optional
 SOURCES_FILE = "sources.yaml"
 SOURCE_TEXT_DIR = "sources"
 
@@ -40,14 +42,45 @@ _StringDateLoader.yaml_implicit_resolvers = {
 }
 
 
+# How to fix a problem, by what its reason says: every refusal tells the author what to do.
+_FIXES: tuple[tuple[str, str], ...] = (
+    (
+        r"not a real calendar date|is not a date of the form|does not match '\^\\d\{4\}",
+        "write the date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2011-12 or 2011-12-16",
+    ),
+    (r"quote not found|does not occur verbatim", "copy the passage from the source text exactly, curly quotes, dashes and spaces included"),
+    (r"overlaps page furniture|furniture", "quote the article's own text, not the page furniture around it"),
+    (r"^unknown (entity|event|figure|topic)", "add that item to the dataset or correct the slug"),
+    (r"unknown source", "add the source to sources.yaml or correct the slug"),
+    (r"duplicate slug", "give one of the two items another slug"),
+    (r"is a required property", "add the missing field"),
+    (r"Additional properties are not allowed", "remove the field or correct its spelling (the format is in docs/episodes.md)"),
+    (r"malformed YAML", "correct the YAML at that line (indentation, a missing colon or quote)"),
+    (r"is not one of|is not valid under", "use one of the values the format allows (docs/episodes.md)"),
+    (r"does not match", "write it in the form the format asks for (docs/episodes.md)"),
+    (r"goes back in time", "check the two events' dates, or make it an in_response_to link from the later event"),
+    (r"date_end .* is before date|is before 'from'", "check the two dates: the end must be on or after the start"),
+    (r"text file .* does not exist", "put the article's text file under sources/ or correct `file`"),
+    (r"not UTF-8", "save the file as UTF-8"),
+)
+
+
 @dataclass(frozen=True)
 class DatasetError:
     file: str
     item: str
     reason: str
 
+    @property
+    def fix(self) -> str:
+        for pattern, fix in _FIXES:
+            if re.search(pattern, self.reason):
+                return fix
+        return ""
+
     def __str__(self) -> str:
-        return f"{self.file}: {self.item}: {self.reason}"
+        fix = self.fix
+        return f"{self.file}: {self.item}: {self.reason}" + (f"; {fix}." if fix and fix not in self.reason else "")
 
 
 class DatasetInvalid(Exception):
@@ -101,10 +134,26 @@ class Item:
     nested: list[list[PassageRef]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class CollectionMeta:
+    """collection.yaml: what the episode is (shown to learners) and the span it is about."""
+
+    slug: str
+    title: str
+    period: str
+    description: str
+    language: str
+    date_from: FuzzyDate | None = None
+    date_to: FuzzyDate | None = None
+    position: int = 0
+
+
 @dataclass
 class Dataset:
     sources: dict[str, SourceDoc]
     items: dict[str, dict[str, Item]]  # kind -> slug -> item
+    collection: CollectionMeta | None = None
+    modules: list[dict[str, Any]] = field(default_factory=list)  # modules.yaml, as written
 
     def passages(self) -> list[PassageRef]:
         seen: dict[tuple, PassageRef] = {}
@@ -172,6 +221,67 @@ def _schema_errors(found: list, doc: Any, rel: str) -> list[DatasetError]:
         reason = err.message if len(err.message) < 300 else err.message[:300] + "..."
         out.append(DatasetError(rel, _item_label(doc, path), f"{inner + ': ' if inner else ''}{reason}"))
     return out
+
+
+def _read_collection(seeds: Path, errors: list[DatasetError]) -> CollectionMeta | None:
+    rel = COLLECTION_FILE
+    path = seeds / COLLECTION_FILE
+    if not path.exists():
+        errors.append(
+            DatasetError(
+                rel,
+                "(file)",
+                "missing: every episode folder needs one (slug, title, period, description, language; see docs/episodes.md)",
+            )
+        )
+        return None
+    doc = _load_yaml(path, rel, errors)
+    if doc is None:
+        return None
+    found = _schema_errors(list(_schema(seeds, "collection.schema.json").iter_errors(doc)), doc, rel)
+    if found:
+        errors.extend(found)
+        return None
+    dates = doc.get("dates") or {}
+    start = _check_date(dates.get("from"), rel, "dates", "from", errors)
+    end = _check_date(dates.get("to"), rel, "dates", "to", errors)
+    if start and end and end.last_day < start.value:
+        errors.append(DatasetError(rel, "dates", f"'to' ({end}) is before 'from' ({start}): swap them"))
+    return CollectionMeta(
+        slug=doc["slug"],
+        title=doc["title"],
+        period=doc["period"],
+        description=" ".join(doc["description"].split()),
+        language=doc["language"],
+        date_from=start,
+        date_to=end,
+        position=doc.get("position", 0),
+    )
+
+
+def _read_modules(seeds: Path, topics: dict[str, Item], errors: list[DatasetError]) -> list[dict[str, Any]]:
+    rel = MODULES_FILE
+    path = seeds / MODULES_FILE
+    if not path.exists():
+        return []
+    doc = _load_yaml(path, rel, errors)
+    if doc is None:
+        return []
+    found = _schema_errors(list(_schema(seeds, "modules.schema.json").iter_errors(doc)), doc, rel)
+    if found:
+        errors.extend(found)
+        return []
+    seen: set[str] = set()
+    for i, module in enumerate(doc["modules"]):
+        label = f"modules[{i}] (slug: {module['slug']})"
+        for quiz in module["quizzes"]:
+            if quiz["slug"] in seen:
+                errors.append(DatasetError(rel, label, f"quiz slug {quiz['slug']!r} is used twice; give each quiz its own slug"))
+            seen.add(quiz["slug"])
+            for topic in quiz.get("topics", []):
+                if topic not in topics:
+                    errors.append(DatasetError(rel, label, f"quiz {quiz['slug']}: unknown topic {topic!r}"))
+    return doc["modules"]
 
 
 def _read_sources(seeds: Path, errors: list[DatasetError]) -> dict[str, SourceDoc]:
@@ -286,6 +396,7 @@ def dataset_read(seeds_dir: str | Path) -> Dataset:
     errors: list[DatasetError] = []
     if not (seeds / SOURCES_FILE).exists():
         raise DatasetInvalid([DatasetError(str(seeds), "(folder)", f"not an episode folder: {SOURCES_FILE} is missing")])
+    collection = _read_collection(seeds, errors)
     sources = _read_sources(seeds, errors)
     validator = _schema(seeds, "dataset.schema.json")
     items: dict[str, dict[str, Item]] = {kind: {} for kind in KINDS}
@@ -333,9 +444,11 @@ def dataset_read(seeds_dir: str | Path) -> Dataset:
                 items[kind][slug] = item
 
     _check_references(items, errors, invalid)
+    _check_generated_for(items, errors)
+    modules = _read_modules(seeds, {**items["topics"], **invalid["topics"]}, errors)
     if errors:
         raise DatasetInvalid(errors)
-    dataset = Dataset(sources=sources, items=items)
+    dataset = Dataset(sources=sources, items=items, collection=collection, modules=modules)
     errors.extend(_check_scenarios(dataset))
     if errors:
         raise DatasetInvalid(errors)
@@ -393,6 +506,25 @@ def _check_scenarios(dataset: Dataset) -> list[DatasetError]:
         item = f"scenarios (slug: {p.scenario})" + (f" step {p.step}" if p.step else "")
         out.append(DatasetError(files.get(p.scenario, "data/"), item, f"[{p.rule}] {p.message}"))
     return out
+
+
+def _check_generated_for(items: dict[str, dict[str, Item]], errors: list[DatasetError]) -> None:
+    """At most one topic per `generated_for` value: the generator must know which one to use."""
+    first: dict[str, Item] = {}
+    for slug, item in items["topics"].items():
+        purpose = item.data.get("generated_for")
+        if purpose is None:
+            continue
+        if purpose in first:
+            errors.append(
+                DatasetError(
+                    item.file,
+                    f"topics {slug}",
+                    f"generated_for: {purpose} is already given to topic {first[purpose].slug!r}; keep it on one topic only",
+                )
+            )
+        else:
+            first[purpose] = item
 
 
 def _check_references(items: dict[str, dict[str, Item]], errors: list[DatasetError], invalid: dict[str, dict[str, str]]) -> None:

@@ -1,9 +1,14 @@
-"""Writing a validated dataset to the database.
+"""Writing a validated dataset (one collection) to the database.
 
-`dataset_load` is all-or-nothing (one transaction) and idempotent: items are matched by slug
-(links by their two events and kind, nested rows by position), only what differs is written,
-and what the files no longer contain is removed. A second run over the same files changes
-nothing and says so.
+`dataset_load` is all-or-nothing (one transaction) and idempotent: it works inside the dataset's
+collection only (created from collection.yaml on first load) and never reads or writes another.
+Items are matched by slug within the collection (links by their two events and kind, nested rows
+by position), only what differs is written. What the files no longer contain is retired
+(`retired_at` set: hidden from new quizzes and lists), never deleted, so learners' answers,
+mastery and review cards keep what they point at; an item that comes back is restored. Nested
+rows (roles, reports, accounts) and passages nothing cites any more are removed. A second run
+over the same files changes nothing and says so. With `dry_run` everything is computed and
+rolled back: the report says what would change.
 """
 
 from __future__ import annotations
@@ -13,11 +18,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from quizzes.dataset.reader import Dataset, Item, PassageRef
 from quizzes.dates import FuzzyDate, parse_fuzzy_date
 from quizzes.models import (
     Claim,
+    Collection,
     Dispute,
     DisputeAccount,
     Entity,
@@ -31,11 +38,13 @@ from quizzes.models import (
     Topic,
 )
 
-ACTIONS = ("created", "updated", "unchanged", "deleted")
+ACTIONS = ("created", "updated", "unchanged", "retired", "deleted")
 
 
 @dataclass
 class LoadReport:
+    collection: str = ""
+    dry_run: bool = False
     counts: dict[str, Counter] = field(default_factory=dict)
 
     def add(self, kind: str, action: str, n: int = 1) -> None:
@@ -43,10 +52,16 @@ class LoadReport:
 
     @property
     def changed(self) -> bool:
-        return any(c["created"] or c["updated"] or c["deleted"] for c in self.counts.values())
+        return any(c["created"] or c["updated"] or c["retired"] or c["deleted"] for c in self.counts.values())
 
     def lines(self) -> list[str]:
-        return [f"{kind:>16}: " + ", ".join(f"{counter[a]} {a}" for a in ACTIONS) for kind, counter in self.counts.items()]
+        verbs = {"created": "would be created", "updated": "would change", "retired": "would be retired", "deleted": "would be deleted"}
+        out = []
+        for kind, counter in self.counts.items():
+            names = verbs if self.dry_run else {}
+            parts = [f"{counter[a]} {names.get(a, a)}" for a in ACTIONS]
+            out.append(f"{kind:>16}: " + ", ".join(parts))
+        return out
 
 
 def _fuzzy(value: str | None) -> FuzzyDate | None:
@@ -80,11 +95,35 @@ def _sync(model: type[models.Model], lookup: dict, fields: dict, m2m: dict[str, 
 
 
 class _Loader:
-    def __init__(self, dataset: Dataset):
+    def __init__(self, dataset: Dataset, folder: str = ""):
         self.dataset = dataset
-        self.report = LoadReport()
+        self.folder = folder
+        self.report = LoadReport(collection=dataset.collection.slug if dataset.collection else "")
         self.passage_ids: dict[tuple, int] = {}
         self.ids: dict[str, dict[str, int]] = {}
+        self.now = timezone.now()
+        self.collection: Collection | None = None
+
+    def collection_sync(self) -> None:
+        meta = self.dataset.collection
+        if meta is None:
+            raise ValueError("the dataset has no collection.yaml")
+        fields = {
+            "title": meta.title,
+            "period": meta.period,
+            "description": meta.description,
+            "language": meta.language,
+            "date_from": meta.date_from.value if meta.date_from else None,
+            "date_to": meta.date_to.last_day if meta.date_to else None,
+            "position": meta.position,
+            "module_specs": self.dataset.modules,
+        }
+        self.report.add("collection", _sync(Collection, {"slug": meta.slug}, fields))
+        self.collection = Collection.objects.get(slug=meta.slug)
+
+    def mine(self, model: type[models.Model]) -> models.QuerySet:
+        """The model's rows in this collection only: nothing outside it is read or written."""
+        return model.objects.filter(collection=self.collection)
 
     def evidence(self, refs: list[PassageRef]) -> list[int]:
         return [self.passage_ids[ref.key] for ref in refs]
@@ -116,12 +155,13 @@ class _Loader:
                 "metadata_evidence": doc.metadata_evidence,
                 "kind": doc.kind or "",
             }
-            self.report.add("sources", _sync(Source, {"slug": doc.slug}, fields))
-        self.ids["sources"] = dict(Source.objects.values_list("slug", "pk"))
+            fields["retired_at"] = None
+            self.report.add("sources", _sync(Source, {"collection": self.collection, "slug": doc.slug}, fields))
+        self.ids["sources"] = dict(self.mine(Source).values_list("slug", "pk"))
 
     def passages(self) -> None:
         def existing() -> dict[tuple, int]:
-            rows = Passage.objects.values_list("pk", "source__slug", "start", "end")
+            rows = Passage.objects.filter(source__collection=self.collection).values_list("pk", "source__slug", "start", "end")
             return {(slug, start, end): pk for pk, slug, start, end in rows}
 
         known = existing()
@@ -142,8 +182,9 @@ class _Loader:
     def curated(self, kind: str, model: type[models.Model], build) -> None:
         for item in self.items(kind):
             fields, m2m = build(item)
-            self.report.add(kind, _sync(model, {"slug": item.slug}, {"seed_file": item.file, **fields}, m2m))
-        self.ids[kind] = dict(model.objects.values_list("slug", "pk"))
+            lookup = {"collection": self.collection, "slug": item.slug}
+            self.report.add(kind, _sync(model, lookup, {"seed_file": item.file, "retired_at": None, **fields}, m2m))
+        self.ids[kind] = dict(self.mine(model).values_list("slug", "pk"))
 
     def nested(self, kind: str, model: type[models.Model], parent_field: str, parent_id: int, rows: list[tuple[dict, list[int]]]) -> None:
         for position, (fields, evidence) in enumerate(rows):
@@ -153,9 +194,17 @@ class _Loader:
         self.report.add(kind, "deleted", deleted)
 
     def run(self) -> LoadReport:
+        self.collection_sync()
         self.sources()
         self.passages()
-        self.curated("topics", Topic, lambda it: ({"name": it.data["name"], "description": it.data.get("description", "")}, {}))
+        self.curated(
+            "topics",
+            Topic,
+            lambda it: (
+                {"name": it.data["name"], "description": it.data.get("description", ""), "generated_for": it.data.get("generated_for", "")},
+                {},
+            ),
+        )
         self.curated(
             "entities",
             Entity,
@@ -163,6 +212,7 @@ class _Loader:
                 {
                     "name": it.data["name"],
                     "kind": it.data["kind"],
+                    "place_kind": it.data.get("place_kind", ""),
                     "aliases": it.data.get("aliases", []),
                     "description": it.data.get("description", ""),
                 },
@@ -225,7 +275,11 @@ class _Loader:
                 self.ids["disputes"][item.slug],
                 [({"account": acc["account"]}, self.evidence(refs)) for acc, refs in zip(item.data["accounts"], item.nested, strict=True)],
             )
-        self.delete_stale()
+        self.retire_stale()
+        # Stamped only when something changed, so a second load of the same files writes nothing.
+        if self.report.changed or self.collection.loaded_at is None or self.collection.folder != self.folder[:300]:
+            self.collection.folder, self.collection.loaded_at = self.folder[:300], self.now
+            self.collection.save(update_fields=["folder", "loaded_at"])
         return self.report
 
     def event_fields(self, item: Item):
@@ -283,13 +337,15 @@ class _Loader:
             d = item.data
             lookup = {"from_event_id": self.ids["events"][d["from"]], "to_event_id": self.ids["events"][d["to"]], "kind": d["kind"]}
             keep.add(tuple(lookup.values()))
-            self.report.add("links", _sync(EventLink, lookup, {"seed_file": item.file}, {"evidence": self.evidence(item.evidence)}))
-        stale = [pk for pk, *key in EventLink.objects.values_list("pk", "from_event_id", "to_event_id", "kind") if tuple(key) not in keep]
-        deleted, _ = EventLink.objects.filter(pk__in=stale).delete()
-        self.report.add("links", "deleted", deleted)
+            fields = {"collection": self.collection, "seed_file": item.file, "retired_at": None}
+            self.report.add("links", _sync(EventLink, lookup, fields, {"evidence": self.evidence(item.evidence)}))
+        rows = self.mine(EventLink).filter(retired_at__isnull=True).values_list("pk", "from_event_id", "to_event_id", "kind")
+        stale = [pk for pk, *key in rows if tuple(key) not in keep]
+        self.report.add("links", "retired", EventLink.objects.filter(pk__in=stale).update(retired_at=self.now))
 
-    def delete_stale(self) -> None:
-        # Dependants first, so nothing still points at what is removed.
+    def retire_stale(self) -> None:
+        """Retire what this version of the collection no longer lists (never delete it: questions,
+        answers, mastery, review cards and scenario steps may point at it)."""
         for kind, model in (
             ("disputes", Dispute),
             ("claims", Claim),
@@ -299,14 +355,11 @@ class _Loader:
             ("topics", Topic),
         ):
             keep = set(self.dataset.items.get(kind, {}))
-            stale = model.objects.exclude(slug__in=keep)
-            count = stale.count()
-            if count:
-                stale.delete()
-            self.report.add(kind, "deleted", count)
-        # A passage nothing cites any more (whatever model cites it) goes too.
+            stale = self.mine(model).filter(retired_at__isnull=True).exclude(slug__in=keep)
+            self.report.add(kind, "retired", stale.update(retired_at=self.now))
+        # A passage nothing cites any more (whatever model cites it: questions and steps too) goes.
         # Passages the files cite stay, even those only scenario paths cite (saved later by generate_scenarios).
-        unreferenced = Passage.objects.exclude(
+        unreferenced = Passage.objects.filter(source__collection=self.collection).exclude(
             pk__in=[self.passage_ids[r.key] for r in self.dataset.passages() if r.key in self.passage_ids]
         )
         for rel in Passage._meta.related_objects:
@@ -315,13 +368,16 @@ class _Loader:
         kept = [self.passage_ids[d.kind_evidence.key] for d in self.dataset.sources.values() if d.kind_evidence is not None]
         deleted, _ = unreferenced.exclude(pk__in=kept).delete()
         self.report.add("passages", "deleted", deleted)
-        stale_sources = Source.objects.exclude(slug__in=set(self.dataset.sources))
-        count = stale_sources.count()
-        stale_sources.delete()
-        self.report.add("sources", "deleted", count)
+        stale_sources = self.mine(Source).filter(retired_at__isnull=True).exclude(slug__in=set(self.dataset.sources))
+        self.report.add("sources", "retired", stale_sources.update(retired_at=self.now))
 
 
 @transaction.atomic
-def dataset_load(*, dataset: Dataset) -> LoadReport:
-    """Make the database hold exactly the validated dataset; all or nothing."""
-    return _Loader(dataset).run()
+def dataset_load(*, dataset: Dataset, folder: str = "", dry_run: bool = False) -> LoadReport:
+    """Make the dataset's collection hold exactly the validated dataset (other collections are not
+    touched; dropped items are retired); all or nothing. dry_run: report, then roll back."""
+    report = _Loader(dataset, folder=folder).run()
+    if dry_run:
+        report.dry_run = True
+        transaction.set_rollback(True)
+    return report

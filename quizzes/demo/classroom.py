@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from quizzes.classes.services import assignment_create, classroom_create, enrolment_add, extension_grant
-from quizzes.models import Assignment, Attempt, ClassGroup, Classroom, Module, Quiz, Scenario, ScenarioRun
+from quizzes.models import Assignment, Attempt, ClassGroup, Classroom, Collection, Module, Quiz, Scenario, ScenarioRun
 from quizzes.progress.runs import prediction_make, scenario_run_next_step, scenario_run_start
 from quizzes.progress.services import attempt_score, attempt_start, attempt_submit, response_answer
 from quizzes.progress.statistics import item_statistics_compute
@@ -44,7 +44,6 @@ CLASS = [
     ("pupil14", "Nurlan", 2, None),
 ]
 ABILITY = {username: ability for username, _name, _table, ability in CLASS}
-PREFERRED_MODULES = ("the-spark", "state-response")
 
 
 def _response(snapshot: dict, right: bool, rng: random.Random) -> dict:
@@ -132,9 +131,11 @@ def _module_work(
 
 
 def _demo_modules() -> list[Module]:
-    modules = Module.objects.filter(published=True, items__isnull=False).distinct()
-    preferred = [m for slug in PREFERRED_MODULES for m in modules if m.slug == slug]
-    return preferred if len(preferred) == 2 else list(modules.order_by("position", "slug")[:2])
+    """The two modules the data marks for the demo class (modules.yaml `demo_class`), else the first two."""
+    modules = Module.objects.filter(published=True, items__isnull=False).distinct().order_by("position", "slug")
+    marked = {s["slug"] for c in Collection.objects.all() for s in c.module_specs if s.get("demo_class")}
+    preferred = [m for m in modules if m.slug in marked][:2]
+    return preferred if len(preferred) == 2 else list(modules[:2])
 
 
 def _pupil(username: str, first_name: str):

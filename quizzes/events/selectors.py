@@ -20,7 +20,7 @@ from quizzes.generation.facts import (
     SourceFact,
     opening_words,
 )
-from quizzes.models import Claim, Dispute, Entity, Event, EventLink, Figure, Passage, Source
+from quizzes.models import Claim, Collection, Dispute, Entity, Event, EventLink, Figure, Passage, Source, Topic
 
 _PASSAGES = Prefetch("evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start"))
 
@@ -29,21 +29,43 @@ def _ev(passages) -> tuple[Evidence, ...]:
     return tuple(Evidence(p.pk, p.source.slug, p.quote, p.start, p.end) for p in passages)
 
 
-def facts_load() -> Facts:
-    """The whole event database as Facts, in a fixed number of queries."""
-    facts = Facts()
-    sources = list(Source.objects.all())
+def collections_with_content() -> list[Collection]:
+    """Every collection, in home-page order."""
+    return list(Collection.objects.order_by("position", "slug"))
+
+
+def facts_load(collection: Collection) -> Facts:
+    """One collection's current (not retired) event data as Facts, in a fixed number of queries.
+    Nothing from another collection is read, so no distractor can come from one."""
+    facts = Facts(
+        collection=collection.slug,
+        date_from=collection.date_from,
+        date_to=collection.date_to,
+        topics_for=dict(
+            Topic.objects.filter(collection=collection, retired_at__isnull=True)
+            .exclude(generated_for="")
+            .values_list("generated_for", "slug")
+        ),
+    )
+
+    def mine(model):
+        return model.objects.filter(collection=collection, retired_at__isnull=True)
+
+    sources = list(mine(Source))
     kind_quotes = {(s.slug, s.metadata_evidence.get("kind")) for s in sources if s.kind}
-    kind_passages = {(p.source.slug, p.quote): p for p in Passage.objects.with_source().filter(quote__in=[q for _, q in kind_quotes if q])}
+    kind_passages = {
+        (p.source.slug, p.quote): p
+        for p in Passage.objects.with_source().filter(source__collection=collection, quote__in=[q for _, q in kind_quotes if q])
+    }
     for s in sources:
         kind_ev = _ev([kind_passages[(s.slug, q)]]) if s.kind and (s.slug, q := s.metadata_evidence.get("kind")) in kind_passages else ()
         facts.sources[s.slug] = SourceFact(
             s.slug, s.label, s.outlet, s.author, s.published_on, s.title, s.kind, opening_words(s.text), kind_ev, s.text
         )
-    for e in Entity.objects.prefetch_related(_PASSAGES, Prefetch("roles__evidence", queryset=Passage.objects.with_source())):
+    for e in mine(Entity).prefetch_related(_PASSAGES, Prefetch("roles__evidence", queryset=Passage.objects.with_source())):
         roles = tuple(Role(r.title, _ev(r.evidence.all())) for r in e.roles.all())
-        facts.entities[e.slug] = EntityFact(e.slug, e.name, e.kind, tuple(e.aliases), roles, _ev(e.evidence.all()))
-    for e in Event.objects.select_related("place").prefetch_related(_PASSAGES, "actors", "topics"):
+        facts.entities[e.slug] = EntityFact(e.slug, e.name, e.kind, tuple(e.aliases), roles, _ev(e.evidence.all()), e.place_kind)
+    for e in mine(Event).select_related("place").prefetch_related(_PASSAGES, "actors", "topics"):
         facts.events[e.slug] = EventFact(
             e.slug,
             e.title,
@@ -53,11 +75,13 @@ def facts_load() -> Facts:
             e.date_end,
             e.place.slug if e.place else None,
             tuple(a.slug for a in e.actors.all()),
-            tuple(t.slug for t in e.topics.all()),
+            tuple(t.slug for t in e.topics.all() if t.retired_at is None),
             _ev(e.evidence.all()),
         )
-    figures = Figure.objects.select_related("event").prefetch_related(
-        "topics", Prefetch("reports__evidence", queryset=Passage.objects.with_source()), "reports__reported_by"
+    figures = (
+        mine(Figure)
+        .select_related("event")
+        .prefetch_related("topics", Prefetch("reports__evidence", queryset=Passage.objects.with_source()), "reports__reported_by")
     )
     for f in figures:
         reports = tuple(
@@ -67,7 +91,7 @@ def facts_load() -> Facts:
         facts.figures[f.slug] = FigureFact(
             f.slug, f.measure, f.unit, reports, f.event.slug if f.event else None, tuple(t.slug for t in f.topics.all()), f.differ
         )
-    for c in Claim.objects.select_related("claimant").prefetch_related(_PASSAGES, "about", "topics"):
+    for c in mine(Claim).select_related("claimant").prefetch_related(_PASSAGES, "about", "topics"):
         facts.claims[c.slug] = ClaimFact(
             c.slug,
             c.claimant.slug,
@@ -78,9 +102,9 @@ def facts_load() -> Facts:
             _ev(c.evidence.all()),
             c.neutral,
         )
-    for link in EventLink.objects.select_related("from_event", "to_event").prefetch_related(_PASSAGES).order_by("pk"):
+    for link in mine(EventLink).select_related("from_event", "to_event").prefetch_related(_PASSAGES).order_by("pk"):
         facts.links.append(LinkFact(link.from_event.slug, link.to_event.slug, link.kind, _ev(link.evidence.all())))
-    for d in Dispute.objects.prefetch_related(
+    for d in mine(Dispute).prefetch_related(
         "events", "figures", "topics", Prefetch("accounts__evidence", queryset=Passage.objects.with_source())
     ):
         accounts = tuple(AccountFact(a.account, _ev(a.evidence.all())) for a in d.accounts.all())

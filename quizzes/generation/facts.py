@@ -100,6 +100,7 @@ class EntityFact:
     aliases: tuple[str, ...] = ()
     roles: tuple[Role, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    place_kind: str = ""  # for kind "place": settlement, region or site, as the dataset says
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -239,6 +240,14 @@ class DisputeFact:
 
 @dataclass
 class Facts:
+    """One collection's facts: generators draw answers and distractors from these only."""
+
+    collection: str = ""
+    # The span the collection is about (collection.yaml `dates`); None: every event counts.
+    date_from: date | None = None
+    date_to: date | None = None
+    # purpose -> topic slug, from topics.yaml `generated_for` ("people", "sources").
+    topics_for: dict[str, str] = field(default_factory=dict)
     sources: dict[str, SourceFact] = field(default_factory=dict)
     entities: dict[str, EntityFact] = field(default_factory=dict)
     events: dict[str, EventFact] = field(default_factory=dict)
@@ -246,3 +255,11 @@ class Facts:
     claims: dict[str, ClaimFact] = field(default_factory=dict)
     links: list[LinkFact] = field(default_factory=list)
     disputes: dict[str, DisputeFact] = field(default_factory=dict)
+
+    def topic_for(self, purpose: str) -> list[str]:
+        """The topic the dataset gives to questions of this purpose, as a list (empty: none)."""
+        return [self.topics_for[purpose]] if purpose in self.topics_for else []
+
+    def in_period(self, event: EventFact) -> bool:
+        """Whether the event falls in the collection's span (background events do not)."""
+        return (self.date_from is None or event.date >= self.date_from) and (self.date_to is None or event.date <= self.date_to)

@@ -33,7 +33,13 @@ def _dec(value: object) -> Decimal | None:
 
 def facts_from_dataset(dataset: Dataset) -> Facts:
     items = dataset.items
-    facts = Facts()
+    meta = dataset.collection
+    facts = Facts(
+        collection=meta.slug if meta else "",
+        date_from=meta.date_from.value if meta and meta.date_from else None,
+        date_to=meta.date_to.last_day if meta and meta.date_to else None,
+        topics_for={it.data["generated_for"]: slug for slug, it in items["topics"].items() if it.data.get("generated_for")},
+    )
     for slug, src in dataset.sources.items():
         facts.sources[slug] = SourceFact(
             slug,
@@ -50,7 +56,9 @@ def facts_from_dataset(dataset: Dataset) -> Facts:
     for slug, it in items["entities"].items():
         d = it.data
         roles = tuple(Role(r["title"], _ev(refs)) for r, refs in zip(d.get("roles", []), it.nested, strict=True))
-        facts.entities[slug] = EntityFact(slug, d["name"], d["kind"], tuple(d.get("aliases", [])), roles, _ev(it.evidence))
+        facts.entities[slug] = EntityFact(
+            slug, d["name"], d["kind"], tuple(d.get("aliases", [])), roles, _ev(it.evidence), d.get("place_kind", "")
+        )
     for slug, it in items["events"].items():
         d = it.data
         start = parse_fuzzy_date(d["date"])

@@ -132,7 +132,7 @@ def t_fact_or_claim(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             explanation=why,
             evidence=claim.evidence,
             fact_ids=[f"claim:{claim.slug}"],
-            topics=[*claim.topics, "comparing-sources"],
+            topics=[*claim.topics, *facts.topic_for("sources")],
             difficulty=0.5,
         )
     for ev in events:
@@ -151,7 +151,7 @@ def t_fact_or_claim(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             explanation=why,
             evidence=own,
             fact_ids=[f"event:{ev.slug}"],
-            topics=[*ev.topics, "comparing-sources"],
+            topics=[*ev.topics, *facts.topic_for("sources")],
             difficulty=0.45,
         )
 
@@ -219,7 +219,7 @@ def t_sources_agree(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             f"report it: {len(correct)} of the {len(facts.sources)} sources agree on it.",
             evidence=[e for c in correct for e in c[2]],
             fact_ids=[f"event:{ev.slug}"],
-            topics=[*ev.topics, "comparing-sources"],
+            topics=[*ev.topics, *facts.topic_for("sources")],
             difficulty=0.6,
         )
 
@@ -254,7 +254,7 @@ def t_source_kind(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             explanation=why,
             evidence=quotes,
             fact_ids=[f"source:{slug}"],
-            topics=["comparing-sources"],
+            topics=facts.topic_for("sources"),
             difficulty=0.5,
         )
 
@@ -288,7 +288,7 @@ def t_figures_differ(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             explanation=because,
             evidence=evidence,
             fact_ids=[f"figure:{fig.slug}#differ"],
-            topics=[*fig.topics, "comparing-sources"],
+            topics=[*fig.topics, *facts.topic_for("sources")],
             difficulty=0.7,
         )
 

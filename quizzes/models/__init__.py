@@ -2,6 +2,7 @@
 
 from quizzes.models.bank import Module, ModuleItem, Question, QuestionType, Quiz, QuizQuestion
 from quizzes.models.classes import Assignment, ClassGroup, Classroom, Enrolment, Extension
+from quizzes.models.collections import Collection
 from quizzes.models.events import (
     Claim,
     Dispute,
@@ -33,6 +34,7 @@ from quizzes.models.sources import Passage, Source
 __all__ = [
     "Assignment",
     "ClassGroup",
+    "Collection",
     "Classroom",
     "Enrolment",
     "Extension",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from quizzes.models.collections import Collection
 from quizzes.models.events import Topic
 from quizzes.models.sources import Passage
 
@@ -27,8 +28,11 @@ class Question(models.Model):
         PUBLISHED = "published", "published"
         RETIRED = "retired", "retired"
 
-    # template + fact ids, e.g. "when:event/almaty-airport-seized": regeneration updates by key.
-    key = models.CharField(max_length=300, unique=True)
+    # Generated from this collection's facts only (its distractors too).
+    collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="questions")
+    # template + fact ids, e.g. "when:event/almaty-airport-seized": regeneration updates by key
+    # (unique within the collection).
+    key = models.CharField(max_length=300)
     template = models.CharField(max_length=60)
     qtype = models.CharField(max_length=20, choices=QuestionType.choices)
     stem = models.TextField()
@@ -57,8 +61,9 @@ class Question(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["key"]
+        ordering = ["collection", "key"]
         constraints = [
+            models.UniqueConstraint(fields=["collection", "key"], name="question_unique_key_in_collection"),
             models.CheckConstraint(condition=Q(difficulty__gte=0) & Q(difficulty__lte=1), name="question_difficulty_range"),
         ]
 
@@ -76,6 +81,8 @@ class Quiz(models.Model):
         END = "end", "at the end"
 
     slug = models.SlugField(max_length=80, unique=True)
+    # The collection its questions come from; empty for a hand-made quiz that mixes collections.
+    collection = models.ForeignKey(Collection, null=True, blank=True, on_delete=models.PROTECT, related_name="quizzes")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     questions = models.ManyToManyField(Question, through="QuizQuestion", related_name="quizzes")
@@ -84,7 +91,7 @@ class Quiz(models.Model):
     attempts_allowed = models.PositiveSmallIntegerField(default=0, help_text="0 means unlimited.")
     time_limit_seconds = models.PositiveIntegerField(null=True, blank=True, help_text="Empty means no limit.")
     pass_mark = models.PositiveSmallIntegerField(default=60, help_text="Percent.")
-    # How it was assembled, so it can be rebuilt: {"topics": [...], "date_from": ..., "date_to": ...,
+    # How it was assembled, so it can be rebuilt: {"collection": slug, "topics": [...], "date_from": ..., "date_to": ...,
     # "difficulty": [lo, hi], "size": n, "seed": n}; empty for a hand-made quiz.
     spec = models.JSONField(default=dict, blank=True)
     published = models.BooleanField(default=True)
@@ -117,6 +124,7 @@ class QuizQuestion(models.Model):
 
 class Module(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
+    collection = models.ForeignKey(Collection, null=True, blank=True, on_delete=models.PROTECT, related_name="modules")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Where it stands in the arc of events.")

@@ -1,30 +1,42 @@
 """The curated event data: entities, events, reported figures, attributed claims, links and
 disputes between sources. Every item cites evidence (Passage) from the sources.
 
-Items are keyed by a stable slug, so reloading the seeds updates them in place.
+Every item belongs to one collection and is keyed there by a stable slug, so reloading a
+collection updates it in place. An item a new version of its collection drops is retired
+(`retired_at` set, hidden from new quizzes), never deleted, while anything refers to it.
 """
 
 from django.db import models
 from django.db.models import F, Q
 
+from quizzes.models.collections import Collection
 from quizzes.models.sources import DatePrecision, Passage
 
 
 class Curated(models.Model):
-    slug = models.SlugField(max_length=80, unique=True)
-    seed_file = models.CharField(max_length=200, blank=True, help_text="The seeds/data file this item comes from.")
+    collection = models.ForeignKey(Collection, on_delete=models.PROTECT)
+    slug = models.SlugField(max_length=80, help_text="Unique within its collection.")
+    seed_file = models.CharField(max_length=200, blank=True, help_text="The data/ file this item comes from.")
+    retired_at = models.DateTimeField(null=True, blank=True, help_text="Dropped by a later version of its collection; kept for learners.")
 
     class Meta:
         abstract = True
-        ordering = ["slug"]
+        ordering = ["collection", "slug"]
 
 
 class Topic(Curated):
+    class GeneratedFor(models.TextChoices):
+        PEOPLE = "people", "questions about who people are (roles)"
+        SOURCES = "sources", "questions that compare the sources"
+
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
+    # The dataset says which topic the generator gives to the questions it builds across topics
+    # (topics.yaml `generated_for`); no topic slug is known to the code.
+    generated_for = models.CharField(max_length=10, choices=GeneratedFor.choices, blank=True)
 
     class Meta(Curated.Meta):
-        pass
+        constraints = [models.UniqueConstraint(fields=["collection", "slug"], name="topic_unique_slug_in_collection")]
 
     def __str__(self) -> str:
         return self.name
@@ -38,14 +50,23 @@ class Entity(Curated):
         PLACE = "place", "place"
         COUNTRY = "country", "country"
 
+    class PlaceKind(models.TextChoices):
+        SETTLEMENT = "settlement", "settlement (city, town, village)"
+        REGION = "region", "region"
+        SITE = "site", "site (a building, airport, square)"
+
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=12, choices=Kind.choices)
+    # For kind "place": what sort of place (entities.yaml `place_kind`); the generator only asks
+    # "where" questions between settlements. Empty: not said.
+    place_kind = models.CharField(max_length=12, choices=PlaceKind.choices, blank=True)
     aliases = models.JSONField(default=list, blank=True, help_text='Other names used in the sources: ["Nazarbaev"].')
     description = models.TextField(blank=True)
     evidence = models.ManyToManyField(Passage, related_name="entities")
 
     class Meta(Curated.Meta):
         verbose_name_plural = "entities"
+        constraints = [models.UniqueConstraint(fields=["collection", "slug"], name="entity_unique_slug_in_collection")]
 
     def __str__(self) -> str:
         return self.name
@@ -81,6 +102,7 @@ class Event(Curated):
         ordering = ["date", "slug"]
         constraints = [
             models.CheckConstraint(condition=Q(date_end__isnull=True) | Q(date_end__gte=F("date")), name="event_date_order"),
+            models.UniqueConstraint(fields=["collection", "slug"], name="event_unique_slug_in_collection"),
         ]
         indexes = [models.Index(fields=["date"])]
 
@@ -100,7 +122,7 @@ class Figure(Curated):
     topics = models.ManyToManyField(Topic, blank=True, related_name="figures")
 
     class Meta(Curated.Meta):
-        pass
+        constraints = [models.UniqueConstraint(fields=["collection", "slug"], name="figure_unique_slug_in_collection")]
 
     def __str__(self) -> str:
         return self.measure
@@ -180,7 +202,7 @@ class Claim(Curated):
     evidence = models.ManyToManyField(Passage, related_name="claims")
 
     class Meta(Curated.Meta):
-        pass
+        constraints = [models.UniqueConstraint(fields=["collection", "slug"], name="claim_unique_slug_in_collection")]
 
     def __str__(self) -> str:
         return f"According to {self.claimant.name}, {self.statement}"
@@ -195,7 +217,9 @@ class EventLink(models.Model):
     from_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="links_out")
     to_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="links_in")
     kind = models.CharField(max_length=15, choices=Kind.choices)
+    collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="links")
     seed_file = models.CharField(max_length=200, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True, help_text="Dropped by a later version of its collection.")
     evidence = models.ManyToManyField(Passage, related_name="event_links")
 
     class Meta:
@@ -218,7 +242,7 @@ class Dispute(Curated):
     topics = models.ManyToManyField(Topic, blank=True, related_name="disputes")
 
     class Meta(Curated.Meta):
-        pass
+        constraints = [models.UniqueConstraint(fields=["collection", "slug"], name="dispute_unique_slug_in_collection")]
 
     def __str__(self) -> str:
         return self.question

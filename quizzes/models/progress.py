@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from quizzes.models.bank import Question, Quiz
 from quizzes.models.classes import Assignment
+from quizzes.models.collections import Collection
 from quizzes.models.events import Topic
 from quizzes.models.scenarios import Scenario, ScenarioStep
 
@@ -138,6 +139,8 @@ class ReviewCard(models.Model):
     """A fact a learner got wrong, on an FSRS schedule; rewordings of one fact share one card."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards")
+    # Fact ids are unique within a collection only (two episodes may both have entity:tokayev).
+    collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="review_cards")
     fact_id = models.CharField(max_length=200, help_text='"event:slug", "figure:slug", ...')
     # fsrs.Card.to_dict()
     card = models.JSONField()
@@ -148,7 +151,7 @@ class ReviewCard(models.Model):
 
     class Meta:
         ordering = ["due"]
-        constraints = [models.UniqueConstraint(fields=["user", "fact_id"], name="reviewcard_unique_fact")]
+        constraints = [models.UniqueConstraint(fields=["user", "collection", "fact_id"], name="reviewcard_unique_fact")]
 
     def __str__(self) -> str:
         return f"{self.user}: {self.fact_id}"

@@ -8,13 +8,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from quizzes.models.collections import Collection
 from quizzes.models.events import Event, Topic
 from quizzes.models.sources import Passage
 
 
 class Scenario(models.Model):
-    # Generator key, e.g. "path:fuel-to-emergency": regeneration updates in place.
-    key = models.CharField(max_length=200, unique=True)
+    # The collection whose events it walks through.
+    collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="scenarios")
+    # Generator key, e.g. "path:fuel-to-emergency": regeneration updates in place (unique within the collection).
+    key = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     intro = models.TextField(help_text="Where the learner stands at the start.")
@@ -32,6 +35,7 @@ class Scenario(models.Model):
 
     class Meta:
         ordering = ["position", "slug"]
+        constraints = [models.UniqueConstraint(fields=["collection", "key"], name="scenario_unique_key_in_collection")]
 
     def __str__(self) -> str:
         return self.title

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 
+from quizzes.models.collections import Collection
 from quizzes.sources.quotes import QuoteNotFound, quote_locate
 
 
@@ -15,10 +16,11 @@ class DatePrecision(models.TextChoices):
 
 
 class Source(models.Model):
-    """One article, its text kept byte for byte as in seeds/sources/."""
+    """One article, its text kept byte for byte as in seeds/<collection>/sources/."""
 
-    slug = models.SlugField(max_length=80, unique=True)
-    file_name = models.CharField(max_length=200, help_text="File under seeds/sources/.")
+    collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="sources")
+    slug = models.SlugField(max_length=80, help_text="Unique within its collection.")
+    file_name = models.CharField(max_length=200, help_text="File under seeds/<collection>/sources/.")
     label = models.CharField(max_length=200, help_text="Our short editorial name; not the article's title.")
     # Metadata only as far as the text supports it; null means the text does not say.
     title = models.CharField(max_length=400, null=True, blank=True)
@@ -36,9 +38,13 @@ class Source(models.Model):
     # What kind of text it is (live-report, news-report, analysis, think-tank-paper, student-paper,
     # reposted-report), only where the text shows it; metadata_evidence["kind"] quotes the passage.
     kind = models.CharField(max_length=20, blank=True)
+    # Set when a new version of the collection no longer lists the source but something still cites
+    # its passages: kept for what learners saw, hidden from lists.
+    retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["slug"]
+        ordering = ["collection", "slug"]
+        constraints = [models.UniqueConstraint(fields=["collection", "slug"], name="source_unique_slug_in_collection")]
 
     def __str__(self) -> str:
         return self.label

@@ -35,16 +35,17 @@ class ReviewResult:
     snapshot: dict
 
 
-def questions_for_fact(fact_id: str) -> QuerySet[Question]:
-    """Published questions that test the fact (portable: matches the quoted id in the JSON list)."""
-    return Question.objects.filter(status=Question.Status.PUBLISHED, fact_ids__icontains=json.dumps(fact_id)).prefetch_related(
-        Prefetch("evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start")), "topics"
-    )
+def questions_for_fact(fact_id: str, collection_id: int | None = None) -> QuerySet[Question]:
+    """Published questions of the collection that test the fact (portable: matches the quoted id in the JSON list)."""
+    qs = Question.objects.filter(status=Question.Status.PUBLISHED, fact_ids__icontains=json.dumps(fact_id))
+    if collection_id is not None:
+        qs = qs.filter(collection_id=collection_id)
+    return qs.prefetch_related(Prefetch("evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start")), "topics")
 
 
 def review_question_pick(*, user, card: ReviewCard) -> Question | None:
     """The question to show for a card now, or None when no published question tests its fact any more."""
-    candidates = sorted((q for q in questions_for_fact(card.fact_id) if card.fact_id in q.fact_ids), key=lambda q: q.pk)
+    candidates = sorted((q for q in questions_for_fact(card.fact_id, card.collection_id) if card.fact_id in q.fact_ids), key=lambda q: q.pk)
     if not candidates:
         return None
     seen = set(Response.objects.filter(attempt__user=user, question__in=candidates).values_list("question_id", flat=True))
@@ -73,13 +74,19 @@ def review_answer(*, user, card: ReviewCard, question: Question, response: objec
         raise LearnerActionError("no_such_card", "This review card does not exist.", status=404)
     if locked.due > now:
         raise LearnerActionError("not_due", "This fact has just been reviewed; it will come back later.")
-    if question.status != Question.Status.PUBLISHED or locked.fact_id not in question.fact_ids:
+    if (
+        question.status != Question.Status.PUBLISHED
+        or locked.fact_id not in question.fact_ids
+        or question.collection_id != locked.collection_id
+    ):
         raise LearnerActionError("wrong_question", "That question does not test this fact.", status=400)
     try:
         normalised = response_validate(question.qtype, question.options, response)
     except InvalidResponse as exc:
         raise LearnerActionError("invalid_response", str(exc), status=400) from None
     result = score(question.qtype, question.answer, normalised)
-    review_cards_apply(user_id=user.pk, outcomes={locked.fact_id: result.correct}, now=now, create_on_miss_only=False)
+    review_cards_apply(
+        user_id=user.pk, outcomes={(locked.collection_id, locked.fact_id): result.correct}, now=now, create_on_miss_only=False
+    )
     locked.refresh_from_db()
     return ReviewResult(locked, question, normalised, result.points, result.correct, question_snapshot(question))

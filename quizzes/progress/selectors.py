@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from fsrs import State
 
@@ -160,15 +160,15 @@ def event_date_label(event: Event) -> str:
     return date_span_label(event.date, event.date_end, event.date_precision)
 
 
-def mastered_facts(user, *, now: datetime | None = None) -> set[str]:
-    """Facts the learner has mastered: answered right in a scored attempt and not on the review schedule,
-    or on it, reviewed into FSRS's Review state and not due."""
+def mastered_facts(user, *, now: datetime | None = None) -> set[tuple[int, str]]:
+    """Facts (collection id, fact id) the learner has mastered: answered right in a scored attempt and
+    not on the review schedule, or on it, reviewed into FSRS's Review state and not due."""
     now = _now(now)
-    right: set[str] = set()
+    right: set[tuple[int, str]] = set()
     rows = Response.objects.filter(attempt__user=user, attempt__status=Attempt.Status.SCORED, correct=True)
-    for fact_ids in rows.values_list("snapshot__fact_ids", flat=True):
-        right.update(fact_ids or [])
-    cards = {c.fact_id: c for c in ReviewCard.objects.filter(user=user).only("fact_id", "card", "due")}
+    for fact_ids, collection_id in rows.values_list("snapshot__fact_ids", "question__collection_id"):
+        right.update((collection_id, f) for f in fact_ids or [])
+    cards = {(c.collection_id, c.fact_id): c for c in ReviewCard.objects.filter(user=user).only("collection", "fact_id", "card", "due")}
     mastered = {f for f in right if f not in cards}
     mastered |= {f for f, c in cards.items() if c.due > now and int(c.card.get("state", 0)) == State.Review}
     return mastered
@@ -176,8 +176,11 @@ def mastered_facts(user, *, now: datetime | None = None) -> set[str]:
 
 def mastered_events(user, *, now: datetime | None = None) -> list[MasteredEvent]:
     """A timeline (by event date) of the events the learner has mastered (see mastered_facts)."""
-    slugs = {f.removeprefix(EVENT_FACT) for f in mastered_facts(user, now=now) if f.startswith(EVENT_FACT)}
-    events = Event.objects.filter(slug__in=slugs).only("slug", "title", "date", "date_precision", "date_end").order_by("date", "slug")
+    wanted = Q(pk__in=[])
+    for collection_id, fact in mastered_facts(user, now=now):
+        if fact.startswith(EVENT_FACT):
+            wanted |= Q(collection_id=collection_id, slug=fact.removeprefix(EVENT_FACT))
+    events = Event.objects.filter(wanted).only("slug", "title", "date", "date_precision", "date_end").order_by("date", "slug")
     return [MasteredEvent(e, EVENT_FACT + e.slug, event_date_label(e)) for e in events]
 
 

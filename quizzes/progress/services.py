@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
@@ -200,16 +200,32 @@ def attempt_score(*, attempt_id: int, now: datetime | None = None) -> bool:
     return True
 
 
+def _collections_of(rows: list[Response]) -> dict[int, int]:
+    """Response pk -> the collection of the question it answers: from the snapshot, or (for a snapshot
+    taken before collections existed) from the question."""
+    out = {row.pk: row.snapshot.get("collection") for row in rows}
+    missing = {row.question_id for row in rows if out[row.pk] is None}
+    if missing:
+        owners = dict(Question.objects.filter(pk__in=missing).values_list("pk", "collection_id"))
+        out.update({row.pk: owners.get(row.question_id) for row in rows if out[row.pk] is None})
+    return out
+
+
 def _progress_apply(*, user_id: int, rows: list[Response], now: datetime) -> None:
-    """Add one scored attempt to topic mastery and the review schedule (inside the scoring transaction)."""
-    per_topic: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
+    """Add one scored attempt to topic mastery and the review schedule (inside the scoring transaction).
+    Topics and facts are matched within each question's collection."""
+    owner = _collections_of(rows)
+    per_topic: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0, 0, 0.0])
     for row in rows:
         for slug in row.snapshot.get("topics", []):
-            t = per_topic[slug]
+            t = per_topic[owner[row.pk], slug]
             t[0] += 1
             t[1] += int(bool(row.correct))
             t[2] += row.points
-    topics = dict(Topic.objects.filter(slug__in=per_topic).values_list("slug", "pk"))
+    wanted = Q()
+    for collection_id, slug in per_topic:
+        wanted |= Q(collection_id=collection_id, slug=slug)
+    topics = {(c, s): pk for pk, c, s in Topic.objects.filter(wanted).values_list("pk", "collection_id", "slug")} if per_topic else {}
     # Read, add, write back in one upsert: safe because attempt_score holds the learner's lock (and
     # locks these rows), and nothing else writes TopicMastery. Lock only the learner's own rows, in a
     # fixed order: the model's default ordering joins quizzes_topic, and a plain FOR UPDATE would
@@ -217,14 +233,14 @@ def _progress_apply(*, user_id: int, rows: list[Response], now: datetime) -> Non
     locked = TopicMastery.objects.select_for_update(of=("self",)).filter(user_id=user_id, topic_id__in=topics.values()).order_by("topic_id")
     current = {m.topic_id: m for m in locked}
     totals = []
-    for slug, (answered, correct, points) in sorted(per_topic.items()):
-        if slug not in topics:
+    for key, (answered, correct, points) in sorted(per_topic.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1])):
+        if key not in topics:
             continue
-        old = current.get(topics[slug]) or TopicMastery(answered=0, correct=0, points=0.0)
+        old = current.get(topics[key]) or TopicMastery(answered=0, correct=0, points=0.0)
         totals.append(
             TopicMastery(
                 user_id=user_id,
-                topic_id=topics[slug],
+                topic_id=topics[key],
                 answered=old.answered + answered,
                 correct=old.correct + correct,
                 points=old.points + points,
@@ -234,29 +250,33 @@ def _progress_apply(*, user_id: int, rows: list[Response], now: datetime) -> Non
     TopicMastery.objects.bulk_create(
         totals, update_conflicts=True, unique_fields=["user", "topic"], update_fields=["answered", "correct", "points", "updated_at"]
     )
-    outcomes: dict[str, bool] = {}
+    outcomes: dict[tuple[int, str], bool] = {}
     for row in rows:
         for fact in row.snapshot.get("fact_ids", []):
-            outcomes[fact] = outcomes.get(fact, True) and bool(row.correct)
+            key = (owner[row.pk], fact)
+            outcomes[key] = outcomes.get(key, True) and bool(row.correct)
     review_cards_apply(user_id=user_id, outcomes=outcomes, now=now, create_on_miss_only=True)
 
 
 _SCHEDULER = Scheduler(enable_fuzzing=False)
 
 
-def review_cards_apply(*, user_id: int, outcomes: dict[str, bool], now: datetime, create_on_miss_only: bool) -> None:
-    """Schedule each fact by FSRS: Good when answered right, Again when missed.
+def review_cards_apply(*, user_id: int, outcomes: dict[tuple[int, str], bool], now: datetime, create_on_miss_only: bool) -> None:
+    """Schedule each (collection id, fact id) by FSRS: Good when answered right, Again when missed.
 
     From quiz scoring only missed facts get a new card; facts already on the schedule are updated."""
+    outcomes = {key: right for key, right in outcomes.items() if key[0] is not None}
     if not outcomes:
         return
-    cards = {
-        c.fact_id: c
-        for c in ReviewCard.objects.select_for_update(of=("self",)).filter(user_id=user_id, fact_id__in=outcomes).order_by("fact_id")
-    }
+    locked = (
+        ReviewCard.objects.select_for_update(of=("self",))
+        .filter(user_id=user_id, fact_id__in={fact for _, fact in outcomes})
+        .order_by("collection_id", "fact_id")
+    )
+    cards = {(c.collection_id, c.fact_id): c for c in locked}
     rows = []
-    for fact, right in sorted(outcomes.items()):
-        card = cards.get(fact)
+    for (collection_id, fact), right in sorted(outcomes.items()):
+        card = cards.get((collection_id, fact))
         if card is None and right and create_on_miss_only:
             continue
         # An explicit card_id: without one fsrs sleeps 1 ms per new card to keep its ids unique,
@@ -266,6 +286,7 @@ def review_cards_apply(*, user_id: int, outcomes: dict[str, bool], now: datetime
         rows.append(
             ReviewCard(
                 user_id=user_id,
+                collection_id=collection_id,
                 fact_id=fact,
                 card=fsrs_card.to_dict(),
                 due=fsrs_card.due,
@@ -278,21 +299,25 @@ def review_cards_apply(*, user_id: int, outcomes: dict[str, bool], now: datetime
     ReviewCard.objects.bulk_create(
         rows,
         update_conflicts=True,
-        unique_fields=["user", "fact_id"],
+        unique_fields=["user", "collection", "fact_id"],
         update_fields=["card", "due", "reviews", "lapses", "last_reviewed_at"],
     )
 
 
-def progress_recompute(*, user) -> dict[str, tuple[int, int, float]]:
-    """Topic totals recomputed from scratch from the learner's scored attempts: {topic: (answered, correct, points)}.
+def progress_recompute(*, user) -> dict[tuple[int, str], tuple[int, int, float]]:
+    """Topic totals recomputed from scratch from the learner's scored attempts:
+    {(collection id, topic slug): (answered, correct, points)}.
 
     The running totals in TopicMastery must always equal this (a test checks after fault injection)."""
-    totals: dict[str, list] = defaultdict(lambda: [0, 0, 0.0])
-    rows = Response.objects.filter(attempt__user=user, attempt__status=Attempt.Status.SCORED).only("snapshot", "points", "correct")
+    totals: dict[tuple[int, str], list] = defaultdict(lambda: [0, 0, 0.0])
+    rows = list(
+        Response.objects.filter(attempt__user=user, attempt__status=Attempt.Status.SCORED).only("snapshot", "points", "correct", "question")
+    )
+    owner = _collections_of(rows)
     for row in rows:
         for slug in row.snapshot.get("topics", []):
-            t = totals[slug]
+            t = totals[owner[row.pk], slug]
             t[0] += 1
             t[1] += int(bool(row.correct))
             t[2] += row.points or 0.0
-    return {slug: (a, c, round(p, 4)) for slug, (a, c, p) in totals.items()}
+    return {key: (a, c, round(p, 4)) for key, (a, c, p) in totals.items()}

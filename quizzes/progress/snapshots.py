@@ -14,6 +14,7 @@ def evidence_snapshot(passage: Passage) -> dict[str, Any]:
         "id": passage.pk,
         "quote": passage.quote,
         "source": source.slug,
+        "collection": source.collection_id,
         "source_label": source.label,
         "outlet": source.outlet,
         "source_kind": (source.kind or "").replace("-", " "),
@@ -26,6 +27,7 @@ def evidence_snapshot(passage: Passage) -> dict[str, Any]:
 def question_snapshot(question: Question) -> dict[str, Any]:
     """The question as shown; expects evidence (with source) and topics prefetched."""
     return {
+        "collection": question.collection_id,  # topics and fact ids are only unique within it
         "key": question.key,
         "qtype": question.qtype,
         "stem": question.stem,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from quizzes.dataset.reader import dataset_read
@@ -180,7 +179,9 @@ def scenario_spec_from_db(scenario: Scenario) -> ScenarioSpec:
 def scenario_problems(scenario: Scenario, *, seeds_dir=None) -> list[Problem]:
     """Every scenario rule the stored path breaks, against the episode's event data (the files load_seeds loaded),
     including steps that repeat one of another published scenario."""
-    facts = facts_from_dataset(dataset_read(seeds_dir or settings.KZL_SEEDS_DIR))
-    others = [scenario_spec_from_db(s) for s in Scenario.objects.filter(published=True).exclude(pk=scenario.pk)]
+    facts = facts_from_dataset(dataset_read(seeds_dir or scenario.collection.folder))
+    others = [
+        scenario_spec_from_db(s) for s in Scenario.objects.filter(published=True, collection=scenario.collection).exclude(pk=scenario.pk)
+    ]
     mine = scenario_spec_from_db(scenario)
     return [p for p in scenarios_check(facts, [mine, *others]) if p.scenario == scenario.slug]

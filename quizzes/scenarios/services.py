@@ -6,7 +6,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 
@@ -21,7 +20,7 @@ from quizzes.generation.scenarios import (
     scenario_assemble,
     scenarios_generate,
 )
-from quizzes.models import Event, Passage, Prediction, Scenario, ScenarioStep, Source, Topic
+from quizzes.models import Collection, Event, Passage, Prediction, Scenario, ScenarioStep, Source, Topic
 from quizzes.scenarios.selectors import scenario_problems, scenario_spec_from_db
 from quizzes.sources.errors import ContentWithoutEvidence
 
@@ -78,18 +77,25 @@ class DraftIds:
     events: dict[str, int]
     topics: dict[str, int]
     passages: dict[tuple[str, int, int], int]
+    collection: Collection | None = None
 
     @classmethod
-    def load(cls) -> DraftIds:
-        texts = dict(Source.objects.values_list("pk", "text"))
+    def load(cls, collection: Collection) -> DraftIds:
+        """The collection's own ids only: a step can never name another collection's event."""
+        texts = dict(Source.objects.filter(collection=collection).values_list("pk", "text"))
         passages = {
             (slug, start, end): pk
-            for pk, source, slug, start, end, quote in Passage.objects.values_list(
+            for pk, source, slug, start, end, quote in Passage.objects.filter(source__collection=collection).values_list(
                 "pk", "source_id", "source__slug", "start", "end", "quote"
             )
             if texts[source][start:end] == quote
         }
-        return cls(dict(Event.objects.values_list("slug", "pk")), dict(Topic.objects.values_list("slug", "pk")), passages)
+        return cls(
+            dict(Event.objects.filter(collection=collection, retired_at__isnull=True).values_list("slug", "pk")),
+            dict(Topic.objects.filter(collection=collection, retired_at__isnull=True).values_list("slug", "pk")),
+            passages,
+            collection,
+        )
 
     def passage(self, e: Evidence) -> int:
         return self.passages[(e.source, e.start, e.end)]
@@ -193,13 +199,13 @@ def scenario_save_draft(*, draft: ScenarioDraft, ids: DraftIds, report: Scenario
     """Upsert the scenario and its steps by key, keeping teacher edits; refuses steps without verbatim evidence."""
     for step in draft.steps:
         _check_evidence(step, ids)
-    scenario = Scenario.objects.filter(key=draft.key).first()
+    scenario = Scenario.objects.filter(collection=ids.collection, key=draft.key).first()
     values = {"slug": draft.slug, "title": draft.title, "intro": draft.intro, "position": draft.position, "start": draft.start}
     topics = {ids.topics[t] for t in draft.topics if t in ids.topics}
     if scenario is None:
         if Scenario.objects.filter(slug=draft.slug).exists():
             raise SlugTaken(f"the slug {draft.slug} is taken by another scenario")
-        scenario = Scenario.objects.create(key=draft.key, generator_version=SCENARIO_GENERATOR_VERSION, **values)
+        scenario = Scenario.objects.create(collection=ids.collection, key=draft.key, generator_version=SCENARIO_GENERATOR_VERSION, **values)
         scenario.topics.set(topics)
         action = "created"
     else:
@@ -259,28 +265,37 @@ def _stale_remove(stale: list[ScenarioStep]) -> tuple[int, list[str]]:
     return len(removable), [s.key for s in blocked]
 
 
-def scenario_bank_generate(*, seed: int = 0, progress: Callable[[int, int], None] | None = None, seeds_dir=None) -> ScenarioReport:
-    """Build every scenario path of the episode's data files (checked by the same rules as load_seeds) and save it by key
-    (idempotent); unpublish, never delete, what the data no longer supports. Run load_seeds first: the passages must be stored."""
-    dataset = dataset_read(seeds_dir or settings.KZL_SEEDS_DIR)
-    result = scenarios_generate(facts_from_dataset(dataset), scenario_specs(dataset), seed=seed)
-    ids = DraftIds.load()
-    report = ScenarioReport(notes=[f"skipped: {p}" for p in result.problems])
-    for i, draft in enumerate(result.drafts, start=1):
-        steps_before = report.steps.copy()
-        try:
-            report.counts[scenario_save_draft(draft=draft, ids=ids, report=report)] += 1
-        except (ContentWithoutEvidence, SlugTaken) as exc:
-            report.steps = steps_before
-            report.counts["refused"] += 1
-            report.notes.append(f"refused {draft.key}: {exc}")
-        if progress:
-            progress(i, len(result.drafts))
-    generated = {d.key for d in result.drafts}
-    gone = Scenario.objects.filter(key__startswith="path:", published=True).exclude(key__in=generated)
-    for key in gone.values_list("key", flat=True):
-        report.notes.append(f"{key}: unpublished; the data files no longer hold it (or it breaks a rule)")
-    report.counts["unpublished"] += gone.update(published=False)
+def scenario_bank_generate(
+    *, seed: int = 0, progress: Callable[[int, int], None] | None = None, collection: Collection | None = None
+) -> ScenarioReport:
+    """Build every scenario path of each collection's data files (checked by the same rules as load_seeds), from
+    that collection's facts only, and save it by key (idempotent); unpublish, never delete, what the data no longer
+    supports. Run load_seeds first: the passages must be stored, and the collection's folder known."""
+    collections = [collection] if collection else list(Collection.objects.order_by("position", "slug"))
+    report = ScenarioReport()
+    for c in collections:
+        if not c.folder:
+            report.notes.append(f"{c.slug}: skipped: its folder is not known; load it again with load_seeds")
+            continue
+        dataset = dataset_read(c.folder)
+        result = scenarios_generate(facts_from_dataset(dataset), scenario_specs(dataset), seed=seed)
+        ids = DraftIds.load(c)
+        report.notes += [f"{c.slug}: skipped: {p}" for p in result.problems]
+        for i, draft in enumerate(result.drafts, start=1):
+            steps_before = report.steps.copy()
+            try:
+                report.counts[scenario_save_draft(draft=draft, ids=ids, report=report)] += 1
+            except (ContentWithoutEvidence, SlugTaken) as exc:
+                report.steps = steps_before
+                report.counts["refused"] += 1
+                report.notes.append(f"refused {draft.key}: {exc}")
+            if progress:
+                progress(i, len(result.drafts))
+        generated = {d.key for d in result.drafts}
+        gone = Scenario.objects.filter(collection=c, key__startswith="path:", published=True).exclude(key__in=generated)
+        for key in gone.values_list("key", flat=True):
+            report.notes.append(f"{key}: unpublished; the data files no longer hold it (or it breaks a rule)")
+        report.counts["unpublished"] += gone.update(published=False)
     if not report.counts["unpublished"]:
         del report.counts["unpublished"]
     return report
@@ -314,9 +329,9 @@ def scenario_after_edit(*, scenario: Scenario, seeds_dir=None) -> list[Problem]:
             Scenario.objects.filter(pk=scenario.pk).update(published=False)
             scenario.published = False
         return problems
-    dataset = dataset_read(seeds_dir or settings.KZL_SEEDS_DIR)
+    dataset = dataset_read(seeds_dir or scenario.collection.folder)
     draft = scenario_assemble(facts_from_dataset(dataset), scenario_spec_from_db(scenario))
-    ids = DraftIds.load()
+    ids = DraftIds.load(scenario.collection)
     stored = {s.key: s for s in scenario.steps.all()}
     for d in draft.steps:
         step = stored.get(d.key)

@@ -161,7 +161,11 @@ def matrix_world():
     w.newcomer = UserFactory()
     card = Card()
     w.card_a = ReviewCard.objects.create(
-        user=w.student_a, fact_id=w.question.fact_ids[0], card=card.to_dict(), due=timezone.now() - dt.timedelta(hours=1)
+        collection=w.question.collection,
+        user=w.student_a,
+        fact_id=w.question.fact_ids[0],
+        card=card.to_dict(),
+        due=timezone.now() - dt.timedelta(hours=1),
     )
     return w
 

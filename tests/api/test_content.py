@@ -22,7 +22,9 @@ def test_sources_from_the_real_seeds_serve_the_text_byte_for_byte(seeds):
     slug = listing["results"][0]["slug"]
     detail = api.get(f"/api/v1/sources/{slug}/").json()
     source = Source.objects.get(slug=slug)
-    assert detail["text"] == (Path(settings.KZL_SEEDS_DIR) / "sources" / source.file_name).read_text(encoding="utf-8")
+    assert detail["text"] == (Path(settings.KZL_SEEDS_ROOT) / source.collection.slug / "sources" / source.file_name).read_text(
+        encoding="utf-8"
+    )
     # Every cited passage's quote is exactly the text at its offsets
     event = api.get("/api/v1/events/", {"page_size": 1}).json()["results"][0]
     for ev in event["evidence"]:

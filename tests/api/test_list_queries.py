@@ -12,7 +12,7 @@ from quizzes.models import Enrolment, ModuleItem, ReviewCard
 from quizzes.progress.runs import scenario_run_start
 from quizzes.progress.services import attempt_start
 from tests.api.conftest import client_for
-from tests.factories import UserFactory, class_with_assignment, quiz_with_questions, scenario_with_steps
+from tests.factories import UserFactory, class_with_assignment, default_collection, quiz_with_questions, scenario_with_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,13 @@ def busy():
         item = assignment.module.items.get(position=1)
         attempt_start(user=student, quiz=item.quiz, assignment=assignment)
         scenario_run_start(user=student, scenario=assignment.module.items.get(position=2).scenario)
-        ReviewCard.objects.create(user=student, fact_id=f"event:e{_}", card=Card().to_dict(), due=timezone.now() - dt.timedelta(hours=1))
+        ReviewCard.objects.create(
+            collection=default_collection(),
+            user=student,
+            fact_id=f"event:e{_}",
+            card=Card().to_dict(),
+            due=timezone.now() - dt.timedelta(hours=1),
+        )
     quiz_with_questions(1)
     return teacher, student
 

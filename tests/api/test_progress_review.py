@@ -66,7 +66,9 @@ def test_review_the_missed_fact_then_it_leaves_the_queue(django_capture_on_commi
 def test_a_review_answer_with_a_question_on_another_fact_is_refused():
     quiz, user = quiz_with_questions(2), UserFactory()
     first, second = (item.question for item in quiz.items.order_by("position"))
-    card = ReviewCard.objects.create(user=user, fact_id=first.fact_ids[0], card={}, due=timezone.now() - dt.timedelta(minutes=1))
+    card = ReviewCard.objects.create(
+        collection=first.collection, user=user, fact_id=first.fact_ids[0], card={}, due=timezone.now() - dt.timedelta(minutes=1)
+    )
     refused = client_for(user).post(
         "/api/v1/me/review/answer/", {"card": card.pk, "question": second.pk, "response": {"choice": "b"}}, format="json"
     )

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from quizzes.bank.assembly import module_demo_build, quiz_assemble
 from quizzes.bank.services import RETIRED_NO_EVIDENCE, question_bank_generate, question_edit, question_set_status
 from quizzes.events.selectors import facts_load
-from quizzes.models import Event, Question
+from quizzes.models import Collection, Event, Question
 from tests.dataset.conftest import mini_data, write_seeds
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_generate_for_selected_events_only(bank):
 
 def test_facts_load_uses_a_fixed_number_of_queries(bank, django_assert_max_num_queries):
     with django_assert_max_num_queries(30):
-        facts = facts_load()
+        facts = facts_load(Collection.objects.get())
     assert len(facts.events) == Event.objects.count()
 
 

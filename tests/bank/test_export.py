@@ -221,6 +221,7 @@ def test_special_characters_survive_both_formats(tmp_path):
     source = SourceFactory(text=f"Preamble. {SPECIAL}. Rest.")
     passage = PassageFactory(source=source, quote=SPECIAL)
     single = Question.objects.create(
+        collection=source.collection,
         key="esc:single{1}",
         template="esc",
         qtype="single",
@@ -235,6 +236,7 @@ def test_special_characters_survive_both_formats(tmp_path):
         generator_version="test",
     )
     matching = Question.objects.create(
+        collection=source.collection,
         key="esc:matching",
         template="esc",
         qtype="matching",
@@ -300,7 +302,8 @@ def test_quiz_export_names_the_file_and_refuses_unknown_formats(quiz):
 def test_evidence_links_to_the_source_reader_when_given_the_site_address(quiz):
     content = quiz_export_moodle_xml(quiz=quiz, base_url="https://kzlearn.example/")
     passage = quiz_questions(quiz)[0].evidence.select_related("source").first()
-    assert f"https://kzlearn.example/sources/{passage.source.slug}/#{passage.anchor}" in content
+    link = f"https://kzlearn.example/sources/{passage.source.slug}/?in={passage.source.collection_id}#{passage.anchor}"
+    assert link in content
 
 
 def test_export_quiz_command_writes_a_file(quiz, tmp_path, capsys):

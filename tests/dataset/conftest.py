@@ -98,11 +98,21 @@ def mini_data() -> dict[str, dict]:
     }
 
 
-def write_seeds(folder: Path, data: dict[str, dict], text: str = TEXT) -> Path:
+MINI_COLLECTION = {
+    "slug": "mini",
+    "title": "Mini test episode",
+    "period": "January 2022",
+    "description": "Invented test material for the loader's tests.",
+    "language": "en",
+}
+
+
+def write_seeds(folder: Path, data: dict[str, dict], text: str = TEXT, collection: dict | None = None) -> Path:
     if folder.exists():
         shutil.rmtree(folder)
     (folder / "data").mkdir(parents=True)
     (folder / "sources").mkdir()
+    (folder / "collection.yaml").write_text(yaml.safe_dump(collection or MINI_COLLECTION, allow_unicode=True), encoding="utf-8")
     (folder / "sources" / "mini.txt").write_text(text, encoding="utf-8")
     (folder / "sources.yaml").write_text(
         yaml.safe_dump(

@@ -54,7 +54,7 @@ def test_second_run_changes_nothing(mini_seeds):
     assert snapshot() == before
 
 
-def test_edited_file_updates_in_place_and_removed_items_go(tmp_path):
+def test_edited_file_updates_in_place_and_removed_items_are_retired(tmp_path):
     folder = write_seeds(tmp_path / "s", mini_data())
     load(folder)
     event_pk = Event.objects.get(slug="protests-begin").pk
@@ -65,10 +65,17 @@ def test_edited_file_updates_in_place_and_removed_items_go(tmp_path):
     output = load(folder)
     event = Event.objects.get(slug="protests-begin")
     assert (event.pk, event.title) == (event_pk, "Protests start in Zhanaozen")
-    assert not Claim.objects.exists()
-    assert "events: 0 created, 1 updated, 1 unchanged, 0 deleted" in output
-    # the claim's quote is cited by nothing else any more, so its passage is gone too
-    assert not Passage.objects.filter(quote__startswith="“Terrorist gangs”").exists()
+    # the dropped claim is retired, never deleted: something (a question, a learner's answer) may point at it
+    claim = Claim.objects.get()
+    assert claim.retired_at is not None
+    assert "events: 0 created, 1 updated, 1 unchanged, 0 retired, 0 deleted" in output
+    assert "claims: 0 created, 0 updated, 0 unchanged, 1 retired, 0 deleted" in output
+    # its passage stays, cited by the retired claim
+    assert Passage.objects.filter(quote__startswith="“Terrorist gangs”").exists()
+    # and it comes back in place when a later version lists it again
+    write_seeds(folder, mini_data())
+    load(folder)
+    assert Claim.objects.get().pk == claim.pk and Claim.objects.get().retired_at is None
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,9 @@ def test_missing_reference_names_file_item_and_reason(tmp_path):
     data = mini_data()
     data["events.yaml"]["events"][0]["place"] = "atlantis"
     errors = errors_for(write_seeds(tmp_path / "s", data))
-    assert errors == ["data/events.yaml: events protests-begin: unknown entity (place) 'atlantis'"]
+    assert errors == [
+        "data/events.yaml: events protests-begin: unknown entity (place) 'atlantis'; add that item to the dataset or correct the slug."
+    ]
 
 
 def test_quote_not_in_source_is_refused_with_a_hint(tmp_path):
@@ -67,7 +69,8 @@ def test_date_end_before_date(tmp_path):
     data = mini_data()
     data["events.yaml"]["events"][1]["date_end"] = "2022-01-04"
     assert errors_for(write_seeds(tmp_path / "s", data)) == [
-        "data/events.yaml: events government-dismissed: date_end 2022-01-04 is before date 2022-01-05"
+        "data/events.yaml: events government-dismissed: date_end 2022-01-04 is before date 2022-01-05; "
+        "check the two dates: the end must be on or after the start."
     ]
 
 
@@ -77,7 +80,7 @@ def test_duplicate_slug_across_files(tmp_path):
     [error] = errors_for(write_seeds(tmp_path / "s", data))
     assert error == (
         "data/more-events.yaml: events[0] (slug: protests-begin): "
-        "duplicate slug 'protests-begin' among events (first defined in data/events.yaml)"
+        "duplicate slug 'protests-begin' among events (first defined in data/events.yaml); give one of the two items another slug."
     )
 
 

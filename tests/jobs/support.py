@@ -74,7 +74,7 @@ def assert_scored_exactly_once(attempt_ids: list[int]) -> None:
     assert not wrong_points, f"attempts with wrong points: {wrong_points[:10]}"
     for user in {a.user for a in attempts}:
         mastery = TopicMastery.objects.filter(user=user).select_related("topic")
-        running = {m.topic.slug: (m.answered, m.correct, round(m.points, 4)) for m in mastery}
+        running = {(m.topic.collection_id, m.topic.slug): (m.answered, m.correct, round(m.points, 4)) for m in mastery}
         assert running == progress_recompute(user=user), f"{user}: running mastery totals differ from a recomputation"
         expected: dict[str, list[int]] = {}
         for attempt in Attempt.objects.filter(user=user, status=Attempt.Status.SCORED).order_by("scored_at", "pk"):

@@ -71,7 +71,7 @@ def test_submit_twice_scores_once_and_progress_matches_a_recomputation():
     assert attempt.status == Attempt.Status.SCORED and attempt.points == 1.0 and attempt.max_points == 3
     mastery = TopicMastery.objects.get(user=user)
     assert (mastery.answered, mastery.correct, mastery.points) == (3, 1, 1.0)
-    assert progress_recompute(user=user) == {mastery.topic.slug: (3, 1, 1.0)}
+    assert progress_recompute(user=user) == {(mastery.topic.collection_id, mastery.topic.slug): (3, 1, 1.0)}
     # The two missed facts (one wrong, one unanswered) are on the review schedule; the right one is not.
     assert ReviewCard.objects.filter(user=user).count() == 2
 

@@ -10,7 +10,7 @@ from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.review import review_answer, review_next, review_question_pick
 from quizzes.progress.selectors import review_queue
 from quizzes.progress.services import attempt_start, attempt_submit, response_answer
-from tests.factories import QuestionFactory, QuizFactory, UserFactory
+from tests.factories import QuestionFactory, QuizFactory, UserFactory, default_collection
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ def test_a_missed_fact_is_due_and_its_review_shows_another_wording(django_captur
 def test_a_second_submit_of_the_same_review_is_refused(rewordings):
     first, *_ = rewordings
     user, now = UserFactory(), timezone.now()
-    card = ReviewCard.objects.create(user=user, fact_id=FACT, card={}, due=now - dt.timedelta(minutes=1))
+    card = ReviewCard.objects.create(collection=default_collection(), user=user, fact_id=FACT, card={}, due=now - dt.timedelta(minutes=1))
     ReviewCard.objects.filter(pk=card.pk).update(card=_fresh_card_dict())
     card.refresh_from_db()
     review_answer(user=user, card=card, question=first, response={"choice": "a"}, now=now)
@@ -86,7 +86,7 @@ def test_a_second_submit_of_the_same_review_is_refused(rewordings):
 def test_review_refuses_other_learners_cards_wrong_questions_and_bad_responses(rewordings):
     first, *_ = rewordings
     owner, now = UserFactory(), timezone.now()
-    card = ReviewCard.objects.create(user=owner, fact_id=FACT, card=_fresh_card_dict(), due=now)
+    card = ReviewCard.objects.create(collection=default_collection(), user=owner, fact_id=FACT, card=_fresh_card_dict(), due=now)
     unrelated = QuestionFactory(fact_ids=["event:unrelated"])
     cases = [
         (UserFactory(), first, {"choice": "b"}, "no_such_card"),
@@ -103,8 +103,12 @@ def test_review_refuses_other_learners_cards_wrong_questions_and_bad_responses(r
 
 def test_a_card_whose_fact_lost_all_its_questions_is_skipped():
     user, now = UserFactory(), timezone.now()
-    orphan = ReviewCard.objects.create(user=user, fact_id="event:gone", card=_fresh_card_dict(), due=now - dt.timedelta(hours=2))
-    kept = ReviewCard.objects.create(user=user, fact_id=FACT, card=_fresh_card_dict(), due=now - dt.timedelta(hours=1))
+    orphan = ReviewCard.objects.create(
+        collection=default_collection(), user=user, fact_id="event:gone", card=_fresh_card_dict(), due=now - dt.timedelta(hours=2)
+    )
+    kept = ReviewCard.objects.create(
+        collection=default_collection(), user=user, fact_id=FACT, card=_fresh_card_dict(), due=now - dt.timedelta(hours=1)
+    )
     question = QuestionFactory(fact_ids=[FACT])
     assert review_question_pick(user=user, card=orphan) is None
     assert review_next(user=user, now=now) == (kept, question)

@@ -72,7 +72,7 @@ def test_immediate_feedback_shows_nothing_of_the_key_before_the_answer(client):
     after = client.get(answered.url).text
     passage = quiz.items.get(position=1).question.evidence.get()
     assert "✗ Not right" in after and EXPLANATION in after and OPTION_EXPLANATION in after
-    assert f'href="/sources/{passage.source.slug}/#{passage.anchor}"' in after
+    assert f'href="/sources/{passage.source.slug}/?in={passage.source.collection_id}#{passage.anchor}"' in after
     # The next question is still unanswered, so its page holds no key either.
     assert EXPLANATION not in client.get(f"/attempts/{attempt.pk}/?q=2").text
 
@@ -176,7 +176,9 @@ def test_review_page_empty_then_a_due_fact_then_its_feedback(client):
     assert "Nothing to review yet" in client.get("/review/").text
     quiz = quiz_with_questions(1)
     question = quiz.items.get().question
-    card = ReviewCard.objects.create(user=user, fact_id=question.fact_ids[0], card=Card().to_dict(), due=timezone.now())
+    card = ReviewCard.objects.create(
+        collection=question.collection, user=user, fact_id=question.fact_ids[0], card=Card().to_dict(), due=timezone.now()
+    )
     page = client.get("/review/").text
     assert question.stem in page and EXPLANATION not in page and "1 fact due" in page
     done = client.post("/review/answer/", {"card": card.pk, "question": question.pk, "choice": "b"})

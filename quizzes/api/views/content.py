@@ -4,6 +4,7 @@ from django.db.models import Count, Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -11,7 +12,7 @@ from quizzes.api import filters, serializers
 from quizzes.api.permissions import IsTeacher
 from quizzes.api.views import SLUG_PATTERN
 from quizzes.bank.selectors import published_modules
-from quizzes.models import Claim, Entity, EntityRole, Event, Figure, FigureReport, Passage, Quiz, Scenario, Source, Topic
+from quizzes.models import Claim, Collection, Entity, EntityRole, Event, Figure, FigureReport, Passage, Quiz, Scenario, Source, Topic
 from quizzes.permissions import quizzes_for_teacher
 from quizzes.progress.results import quiz_item_statistics
 
@@ -19,9 +20,41 @@ EVIDENCE = Prefetch("evidence", queryset=Passage.objects.with_source().order_by(
 
 
 class ContentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Slugs are unique within a collection: lists leave retired items out and take `?collection=`;
+    a detail whose slug several collections use asks for `?collection=` (400) instead of guessing."""
+
     permission_classes = [AllowAny]
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
+    curated = False  # the model has retired_at (dropped by a later version of its collection)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.curated and self.action == "list":
+            queryset = queryset.filter(retired_at__isnull=True)
+        return queryset
+
+    def get_object(self):
+        if not self.curated:
+            return super().get_object()
+        slug = self.kwargs[self.lookup_field]
+        found = list(self.filter_queryset(self.get_queryset()).filter(slug=slug)[:5])
+        if not found:
+            raise NotFound()
+        if len(found) > 1:
+            owners = ", ".join(sorted(o.collection.slug for o in found))
+            name = self.get_queryset().model._meta.verbose_name
+            raise ValidationError({"collection": [f"Several collections have a {name} {slug!r} ({owners}); add ?collection=SLUG."]})
+        self.check_object_permissions(self.request, found[0])
+        return found[0]
+
+
+class CollectionViewSet(ContentViewSet):
+    """The collections (episodes) loaded side by side: title, period, description, language, dates.
+    Filter any content list with `?collection=SLUG`."""
+
+    queryset = Collection.objects.order_by("position", "slug")
+    serializer_class = serializers.CollectionSerializer
 
 
 class SourceViewSet(ContentViewSet):
@@ -29,8 +62,11 @@ class SourceViewSet(ContentViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            return Source.objects.defer("text", "furniture_spans", "metadata_evidence")
-        return Source.objects.all()
+            return Source.objects.select_related("collection").defer("text", "furniture_spans", "metadata_evidence")
+        return Source.objects.select_related("collection")
+
+    filterset_class = filters.SourceFilter
+    curated = True
 
     def get_serializer_class(self):
         return serializers.SourceSerializer if self.action == "list" else serializers.SourceDetailSerializer
@@ -39,14 +75,19 @@ class SourceViewSet(ContentViewSet):
 class TopicViewSet(ContentViewSet):
     """Topic tags used to filter events, figures, claims, quizzes and scenarios."""
 
-    queryset = Topic.objects.all()
+    queryset = Topic.objects.select_related("collection")
     serializer_class = serializers.TopicSerializer
+    filterset_class = filters.TopicFilter
+    curated = True
 
 
 class EntityViewSet(ContentViewSet):
     """People, organisations, groups, places and countries, with their roles and evidence."""
 
-    queryset = Entity.objects.prefetch_related(EVIDENCE, Prefetch("roles", queryset=EntityRole.objects.prefetch_related(EVIDENCE)))
+    curated = True
+    queryset = Entity.objects.select_related("collection").prefetch_related(
+        EVIDENCE, Prefetch("roles", queryset=EntityRole.objects.prefetch_related(EVIDENCE))
+    )
     serializer_class = serializers.EntitySerializer
     filterset_class = filters.EntityFilter
 
@@ -54,7 +95,8 @@ class EntityViewSet(ContentViewSet):
 class EventViewSet(ContentViewSet):
     """Events in date order; `date_from`/`date_to` match any event whose possible dates overlap the range."""
 
-    queryset = Event.objects.select_related("place").prefetch_related("actors", "topics", EVIDENCE)
+    curated = True
+    queryset = Event.objects.select_related("place", "collection").prefetch_related("actors", "topics", EVIDENCE)
     serializer_class = serializers.EventSerializer
     filterset_class = filters.EventFilter
 
@@ -62,7 +104,8 @@ class EventViewSet(ContentViewSet):
 class FigureViewSet(ContentViewSet):
     """Reported figures; each report is one source's version of the number."""
 
-    queryset = Figure.objects.select_related("event", "place").prefetch_related(
+    curated = True
+    queryset = Figure.objects.select_related("event", "place", "collection").prefetch_related(
         "topics", Prefetch("reports", queryset=FigureReport.objects.select_related("figure", "reported_by").prefetch_related(EVIDENCE))
     )
     serializer_class = serializers.FigureSerializer
@@ -72,7 +115,8 @@ class FigureViewSet(ContentViewSet):
 class ClaimViewSet(ContentViewSet):
     """Attributed claims: always "According to <claimant>, ...", never stated as fact."""
 
-    queryset = Claim.objects.select_related("claimant").prefetch_related("about", "topics", EVIDENCE)
+    curated = True
+    queryset = Claim.objects.select_related("claimant", "collection").prefetch_related("about", "topics", EVIDENCE)
     serializer_class = serializers.ClaimSerializer
     filterset_class = filters.ClaimFilter
 
@@ -86,7 +130,7 @@ class QuizViewSet(ContentViewSet):
     def get_queryset(self):
         if self.action == "statistics" and not getattr(self, "swagger_fake_view", False):
             return quizzes_for_teacher(self.request.user)
-        return Quiz.objects.filter(published=True).annotate(question_count=Count("items")).order_by("slug")
+        return Quiz.objects.filter(published=True).select_related("collection").annotate(question_count=Count("items")).order_by("slug")
 
     @extend_schema(responses=serializers.QuizStatisticsSerializer, filters=False)
     @action(detail=True, permission_classes=[IsTeacher], filterset_class=None, pagination_class=None)
@@ -102,6 +146,7 @@ class ScenarioViewSet(ContentViewSet):
 
     queryset = (
         Scenario.objects.filter(published=True)
+        .select_related("collection")
         .annotate(step_count=Count("steps", filter=Q(steps__branch_of__isnull=True)))
         .prefetch_related("topics")
         .order_by("position", "slug")
@@ -114,6 +159,7 @@ class ModuleViewSet(ContentViewSet):
     """Published modules: quizzes and scenarios along the arc of events."""
 
     serializer_class = serializers.ModuleSerializer
+    filterset_class = filters.ModuleFilter
 
     def get_queryset(self):
-        return published_modules()
+        return published_modules().select_related("collection")

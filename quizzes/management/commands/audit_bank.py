@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from quizzes.bank.selectors import bank_questions, question_drafts
 from quizzes.events.selectors import facts_load
 from quizzes.generation.audit import RULES, audit_bank, audit_quiz, summary
-from quizzes.models import Quiz
+from quizzes.models import Collection, Quiz
 
 
 class Command(BaseCommand):
@@ -19,11 +19,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, collection, fail, quiet, **options):
         try:
-            questions = bank_questions(collection=collection)
+            bank_questions(collection=collection)
         except LookupError as exc:
             raise CommandError(str(exc)) from exc
-        drafts = question_drafts(questions)
-        findings = audit_bank(drafts, facts_load())
+        drafts, findings = [], []
+        # Each collection's bank is linted against its own facts.
+        for c in Collection.objects.filter(slug=collection) if collection else Collection.objects.order_by("position", "slug"):
+            mine = question_drafts(bank_questions(collection=c.slug) if collection else bank_questions().filter(collection=c))
+            findings += audit_bank(mine, facts_load(c))
+            drafts += mine
         keys = {d.key for d in drafts}
         for quiz in Quiz.objects.prefetch_related("items__question").order_by("slug"):
             chosen = [i.question.key for i in quiz.items.all().order_by("position")]

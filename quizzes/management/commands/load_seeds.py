@@ -2,35 +2,87 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, transaction
 
-from quizzes.dataset.reader import DatasetInvalid, dataset_read
+from quizzes.dataset.reader import COLLECTION_FILE, SOURCES_FILE, Dataset, DatasetInvalid, dataset_read
 from quizzes.dataset.services import dataset_load
+
+
+def episode_folders(root: Path) -> list[Path]:
+    """Every episode folder directly under the seeds root (one holding collection.yaml or sources.yaml)."""
+    return sorted(p for p in root.iterdir() if p.is_dir() and ((p / COLLECTION_FILE).exists() or (p / SOURCES_FILE).exists()))
 
 
 class Command(BaseCommand):
     help = (
-        "Validate the curated dataset (schema, references, dates, verbatim quotes), then load it "
-        "atomically and idempotently. On any problem nothing is written and the command exits 1, "
-        "naming the file, the item and the reason."
+        "Validate episode folders (collection.yaml, schema, references, dates, verbatim quotes), then load each "
+        "into its own collection, atomically and idempotently; other collections are never touched, and items a "
+        "new version drops are retired, never deleted. With no folder, every episode under KZL_SEEDS_ROOT. On any "
+        "problem nothing is written and the command exits 1, naming the file, the item, the reason and the fix."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("seeds_dir", nargs="?", help="Folder holding sources.yaml, sources/, data/ and schema/ (default: seeds/).")
+        parser.add_argument(
+            "seeds_dir",
+            nargs="?",
+            help="An episode folder (collection.yaml, sources.yaml, sources/, data/); default: every one under KZL_SEEDS_ROOT.",
+        )
         parser.add_argument("--check", action="store_true", help="Validate only; write nothing.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Say what would be created, changed and retired, per kind; write nothing."
+        )
 
-    def handle(self, *args, seeds_dir=None, check=False, **options):
-        folder = Path(seeds_dir) if seeds_dir else settings.KZL_SEEDS_DIR
-        try:
-            dataset = dataset_read(folder)
-        except DatasetInvalid as exc:
-            for error in exc.errors:
-                self.stderr.write(f"  {error}")
-            raise CommandError(f"{len(exc.errors)} problem(s) in {folder}; nothing was loaded.") from None
-        counts = ", ".join(f"{n} {name}" for name, n in dataset.counts().items())
-        self.stdout.write(f"Valid: {counts}.")
+    def handle(self, *args, seeds_dir=None, check=False, dry_run=False, **options):
+        if seeds_dir:
+            folders = [Path(seeds_dir)]
+            if not folders[0].is_dir():
+                raise CommandError(f"{seeds_dir} is not a folder; give the path of an episode folder (it holds collection.yaml).")
+        else:
+            root = Path(settings.KZL_SEEDS_ROOT)
+            if not root.is_dir():
+                raise CommandError(f"{root} (KZL_SEEDS_ROOT) is not a folder; set KZL_SEEDS_ROOT or give an episode folder.")
+            folders = episode_folders(root)
+            if not folders:
+                raise CommandError(f"No episode folder under {root}; each episode is a folder with a collection.yaml.")
+        datasets: list[tuple[Path, Dataset]] = []
+        problems = 0
+        for folder in folders:
+            try:
+                datasets.append((folder, dataset_read(folder)))
+            except DatasetInvalid as exc:
+                problems += len(exc.errors)
+                for error in exc.errors:
+                    self.stderr.write(f"  {folder}/{error}")
+        owners: dict[str, Path] = {}
+        for folder, dataset in datasets:
+            slug = dataset.collection.slug
+            if slug in owners:
+                problems += 1
+                self.stderr.write(
+                    f"  {folder}/{COLLECTION_FILE}: slug: {slug!r} is already the slug of {owners[slug]}; give each episode its own slug."
+                )
+            owners.setdefault(slug, folder)
+        if problems:
+            where = folders[0] if len(folders) == 1 else f"{len(folders)} episode folders"
+            raise CommandError(f"{problems} problem(s) in {where}; nothing was loaded.")
+        for _folder, dataset in datasets:
+            counts = ", ".join(f"{n} {name}" for name, n in dataset.counts().items())
+            self.stdout.write(f"{dataset.collection.slug}: valid: {counts}.")
         if check:
             return
-        report = dataset_load(dataset=dataset)
-        for line in report.lines():
-            self.stdout.write(line)
-        self.stdout.write(self.style.SUCCESS("Loaded." if report.changed else "Already up to date: nothing changed."))
+        try:
+            with transaction.atomic():
+                reports = [dataset_load(dataset=dataset, folder=str(folder), dry_run=dry_run) for folder, dataset in datasets]
+        except DatabaseError as exc:  # a database refusal is reported as a sentence, never a traceback
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise CommandError(
+                f"The database refused the load ({first}); nothing was loaded. Run `manage.py migrate` and try again."
+            ) from None
+        for report in reports:
+            self.stdout.write(f"{report.collection}{' (dry run: nothing written)' if dry_run else ''}:")
+            for line in report.lines():
+                self.stdout.write(line)
+            if dry_run:
+                self.stdout.write("Nothing written (dry run)." if report.changed else "Nothing would change.")
+            else:
+                self.stdout.write(self.style.SUCCESS("Loaded." if report.changed else "Already up to date: nothing changed."))

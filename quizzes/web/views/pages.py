@@ -1,22 +1,32 @@
 """Home (an introduction signed out, the dashboard signed in) and the source reader."""
 
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 from django.utils import timezone
 
 from quizzes.bank.selectors import published_modules
 from quizzes.classes.selectors import assignment_due, assignments_for_student
-from quizzes.dataset.selectors import dataset_counts
-from quizzes.models import Attempt, Quiz, Scenario, ScenarioRun, Source
+from quizzes.dataset.selectors import collections_overview
+from quizzes.models import Attempt, Collection, Quiz, Scenario, ScenarioRun, Source
 from quizzes.progress.selectors import module_progress, review_queue
 from quizzes.sources.selectors import source_highlighted
-from quizzes.sources.selectors import source_list as sources_all
 
 
 def home(request):
-    """Signed out: what KZLearn is and a way in. Signed in: the learner's dashboard."""
+    """Signed out: what KZLearn is, each collection (title, period, description, counts, sources) and a way in.
+    Signed in: the learner's dashboard."""
     if request.user.is_authenticated:
         return dashboard(request)
-    return render(request, "quizzes/home.html", {"counts": dataset_counts(), "sources": sources_all()})
+    return render(request, "quizzes/home.html", {"collections": collections_overview(with_counts=True)})
+
+
+def _by_collection(items, collections: dict[int | None, Collection], of) -> list[tuple[Collection | None, list]]:
+    """Items grouped under their collection, in home-page order (those with none last)."""
+    groups: dict[int | None, list] = {}
+    for item in items:
+        groups.setdefault(of(item), []).append(item)
+    order = sorted(groups, key=lambda pk: (pk is None, (collections[pk].position, collections[pk].slug) if pk in collections else (0, "")))
+    return [(collections.get(pk), groups[pk]) for pk in order]
 
 
 def dashboard(request):
@@ -39,14 +49,19 @@ def dashboard(request):
             }
         )
     quizzes_in_modules = {i.quiz_id for m in modules for i in m.items.all() if i.quiz_id}
+    collections = Collection.objects.in_bulk()
+    practice = _by_collection([progress[m.pk] for m in modules], collections, lambda mp: mp.module.collection_id)
+    other_quizzes = Quiz.objects.filter(published=True).exclude(pk__in=quizzes_in_modules).order_by("title")
+    scenarios = Scenario.objects.filter(published=True).order_by("position", "slug")
     return render(
         request,
         "quizzes/dashboard.html",
         {
             "assigned": assigned,
             "practice": [progress[m.pk] for m in modules],
-            "other_quizzes": Quiz.objects.filter(published=True).exclude(pk__in=quizzes_in_modules).order_by("title"),
-            "scenarios": Scenario.objects.filter(published=True).order_by("position", "slug"),
+            "practice_groups": practice,
+            "other_quizzes": _by_collection(other_quizzes, collections, lambda q: q.collection_id),
+            "scenarios": _by_collection(scenarios, collections, lambda s: s.collection_id),
             "open_attempts": Attempt.objects.filter(user=user, status=Attempt.Status.IN_PROGRESS).select_related("quiz"),
             "open_runs": ScenarioRun.objects.filter(user=user, status=ScenarioRun.Status.IN_PROGRESS).select_related("scenario"),
             "review_due": review_queue(user, now=now).count(),
@@ -55,11 +70,21 @@ def dashboard(request):
 
 
 def source_list(request):
-    """The five articles."""
-    return render(request, "quizzes/sources/list.html", {"sources": sources_all()})
+    """Every collection's articles, under the collection's title, period and description."""
+    return render(request, "quizzes/sources/list.html", {"collections": collections_overview()})
 
 
 def source_detail(request, slug: str):
-    """One article with every cited passage anchored and highlighted."""
-    source = get_object_or_404(Source, slug=slug)
+    """One article with every cited passage anchored and highlighted. Two collections may both have
+    a source `slug`: `?in=<collection slug or id>` picks one, else a short page lists them."""
+    candidates = Source.objects.filter(slug=slug).select_related("collection")
+    chosen = request.GET.get("in", "")
+    if chosen:
+        candidates = candidates.filter(collection__pk=chosen) if chosen.isdigit() else candidates.filter(collection__slug=chosen)
+    found = list(candidates[:10])
+    if not found:
+        raise Http404("No such source.")
+    if len(found) > 1:
+        return render(request, "quizzes/sources/choose.html", {"slug": slug, "sources": found})
+    source = found[0]
     return render(request, "quizzes/sources/detail.html", {"source": source, "text_html": source_highlighted(source)})

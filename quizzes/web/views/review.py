@@ -50,7 +50,7 @@ def _review_form(request, card: ReviewCard, question, *, order: list[str] | None
 def review_submit(request):
     """Score a review answer and reschedule its fact; a second submit of the same card changes nothing."""
     card = get_object_or_404(ReviewCard, pk=request.POST.get("card") or 0, user=request.user)
-    question = get_object_or_404(questions_for_fact(card.fact_id), pk=request.POST.get("question") or 0)
+    question = get_object_or_404(questions_for_fact(card.fact_id, card.collection_id), pk=request.POST.get("question") or 0)
     if question.qtype == "ordering" and request.POST.get("move"):
         return _review_form(request, card, question, order=order_moved(question.options, request.POST))
     try:

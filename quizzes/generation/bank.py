@@ -1,0 +1,78 @@
+"""Running every question template on one collection's facts, with a report (PURE).
+
+What each template made, and when it made nothing, why: the data it needs, said in the terms of
+the dataset format, so an author knows what to add. A template that fails is reported, not
+raised, so one thin or unusual dataset never stops the others (a test asserts none fails).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from quizzes.generation.drafts import QuestionDraft
+from quizzes.generation.facts import Facts
+from quizzes.generation.questions import TEMPLATES, balance_key_positions, dated_events
+from quizzes.generation.thinking import THINKING_TEMPLATES
+
+
+def _explicitly_dated(f: Facts) -> int:
+    return len([ev for ev, _ in dated_events(f) if f.in_period(ev)])
+
+
+# Template name -> what it needs, given the facts; shown when the template made nothing.
+NEEDS: dict[str, Callable[[Facts], str]] = {
+    "t_when": lambda f: f"an event dated to a day or a year by a quote that states the date (such events: {len(dated_events(f))})",
+    "t_number": lambda f: f"a figure the sources do not dispute, with a reported number (figures: {len(f.figures)})",
+    "t_sources_disagree": lambda f: f"a figure whose reports give different numbers (figures: {len(f.figures)})",
+    "t_true_false": lambda f: f"events dated to the day by a quote that states the date (such events: {len(dated_events(f))})",
+    "t_ordering": lambda f: (
+        f"3 events inside the collection's dates, dated by quotes, each surely before the next (such events: {_explicitly_dated(f)})"
+    ),
+    "t_fact_or_claim": lambda f: f"claims marked neutral and events reported by two sources (claims: {len(f.claims)})",
+    "t_sources_agree": lambda f: f"3 sources and an event that at least two of them report (sources: {len(f.sources)})",
+    "t_source_kind": lambda f: f"sources whose kind the text shows (sources.yaml `kind` with metadata_evidence; sources: {len(f.sources)})",
+    "t_figures_differ": lambda f: f"a figure whose reports differ and whose data say why (`differ`; figures: {len(f.figures)})",
+}
+
+
+@dataclass
+class TemplateOutcome:
+    template: str  # the template function's name without "t_", e.g. "when"
+    made: int = 0
+    skipped: str = ""  # why it made nothing: what the data lack
+    error: str = ""  # an exception it raised (a bug: the bank sweep test asserts there is none)
+
+    def line(self) -> str:
+        if self.error:
+            return f"{self.template}: FAILED ({self.error})"
+        if self.made:
+            return f"{self.template}: {self.made}"
+        return f"{self.template}: 0, skipped: needs {self.skipped}"
+
+
+def questions_generate_reported(facts: Facts, *, seed: int = 0) -> tuple[list[QuestionDraft], list[TemplateOutcome]]:
+    """Every draft the templates draw from one collection's facts (sorted by key, keys unique) and,
+    per template, how many it made or why it made none."""
+    drafts: dict[str, QuestionDraft] = {}
+    outcomes = []
+    for template in [*TEMPLATES, *THINKING_TEMPLATES]:
+        name = template.__name__
+        outcome = TemplateOutcome(name.removeprefix("t_"))
+        try:
+            made = list(template(facts, seed))
+        except Exception as exc:  # noqa: BLE001 - reported per template, so the rest of the bank is still made
+            outcome.error = f"{type(exc).__name__}: {exc}"
+            outcomes.append(outcome)
+            continue
+        for draft in made:
+            if draft.key not in drafts:
+                drafts[draft.key] = draft
+                outcome.made += 1
+        if not outcome.made:
+            need = NEEDS.get(name)
+            outcome.skipped = need(facts) if need else (template.__doc__ or "data it does not find").strip().splitlines()[0]
+        outcomes.append(outcome)
+    out = [drafts[k] for k in sorted(drafts)]
+    balance_key_positions(out)  # as questions_generate does: the key's position balanced per template
+    return out, outcomes
