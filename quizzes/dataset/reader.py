@@ -259,7 +259,7 @@ def _read_collection(seeds: Path, errors: list[DatasetError]) -> CollectionMeta 
     )
 
 
-def _read_modules(seeds: Path, topics: dict[str, Item], errors: list[DatasetError]) -> list[dict[str, Any]]:
+def _read_modules(seeds: Path, topics: set[str], errors: list[DatasetError]) -> list[dict[str, Any]]:
     rel = MODULES_FILE
     path = seeds / MODULES_FILE
     if not path.exists():
@@ -445,7 +445,7 @@ def dataset_read(seeds_dir: str | Path) -> Dataset:
 
     _check_references(items, errors, invalid)
     _check_generated_for(items, errors)
-    modules = _read_modules(seeds, {**items["topics"], **invalid["topics"]}, errors)
+    modules = _read_modules(seeds, set(items["topics"]) | set(invalid["topics"]), errors)
     if errors:
         raise DatasetInvalid(errors)
     dataset = Dataset(sources=sources, items=items, collection=collection, modules=modules)

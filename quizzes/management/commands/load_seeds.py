@@ -55,6 +55,7 @@ class Command(BaseCommand):
                     self.stderr.write(f"  {folder}/{error}")
         owners: dict[str, Path] = {}
         for folder, dataset in datasets:
+            assert dataset.collection is not None  # dataset_read refuses a folder without collection.yaml
             slug = dataset.collection.slug
             if slug in owners:
                 problems += 1
@@ -67,7 +68,7 @@ class Command(BaseCommand):
             raise CommandError(f"{problems} problem(s) in {where}; nothing was loaded.")
         for _folder, dataset in datasets:
             counts = ", ".join(f"{n} {name}" for name, n in dataset.counts().items())
-            self.stdout.write(f"{dataset.collection.slug}: valid: {counts}.")
+            self.stdout.write(f"{dataset.collection.slug if dataset.collection else _folder}: valid: {counts}.")
         if check:
             return
         try:
