@@ -62,6 +62,10 @@ _FIXES: tuple[tuple[str, str], ...] = (
     (r"date_end .* is before date|is before 'from'", "check the two dates: the end must be on or after the start"),
     (r"text file .* does not exist", "put the article's text file under sources/ or correct `file`"),
     (r"not UTF-8", "save the file as UTF-8"),
+    (r"sources\.yaml is missing", "give the path of an episode folder, or add its sources.yaml (docs/episodes.md)"),
+    (r"no \*\.yaml data files", "put the curated items in data/*.yaml (docs/episodes.md)"),
+    (r"^missing$", "create it (docs/episodes.md gives its format)"),
+    (r"empty file", "add items to it or remove it"),
 )
 
 

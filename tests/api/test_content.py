@@ -10,7 +10,15 @@ from django.conf import settings
 
 from quizzes.models import Claim, Entity, EntityRole, Figure, FigureReport, Module, ModuleItem, Source
 from tests.api.conftest import client_for
-from tests.factories import EntityFactory, EventFactory, PassageFactory, TopicFactory, quiz_with_questions, scenario_with_steps
+from tests.factories import (
+    EntityFactory,
+    EventFactory,
+    PassageFactory,
+    TopicFactory,
+    default_collection,
+    quiz_with_questions,
+    scenario_with_steps,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +75,7 @@ def test_entities_filter_by_kind_and_figures_show_every_source_version():
     people = api.get("/api/v1/entities/", {"kind": "person"}).json()["results"]
     assert [e["slug"] for e in people] == ["tokayev"] and people[0]["roles"][0]["title"] == "President"
     assert api.get("/api/v1/entities/", {"kind": "wizard"}).json()["error"]["code"] == "invalid"
-    figure = Figure.objects.create(slug="deaths", measure="people killed", unit="people")
+    figure = Figure.objects.create(collection=default_collection(), slug="deaths", measure="people killed", unit="people")
     FigureReport.objects.create(figure=figure, position=0, value=225).evidence.set([PassageFactory()])
     FigureReport.objects.create(figure=figure, position=1, low=200, high=240, qualifier="about", reported_by=person)
     body = api.get("/api/v1/figures/deaths/").json()
@@ -116,10 +124,10 @@ def _content(n: int) -> None:
         event = EventFactory(place=EntityFactory())
         event.topics.add(topic)
         event.actors.add(person)
-        figure = Figure.objects.create(slug=f"figure-{i}", measure="m", unit="u", event=event)
+        figure = Figure.objects.create(collection=event.collection, slug=f"figure-{i}", measure="m", unit="u", event=event)
         figure.topics.add(topic)
         FigureReport.objects.create(figure=figure, value=i + 1, reported_by=person).evidence.set([PassageFactory()])
-        claim = Claim.objects.create(slug=f"claim-{i}", claimant=person, statement="s")
+        claim = Claim.objects.create(collection=person.collection, slug=f"claim-{i}", claimant=person, statement="s")
         claim.about.add(event)
         claim.evidence.set([PassageFactory()])
         quiz = quiz_with_questions(1)

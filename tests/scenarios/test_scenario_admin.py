@@ -55,7 +55,7 @@ def test_preview_shows_each_step_as_a_student_sees_it(admin_client, scenario):
     for s in steps:
         assert f'id="step-{s.position}"' in html and escape(s.prompt) in html
     passage = steps[0].reveal_evidence.select_related("source").first()
-    assert f'href="/sources/{passage.source.slug}/#{passage.anchor}"' in html
+    assert f'href="/sources/{passage.source.slug}/?in={passage.source.collection_id}#{passage.anchor}"' in html
     assert "Shown only to learners who chose" in html and "✔" in html
 
 
