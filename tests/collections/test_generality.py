@@ -31,25 +31,30 @@ def bank_of(dataset: Dataset, seed: int = 0):
     return facts, drafts, outcomes
 
 
+# The item-writing rewrite (issue of the `questions` engineer) keeps 9 templates of 7 types; the
+# real dataset gives all 7, an invented episode without source kinds, neutral claims or reasons why
+# figures differ gives the 4 or 5 that need none of these.
+MIN_TYPES = {"tiny": 4, "medium": 5}
+
+
 @pytest.mark.parametrize("name", ["tiny", "medium"])
-def test_an_invented_episode_gives_a_bank_of_at_least_8_types_that_keeps_every_rule(name):
+def test_an_invented_episode_gives_a_bank_of_several_types_that_keeps_every_rule(name):
     dataset = dataset_read(EPISODES / name)
     facts, bank, outcomes = bank_of(dataset)
     types = Counter(q.qtype for q in bank)
-    assert len(types) >= 8, types
+    assert len(types) >= MIN_TYPES[name], types
     assert not [o for o in outcomes if o.error]
     sweep((dataset, facts, bank))
     # Topics the dataset marks for the generator, never a slug the code knows.
-    people, sources = facts.topics_for["people"], facts.topics_for["sources"]
-    assert any(people in q.topics for q in bank if q.template in ("who-role", "match-role"))
+    sources = facts.topics_for["sources"]
     assert all(sources in q.topics for q in bank if q.qtype == "sources_disagree")
 
 
 def test_the_tiny_episode_skips_what_it_cannot_make_and_says_why():
     _, _, outcomes = bank_of(dataset_read(EPISODES / "tiny"))
     by_name = {o.template: o for o in outcomes}
-    assert by_name["where"].made == 0 and "place_kind: settlement" in by_name["where"].skipped
-    assert by_name["which_source"].made == 0 and "4 sources" in by_name["which_source"].skipped
+    assert by_name["sources_agree"].made == 0 and "3 sources" in by_name["sources_agree"].skipped
+    assert by_name["number"].made == 0 and "do not dispute" in by_name["number"].skipped
     assert by_name["ordering"].made > 0 and not by_name["ordering"].skipped
 
 

@@ -73,7 +73,7 @@ def test_episodes_load_beside_the_real_seeds_each_with_its_own_bank_and_no_cross
     assert Topic.objects.filter(slug="comparing-sources").count() == 2
     for c in Collection.objects.all():
         types = Counter(Question.objects.filter(collection=c, status="published").values_list("qtype", flat=True))
-        assert len(types) >= 8, (c.slug, types)
+        assert len(types) >= 4, (c.slug, types)  # 7 for the real data; see tests/collections/test_generality.py
         others = Collection.objects.exclude(pk=c.pk)
         foreign_names = set(Entity.objects.filter(collection__in=others).values_list("name", flat=True)) | set(
             Event.objects.filter(collection__in=others).values_list("title", flat=True)
@@ -88,11 +88,12 @@ def test_episodes_load_beside_the_real_seeds_each_with_its_own_bank_and_no_cross
             assert not {o["text"] for o in q.options} & foreign_names, q.key
             for fact in q.fact_ids:
                 kind, slug = fact.split(":", 1)
+                slug = slug.split("#", 1)[0]  # "figure:people-detained#differ": one aspect of the figure
                 if kind in KINDS:
                     assert KINDS[kind].objects.filter(collection=c, slug=slug).exists(), (q.key, fact)
     # Per collection and template: what was made, and why a template made nothing.
     tiny = {o.template: o for o in report.templates["tiny-test-episode"]}
-    assert tiny["where"].made == 0 and "settlement" in tiny["where"].skipped
+    assert tiny["sources_agree"].made == 0 and "3 sources" in tiny["sources_agree"].skipped
 
 
 def test_load_seeds_dir_changes_that_collection_only():
