@@ -63,6 +63,8 @@ def bank_questions(*, collection: str | None = None) -> QuerySet[Question]:
     Raises LookupError for a collection that does not exist."""
     qs = Question.objects.filter(status__in=[Question.Status.PUBLISHED, Question.Status.DRAFT])
     if collection:
+        if not Collection.objects.filter(slug=collection).exists():
+            raise LookupError(f"no collection {collection!r}")
         qs = qs.filter(collection__slug=collection)
         if not qs.exists() and not Question.objects.filter(collection__slug=collection).exists():
             raise LookupError(f"no question in collection {collection!r}")

@@ -17,7 +17,7 @@ from quizzes.generation.thinking import THINKING_TEMPLATES
 
 
 def _explicitly_dated(f: Facts) -> int:
-    return len([ev for ev, _ in dated_events(f) if f.in_period(ev)])
+    return len(dated_events(f))
 
 
 # Template name -> what it needs, given the facts; shown when the template made nothing.
@@ -27,7 +27,7 @@ NEEDS: dict[str, Callable[[Facts], str]] = {
     "t_sources_disagree": lambda f: f"a figure whose reports give different numbers (figures: {len(f.figures)})",
     "t_true_false": lambda f: f"events dated to the day by a quote that states the date (such events: {len(dated_events(f))})",
     "t_ordering": lambda f: (
-        f"3 events inside the collection's dates, dated by quotes, each surely before the next (such events: {_explicitly_dated(f)})"
+        f"3 events dated by quotes that state the date, each surely before the next (such events: {_explicitly_dated(f)})"
     ),
     "t_fact_or_claim": lambda f: f"claims marked neutral and events reported by two sources (claims: {len(f.claims)})",
     "t_sources_agree": lambda f: f"3 sources and an event that at least two of them report (sources: {len(f.sources)})",

@@ -358,7 +358,7 @@ def _true_false(key, template, stem, truth, explanation, evidence, fact_ids, top
 def t_ordering(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     """Chronology: put 3 or 4 explicitly dated events in order; every pair is surely ordered, and
     no event is in more than three sets, so the sets do not repeat each other."""
-    dated = [(ev, q) for ev, q in dated_events(facts) if facts.in_period(ev)]  # background events stay out
+    dated = dated_events(facts)
     quotes = {ev.slug: q for ev, q in dated}
     events = [ev for ev, _ in dated]
     rng = _rng(seed, "ordering")

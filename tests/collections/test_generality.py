@@ -58,16 +58,6 @@ def test_the_tiny_episode_skips_what_it_cannot_make_and_says_why():
     assert by_name["ordering"].made > 0 and not by_name["ordering"].skipped
 
 
-def test_background_events_outside_the_collections_dates_are_never_options_of_dated_questions():
-    dataset = dataset_read(EPISODES / "medium")
-    facts, bank, _ = bank_of(dataset)
-    background = facts.events["old-wall-broken"]
-    assert not facts.in_period(background)
-    for q in bank:
-        if q.template in ("what-on", "before", "order", "cause", "response"):
-            assert background.title not in [o.text for o in q.options], q.key
-
-
 def _subset(dataset: Dataset, keep: dict[str, set[str]]) -> Dataset:
     """The dataset with only the kept items of each kind, and nothing pointing at a dropped one
     (a valid dataset, as an author might write a smaller episode)."""

@@ -126,7 +126,10 @@ def test_source_metadata_needs_supporting_text(tmp_path):
 
 
 def test_not_a_seeds_folder(tmp_path):
-    assert errors_for(tmp_path) == [f"{tmp_path}: (folder): not an episode folder: sources.yaml is missing"]
+    assert errors_for(tmp_path) == [
+        f"{tmp_path}: (folder): not an episode folder: sources.yaml is missing; "
+        "give the path of an episode folder, or add its sources.yaml (docs/episodes.md)."
+    ]
 
 
 def test_fuzzy_dates_keep_their_precision():

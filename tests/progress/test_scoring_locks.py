@@ -15,13 +15,17 @@ from django.utils import timezone
 
 from quizzes.models import Response, TopicMastery
 from quizzes.progress.services import _progress_apply
-from tests.factories import TopicFactory, UserFactory
+from tests.factories import TopicFactory, UserFactory, default_collection
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("services_required")]
 
 
 def _rows(*slugs: str) -> list[Response]:
-    return [Response(position=i, snapshot={"topics": [slug], "fact_ids": []}, correct=True, points=1.0) for i, slug in enumerate(slugs, 1)]
+    collection = default_collection().pk  # topic slugs are matched within the question's collection
+    return [
+        Response(position=i, snapshot={"collection": collection, "topics": [slug], "fact_ids": []}, correct=True, points=1.0)
+        for i, slug in enumerate(slugs, 1)
+    ]
 
 
 def test_two_learners_scoring_on_the_same_topics_do_not_wait_on_each_other():
