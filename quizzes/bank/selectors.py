@@ -6,7 +6,7 @@ from django.db.models import Prefetch, QuerySet
 
 from quizzes.generation.drafts import OptionDraft, QuestionDraft
 from quizzes.generation.facts import Evidence
-from quizzes.models import Module, ModuleItem, Passage, Question
+from quizzes.models import Collection, Module, ModuleItem, Passage, Question
 
 
 def questions_published() -> QuerySet[Question]:
