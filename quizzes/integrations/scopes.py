@@ -14,7 +14,7 @@ ASSIGNMENTS = ("assignments:read", "assignments:write")
 RESULTS = ("results:read", None)
 
 BY_BASENAME: dict[str, tuple[str | None, str | None]] = {
-    **dict.fromkeys(("source", "topic", "entity", "event", "figure", "claim", "quiz", "scenario", "module"), CONTENT),
+    **dict.fromkeys(("collection", "source", "topic", "entity", "event", "figure", "claim", "quiz", "scenario", "module"), CONTENT),
     "classroom": ROSTER,
     "enrolment": ROSTER,
     "assignment": ASSIGNMENTS,

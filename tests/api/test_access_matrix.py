@@ -40,6 +40,8 @@ MUCH_LATER = (timezone.now() + dt.timedelta(days=9)).isoformat()
 MATRIX = [
     ("get", "/api/v1/sources/", {}, None, PUBLIC),
     ("get", "/api/v1/sources/{slug}/", {"slug": lambda w: w.source.slug}, None, PUBLIC),
+    ("get", "/api/v1/collections/", {}, None, PUBLIC),
+    ("get", "/api/v1/collections/{slug}/", {"slug": lambda w: w.topic.collection.slug}, None, PUBLIC),
     ("get", "/api/v1/topics/", {}, None, PUBLIC),
     ("get", "/api/v1/topics/{slug}/", {"slug": lambda w: w.topic.slug}, None, PUBLIC),
     ("get", "/api/v1/entities/", {}, None, PUBLIC),
