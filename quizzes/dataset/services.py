@@ -46,7 +46,11 @@ class LoadReport:
         return any(c["created"] or c["updated"] or c["deleted"] for c in self.counts.values())
 
     def lines(self) -> list[str]:
-        return [f"{kind:>16}: " + ", ".join(f"{counter[a]} {a}" for a in ACTIONS) for kind, counter in self.counts.items()]
+        return [
+            f"{kind:>16}: "
+            + ", ".join([f"{counter[a]} {a}" for a in ACTIONS] + [f"{n} {a}" for a, n in counter.items() if a not in ACTIONS])
+            for kind, counter in self.counts.items()
+        ]
 
 
 def _fuzzy(value: str | None) -> FuzzyDate | None:
@@ -300,6 +304,13 @@ class _Loader:
         ):
             keep = set(self.dataset.items.get(kind, {}))
             stale = model.objects.exclude(slug__in=keep)
+            if model is Topic:
+                # A topic learners have mastery on stays (retired from the dataset, not deleted): their
+                # progress must not vanish with a renamed slug (TopicMastery.topic is PROTECT).
+                kept = stale.filter(mastery__isnull=False).distinct().count()
+                stale = stale.filter(mastery__isnull=True)
+                if kept:
+                    self.report.add(kind, "kept (learners' mastery)", kept)
             count = stale.count()
             if count:
                 stale.delete()
