@@ -116,3 +116,33 @@ def healthz(request):
         {"status": status, "database": database, "redis": redis_state, "worker": worker, "scoring": scoring, "beat": beat},
         status=200 if serving else 503,
     )
+
+
+@never_cache
+@require_GET
+def livez(request):
+    """Liveness: the process answers. Touches nothing else, so it never fails for a dependency."""
+    return JsonResponse({"status": "alive"})
+
+
+def _may_see_details(request) -> bool:
+    token = settings.KZL_HEALTH_TOKEN
+    if token and request.headers.get("X-Health-Token") == token:
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """Readiness: 200 while the database answers (the app serves and takes submits), else 503. The
+    broker's state is reported but not fatal: submits wait in the database and the sweeper re-queues
+    them. No worker ping (it would hold a web worker). Details only for staff or X-Health-Token."""
+    database = _check_database()
+    redis_state = _check_redis()
+    body: dict = {"status": "ready" if database["ok"] else "not ready"}
+    body["broker"] = "not configured" if not redis_state.get("configured") else ("up" if redis_state["ok"] else "down")
+    if _may_see_details(request):
+        body |= {"database": database, "redis": redis_state}
+    return JsonResponse(body, status=200 if database["ok"] else 503)

@@ -6,6 +6,7 @@ Production: set DJANGO_DEBUG=0, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS; `man
 --deploy` then passes with no warnings.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "oauth2_provider",
+    "axes",
     "quizzes",
 ]
 
@@ -51,7 +53,35 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy everywhere, no-store on private replies (kzlearn/headers.py).
+    "kzlearn.headers.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into kzlearn.signin.lockout_response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- Sign-in throttling (site, admin and API token sign-in; django-axes) --------------------------
+# Failed sign-ins are counted per username and per client address (kzlearn.signin.client_ip); at
+# KZL_SIGN_IN_FAILURES of either, that username or address is refused for KZL_SIGN_IN_COOLOFF_MINUTES.
+# A success resets the username's count. Behind a reverse proxy set KZL_NUM_PROXIES (also DRF's).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+KZL_NUM_PROXIES = env.int("KZL_NUM_PROXIES", default=0)
+# Mail (django-environ EMAIL_URL, e.g. smtp+tls://user:pass@mail.example.org:587). Without it the
+# password-reset pages are off: a reset mail that cannot be sent is only an unthrottled probe.
+KZL_MAIL_CONFIGURED = bool(env("EMAIL_URL", default=""))
+if KZL_MAIL_CONFIGURED:
+    vars().update(env.email_url("EMAIL_URL"))
+# /readyz shows its details (database timing, Redis queue) to staff or to this X-Health-Token.
+KZL_HEALTH_TOKEN = env("KZL_HEALTH_TOKEN", default="")
+# API tokens expire after this many days; a password change revokes them at once.
+KZL_API_TOKEN_DAYS = env.int("KZL_API_TOKEN_DAYS", default=30)
+AXES_FAILURE_LIMIT = env.int("KZL_SIGN_IN_FAILURES", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("KZL_SIGN_IN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "kzlearn.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "kzlearn.signin.lockout_response"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "kzlearn.urls"
 WSGI_APPLICATION = "kzlearn.wsgi.application"
@@ -181,18 +211,21 @@ REST_FRAMEWORK = {
     # Token first: an anonymous request then gets 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so a 401's WWW-Authenticate stays "Token" for the existing user tokens.
-        "rest_framework.authentication.TokenAuthentication",
+        "quizzes.api.authentication.ExpiringTokenAuthentication",
         # Integration credentials (OAuth2 client credentials, `Authorization: Bearer`), scope-checked.
         "quizzes.integrations.oauth.IntegrationAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["quizzes.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "quizzes.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "quizzes.api.errors.exception_handler",
+    # Throttles read the client address as kzlearn.signin.client_ip does: X-Forwarded-For is trusted
+    # only as far as KZL_NUM_PROXIES proxies put it there (0: REMOTE_ADDR; a client cannot rotate it).
+    "NUM_PROXIES": KZL_NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "answer": env("KZL_API_ANSWER_RATE", default="120/min"),
         "sign-in": env("KZL_API_SIGN_IN_RATE", default="10/min"),
@@ -270,6 +303,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # django-axes logs every failed sign-in at INFO; lockouts are WARNING.
+        "axes": {"level": "WARNING"},
         # In process every task would log a "succeeded" line into the web server's output.
         **({"celery.app.trace": {"level": "WARNING"}} if JOBS_IN_PROCESS else {}),
     },

@@ -1,17 +1,34 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.shortcuts import render
+from django.urls import include, path, re_path
 from oauth2_provider import views as oauth2_views
 
-from kzlearn.health import healthz
+from kzlearn.health import healthz, livez, readyz
 
 admin.site.site_header = "KZLearn for teachers"
 admin.site.site_title = "KZLearn admin"
 admin.site.index_title = "Curate sources, events and learning content"
 
+
+def password_reset_off(request, *args):
+    """No mail configured: no reset by mail; a student asks their teacher, a teacher the administrator."""
+    return render(request, "registration/password_reset_off.html", status=404)
+
+
+# Under /api/ every error status is JSON (kzlearn.errors).
+handler400 = "kzlearn.errors.bad_request"
+handler403 = "kzlearn.errors.permission_denied"
+handler404 = "kzlearn.errors.page_not_found"
+handler500 = "kzlearn.errors.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    # Password reset only when mail can be sent (EMAIL_URL); otherwise its pages say whom to ask.
+    *([] if settings.KZL_MAIL_CONFIGURED else [re_path(r"^accounts/(password_reset|reset)/", password_reset_off, name="password_reset")]),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("quizzes.api.urls")),
     path("lti/", include("quizzes.lti.urls")),

@@ -15,6 +15,10 @@ class QuizzesConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        from quizzes.api.authentication import connect
+
+        connect()  # a password change revokes the user's API token
+
         # Said once: runserver's autoreloader parent (no RUN_MAIN) stays quiet; its child says it.
         if "runserver" not in sys.argv or os.environ.get("RUN_MAIN") == "true":
             db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]

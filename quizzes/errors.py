@@ -42,6 +42,8 @@ class ErrorCode(StrEnum):
     RUN_FINISHED = "run_finished"
     NO_SUCH_CARD = "no_such_card"
     WRONG_QUESTION = "wrong_question"
+    NOT_SHOWN = "not_shown"
+    QUESTION_BROKEN = "question_broken"
     NOT_DUE = "not_due"
     CLIENT_KEY_REUSED = "client_key_reused"
 
@@ -82,6 +84,8 @@ ERRORS: dict[ErrorCode, ErrorInfo] = {
     E.RUN_FINISHED: ErrorInfo(409, "The scenario run has finished.", True),
     E.NO_SUCH_CARD: ErrorInfo(404, "The learner has no review card with that id.", True),
     E.WRONG_QUESTION: ErrorInfo(400, "That question does not test the card's fact.", True),
+    E.NOT_SHOWN: ErrorInfo(400, "Not the question review shows for this card now (one error for any other question).", True),
+    E.QUESTION_BROKEN: ErrorInfo(409, "The question's answer key is broken and cannot be scored; the error is logged.", True),
     E.NOT_DUE: ErrorInfo(409, "The card has just been reviewed; it comes back later.", True),
     E.CLIENT_KEY_REUSED: ErrorInfo(409, "The `client_key` was sent before with a different answer or prediction.", True),
 }

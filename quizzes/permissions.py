@@ -9,9 +9,9 @@ list and a detail page apply the same rule.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from quizzes.models import Assignment, Attempt, ClassGroup, Classroom, Job, Module, Quiz, Scenario
+from quizzes.models import Assignment, Attempt, ClassGroup, Classroom, Enrolment, Job, Module, Question, Quiz, Scenario, ScenarioRun
 
 User = get_user_model()
 
@@ -25,7 +25,7 @@ def classrooms_for_teacher(user) -> QuerySet[Classroom]:
 def students_for_teacher(user) -> QuerySet:
     if user.is_superuser:
         return User.objects.all()
-    return User.objects.filter(enrolments__classroom__teachers=user).distinct()
+    return User.objects.filter(enrolments__classroom__in=classrooms_for_teacher(user)).distinct()
 
 
 def groups_for_teacher(user) -> QuerySet[ClassGroup]:
@@ -36,11 +36,32 @@ def assignments_for_teacher(user) -> QuerySet[Assignment]:
     return Assignment.objects.filter(classroom__in=classrooms_for_teacher(user))
 
 
+def joined_before_started(classrooms) -> Exists:
+    """For an Attempt or ScenarioRun queryset: the learner was in one of `classrooms` (a queryset or
+    ids) when the work started."""
+    return Exists(Enrolment.objects.filter(classroom__in=classrooms, student=OuterRef("user"), joined_at__lte=OuterRef("started_at")))
+
+
+def work_visible_to_teacher(user) -> Q:
+    """The boundary of a teacher's view of student work (attempts and scenario runs): work on their
+    own classes' assignments, and practice (no assignment) that a student of theirs did after joining.
+    Work for another teacher's class, and anything done before joining, stays the student's."""
+    classes = classrooms_for_teacher(user)
+    return Q(assignment__classroom__in=classes) | Q(joined_before_started(classes), assignment__isnull=True)
+
+
 def attempts_for_teacher(user) -> QuerySet[Attempt]:
-    """Attempts by students in the teacher's classes (all of them, assigned or practice)."""
+    """Attempts a teacher may read (with answer keys): see work_visible_to_teacher."""
     if user.is_superuser:
         return Attempt.objects.all()
-    return Attempt.objects.filter(user__enrolments__classroom__teachers=user).distinct()
+    return Attempt.objects.filter(work_visible_to_teacher(user))
+
+
+def runs_for_teacher(user) -> QuerySet[ScenarioRun]:
+    """Scenario runs a teacher may read: see work_visible_to_teacher."""
+    if user.is_superuser:
+        return ScenarioRun.objects.all()
+    return ScenarioRun.objects.filter(work_visible_to_teacher(user))
 
 
 def modules_for_teacher(user) -> QuerySet[Module]:
@@ -63,8 +84,30 @@ def scenarios_for_teacher(user) -> QuerySet[Scenario]:
 
 
 def content_editable_by(user, obj) -> bool:
-    """A teacher changes only content they own; shared content (owned by others or by nobody) is read-only."""
-    return user.is_superuser or (obj.owner_id is not None and obj.owner_id == user.pk)
+    """A teacher changes only content they own; content owned by nobody (shared by every class) only
+    a curator (quizzes.curate_shared) changes; another teacher's content is read-only to all but superusers."""
+    if user.is_superuser:
+        return True
+    if obj.owner_id is None:
+        return user.has_perm("quizzes.curate_shared")
+    return obj.owner_id == user.pk
+
+
+def questions_for_teacher(user) -> QuerySet[Question]:
+    """Questions a teacher may see and put in their quizzes: the shared bank and their own copies."""
+    if user.is_superuser:
+        return Question.objects.all()
+    return Question.objects.filter(Q(owner__isnull=True) | Q(owner=user))
+
+
+def question_key_shared_elsewhere(question: Question, user) -> bool:
+    """Whether changing this question's key would change what someone else is scored against: it is
+    in a quiz `user` does not own, or in a module assigned to a class `user` does not teach."""
+    quizzes = Quiz.objects.filter(items__question=question)
+    if quizzes.exclude(owner=user).exists():
+        return True
+    assigned = Assignment.objects.filter(module__items__quiz__in=quizzes).exclude(classroom__in=classrooms_for_teacher(user))
+    return assigned.exists()
 
 
 def jobs_for_user(user) -> QuerySet[Job]:

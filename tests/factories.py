@@ -174,7 +174,9 @@ def class_with_assignment(*, teacher=None, students=2, module=None, **assignment
     from django.utils import timezone
 
     teacher = teacher or UserFactory(is_staff=True)
-    classroom = Classroom.objects.create(name=f"Class of {teacher.username}", code=f"class-{teacher.pk}")
+    from quizzes.classes.services import join_code_generate
+
+    classroom = Classroom.objects.create(name=f"Class of {teacher.username}", code=f"class-{teacher.pk}", join_code=join_code_generate())
     classroom.teachers.add(teacher)
     for _ in range(students):
         Enrolment.objects.create(classroom=classroom, student=UserFactory())

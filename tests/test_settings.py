@@ -64,3 +64,16 @@ def test_defaults_are_sqlite_in_wal_mode_and_jobs_in_process(tmp_path):
 )
 def test_probe_never_falls_back_silently(environ, mode, exports, problems):
     assert probe.choose(mode, environ) == (exports, problems)
+
+
+@pytest.mark.django_db
+def test_csp_everywhere_and_no_store_on_private_replies(client, django_user_model):
+    """Security finding (low): no Content-Security-Policy and no Cache-Control: no-store on learner
+    results, progress and API replies."""
+    home = client.get("/")
+    assert "default-src 'self'" in home["Content-Security-Policy"] and "no-store" not in home.get("Cache-Control", "")
+    assert "no-store" in client.get("/api/v1/topics/")["Cache-Control"]
+    client.force_login(django_user_model.objects.create_user("learner", password="x-Passw0rd-long"))
+    for url in ("/progress/", "/review/"):
+        reply = client.get(url)
+        assert reply.status_code == 200 and "no-store" in reply["Cache-Control"], url

@@ -11,11 +11,19 @@ from django.utils.html import format_html
 
 from quizzes.bank.assembly import QuizSpecError, quiz_build
 from quizzes.bank.export import quiz_export
-from quizzes.bank.services import GENERATED_FIELDS, question_set_status
+from quizzes.bank.services import GENERATED_FIELDS, question_copy, question_set_status
 from quizzes.models import Collection, Module, ModuleItem, Question, QuestionType, Quiz, QuizQuestion, Topic
-from quizzes.permissions import content_editable_by, modules_for_teacher, quizzes_for_teacher, scenarios_for_teacher
+from quizzes.permissions import (
+    content_editable_by,
+    modules_for_teacher,
+    question_key_shared_elsewhere,
+    questions_for_teacher,
+    quizzes_for_teacher,
+    scenarios_for_teacher,
+)
 from quizzes.progress.results import quiz_item_statistics
 from quizzes.progress.statistics import FLAG_MIN_RESPONSES
+from quizzes.scoring import key_problems
 
 
 class OwnedContentMixin:
@@ -89,12 +97,32 @@ def positions_save(formset) -> None:
     formset.save_m2m()
 
 
+class QuestionForm(forms.ModelForm):
+    """Options and key must fit the question's type (quizzes.scoring.key_problems), or every answer to it would fail."""
+
+    class Meta:
+        model = Question
+        fields = ["status", "stem", "explanation", "difficulty", "topics", "options", "answer"]
+
+    def clean(self):
+        data = super().clean()
+        if "options" in self.fields and "answer" in self.fields and not self.has_error("options") and not self.has_error("answer"):
+            options = data.get("options", self.instance.options)
+            answer = data.get("answer", self.instance.answer)
+            for problem in key_problems(self.instance.qtype, options, answer):
+                self.add_error("answer" if problem.startswith("answer") else "options", problem)
+        return data
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    """Teachers review generated questions: preview as a student sees them, edit, publish, retire.
-    An edit is remembered (edited_fields) and regeneration never overwrites it."""
+    """Curators review generated questions: preview as a student sees them, edit, publish, retire.
+    An edit is remembered (edited_fields) and regeneration never overwrites it. Teachers read the
+    shared bank and edit only their own copies ("Make my own copy"); a copy's key cannot be changed
+    while another teacher's quiz or class is scored against it."""
 
-    list_display = ["stem", "collection", "qtype", "status", "difficulty", "edited"]
+    form = QuestionForm
+    list_display = ["stem", "collection", "qtype", "status", "difficulty", "owner", "edited"]
     list_filter = ["collection", "status", "qtype", "template", "topics"]
     search_fields = ["stem", "key", "explanation"]
     readonly_fields = [
@@ -107,6 +135,7 @@ class QuestionAdmin(admin.ModelAdmin):
         "retired_reason",
         "period_start",
         "period_end",
+        "copied_from",
         "created_at",
         "updated_at",
     ]
@@ -119,6 +148,8 @@ class QuestionAdmin(admin.ModelAdmin):
             {
                 "classes": ["collapse"],
                 "fields": [
+                    "owner",
+                    "copied_from",
                     "key",
                     "template",
                     "generator_version",
@@ -134,7 +165,47 @@ class QuestionAdmin(admin.ModelAdmin):
         ),
     ]
     filter_horizontal = ["topics"]
-    actions = ["publish", "retire"]
+    actions = ["publish", "retire", "make_copy"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=questions_for_teacher(request.user).values("pk"))
+
+    def get_readonly_fields(self, request, obj=None):
+        extra = [] if request.user.is_superuser else ["owner"]
+        if (
+            obj is not None
+            and obj.owner_id is not None
+            and not request.user.is_superuser
+            and question_key_shared_elsewhere(obj, request.user)
+        ):
+            extra += ["options", "answer"]  # another teacher's quiz or class is scored against this key
+        return [*super().get_readonly_fields(request, obj), *extra]
+
+    def has_add_permission(self, request):
+        # Questions come from the generator (curators) or from "Make my own copy".
+        return super().has_add_permission(request) and request.user.has_perm("quizzes.curate_shared")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or content_editable_by(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or content_editable_by(request.user, obj))
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not all(content_editable_by(request.user, o) for o in objs):
+            perms_needed = {*perms_needed, "shared questions"}
+        return deleted, counts, perms_needed, protected
+
+    def _editable(self, request, queryset):
+        return [q.pk for q in queryset if content_editable_by(request.user, q)]
+
+    @admin.action(description="Make my own copy (to edit and put in my quizzes)", permissions=["view"])
+    def make_copy(self, request, queryset):
+        copies = [question_copy(question=q, owner=request.user) for q in queryset]
+        for copy in copies:
+            url = reverse("admin:quizzes_question_change", args=[copy.pk])
+            self.message_user(request, format_html('Your copy: <a href="{}">{}</a>', url, copy.stem[:80]), messages.SUCCESS)
 
     @admin.display(boolean=True, description="edited by a teacher")
     def edited(self, obj):
@@ -168,14 +239,14 @@ class QuestionAdmin(admin.ModelAdmin):
             obj.edited_fields = sorted(set(obj.edited_fields) | edited)
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Publish selected questions")
+    @admin.action(description="Publish selected questions", permissions=["change"])
     def publish(self, request, queryset):
-        n = question_set_status(questions=queryset, status=Question.Status.PUBLISHED)
+        n = question_set_status(questions=queryset.filter(pk__in=self._editable(request, queryset)), status=Question.Status.PUBLISHED)
         self.message_user(request, f"{n} question(s) published.", messages.SUCCESS)
 
-    @admin.action(description="Retire selected questions (kept for past attempts, no longer used)")
+    @admin.action(description="Retire selected questions (kept for past attempts, no longer used)", permissions=["change"])
     def retire(self, request, queryset):
-        n = question_set_status(questions=queryset, status=Question.Status.RETIRED)
+        n = question_set_status(questions=queryset.filter(pk__in=self._editable(request, queryset)), status=Question.Status.RETIRED)
         self.message_user(request, f"{n} question(s) retired.", messages.SUCCESS)
 
 
@@ -184,6 +255,11 @@ class QuizQuestionInline(OwnedParentInlineMixin, admin.TabularInline):
     extra = 0
     autocomplete_fields = ["question"]
     ordering = ["position"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "question":
+            kwargs["queryset"] = questions_for_teacher(request.user)  # the shared bank and my own copies
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Quiz)

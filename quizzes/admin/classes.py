@@ -22,7 +22,11 @@ from quizzes.classes.services import (
     CSV_COLUMNS,
     StudentImportError,
     assignment_check,
+    classroom_join_code_rotate,
     extension_check,
+    join_code_display,
+    join_code_generate,
+    may_enrol_any,
     students_import_csv,
     students_import_rows,
 )
@@ -71,8 +75,8 @@ class EnrolmentInline(admin.TabularInline):
 
     model = Enrolment
     extra = 0
-    fields = ["username", "student_name", "group", "joined_at"]
-    readonly_fields = ["username", "student_name", "joined_at"]
+    fields = ["username", "student_name", "group", "joined_at", "via"]
+    readonly_fields = ["username", "student_name", "joined_at", "via"]
     verbose_name = "student"
     verbose_name_plural = "students"
 
@@ -100,12 +104,40 @@ class EnrolmentInline(admin.TabularInline):
 
 @admin.register(Classroom)
 class ClassroomAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "teacher_names", "students", "assignment_count", "links"]
+    list_display = ["name", "code", "join_code_shown", "teacher_names", "students", "assignment_count", "links"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
     filter_horizontal = ["teachers"]
-    fields = ["name", "code", "teachers"]
+    fields = ["name", "code", "join_code_shown", "teachers"]
+    readonly_fields = ["join_code_shown"]
     inlines = [ClassGroupInline, EnrolmentInline]
+    actions = ["new_join_code", "close_joining"]
+
+    @admin.display(description="join code")
+    def join_code_shown(self, obj):
+        if obj is None or not obj.pk:
+            return "Given when the class is saved."
+        return join_code_display(obj.join_code) or "closed (give a new code to open joining)"
+
+    def _rotate(self, request, queryset, *, close: bool):
+        done = [c for c in queryset if self.has_change_permission(request, c)]
+        for classroom in done:
+            classroom_join_code_rotate(classroom=classroom, close=close)
+        verb = "closed joining for" if close else "gave a new join code to"
+        self.message_user(request, f"{verb.capitalize()} {len(done)} class(es); the old codes no longer work.", messages.SUCCESS)
+
+    @admin.action(description="Give a new join code (the old one stops working)", permissions=["change"])
+    def new_join_code(self, request, queryset):
+        self._rotate(request, queryset, close=False)
+
+    @admin.action(description="Close joining (no code works until a new one is given)", permissions=["change"])
+    def close_joining(self, request, queryset):
+        self._rotate(request, queryset, close=True)
+
+    def save_model(self, request, obj, form, change):
+        if not change and not obj.join_code:
+            obj.join_code = join_code_generate()
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         return (
@@ -165,14 +197,14 @@ class ClassroomAdmin(admin.ModelAdmin):
             if upload.is_valid():
                 checked = upload.cleaned_data["check_only"]
                 try:
-                    report = students_import_csv(classroom=classroom, file=upload.cleaned_data["file"], dry_run=checked)
+                    report = students_import_csv(classroom=classroom, file=upload.cleaned_data["file"], by=request.user, dry_run=checked)
                 except StudentImportError as exc:
                     errors = exc.report.errors
         elif request.method == "POST":
             one = StudentForm(request.POST, groups=groups, prefix="one")
             if one.is_valid():
                 try:
-                    report = students_import_rows(classroom=classroom, rows=[(1, one.cleaned_data)])
+                    report = students_import_rows(classroom=classroom, rows=[(1, one.cleaned_data)], by=request.user)
                     one = StudentForm(groups=groups, prefix="one")
                 except StudentImportError as exc:
                     one.add_error(None, exc.report.errors[0].reason)
@@ -187,6 +219,8 @@ class ClassroomAdmin(admin.ModelAdmin):
             "errors": errors,
             "checked": checked,
             "columns": CSV_COLUMNS,
+            "join_code": join_code_display(classroom.join_code),
+            "enrols_any": may_enrol_any(request.user),
         }
         return TemplateResponse(request, "admin/quizzes/classroom/students.html", context)
 
@@ -219,7 +253,7 @@ class StudentCsvForm(forms.Form):
 class AssignmentForm(forms.ModelForm):
     class Meta:
         model = Assignment
-        fields = ["classroom", "group", "module", "opens_at", "due_at"]
+        fields = ["classroom", "group", "module", "opens_at", "due_at", "attempts_allowed"]
 
     user = None  # set by AssignmentAdmin.get_form
 

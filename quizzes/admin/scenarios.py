@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from quizzes.models import Scenario, ScenarioStep
+from quizzes.permissions import content_editable_by
 from quizzes.scenarios.selectors import scenario_problems, scenario_steps, step_views
 from quizzes.scenarios.services import (
     SCENARIO_FIELDS,
@@ -127,10 +128,35 @@ class ScenarioStepInline(admin.TabularInline):
         return super().get_queryset(request).select_related("next_event", "branch_of")
 
 
+class ScenarioOwnershipMixin:
+    """Shared scenarios (no owner) are the curators'; a teacher's own scenario is theirs; every
+    other role reads them. `owner` is the superuser's to set."""
+
+    @staticmethod
+    def _scenario(obj):
+        return obj.scenario if isinstance(obj, ScenarioStep) else obj
+
+    def get_readonly_fields(self, request, obj=None):
+        extra = [] if request.user.is_superuser or self.model is not Scenario else ["owner"]
+        return [*super().get_readonly_fields(request, obj), *extra]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or content_editable_by(request.user, self._scenario(obj)))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or content_editable_by(request.user, self._scenario(obj)))
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not all(content_editable_by(request.user, self._scenario(o)) for o in objs):
+            perms_needed = {*perms_needed, "shared scenarios"}
+        return deleted, counts, perms_needed, protected
+
+
 @admin.register(Scenario)
-class ScenarioAdmin(admin.ModelAdmin):
-    """Teachers preview a scenario as a student sees it, edit and reorder its steps, and publish it.
-    An edit is remembered (edited_fields) and regeneration never overwrites it."""
+class ScenarioAdmin(ScenarioOwnershipMixin, admin.ModelAdmin):
+    """Curators preview a scenario as a student sees it, edit and reorder its steps, and publish it.
+    An edit is remembered (edited_fields) and regeneration never overwrites it. Teachers read them."""
 
     list_display = ["title", "position", "published", "steps_count", "edited"]
     list_filter = ["collection", "published", "topics"]
@@ -198,32 +224,38 @@ class ScenarioAdmin(admin.ModelAdmin):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [(s, list(c)) for s, c in changed], []
         return None
 
+    def _editable(self, request, queryset):
+        return queryset.filter(pk__in=[s.pk for s in queryset if content_editable_by(request.user, s)])
+
     @admin.action(description="Check selected scenarios against every scenario rule")
     def check_rules(self, request, queryset):
         for scenario in queryset:
             _report(self, request, scenario, scenario_problems(scenario))
 
-    @admin.action(description="Publish selected scenarios (only those that break no scenario rule)")
+    @admin.action(description="Publish selected scenarios (only those that break no scenario rule)", permissions=["change"])
     def publish(self, request, queryset):
-        n, refused = scenario_publish(scenarios=queryset)
+        n, refused = scenario_publish(scenarios=self._editable(request, queryset))
         self.message_user(request, f"{n} scenario(s) published.", messages.SUCCESS)
         for scenario, problems in refused.items():
             self.message_user(request, f"{scenario.slug} was not published: {len(problems)} scenario rule(s) broken.", messages.ERROR)
             _report(self, request, scenario, problems)
 
-    @admin.action(description="Unpublish selected scenarios (kept for past runs, no longer offered)")
+    @admin.action(description="Unpublish selected scenarios (kept for past runs, no longer offered)", permissions=["change"])
     def unpublish(self, request, queryset):
-        n = scenario_set_published(scenarios=queryset, published=False)
+        n = scenario_set_published(scenarios=self._editable(request, queryset), published=False)
         self.message_user(request, f"{n} scenario(s) unpublished.", messages.SUCCESS)
 
-    @admin.action(description="Regenerate all scenarios from the event data (keeps teacher edits)")
+    def has_curate_permission(self, request):
+        return request.user.has_perm("quizzes.curate_shared")
+
+    @admin.action(description="Regenerate all scenarios from the event data (keeps teacher edits)", permissions=["curate"])
     def regenerate(self, request, queryset):
         for line in scenario_bank_generate().lines():
             self.message_user(request, line, messages.INFO)
 
 
 @admin.register(ScenarioStep)
-class ScenarioStepAdmin(admin.ModelAdmin):
+class ScenarioStepAdmin(ScenarioOwnershipMixin, admin.ModelAdmin):
     """One step: its preview as a student sees it, and every field, evidence included."""
 
     form = ScenarioStepForm

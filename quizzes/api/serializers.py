@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from quizzes.classes.selectors import assignment_due, assignment_is_open, assignments_for_student
+from quizzes.classes.services import NOT_YOURS, join_code_display
 from quizzes.models import (
     Assignment,
     Attempt,
@@ -44,6 +45,7 @@ from quizzes.models import (
     Topic,
 )
 from quizzes.permissions import classrooms_for_teacher, groups_for_teacher, modules_for_teacher
+from quizzes.progress.selectors import answers_visible
 
 User = get_user_model()
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -487,9 +489,10 @@ def _option(o: dict, revealed: bool) -> dict:
 
 
 def is_revealed(row, attempt: Attempt) -> bool:
-    """Feedback is shown once the attempt is closed, or once answered when the quiz gives it immediately."""
+    """Feedback is shown once answered when the quiz gives it immediately, or once the attempt is closed
+    and the quiz's review option allows it (quizzes.progress.selectors.answers_visible)."""
     if attempt.status != Attempt.Status.IN_PROGRESS:
-        return True
+        return answers_visible(attempt)
     return row.answered_at is not None and attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE
 
 
@@ -700,17 +703,45 @@ class ClassroomSerializer(StrictJSON, serializers.ModelSerializer):
     teachers = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
     groups = ClassGroupSerializer(many=True, read_only=True)
     student_count = serializers.IntegerField(read_only=True)
+    join_code = serializers.SerializerMethodField(help_text="What students type to join, e.g. ABCD-EFGH; empty: joining is closed.")
 
     class Meta:
         model = Classroom
-        fields = ["id", "name", "code", "teachers", "groups", "student_count", "created_at"]
+        fields = ["id", "name", "code", "join_code", "teachers", "groups", "student_count", "created_at"]
         extra_kwargs = {"code": {"required": False, "help_text": "Unique; defaults to a slug of the name."}}
+
+    def get_join_code(self, classroom) -> str:
+        return join_code_display(classroom.join_code)
+
+
+class JoinCodeRotateSerializer(StrictJSON, serializers.Serializer):
+    close = serializers.BooleanField(required=False, default=False, help_text="True: close joining (no code works) instead.")
+
+
+class ClassJoinSerializer(StrictJSON, serializers.Serializer):
+    code = serializers.CharField(
+        max_length=20, help_text="The class's join code, as the teacher gave it (ABCD-EFGH; case and hyphen free)."
+    )
+
+
+class JoinedClassSerializer(serializers.ModelSerializer):
+    classroom = ClassroomRefSerializer(read_only=True)
+
+    class Meta:
+        model = Enrolment
+        fields = ["classroom", "joined_at"]
+        read_only_fields = fields
 
 
 class EnrolmentSerializer(StrictJSON, serializers.ModelSerializer):
     classroom = serializers.PrimaryKeyRelatedField(queryset=Classroom.objects.none(), help_text="One of my classes.")
     student = UserRefSerializer(read_only=True)
-    username = serializers.CharField(write_only=True, max_length=150, help_text="The student to enrol (an existing, non-staff account).")
+    username = serializers.CharField(
+        write_only=True,
+        max_length=150,
+        help_text="The student to enrol: an account you created (an administrator: any student account). "
+        "Anyone else joins with the class's join code.",
+    )
     group = serializers.PrimaryKeyRelatedField(
         queryset=ClassGroup.objects.none(), required=False, allow_null=True, help_text="A group of the class, or null."
     )
@@ -727,9 +758,11 @@ class EnrolmentSerializer(StrictJSON, serializers.ModelSerializer):
             self.fields["group"].queryset = groups_for_teacher(request.user)
 
     def validate_username(self, username):
+        # Who may be enrolled is the service's rule (quizzes.classes.services.may_enrol); a missing
+        # account gets the same message as a staff one or another teacher's student.
         student = User.objects.filter(username=username).first()
         if student is None:
-            raise serializers.ValidationError("No user with this username.")
+            raise serializers.ValidationError(NOT_YOURS)
         return student
 
 
@@ -752,7 +785,7 @@ class AssignmentSerializer(StrictJSON, serializers.ModelSerializer):
 
     class Meta:
         model = Assignment
-        fields = ["id", "classroom", "group", "module", "opens_at", "due_at", "created_by", "created_at"]
+        fields = ["id", "classroom", "group", "module", "opens_at", "due_at", "attempts_allowed", "created_by", "created_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -44,6 +44,7 @@ urlpatterns = [
     path("v1/auth/token/new/", auth.TokenNewView.as_view(), name="api-token-new"),
     path("v1/me/", auth.MeView.as_view(), name="api-me"),
     path("v1/me/progress/", learner.ProgressView.as_view(), name="api-progress"),
+    path("v1/me/classes/join/", learner.ClassJoinView.as_view(), name="api-class-join"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -166,9 +166,10 @@ def question_bank_generate(
                 progress(done, total)
         if event_slugs is None:
             keys = {d.key for d in drafts}
-            stale = Question.objects.filter(collection=c, status__in=[Question.Status.PUBLISHED, Question.Status.DRAFT]).exclude(
-                key__in=keys
-            )
+            # Teachers' own copies are not generated: they are never stale.
+            stale = Question.objects.filter(
+                collection=c, status__in=[Question.Status.PUBLISHED, Question.Status.DRAFT], owner__isnull=True
+            ).exclude(key__in=keys)
             for template, why in RETIRED_TEMPLATES.items():
                 # A retired template's questions go with the reason, and stay retired on regeneration.
                 report.counts["retired"] += stale.filter(template=template).update(
@@ -197,3 +198,34 @@ def question_set_status(*, questions, status: str, reason: str = "") -> int:
     """Publish or retire questions (a teacher's decision, kept across regenerations)."""
     retired = status == Question.Status.RETIRED
     return questions.update(status=status, retired_reason=(reason or "retired by a teacher") if retired else "")
+
+
+@transaction.atomic
+def question_copy(*, question: Question, owner) -> Question:
+    """A copy of a question owned by `owner`, which they may edit and put in their own quizzes; the
+    original (and every quiz and class scored against it) is untouched. Evidence and topics are kept."""
+    n = Question.objects.filter(copied_from=question, owner=owner).count() + 1
+    key = f"{question.key}~copy:{owner.pk}:{n}"
+    while Question.objects.filter(key=key).exists():
+        n += 1
+        key = f"{question.key}~copy:{owner.pk}:{n}"
+    copy = Question.objects.create(
+        key=key[:300],
+        template=question.template,
+        qtype=question.qtype,
+        stem=question.stem,
+        options=question.options,
+        answer=question.answer,
+        explanation=question.explanation,
+        fact_ids=question.fact_ids,
+        difficulty=question.difficulty,
+        period_start=question.period_start,
+        period_end=question.period_end,
+        generator_version=question.generator_version,
+        status=Question.Status.PUBLISHED,
+        owner=owner,
+        copied_from=question,
+    )
+    copy.evidence.set(question.evidence.all())
+    copy.topics.set(question.topics.all())
+    return copy

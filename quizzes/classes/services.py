@@ -1,9 +1,14 @@
-"""Writes for classes: creating classes, enrolling students (one by one or from a CSV file),
-assigning modules with dates, and granting extensions.
+"""Writes for classes: creating classes, enrolling students (by join code, one by one or from a
+CSV file), assigning modules with dates, and granting extensions.
 
-Students are ordinary (non-staff) accounts: a student never reaches the admin. A CSV import is
-all or nothing: every row is checked first, every bad row is reported with its line number, and
-nothing is written unless all rows are good.
+Students are ordinary (non-staff) accounts: a student never reaches the admin. A teacher reaches
+a student only with the student's consent or an administrator's: the student types the class's
+join code, or the teacher creates the account (recorded as a ProvisionedAccount), or an
+administrator (a superuser, or holder of quizzes.enrol_any_student) enrols an existing account.
+Refusals read the same whether the account exists, is staff, or belongs to nobody the teacher
+knows, so nobody learns usernames by probing. A CSV import is all or nothing: every row is
+checked first, every bad row is reported with its line number, and nothing is written unless all
+rows are good.
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model, password_validation
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from quizzes.models import Assignment, ClassGroup, Classroom, Enrolment, Extension, Module
+from quizzes.models import Assignment, ClassGroup, Classroom, Enrolment, Extension, Module, ProvisionedAccount
 from quizzes.permissions import modules_for_teacher
 
 User = get_user_model()
@@ -30,6 +36,22 @@ CSV_MAX_BYTES = 1_000_000
 CSV_MAX_ROWS = 2000
 # No 0/O, 1/l/I: generated passwords are read off a sheet of paper.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet, not a password
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 8
+# Wrong join codes a student may type per window before being asked to wait (guessing one of
+# 31^8 codes at this rate takes longer than any school year).
+JOIN_TRIES, JOIN_WINDOW_SECONDS = 10, 15 * 60
+
+# One message for every refusal, so that a probe cannot tell a missing account from a staff one
+# or from another school's student.
+NOT_YOURS = (
+    "No student account you may enrol has this username. Students join with the class's join code; "
+    "an administrator can add an existing account."
+)
+USERNAME_TAKEN = (
+    "this username is taken by an account you did not create: pick another username, or ask the student to join with the class's join code"
+)
+JOIN_REFUSED = "No class is open for joining with this code. Check the code with your teacher."
 
 
 # --- classes ------------------------------------------------------------------------------------
@@ -43,8 +65,34 @@ def classroom_create(*, name: str, teachers: list, code: str = "") -> Classroom:
     while Classroom.objects.filter(code=code).exists():
         n += 1
         code = f"{base}-{n}"
-    classroom = Classroom.objects.create(name=name, code=code)
+    classroom = Classroom.objects.create(name=name, code=code, join_code=join_code_generate())
     classroom.teachers.set(teachers)
+    return classroom
+
+
+def join_code_generate() -> str:
+    """A fresh join code no class uses: 8 letters and digits without look-alikes (no 0/O, 1/I/L)."""
+    while True:
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        if not Classroom.objects.filter(join_code=code).exists():
+            return code
+
+
+def join_code_display(code: str | None) -> str:
+    """ABCDEFGH -> ABCD-EFGH, as printed for a class; empty when joining is closed."""
+    return f"{code[:4]}-{code[4:]}" if code else ""
+
+
+def join_code_normalize(text: str) -> str:
+    """What a student typed, as stored: upper case, spaces and hyphens dropped."""
+    return "".join(ch for ch in (text or "").upper() if ch not in " -\t")
+
+
+@transaction.atomic
+def classroom_join_code_rotate(*, classroom: Classroom, close: bool = False) -> Classroom:
+    """Give the class a new join code (the old one stops working), or close joining (`close`)."""
+    classroom.join_code = None if close else join_code_generate()
+    classroom.save(update_fields=["join_code"])
     return classroom
 
 
@@ -63,19 +111,81 @@ def group_create(*, classroom: Classroom, name: str) -> ClassGroup:
         raise taken from None
 
 
-def enrolment_check(*, classroom: Classroom, student, group: ClassGroup | None = None) -> None:
-    """Raise ValidationError unless `student` may be enrolled in `classroom` (and `group`)."""
-    if student.is_staff or student.is_superuser:
-        raise ValidationError({"student": f"{student.username} is a staff account; students are ordinary accounts."})
+def may_enrol_any(actor) -> bool:
+    """An administrator: may put any existing student account in a class."""
+    return actor is None or actor.is_superuser or actor.has_perm("quizzes.enrol_any_student")
+
+
+def may_enrol(actor, student) -> bool:
+    """Whether `actor` (None: the system, e.g. the demo) may enrol this existing account: it is a
+    student account, and the actor is an administrator or created it."""
+    if student is None or student.is_staff or student.is_superuser:
+        return False
+    return may_enrol_any(actor) or ProvisionedAccount.objects.filter(user=student, created_by=actor).exists()
+
+
+def enrolment_check(*, classroom: Classroom, student, group: ClassGroup | None = None, by=None) -> None:
+    """Raise ValidationError unless `by` may enrol `student` in `classroom` (and `group`)."""
+    if classroom.enrolments.filter(student=student).exists():
+        pass  # already in this class (the actor teaches it): moving between groups needs no consent
+    elif not may_enrol(by, student):
+        raise ValidationError({"username": NOT_YOURS})
     if group is not None and group.classroom_id != classroom.pk:
         raise ValidationError({"group": f"The group {group.name} belongs to another class."})
 
 
+_KEEP = object()
+
+
 @transaction.atomic
-def enrolment_add(*, classroom: Classroom, student, group: ClassGroup | None = None) -> Enrolment:
-    """Enrol an existing non-staff account in a class (or move it to `group` if already enrolled)."""
-    enrolment_check(classroom=classroom, student=student, group=group)
-    enrolment, _ = Enrolment.objects.update_or_create(classroom=classroom, student=student, defaults={"group": group})
+def enrolment_add(*, classroom: Classroom, student, by, group=_KEEP) -> Enrolment:
+    """Enrol an existing student account that `by` may enrol (see may_enrol; None: the system).
+    Already in the class: moved to `group` if one is given, otherwise left in their group."""
+    enrolment_check(classroom=classroom, student=student, group=None if group is _KEEP else group, by=by)
+    enrolment = Enrolment.objects.filter(classroom=classroom, student=student).first()
+    if enrolment is None:
+        via = Enrolment.Via.PROVISIONED if by is not None and not may_enrol_any(by) else Enrolment.Via.ADMIN
+        return Enrolment.objects.create(classroom=classroom, student=student, group=None if group is _KEEP else group, via=via, added_by=by)
+    if group is not _KEEP and enrolment.group_id != (group.pk if group else None):
+        enrolment.group = group
+        enrolment.save(update_fields=["group"])
+    return enrolment
+
+
+def enrolment_move(*, enrolment: Enrolment, group: ClassGroup | None) -> Enrolment:
+    """Move a student to another group of their class (None: no group)."""
+    if group is not None and group.classroom_id != enrolment.classroom_id:
+        raise ValidationError({"group": f"The group {group.name} belongs to another class."})
+    enrolment.group = group
+    enrolment.save(update_fields=["group"])
+    return enrolment
+
+
+def _join_tries_key(student) -> str:
+    return f"kzl:join-tries:{student.pk}"
+
+
+@transaction.atomic
+def enrolment_join(*, student, code: str) -> Enrolment:
+    """The student joins the class whose join code they typed (their consent); joining twice is a
+    no-op. Wrong codes are counted per student and refused alike once too many."""
+    if student.is_staff or student.is_superuser:
+        raise ValidationError({"code": "Teacher and staff accounts do not join classes as students."})
+    key = _join_tries_key(student)
+    if (cache.get(key) or 0) >= JOIN_TRIES:
+        raise ValidationError({"code": "Too many wrong codes. Wait a quarter of an hour, then try again."})
+    normalized = join_code_normalize(code)
+    classroom = Classroom.objects.filter(join_code=normalized).first() if len(normalized) == JOIN_CODE_LENGTH else None
+    if classroom is None:
+        try:
+            cache.add(key, 0, JOIN_WINDOW_SECONDS)
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, JOIN_WINDOW_SECONDS)
+        raise ValidationError({"code": JOIN_REFUSED})
+    enrolment, _ = Enrolment.objects.get_or_create(
+        classroom=classroom, student=student, defaults={"via": Enrolment.Via.JOIN_CODE, "added_by": student}
+    )
     return enrolment
 
 
@@ -136,12 +246,24 @@ def _csv_rows(file) -> list[tuple[int, dict]]:
     raw = raw.lstrip("\ufeff")
     if not raw.strip():
         fail(0, "the file is empty")
-    # Spreadsheets in many locales write ';' or tabs instead of commas.
+    if "\x00" in raw:
+        fail(raw[: raw.index("\x00")].count("\n") + 1, "the file holds a NUL character (it is not a CSV text file)")
+    # Spreadsheets in many locales write ';' or tabs instead of commas. Only the delimiter is taken
+    # from the sniffer: quoting stays the standard one ("" inside quotes is one quote), which the
+    # sniffer misjudges on a one-line sample.
     try:
-        dialect = csv.Sniffer().sniff(raw.split("\n", 1)[0], delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(raw.split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(raw, newline=""), dialect)
+        delimiter = ","
+    reader = csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, doublequote=True, quotechar='"', strict=False)
+    try:
+        return _csv_records(reader, fail)
+    except csv.Error as exc:  # e.g. a field longer than the csv module's limit (128 kB)
+        fail(reader.line_num, f"the line cannot be read as CSV ({exc})")
+        raise  # unreachable: fail() raises
+
+
+def _csv_records(reader, fail) -> list[tuple[int, dict]]:
     header = [h.strip().lower().replace(" ", "_") for h in next(reader)]
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if "username" not in header or unknown or len(set(header)) != len(header):
@@ -163,7 +285,7 @@ def _csv_rows(file) -> list[tuple[int, dict]]:
     return rows
 
 
-def _row_check(row: dict, *, groups: dict[str, ClassGroup], existing: dict[str, object]) -> str | None:
+def _row_check(row: dict, *, groups: dict[str, ClassGroup], existing: dict[str, object], allowed) -> str | None:
     """The reason a row cannot be imported, or None."""
     username = row.get("username", "")
     if row.get("_error"):
@@ -184,8 +306,8 @@ def _row_check(row: dict, *, groups: dict[str, ClassGroup], existing: dict[str, 
     if row.get("group") and row["group"] not in groups:
         return f"unknown group {row['group']!r} (groups in this class: {', '.join(sorted(groups)) or 'none yet'})"
     user = existing.get(username)
-    if user is not None and (user.is_staff or user.is_superuser):
-        return "this is a staff account, not a student"
+    if user is not None and not allowed(user):
+        return USERNAME_TAKEN
     for name in ("first_name", "last_name"):
         if len(row.get(name, "")) > 150:
             return f"{name} is longer than 150 characters"
@@ -200,21 +322,29 @@ def _row_check(row: dict, *, groups: dict[str, ClassGroup], existing: dict[str, 
 
 
 @transaction.atomic
-def students_import_rows(*, classroom: Classroom, rows: list[tuple[int, dict]], dry_run: bool = False) -> ImportReport:
+def students_import_rows(*, classroom: Classroom, rows: list[tuple[int, dict]], by, dry_run: bool = False) -> ImportReport:
     """Enrol students given as rows {username, first_name, last_name, email, group, password}: all or nothing.
 
     A new username creates a non-staff account (with the password given, or a generated one that
-    the report shows once); an existing student account is enrolled as it is (its name and password
-    are not changed); a student already in the class is moved to the row's group. Raises
-    StudentImportError listing every bad row, having written nothing."""
+    the report shows once), recorded as created by `by`; an existing account is enrolled as it is
+    (its name and password are not changed) only if `by` may enrol it (see may_enrol), and a taken
+    username is otherwise refused like any other; a student already in the class is moved to the
+    row's group. Raises StudentImportError listing every bad row, having written nothing."""
     groups = {g.name: g for g in classroom.groups.all()}
     usernames = {row.get("username", "") for _, row in rows}
     existing = {u.username: u for u in User.objects.filter(username__in=usernames)}
     enrolled = {e.student_id: e for e in classroom.enrolments.all()}
+    mine = set(ProvisionedAccount.objects.filter(user__in=existing.values(), created_by=by).values_list("user_id", flat=True))
+
+    def allowed(user) -> bool:
+        if user.is_staff or user.is_superuser:
+            return False
+        return user.pk in enrolled or may_enrol_any(by) or user.pk in mine
+
     report, seen = ImportReport(), {}
     for line, row in rows:
         username = row.get("username", "")
-        reason = _row_check(row, groups=groups, existing=existing)
+        reason = _row_check(row, groups=groups, existing=existing, allowed=allowed)
         if reason is None and username.lower() in seen:
             reason = f"duplicate: {username} is also on line {seen[username.lower()]}"
         seen.setdefault(username.lower(), line)
@@ -235,11 +365,13 @@ def students_import_rows(*, classroom: Classroom, rows: list[tuple[int, dict]], 
             )
             user.set_password(password)
             user.save()
-            Enrolment.objects.create(classroom=classroom, student=user, group=group)
+            ProvisionedAccount.objects.create(user=user, created_by=by, classroom=classroom)
+            Enrolment.objects.create(classroom=classroom, student=user, group=group, via=Enrolment.Via.PROVISIONED, added_by=by)
         elif user.pk not in enrolled:
             report.enrolled.append(username)
             if not dry_run:
-                Enrolment.objects.create(classroom=classroom, student=user, group=group)
+                via = Enrolment.Via.ADMIN if may_enrol_any(by) else Enrolment.Via.PROVISIONED
+                Enrolment.objects.create(classroom=classroom, student=user, group=group, via=via, added_by=by)
         elif enrolled[user.pk].group_id == (group.pk if group else None):
             report.unchanged.append(username)
         else:
@@ -249,10 +381,10 @@ def students_import_rows(*, classroom: Classroom, rows: list[tuple[int, dict]], 
     return report
 
 
-def students_import_csv(*, classroom: Classroom, file, dry_run: bool = False) -> ImportReport:
+def students_import_csv(*, classroom: Classroom, file, by, dry_run: bool = False) -> ImportReport:
     """Enrol the students listed in a CSV file (header: username, first_name, last_name, email, group,
-    password; only username is required); all or nothing, see students_import_rows."""
-    return students_import_rows(classroom=classroom, rows=_csv_rows(file), dry_run=dry_run)
+    password; only username is required) as `by`; all or nothing, see students_import_rows."""
+    return students_import_rows(classroom=classroom, rows=_csv_rows(file), by=by, dry_run=dry_run)
 
 
 # --- assignments and extensions -----------------------------------------------------------------
@@ -277,19 +409,33 @@ def assignment_check(
 
 @transaction.atomic
 def assignment_create(
-    *, classroom: Classroom, module: Module, opens_at: datetime, due_at: datetime, group: ClassGroup | None = None, created_by=None
+    *,
+    classroom: Classroom,
+    module: Module,
+    opens_at: datetime,
+    due_at: datetime,
+    group: ClassGroup | None = None,
+    created_by=None,
+    attempts_allowed: int = 1,
 ) -> Assignment:
-    """Assign a module to a class (or one group of it) between two dates."""
+    """Assign a module to a class (or one group of it) between two dates; one attempt per quiz unless
+    `attempts_allowed` says otherwise (0: unlimited)."""
     assignment_check(classroom=classroom, module=module, opens_at=opens_at, due_at=due_at, group=group, user=created_by)
     return Assignment.objects.create(
-        classroom=classroom, module=module, opens_at=opens_at, due_at=due_at, group=group, created_by=created_by
+        classroom=classroom,
+        module=module,
+        opens_at=opens_at,
+        due_at=due_at,
+        group=group,
+        created_by=created_by,
+        attempts_allowed=attempts_allowed,
     )
 
 
 @transaction.atomic
 def assignment_update(*, assignment: Assignment, user=None, **changes) -> Assignment:
     """Change an assignment's module, group or dates (keyword arguments named as its fields), checked as on creation."""
-    allowed = {"module", "group", "opens_at", "due_at"}
+    allowed = {"module", "group", "opens_at", "due_at", "attempts_allowed"}
     if set(changes) - allowed:
         raise TypeError(f"assignment_update changes only {sorted(allowed)}")
     for name, value in changes.items():

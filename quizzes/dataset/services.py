@@ -59,7 +59,7 @@ class LoadReport:
         out = []
         for kind, counter in self.counts.items():
             names = verbs if self.dry_run else {}
-            parts = [f"{counter[a]} {names.get(a, a)}" for a in ACTIONS]
+            parts = [f"{counter[a]} {names.get(a, a)}" for a in ACTIONS] + [f"{n} {a}" for a, n in counter.items() if a not in ACTIONS]
             out.append(f"{kind:>16}: " + ", ".join(parts))
         return out
 

@@ -166,7 +166,7 @@ def demo_class_build() -> Classroom | None:
     for username, first_name, table, _ability in CLASS:
         students[username] = logins.get(username) or _pupil(username, first_name)
         if not classroom.enrolments.filter(student=students[username]).exists():
-            enrolment_add(classroom=classroom, student=students[username], group=tables[table])
+            enrolment_add(classroom=classroom, student=students[username], group=tables[table], by=None)
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     first = classroom.assignments.filter(module=modules[0]).first() or assignment_create(
         classroom=classroom, module=modules[0], opens_at=now - timedelta(days=12), due_at=now - timedelta(days=2), created_by=teacher

@@ -172,7 +172,8 @@ def _member_apply(*, classroom, user, role: c.Role) -> bool:
         return True
     if user.is_staff or user.is_superuser or Enrolment.objects.filter(classroom=classroom, student=user).exists():
         return False  # staff accounts never become students; an enrolled student keeps their group
-    enrolment_add(classroom=classroom, student=user)
+    # The platform's roster is the school's (an administrator's) word: by=None, the system.
+    enrolment_add(classroom=classroom, student=user, by=None)
     return True
 
 

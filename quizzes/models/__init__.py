@@ -1,7 +1,7 @@
 """All models, one module per concern; imports flow sources <- events <- (bank, scenarios) <- ..."""
 
 from quizzes.models.bank import Module, ModuleItem, Question, QuestionType, Quiz, QuizQuestion
-from quizzes.models.classes import Assignment, ClassGroup, Classroom, Enrolment, Extension
+from quizzes.models.classes import Assignment, ClassGroup, Classroom, Enrolment, Extension, ProvisionedAccount
 from quizzes.models.collections import Collection
 from quizzes.models.events import (
     Claim,
@@ -38,6 +38,7 @@ __all__ = [
     "Classroom",
     "Enrolment",
     "Extension",
+    "ProvisionedAccount",
     "Heartbeat",
     "IntegrationCredential",
     "Job",

@@ -57,6 +57,10 @@ class Question(models.Model):
     retired_reason = models.CharField(max_length=300, blank=True)
     # Fields a teacher changed; regeneration never overwrites them.
     edited_fields = models.JSONField(default=list, blank=True)
+    # Empty: the shared bank (curators edit it). A teacher's own copy ("Make my own copy") has its
+    # teacher here; regeneration neither updates nor retires it.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions")
+    copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -66,6 +70,7 @@ class Question(models.Model):
             models.UniqueConstraint(fields=["collection", "key"], name="question_unique_key_in_collection"),
             models.CheckConstraint(condition=Q(difficulty__gte=0) & Q(difficulty__lte=1), name="question_difficulty_range"),
         ]
+        permissions = [("curate_shared", "Can edit content every class shares (curators)")]
 
     def __str__(self) -> str:
         return self.stem
@@ -80,6 +85,22 @@ class Quiz(models.Model):
         IMMEDIATE = "immediate", "after each question"
         END = "end", "at the end"
 
+    class Review(models.TextChoices):
+        """When a learner sees the right answers and explanations of a finished attempt (Moodle's review options)."""
+
+        IMMEDIATELY = "immediately", "as soon as the attempt is submitted"
+        AFTER_LAST_ATTEMPT = "after_last", "once no attempts remain (or after the due date)"
+        AFTER_DUE = "after_due", "after the assignment's due date"
+        NEVER = "never", "never (only the score)"
+
+    class Grade(models.TextChoices):
+        """Which attempts make a learner's grade on the quiz."""
+
+        BEST = "best", "best attempt"
+        FIRST = "first", "first attempt"
+        LAST = "last", "last attempt"
+        MEAN = "mean", "mean of all attempts"
+
     slug = models.SlugField(max_length=80, unique=True)
     # The collection its questions come from; empty for a hand-made quiz that mixes collections.
     collection = models.ForeignKey(Collection, null=True, blank=True, on_delete=models.PROTECT, related_name="quizzes")
@@ -89,6 +110,13 @@ class Quiz(models.Model):
     order = models.CharField(max_length=10, choices=Order.choices, default=Order.FIXED)
     feedback = models.CharField(max_length=10, choices=Feedback.choices, default=Feedback.IMMEDIATE)
     attempts_allowed = models.PositiveSmallIntegerField(default=0, help_text="0 means unlimited.")
+    review_answers = models.CharField(
+        max_length=12,
+        choices=Review.choices,
+        default=Review.IMMEDIATELY,
+        help_text="When learners see the right answers. Anything but 'as soon as submitted' needs feedback at the end.",
+    )
+    grade_method = models.CharField(max_length=8, choices=Grade.choices, default=Grade.BEST)
     time_limit_seconds = models.PositiveIntegerField(null=True, blank=True, help_text="Empty means no limit.")
     pass_mark = models.PositiveSmallIntegerField(default=60, help_text="Percent.")
     # How it was assembled, so it can be rebuilt: {"collection": slug, "topics": [...], "date_from": ..., "date_to": ...,
@@ -100,7 +128,11 @@ class Quiz(models.Model):
     class Meta:
         ordering = ["slug"]
         verbose_name_plural = "quizzes"
-        constraints = [models.CheckConstraint(condition=Q(pass_mark__lte=100), name="quiz_pass_mark_percent")]
+        constraints = [
+            models.CheckConstraint(condition=Q(pass_mark__lte=100), name="quiz_pass_mark_percent"),
+            # Feedback after each question shows its key at once: holding keys back needs feedback at the end.
+            models.CheckConstraint(condition=Q(review_answers="immediately") | Q(feedback="end"), name="quiz_review_needs_end_feedback"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -10,8 +10,13 @@ from quizzes.models.bank import Module
 class Classroom(models.Model):
     name = models.CharField(max_length=200)
     code = models.SlugField(max_length=60, unique=True)
+    # What a student types on their dashboard to join (8 letters and digits with no look-alikes,
+    # shown as ABCD-EFGH); empty: joining is closed. The teacher can give a new one at any time.
+    join_code = models.CharField(max_length=8, unique=True, null=True, blank=True, editable=False)
     teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="classes_taught")
-    students = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Enrolment", related_name="classes_joined")
+    students = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Enrolment", through_fields=("classroom", "student"), related_name="classes_joined"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -36,14 +41,26 @@ class ClassGroup(models.Model):
 
 
 class Enrolment(models.Model):
+    """A student in a class. A teacher reaches a student only by the student's consent (the join
+    code) or an administrator's roster; `via` and `added_by` record which."""
+
+    class Via(models.TextChoices):
+        JOIN_CODE = "join_code", "joined with the class code"
+        PROVISIONED = "provisioned", "account created by the teacher"
+        ADMIN = "admin", "added by an administrator"
+
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="enrolments")
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
     group = models.ForeignKey(ClassGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="enrolments")
+    # A teacher sees the student's practice (work outside any assignment) only from this moment on.
     joined_at = models.DateTimeField(auto_now_add=True)
+    via = models.CharField(max_length=12, choices=Via.choices, default=Via.ADMIN)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["classroom", "student__username"]
         constraints = [models.UniqueConstraint(fields=["classroom", "student"], name="enrolment_unique_student")]
+        permissions = [("enrol_any_student", "Can enrol any existing student account (administrators)")]
 
     def __str__(self) -> str:
         return f"{self.student} in {self.classroom}"
@@ -52,13 +69,19 @@ class Enrolment(models.Model):
 class Assignment(models.Model):
     """A module set for a class, or for one group in it, between two dates."""
 
-    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="assignments")
+    # PROTECT both: deleting a class or a group (an inline row has no confirmation page) must not take
+    # its assignments, extensions and the link of students' work with them.
+    classroom = models.ForeignKey(Classroom, on_delete=models.PROTECT, related_name="assignments")
     group = models.ForeignKey(
-        ClassGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="assignments", help_text="Empty: the whole class."
+        ClassGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments", help_text="Empty: the whole class."
     )
     module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="assignments")
     opens_at = models.DateTimeField()
     due_at = models.DateTimeField()
+    # A graded assignment is limited by default: retakes after seeing every key would make any grade 100 %.
+    attempts_allowed = models.PositiveSmallIntegerField(
+        default=1, help_text="Attempts per quiz for this assignment; 0: unlimited. Only work started for the assignment counts."
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -82,3 +105,16 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student}: {self.assignment} until {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class ProvisionedAccount(models.Model):
+    """A student account a teacher created (one by one or by CSV import): that teacher may enrol
+    it in their other classes too; any other account reaches a class by its join code."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provisioned")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    classroom = models.ForeignKey(Classroom, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} (created by {self.created_by})"

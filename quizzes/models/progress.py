@@ -20,7 +20,9 @@ class Attempt(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
     quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
-    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts")
+    # PROTECT: an assignment (and so its class or group) with work done cannot be deleted, which
+    # would turn the work into practice and drop it from every result.
+    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="attempts")
     number = models.PositiveSmallIntegerField(help_text="1 for the learner's first attempt at this quiz.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS, db_index=True)
     started_at = models.DateTimeField()
@@ -91,7 +93,7 @@ class ScenarioRun(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scenario_runs")
     scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="runs")
-    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="scenario_runs")
+    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="scenario_runs")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS, db_index=True)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -161,7 +163,8 @@ class TopicMastery(models.Model):
     """Running totals per learner and topic, updated once per scored attempt; recomputable."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_mastery")
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="mastery")
+    # PROTECT: a learner's mastery never vanishes with a topic (load_seeds keeps such a topic).
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="mastery")
     answered = models.PositiveIntegerField(default=0)
     correct = models.PositiveIntegerField(default=0)
     points = models.FloatField(default=0)

@@ -2,8 +2,10 @@
 statistics (facility, discrimination, option counts, flags: quizzes.progress.statistics computes
 them) for the questions the assignment's students answered, and per source.
 
-Work counts towards an assignment when it was started for it, or started as practice on one of
-its quizzes or scenarios after the assignment opened (a student may reach a quiz either way).
+Work counts towards an assignment when it was started for it; for an assignment without an attempt
+limit, also practice on one of its quizzes or scenarios started after the assignment opened and after
+the student joined the class (practice from before joining is not the teacher's to see). A quiz's
+grade over several attempts follows its grade rule (best, first, last or mean).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.db.models import Q
 
 from quizzes.classes.selectors import assignment_enrolments
 from quizzes.models import Assignment, Attempt, ClassGroup, ItemStatistic, ModuleItem, Quiz, Response, ScenarioRun
+from quizzes.permissions import joined_before_started
 from quizzes.progress.statistics import CHOICE_TYPES, item_statistic, source_statistics
 
 NOT_STARTED, IN_PROGRESS, SUBMITTED, SCORED, FINISHED = "not started", "in progress", "submitted", "scored", "finished"
@@ -99,15 +102,27 @@ class AssignmentResults:
 
 
 def _work(assignment: Assignment) -> Q:
-    return Q(assignment=assignment) | Q(assignment__isnull=True, started_at__gte=assignment.opens_at)
+    """Work that counts: started for the assignment; and, when it does not limit attempts, practice
+    after it opened and after the student joined (with a limit, practice would be unlimited retakes)."""
+    if assignment.attempts_allowed:
+        return Q(assignment=assignment)
+    practice = Q(joined_before_started([assignment.classroom_id]), assignment__isnull=True, started_at__gte=assignment.opens_at)
+    return Q(assignment=assignment) | practice
 
 
 def _seconds(start: datetime, end: datetime | None) -> int | None:
     return round((end - start).total_seconds()) if end else None
 
 
-def _quiz_result(attempts: list[Attempt], due: datetime) -> ItemResult:
+def _quiz_result(attempts: list[Attempt], due: datetime, grade_method: str = "best") -> ItemResult:
+    """The item's result by the quiz's grade rule over scored attempts: best, first, last or mean."""
     rank = {Attempt.Status.SCORED: 2, Attempt.Status.SUBMITTED: 1, Attempt.Status.IN_PROGRESS: 0}
+    scored = sorted((a for a in attempts if a.status == Attempt.Status.SCORED), key=lambda a: (a.number, a.pk))
+    if scored and grade_method in ("first", "last", "mean"):
+        chosen = scored[0] if grade_method == "first" else scored[-1]
+        percent = round(sum(a.percent or 0 for a in scored) / len(scored), 2) if grade_method == "mean" else chosen.percent
+        late = chosen.submitted_at is not None and chosen.submitted_at > due
+        return ItemResult(SCORED, percent, _seconds(chosen.started_at, chosen.submitted_at), late, len(attempts))
     best = max(attempts, key=lambda a: (rank[a.status], a.percent or 0, -a.number))
     status = {Attempt.Status.SCORED: SCORED, Attempt.Status.SUBMITTED: SUBMITTED}.get(best.status, IN_PROGRESS)
     late = best.submitted_at is not None and best.submitted_at > due
@@ -145,7 +160,7 @@ def assignment_results(assignment: Assignment) -> AssignmentResults:
         for item in items:
             if item.quiz_id:
                 mine = attempts.get((e.student_id, item.quiz_id))
-                row.items.append(_quiz_result(mine, due) if mine else ItemResult())
+                row.items.append(_quiz_result(mine, due, item.quiz.grade_method) if mine else ItemResult())
             else:
                 mine_runs = runs.get((e.student_id, item.scenario_id))
                 row.items.append(_run_result(mine_runs, due) if mine_runs else ItemResult())

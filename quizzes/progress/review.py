@@ -16,12 +16,12 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from quizzes.models import Passage, Question, Response, ReviewCard
+from quizzes.models import Attempt, Passage, Question, Response, ReviewCard
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.selectors import review_queue
-from quizzes.progress.services import review_cards_apply
+from quizzes.progress.services import review_cards_apply, score_or_refuse
 from quizzes.progress.snapshots import question_snapshot
-from quizzes.scoring import InvalidResponse, response_validate, score
+from quizzes.scoring import InvalidResponse, response_validate
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,19 @@ def questions_for_fact(fact_id: str, collection_id: int | None = None) -> QueryS
     return qs.prefetch_related(Prefetch("evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start")), "topics")
 
 
+NOT_SHOWN = "Answer the question shown for this card; the review may have moved on, so open it again."
+
+
 def review_question_pick(*, user, card: ReviewCard) -> Question | None:
-    """The question to show for a card now, or None when no published question tests its fact any more."""
-    candidates = sorted((q for q in questions_for_fact(card.fact_id, card.collection_id) if card.fact_id in q.fact_ids), key=lambda q: q.pk)
+    """The question to show for a card now, or None when no published question tests its fact any
+    more. Never a question in one of the learner's open attempts: its feedback would give the key away."""
+    in_open_attempts = set(
+        Response.objects.filter(attempt__user=user, attempt__status=Attempt.Status.IN_PROGRESS).values_list("question_id", flat=True)
+    )
+    candidates = sorted(
+        (q for q in questions_for_fact(card.fact_id, card.collection_id) if card.fact_id in q.fact_ids and q.pk not in in_open_attempts),
+        key=lambda q: q.pk,
+    )
     if not candidates:
         return None
     seen = set(Response.objects.filter(attempt__user=user, question__in=candidates).values_list("question_id", flat=True))
@@ -66,25 +76,23 @@ def review_next(*, user, now: datetime | None = None) -> tuple[ReviewCard, Quest
 def review_answer(*, user, card: ReviewCard, question: Question, response: object, now: datetime | None = None) -> ReviewResult:
     """Score an answer to a due card's question and reschedule the fact (FSRS Good if right, Again if not).
 
-    Refuses a card that is not the learner's or not due (a second submit of the same review), and a
-    question that does not test the card's fact."""
+    Refuses a card that is not the learner's or not due (a second submit of the same review), and any
+    question but the one review_next shows for the card now (one error, whatever the question: a
+    probe learns nothing about which questions test the fact, and never reaches an open attempt's)."""
     now = now or timezone.now()
     locked = ReviewCard.objects.select_for_update().filter(pk=card.pk, user=user).first()
     if locked is None:
         raise LearnerActionError("no_such_card", "This review card does not exist.", status=404)
     if locked.due > now:
         raise LearnerActionError("not_due", "This fact has just been reviewed; it will come back later.")
-    if (
-        question.status != Question.Status.PUBLISHED
-        or locked.fact_id not in question.fact_ids
-        or question.collection_id != locked.collection_id
-    ):
-        raise LearnerActionError("wrong_question", "That question does not test this fact.", status=400)
+    chosen = review_question_pick(user=user, card=locked)
+    if chosen is None or chosen.pk != question.pk:
+        raise LearnerActionError("not_shown", NOT_SHOWN, status=400)
     try:
         normalised = response_validate(question.qtype, question.options, response)
     except InvalidResponse as exc:
         raise LearnerActionError("invalid_response", str(exc), status=400) from None
-    result = score(question.qtype, question.answer, normalised)
+    result = score_or_refuse({"qtype": question.qtype, "answer": question.answer}, normalised, question_id=question.pk)
     review_cards_apply(
         user_id=user.pk, outcomes={(locked.collection_id, locked.fact_id): result.correct}, now=now, create_on_miss_only=False
     )

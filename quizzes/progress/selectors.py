@@ -203,3 +203,41 @@ def progress_summary(user, *, now: datetime | None = None) -> ProgressSummary:
         review_due=sum(due <= now for due in cards),
         facts_on_review=len(cards),
     )
+
+
+def attempts_limit(quiz, assignment) -> int:
+    """Attempts allowed at `quiz` (0: unlimited): the assignment's limit when it sets one, else the quiz's."""
+    if assignment is not None and assignment.attempts_allowed:
+        return int(assignment.attempts_allowed)
+    return int(quiz.attempts_allowed)
+
+
+def attempts_used(attempt: Attempt) -> int:
+    """Attempts the learner has made at the attempt's quiz, counted as its limit counts them."""
+    qs = Attempt.objects.filter(user_id=attempt.user_id, quiz_id=attempt.quiz_id)
+    if attempt.assignment is not None and attempt.assignment.attempts_allowed:
+        qs = qs.filter(assignment_id=attempt.assignment_id)
+    return qs.count()
+
+
+def answers_visible(attempt: Attempt, *, now: datetime | None = None) -> bool:
+    """Whether the learner may see the right answers and explanations of this finished attempt, by
+    its quiz's review option: immediately; once no attempts remain or the assignment is past due;
+    only after the due date (practice: as once no attempts remain); or never."""
+    if attempt.status == Attempt.Status.IN_PROGRESS:
+        return False
+    rule = attempt.quiz.review_answers
+    if rule == "immediately":
+        return True
+    if rule == "never":
+        return False
+    now = now or timezone.now()
+    assignment = attempt.assignment
+    if assignment is not None:
+        extension = assignment.extensions.filter(student_id=attempt.user_id).values_list("due_at", flat=True).first()
+        if now > (extension or assignment.due_at):
+            return True
+        if rule == "after_due":
+            return False
+    limit = attempts_limit(attempt.quiz, assignment)
+    return bool(limit) and attempts_used(attempt) >= limit

@@ -16,6 +16,7 @@ import logging
 import random
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,7 +29,7 @@ from quizzes import queue
 from quizzes.models import Assignment, Attempt, Passage, Question, Quiz, Response, ReviewCard, Topic, TopicMastery
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.snapshots import question_snapshot
-from quizzes.scoring import InvalidResponse, response_validate, score
+from quizzes.scoring import InvalidKey, InvalidResponse, Score, response_validate, score
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,17 @@ def _attempt_create(*, user, quiz: Quiz, assignment: Assignment | None, now: dat
         raise LearnerActionError(
             "no_attempts_left", f"This quiz allows {quiz.attempts_allowed} attempt(s) and you have used them all.", status=403
         )
-    questions = [item.question for item in quiz.items.select_related(None).prefetch_related(Prefetch("question", queryset=_QUESTIONS))]
+    if assignment is not None and assignment.attempts_allowed:
+        for_assignment = Attempt.objects.filter(user=user, quiz=quiz, assignment=assignment).count()
+        if for_assignment >= assignment.attempts_allowed:
+            raise LearnerActionError(
+                "no_attempts_left",
+                f"This assignment allows {assignment.attempts_allowed} attempt(s) at this quiz and you have used them all.",
+                status=403,
+            )
+    items = quiz.items.select_related(None).prefetch_related(Prefetch("question", queryset=_QUESTIONS))
+    # A retired question (wrong, unsupported, or withdrawn by a curator) is never put into a new attempt.
+    questions = [item.question for item in items if item.question.status != Question.Status.RETIRED]
     if not questions:
         raise LearnerActionError("quiz_empty", "This quiz has no questions yet.", status=409)
     number = done + 1
@@ -132,7 +143,7 @@ def response_answer(*, attempt: Attempt, position: int, response: object, client
         normalised = response_validate(snap["qtype"], snap["options"], response)
     except InvalidResponse as exc:
         raise LearnerActionError("invalid_response", str(exc), status=400) from None
-    result = score(snap["qtype"], snap["answer"], normalised)
+    result = score_or_refuse(snap, normalised, question_id=row.question_id)
     row.response, row.points, row.correct = normalised, result.points, result.correct
     row.client_key, row.answered_at = client_key[:64], now
     row.save(update_fields=["response", "points", "correct", "client_key", "answered_at"])
@@ -144,6 +155,20 @@ def _normalised_or_none(snap: dict, response: object) -> object:
         return response_validate(snap["qtype"], snap["options"], response)
     except InvalidResponse:
         return None
+
+
+BROKEN_KEY_MESSAGE = (
+    "This question cannot be scored: its answer key is broken. Go on with the others; the error has been logged for the curators."
+)
+
+
+def score_or_refuse(snap: dict[str, Any], normalised: dict[str, Any], *, question_id: int) -> Score:
+    """Score a response against a snapshot's key; a broken key is logged and refused (409 question_broken), never a 500."""
+    try:
+        return score(snap["qtype"], snap["answer"], normalised)
+    except InvalidKey as exc:
+        log.error("question %s: %s", question_id, exc)
+        raise LearnerActionError("question_broken", BROKEN_KEY_MESSAGE, status=409) from None
 
 
 def attempt_submit(*, attempt: Attempt, now: datetime | None = None, auto: bool = False) -> Attempt:
@@ -182,7 +207,11 @@ def attempt_score(*, attempt_id: int, now: datetime | None = None) -> bool:
             if row.response is None:
                 row.points, row.correct = 0.0, False
             else:
-                result = score(snap["qtype"], snap["answer"], row.response)
+                try:
+                    result = score(snap["qtype"], snap["answer"], row.response)
+                except InvalidKey as exc:  # a broken key scores nothing and is logged; the attempt is still scored
+                    log.error("attempt %s, question %s: %s", attempt.pk, row.question_id, exc)
+                    result = Score(0.0, False)
                 row.points, row.correct = result.points, result.correct
         # One UPDATE per distinct (points, correct): a handful, where bulk_update builds a CASE per row.
         by_result: dict[tuple[float, bool], list[int]] = defaultdict(list)

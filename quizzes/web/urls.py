@@ -6,6 +6,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("classes/join/", pages.class_join, name="class-join"),
     path("sources/", pages.source_list, name="source-list"),
     path("sources/<slug:slug>/", pages.source_detail, name="source-detail"),
     path("quizzes/<slug:slug>/", quiz.quiz_detail, name="quiz-detail"),

@@ -1,5 +1,6 @@
 """Who may call what: every endpoint in the schema, as anonymous, student A (the owner), student B
-(same class), teacher X (A's class) and teacher Y (another class). Another user's objects are 404;
+(same class), teacher X (A's class) and teacher Y (another class), and the roles of quizzes.roles:
+a co-teacher of X's class, a curator and an administrator. Another user's objects are 404;
 teacher endpoints are 403 for students; anything but public reads is 401 without credentials."""
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from rest_framework.test import APIClient
 
 from quizzes.integrations.scopes import all_scopes, scope_required
 from quizzes.integrations.services import integration_credential_create
-from quizzes.models import ReviewCard
+from quizzes.models import ProvisionedAccount, ReviewCard
+from quizzes.roles import CURATORS, role_grant
 from tests.api.conftest import client_for, world_build
-from tests.factories import UserFactory
+from tests.factories import QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +66,8 @@ MATRIX = [
     ("delete", "/api/v1/auth/token/", {}, None, expect(401, 204, 204, 204, 204)),
     ("post", "/api/v1/auth/token/new/", {}, None, expect(401, 403, 403, 201, 201)),
     ("get", "/api/v1/me/", {}, None, SIGNED_IN),
+    # A student joins with the class's code (A and B are in already: 200); staff accounts do not join
+    ("post", "/api/v1/me/classes/join/", {}, lambda w: {"code": w.assignment_x.classroom.join_code}, expect(401, 200, 200, 400, 400)),
     # learners
     ("get", "/api/v1/me/assignments/", {}, None, SIGNED_IN),
     ("get", "/api/v1/me/assignments/{id}/", {"id": lambda w: w.assignment_x.pk}, None, expect(401, 200, 200, 404, 404)),
@@ -74,7 +78,7 @@ MATRIX = [
         "post",
         "/api/v1/me/review/answer/",
         {},
-        lambda w: {"card": w.card_a.pk, "question": w.question.pk, "response": {"choice": "b"}},
+        lambda w: {"card": w.card_a.pk, "question": w.review_question.pk, "response": {"choice": "b"}},
         A_ONLY,
     ),
     ("get", "/api/v1/attempts/", {}, None, SIGNED_IN),
@@ -104,6 +108,7 @@ MATRIX = [
     ("get", "/api/v1/classes/", {}, None, TEACHERS),
     ("post", "/api/v1/classes/", {}, lambda w: {"name": "New class"}, expect(401, 403, 403, 201, 201)),
     ("get", "/api/v1/classes/{id}/", {"id": lambda w: w.assignment_x.classroom_id}, None, TEACHER_X),
+    ("post", "/api/v1/classes/{id}/join-code/", {"id": lambda w: w.assignment_x.classroom_id}, lambda w: {}, TEACHER_X),
     ("patch", "/api/v1/classes/{id}/", {"id": lambda w: w.assignment_x.classroom_id}, lambda w: {"name": "Renamed"}, TEACHER_X),
     (
         "post",
@@ -160,7 +165,15 @@ def matrix_world():
     w.source = w.question.evidence.get().source
     w.topic = w.question.topics.get()
     w.enrolment_a = w.student_a.enrolments.get()
-    w.newcomer = UserFactory()
+    w.co_teacher = UserFactory(username="co-teacher", is_staff=True)
+    w.assignment_x.classroom.teachers.add(w.co_teacher)
+    w.curator = UserFactory(username="curator", is_staff=True)
+    role_grant(w.curator, CURATORS)
+    w.admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    w.newcomer = UserFactory()  # an account teacher X created (CSV import): X may enrol it
+    ProvisionedAccount.objects.create(user=w.newcomer, created_by=w.teacher_x)
+    # The question review shows for A's card: the fact's other questions are in A's open attempt.
+    w.review_question = QuestionFactory(fact_ids=list(w.question.fact_ids))
     card = Card()
     w.card_a = ReviewCard.objects.create(
         collection=w.question.collection,
@@ -178,11 +191,24 @@ def test_the_matrix_covers_every_operation_in_the_schema():
     assert operations == {(method, path) for method, path, *_ in MATRIX}
 
 
-@pytest.mark.parametrize("role", ROLES)
+# The roles of quizzes.roles, beyond the five above: a co-teacher of class X, a curator (staff who
+# teaches no class) and an administrator (superuser). Each answers as the role named, except where
+# listed: (role, method, path) -> status.
+LIKE = {"co_teacher": "teacher_x", "curator": "teacher_y", "admin": "teacher_x"}
+EXCEPT = {
+    # The newcomer is an account teacher X created: the co-teacher did not, so may not enrol it.
+    ("co_teacher", "post", "/api/v1/enrolments/"): 400,
+}
+ALL_ROLES = ROLES + list(LIKE)
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
 @pytest.mark.parametrize(("method", "path", "params", "body", "expected"), MATRIX, ids=[f"{m.upper()} {p}" for m, p, *_ in MATRIX])
 def test_access(matrix_world, role, method, path, params, body, expected):
     w = matrix_world
     user = None if role == "anonymous" else getattr(w, role)
+    if role in LIKE:
+        expected = {role: EXCEPT.get((role, method, path), expected[LIKE[role]])}
     url = path.format(**{name: value(w) for name, value in params.items()})
     response = getattr(client_for(user), method)(url, body(w) if body else None, format="json")
     assert response.status_code == expected[role], response.content[:500]

@@ -81,3 +81,27 @@ def test_answers_are_throttled_per_user(settings):
         other.post(f"/api/v1/attempts/{other_attempt}/answer/", {"position": 1, "response": {"choice": "b"}}, format="json").status_code
         == 200
     )
+
+
+def test_tokens_expire_and_a_password_change_revokes_them(settings):
+    """Security finding (low): tokens never expired and survived a password change."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="dana")
+    token = Token.objects.create(user=user)
+    api = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert api.get("/api/v1/me/").status_code == 200
+    Token.objects.filter(pk=token.pk).update(created=timezone.now() - dt.timedelta(days=settings.KZL_API_TOKEN_DAYS + 1))
+    expired = api.get("/api/v1/me/")
+    assert expired.status_code == 401 and "expired" in expired.json()["error"]["message"]
+    Token.objects.filter(user=user).delete()
+    token = Token.objects.create(user=user)  # a fresh one, revoked below by the password change
+    user.set_password("a-new-Passw0rd-here")
+    user.save()
+    assert not Token.objects.filter(user=user).exists()
+    assert APIClient(HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/v1/me/").status_code == 401

@@ -72,4 +72,4 @@ def test_a_review_answer_with_a_question_on_another_fact_is_refused():
     refused = client_for(user).post(
         "/api/v1/me/review/answer/", {"card": card.pk, "question": second.pk, "response": {"choice": "b"}}, format="json"
     )
-    assert refused.status_code == 400 and refused.json()["error"]["code"] == "wrong_question"
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "not_shown"

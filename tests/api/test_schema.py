@@ -33,6 +33,7 @@ def test_schema_is_valid_openapi_and_documents_errors_everywhere():
         "/api/v1/attempts/{id}/answer/",
         "/api/v1/scenario-runs/{id}/predict/",
         "/api/v1/me/review/answer/",
+        "/api/v1/me/classes/join/",
     }
 
 
@@ -41,3 +42,21 @@ def test_schema_and_docs_are_served_without_a_cdn():
     assert api.get("/api/schema/", {"format": "json"}).json()["info"]["title"] == "KZLearn API"
     docs = api.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger-ui" in docs.content and b"cdn" not in docs.content.lower()
+
+
+def test_every_api_error_is_json_even_for_deep_nesting_and_django_errors(settings):
+    """Security finding (low): JSON nested 1000 deep gave a 500, and some API 400/500 replies were HTML."""
+    api = client_for()
+    deep = "[" * 5000 + "]" * 5000
+    reply = api.post("/api/v1/auth/token/", deep, content_type="application/json")
+    assert reply.status_code == 400 and reply["Content-Type"] == "application/json"
+    assert "nested too deeply" in reply.json()["error"]["message"]
+    # Django's own refusals under /api/ (here a host not allowed: 400 before any view) are JSON too
+    reply = api.get("/api/v1/topics/", HTTP_HOST="evil.example")
+    assert reply.status_code == 400 and reply.json()["error"]["code"] == "bad_request"
+    from django.test import RequestFactory  # noqa: PLC0415
+
+    from kzlearn.errors import server_error  # noqa: PLC0415
+
+    assert server_error(RequestFactory().get("/api/v1/x/")).status_code == 500
+    assert server_error(RequestFactory().get("/api/v1/x/"))["Content-Type"] == "application/json"

@@ -147,3 +147,21 @@ def test_the_real_seeds_load_and_reload_idempotently():
     before = snapshot()
     assert "nothing changed" in load(ROOT / "seeds" / "kazakhstan-2022")
     assert snapshot() == before
+
+
+def test_a_topic_learners_have_mastery_on_is_kept_when_it_leaves_the_dataset(tmp_path):
+    """Security finding M4: load_seeds after a topic's slug changed deleted learners' mastery rows."""
+    from quizzes.models import Topic, TopicMastery
+    from tests.factories import UserFactory
+
+    data = mini_data()
+    data["topics.yaml"]["topics"].append({"slug": "old-name", "name": "Old name"})
+    folder = write_seeds(tmp_path / "s", data)
+    load(folder)
+    mastery = TopicMastery.objects.create(user=UserFactory(), topic=Topic.objects.get(slug="old-name"), answered=4, correct=3, points=3)
+    data["topics.yaml"]["topics"][-1] = {"slug": "new-name", "name": "New name"}
+    write_seeds(folder, data)
+    output = load(folder)
+    assert "1 kept (learners' mastery)" in output
+    assert TopicMastery.objects.filter(pk=mastery.pk, topic__slug="old-name").exists()
+    assert Topic.objects.filter(slug="new-name").exists()

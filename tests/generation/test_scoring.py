@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from quizzes.scoring import InvalidResponse, Score, response_validate, score
+from quizzes.scoring import InvalidKey, InvalidResponse, Score, key_problems, response_validate, score
 
 CHOICES = [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}, {"id": "c", "text": "C"}, {"id": "d", "text": "D"}]
 ITEMS = [{"id": "e1", "text": "x"}, {"id": "e2", "text": "y"}, {"id": "e3", "text": "z"}]
@@ -51,3 +51,47 @@ def test_score(qtype, options, answer, response, expected):
 def test_malformed_responses_are_refused_with_a_reason(qtype, options, response, message):
     with pytest.raises(InvalidResponse, match=message):
         response_validate(qtype, options, response)
+
+
+# Security finding M1: a malformed key saved in the admin made every answer to the question a 500
+# (KeyError in score). Now the admin refuses it (key_problems) and score() raises InvalidKey.
+@pytest.mark.parametrize(
+    "qtype, options, answer, response",
+    [
+        ("single", CHOICES, {}, {"choice": "b"}),
+        ("single", CHOICES, {"correct": ["b"]}, {"choice": "b"}),
+        ("multi", CHOICES, {"correct": "ac"}, {"choices": ["a"]}),
+        ("multi", CHOICES, {"correct": []}, {"choices": ["a"]}),
+        ("numeric", [], {"value": "33"}, {"value": 33}),
+        ("numeric", [], {"tolerance": 1}, {"value": 33}),
+        ("ordering", ITEMS, {"order": ["e1", "e2"]}, {"order": ["e1", "e2", "e3"]}),
+        ("ordering", ITEMS, {"order": "e1,e2,e3"}, {"order": ["e1", "e2", "e3"]}),
+        ("matching", MATCH, {"pairs": {"p1": "c2"}}, {"pairs": {"p1": "c2", "p2": "c1"}}),
+        ("matching", MATCH, {"pairs": []}, {"pairs": {"p1": "c2", "p2": "c1"}}),
+    ],
+)
+def test_a_broken_key_is_refused_by_the_admin_check_and_never_scored_quietly(qtype, options, answer, response):
+    assert key_problems(qtype, options, answer)
+    with pytest.raises(InvalidKey, match="answer key of this"):
+        score(qtype, answer, response_validate(qtype, options, response))
+
+
+@pytest.mark.parametrize(
+    "qtype, options, answer",
+    [
+        ("single", CHOICES, {"correct": "b"}),
+        ("multi", CHOICES, {"correct": ["a", "c"]}),
+        ("numeric", [], {"value": 33, "tolerance": 0, "unit": "cars"}),
+        ("ordering", ITEMS, {"order": ["e3", "e1", "e2"]}),
+        ("matching", MATCH, {"pairs": {"p1": "c2", "p2": "c1"}}),
+    ],
+)
+def test_good_keys_have_no_problems(qtype, options, answer):
+    assert key_problems(qtype, options, answer) == []
+
+
+def test_key_problems_name_what_is_wrong():
+    assert key_problems("single", CHOICES, {"correct": "z"}) == ["answer 'correct' must be one option id of ['a', 'b', 'c', 'd']"]
+    assert key_problems("single", [{"id": "a", "text": "A"}, {"id": "a", "text": "B"}], {"correct": "a"}) == ["option ids must be distinct"]
+    assert key_problems("single", "not a list", {"correct": "a"}) == ["options must be a list of objects"]
+    assert key_problems("matching", CHOICES, {"pairs": {}})[0].startswith("matching options need 'side'")

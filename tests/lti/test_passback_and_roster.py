@@ -229,13 +229,15 @@ def test_a_platform_needs_a_keyset_url_or_a_keyset():
 
 
 def test_teachers_cannot_register_platforms_or_relink_accounts_but_see_their_courses(client, registered):
-    from django.contrib.auth.models import Group, Permission
+    from django.contrib.auth.models import Group
 
+    from quizzes.roles import TEACHERS, roles_setup
+
+    roles_setup()
     platform, _ = registered
     launch(client, platform, sub="t-5", roles=[MEMBERSHIP + "Instructor"])
     teacher = LtiIdentity.objects.get(sub="t-5").user
-    group, _ = Group.objects.get_or_create(name="Teachers")
-    group.permissions.set(Permission.objects.filter(content_type__app_label="quizzes"))  # as the demo sets it
+    group = Group.objects.get(name=TEACHERS)  # as the demo sets it (quizzes.roles)
     teacher.groups.add(group)
     client.force_login(teacher)
     for page in ("ltiplatform", "ltitoolkey", "ltiidentity", "ltiscore"):

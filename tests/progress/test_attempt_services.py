@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from quizzes.models import Attempt, Quiz, ReviewCard, TopicMastery
+from quizzes.models import Attempt, Question, Quiz, ReviewCard, TopicMastery
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.services import attempt_score, attempt_start, attempt_submit, progress_recompute, response_answer
 from tests.factories import UserFactory, quiz_with_questions
@@ -82,3 +82,18 @@ def test_attempts_allowed_is_enforced():
     with pytest.raises(LearnerActionError) as err:
         attempt_start(user=user, quiz=quiz)
     assert err.value.code == "no_attempts_left"
+
+
+def test_a_retired_question_is_never_put_into_a_new_attempt():
+    """Security finding M7: retired questions were still put into new attempts and scored."""
+    quiz, user = quiz_with_questions(3), UserFactory()
+    retired = quiz.items.get(position=2).question
+    retired.status = Question.Status.RETIRED
+    retired.save()
+    attempt = attempt_start(user=user, quiz=quiz)
+    assert retired.pk not in set(attempt.responses.values_list("question_id", flat=True))
+    assert attempt.max_points == 2 and list(attempt.responses.values_list("position", flat=True).order_by("position")) == [1, 2]
+    Question.objects.filter(pk__in=quiz.items.values("question_id")).update(status=Question.Status.RETIRED)
+    with pytest.raises(LearnerActionError) as err:
+        attempt_start(user=UserFactory(), quiz=quiz)
+    assert err.value.code == "quiz_empty"

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from quizzes.models import Question, Quiz, QuizQuestion, ReviewCard
 from quizzes.progress.errors import LearnerActionError
-from quizzes.progress.review import review_answer, review_next, review_question_pick
+from quizzes.progress.review import NOT_SHOWN, review_answer, review_next, review_question_pick
 from quizzes.progress.selectors import review_queue
 from quizzes.progress.services import attempt_start, attempt_submit, response_answer
 from tests.factories import QuestionFactory, QuizFactory, UserFactory, default_collection
@@ -84,14 +84,18 @@ def test_a_second_submit_of_the_same_review_is_refused(rewordings):
 
 
 def test_review_refuses_other_learners_cards_wrong_questions_and_bad_responses(rewordings):
-    first, *_ = rewordings
+    first, second, pair = rewordings
     owner, now = UserFactory(), timezone.now()
     card = ReviewCard.objects.create(collection=default_collection(), user=owner, fact_id=FACT, card=_fresh_card_dict(), due=now)
     unrelated = QuestionFactory(fact_ids=["event:unrelated"])
+    shown = review_question_pick(user=owner, card=card)
+    other_of_the_fact = next(q for q in (first, second, pair) if q != shown)
     cases = [
-        (UserFactory(), first, {"choice": "b"}, "no_such_card"),
-        (owner, unrelated, {"choice": "b"}, "wrong_question"),
-        (owner, first, {"choice": "zz"}, "invalid_response"),
+        (UserFactory(), shown, {"choice": "b"}, "no_such_card"),
+        # One error for a question of another fact and another question of the same fact (M2):
+        (owner, unrelated, {"choice": "b"}, "not_shown"),
+        (owner, other_of_the_fact, {"choice": "zz"}, "not_shown"),
+        (owner, shown, {"choice": "zz"}, "invalid_response"),
     ]
     for user, question, response, code in cases:
         with pytest.raises(LearnerActionError) as err:
@@ -118,3 +122,24 @@ def _fresh_card_dict() -> dict:
     from fsrs import Card
 
     return Card().to_dict()
+
+
+def test_review_never_shows_nor_answers_a_question_of_an_open_attempt(rewordings):
+    """Security finding M2: the review queue answered for any question on the card's fact and returned
+    its key, so a learner read the key of an unanswered question in their open attempt."""
+    first, second, pair = rewordings
+    user, now = UserFactory(), timezone.now()
+    quiz = QuizFactory()
+    for position, question in enumerate((first, second, pair), start=1):
+        QuizQuestion.objects.create(quiz=quiz, question=question, position=position)
+    open_attempt = attempt_start(user=user, quiz=quiz)
+    card = ReviewCard.objects.create(user=user, fact_id=FACT, card=_fresh_card_dict(), due=now)
+    # Every question of the fact is in the open attempt: the card waits, nothing is shown
+    assert review_question_pick(user=user, card=card) is None and review_next(user=user, now=now) is None
+    for question in (first, second, pair):
+        with pytest.raises(LearnerActionError) as err:
+            review_answer(user=user, card=card, question=question, response={"choice": "b"}, now=now)
+        assert (err.value.code, err.value.message) == ("not_shown", NOT_SHOWN)
+    # Once the attempt is submitted the fact comes back to review
+    attempt_submit(attempt=open_attempt)
+    assert review_next(user=user, now=now)[0] == card

@@ -1,22 +1,19 @@
-"""Teachers as seed_demo makes them: staff accounts in the "Teachers" group, which holds every
-permission of the quizzes app; what a teacher may see beyond that is the selectors' business."""
+"""Teachers as seed_demo makes them: staff accounts in the "Teachers" group (quizzes.roles); what a
+teacher may see beyond their model permissions is the selectors' business."""
 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
 from quizzes.progress.services import attempt_score, attempt_start, attempt_submit, response_answer
+from quizzes.roles import TEACHERS, role_grant
 from tests.factories import UserFactory
 
 
 def make_teacher(username: str):
-    group, _ = Group.objects.get_or_create(name="Teachers")
-    if not group.permissions.exists():
-        group.permissions.set(Permission.objects.filter(content_type__app_label="quizzes"))
     user = UserFactory(username=username, is_staff=True, first_name=username.title())
-    user.groups.add(group)
+    role_grant(user, TEACHERS)
     return user
 
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from quizzes.demo.classroom import DEMO_CODE, demo_class_build
-from quizzes.models import Assignment, Attempt, Classroom, ItemStatistic, Module, ModuleItem
+from quizzes.models import Assignment, Attempt, Classroom, ItemStatistic, Module, ModuleItem, ScenarioRun
 from quizzes.progress.results import assignment_item_statistics, assignment_results
 from tests.factories import class_with_assignment, quiz_with_questions
 from tests.teachers.conftest import client_for, make_teacher, work
@@ -51,6 +51,7 @@ def test_a_teacher_creates_a_class_imports_assigns_and_reads_results(teacher_a, 
             "classroom": classroom.pk,
             "module": module.pk,
             "group": "",
+            "attempts_allowed": 0,
             "opens_at_0": "2020-01-01",
             "opens_at_1": "08:00",
             "due_at_0": "2099-01-01",
@@ -108,7 +109,16 @@ def test_module_items_reorder_in_the_inline_even_by_swapping(teacher_a):
 def test_demo_class_has_worked_assignments_and_is_idempotent():
     call_command("load_seeds", str(SEEDS), stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    Classroom.objects.filter(code=DEMO_CODE).delete()  # seed_demo may build it already; build it here from nothing
+    # The roles are set up (quizzes.roles) and the demo has a curator besides the teacher.
+    users = get_user_model().objects
+    assert users.get(username="curator").groups.filter(name="Curators").exists()
+    assert users.get(username="teacher").groups.filter(name="Teachers").exists()
+    assert not users.get(username="teacher").has_perm("quizzes.change_event")
+    # seed_demo may build it already; build it here from nothing (work first: it protects its assignments)
+    Attempt.objects.filter(assignment__classroom__code=DEMO_CODE).delete()
+    ScenarioRun.objects.filter(assignment__classroom__code=DEMO_CODE).delete()
+    Assignment.objects.filter(classroom__code=DEMO_CODE).delete()
+    Classroom.objects.filter(code=DEMO_CODE).delete()
     classroom = demo_class_build()
     counts = (classroom.enrolments.count(), Assignment.objects.count(), Attempt.objects.count())
     assert demo_class_build().pk == classroom.pk

@@ -1,5 +1,6 @@
 """Sign-in for integrations (tokens) and who am I."""
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
@@ -45,7 +46,14 @@ class TokenView(APIView):
     def post(self, request):
         data = serializers.SignInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, username=data.validated_data["username"], password=data.validated_data["password"])
+        # The plain HttpRequest: django-axes (sign-in throttling, settings) counts failures on it and marks a lockout.
+        http_request = request._request
+        user = authenticate(http_request, username=data.validated_data["username"], password=data.validated_data["password"])
+        if getattr(http_request, "axes_locked_out", False):
+            minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+            raise exceptions.Throttled(
+                wait=minutes * 60, detail=f"Too many failed sign-ins for this account or from this address. Wait {minutes} minutes."
+            )
         if user is None:
             raise exceptions.AuthenticationFailed("Unable to sign in with these credentials.")
         token, _ = Token.objects.get_or_create(user=user)

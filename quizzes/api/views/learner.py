@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,6 +14,7 @@ from quizzes.api.errors import errors_for
 from quizzes.api.throttling import ScopedThrottle
 from quizzes.api.views import UserScoped
 from quizzes.classes.selectors import assignments_for_student
+from quizzes.classes.services import enrolment_join
 from quizzes.errors import ErrorCode
 from quizzes.models import Assignment, Attempt, Prediction, ReviewCard, ScenarioRun
 from quizzes.progress.errors import LearnerActionError
@@ -92,7 +94,14 @@ class AttemptViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixi
         responses={
             200: serializers.AttemptQuestionSerializer,
             **errors_for(
-                E.INVALID_RESPONSE, E.NO_SUCH_QUESTION, E.ATTEMPT_CLOSED, E.TIME_UP, E.ALREADY_ANSWERED, E.CLIENT_KEY_REUSED, E.THROTTLED
+                E.INVALID_RESPONSE,
+                E.NO_SUCH_QUESTION,
+                E.ATTEMPT_CLOSED,
+                E.TIME_UP,
+                E.ALREADY_ANSWERED,
+                E.CLIENT_KEY_REUSED,
+                E.QUESTION_BROKEN,
+                E.THROTTLED,
             ),
         },
         description="Answer one question. Rate-limited (scope `answer`).",
@@ -226,9 +235,11 @@ class ReviewViewSet(UserScoped, mixins.ListModelMixin, viewsets.GenericViewSet):
         request=serializers.ReviewAnswerSerializer,
         responses={
             200: serializers.ReviewResultSerializer,
-            **errors_for(E.WRONG_QUESTION, E.INVALID_RESPONSE, E.NO_SUCH_CARD, E.NOT_DUE, E.THROTTLED),
+            **errors_for(E.NOT_SHOWN, E.INVALID_RESPONSE, E.QUESTION_BROKEN, E.NO_SUCH_CARD, E.NOT_DUE, E.THROTTLED),
         },
-        description="Answer the question shown for a due card; the card is rescheduled. Rate-limited (scope `answer`).",
+        description="Answer the question shown for a due card; the card is rescheduled. "
+        "400 `not_shown` for any question but the one `me/review/next/` shows for the card, `invalid_response`. "
+        "Rate-limited (scope `answer`).",
     )
     @action(detail=False, methods=["post"], throttle_classes=[ScopedThrottle], throttle_scope="answer", pagination_class=None)
     def answer(self, request):
@@ -239,3 +250,26 @@ class ReviewViewSet(UserScoped, mixins.ListModelMixin, viewsets.GenericViewSet):
         card = get_object_or_404(ReviewCard.objects.filter(user=request.user), pk=v["card"])
         result = review_answer(user=request.user, card=card, question=v["question"], response=v["response"])
         return Response(serializers.ReviewResultSerializer(result).data)
+
+
+class ClassJoinView(APIView):
+    """POST: join a class with the join code the teacher gave (the student's consent to be taught there)."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "sign-in"
+
+    @extend_schema(
+        request=serializers.ClassJoinSerializer,
+        responses={201: serializers.JoinedClassSerializer, 200: serializers.JoinedClassSerializer, **errors_for(E.THROTTLED)},
+        description="201 joined; 200 already in the class. A wrong or closed code: 400 with one message for both.",
+    )
+    def post(self, request):
+        serializer = serializers.ClassJoinSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        before = set(request.user.enrolments.values_list("pk", flat=True))
+        enrolment = enrolment_join(student=request.user, code=serializer.validated_data["code"])
+        created = enrolment.pk not in before
+        return Response(
+            serializers.JoinedClassSerializer(enrolment).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )

@@ -53,6 +53,16 @@ class ClassroomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         group = services.group_create(classroom=classroom, name=serializer.validated_data["name"])
         return Response(serializers.ClassGroupSerializer(group).data, status=201)
 
+    @extend_schema(request=serializers.JoinCodeRotateSerializer, responses={200: serializers.ClassroomSerializer})
+    @action(detail=True, methods=["post"], url_path="join-code", pagination_class=None)
+    def join_code(self, request, pk=None):
+        """Give my class a new join code (the old one stops working), or close joining with {"close": true}."""
+        classroom = self.get_object()
+        serializer = serializers.JoinCodeRotateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.classroom_join_code_rotate(classroom=classroom, close=serializer.validated_data["close"])
+        return Response(serializers.ClassroomSerializer(self.get_queryset().get(pk=classroom.pk)).data)
+
 
 class EnrolmentViewSet(
     mixins.ListModelMixin,
@@ -62,8 +72,9 @@ class EnrolmentViewSet(
     mixins.DestroyModelMixin,
     TeacherViewSet,
 ):
-    """Students in my classes: enrol an existing student account by username, move one to another group,
-    or take one out of the class (DELETE; their attempts and runs are kept)."""
+    """Students in my classes: enrol by username an account I created (an administrator: any student
+    account; everyone else joins with the class's join code), move one to another group, or take one
+    out of the class (DELETE; their attempts and runs are kept)."""
 
     filterset_class = filters.EnrolmentFilter
     queryset = Enrolment.objects.none()
@@ -81,12 +92,13 @@ class EnrolmentViewSet(
 
     def perform_create(self, serializer):
         v = serializer.validated_data
-        serializer.instance = services.enrolment_add(classroom=v["classroom"], student=v["username"], group=v.get("group"))
+        group = {"group": v["group"]} if "group" in v else {}
+        serializer.instance = services.enrolment_add(classroom=v["classroom"], student=v["username"], by=self.request.user, **group)
 
     def perform_update(self, serializer):
         enrolment = serializer.instance
         group = serializer.validated_data.get("group", enrolment.group)
-        serializer.instance = services.enrolment_add(classroom=enrolment.classroom, student=enrolment.student, group=group)
+        serializer.instance = services.enrolment_move(enrolment=enrolment, group=group)
 
     def perform_destroy(self, instance):
         services.enrolment_remove(enrolment=instance)

@@ -1,13 +1,14 @@
 import os
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from quizzes.bank.assembly import module_demo_build
 from quizzes.bank.services import question_bank_generate
+from quizzes.classes.services import join_code_display
 from quizzes.demo.classroom import demo_class_build
+from quizzes.roles import CURATORS, TEACHERS, role_grant, roles_setup
 from quizzes.scenarios.services import scenario_bank_generate
 
 DEMO_PASSWORD_ENV = "KZL_DEMO_PASSWORD"  # noqa: S105 - the name of a variable
@@ -29,8 +30,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Modules: {len(modules)}, with {sum(m.items.count() for m in modules)} quizzes and scenarios")
         password = os.environ.get(DEMO_PASSWORD_ENV, DEFAULT_DEMO_PASSWORD)
         User = get_user_model()
-        teachers, _ = Group.objects.get_or_create(name="Teachers")
-        teachers.permissions.set(Permission.objects.filter(content_type__app_label="quizzes"))
+        roles_setup()
 
         def account(username: str, **flags) -> None:
             user, created = User.objects.get_or_create(username=username, defaults=flags)
@@ -41,15 +41,18 @@ class Command(BaseCommand):
 
         account("admin", is_staff=True, is_superuser=True, first_name="Demo", last_name="Admin")
         teacher = account("teacher", is_staff=True, first_name="Aigerim", last_name="Teacher")
-        teacher.groups.add(teachers)
+        role_grant(teacher, TEACHERS)
+        curator = account("curator", is_staff=True, first_name="Demo", last_name="Curator")
+        role_grant(curator, CURATORS)
         for n, name in enumerate(["Dana", "Arman", "Madina", "Timur", "Zarina", "Yerlan"], start=1):
             account(f"student{n}", first_name=name)
         self.stdout.write(
-            f"Demo accounts: admin, teacher, student1..student6 (password from ${DEMO_PASSWORD_ENV}, default '{DEFAULT_DEMO_PASSWORD}')."
+            "Demo accounts: admin, curator, teacher, student1..student6 "
+            f"(password from ${DEMO_PASSWORD_ENV}, default '{DEFAULT_DEMO_PASSWORD}')."
         )
         classroom = demo_class_build()
         if classroom is not None:
             self.stdout.write(
                 f"Demo class: {classroom.name}, {classroom.enrolments.count()} students, "
-                f"{classroom.assignments.count()} assignments with work done"
+                f"{classroom.assignments.count()} assignments with work done; join code {join_code_display(classroom.join_code)}"
             )

@@ -1,11 +1,16 @@
 """Home (an introduction signed out, the dashboard signed in) and the source reader."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from quizzes.bank.selectors import published_modules
 from quizzes.classes.selectors import assignment_due, assignments_for_student
+from quizzes.classes.services import enrolment_join
 from quizzes.dataset.selectors import collections_overview
 from quizzes.models import Attempt, Collection, Quiz, Scenario, ScenarioRun, Source
 from quizzes.progress.selectors import module_progress, review_queue
@@ -29,8 +34,8 @@ def _by_collection(items, collections: dict[int | None, Collection], of) -> list
     return [(collections.get(pk), groups[pk]) for pk in order]
 
 
-def dashboard(request):
-    """Assigned modules with due dates and progress, work to resume, reviews due, and open practice."""
+def dashboard(request, *, join_error: str = "", join_code: str = "", status: int = 200):
+    """Assigned modules with due dates and progress, work to resume, reviews due, joining a class, and open practice."""
     user, now = request.user, timezone.now()
     assignments = list(assignments_for_student(user))
     modules = list(published_modules())
@@ -65,8 +70,25 @@ def dashboard(request):
             "open_attempts": Attempt.objects.filter(user=user, status=Attempt.Status.IN_PROGRESS).select_related("quiz"),
             "open_runs": ScenarioRun.objects.filter(user=user, status=ScenarioRun.Status.IN_PROGRESS).select_related("scenario"),
             "review_due": review_queue(user, now=now).count(),
+            "classes_joined": user.enrolments.select_related("classroom").order_by("classroom__name"),
+            "join_error": join_error,
+            "join_code": join_code,
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def class_join(request):
+    """Join a class with the code the teacher gave; a wrong code shows the dashboard again with the reason."""
+    code = request.POST.get("code", "")[:40]
+    try:
+        enrolment = enrolment_join(student=request.user, code=code)
+    except ValidationError as exc:
+        return dashboard(request, join_error=" ".join(exc.messages), join_code=code, status=400)
+    messages.success(request, f"You are in {enrolment.classroom.name}. Its teachers now see the work you do for it.")
+    return redirect("web:home")
 
 
 def source_list(request):

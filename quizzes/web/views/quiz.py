@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from quizzes.classes.selectors import assignments_for_student
 from quizzes.models import Attempt, Quiz, Response
 from quizzes.progress.errors import LearnerActionError
+from quizzes.progress.selectors import answers_visible, attempts_limit, attempts_used
 from quizzes.progress.services import attempt_is_overdue, attempt_start, attempt_submit, response_answer
 from quizzes.web.feedback import feedback_view, question_view
 from quizzes.web.forms import AnswerMissing, order_moved, response_from_post
@@ -220,8 +221,11 @@ def attempt_results(request, pk: int):
     context = {"attempt": attempt, "quiz": attempt.quiz, "scoring": attempt.status == Attempt.Status.SUBMITTED}
     if not context["scoring"]:
         rows = attempt.responses.order_by("position")
-        context["items"] = [feedback_view(r.snapshot, r.response, correct=r.correct, points=r.points) for r in rows]
-        used = Attempt.objects.filter(user=request.user, quiz=attempt.quiz).count()
-        context["can_retry"] = attempt.quiz.published and (not attempt.quiz.attempts_allowed or used < attempt.quiz.attempts_allowed)
-        context["wrong"] = sum(not i["correct"] for i in context["items"])
+        context["answers_shown"] = answers_visible(attempt)
+        items = [feedback_view(r.snapshot, r.response, correct=r.correct, points=r.points) for r in rows]
+        context["items"] = items if context["answers_shown"] else []
+        context["review_rule"] = attempt.quiz.get_review_answers_display()
+        limit = attempts_limit(attempt.quiz, attempt.assignment)
+        context["can_retry"] = attempt.quiz.published and (not limit or attempts_used(attempt) < limit)
+        context["wrong"] = sum(not i["correct"] for i in items)
     return render(request, "quizzes/quiz/results.html", context)

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from quizzes.models import ReviewCard
 from quizzes.progress.errors import LearnerActionError
-from quizzes.progress.review import questions_for_fact, review_answer, review_next
+from quizzes.progress.review import NOT_SHOWN, questions_for_fact, review_answer, review_next, review_question_pick
 from quizzes.progress.selectors import review_queue
 from quizzes.progress.snapshots import question_snapshot
 from quizzes.web.feedback import feedback_view, question_view
@@ -50,7 +51,12 @@ def _review_form(request, card: ReviewCard, question, *, order: list[str] | None
 def review_submit(request):
     """Score a review answer and reschedule its fact; a second submit of the same card changes nothing."""
     card = get_object_or_404(ReviewCard, pk=request.POST.get("card") or 0, user=request.user)
-    question = get_object_or_404(questions_for_fact(card.fact_id, card.collection_id), pk=request.POST.get("question") or 0)
+    # Only the question the review shows for this card now (never another question of the fact).
+    question = review_question_pick(user=request.user, card=card)
+    if question is None or str(question.pk) != request.POST.get("question", ""):
+        if card.due <= timezone.now():
+            messages.error(request, NOT_SHOWN)
+        return redirect("web:review")
     if question.qtype == "ordering" and request.POST.get("move"):
         return _review_form(request, card, question, order=order_moved(question.options, request.POST))
     try:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0007_scenario_paths_as_data'),
+        ('quizzes', '0011_protect_learner_work'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0009_collections_adopt'),
+        ('quizzes', '0013_collections_adopt'),
     ]
 
     operations = [

@@ -59,6 +59,6 @@ def adopt(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("quizzes", "0008_collections")]
+    dependencies = [("quizzes", "0012_collections")]
 
     operations = [migrations.RunPython(adopt, migrations.RunPython.noop)]

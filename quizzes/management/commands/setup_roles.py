@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from quizzes.roles import ROLES, roles_setup
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update the staff roles as groups with exactly their permissions (idempotent): Curators edit the "
+        "curated dataset and the shared bank and scenarios; Teachers read shared content and own their quizzes, "
+        "modules, classes and assignments; Administrators are teachers who may enrol any student account."
+    )
+
+    def handle(self, *args, **options):
+        for name, count in roles_setup().items():
+            self.stdout.write(f"{name}: {count} permissions ({', '.join(sorted(ROLES[name])[:4])}, ...)")
