@@ -206,10 +206,11 @@ def question_copy(*, question: Question, owner) -> Question:
     original (and every quiz and class scored against it) is untouched. Evidence and topics are kept."""
     n = Question.objects.filter(copied_from=question, owner=owner).count() + 1
     key = f"{question.key}~copy:{owner.pk}:{n}"
-    while Question.objects.filter(key=key).exists():
+    while Question.objects.filter(collection_id=question.collection_id, key=key).exists():
         n += 1
         key = f"{question.key}~copy:{owner.pk}:{n}"
     copy = Question.objects.create(
+        collection_id=question.collection_id,
         key=key[:300],
         template=question.template,
         qtype=question.qtype,

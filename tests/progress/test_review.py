@@ -133,7 +133,7 @@ def test_review_never_shows_nor_answers_a_question_of_an_open_attempt(rewordings
     for position, question in enumerate((first, second, pair), start=1):
         QuizQuestion.objects.create(quiz=quiz, question=question, position=position)
     open_attempt = attempt_start(user=user, quiz=quiz)
-    card = ReviewCard.objects.create(user=user, fact_id=FACT, card=_fresh_card_dict(), due=now)
+    card = ReviewCard.objects.create(collection=default_collection(), user=user, fact_id=FACT, card=_fresh_card_dict(), due=now)
     # Every question of the fact is in the open attempt: the card waits, nothing is shown
     assert review_question_pick(user=user, card=card) is None and review_next(user=user, now=now) is None
     for question in (first, second, pair):
