@@ -582,6 +582,10 @@ def _check_step(
         for name, where in (("title", spec.title), ("intro", spec.intro)):
             if telling and telling <= _content(where):
                 bad("spoiler", f"the scenario's {name} states this step's answer ({answer.text!r})")
+        # the title is read before every step: one word of the key that no wrong option shares points at the key
+        hint = telling & _content(spec.title)
+        if hint:
+            bad("spoiler", f"the scenario's title shares {sorted(hint)} with this step's answer and with none of its wrong options")
 
     # learner text
     for name, value in [

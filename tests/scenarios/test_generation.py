@@ -167,6 +167,26 @@ def test_rule_spoiler(world):
     assert step.prompt != told
 
 
+def test_spoiler_title_word_only_the_key_has(world):
+    """Review round 1: 'A price rise in the west' pointed at the only option naming the west."""
+    _, facts, specs = world
+    spec = specs["fuel-to-emergency"]
+    assert "spoiler" not in _rules(facts, spec)
+    hinted = dataclasses.replace(spec, title="A price rise in the west: how far would the government bend?")
+    problems = [p for p in scenario_check(facts, hinted) if p.rule == "spoiler"]
+    assert problems and "west" in str(problems[0])
+
+
+def test_contested_order_government_fall(world):
+    """Review round 1: the government's fall keyed as 'next' after the 6 January price announcement,
+    though Meduza has it in the same act as the restored price controls, before 5 January."""
+    _, facts, specs = world
+    spec = specs["fuel-to-emergency"]
+    assert _step(spec, "government-goes").kind == "dispute"
+    as_next = _with_step(spec, "government-goes", kind="next", dispute=None)
+    assert "contested-order" in _rules(facts, as_next)
+
+
 def test_rule_evidence(world):
     _, facts, specs = world
     spec = specs["almaty"]
