@@ -275,7 +275,7 @@ def _quantity_stem(d: QuestionDraft) -> str:
 def check_one_quantity(drafts: Iterable[QuestionDraft]) -> list[Finding]:
     """One number item per quantity: two items on the same quotes whose stems differ only in the
     unit ('..., in British pounds' / '..., in US dollars') ask one figure twice."""
-    seen: dict[tuple, str] = {}
+    seen: dict[tuple[str, frozenset[tuple[str, str]]], str] = {}
     out = []
     for d in sorted(drafts, key=lambda d: d.key):
         if d.qtype != "numeric":
@@ -392,12 +392,14 @@ def check_item(d: QuestionDraft, facts: Facts | None = None) -> list[Finding]:
         flag("background-item", "a background event or claim is no one side's version")
     if d.template == "fact-or-claim" and any(f.startswith("event:") for f in d.fact_ids):
         statement = re.search(r"“([^”]*)”", d.stem)
+        said = statement.group(1) if statement else ""
         for o in d.options:
-            for e in o.evidence if o.correct and statement else ():
-                if not quote_states(e.quote, statement.group(1)):
+            for e in o.evidence if o.correct and said else ():
+                if not quote_states(e.quote, said):
                     flag("evidence-support", f"quote does not itself state the statement: {e.quote[:60]!r}")
-    if d.template == "source-kind" and KIND_WORDS.search(d.stem):
-        flag("kind-in-stem", f"the stem names the producer's type: {KIND_WORDS.search(d.stem).group(0)!r}")
+    kind_word = KIND_WORDS.search(d.stem) if d.template == "source-kind" else None
+    if kind_word:
+        flag("kind-in-stem", f"the stem names the producer's type: {kind_word.group(0)!r}")
     lower_bound = d.answer.get("qualifier") in ("at_least", "more_than", "over")
     if d.qtype == "numeric" and lower_bound and Decimal(str(d.answer.get("value", 2))) <= 1:
         flag("bare-lower-bound", "the answer is the bound of 'at least one': no figure to learn")

@@ -460,7 +460,7 @@ def _figure_versions(facts: Facts, fig: FigureFact) -> str:
     return "; ".join(f"{report_attribution(facts, r)}: {fmt_report(r, fig.unit)}" for r in fig.reports)
 
 
-def _quantity(fig: FigureFact) -> tuple:
+def _quantity(fig: FigureFact) -> tuple[str, frozenset[tuple[str, str]], frozenset[tuple[str | None, str | None]]]:
     """What a figure counts, whatever its unit: two figures from the same quotes, by the same
     speaker, of the same measure but for its ", in <unit>" tail are one quantity converted."""
     measure = re.split(r",\s+in\s+", fig.measure)[0].strip().lower()
@@ -477,9 +477,9 @@ def bare_lower_bound(report: ReportFact) -> bool:
 def t_number(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     """Numeric: the number a source gave for a figure the sources do not dispute; one item per
     quantity (a conversion into another unit is no second item), never a bare "at least one"."""
-    asked: set[tuple] = set()
+    asked: set[tuple[str, frozenset[tuple[str, str]], frozenset[tuple[str | None, str | None]]]] = set()
 
-    def first_stated(fig: FigureFact) -> tuple:
+    def first_stated(fig: FigureFact) -> tuple[int, str]:
         # Of a quantity's conversions, ask the one the quote states first (the other is the
         # reporter's conversion, "450 pounds, about 600 dollars").
         quote = " ".join(e.quote for r in fig.reports for e in r.evidence)

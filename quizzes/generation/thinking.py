@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from quizzes.generation.audit import BACKGROUND, MIN_WRONG_REASONS, quote_states
 from quizzes.generation.drafts import QuestionDraft
-from quizzes.generation.facts import EventFact, Evidence, Facts
+from quizzes.generation.facts import EventFact, Evidence, Facts, SourceFact
 from quizzes.generation.questions import (
     Option,
     _choice,
@@ -30,6 +30,7 @@ from quizzes.generation.questions import (
     cap,
     disputed_events,
     fmt_report,
+    hash_rank,
     measure_phrase,
     quoted,
     report_attribution,
@@ -120,11 +121,17 @@ def established_events(facts: Facts) -> list[EventFact]:
 
 
 def t_fact_or_claim(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
-    """Fact or claim? As many established facts as claims, so neither answer is the usual one."""
-    claims = sorted((c for c in facts.claims.values() if c.neutral and BACKGROUND not in c.topics), key=lambda c: c.slug)
+    """Fact or claim? Episode statements only (no background), at most two claims per fact."""
+    # Which claims are kept under the cap goes by a stable hash, not by slug (which would always
+    # cut the same end of the alphabet).
+    claims = sorted(
+        (c for c in facts.claims.values() if c.neutral and BACKGROUND not in c.topics),
+        key=lambda c: hash_rank(f"fact-or-claim:claim/{c.slug}"),
+    )
     events = established_events(facts)[: len(claims)]
-    # Never many more claims than facts, so that neither answer is the usual one.
-    claims = claims[: len(events) + max(3, len(events) // 3)]
+    # At most twice as many claims as facts; the options' order goes by a stable hash of the item
+    # (balanced over the template), so the key's position says nothing.
+    claims = sorted(claims[: 2 * len(events)], key=lambda c: c.slug)
     stem = "Do the sources present this as an established fact or as one party’s claim: {}?"
     for claim in claims:
         who = facts.entities[claim.claimant].subject
@@ -140,7 +147,6 @@ def t_fact_or_claim(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             correct=[(CLAIM, why, claim.evidence)],
             wrong=[(FACT, f"No. {why}", ())],
             seed=seed,
-            order=[0, -1],
             explanation=why,
             evidence=claim.evidence,
             fact_ids=[f"claim:{claim.slug}"],
@@ -159,7 +165,6 @@ def t_fact_or_claim(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             correct=[(FACT, why, tuple(own))],
             wrong=[(CLAIM, f"No. {why}", ())],
             seed=seed,
-            order=[-1, 0],
             explanation=why,
             evidence=own,
             fact_ids=[f"event:{ev.slug}"],
@@ -240,7 +245,7 @@ def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def neutral_name(src) -> str:
+def neutral_name(src: SourceFact) -> str:
     """A source named without its producer (an "Institute for ... Studies" gives the kind away):
     its title, or else its opening words."""
     if src.title:
