@@ -494,14 +494,23 @@ def _names_key(text: str, keys: list[str]) -> bool:
 
 
 def quiz_conflict(a: QuestionDraft, b: QuestionDraft) -> str:
-    """Why two items must not sit in one quiz ("" when they may): the same fact, or one's stem
-    naming the other's key."""
+    """Why two items must not sit in one quiz ("" when they may): the same fact, or one's stem or
+    feedback naming the other's key."""
     base = {f.split("#")[0] for f in a.fact_ids} & {f.split("#")[0] for f in b.fact_ids}
     if base:
         return f"same fact {sorted(base)[0]}"
     for x, y in ((a, b), (b, a)):
         if _names_key(x.stem, key_texts(y)):
             return f"{x.key} names the key of {y.key}"
+        # Feedback is read during the quiz too (immediate feedback): it must not give another
+        # item's key. Only distinctive keys count here (a name, a date, a number of two digits or
+        # more), or every "1" and "one" in an explanation would clash.
+        # A "which sources report it?" key is a source's name, which feedback names freely.
+        keys = key_texts(y) if y.template != "sources-agree" else []
+        distinctive = [k for k in keys if (len(k) >= 4 and not k.isdigit()) or (k.replace(",", "").isdigit() and len(k) >= 2)]
+        feedback = " ".join([x.explanation, *(o.explanation for o in x.options)])
+        if distinctive and _names_key(feedback, distinctive):
+            return f"{x.key}'s feedback names the key of {y.key}"
     return ""
 
 

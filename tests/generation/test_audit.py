@@ -179,3 +179,20 @@ def test_number_bare_lower_bound_and_one_quantity():
     )
     assert [f.key for f in audit_bank([pounds, dollars]) if f.rule == "one-quantity"] == ["n:p"]
     assert [f for f in audit_bank([pounds]) if f.rule == "one-quantity"] == []
+
+
+def test_quiz_conflict_when_feedback_gives_another_key():
+    number = draft(
+        "What figure does X give for the number of civilians attacked?",
+        [],
+        "numeric",
+        key="n",
+        fact_ids=["figure:a"],
+        answer={"value": 500.0, "qualifier": "exact", "unit": "civilians"},
+    )
+    claim = draft(
+        "Fact or claim: “Extremists attacked civilians”?", key="c", fact_ids=["claim:b"], explanation="A claim: 500 civilians attacked."
+    )
+    assert rules(audit_quiz([number, claim])) == {"quiz-giveaway"}
+    quiet = draft("Fact or claim: “Extremists attacked civilians”?", key="c", fact_ids=["claim:b"], explanation="A claim of 1 speaker.")
+    assert audit_quiz([number, quiet]) == []
