@@ -33,7 +33,22 @@ RULES = (
     "generator-working",
     "quiz-same-fact",
     "quiz-giveaway",
+    "key-rotation",
+    "too-few-distractors",
+    "background-item",
+    "bare-lower-bound",
+    "one-quantity",
+    "kind-in-stem",
 )
+
+# Words that name a producer's type: in a source-kind stem they give the answer away.
+KIND_WORDS = re.compile(
+    r"\b(?:institute|think[- ]tank|centre|center|foundation|universit(?:y|ies)|student|blog|studies|live|analysis)\b", re.I
+)
+# A tag on data for events and figures before the episode itself (docs/question-bank.md).
+BACKGROUND = "background"
+# A figures-differ item needs this many wrong reasons, or its key follows from the wording.
+MIN_WRONG_REASONS = 2
 
 STOP = {
     "the",
@@ -221,6 +236,58 @@ def number_in(value: Decimal, text: str) -> bool:
 # --- the item rules --------------------------------------------------------------------------
 
 
+def check_key_rotation(drafts: Iterable[QuestionDraft]) -> list[Finding]:
+    """In bank (key) order, a template's key positions must not step through a fixed cycle
+    (a, b, c, d, a ... or True, False, True ...): a learner who sees it needs no knowledge."""
+    groups: dict[tuple[str, int], list[tuple[QuestionDraft, int]]] = defaultdict(list)
+    for d in sorted(drafts, key=lambda d: d.key):
+        if d.qtype not in CHOICE_TYPES or d.qtype == "multi":
+            continue
+        positions = [i for i, o in enumerate(d.options) if o.correct]
+        if len(positions) == 1:
+            groups[(d.template, len(d.options))].append((d, positions[0]))
+    out = []
+    for (template, n), items in groups.items():
+        if len(items) < 4:
+            continue
+        steps = [(b - a) % n for (_, a), (_, b) in zip(items, items[1:], strict=False)]
+        common, count = Counter(steps).most_common(1)[0]
+        if common != 0 and count >= 0.8 * len(steps):
+            shown = "".join("abcdefgh"[p] for _, p in items)
+            out += [Finding("key-rotation", template, d.key, f"key positions in bank order: {shown}") for d, _ in items]
+    return out
+
+
+def quote_states(quote: str, statement: str) -> bool:
+    """Whether a quote shares at least half of a statement's content words (two at least): a
+    quote that shares one keyword ("protests") does not say what the statement says."""
+    ignore = {"with", "from", "that", "this", "they", "their", "against"}
+    words = {w.lower()[:5] for w in re.findall(r"[A-Za-z]{4,}", statement)} - ignore
+    found = {w.lower()[:5] for w in re.findall(r"[A-Za-z]{4,}", quote)} & words
+    return len(found) >= max(2, (len(words) + 1) // 2)
+
+
+def _quantity_stem(d: QuestionDraft) -> str:
+    """A number stem without its ', in <unit>' tail: conversions of one quantity share it."""
+    return re.sub(r",\s+in\s+[^?]*\?$", "?", d.stem)
+
+
+def check_one_quantity(drafts: Iterable[QuestionDraft]) -> list[Finding]:
+    """One number item per quantity: two items on the same quotes whose stems differ only in the
+    unit ('..., in British pounds' / '..., in US dollars') ask one figure twice."""
+    seen: dict[tuple[str, frozenset[tuple[str, str]]], str] = {}
+    out = []
+    for d in sorted(drafts, key=lambda d: d.key):
+        if d.qtype != "numeric":
+            continue
+        ident = (_quantity_stem(d), frozenset((e.source, e.quote) for e in d.evidence))
+        if ident in seen:
+            out.append(Finding("one-quantity", d.template, d.key, f"the same quantity as {seen[ident]}"))
+        else:
+            seen[ident] = d.key
+    return out
+
+
 def check_key_position(drafts: Iterable[QuestionDraft]) -> list[Finding]:
     """Per template and option count, the key sits in every position about equally often."""
     groups: dict[tuple[str, int], list[tuple[QuestionDraft, int]]] = defaultdict(list)
@@ -318,6 +385,24 @@ def check_item(d: QuestionDraft, facts: Facts | None = None) -> list[Finding]:
                 text = d.stem + " " + d.explanation
                 if not re.search(r"\bsaid\b|\bsays\b|according to|claim", text, re.I):
                     flag("contested-as-fact", f"claim {slug} not attributed")
+    # item-writing rules of the historical-thinking and number templates
+    if d.template == "figures-differ" and len(wrong) < MIN_WRONG_REASONS:
+        flag("too-few-distractors", f"{len(wrong)} wrong reason(s): the key follows from the wording")
+    if d.template == "fact-or-claim" and BACKGROUND in d.topics:
+        flag("background-item", "a background event or claim is no one side's version")
+    if d.template == "fact-or-claim" and any(f.startswith("event:") for f in d.fact_ids):
+        statement = re.search(r"“([^”]*)”", d.stem)
+        said = statement.group(1) if statement else ""
+        for o in d.options:
+            for e in o.evidence if o.correct and said else ():
+                if not quote_states(e.quote, said):
+                    flag("evidence-support", f"quote does not itself state the statement: {e.quote[:60]!r}")
+    kind_word = KIND_WORDS.search(d.stem) if d.template == "source-kind" else None
+    if kind_word:
+        flag("kind-in-stem", f"the stem names the producer's type: {kind_word.group(0)!r}")
+    lower_bound = d.answer.get("qualifier") in ("at_least", "more_than", "over")
+    if d.qtype == "numeric" and lower_bound and Decimal(str(d.answer.get("value", 2))) <= 1:
+        flag("bare-lower-bound", "the answer is the bound of 'at least one': no figure to learn")
     # attribute once; the unit never holds the answer
     if len(ATTRIBUTION.findall(d.stem)) > 1:
         flag("attributed-twice", "the stem attributes twice")
@@ -381,7 +466,7 @@ def check_duplicates(drafts: list[QuestionDraft]) -> list[Finding]:
 
 def audit_bank(drafts: list[QuestionDraft], facts: Facts | None = None) -> list[Finding]:
     """All findings for a bank."""
-    findings = check_key_position(drafts) + check_duplicates(drafts)
+    findings = check_key_position(drafts) + check_key_rotation(drafts) + check_duplicates(drafts) + check_one_quantity(drafts)
     for d in drafts:
         findings += check_item(d, facts)
     return findings
@@ -409,14 +494,23 @@ def _names_key(text: str, keys: list[str]) -> bool:
 
 
 def quiz_conflict(a: QuestionDraft, b: QuestionDraft) -> str:
-    """Why two items must not sit in one quiz ("" when they may): the same fact, or one's stem
-    naming the other's key."""
+    """Why two items must not sit in one quiz ("" when they may): the same fact, or one's stem or
+    feedback naming the other's key."""
     base = {f.split("#")[0] for f in a.fact_ids} & {f.split("#")[0] for f in b.fact_ids}
     if base:
         return f"same fact {sorted(base)[0]}"
     for x, y in ((a, b), (b, a)):
         if _names_key(x.stem, key_texts(y)):
             return f"{x.key} names the key of {y.key}"
+        # Feedback is read during the quiz too (immediate feedback): it must not give another
+        # item's key. Only distinctive keys count here (a name, a date, a number of two digits or
+        # more), or every "1" and "one" in an explanation would clash.
+        # A "which sources report it?" key is a source's name, which feedback names freely.
+        keys = key_texts(y) if y.template != "sources-agree" else []
+        distinctive = [k for k in keys if (len(k) >= 4 and not k.isdigit()) or (k.replace(",", "").isdigit() and len(k) >= 2)]
+        feedback = " ".join([x.explanation, *(o.explanation for o in x.options)])
+        if distinctive and _names_key(feedback, distinctive):
+            return f"{x.key}'s feedback names the key of {y.key}"
     return ""
 
 

@@ -272,7 +272,8 @@ def t_when(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     the other options are nearby days (or years), in calendar order."""
     events = [(ev, q) for ev, q in dated_events(facts) if ev.precision in ("day", "year")]
     shift = _rng(seed, "when").randrange(4)
-    for i, (ev, quotes) in enumerate(sorted(events, key=lambda p: p[0].slug)):
+    # The key's position goes by a stable hash of the item (balanced, but no rotation in bank order).
+    for i, (ev, quotes) in enumerate(sorted(events, key=lambda p: hash_rank(f"when:event/{p[0].slug}"))):
         key = f"when:event/{ev.slug}"
         rng = _rng(seed, key)
         n_before = (i + shift) % 4
@@ -307,8 +308,11 @@ def t_when(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
 
 
 def t_true_false(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
-    """True/false on an explicitly dated day: true and false items alternate over the events."""
-    events = sorted(((ev, q) for ev, q in dated_events(facts) if ev.precision == "day"), key=lambda p: p[0].slug)
+    """True/false on an explicitly dated day: as many true as false items, by a stable hash."""
+    # True and false are balanced over a stable hash of each item, so they do not alternate in bank order.
+    events = sorted(
+        ((ev, q) for ev, q in dated_events(facts) if ev.precision == "day"), key=lambda p: hash_rank(f"tf-date:event/{p[0].slug}")
+    )
     shift = _rng(seed, "tf-date").randrange(2)
     for i, (ev, quotes) in enumerate(events):
         key = f"tf-date:event/{ev.slug}"
@@ -421,8 +425,15 @@ def report_attribution(facts: Facts, report: ReportFact) -> str:
     """Who gives a figure, said once: 'Meduza', or 'Tokayev, as quoted in Therese Askarbek’s report'."""
     citations = and_list([facts.sources[s].citation for s in report.sources if s in facts.sources])
     if report.reported_by:
-        return f"{entity_subject(facts.entities[report.reported_by])} (as quoted in {citations})"
+        return f"{entity_subject(facts.entities[report.reported_by])} (as reported in {citations})"
     return citations
+
+
+def does(subject: str) -> str:
+    """'do' for a plural common-noun subject ("spokespeople for the airport"), else 'does'."""
+    head = subject.split()[0] if subject.split() else ""
+    plural = head[:1].islower() and (head.endswith("people") or (head.endswith("s") and not head.endswith("ss")))
+    return "do" if plural else "does"
 
 
 def entity_subject(entity: EntityFact) -> str:
@@ -449,14 +460,39 @@ def _figure_versions(facts: Facts, fig: FigureFact) -> str:
     return "; ".join(f"{report_attribution(facts, r)}: {fmt_report(r, fig.unit)}" for r in fig.reports)
 
 
+def _quantity(fig: FigureFact) -> tuple[str, frozenset[tuple[str, str]], frozenset[tuple[str | None, str | None]]]:
+    """What a figure counts, whatever its unit: two figures from the same quotes, by the same
+    speaker, of the same measure but for its ", in <unit>" tail are one quantity converted."""
+    measure = re.split(r",\s+in\s+", fig.measure)[0].strip().lower()
+    quotes = frozenset((e.source, e.quote) for r in fig.reports for e in r.evidence)
+    speakers = frozenset((r.reported_by, r.as_of) for r in fig.reports)
+    return (measure, quotes, speakers)
+
+
+def bare_lower_bound(report: ReportFact) -> bool:
+    """'At least one ...': the number says only that it happened, it is no figure to learn."""
+    return report.qualifier in ("at_least", "more_than", "over") and report.number is not None and report.number <= 1
+
+
 def t_number(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
-    """Numeric: the number a source gave for a figure the sources do not dispute."""
-    for fig in facts.figures.values():
+    """Numeric: the number a source gave for a figure the sources do not dispute; one item per
+    quantity (a conversion into another unit is no second item), never a bare "at least one"."""
+    asked: set[tuple[str, frozenset[tuple[str, str]], frozenset[tuple[str | None, str | None]]]] = set()
+
+    def first_stated(fig: FigureFact) -> tuple[int, str]:
+        # Of a quantity's conversions, ask the one the quote states first (the other is the
+        # reporter's conversion, "450 pounds, about 600 dollars").
+        quote = " ".join(e.quote for r in fig.reports for e in r.evidence)
+        spots = [m.start() for r in fig.reports for m in re.finditer(re.escape(fmt_number(r.number)), quote)]
+        return (min(spots, default=len(quote)), fig.slug)
+
+    for fig in sorted(facts.figures.values(), key=first_stated):
         if fig.contested:
             continue
         report = next((r for r in fig.reports if _askable(fig, r)), None)
-        if report is None:
+        if report is None or bare_lower_bound(report) or _quantity(fig) in asked:
             continue
+        asked.add(_quantity(fig))
         key = f"number:figure/{fig.slug}"
         who = report_attribution(facts, report)
         tolerance = float(report.number) * 0.05 if report.qualifier in ("about", "nearly") else 0
@@ -468,7 +504,7 @@ def t_number(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             key=key,
             template="number",
             qtype="numeric",
-            stem=f"What figure does {who} give for {measure_phrase(fig.measure, fig.unit)}?",
+            stem=f"What figure {does(who)} {who} give for {measure_phrase(fig.measure, fig.unit)}?",
             options=[],
             answer={"value": float(report.number), "tolerance": round(tolerance, 2), "unit": fig.unit, "qualifier": report.qualifier},
             explanation=explanation,
@@ -529,7 +565,8 @@ def t_sources_disagree(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
                 key=key,
                 template="disagree",
                 qtype="sources_disagree",
-                stem=f"The sources give more than one figure for {measure_phrase(fig.measure, fig.unit)}. What figure does {who} give?",
+                stem=f"The sources give more than one figure for {measure_phrase(fig.measure, fig.unit)}. "
+                f"What figure {does(who)} {who} give?",
                 correct=[(right_text, f"Yes. That is the figure {who} gives.", report.evidence)],
                 wrong=wrong[:3],
                 seed=seed,
@@ -541,11 +578,17 @@ def t_sources_disagree(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             )
 
 
+def hash_rank(key: str) -> str:
+    """A stable, order-free sort key: items ranked by it show no pattern in bank order."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
 def balance_key_positions(drafts: list[QuestionDraft]) -> None:
     """Move each single-key item's key so that, over a template's items with the same number of
-    options, it sits in every position equally often (items with a meaningful order keep it)."""
+    options, it sits in every position equally often; positions go by a stable hash of the item's
+    key, so they do not rotate in bank order (items with a meaningful order keep it)."""
     groups: dict[tuple[str, int], list[QuestionDraft]] = {}
-    for d in sorted(drafts, key=lambda d: d.key):
+    for d in sorted(drafts, key=lambda d: hash_rank(d.key)):
         keyed = [o for o in d.options if o.correct]
         if d.fixed_order or d.qtype in ("multi", "numeric", "ordering", "matching") or len(keyed) != 1:
             continue

@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+from quizzes.generation.audit import BACKGROUND, MIN_WRONG_REASONS, quote_states
 from quizzes.generation.drafts import QuestionDraft
-from quizzes.generation.facts import EventFact, Evidence, Facts
+from quizzes.generation.facts import EventFact, Evidence, Facts, SourceFact
 from quizzes.generation.questions import (
     Option,
     _choice,
@@ -29,6 +30,7 @@ from quizzes.generation.questions import (
     cap,
     disputed_events,
     fmt_report,
+    hash_rank,
     measure_phrase,
     quoted,
     report_attribution,
@@ -85,13 +87,21 @@ REASONS = {
     "scope": "They may not count the same places or things",
     "counter": "They were counted by different people or bodies",
 }
-NOT_A_REASON = "They count in different units"
+# figures-differ needs MIN_WRONG_REASONS wrong reasons, each ruled out by a quoted sentence (the
+# figure's `differ.not_reasons`); with fewer, the key follows from the wording, so no item.
+# Events and claims tagged BACKGROUND (earlier years) are no side's version of the episode, so
+# they are not asked as fact-or-claim.
+
+
+def _own_quotes(ev: EventFact) -> list[Evidence]:
+    """Own-voice quotes (no "said", "reportedly" ...) that each, by themselves, say what the title
+    says: a quote sharing one keyword is not cited for it."""
+    return [e for e in ev.evidence if not ATTRIBUTED.search(e.quote) and quote_states(e.quote, ev.title)]
 
 
 def _unattributed_sources(ev: EventFact) -> list[str]:
-    """Sources whose own-voice quotes (no "said", "reportedly" ...) plainly say what the title says."""
-    own = [e for e in ev.evidence if not ATTRIBUTED.search(e.quote)]
-    return sorted({e.source for e in own if states([q for q in own if q.source == e.source], ev.title)})
+    """Sources with an own-voice quote that plainly says what the title says."""
+    return sorted({e.source for e in _own_quotes(ev)})
 
 
 def established_events(facts: Facts) -> list[EventFact]:
@@ -102,17 +112,26 @@ def established_events(facts: Facts) -> list[EventFact]:
     out = [
         ev
         for ev in facts.events.values()
-        if len(_unattributed_sources(ev)) >= 2 and ev.slug not in disputed | claimed and not REPORT_WORDS.search(ev.title)
+        if BACKGROUND not in ev.topics
+        and len(_unattributed_sources(ev)) >= 2
+        and ev.slug not in disputed | claimed
+        and not REPORT_WORDS.search(ev.title)
     ]
     return sorted(out, key=lambda e: (-len(_unattributed_sources(e)), e.slug))
 
 
 def t_fact_or_claim(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
-    """Fact or claim? As many established facts as claims, so neither answer is the usual one."""
-    claims = sorted((c for c in facts.claims.values() if c.neutral), key=lambda c: c.slug)
+    """Fact or claim? Episode statements only (no background), at most two claims per fact."""
+    # Which claims are kept under the cap goes by a stable hash, not by slug (which would always
+    # cut the same end of the alphabet).
+    claims = sorted(
+        (c for c in facts.claims.values() if c.neutral and BACKGROUND not in c.topics),
+        key=lambda c: hash_rank(f"fact-or-claim:claim/{c.slug}"),
+    )
     events = established_events(facts)[: len(claims)]
-    # Never many more claims than facts, so that neither answer is the usual one.
-    claims = claims[: len(events) + max(3, len(events) // 3)]
+    # At most twice as many claims as facts; the options' order goes by a stable hash of the item
+    # (balanced over the template), so the key's position says nothing.
+    claims = sorted(claims[: 2 * len(events)], key=lambda c: c.slug)
     stem = "Do the sources present this as an established fact or as one party’s claim: {}?"
     for claim in claims:
         who = facts.entities[claim.claimant].subject
@@ -128,7 +147,6 @@ def t_fact_or_claim(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             correct=[(CLAIM, why, claim.evidence)],
             wrong=[(FACT, f"No. {why}", ())],
             seed=seed,
-            order=[0, -1],
             explanation=why,
             evidence=claim.evidence,
             fact_ids=[f"claim:{claim.slug}"],
@@ -136,7 +154,7 @@ def t_fact_or_claim(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             difficulty=0.5,
         )
     for ev in events:
-        own = [e for e in ev.evidence if e.source in _unattributed_sources(ev) and not ATTRIBUTED.search(e.quote)]
+        own = _own_quotes(ev)
         cites = and_list([facts.sources[e.source].citation for e in own])
         why = f"An established fact. {cap(cites)} state it in their own words, attributing it to no one; no source disputes it."
         yield _choice(
@@ -147,7 +165,6 @@ def t_fact_or_claim(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             correct=[(FACT, why, tuple(own))],
             wrong=[(CLAIM, f"No. {why}", ())],
             seed=seed,
-            order=[-1, 0],
             explanation=why,
             evidence=own,
             fact_ids=[f"event:{ev.slug}"],
@@ -228,6 +245,14 @@ def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def neutral_name(src: SourceFact) -> str:
+    """A source named without its producer (an "Institute for ... Studies" gives the kind away):
+    its title, or else its opening words."""
+    if src.title:
+        return f"the text titled “{src.title}”"
+    return f"the text beginning “{src.opening}…”"
+
+
 def t_source_kind(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     """Sourcing: what kind of source is this? Only for sources whose kind the text shows, and only
     against kinds it cannot be mistaken for."""
@@ -244,7 +269,7 @@ def t_source_kind(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             key=f"source-kind:source/{slug}",
             template="source-kind",
             qtype="single",
-            stem=f"What kind of source is {src.name}?",
+            stem=f"What kind of source is {neutral_name(src)}?",
             correct=[(label, f"Yes. {could_know}", quotes)],
             wrong=[
                 (KINDS[k][0], f"No. It is {_lower(label.split(',')[0])}, not {_lower(KINDS[k][0].split(',')[0])}.", no_evidence)
@@ -273,7 +298,8 @@ def t_figures_differ(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         because = differ["because"]
         correct = [(REASONS[r], f"Yes. {because}", tuple(evidence)) for r in differ["reasons"]]
         wrong = [(REASONS[r], f"No. {because}", tuple(evidence)) for r in differ.get("not_reasons", [])]
-        wrong.append((NOT_A_REASON, f"No. Both count {fig.unit}.", ()))
+        if len(wrong) < MIN_WRONG_REASONS:
+            continue  # no throwaway reasons: too few defensible wrong options, no item
         yield _choice(
             key=f"figures-differ:figure/{fig.slug}",
             template="figures-differ",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from quizzes.generation.audit import audit_bank, audit_quiz, check_item, check_key_position, number_in
+from quizzes.generation.audit import audit_bank, audit_quiz, check_item, check_key_position, check_key_rotation, number_in
 from quizzes.generation.drafts import OptionDraft, QuestionDraft
 from quizzes.generation.facts import EntityFact, EventFact, Evidence, Facts
+from quizzes.generation.thinking import CLAIM, FACT
 
 EV = Evidence(None, "s1", "Protests began on January 2 in Zhanaozen; 33 police cars burned.")
 
@@ -104,3 +105,94 @@ def test_quiz_conflicts():
     assert rules(audit_quiz([a, b])) == {"quiz-giveaway"}
     assert rules(audit_quiz([a, c])) == {"quiz-same-fact"}
     assert audit_quiz([b, c]) == []
+
+
+def test_key_rotation_in_bank_order():
+    rotating = [draft(key=f"t:{i:02}", options=[OptionDraft(x, f"O{x}", x == "abcd"[i % 4]) for x in "abcd"]) for i in range(12)]
+    assert rules(check_key_rotation(rotating)) == {"key-rotation"}
+    alternating = [
+        draft(key=f"t:{i:02}", qtype="true_false", options=[OptionDraft("a", "True", i % 2 == 0), OptionDraft("b", "False", i % 2 == 1)])
+        for i in range(6)
+    ]
+    assert rules(check_key_rotation(alternating)) == {"key-rotation"}
+    shuffled = [draft(key=f"t:{i:02}", options=[OptionDraft(x, f"O{x}", x == p) for x in "abcd"]) for i, p in enumerate("acbdcbdab")]
+    assert check_key_rotation(shuffled) == []
+
+
+def test_figures_differ_needs_two_wrong_reasons():
+    one_wrong = [OptionDraft("a", "Counted at different times", True), OptionDraft("b", "They count in different units")]
+    assert "too-few-distractors" in rules(
+        check_item(draft("Why might they differ? Select all that apply:", one_wrong, "multi", template="figures-differ"))
+    )
+    two_wrong = [*one_wrong, OptionDraft("c", "Counted by different bodies")]
+    assert "too-few-distractors" not in rules(
+        check_item(draft("Why might they differ? Select all that apply:", two_wrong, "multi", template="figures-differ"))
+    )
+
+
+def test_fact_or_claim_background_and_quote_support():
+    fact = [OptionDraft("a", FACT, True, evidence=(EV,)), OptionDraft("b", CLAIM)]
+    stem = "Do the sources present this as an established fact or as one party’s claim: “Protests began in Zhanaozen”?"
+    clean = draft(stem, fact, template="fact-or-claim", fact_ids=["event:x"])
+    assert check_item(clean) == []
+    background = draft(stem, fact, template="fact-or-claim", fact_ids=["event:x"])
+    background.topics = ["background"]
+    assert rules(check_item(background)) == {"background-item"}
+    off = Evidence(None, "s2", "The protests have broadened to include other political grievances.")
+    cited = [OptionDraft("a", FACT, True, evidence=(off,)), OptionDraft("b", CLAIM)]
+    stem2 = "Do the sources present this as an established fact or as one party’s claim: “Protests spread across the country”?"
+    assert "evidence-support" in rules(check_item(draft(stem2, cited, template="fact-or-claim", fact_ids=["event:y"])))
+
+
+def test_source_kind_stem_must_not_name_the_producer():
+    opts = [OptionDraft("a", "A think-tank paper", True), OptionDraft("b", "A live report"), OptionDraft("c", "A news report")]
+    named = draft("What kind of source is the article from the Institute for East Strategic Studies?", opts, template="source-kind")
+    assert rules(check_item(named)) == {"kind-in-stem"}
+    assert check_item(draft("What kind of source is the text titled “What is behind the unrest?”?", opts, template="source-kind")) == []
+
+
+def test_number_bare_lower_bound_and_one_quantity():
+    q = Evidence(None, "s1", "At least one journalist was killed; salary is 450 pounds, about 600 dollars.")
+    one = draft(
+        "What figure does X give for the number of journalists killed?",
+        [],
+        "numeric",
+        evidence=[q],
+        answer={"value": 1.0, "qualifier": "at_least", "unit": "journalists"},
+    )
+    assert "bare-lower-bound" in rules(check_item(one))
+    pounds = draft(
+        "What figure does X give for the salary, in British pounds?",
+        [],
+        "numeric",
+        key="n:p",
+        evidence=[q],
+        answer={"value": 450.0, "qualifier": "exact", "unit": "pounds"},
+    )
+    dollars = draft(
+        "What figure does X give for the salary, in US dollars?",
+        [],
+        "numeric",
+        key="n:d",
+        evidence=[q],
+        answer={"value": 600.0, "qualifier": "about", "unit": "dollars"},
+    )
+    assert [f.key for f in audit_bank([pounds, dollars]) if f.rule == "one-quantity"] == ["n:p"]
+    assert [f for f in audit_bank([pounds]) if f.rule == "one-quantity"] == []
+
+
+def test_quiz_conflict_when_feedback_gives_another_key():
+    number = draft(
+        "What figure does X give for the number of civilians attacked?",
+        [],
+        "numeric",
+        key="n",
+        fact_ids=["figure:a"],
+        answer={"value": 500.0, "qualifier": "exact", "unit": "civilians"},
+    )
+    claim = draft(
+        "Fact or claim: “Extremists attacked civilians”?", key="c", fact_ids=["claim:b"], explanation="A claim: 500 civilians attacked."
+    )
+    assert rules(audit_quiz([number, claim])) == {"quiz-giveaway"}
+    quiet = draft("Fact or claim: “Extremists attacked civilians”?", key="c", fact_ids=["claim:b"], explanation="A claim of 1 speaker.")
+    assert audit_quiz([number, quiet]) == []
