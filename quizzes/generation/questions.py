@@ -268,15 +268,15 @@ def _dating_sentence(facts: Facts, quotes: list[Evidence], ev: EventFact) -> str
 
 
 def t_when(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
-    """Date: when did an explicitly dated event happen? The key's position rotates over the items;
+    """Date: when did an explicitly dated event happen? The key's position is balanced over the items;
     the other options are nearby days (or years), in calendar order."""
     events = [(ev, q) for ev, q in dated_events(facts) if ev.precision in ("day", "year")]
-    shift = _rng(seed, "when").randrange(4)
     # The key's position goes by a stable hash of the item (balanced, but no rotation in bank order).
-    for i, (ev, quotes) in enumerate(sorted(events, key=lambda p: hash_rank(f"when:event/{p[0].slug}"))):
+    where = positions_without_cycle([f"when:event/{ev.slug}" for ev, _ in events], 4, shift=_rng(seed, "when").randrange(4))
+    for ev, quotes in events:
         key = f"when:event/{ev.slug}"
         rng = _rng(seed, key)
-        n_before = (i + shift) % 4
+        n_before = where[key]
         before = sorted(rng.sample([1, 2, 3, 4], n_before))
         after = sorted(rng.sample([1, 2, 3, 4], 3 - n_before))
         if ev.precision == "day":
@@ -309,15 +309,14 @@ def t_when(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
 
 def t_true_false(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     """True/false on an explicitly dated day: as many true as false items, by a stable hash."""
-    # True and false are balanced over a stable hash of each item, so they do not alternate in bank order.
-    events = sorted(
-        ((ev, q) for ev, q in dated_events(facts) if ev.precision == "day"), key=lambda p: hash_rank(f"tf-date:event/{p[0].slug}")
-    )
-    shift = _rng(seed, "tf-date").randrange(2)
-    for i, (ev, quotes) in enumerate(events):
+    # True and false are balanced over a stable hash of each item, and never step through a cycle in
+    # bank (key) order (True, False, True ...): a learner who spots it needs no knowledge.
+    events = sorted(((ev, q) for ev, q in dated_events(facts) if ev.precision == "day"), key=lambda p: f"tf-date:event/{p[0].slug}")
+    where = positions_without_cycle([f"tf-date:event/{ev.slug}" for ev, _ in events], 2, shift=_rng(seed, "tf-date").randrange(2))
+    for ev, quotes in events:
         key = f"tf-date:event/{ev.slug}"
         rng = _rng(seed, key)
-        truth = (i + shift) % 2 == 0
+        truth = where[key] == 0
         shown = ev.date if truth else ev.date + timedelta(days=rng.choice([-2, -1, 1, 2]))
         dating = _dating_sentence(facts, quotes, ev)
         verdict = "True" if truth else f"False: not {fmt_date(shown)}"
@@ -583,6 +582,28 @@ def hash_rank(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def cycles(positions: list[int], n: int) -> bool:
+    """Whether key positions, in bank order, step through a fixed cycle (a, b, c, d, a ... or a, b, a, b ...):
+    the same rule as the audit's key-rotation check."""
+    if len(positions) < 4:
+        return False
+    steps = Counter((b - a) % n for a, b in zip(positions, positions[1:], strict=False))
+    step, count = steps.most_common(1)[0]
+    return step != 0 and count >= 0.8 * (len(positions) - 1)
+
+
+def positions_without_cycle(keys: list[str], n: int, *, shift: int) -> dict[str, int]:
+    """Key position per item: every position equally often, assigned by a stable hash of the item's key,
+    re-drawn with a salt while the positions in bank (key) order would step through a cycle."""
+    where: dict[str, int] = {}
+    for salt in range(64):
+        ranked = sorted(keys, key=lambda k: hash_rank(f"{salt}:{k}" if salt else k))
+        where = {k: (i + shift) % n for i, k in enumerate(ranked)}
+        if not cycles([where[k] for k in sorted(keys)], n):
+            break
+    return where
+
+
 def balance_key_positions(drafts: list[QuestionDraft]) -> None:
     """Move each single-key item's key so that, over a template's items with the same number of
     options, it sits in every position equally often; positions go by a stable hash of the item's
@@ -594,11 +615,11 @@ def balance_key_positions(drafts: list[QuestionDraft]) -> None:
             continue
         groups.setdefault((d.template, len(d.options)), []).append(d)
     for (template, n), items in groups.items():
-        shift = _rng(0, template).randrange(n)
-        for i, d in enumerate(items):
+        where = positions_without_cycle([d.key for d in items], n, shift=_rng(0, template).randrange(n))
+        for d in items:
             key_option = next(o for o in d.options if o.correct)
             others = [o for o in d.options if not o.correct]
-            others.insert((i + shift) % n, key_option)
+            others.insert(where[d.key], key_option)
             for letter, o in zip(LETTERS, others, strict=False):
                 o.id = letter
             d.options = others
