@@ -132,8 +132,11 @@ class SnapshotEvidenceSerializer(serializers.Serializer):
     anchor = serializers.CharField()
 
 
-def collection_field():
-    return serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The collection (episode) it belongs to.")
+def collection_field(*, allow_null: bool = False):
+    """The collection's slug; null only where the model allows none (a teacher's quiz or module may mix collections)."""
+    return serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=allow_null, help_text="The collection (episode) it belongs to."
+    )
 
 
 class CollectionSerializer(serializers.ModelSerializer):
@@ -262,7 +265,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 
 class QuizSerializer(serializers.ModelSerializer):
-    collection = collection_field()
+    collection = collection_field(allow_null=True)
     question_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -303,7 +306,7 @@ class ModuleItemSerializer(serializers.Serializer):
 
 
 class ModuleSerializer(serializers.ModelSerializer):
-    collection = collection_field()
+    collection = collection_field(allow_null=True)
     items = ModuleItemSerializer(many=True, read_only=True)
 
     class Meta:
