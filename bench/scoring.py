@@ -44,21 +44,21 @@ def _response(snapshot: dict, rng: random.Random) -> dict:
 def _submitted_attempts(n: int, seed: int) -> list[int]:
     """n submitted, unscored attempts at a 20-question quiz drawn from the bank (mixed types), by 100 learners."""
     from django.contrib.auth import get_user_model
-    from django.db.models import Max, Prefetch
+    from django.db.models import Max
     from django.utils import timezone
 
-    from quizzes.models import Attempt, Passage, Question, Quiz, QuizQuestion, Response
-    from quizzes.progress.snapshots import question_snapshot
+    from quizzes.bank.versions import versions_for
+    from quizzes.models import Attempt, Question, QuestionVersion, Quiz, QuizQuestion, Response
 
     quiz, created = Quiz.objects.get_or_create(slug="bench-scoring", defaults={"title": "Benchmark: scoring"})
     if created:
         bank = list(Question.objects.filter(status=Question.Status.PUBLISHED).order_by("qtype", "key"))
         picked = random.Random(0).sample(bank, QUESTIONS)
         QuizQuestion.objects.bulk_create(QuizQuestion(quiz=quiz, question=q, position=i) for i, q in enumerate(picked, 1))
-    evidence = Prefetch("evidence", queryset=Passage.objects.select_related("source"))
-    items = quiz.items.order_by("position").prefetch_related(Prefetch("question", Question.objects.prefetch_related(evidence, "topics")))
-    questions = [item.question for item in items]
-    snapshots = [question_snapshot(q) for q in questions]
+    questions = list(quiz.items.order_by("position").values_list("question_id", flat=True))
+    versions = versions_for(questions)
+    shown = QuestionVersion.objects.in_bulk([versions[q] for q in questions])
+    snapshots = [shown[versions[q]].content for q in questions]
     User = get_user_model()
     User.objects.bulk_create([User(username=f"bench-learner-{i}") for i in range(LEARNERS)], ignore_conflicts=True)
     learners = list(User.objects.filter(username__startswith="bench-learner-").order_by("pk"))
@@ -78,7 +78,7 @@ def _submitted_attempts(n: int, seed: int) -> list[int]:
     )
     Response.objects.bulk_create(
         (
-            Response(attempt=a, question=q, position=i, snapshot=s, response=_response(s, rng), answered_at=now)
+            Response(attempt=a, question_id=q, version_id=versions[q], position=i, response=_response(s, rng), answered_at=now)
             for a in attempts
             for i, (q, s) in enumerate(zip(questions, snapshots, strict=True), 1)
         ),

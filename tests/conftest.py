@@ -125,7 +125,7 @@ def services_required():
 # The first test that asks builds it for real (load_seeds, question_bank_generate) and the rows it
 # added are kept in memory; later tests get the same rows back by bulk insert, same primary keys.
 # Tests of the loader and the generator themselves still call them directly.
-_SNAPSHOTS: dict[str, tuple[list[tuple[type, list[dict]]], object]] = {}
+_SNAPSHOTS: dict[str, tuple[tuple[list[tuple[type, list[dict]]], dict[type, list[str]]], object]] = {}
 
 
 def _models():
@@ -134,22 +134,33 @@ def _models():
     return [m for m in apps.get_models(include_auto_created=True) if not m._meta.proxy and m._meta.managed]
 
 
-def _insert_order(models: list[type]) -> list[type]:
-    """Models ordered so that every foreign key points at a model inserted before it."""
+def _insert_order(models: list[type]) -> tuple[list[type], dict[type, list[str]]]:
+    """Models ordered so that every foreign key points at a model inserted before it, and the
+    nullable foreign keys that close a cycle (Question.current_version -> QuestionVersion ->
+    Question): those are inserted empty and set once every row is in."""
     ordered: list[type] = []
     pending = list(models)
+    later: dict[type, list[str]] = {}
 
-    def ready(model) -> bool:
-        targets = {f.related_model for f in model._meta.concrete_fields if f.is_relation} - {model}
-        return all(t in ordered or t not in pending for t in targets)
+    def unmet(model, *, nullable: bool) -> list:
+        return [
+            f
+            for f in model._meta.concrete_fields
+            if f.is_relation and f.related_model is not model and f.related_model in pending and (nullable or not f.null)
+        ]
 
     while pending:
-        batch = [m for m in pending if ready(m)]
+        batch = [m for m in pending if not unmet(m, nullable=True)]
         if not batch:
-            raise RuntimeError(f"foreign key cycle among {pending}")
+            # A cycle: break it at the models whose unmet keys are all nullable.
+            batch = [m for m in pending if not unmet(m, nullable=False)]
+            if not batch:
+                raise RuntimeError(f"foreign key cycle among {pending}")
+            for m in batch:
+                later[m] = [f.attname for f in unmet(m, nullable=True)]
         ordered += batch
         pending = [m for m in pending if m not in batch]
-    return ordered
+    return ordered, later
 
 
 def _build_or_restore(name: str, build):
@@ -157,9 +168,13 @@ def _build_or_restore(name: str, build):
     from django.db import connection
 
     if name in _SNAPSHOTS:
-        tables, result = _SNAPSHOTS[name]
+        (tables, later), result = _SNAPSHOTS[name]
         for model, rows in tables:
-            model.objects.bulk_create([model(**row) for row in rows])
+            deferred = later.get(model, [])
+            model.objects.bulk_create([model(**{**row, **dict.fromkeys(deferred)}) for row in rows])
+        for model, rows in tables:
+            if later.get(model):
+                model.objects.bulk_update([model(**row) for row in rows], later[model], batch_size=1000)
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in tables]):
                 cursor.execute(sql)
@@ -170,7 +185,9 @@ def _build_or_restore(name: str, build):
     grown = [m.__name__ for m in added if before.get(m, 0)]
     if grown:
         raise RuntimeError(f"snapshot {name!r}: tables that were not empty grew ({grown}); build it from an empty database")
-    _SNAPSHOTS[name] = ([(m, list(m.objects.values(*[f.attname for f in m._meta.concrete_fields]))) for m in _insert_order(added)], result)
+    order, later = _insert_order(added)
+    tables = [(m, list(m.objects.values(*[f.attname for f in m._meta.concrete_fields]))) for m in order]
+    _SNAPSHOTS[name] = ((tables, later), result)
     return result
 
 

@@ -5,6 +5,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
+from quizzes.bank.versions import question_versions_refresh
 from quizzes.models import (
     Assignment,
     Classroom,
@@ -164,6 +165,8 @@ def quiz_with_questions(n: int = 3, **quiz_fields) -> Quiz:
     passage, topic = PassageFactory(), TopicFactory()
     for i in range(1, n + 1):
         QuizQuestion.objects.create(quiz=quiz, question=QuestionFactory(evidence=[passage], topics=[topic]), position=i)
+    # As publishing does (quiz_assemble, the admin): the versions a start references are built.
+    question_versions_refresh(questions=Question.objects.filter(quiz_items__quiz=quiz))
     return quiz
 
 

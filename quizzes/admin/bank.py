@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from quizzes.bank.assembly import QuizSpecError, quiz_build
 from quizzes.bank.export import quiz_export
 from quizzes.bank.services import GENERATED_FIELDS, question_copy, question_set_status
+from quizzes.bank.versions import question_versions_refresh
 from quizzes.models import Collection, Module, ModuleItem, Question, QuestionType, Quiz, QuizQuestion, Topic
 from quizzes.permissions import (
     content_editable_by,
@@ -239,6 +240,11 @@ class QuestionAdmin(admin.ModelAdmin):
             obj.edited_fields = sorted(set(obj.edited_fields) | edited)
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After evidence and topics: the version the next attempt shows is the edited question.
+        question_versions_refresh(questions=Question.objects.filter(pk=form.instance.pk))
+
     @admin.action(description="Publish selected questions", permissions=["change"])
     def publish(self, request, queryset):
         n = question_set_status(questions=queryset.filter(pk__in=self._editable(request, queryset)), status=Question.Status.PUBLISHED)
@@ -283,6 +289,12 @@ class QuizAdmin(OwnedContentMixin, admin.ModelAdmin):
     inlines = [QuizQuestionInline]
     readonly_fields = ["spec"]
     actions = ["export_moodle", "export_gift"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Its questions' versions are built when it is saved, so a start only reads them.
+        quiz = form.instance
+        question_versions_refresh(questions=Question.objects.filter(quiz_items__quiz=quiz, current_version__isnull=True))
 
     def _export(self, request, queryset, fmt: str):
         if queryset.count() != 1:

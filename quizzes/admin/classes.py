@@ -414,6 +414,9 @@ class ResponseInline(admin.TabularInline):
     def stem(self, obj):
         return obj.snapshot.get("stem", "")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("version")
+
     def has_add_permission(self, request, obj=None):
         return False
 

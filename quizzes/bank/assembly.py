@@ -9,6 +9,7 @@ from datetime import date
 from django.db import transaction
 
 from quizzes.bank.selectors import question_as_draft
+from quizzes.bank.versions import question_versions_refresh
 from quizzes.generation.audit import quiz_conflict
 from quizzes.models import Collection, Module, ModuleItem, Question, Quiz, QuizQuestion, Scenario, Topic
 
@@ -94,6 +95,8 @@ def quiz_assemble(
     )
     quiz.items.all().delete()
     QuizQuestion.objects.bulk_create(QuizQuestion(quiz=quiz, question=q, position=i) for i, q in enumerate(chosen, start=1))
+    # Published: its questions' versions are built now, so starting an attempt only reads them.
+    question_versions_refresh(questions=Question.objects.filter(pk__in=[q.pk for q in chosen], current_version__isnull=True))
     return quiz
 
 

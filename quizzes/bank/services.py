@@ -9,6 +9,7 @@ from datetime import date
 
 from django.db import transaction
 
+from quizzes.bank.versions import question_versions_refresh
 from quizzes.events.selectors import facts_load
 from quizzes.generation.bank import TemplateOutcome, questions_generate_reported
 from quizzes.generation.drafts import GENERATOR_VERSION, QuestionDraft
@@ -178,6 +179,9 @@ def question_bank_generate(
             report.counts["retired"] += stale.exclude(template__in=list(RETIRED_TEMPLATES)).update(
                 status=Question.Status.RETIRED, retired_reason=RETIRED_NO_EVIDENCE
             )
+        # Every question of the collection shows its current content to the next attempt (teachers'
+        # copies too: their evidence quotes the same sources).
+        question_versions_refresh(questions=Question.objects.filter(collection=c))
     if event_slugs is None:
         report.counts["retired"] += 0  # always reported, even when nothing was retired
     return report
@@ -191,13 +195,19 @@ def question_edit(*, question: Question, changes: dict) -> Question:
         setattr(question, name, value)
     question.edited_fields = sorted(set(question.edited_fields) | (set(changes) - {"status"}))
     question.save()
+    question_versions_refresh(questions=Question.objects.filter(pk=question.pk))
+    question.refresh_from_db(fields=["current_version"])
     return question
 
 
 def question_set_status(*, questions, status: str, reason: str = "") -> int:
     """Publish or retire questions (a teacher's decision, kept across regenerations)."""
     retired = status == Question.Status.RETIRED
-    return questions.update(status=status, retired_reason=(reason or "retired by a teacher") if retired else "")
+    pks = list(questions.values_list("pk", flat=True))
+    n = Question.objects.filter(pk__in=pks).update(status=status, retired_reason=(reason or "retired by a teacher") if retired else "")
+    if not retired:  # publishing builds the version new attempts will show
+        question_versions_refresh(questions=Question.objects.filter(pk__in=pks))
+    return n
 
 
 @transaction.atomic
@@ -229,4 +239,6 @@ def question_copy(*, question: Question, owner) -> Question:
     )
     copy.evidence.set(question.evidence.all())
     copy.topics.set(question.topics.all())
+    question_versions_refresh(questions=Question.objects.filter(pk=copy.pk))
+    copy.refresh_from_db(fields=["current_version"])
     return copy

@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.db import models, transaction
 from django.utils import timezone
 
+from quizzes.bank.versions import question_versions_refresh
 from quizzes.dataset.reader import Dataset, Item, PassageRef
 from quizzes.dates import FuzzyDate, parse_fuzzy_date
 from quizzes.models import (
@@ -34,6 +35,7 @@ from quizzes.models import (
     Figure,
     FigureReport,
     Passage,
+    Question,
     Source,
     Topic,
 )
@@ -376,7 +378,11 @@ class _Loader:
 def dataset_load(*, dataset: Dataset, folder: str = "", dry_run: bool = False) -> LoadReport:
     """Make the dataset's collection hold exactly the validated dataset (other collections are not
     touched; dropped items are retired); all or nothing. dry_run: report, then roll back."""
-    report = _Loader(dataset, folder=folder).run()
+    loader = _Loader(dataset, folder=folder)
+    report = loader.run()
+    if report.changed:
+        # Questions quote these sources: the next attempt shows their labels and dates as loaded.
+        question_versions_refresh(questions=Question.objects.filter(collection=loader.collection, current_version__isnull=False))
     if dry_run:
         report.dry_run = True
         transaction.set_rollback(True)

@@ -80,7 +80,7 @@ def _quiz_work(
 ) -> None:
     """One attempt: answer every question (or the first `answer_only`) and, if all answered, submit and score."""
     attempt = attempt_start(user=student, quiz=quiz, assignment=assignment, now=start)
-    rows = list(attempt.responses.select_related("question").order_by("position"))
+    rows = list(attempt.responses.select_related("question", "version").order_by("position"))
     # Keep within the quiz's time limit, whatever it is.
     step = min(75, quiz.time_limit_seconds // (len(rows) + 1)) if quiz.time_limit_seconds else 75
     now = start

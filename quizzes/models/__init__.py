@@ -1,6 +1,6 @@
 """All models, one module per concern; imports flow sources <- events <- (bank, scenarios) <- ..."""
 
-from quizzes.models.bank import Module, ModuleItem, Question, QuestionType, Quiz, QuizQuestion
+from quizzes.models.bank import Module, ModuleItem, Question, QuestionType, QuestionVersion, Quiz, QuizQuestion
 from quizzes.models.classes import Assignment, ClassGroup, Classroom, Enrolment, Extension, ProvisionedAccount
 from quizzes.models.collections import Collection
 from quizzes.models.events import (
@@ -63,6 +63,7 @@ __all__ = [
     "ModuleItem",
     "Question",
     "QuestionType",
+    "QuestionVersion",
     "Quiz",
     "QuizQuestion",
     "Claim",

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_save
+from django.dispatch import receiver
 
 from quizzes.models.collections import Collection
 from quizzes.models.events import Topic
@@ -61,6 +63,11 @@ class Question(models.Model):
     # teacher here; regeneration neither updates nor retires it.
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions")
     copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies")
+    # The version new attempts show (quizzes.bank.versions keeps it current; empty: not built yet,
+    # the next start builds it). SET_NULL only for the type checker: versions are never deleted.
+    current_version = models.ForeignKey(
+        "QuestionVersion", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -74,6 +81,56 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.stem
+
+
+class QuestionVersion(models.Model):
+    """One published content of a question, as learners are shown it and scored against: immutable,
+    shared by every attempt that showed it, identified by the hash of its content (so regenerating a
+    question without a change makes no new version). Built by quizzes.bank.versions.
+
+    content: {"collection", "key", "qtype", "stem", "options", "answer", "explanation", "fact_ids",
+    "topics": [slugs], "evidence": [{"id", "quote", "source": slug, "source_label", "outlet",
+    "published_on", "anchor", ...}], "generator_version"}"""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    # sha256 of the question id and the canonical JSON of content.
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    content = models.JSONField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["question", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}@{self.content_hash[:10]}"
+
+
+# A save or an evidence/topic change of a question makes its current version unknown until rebuilt
+# (by the service that made the change, or by the next start); a save of fields that are not shown
+# (status, edit marks) keeps it.
+_NOT_SHOWN = frozenset({"status", "retired_reason", "edited_fields", "updated_at", "owner", "copied_from", "current_version"})
+
+
+@receiver(post_save, sender=Question)
+def _question_saved(sender, instance: Question, created: bool, update_fields=None, raw: bool = False, **kwargs) -> None:
+    if raw or created or (update_fields is not None and set(update_fields) <= _NOT_SHOWN):
+        return
+    if instance.current_version_id is not None:
+        Question.objects.filter(pk=instance.pk).update(current_version=None)
+        instance.current_version_id = None
+
+
+@receiver(m2m_changed, sender=Question.evidence.through)
+@receiver(m2m_changed, sender=Question.topics.through)
+def _question_links_changed(sender, instance, action: str, reverse: bool, pk_set=None, **kwargs) -> None:
+    if reverse:  # a passage or topic gained or lost questions
+        if action in ("post_add", "post_remove") and pk_set:
+            Question.objects.filter(pk__in=pk_set).update(current_version=None)
+        elif action == "pre_clear":
+            instance.questions.update(current_version=None)
+    elif action in ("post_add", "post_remove", "post_clear"):
+        Question.objects.filter(pk=instance.pk).update(current_version=None)
+        instance.current_version_id = None
 
 
 class Quiz(models.Model):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from quizzes.models.bank import Question, Quiz
+from quizzes.models.bank import Question, QuestionVersion, Quiz
 from quizzes.models.classes import Assignment
 from quizzes.models.collections import Collection
 from quizzes.models.events import Topic
@@ -57,16 +57,14 @@ class Attempt(models.Model):
 class Response(models.Model):
     """One question of an attempt, as it was shown, and what the learner answered.
 
-    The question is snapshotted when the attempt starts, so editing or retiring it later
-    never changes what a learner saw or how they were scored."""
+    The response references the question's version current when the attempt started (immutable,
+    shared by every attempt that showed it), so editing or retiring the question later never changes
+    what a learner saw or how they were scored."""
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="responses")
     position = models.PositiveSmallIntegerField()
-    # {"key", "qtype", "stem", "options", "answer", "explanation", "fact_ids", "topics": [slugs],
-    #  "evidence": [{"id", "quote", "source": slug, "source_label", "outlet", "published_on", "anchor"}],
-    #  "generator_version"}
-    snapshot = models.JSONField()
     # The validated response (quizzes.scoring shapes); null until answered.
     response = models.JSONField(null=True, blank=True)
     # Set by the client per answer; a retry with the same key counts once.
@@ -84,6 +82,11 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}#{self.position}"
+
+    @property
+    def snapshot(self) -> dict:
+        """The question as shown (QuestionVersion.content); select_related("version") when reading many."""
+        return self.version.content
 
 
 class ScenarioRun(models.Model):

@@ -315,7 +315,15 @@ def assignment_item_statistics(assignment: Assignment) -> tuple[list[dict], list
     rows = Response.objects.filter(attempt_id__in=first.values()).order_by("attempt__quiz_id", "question_id", "attempt_id")
     grouped: dict[int, dict[int, list[_Row]]] = defaultdict(lambda: defaultdict(list))
     for quiz_id, question_id, *row in rows.values_list(
-        "attempt__quiz_id", "question_id", "position", "points", "correct", "response", "snapshot", "attempt__points", "attempt__max_points"
+        "attempt__quiz_id",
+        "question_id",
+        "position",
+        "points",
+        "correct",
+        "response",
+        "version__content",
+        "attempt__points",
+        "attempt__max_points",
     ):
         grouped[quiz_id][question_id].append(_Row(*row))
     sections = []

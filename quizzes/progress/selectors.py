@@ -166,7 +166,7 @@ def mastered_facts(user, *, now: datetime | None = None) -> set[tuple[int, str]]
     now = _now(now)
     right: set[tuple[int, str]] = set()
     rows = Response.objects.filter(attempt__user=user, attempt__status=Attempt.Status.SCORED, correct=True)
-    for fact_ids, collection_id in rows.values_list("snapshot__fact_ids", "question__collection_id"):
+    for fact_ids, collection_id in rows.values_list("version__content__fact_ids", "question__collection_id"):
         right.update((collection_id, f) for f in fact_ids or [])
     cards = {(c.collection_id, c.fact_id): c for c in ReviewCard.objects.filter(user=user).only("collection", "fact_id", "card", "due")}
     mastered = {f for f in right if f not in cards}

@@ -1,7 +1,7 @@
 """Quiz attempts: start, answer, submit, score; and the learner progress that scoring updates.
 
 Rules that keep answers safe:
-- every question is snapshotted into its Response when the attempt starts;
+- every Response references the question's version current when the attempt starts (shared, immutable);
 - an answer with a client key already seen is a replay: it returns the stored result, changes nothing;
 - submit is idempotent (a double click, two tabs): the attempt is submitted once, scored once;
 - scoring runs as a job after commit; if the broker is down the submit still succeeds and the
@@ -21,24 +21,20 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
 from quizzes import queue
-from quizzes.models import Assignment, Attempt, Passage, Question, Quiz, Response, ReviewCard, Topic, TopicMastery
+from quizzes.bank.versions import versions_for
+from quizzes.models import Assignment, Attempt, Question, Quiz, Response, ReviewCard, Topic, TopicMastery
 from quizzes.progress.errors import LearnerActionError
-from quizzes.progress.snapshots import question_snapshot
 from quizzes.scoring import InvalidKey, InvalidResponse, Score, response_validate, score
 
 log = logging.getLogger(__name__)
 
 # Slack for answers sent just before the deadline that arrive just after it.
 ANSWER_GRACE = timedelta(seconds=getattr(settings, "KZL_ANSWER_GRACE_SECONDS", 15))
-
-_QUESTIONS = Question.objects.prefetch_related(
-    Prefetch("evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start")), "topics"
-)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -52,7 +48,7 @@ def attempt_open_get(*, user, quiz: Quiz) -> Attempt | None:
 def attempt_start(*, user, quiz: Quiz, assignment: Assignment | None = None, now: datetime | None = None) -> Attempt:
     """Start an attempt at a published quiz, or return the learner's open one (resume).
 
-    Refuses when the quiz allows no more attempts. Each question is snapshotted as shown."""
+    Refuses when the quiz allows no more attempts. Each response references the version shown."""
     now = _now(now)
     if not quiz.published:
         raise LearnerActionError("quiz_unavailable", "This quiz is not published.", status=404)
@@ -87,22 +83,30 @@ def _attempt_create(*, user, quiz: Quiz, assignment: Assignment | None, now: dat
                 f"This assignment allows {assignment.attempts_allowed} attempt(s) at this quiz and you have used them all.",
                 status=403,
             )
-    items = quiz.items.select_related(None).prefetch_related(Prefetch("question", queryset=_QUESTIONS))
-    # A retired question (wrong, unsupported, or withdrawn by a curator) is never put into a new attempt.
-    questions = [item.question for item in items if item.question.status != Question.Status.RETIRED]
-    if not questions:
+    question_ids = _attempt_questions(quiz=quiz, user=user, number=done + 1)
+    if not question_ids:
         raise LearnerActionError("quiz_empty", "This quiz has no questions yet.", status=409)
-    number = done + 1
-    if quiz.order == Quiz.Order.SHUFFLED:
-        random.Random(f"{user.pk}:{quiz.pk}:{number}").shuffle(questions)
+    # Storage: the attempt and its position -> version list; nothing is copied.
+    versions = versions_for(question_ids)
     deadline = now + timedelta(seconds=quiz.time_limit_seconds) if quiz.time_limit_seconds else None
     attempt = Attempt.objects.create(
-        user=user, quiz=quiz, assignment=assignment, number=number, started_at=now, deadline_at=deadline, max_points=len(questions)
+        user=user, quiz=quiz, assignment=assignment, number=done + 1, started_at=now, deadline_at=deadline, max_points=len(question_ids)
     )
     Response.objects.bulk_create(
-        Response(attempt=attempt, question=q, position=i, snapshot=question_snapshot(q)) for i, q in enumerate(questions, start=1)
+        Response(attempt=attempt, question_id=q, version_id=versions[q], position=i) for i, q in enumerate(question_ids, start=1)
     )
     return attempt
+
+
+def _attempt_questions(*, quiz: Quiz, user, number: int) -> list[int]:
+    """Selection: the ids of the questions attempt `number` shows, in order (one query)."""
+    # A retired question (wrong, unsupported, or withdrawn by a curator) is never put into a new attempt.
+    questions = list(
+        quiz.items.exclude(question__status=Question.Status.RETIRED).order_by("position").values_list("question_id", flat=True)
+    )
+    if quiz.order == Quiz.Order.SHUFFLED:
+        random.Random(f"{user.pk}:{quiz.pk}:{number}").shuffle(questions)
+    return questions
 
 
 def attempt_is_overdue(attempt: Attempt, *, now: datetime | None = None, grace: timedelta = ANSWER_GRACE) -> bool:
@@ -116,13 +120,20 @@ def response_answer(*, attempt: Attempt, position: int, response: object, client
     A replay with the same client key returns the stored answer. With immediate feedback an
     answer is final once given; with feedback at the end it may be changed until submit."""
     now = _now(now)
-    # of=("self",): lock the attempt, not its quiz (a join would lock the quiz row too and queue
-    # every learner answering the same quiz behind one another).
-    locked = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt.pk)
+    # One locking read: the response with its attempt (to check it is open), its quiz (feedback
+    # mode) and its version (what to validate and score against). Locks the attempt, then the
+    # response (PostgreSQL locks in the order of OF, the order submit and scoring take them), not
+    # the quiz: a lock on it would queue every learner answering the same quiz behind one another.
     try:
-        row = locked.responses.select_for_update().get(position=position)
+        row = (
+            Response.objects.select_for_update(of=("attempt", "self"))
+            .select_related("attempt__quiz", "version")
+            .order_by()
+            .get(attempt_id=attempt.pk, position=position)
+        )
     except Response.DoesNotExist:
         raise LearnerActionError("no_such_question", f"This attempt has no question {position}.", status=404) from None
+    locked = row.attempt
     if client_key and row.answered_at and row.client_key == client_key:
         # A retry of an answer already stored counts once; the same key with another answer is a
         # client bug (a key reused across answers) and is refused rather than silently ignored.
@@ -201,7 +212,7 @@ def attempt_score(*, attempt_id: int, now: datetime | None = None) -> bool:
         list(get_user_model().objects.select_for_update(no_key=True).filter(pk=attempt.user_id).values_list("pk", flat=True))
         # Read the clock after the locks, so scored_at orders one learner's attempts as applied.
         now = _now(now)
-        rows = list(attempt.responses.all())
+        rows = list(attempt.responses.select_related("version"))
         for row in rows:
             snap = row.snapshot
             if row.response is None:
@@ -340,7 +351,9 @@ def progress_recompute(*, user) -> dict[tuple[int, str], tuple[int, int, float]]
     The running totals in TopicMastery must always equal this (a test checks after fault injection)."""
     totals: dict[tuple[int, str], list] = defaultdict(lambda: [0, 0, 0.0])
     rows = list(
-        Response.objects.filter(attempt__user=user, attempt__status=Attempt.Status.SCORED).only("snapshot", "points", "correct", "question")
+        Response.objects.filter(attempt__user=user, attempt__status=Attempt.Status.SCORED)
+        .select_related("version")
+        .only("version__content", "points", "correct", "question")
     )
     owner = _collections_of(rows)
     for row in rows:

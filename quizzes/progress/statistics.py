@@ -1,7 +1,7 @@
 """Item and source statistics over scored attempts, in the spirit of Moodle's quiz statistics report.
 
 Per question (ItemStatistic), over the responses of scored attempts, read from each response's
-snapshot (what the learner was shown), so an edited question is judged on what was asked:
+version (what the learner was shown), so an edited question is judged on what was asked:
 - facility: mean points, 0 to 1;
 - discrimination: Pearson correlation of the item's points with the rest of the attempt (the
   other items' points as a share of their maximum), Moodle's discrimination index / 100; None
@@ -24,7 +24,7 @@ from operator import itemgetter
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from quizzes.models import Attempt, ItemStatistic, Response
+from quizzes.models import Attempt, ItemStatistic, QuestionVersion, Response
 from quizzes.scoring import SINGLE_TYPES
 
 MIN_RESPONSES = 5
@@ -98,7 +98,8 @@ def item_statistics_compute(*, progress: Callable[[int, int], None] | None = Non
     option_ids: dict[int, set[str]] = defaultdict(set)
     keys: dict[int, set[str]] = defaultdict(set)
     # order_by(): the default ordering would join the DISTINCT and keep every row.
-    versions = scored.order_by().values_list("question_id", "snapshot__qtype", "snapshot__answer", "snapshot__options").distinct()
+    shown = QuestionVersion.objects.filter(pk__in=scored.order_by().values("version_id"))
+    versions = shown.order_by().values_list("question_id", "content__qtype", "content__answer", "content__options")
     for qid, qtype, answer, options in versions:
         if qtype in CHOICE_TYPES:
             option_ids[qid] |= {o["id"] for o in options}
@@ -107,7 +108,7 @@ def item_statistics_compute(*, progress: Callable[[int, int], None] | None = Non
     if progress:
         progress(0, total)
     rows = scored.order_by("question_id").values_list(
-        "question_id", "snapshot__qtype", "points", "response", "attempt__points", "attempt__max_points"
+        "question_id", "version__content__qtype", "points", "response", "attempt__points", "attempt__max_points"
     )
     now, done, pending, seen = timezone.now(), 0, [], []
 
@@ -155,12 +156,12 @@ class SourceStatistic:
 def source_statistics(*, attempts: QuerySet[Attempt] | None = None) -> list[SourceStatistic]:
     """Facility per cited source over scored attempts (all, or those of `attempts`), by slug.
 
-    A response counts once for each distinct source its snapshot's evidence quotes, so a question
+    A response counts once for each distinct source its version's evidence quotes, so a question
     citing two sources counts for both."""
     scored = Response.objects.filter(attempt__status=Attempt.Status.SCORED)
     if attempts is not None:
         scored = scored.filter(attempt__in=attempts)
-    rows = scored.values_list("question_id", "points", "snapshot__evidence")
+    rows = scored.values_list("question_id", "points", "version__content__evidence")
     acc: dict[str, list] = {}
     for qid, points, evidence in rows.iterator(chunk_size=2000):
         for slug, label in {(e["source"], e.get("source_label", e["source"])) for e in evidence or ()}:

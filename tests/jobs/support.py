@@ -10,9 +10,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from quizzes.bank.versions import versions_for
 from quizzes.models import Attempt, Question, QuizQuestion, Response, ReviewCard, TopicMastery
 from quizzes.progress.services import progress_recompute
-from quizzes.progress.snapshots import question_snapshot
 from tests.factories import PassageFactory, QuestionFactory, QuizFactory, TopicFactory
 
 
@@ -35,8 +35,8 @@ def open_attempts(*, users: int, quizzes: int, questions: int = 20, seed: int = 
     rng = random.Random(seed)
     passage, topics = PassageFactory(), [TopicFactory() for _ in range(3)]
     made = [QuestionFactory(evidence=[passage], topics=[topics[i % 3]]) for i in range(questions)]
-    bank = list(Question.objects.filter(pk__in=[q.pk for q in made]).prefetch_related("evidence__source", "topics").order_by("pk"))
-    snapshots = {q.pk: question_snapshot(q) for q in bank}
+    bank = list(Question.objects.filter(pk__in=[q.pk for q in made]).order_by("pk"))
+    versions = versions_for([q.pk for q in bank])  # the versions an attempt start would reference
     quiz_list = [QuizFactory() for _ in range(quizzes)]
     QuizQuestion.objects.bulk_create(QuizQuestion(quiz=z, question=q, position=i) for z in quiz_list for i, q in enumerate(bank, 1))
     learners = get_user_model().objects.bulk_create(get_user_model()(username=f"learner-{seed}-{i}") for i in range(users))
@@ -46,7 +46,7 @@ def open_attempts(*, users: int, quizzes: int, questions: int = 20, seed: int = 
     )
     Response.objects.bulk_create(
         (
-            Response(attempt=a, question=q, position=i, snapshot=snapshots[q.pk], response={"choice": rng.choice("abc")}, answered_at=now)
+            Response(attempt=a, question=q, version_id=versions[q.pk], position=i, response={"choice": rng.choice("abc")}, answered_at=now)
             for a in attempts
             for i, q in enumerate(bank, 1)
         ),
@@ -65,7 +65,9 @@ def assert_scored_exactly_once(attempt_ids: list[int]) -> None:
     right = dict.fromkeys(attempt_ids, 0)
     answers: dict[int, list[tuple[str, bool]]] = {}
     for attempt_id, response, facts in (
-        Response.objects.filter(attempt_id__in=attempt_ids).order_by("position").values_list("attempt_id", "response", "snapshot__fact_ids")
+        Response.objects.filter(attempt_id__in=attempt_ids)
+        .order_by("position")
+        .values_list("attempt_id", "response", "version__content__fact_ids")
     ):
         ok = response["choice"] == KEY
         right[attempt_id] += ok

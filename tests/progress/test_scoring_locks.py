@@ -13,7 +13,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from quizzes.models import Response, TopicMastery
+from quizzes.models import QuestionVersion, Response, TopicMastery
 from quizzes.progress.services import _progress_apply
 from tests.factories import TopicFactory, UserFactory, default_collection
 
@@ -23,7 +23,12 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 def _rows(*slugs: str) -> list[Response]:
     collection = default_collection().pk  # topic slugs are matched within the question's collection
     return [
-        Response(position=i, snapshot={"collection": collection, "topics": [slug], "fact_ids": []}, correct=True, points=1.0)
+        Response(
+            position=i,
+            version=QuestionVersion(content={"collection": collection, "topics": [slug], "fact_ids": []}),
+            correct=True,
+            points=1.0,
+        )
         for i, slug in enumerate(slugs, 1)
     ]
 

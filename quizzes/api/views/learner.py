@@ -86,7 +86,7 @@ class AttemptViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixi
     def questions(self, request, pk=None):
         """The attempt's questions in order; each one's key and explanations only once it is revealed."""
         attempt = self.get_object()
-        rows = attempt.responses.order_by("position")
+        rows = attempt.responses.select_related("version").order_by("position")
         return Response(serializers.AttemptQuestionSerializer(rows, many=True, context={"attempt": attempt}).data)
 
     @extend_schema(
@@ -129,7 +129,7 @@ class AttemptViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixi
         attempt = self.get_object()
         if attempt.status == Attempt.Status.IN_PROGRESS:
             raise LearnerActionError("attempt_open", "Submit the attempt to see its results.")
-        body = {"attempt": attempt, "questions": attempt.responses.order_by("position")}
+        body = {"attempt": attempt, "questions": attempt.responses.select_related("version").order_by("position")}
         return Response(serializers.AttemptResultsSerializer(body, context={"attempt": attempt}).data)
 
 

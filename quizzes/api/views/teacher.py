@@ -156,6 +156,6 @@ class TeacherAttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
 
     def retrieve(self, request, pk=None):
         attempt = self.get_object()
-        body = {"attempt": attempt, "questions": attempt.responses.order_by("position")}
+        body = {"attempt": attempt, "questions": attempt.responses.select_related("version").order_by("position")}
         context = {"attempt": attempt, "reveal_all": True}
         return Response(serializers.TeacherAttemptResultsSerializer(body, context=context).data)

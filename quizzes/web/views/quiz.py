@@ -105,7 +105,7 @@ def _player(request, attempt: Attempt, *, position: int | None, order: list[str]
         position = next((p for p, _ in nav if p not in answered), None)
         if position is None:
             return redirect("web:attempt-finish", pk=attempt.pk)
-    row = attempt.responses.get(position=position)
+    row = attempt.responses.select_related("version").get(position=position)
     immediate = attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE
     locked = immediate and row.answered_at is not None
     seconds_left = max(int((attempt.deadline_at - timezone.now()).total_seconds()), 0) if attempt.deadline_at else None
@@ -139,7 +139,9 @@ def _player(request, attempt: Attempt, *, position: int | None, order: list[str]
 def attempt_answer(request, pk: int, position: int):
     """Save one answer (idempotent by client key); JSON for the page's script, a redirect for a plain form."""
     attempt = _attempt(request, pk)
-    row = get_object_or_404(Response.objects.only("snapshot", "position"), attempt=attempt, position=position)
+    row = get_object_or_404(
+        Response.objects.select_related("version").only("version__content", "position"), attempt=attempt, position=position
+    )
     snap = row.snapshot
     if snap["qtype"] == "ordering" and request.POST.get("move"):
         return _player(request, attempt, position=position, order=order_moved(snap["options"], request.POST))
@@ -155,7 +157,7 @@ def attempt_answer(request, pk: int, position: int):
     except LearnerActionError as exc:
         if exc.code != "already_answered":
             return _answer_refused(request, attempt, position, exc.code, exc.message, exc.status)
-        saved = Response.objects.get(pk=row.pk)  # answered in another tab: show what was stored
+        saved = Response.objects.select_related("version").get(pk=row.pk)  # answered in another tab: show what was stored
     total = attempt.responses.count()
     immediate = attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE
     if not wants_json(request):
@@ -190,7 +192,7 @@ def attempt_finish(request, pk: int):
         return redirect("web:attempt-results", pk=pk)
     rows = [
         {"n": p, "stem": stem, "answered": at is not None, "url": _player_url(attempt, p)}
-        for p, at, stem in attempt.responses.order_by("position").values_list("position", "answered_at", "snapshot__stem")
+        for p, at, stem in attempt.responses.order_by("position").values_list("position", "answered_at", "version__content__stem")
     ]
     return render(
         request,
@@ -220,7 +222,7 @@ def attempt_results(request, pk: int):
         return redirect(_player_url(attempt))
     context = {"attempt": attempt, "quiz": attempt.quiz, "scoring": attempt.status == Attempt.Status.SUBMITTED}
     if not context["scoring"]:
-        rows = attempt.responses.order_by("position")
+        rows = attempt.responses.select_related("version").order_by("position")
         context["answers_shown"] = answers_visible(attempt)
         items = [feedback_view(r.snapshot, r.response, correct=r.correct, points=r.points) for r in rows]
         context["items"] = items if context["answers_shown"] else []
