@@ -19,6 +19,7 @@ source's words rather than dates, the dataset's links carry that passage.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import random
 import re
@@ -51,6 +52,12 @@ RULES = {
     "both-accounts": "a contested point shows at least two accounts, each with who gives it",
     "generator-text": "no generator working (slugs, placeholders, template phrases) in learner text",
     "branch": "a branch follows a wrong option and asks a new question, not the parent's again",
+    "feedback-spoiler": "no option feedback, account, reveal or reflection states the answer of a step played after it",
+    "option-shape": "the options are of one kind and one shape: same grammatical start, similar length, none a non-answer",
+    "prompt-hint": "the prompt names nothing that only the answer fits (a content word the key shares with no wrong option)",
+    "step-date": "learner text before the answer names no date after the step's date (the briefing's 'now')",
+    "comparison": "a 'so far' figure compared with another figure states the date of each",
+    "untraced": "every number and date in learner text appears in a quote the step cites or the learner has been shown",
 }
 
 # Phrases of machine-made or unfinished text; learner text must read as written by a teacher.
@@ -112,6 +119,21 @@ _STOP = {
     "into",
     "than",
     "more",
+    "had",
+    "has",
+    "have",
+    "been",
+    "would",
+    "will",
+    "could",
+    "they",
+    "them",
+    "him",
+    "what",
+    "which",
+    "who",
+    "then",
+    "also",
 }
 
 
@@ -373,6 +395,92 @@ def _overlaps(e: Evidence, others: Iterable[Evidence]) -> bool:
     return any(o.source == e.source and o.start < e.end and e.start < o.end for o in others)
 
 
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
+_MONTH = "(" + "|".join(_MONTHS) + ")"
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\b|\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\d)", re.IGNORECASE)
+_UNITS = {w: i for i, w in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"))}
+_UNITS.update(
+    {
+        w: 11 + i
+        for i, w in enumerate(("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"))
+    }
+)
+_TENS = {w: 10 * (i + 2) for i, w in enumerate(("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"))}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[a-z]+(?:-[a-z]+)?|[^\w\s]", re.IGNORECASE)
+# Counting words a teacher uses about the sources themselves ("one decision", "two accounts") are not facts to trace.
+_UNTRACED_OK = {1, 2}
+# Non-answers: an option that says nothing happened is the odd one out among actions.
+_NON_ANSWER = re.compile(
+    r"^(?:nothing|no one|nobody|none)\b|\bnothing (?:happened|changed)\b|\b(?:did|said|changed) nothing\b"
+    r"|\bstayed the same\b|\bno change\b",
+    re.IGNORECASE,
+)
+_PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+_UNDATED = re.compile(r"\bundated\b|\bno date\b|\bnot dated\b|\bwithout (?:a date|saying when)\b|\bdoes not say when\b", re.IGNORECASE)
+_DATE_WORDS = re.compile(rf"{_DAY_MONTH.pattern}|\b(?:19|20)\d\d\b", re.IGNORECASE)
+
+
+def day_months(text: str) -> set[tuple[int, int]]:
+    """(month, day) of every 'N Month' or 'Month N' in a text."""
+    out = set()
+    for m in _DAY_MONTH.finditer(text):
+        day, month = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        out.add((_MONTHS.index(month.lower()) + 1, int(day)))
+    return out
+
+
+def numbers(text: str) -> set[float]:
+    """Every figure a text states, in digits or in words ('3,337', 'nearly ten thousand', 'five hundred'), days of dates excluded."""
+    text = _DAY_MONTH.sub(" ", text)
+    out: set[float] = set()
+    total = current = 0
+    in_words = False
+
+    def flush() -> None:
+        nonlocal total, current, in_words
+        if in_words:
+            out.add(float(total + current))
+        total = current = 0
+        in_words = False
+
+    for tok in _NUMBER_TOKEN.findall(text):
+        low = tok.lower()
+        if tok[0].isdigit():
+            flush()
+            with contextlib.suppress(ValueError):
+                out.add(float(tok.replace(",", "").rstrip(".")))
+            continue
+        parts = low.split("-")
+        if all(p in _UNITS or p in _TENS for p in parts):
+            current += sum(_UNITS.get(p, 0) + _TENS.get(p, 0) for p in parts)
+            in_words = True
+        elif low in _SCALES and in_words:
+            current = max(current, 1) * _SCALES[low]
+            if _SCALES[low] >= 1000:
+                total, current = total + current, 0
+        elif low == "and" and in_words:
+            continue
+        else:
+            flush()
+    flush()
+    return out
+
+
+def _shape(text: str) -> str:
+    """The grammatical start of an option: one pronoun, 'that', a figure, a past-tense verb, or a noun phrase."""
+    words = _words(text)
+    first = words[0] if words else ""
+    if first in _PRONOUNS or first == "that":
+        return first
+    head = words[:3]
+    if any(w[:1].isdigit() or numbers(w) or w in ("dozens", "hundreds", "thousands", "millions", "hundred", "thousand") for w in head):
+        return "figure"
+    if first.endswith("ed") and text[:1].isupper() and first not in ("armed", "united"):
+        return "verb"
+    return "noun phrase"
+
+
 # --- the checker ------------------------------------------------------------------------------
 
 
@@ -382,6 +490,7 @@ class _Known:
     texts: list[str]  # everything the learner has read so far
     date: date | None
     answers: list[str] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)  # every quote the learner has been shown
 
 
 def _briefed(tl: Timeline, spec: ScenarioSpec, step: StepSpec, known: _Known, previous: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -587,6 +696,84 @@ def _check_step(
         if hint:
             bad("spoiler", f"the scenario's title shares {sorted(hint)} with this step's answer and with none of its wrong options")
 
+    # the options' kind and shape: the answer is never the odd one out
+    if answer and len(step.options) > 1:
+        wrong_opts = [o for o in step.options if o is not answer]
+        shapes = {o.id: _shape(o.text) for o in step.options}
+        if len(set(shapes.values())) > 1:
+            described = ", ".join(f"{i}: {v}" for i, v in shapes.items())
+            bad("option-shape", f"the options begin in different shapes ({described}): write each in the answer's shape")
+        lengths = {o.id: len(_words(o.text)) for o in step.options}
+        longest_wrong = max(lengths[o.id] for o in wrong_opts)
+        if lengths[answer.id] > 1.5 * longest_wrong and lengths[answer.id] - longest_wrong >= 3:
+            bad("option-shape", f"the answer has {lengths[answer.id]} words, the longest wrong option {longest_wrong}: the key stands out")
+        if max(lengths.values()) > 2.2 * max(1, min(lengths.values())):
+            bad("option-shape", f"option lengths run from {min(lengths.values())} to {max(lengths.values())} words: write them alike")
+        for o in step.options:
+            if _NON_ANSWER.search(o.text):
+                bad("option-shape", f"option {o.id} is a non-answer ({o.text!r}): offer a choice the actors had")
+        # the prompt names the key's category only the key fits
+        hint = (_content(step.prompt) & _content(answer.text)) - set().union(*(_content(o.text) for o in wrong_opts))
+        if hint:
+            bad("prompt-hint", f"the prompt shares {sorted(hint)} with the answer and with no wrong option")
+
+    # the step's 'now': nothing the learner reads before answering is dated after it
+    for m, d in sorted(day_months(step.prompt)):
+        try:
+            named = date(when.year, m, d)
+        except ValueError:
+            continue
+        if named > when:
+            bad("step-date", f"the prompt names {date_label(named)}, after the step's date {date_label(when)}")
+    for y in re.findall(r"\b(?:19|20)\d\d\b", step.prompt):
+        if int(y) > when.year:
+            bad("step-date", f"the prompt names {y}, after the step's date {date_label(when)}")
+
+    # figures and dates: traceable to quotes, and compared with their dates
+    feedback = [
+        *((f"option {o.id} explanation", o.explanation) for o in step.options),
+        *((f"account by {a.by}", f"{a.by} {a.text}") for a in step.accounts),
+        ("reveal", step.reveal),
+        ("reflection", step.reflection),
+    ]
+    for name, value in feedback:
+        if "so far" in value.lower() and len({n for n in numbers(value) if n not in _UNTRACED_OK and not 1900 <= n <= 2100}) >= 2:
+            dated = len(_DATE_WORDS.findall(value)) + (1 if _UNDATED.search(value) else 0)
+            if dated < 2:
+                bad("comparison", f"the {name} compares a 'so far' figure with another without the date of each")
+    cited = [
+        e.quote
+        for e in [*(e for o in step.options for e in o.evidence), *step.reveal_evidence, *(e for a in step.accounts for e in a.evidence)]
+    ]
+    briefed = [e.quote for s in {*known.events, *shown} for e in tl.events[s].evidence]
+    pool = " ".join([*known.quotes, *cited, *briefed])
+    allowed_numbers = numbers(pool) | {float(y) for y in re.findall(r"\b(?:19|20)\d\d\b", pool)}
+    allowed_dates = day_months(pool)
+    # what the learner is shown besides quotes: each cited source's date and label, the briefing's dates
+    for e in [*(e for o in step.options for e in o.evidence), *step.reveal_evidence, *(e for a in step.accounts for e in a.evidence)]:
+        src = facts.sources.get(e.source)
+        if src and src.published_on:
+            allowed_dates.add((src.published_on.month, src.published_on.day))
+            allowed_numbers.add(float(src.published_on.year))
+        if src:
+            allowed_dates |= day_months(src.label)
+    for s in {*known.events, *shown}:
+        ev = tl.events[s]
+        allowed_numbers.add(float(ev.date.year))
+        if ev.exact_day:
+            allowed_dates.add((ev.date.month, ev.date.day))
+    for name, value in [("prompt", step.prompt), *((f"option {o.id}", o.text) for o in step.options), *feedback]:
+        bare = re.sub(r"“[^”]*”|\"[^\"]*\"", " ", value)  # words quoted from a source are traced by their evidence
+        missing_dates = sorted(day_months(bare) - allowed_dates - _weekday_dates(bare, pool, when))
+        missing = sorted(n for n in numbers(bare) if n not in allowed_numbers and n not in _UNTRACED_OK)
+        if missing_dates:
+            bad(
+                "untraced",
+                f"the {name} names {', '.join(f'{d} {_MONTHS[m - 1].title()}' for m, d in missing_dates)}, which no quote shown states",
+            )
+        if missing:
+            bad("untraced", f"the {name} states {', '.join(f'{n:g}' for n in missing)}, which no quote shown states")
+
     # learner text
     for name, value in [
         ("prompt", step.prompt),
@@ -659,13 +846,113 @@ def _walk(
             *(o.text for o in step.options if o.kind == "happened"),
             *(a.by + " " + a.text for a in step.accounts),
         ]
+        quotes = [*known.quotes, *(e.quote for e in _step_evidence(step)), *(e.quote for s in shown for e in tl.events[s].evidence)]
         for b in step.branches:
-            bknown = _Known(events=new_known, texts=[*known.texts, *seen], date=when)
+            bknown = _Known(events=new_known, texts=[*known.texts, *seen], date=when, quotes=quotes)
             bshown, bwhen, btext, blabel = _check_step(tl, spec, b.step, bknown, later, tuple(answers) or previous, problems, parent=step)
             out.append((b.step, step, bshown, bwhen, btext, blabel))
-        known = _Known(events=new_known, texts=[*known.texts, *seen], date=when, answers=[*known.answers, *answers])
+        if i == 0:
+            _check_opening(tl, spec, step, shown, when, quotes, problems)
+        known = _Known(events=new_known, texts=[*known.texts, *seen], date=when, answers=[*known.answers, *answers], quotes=quotes)
         previous = tuple(answers) or previous
+    _check_feedback_spoilers(tl, spec, problems)
     return out
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_DATE = re.compile(rf"\b({'|'.join(_WEEKDAYS)})\W{{1,3}}(\d{{1,2}})\s+{_MONTH}\b", re.IGNORECASE)
+
+
+def _weekday_dates(text: str, pool: str, when: date) -> set[tuple[int, int]]:
+    """Dates written openly as a quoted weekday's date ('on Thursday (6 January)'): the weekday is in a quote shown,
+    the calendar agrees, and the day lies within a week of the step's date. The inference is shown, not hidden."""
+    out = set()
+    quoted = pool.lower()
+    for m in _WEEKDAY_DATE.finditer(text):
+        weekday, day, month = m.group(1).lower(), int(m.group(2)), _MONTHS.index(m.group(3).lower()) + 1
+        try:
+            named = date(when.year, month, day)
+        except ValueError:
+            continue
+        if weekday in quoted and _WEEKDAYS[named.weekday()] == weekday and abs((named - when).days) <= 7:
+            out.add((month, day))
+    return out
+
+
+def _step_evidence(step: StepSpec) -> list[Evidence]:
+    return [*(e for o in step.options for e in o.evidence), *step.reveal_evidence, *(e for a in step.accounts for e in a.evidence)]
+
+
+def _check_opening(
+    tl: Timeline, spec: ScenarioSpec, first: StepSpec, shown: list[str], when: date, quotes: list[str], problems: list[Problem]
+) -> None:
+    """The title and intro are read before the first step: no date after it, every figure and date traceable."""
+    opening = [tl.events[s] for s in [*spec.start, *shown] if s in tl.events]
+    pool = " ".join([*quotes, *(e.quote for ev in opening for e in ev.evidence)])
+    allowed_numbers = numbers(pool) | {float(y) for y in re.findall(r"\b(?:19|20)\d\d\b", pool)} | {float(ev.date.year) for ev in opening}
+    allowed_dates = day_months(pool) | {(ev.date.month, ev.date.day) for ev in opening if ev.exact_day}
+    for name, value in (("title", spec.title), ("intro", spec.intro)):
+        for m, d in sorted(day_months(value)):
+            try:
+                named = date(when.year, m, d)
+            except ValueError:
+                continue
+            if named > when:
+                problems.append(
+                    Problem(
+                        "step-date",
+                        spec.slug,
+                        None,
+                        f"the {name} names {date_label(named)}, after the first step's date {date_label(when)}",
+                    )
+                )
+        for y in re.findall(r"\b(?:19|20)\d\d\b", value):
+            if int(y) > when.year:
+                problems.append(
+                    Problem("step-date", spec.slug, None, f"the {name} names {y}, after the first step's date {date_label(when)}")
+                )
+        bare = re.sub(r"“[^”]*”|\"[^\"]*\"", " ", value)
+        missing_dates = sorted(day_months(bare) - allowed_dates)
+        missing = sorted(n for n in numbers(bare) if n not in allowed_numbers and n not in _UNTRACED_OK)
+        if missing_dates or missing:
+            what = [f"{d} {_MONTHS[m - 1].title()}" for m, d in missing_dates] + [f"{n:g}" for n in missing]
+            problems.append(
+                Problem("untraced", spec.slug, None, f"the {name} states {', '.join(what)}, which no quote of the opening states")
+            )
+
+
+def _check_feedback_spoilers(tl: Timeline, spec: ScenarioSpec, problems: list[Problem]) -> None:
+    """What a learner reads after answering a step (each option's feedback, the accounts, the reveal, the reflection)
+    must not give away the answer of a step played after it: its branches and every later step."""
+    played: list[tuple[StepSpec, list[StepSpec]]] = []
+    for i, st in enumerate(spec.steps):
+        rest = [s for later in spec.steps[i + 1 :] for s in (later, *(b.step for b in later.branches))]
+        played.append((st, [*(b.step for b in st.branches), *rest]))
+        played.extend((b.step, rest) for b in st.branches)
+    for step, later in played:
+        texts = [
+            *((f"option {o.id} explanation", o.explanation) for o in step.options),
+            *((f"account by {a.by}", a.text) for a in step.accounts),
+            ("reveal", step.reveal),
+            ("reflection", step.reflection),
+        ]
+        for nxt in later:
+            key = nxt.answer
+            if key is None:
+                continue
+            telling = _content(key.text) - set().union(set(), *(_content(o.text) for o in nxt.options if o is not key))
+            titles = [tl.events[a].title.lower().rstrip(".") for a in key.events if a in tl.events]
+            for name, value in texts:
+                hit = telling & _content(value)
+                if (telling and len(hit) >= max(2, -(-3 * len(telling) // 5))) or any(t in value.lower() for t in titles):
+                    problems.append(
+                        Problem(
+                            "feedback-spoiler",
+                            spec.slug,
+                            step.key,
+                            f"the {name} gives away the answer of step {nxt.key} ({key.text!r}; shares {sorted(hit)})",
+                        )
+                    )
 
 
 def scenarios_check(facts: Facts, specs: Iterable[ScenarioSpec]) -> list[Problem]:

@@ -249,3 +249,99 @@ def test_load_reports_a_broken_path_by_file_item_and_rule(tmp_path):
         dataset_read(seeds)
     errors = [str(e) for e in exc.value.errors]
     assert any(e.startswith("data/scenarios.yaml: scenarios (slug: almaty) step night-operation: [unintroduced]") for e in errors), errors
+
+
+# --- rules from blind review r2 (issue 17): each fails on a counter-example ------------------------
+
+
+def test_rule_feedback_spoiler(world):
+    """r2: an option's feedback stated the answer of the branch step it leads to."""
+    _, facts, specs = world
+    spec = specs["fuel-to-emergency"]
+    parent = _step(spec, "government-goes")
+    branch_key = parent.branches[0].step.answer
+    told = _option(parent, "talks", explanation=f"No. But {branch_key.text.lower()}.")
+    problems = [p for p in scenario_check(facts, _with_step(spec, "government-goes", options=told)) if p.rule == "feedback-spoiler"]
+    assert problems and problems[0].step == "government-goes" and "who-leads" in problems[0].message
+    # a reveal that answers the next main step
+    almaty = specs["almaty"]
+    nxt = _step(almaty, "retake-the-city").answer
+    revealed = _with_step(almaty, "night-operation", reveal=_step(almaty, "night-operation").reveal + " Then " + nxt.text.lower() + ".")
+    assert "feedback-spoiler" in _rules(facts, revealed)
+
+
+def test_rule_option_shape(world):
+    _, facts, specs = world
+    spec = specs["fuel-to-emergency"]
+    step = _step(spec, "price-concession")
+    # one option in another grammatical shape (the others all begin "They ...")
+    odd = _option(step, "diesel", text="Diesel went up to make up for a cheaper gas price")
+    assert "option-shape" in _rules(facts, _with_step(spec, "price-concession", options=odd))
+    # the key much longer and more specific than any wrong option
+    long_key = _option(
+        step,
+        "cut",
+        text="They brought the price back down to its old level or lower, first in one region and then across the whole country by decree",
+    )
+    assert "option-shape" in _rules(facts, _with_step(spec, "price-concession", options=long_key))
+    # a non-answer
+    none = _option(step, "wages", text="They did nothing and waited")
+    assert "option-shape" in _rules(facts, _with_step(spec, "price-concession", options=none))
+
+
+def test_rule_prompt_hint(world):
+    _, facts, specs = world
+    spec = specs["almaty"]
+    step = _step(spec, "retake-the-city")
+    assert "prompt-hint" not in _rules(facts, spec)
+    hinted = "Which forces went into action across the city over the next days?"
+    assert "prompt-hint" in _rules(facts, _with_step(spec, "retake-the-city", prompt=hinted))
+    assert step.prompt != hinted
+
+
+def test_rule_step_date(world):
+    _, facts, specs = world
+    spec = specs["almaty"]
+    draft = next(d for d in scenarios_generate(facts, [spec]).drafts)
+    first = draft.steps[0]
+    after = first.date.replace(day=first.date.day + 2)
+    late = f"By {after.day} January, what had the authorities done in Almaty?"
+    problems = [p for p in scenario_check(facts, _with_step(spec, "night-operation", prompt=late)) if p.rule == "step-date"]
+    assert problems and problems[0].step == "night-operation"
+    # the title and intro are read before the first step too
+    titled = dataclasses.replace(spec, title=f"Almaty, 5 to {after.day} January")
+    assert "step-date" in _rules(facts, titled)
+
+
+def test_rule_comparison(world):
+    """r2: 26 killed 'so far' set against 225 with no time between them."""
+    _, facts, specs = world
+    spec = specs["aftermath"]
+    bare = 'The IESS paper counts 26 killed "so far"; Askarbek’s report counts 225.'
+    assert "comparison" in _rules(facts, _with_step(spec, "detentions", reveal=bare))
+    dated = 'The IESS paper (10 February, without saying when it counted) has 26 killed "so far"; Askarbek\'s report of 27 January has 225.'
+    assert "comparison" not in _rules(facts, _with_step(spec, "detentions", reveal=dated))
+
+
+def test_rule_untraced(world):
+    _, facts, specs = world
+    spec = specs["almaty"]
+    step = _step(spec, "night-operation")
+    invented = _option(step, "negotiate", explanation="No. About 400 officers went in instead.")
+    problems = [p for p in scenario_check(facts, _with_step(spec, "night-operation", options=invented)) if p.rule == "untraced"]
+    assert problems and "400" in problems[0].message
+    # a weekday turned into a date the calendar does not give
+    step2 = _step(spec, "retake-the-city")
+    wrong_day = _option(step2, "operations", explanation="Yes, from Thursday (7 January), says the IESS paper.")
+    assert "untraced" in _rules(facts, _with_step(spec, "retake-the-city", options=wrong_day))
+    right_day = _option(step2, "operations", explanation="Yes, from Thursday (6 January), says the IESS paper.")
+    assert "untraced" not in _rules(facts, _with_step(spec, "retake-the-city", options=right_day))
+
+
+def test_figures_and_dates_are_read_from_words_and_digits():
+    from quizzes.generation.scenarios import day_months, numbers
+
+    assert numbers("nearly ten thousand detained; 3,337 released; some five hundred; 26 so far") == {10000, 3337, 500, 26}
+    assert numbers("sixty-five; one decision") == {65, 1}
+    assert day_months("on 2 January and January 5, 2022, then 10 February") == {(1, 2), (1, 5), (2, 10)}
+    assert numbers("on January 5, 2022") == {2022}
