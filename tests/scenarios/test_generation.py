@@ -99,7 +99,7 @@ def test_rule_unknown_ref(world):
     _, facts, specs = world
     spec = specs["fuel-to-emergency"]
     step = _step(spec, "people-react")
-    assert "unknown-ref" in _rules(facts, _with_step(spec, "people-react", options=_option(step, "grenades", events=("no-such-event",))))
+    assert "unknown-ref" in _rules(facts, _with_step(spec, "people-react", options=_option(step, "largest-city", events=("no-such-event",))))
 
 
 def test_rule_dating(world):
@@ -130,7 +130,7 @@ def test_rule_unintroduced(world):
     _, facts, specs = world
     spec = specs["fuel-to-emergency"]
     step = _step(spec, "people-react")
-    leaky = _option(step, "waited", text="People waited for the CSTO to send troops")
+    leaky = _option(step, "largest-city", text="In the largest city, where the CSTO had troops")
     assert "unintroduced" in _rules(facts, _with_step(spec, "people-react", options=leaky))
 
 
@@ -138,7 +138,7 @@ def test_rule_negation(world):
     _, facts, specs = world
     spec = specs["fuel-to-emergency"]
     step = _step(spec, "people-react")
-    pair = _option(step, "waited", text="Demonstrations did not break out, first in the oil towns of the west")
+    pair = _option(step, "largest-city", text="Not in the oil towns of the west, such as Zhanaozen and Aktau")
     assert "negation" in _rules(facts, _with_step(spec, "people-react", options=pair))
 
 
