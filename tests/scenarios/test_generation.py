@@ -99,7 +99,9 @@ def test_rule_unknown_ref(world):
     _, facts, specs = world
     spec = specs["fuel-to-emergency"]
     step = _step(spec, "people-react")
-    assert "unknown-ref" in _rules(facts, _with_step(spec, "people-react", options=_option(step, "largest-city", events=("no-such-event",))))
+    assert "unknown-ref" in _rules(
+        facts, _with_step(spec, "people-react", options=_option(step, "largest-city", events=("no-such-event",)))
+    )
 
 
 def test_rule_dating(world):
