@@ -378,6 +378,16 @@ def _words(text: str) -> list[str]:
 
 
 def _stem(word: str) -> str:
+    """A crude stem: plural and past/progressive endings off ('claimed', 'claims' -> 'claim'), then six letters."""
+    if len(word) > 4:
+        if word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        if word.endswith("ed") and len(word) > 5:
+            word = word[:-2]
+        elif word.endswith("ing") and len(word) > 6:
+            word = word[:-3]
     return word[:6]
 
 
