@@ -299,6 +299,12 @@ def test_rule_prompt_hint(world):
     hinted = "Which forces went into action across the city over the next days?"
     assert "prompt-hint" in _rules(facts, _with_step(spec, "retake-the-city", prompt=hinted))
     assert step.prompt != hinted
+    # a word in another form is the same word: 'claim' in the prompt, 'claimed' in the key (a branch)
+    fuel = specs["fuel-to-emergency"]
+    parent = _step(fuel, "government-goes")
+    branch = parent.branches[0]
+    asked = dataclasses.replace(branch, step=dataclasses.replace(branch.step, prompt="Did anyone claim to lead the protests?"))
+    assert "prompt-hint" in _rules(facts, _with_step(fuel, "government-goes", branches=(asked,)))
 
 
 def test_rule_step_date(world):
