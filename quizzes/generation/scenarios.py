@@ -454,8 +454,10 @@ def numbers(text: str) -> set[float]:
         total = current = 0
         in_words = False
 
+    prev = ""
     for tok in _NUMBER_TOKEN.findall(text):
-        low = tok.lower()
+        low, prev_token = tok.lower(), prev
+        prev = low
         if tok[0].isdigit():
             flush()
             with contextlib.suppress(ValueError):
@@ -465,7 +467,8 @@ def numbers(text: str) -> set[float]:
         if all(p in _UNITS or p in _TENS for p in parts):
             current += sum(_UNITS.get(p, 0) + _TENS.get(p, 0) for p in parts)
             in_words = True
-        elif low in _SCALES and in_words:
+        elif low in _SCALES and (in_words or prev_token == "a"):
+            in_words = True
             current = max(current, 1) * _SCALES[low]
             if _SCALES[low] >= 1000:
                 total, current = total + current, 0
@@ -698,8 +701,14 @@ def _check_step(
             for name, where in (("prompt", step.prompt), ("briefing", text), ("title", spec.title), ("intro", spec.intro)):
                 if title in where.lower():
                     bad("spoiler", f"the {name} names the answer's event ({tl.events[a].title!r})")
+        def own_words(o: OptionSpec) -> set[str]:
+            return _content(o.text) - set().union(set(), *(_content(x.text) for x in step.options if x is not o))
+
         for name, where in (("title", spec.title), ("intro", spec.intro)):
-            if telling and telling <= _content(where):
+            said = _content(where)
+            # an intro that names every option alike (the alliance's members, say) points at none of them
+            all_named = all(own_words(o) and own_words(o) <= said for o in step.options if o is not answer)
+            if telling and telling <= said and not all_named:
                 bad("spoiler", f"the scenario's {name} states this step's answer ({answer.text!r})")
         # the title is read before every step: one word of the key that no wrong option shares points at the key
         hint = telling & _content(spec.title)
@@ -772,7 +781,8 @@ def _check_step(
         allowed_numbers.add(float(ev.date.year))
         if ev.exact_day:
             allowed_dates.add((ev.date.month, ev.date.day))
-    for name, value in [("prompt", step.prompt), *((f"option {o.id}", o.text) for o in step.options), *feedback]:
+    stated = [o for o in step.options if o.kind != "did_not_happen"]  # a wrong option asserts nothing
+    for name, value in [("prompt", step.prompt), *((f"option {o.id}", o.text) for o in stated), *feedback]:
         bare = re.sub(r"“[^”]*”|\"[^\"]*\"", " ", value)  # words quoted from a source are traced by their evidence
         missing_dates = sorted(day_months(bare) - allowed_dates - _weekday_dates(bare, pool, when))
         missing = sorted(n for n in numbers(bare) if n not in allowed_numbers and n not in _UNTRACED_OK)

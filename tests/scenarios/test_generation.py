@@ -140,7 +140,7 @@ def test_rule_negation(world):
     _, facts, specs = world
     spec = specs["fuel-to-emergency"]
     step = _step(spec, "people-react")
-    pair = _option(step, "largest-city", text="Not in the oil towns of the west, such as Zhanaozen and Aktau")
+    pair = _option(step, "largest-city", text="Not in the oil towns of the west")
     assert "negation" in _rules(facts, _with_step(spec, "people-react", options=pair))
 
 
@@ -340,7 +340,7 @@ def test_rule_untraced(world):
     assert problems and "400" in problems[0].message
     # a weekday turned into a date the calendar does not give
     step2 = _step(spec, "retake-the-city")
-    wrong_day = _option(step2, "operations", explanation="Yes, from Thursday (7 January), says the IESS paper.")
+    wrong_day = _option(step2, "operations", explanation="Yes, from Thursday (9 January), says the IESS paper.")
     assert "untraced" in _rules(facts, _with_step(spec, "retake-the-city", options=wrong_day))
     right_day = _option(step2, "operations", explanation="Yes, from Thursday (6 January), says the IESS paper.")
     assert "untraced" not in _rules(facts, _with_step(spec, "retake-the-city", options=right_day))
