@@ -44,7 +44,7 @@ RULES = {
     "briefing": "the briefing lists every event of the dataset's chains between the previous step and this one, and nothing after the step",
     "unintroduced": "no option names an actor or place the learner has not met yet, unless it is the answer",
     "negation": "no option is the negation or a rewording of another",
-    "reused-answer": "no step's answer is the answer of another step",
+    "reused-answer": "no step's answer is the answer of another step, and no option repeats one already explained in the path",
     "duplicate-step": "no step is duplicated across scenarios",
     "spoiler": "title, intro, prompt and briefing never state the answer of this or a later step",
     "evidence": "the answer and each 'later' option cite passages about their events; every option is explained and cites evidence",
@@ -427,6 +427,8 @@ _NON_ANSWER = re.compile(
     re.IGNORECASE,
 )
 _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+# Words that set an option's form apart: a reason, a hedge. The key must not be the only one with, or without, one.
+_FORM_MARKERS = ("since", "because", "depending on", "part of", "by one count", "some of", "at least")
 _UNDATED = re.compile(r"\bundated\b|\bno date\b|\bnot dated\b|\bwithout (?:a date|saying when)\b|\bdoes not say when\b", re.IGNORECASE)
 _DATE_WORDS = re.compile(rf"{_DAY_MONTH.pattern}|\b(?:19|20)\d\d\b", re.IGNORECASE)
 
@@ -456,7 +458,7 @@ def numbers(text: str) -> set[float]:
 
     prev = ""
     for tok in _NUMBER_TOKEN.findall(text):
-        low, prev_token = tok.lower(), prev
+        low, word_before = tok.lower(), prev
         prev = low
         if tok[0].isdigit():
             flush()
@@ -467,7 +469,7 @@ def numbers(text: str) -> set[float]:
         if all(p in _UNITS or p in _TENS for p in parts):
             current += sum(_UNITS.get(p, 0) + _TENS.get(p, 0) for p in parts)
             in_words = True
-        elif low in _SCALES and (in_words or prev_token == "a"):
+        elif low in _SCALES and (in_words or word_before == "a"):
             in_words = True
             current = max(current, 1) * _SCALES[low]
             if _SCALES[low] >= 1000:
@@ -504,6 +506,7 @@ class _Known:
     date: date | None
     answers: list[str] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)  # every quote the learner has been shown
+    grouped: tuple[str, ...] = ()  # the previous step's disputed answer: its events stay one line in the briefing
 
 
 def _briefed(tl: Timeline, spec: ScenarioSpec, step: StepSpec, known: _Known, previous: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -516,9 +519,24 @@ def _briefed(tl: Timeline, spec: ScenarioSpec, step: StepSpec, known: _Known, pr
     return tl.ordered(shown), tl.ordered(new)
 
 
-def briefing_text(tl: Timeline, slugs: list[str]) -> str:
+def briefing_text(tl: Timeline, slugs: list[str], grouped: tuple[str, ...] = ()) -> str:
+    """One line per event; the events of a disputed answer the learner has just seen (`grouped`: the sources leave
+    open whether they are one event or several) stay one attributed, uncertain line, never a settled sequence."""
     lines = []
+    together = [s for s in slugs if s in grouped] if len(grouped) > 1 else []
     for slug in slugs:
+        if together and slug == together[0]:
+            evs = [tl.events[s] for s in together]
+            first, last = min(e.earliest for e in evs), max(e.latest for e in evs)
+            label = date_span_label(first, last if last != first else None)
+            titles = "; ".join(e.title.rstrip(".") for e in evs)
+            lines.append(
+                f"• {label[0].upper()}{label[1:]}: {titles} "
+                "(as the sources tell it; they differ on the dates and on whether these were one decision or several)."
+            )
+            continue
+        if slug in together:
+            continue
         ev = tl.events[slug]
         label = event_date_label(ev)
         lines.append(f"• {label[0].upper()}{label[1:]}: {ev.title.rstrip('.')}.")
@@ -575,7 +593,7 @@ def _check_step(
     when = max(tl.events[s].latest for s in all_known)
     if known.date and when < known.date:
         when = known.date
-    text = briefing_text(tl, shown) if shown else ""
+    text = briefing_text(tl, shown, known.grouped) if shown else ""
     for s in new:
         if s in answers or s in later_answers:
             bad("spoiler", f"the briefing would list {s}, the answer of this or a later step")
@@ -621,6 +639,8 @@ def _check_step(
             bad("dating", f"the answer {a} ({event_date_label(ev)}) surely happened before the step date {date_label(when)}")
         if a in known.events:
             bad("reused-answer", f"{a} is already known from an earlier step")
+    if any(o.kind == "later" for o in step.options) and not re.search(r"\b(next|first)\b", step.prompt, re.IGNORECASE):
+        bad("dating", "a 'later' option is wrong only if the prompt asks what happened next (or first): ask so, or drop the option")
     for o in step.options:
         if o.kind != "later":
             continue
@@ -701,6 +721,7 @@ def _check_step(
             for name, where in (("prompt", step.prompt), ("briefing", text), ("title", spec.title), ("intro", spec.intro)):
                 if title in where.lower():
                     bad("spoiler", f"the {name} names the answer's event ({tl.events[a].title!r})")
+
         def own_words(o: OptionSpec) -> set[str]:
             return _content(o.text) - set().union(set(), *(_content(x.text) for x in step.options if x is not o))
 
@@ -728,6 +749,13 @@ def _check_step(
             bad("option-shape", f"the answer has {lengths[answer.id]} words, the longest wrong option {longest_wrong}: the key stands out")
         if max(lengths.values()) > 2.2 * max(1, min(lengths.values())):
             bad("option-shape", f"option lengths run from {min(lengths.values())} to {max(lengths.values())} words: write them alike")
+        # the key alone hedged ('part of', 'depending on'), or alone without the clause every wrong option has ('since ...')
+        for marker in _FORM_MARKERS:
+            has = {o.id: bool(re.search(rf"\b{marker}\b", o.text, re.IGNORECASE)) for o in step.options}
+            if has[answer.id] and not any(has[o.id] for o in wrong_opts):
+                bad("option-shape", f"only the answer says {marker!r}: write the wrong options alike or drop it")
+            elif not has[answer.id] and len(wrong_opts) >= 2 and all(has[o.id] for o in wrong_opts):
+                bad("option-shape", f"every wrong option says {marker!r} and the answer does not: the key is the odd one out")
         for o in step.options:
             if _NON_ANSWER.search(o.text):
                 bad("option-shape", f"option {o.id} is a non-answer ({o.text!r}): offer a choice the actors had")
@@ -842,6 +870,15 @@ def _walk(
     keys = [s.key for s in all_steps]
     for k in {k for k in keys if keys.count(k) > 1}:
         problems.append(Problem("shape", spec.slug, k, "two steps share this key"))
+    seen_options: list[tuple[set[str], str]] = []
+    for s in all_steps:
+        for o in s.options:
+            words = _content(o.text)
+            for earlier, where in seen_options:
+                if words and earlier and len(words & earlier) / len(words | earlier) >= 0.75 and where != s.key:
+                    problems.append(Problem("reused-answer", spec.slug, s.key, f"option {o.id} repeats an option of step {where}"))
+                    break
+        seen_options.extend((_content(o.text), s.key) for o in s.options)
     seen_answers: dict[str, str] = {}
     for s in all_steps:
         for a in s.answer_events:
@@ -868,12 +905,20 @@ def _walk(
         ]
         quotes = [*known.quotes, *(e.quote for e in _step_evidence(step)), *(e.quote for s in shown for e in tl.events[s].evidence)]
         for b in step.branches:
-            bknown = _Known(events=new_known, texts=[*known.texts, *seen], date=when, quotes=quotes)
+            grouped = tuple(answers) if step.kind == "dispute" and len(answers) > 1 else ()
+            bknown = _Known(events=new_known, texts=[*known.texts, *seen], date=when, quotes=quotes, grouped=grouped)
             bshown, bwhen, btext, blabel = _check_step(tl, spec, b.step, bknown, later, tuple(answers) or previous, problems, parent=step)
             out.append((b.step, step, bshown, bwhen, btext, blabel))
         if i == 0:
             _check_opening(tl, spec, step, shown, when, quotes, problems)
-        known = _Known(events=new_known, texts=[*known.texts, *seen], date=when, answers=[*known.answers, *answers], quotes=quotes)
+        known = _Known(
+            events=new_known,
+            texts=[*known.texts, *seen],
+            date=when,
+            answers=[*known.answers, *answers],
+            quotes=quotes,
+            grouped=tuple(answers) if step.kind == "dispute" and len(answers) > 1 else (),
+        )
         previous = tuple(answers) or previous
     _check_feedback_spoilers(tl, spec, problems)
     return out

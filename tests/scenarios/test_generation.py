@@ -353,3 +353,54 @@ def test_figures_and_dates_are_read_from_words_and_digits():
     assert numbers("sixty-five; one decision") == {65, 1}
     assert day_months("on 2 January and January 5, 2022, then 10 February") == {(1, 2), (1, 5), (2, 10)}
     assert numbers("on January 5, 2022") == {2022}
+
+
+# --- rules from blind review r3 --------------------------------------------------------------------
+
+
+def test_a_distractor_explained_earlier_is_not_reused(world):
+    """r3: the CSTO step's 'internet' option repeated a distractor already explained as 'later' two steps before."""
+    _, facts, specs = world
+    spec = specs["fuel-to-emergency"]
+    earlier = _step(spec, "government-goes").options[-1]
+    step = _step(spec, "appeal-abroad")
+    again = _option(step, "mediators", text=earlier.text)
+    problems = [p for p in scenario_check(facts, _with_step(spec, "appeal-abroad", options=again)) if p.rule == "reused-answer"]
+    assert problems and problems[0].step == "appeal-abroad" and "government-goes" in problems[0].message
+
+
+def test_a_later_option_needs_a_prompt_that_asks_next(world):
+    """r3: 'in these days' made an option rejected as 'later' defensible."""
+    _, facts, specs = world
+    spec = specs["fuel-to-emergency"]
+    step = _step(spec, "appeal-abroad")
+    assert any(o.kind == "later" for o in step.options) and "next" in step.prompt
+    period = step.prompt.replace("What did Tokayev do next?", "What did Tokayev do in these days?")
+    assert "dating" in _rules(facts, _with_step(spec, "appeal-abroad", prompt=period))
+
+
+def test_the_key_is_not_the_only_option_with_or_without_a_reason_or_hedge(world):
+    """r3: 'part of them' only in the key; a 'since ...' reason in every option but the key."""
+    _, facts, specs = world
+    spec = specs["csto-intervention"]
+    step = _step(spec, "first-in")
+    key = step.answer
+    assert key is not None and "option-shape" not in _rules(facts, spec)
+    hedged = _option(step, key.id, text="Troops from Russia, since Russia led the alliance")
+    assert "option-shape" in _rules(facts, _with_step(spec, "first-in", options=hedged))
+    reasons = tuple(dataclasses.replace(o, text=f"{o.text}, since it was nearest") if o is not key else o for o in step.options)
+    assert "option-shape" in _rules(facts, _with_step(spec, "first-in", options=reasons))
+
+
+def test_a_disputed_answer_stays_one_uncertain_line_in_the_next_briefing(world):
+    """r3: after a step saying the price cuts may be one decision or several, the next briefing listed three
+    separate, dated events: it settled what the sources leave open."""
+    _, facts, specs = world
+    draft = next(d for d in scenarios_generate(facts, specs.values()).drafts if d.slug == "fuel-to-emergency")
+    after = next(s for s in draft.steps if s.key == "government-goes")
+    cut = _step(specs["fuel-to-emergency"], "price-concession").answer_events
+    assert len(cut) > 1 and set(cut) <= set(after.known_events)
+    lines = [line for line in after.briefing.splitlines() if line.startswith("•")]
+    together = [line for line in lines if all(facts.events[e].title.rstrip(".") in line for e in cut)]
+    assert len(together) == 1 and "differ" in together[0]
+    assert len(lines) == len(after.known_events) - len(cut) + 1
