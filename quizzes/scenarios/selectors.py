@@ -110,7 +110,7 @@ def scenarios_review_markdown(scenarios: QuerySet[Scenario] | None = None) -> st
                 for p in o.passages:
                     out.append(f"  - > “{p.quote}” — {_by(p)}")
             if s.accounts:
-                out += ["", "**Accounts shown**", ""]
+                out += ["", "**Accounts shown with the reveal (after the learner answers)**", ""]
                 for a in s.accounts:
                     out.append(f"- {a['by']}: {a.get('text', '')}")
                     for pk in a.get("evidence", []):
