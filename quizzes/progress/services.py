@@ -213,6 +213,7 @@ def attempt_score(*, attempt_id: int, now: datetime | None = None) -> bool:
         # Read the clock after the locks, so scored_at orders one learner's attempts as applied.
         now = _now(now)
         rows = list(attempt.responses.select_related("version"))
+        stored = {row.pk: (row.points, row.correct) for row in rows}
         for row in rows:
             snap = row.snapshot
             if row.response is None:
@@ -224,10 +225,13 @@ def attempt_score(*, attempt_id: int, now: datetime | None = None) -> bool:
                     log.error("attempt %s, question %s: %s", attempt.pk, row.question_id, exc)
                     result = Score(0.0, False)
                 row.points, row.correct = result.points, result.correct
-        # One UPDATE per distinct (points, correct): a handful, where bulk_update builds a CASE per row.
+        # One UPDATE per distinct (points, correct) among the rows whose score changed (an answer
+        # already stored its score against the same version; unanswered rows get 0): a handful at
+        # most, where bulk_update builds a CASE per row.
         by_result: dict[tuple[float, bool], list[int]] = defaultdict(list)
         for row in rows:
-            by_result[row.points, row.correct].append(row.pk)
+            if stored[row.pk] != (row.points, row.correct):
+                by_result[row.points, row.correct].append(row.pk)
         for (points, correct), pks in by_result.items():
             Response.objects.filter(pk__in=pks).update(points=points, correct=correct)
         total = round(sum(r.points for r in rows), 4)
@@ -265,7 +269,8 @@ def _progress_apply(*, user_id: int, rows: list[Response], now: datetime) -> Non
     wanted = Q()
     for collection_id, slug in per_topic:
         wanted |= Q(collection_id=collection_id, slug=slug)
-    topics = {(c, s): pk for pk, c, s in Topic.objects.filter(wanted).values_list("pk", "collection_id", "slug")} if per_topic else {}
+    found = Topic.objects.filter(wanted).order_by().values_list("pk", "collection_id", "slug") if per_topic else []
+    topics = {(c, s): pk for pk, c, s in found}
     # Read, add, write back in one upsert: safe because attempt_score holds the learner's lock (and
     # locks these rows), and nothing else writes TopicMastery. Lock only the learner's own rows, in a
     # fixed order: the model's default ordering joins quizzes_topic, and a plain FOR UPDATE would
