@@ -8,7 +8,16 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def paginate_queryset(self, queryset, request, view=None):
+        # A page given twice (`?page=2&page=3`) or as a non-number is a 400, never silently one of them
+        pages = request.query_params.getlist(self.page_query_param)
+        if len(pages) > 1 or (pages and not (pages[0].isascii() and pages[0].isdigit() and int(pages[0]) >= 1)):
+            raise ValidationError({self.page_query_param: ["One whole number from 1."]})
+        return super().paginate_queryset(queryset, request, view)
+
     def get_page_size(self, request):
+        if len(request.query_params.getlist(self.page_size_query_param)) > 1:
+            raise ValidationError({self.page_size_query_param: ["Give it once."]})
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size

@@ -113,6 +113,11 @@ def test_pagination_and_bad_page_parameters():
     for bad in ("0", "101", "x", ""):
         response = api.get("/api/v1/topics/", {"page_size": bad})
         assert response.status_code == 400 and "page_size" in response.json()["error"]["fields"]
+    # A page or page size given twice, or a page that is no whole number, is refused rather than one of them used
+    for bad_query in ("page=true&page=1", "page=1&page=2", "page=0", "page=last", "page=x", "page_size=5&page_size=6"):
+        response = api.get(f"/api/v1/topics/?{bad_query}")
+        field = bad_query.split("=")[0]
+        assert response.status_code == 400 and field in response.json()["error"]["fields"], bad_query
 
 
 def _content(n: int) -> None:
