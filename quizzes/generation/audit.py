@@ -39,6 +39,7 @@ RULES = (
     "bare-lower-bound",
     "one-quantity",
     "kind-in-stem",
+    "matching-pairs",
 )
 
 # Words that name a producer's type: in a source-kind stem they give the answer away.
@@ -374,7 +375,7 @@ def check_item(d: QuestionDraft, facts: Facts | None = None) -> list[Finding]:
     if facts is not None:
         for fid in d.fact_ids:
             kind, _, slug = fid.partition(":")
-            if kind == "event" and d.qtype in ("date", "ordering", "true_false") and slug in facts.events:
+            if kind == "event" and d.qtype in ("date", "ordering", "true_false", "matching") and slug in facts.events:
                 ev = facts.events[slug]
                 if not ev.exact_day and ev.precision == "day":
                     flag("contested-as-fact", f"{slug} has only a span of dates but is asked as one day")
@@ -468,7 +469,7 @@ def audit_bank(drafts: list[QuestionDraft], facts: Facts | None = None) -> list[
     """All findings for a bank."""
     findings = check_key_position(drafts) + check_key_rotation(drafts) + check_duplicates(drafts) + check_one_quantity(drafts)
     for d in drafts:
-        findings += check_item(d, facts)
+        findings += check_item(d, facts) + check_matching(d)
     return findings
 
 
@@ -500,6 +501,13 @@ def quiz_conflict(a: QuestionDraft, b: QuestionDraft) -> str:
     if base:
         return f"same fact {sorted(base)[0]}"
     for x, y in ((a, b), (b, a)):
+        # A matching item's key is its pairs: a text naming both sides of one gives it away.
+        for left, right in matching_pairs(y):
+            if any(
+                left.lower() in t.lower() and right.lower() in t.lower()
+                for t in [x.stem, x.explanation, *(o.explanation for o in x.options)]
+            ):
+                return f"{x.key} names a pair of {y.key}"
         if _names_key(x.stem, key_texts(y)):
             return f"{x.key} names the key of {y.key}"
         # Feedback is read during the quiz too (immediate feedback): it must not give another
@@ -512,6 +520,68 @@ def quiz_conflict(a: QuestionDraft, b: QuestionDraft) -> str:
         if distinctive and _names_key(feedback, distinctive):
             return f"{x.key}'s feedback names the key of {y.key}"
     return ""
+
+
+# Matching shows a dropdown per item (on a phone, one line): each right-hand item stays short.
+MATCH_CHOICE_MAX = 24
+DATE_LABEL = re.compile(rf"\d{{1,2}} (?:{'|'.join(MONTHS)}) \d{{4}}|(?:{'|'.join(MONTHS)} )?\d{{4}}")
+DATE_TEXT = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b|\b\d{{4}}\b")
+
+
+def matching_pairs(d: QuestionDraft) -> list[tuple[str, str]]:
+    """A matching item's key as (left-hand text, right-hand text) pairs."""
+    by_id = {o.id: o.text for o in d.options}
+    pairs = d.answer.get("pairs", {}) if d.qtype == "matching" else {}
+    return [(by_id[p], by_id[c]) for p, c in sorted(pairs.items()) if p in by_id and c in by_id]
+
+
+def check_matching(d: QuestionDraft) -> list[Finding]:
+    """A matching item: 3 or 4 pairs, short and distinct right-hand items, at least one more than
+    the pairs (no last pair by elimination); left-hand items listed neither in their keys' order nor
+    its reverse; no left-hand item or stem naming a right-hand one (or, for dates, any date); and
+    every pair's right-hand item stated by a quote of its left-hand item."""
+    if d.qtype != "matching":
+        return []
+    out: list[Finding] = []
+
+    def flag(rule: str, detail: str) -> None:
+        out.append(Finding(rule, d.template, d.key, detail))
+
+    prompts = [o for o in d.options if o.side == "prompt"]
+    choices = [o for o in d.options if o.side == "choice"]
+    pairs = d.answer.get("pairs", {})
+    if not 3 <= len(prompts) <= 4:
+        flag("matching-pairs", f"{len(prompts)} pairs (3 or 4 make an item)")
+    if len(choices) <= len(prompts):
+        flag("matching-pairs", "no spare right-hand item: the last pair follows by elimination")
+    texts = [c.text for c in choices]
+    if len(set(texts)) != len(texts) or len(set(pairs.values())) != len(pairs):
+        flag("matching-pairs", "two left-hand items share a right-hand item, or two right-hand items read the same")
+    for c in choices:
+        if len(c.text) > MATCH_CHOICE_MAX:
+            flag("matching-pairs", f"right-hand item longer than {MATCH_CHOICE_MAX} characters: {c.text!r}")
+    # In the order the learner sees the left-hand items (not the key's dict order).
+    choice_ids = [c.id for c in choices]
+    order = [choice_ids.index(pairs[p.id]) for p in prompts if pairs.get(p.id) in choice_ids]
+    if len(order) >= 3 and (order == sorted(order) or order == sorted(order, reverse=True)):
+        flag("matching-pairs", "left-hand items listed in the order of their keys")
+    dates = bool(texts) and all(DATE_LABEL.fullmatch(t) for t in texts)
+    for where, text in [("stem", d.stem), *(("left-hand item", p.text) for p in prompts)]:
+        if any(len(t) >= 4 and t.lower() in text.lower() for t in texts) or (dates and DATE_TEXT.search(text)):
+            flag("stem-key-overlap", f"the {where} names a right-hand item or a date: {text!r}")
+    by_id = {o.id: o for o in d.options}
+    for p, c in pairs.items():
+        prompt, choice = by_id.get(p), by_id.get(c)
+        if prompt is None or choice is None:
+            continue
+        quotes = " \n ".join(e.quote for e in prompt.evidence)
+        if not prompt.evidence:
+            flag("evidence-support", f"no evidence for the pair {prompt.text!r}")
+        elif dates and not _date_supported(choice.text, quotes, prompt.explanation):
+            flag("evidence-support", f"no quote of {prompt.text!r} dates it {choice.text!r}")
+        elif not dates and choice.text.lower() not in quotes.lower():
+            flag("evidence-support", f"no quote of {prompt.text!r} gives {choice.text!r}")
+    return out
 
 
 def audit_quiz(drafts: list[QuestionDraft], quiz: str = "") -> list[Finding]:

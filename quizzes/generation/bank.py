@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from quizzes.generation.drafts import QuestionDraft
 from quizzes.generation.facts import Facts
+from quizzes.generation.matching import MATCHING_TEMPLATES
 from quizzes.generation.questions import TEMPLATES, balance_key_positions, dated_events
 from quizzes.generation.thinking import THINKING_TEMPLATES
 
@@ -32,6 +33,9 @@ NEEDS: dict[str, Callable[[Facts], str]] = {
     "t_fact_or_claim": lambda f: f"claims marked neutral and events reported by two sources (claims: {len(f.claims)})",
     "t_sources_agree": lambda f: f"3 sources and an event that at least two of them report (sources: {len(f.sources)})",
     "t_source_kind": lambda f: f"sources whose kind the text shows (sources.yaml `kind` with metadata_evidence; sources: {len(f.sources)})",
+    "t_match_date": lambda f: (
+        f"3 events dated to different days by quotes that state the date, titles naming no date (such events: {len(dated_events(f))})"
+    ),
     "t_figures_differ": lambda f: f"a figure whose reports differ and whose data say why (`differ`; figures: {len(f.figures)})",
 }
 
@@ -56,7 +60,7 @@ def questions_generate_reported(facts: Facts, *, seed: int = 0) -> tuple[list[Qu
     per template, how many it made or why it made none."""
     drafts: dict[str, QuestionDraft] = {}
     outcomes = []
-    for template in [*TEMPLATES, *THINKING_TEMPLATES]:
+    for template in [*TEMPLATES, *THINKING_TEMPLATES, *MATCHING_TEMPLATES]:
         name = template.__name__
         outcome = TemplateOutcome(name.removeprefix("t_"))
         try:

@@ -639,10 +639,11 @@ def questions_generate(facts: Facts, *, seed: int = 0) -> list[QuestionDraft]:
     """Every question the templates can draw from the facts, sorted by key (keys are unique), with
     the key's position balanced over each template's items."""
     # The historical-thinking templates build on this module's helpers, hence the late import.
+    from quizzes.generation.matching import MATCHING_TEMPLATES
     from quizzes.generation.thinking import THINKING_TEMPLATES
 
     drafts: dict[str, QuestionDraft] = {}
-    for template in [*TEMPLATES, *THINKING_TEMPLATES]:
+    for template in [*TEMPLATES, *THINKING_TEMPLATES, *MATCHING_TEMPLATES]:
         for draft in template(facts, seed):
             drafts.setdefault(draft.key, draft)
     out = [drafts[k] for k in sorted(drafts)]

@@ -80,13 +80,16 @@ def subanswer(pair: dict) -> str:
     return text
 
 
-def expected_pairs(question: Question) -> dict[str, str]:
-    """What each matching prompt (or ordering position) must be paired with."""
+def expected_pairs(question: Question) -> list[tuple[str, str]]:
+    """What each matching prompt (or ordering position) must be paired with; a right-hand item that
+    answers no prompt (a spare) goes with an empty prompt, Moodle's distractor."""
     text = {o["id"]: o["text"] for o in question.options}
     if question.qtype == "ordering":
         ordinals = ["1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th"]
-        return {ordinals[i]: text[e] for i, e in enumerate(question.answer["order"])}
-    return {text[p]: text[c] for p, c in question.answer["pairs"].items()}
+        return sorted((ordinals[i], text[e]) for i, e in enumerate(question.answer["order"]))
+    pairs = question.answer["pairs"]
+    spares = [("", o["text"]) for o in question.options if o.get("side") == "choice" and o["id"] not in pairs.values()]
+    return sorted([(text[p], text[c]) for p, c in pairs.items()] + spares)
 
 
 def right_ids(question: Question) -> set[str]:
@@ -169,7 +172,7 @@ def test_moodle_xml_reads_back_with_lxml(quiz, django_assert_max_num_queries):
             assert float(answer.findtext("tolerance")) == question.answer["tolerance"], where
             assert el.findtext("units/unit/unit_name") == question.answer["unit"], where
         else:  # matching, and ordering exported as matching
-            pairs = {text_of(s.findtext("text")): s.findtext("answer/text") for s in el.findall("subquestion")}
+            pairs = sorted((text_of(s.findtext("text")), s.findtext("answer/text")) for s in el.findall("subquestion"))
             assert pairs == expected_pairs(question), where
     # Ordering says, in the question text and a comment, that it is exported as matching.
     ordering = exported[TYPES.index("ordering") * 2]
@@ -214,7 +217,7 @@ def test_gift_reads_back_with_gift_pegjs(quiz, tmp_path):
             assert choice["isCorrect"] and choice["text"]["number"] == question.answer["value"], where
             assert choice["text"]["range"] == question.answer["tolerance"], where
         else:
-            pairs = {text_of(p["subquestion"]["text"]): subanswer(p) for p in q["matchPairs"]}
+            pairs = sorted((text_of(p["subquestion"]["text"]), subanswer(p)) for p in q["matchPairs"])
             assert pairs == expected_pairs(question), where
 
 

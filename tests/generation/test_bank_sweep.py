@@ -38,7 +38,7 @@ def test_bank_size_types_and_thinking_share(world):
     types = Counter(q.qtype for q in bank)
     templates = Counter(q.template for q in bank)
     assert len(bank) >= 80
-    assert set(types) == {"single", "multi", "true_false", "numeric", "date", "ordering", "sources_disagree"}
+    assert set(types) == {"single", "multi", "true_false", "numeric", "date", "ordering", "sources_disagree", "matching"}
     assert not set(templates) & set(RETIRED_TEMPLATES)
     # figures-differ is asked only where the data rules out two reasons by quotes (none does now).
     assert {"fact-or-claim", "sources-agree", "source-kind", "disagree"} <= set(templates)
@@ -113,7 +113,7 @@ def test_every_quote_is_verbatim(world):
 def test_wrong_options_are_really_wrong(world):
     """Independent re-check of each template's truth rule against the facts."""
     checked = wrong_options_checked(world)
-    assert set(checked) >= {"when", "order", "tf-date", "number", "disagree", "fact-or-claim", "source-kind"}
+    assert set(checked) >= {"when", "order", "tf-date", "number", "disagree", "fact-or-claim", "source-kind", "match-date"}
 
 
 def wrong_options_checked(world) -> Counter:
@@ -155,6 +155,15 @@ def wrong_options_checked(world) -> Counter:
             assert keyed == {o.text for o in q.options if any(o.text.lower() == facts.sources[s].citation.lower() for s in reporting)}
         elif q.template == "source-kind":
             assert [o.text for o in q.options if o.correct] == [KINDS[facts.sources[ids[0]].kind][0]]
+        elif q.template == "match-date":
+            # Each event to the day its quotes state; the spare date is none of the set's events'.
+            options = {o.id: o.text for o in q.options}
+            events = {facts.events[i].title: facts.events[i] for i in ids}
+            assert {options[p] for p in q.answer["pairs"]} == set(events), q.key
+            for p, c in q.answer["pairs"].items():
+                assert events[options[p]].exact_day and options[c] == fmt_date(events[options[p]].date), q.key
+            spare = [o.text for o in q.options if o.side == "choice" and o.id not in q.answer["pairs"].values()]
+            assert spare and not set(spare) & {fmt_date(e.date) for e in events.values()}, q.key
         elif q.template == "figures-differ":
             fig = facts.figures[ids[0].split("#")[0]]
             assert {o.text for o in q.options if o.correct} == {REASONS[r] for r in fig.differ["reasons"]}
@@ -176,7 +185,7 @@ def test_no_disputed_event_is_dated_as_fact(world):
     _, facts, bank = world
     disputed = disputed_events(facts)
     for q in bank:
-        if q.template in ("when", "tf-date", "order"):
+        if q.template in ("when", "tf-date", "order", "match-date"):
             assert not {f.split(":", 1)[1] for f in q.fact_ids} & disputed, q.key
 
 
