@@ -579,8 +579,34 @@ class ScenarioRunSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ScenarioRef(SlugRef):
+    """A scenario by slug. Slugs are unique within a collection only: where several collections have
+    the slug, the request's `collection` picks one, and without it the answer says so (never a guess)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not SLUG.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:80])
+        found = self.get_queryset().filter(slug=data).select_related("collection")
+        initial = getattr(self.parent, "initial_data", None)
+        chosen = initial.get("collection") if isinstance(initial, dict) else None
+        if isinstance(chosen, str) and chosen:
+            found = found.filter(collection__slug=chosen)
+        scenarios = list(found[:5])
+        if not scenarios:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        if len(scenarios) > 1:
+            owners = ", ".join(sorted(s.collection.slug for s in scenarios))
+            raise serializers.ValidationError(f'Several collections have a scenario {data!r} ({owners}); add "collection": SLUG.')
+        return scenarios[0]
+
+
 class ScenarioRunStartSerializer(_MyAssignmentChoice, StrictJSON, serializers.Serializer):
-    scenario = SlugRef(queryset=Scenario.objects.filter(published=True), help_text="Slug of a published scenario.")
+    scenario = ScenarioRef(queryset=Scenario.objects.filter(published=True), help_text="Slug of a published scenario.")
+    collection = SlugRef(
+        queryset=Collection.objects.all(),
+        required=False,
+        help_text="The scenario's collection (slug): needed only where several collections have a scenario with this slug.",
+    )
     assignment = serializers.PrimaryKeyRelatedField(
         queryset=Assignment.objects.none(), required=False, allow_null=True, help_text="One of my assignments that includes this scenario."
     )

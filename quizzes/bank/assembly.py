@@ -122,7 +122,7 @@ def module_demo_build(*, seed: int = 0, collection: Collection | None = None) ->
     collections = [collection] if collection else list(Collection.objects.order_by("position", "slug"))
     position = 0
     for c in collections:
-        scenarios = Scenario.objects.filter(collection=c, published=True).in_bulk(field_name="slug")
+        scenarios = {s.slug: s for s in Scenario.objects.filter(collection=c, published=True)}  # slugs unique within c
         for spec in c.module_specs:
             position += 1
             module, _ = Module.objects.update_or_create(

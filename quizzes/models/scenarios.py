@@ -18,7 +18,7 @@ class Scenario(models.Model):
     collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="scenarios")
     # Generator key, e.g. "path:fuel-to-emergency": regeneration updates in place (unique within the collection).
     key = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, help_text="Unique within its collection.")
     title = models.CharField(max_length=200)
     intro = models.TextField(help_text="Where the learner stands at the start.")
     topics = models.ManyToManyField(Topic, blank=True, related_name="scenarios")
@@ -35,7 +35,11 @@ class Scenario(models.Model):
 
     class Meta:
         ordering = ["position", "slug"]
-        constraints = [models.UniqueConstraint(fields=["collection", "key"], name="scenario_unique_key_in_collection")]
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "key"], name="scenario_unique_key_in_collection"),
+            # Two episodes may each have an "aftermath": slugs are unique within a collection only.
+            models.UniqueConstraint(fields=["collection", "slug"], name="scenario_unique_slug_in_collection"),
+        ]
 
     def __str__(self) -> str:
         return self.title

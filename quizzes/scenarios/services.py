@@ -203,8 +203,8 @@ def scenario_save_draft(*, draft: ScenarioDraft, ids: DraftIds, report: Scenario
     values = {"slug": draft.slug, "title": draft.title, "intro": draft.intro, "position": draft.position, "start": draft.start}
     topics = {ids.topics[t] for t in draft.topics if t in ids.topics}
     if scenario is None:
-        if Scenario.objects.filter(slug=draft.slug).exists():
-            raise SlugTaken(f"the slug {draft.slug} is taken by another scenario")
+        if Scenario.objects.filter(collection=ids.collection, slug=draft.slug).exists():
+            raise SlugTaken(f"the slug {draft.slug} is taken by another scenario of this collection")
         scenario = Scenario.objects.create(collection=ids.collection, key=draft.key, generator_version=SCENARIO_GENERATOR_VERSION, **values)
         scenario.topics.set(topics)
         action = "created"

@@ -27,6 +27,7 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
     curated = False  # the model has retired_at (dropped by a later version of its collection)
+    per_collection = False  # slugs unique within a collection only (curated models are, too)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -35,7 +36,7 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         return queryset
 
     def get_object(self):
-        if not self.curated:
+        if not (self.curated or self.per_collection):
             return super().get_object()
         slug = self.kwargs[self.lookup_field]
         found = list(self.filter_queryset(self.get_queryset()).filter(slug=slug)[:5])
@@ -153,6 +154,7 @@ class ScenarioViewSet(ContentViewSet):
     )
     serializer_class = serializers.ScenarioSerializer
     filterset_class = filters.ScenarioFilter
+    per_collection = True
 
 
 class ModuleViewSet(ContentViewSet):

@@ -10,7 +10,9 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -27,10 +29,27 @@ def _run(request, pk: int) -> ScenarioRun:
     return get_object_or_404(ScenarioRun.objects.select_related("scenario"), pk=pk, user=request.user)
 
 
+def _scenarios_named(request, slug: str) -> list[Scenario]:
+    """Published scenarios with this slug. Slugs are unique within a collection only: `?in=<collection
+    slug or id>` picks one (every link the app makes carries it)."""
+    candidates = Scenario.objects.filter(slug=slug, published=True).select_related("collection")
+    chosen = request.GET.get("in", "")
+    if chosen:
+        candidates = candidates.filter(collection__pk=chosen) if chosen.isdigit() else candidates.filter(collection__slug=chosen)
+    found = list(candidates[:10])
+    if not found:
+        raise Http404("No such scenario.")
+    return found
+
+
 @login_required
 def scenario_detail(request, slug: str):
-    """A scenario's intro: where the learner stands, past runs, and start or resume."""
-    scenario = get_object_or_404(Scenario, slug=slug, published=True)
+    """A scenario's intro: where the learner stands, past runs, and start or resume. Two collections
+    may both have a scenario `slug`: without `?in=` a short page lists them."""
+    found = _scenarios_named(request, slug)
+    if len(found) > 1:
+        return render(request, "quizzes/scenario/choose.html", {"slug": slug, "scenarios": found})
+    scenario = found[0]
     runs = list(ScenarioRun.objects.filter(user=request.user, scenario=scenario).order_by("-started_at"))
     return render(
         request,
@@ -48,13 +67,17 @@ def scenario_detail(request, slug: str):
 @require_POST
 def scenario_start(request, slug: str):
     """Start a run (or resume the open one), counting it toward an open assignment of the scenario's module."""
-    scenario = get_object_or_404(Scenario, slug=slug, published=True)
+    found = _scenarios_named(request, slug)
+    if len(found) > 1:
+        messages.error(request, "More than one collection has this scenario: choose one.")
+        return redirect(reverse("web:scenario-detail", args=[slug]))
+    scenario = found[0]
     assignment = assignments_for_student(request.user).filter(module__items__scenario=scenario, opens_at__lte=timezone.now()).first()
     try:
         run = scenario_run_start(user=request.user, scenario=scenario, assignment=assignment)
     except LearnerActionError as exc:
         messages.error(request, exc.message)
-        return redirect("web:scenario-detail", slug=slug)
+        return redirect(reverse("web:scenario-detail", args=[slug]) + f"?in={scenario.collection_id}")
     return redirect("web:run", pk=run.pk)
 
 
