@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0015_question_meta_after_merge'),
+        ('quizzes', '0018_response_version_required'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
