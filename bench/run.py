@@ -22,6 +22,14 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {date.today().isoformat()}"
 
 
+def use_bench_key() -> None:
+    """The benchmarks run with DEBUG off, as in production, where the settings refuse to start
+    without DJANGO_SECRET_KEY: a fresh random key per run (gunicorn and the worker inherit it)."""
+    import secrets
+
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+
+
 def use_bench_database() -> None:
     """Benchmarks write; never into the dev database. PostgreSQL: a `<name>_bench` database, made
     afresh for each run. SQLite: a file of its own."""
@@ -42,6 +50,7 @@ def use_bench_database() -> None:
 
 
 def main() -> int:
+    use_bench_key()
     use_bench_database()
     sections = [("Question bank generation", generation.table(generation.run()))]
     sections.append(("Background scoring (Celery)", scoring.table(scoring.run())))

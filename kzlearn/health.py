@@ -1,9 +1,9 @@
-"""/healthz: the state of the database, Redis, the Celery worker, scoring and beat, as JSON.
+"""/healthz: the state of the database, Redis, the Celery worker, scoring and beat, as JSON
+(details for staff or X-Health-Token only); /livez and /readyz, the probes for a load balancer.
 
-200 when the app can serve and accept work (database up; Redis up if it is configured), 503
-otherwise. A missing worker or a stale beat is reported ("degraded") but is not fatal: submitted
-work waits in the database and the queue. `scoring` gives the unscored attempts and the age of
-the oldest; `beat` when each periodic task last ran (quizzes.models.Heartbeat).
+200 while the database answers, 503 otherwise. A broker outage, a missing worker or a stale beat
+is reported ("degraded") but is not fatal: submitted work waits in the database and the queue.
+`scoring` gives the unscored attempts and the age of the oldest; `beat` when each periodic task last ran (quizzes.models.Heartbeat).
 """
 
 from __future__ import annotations
@@ -105,16 +105,24 @@ def jobs_state() -> dict:
 @never_cache
 @require_GET
 def healthz(request):
+    """The operator's summary. 503 only when the database is down (the app cannot serve); a broker
+    outage, a missing worker or late scoring is "degraded" with 200, since submits wait in the
+    database and the sweeper re-queues them (a load balancer must never turn a broker outage into a
+    full outage). Anyone gets only the status, from the database and a broker ping; the details,
+    with the worker ping (up to 0.5 s), only staff or X-Health-Token."""
     database = _check_database()
     redis_state = _check_redis()
+    if not _may_see_details(request):
+        status = "down" if not database["ok"] else ("ok" if redis_state["ok"] else "degraded")
+        return JsonResponse({"status": status}, status=200 if database["ok"] else 503)
     worker = _check_worker(redis_state)
     scoring = scoring_state() if database["ok"] else {"ok": False, "error": "database unreachable"}
     beat = beat_state() if database["ok"] else {"ok": False, "error": "database unreachable"}
-    serving = database["ok"] and redis_state["ok"]
-    status = "ok" if serving and worker["ok"] and scoring["ok"] and beat["ok"] else ("degraded" if serving else "down")
+    healthy = database["ok"] and redis_state["ok"] and worker["ok"] and scoring["ok"] and beat["ok"]
+    status = "down" if not database["ok"] else ("ok" if healthy else "degraded")
     return JsonResponse(
         {"status": status, "database": database, "redis": redis_state, "worker": worker, "scoring": scoring, "beat": beat},
-        status=200 if serving else 503,
+        status=200 if database["ok"] else 503,
     )
 
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,9 +18,17 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-# The fallback key is for local development and tests only; production sets DJANGO_SECRET_KEY
-# (check --deploy warns about any key that starts with "django-insecure").
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="django-insecure-kzlearn-local-development-key-not-for-production")
+# With DEBUG on (`make run`) a missing key falls back to a public one for local use; with DEBUG off
+# there is no fallback: a public key would let anyone forge sessions, reset tokens and signed data.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set and DJANGO_DEBUG is off: refusing to start with a public key. "
+            "Set DJANGO_SECRET_KEY (e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or DJANGO_DEBUG=1 for local development."
+        )
+    SECRET_KEY = "django-insecure-kzlearn-local-development-key-not-for-production"
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

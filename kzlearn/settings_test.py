@@ -1,6 +1,12 @@
 """Settings for the test suite: the real settings, minus what only gets in a test's way."""
 
-from kzlearn.settings import *  # noqa: F403
+import os
+
+# DEBUG stays off in tests, as in production, so the settings need a key (they refuse to start
+# without one); subprocesses the tests start (a worker, manage.py) inherit it.
+os.environ.setdefault("DJANGO_SECRET_KEY", "kzlearn-test-suite-only-" + "0" * 40)
+
+from kzlearn.settings import *  # noqa: E402, F403
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

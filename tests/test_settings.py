@@ -40,9 +40,27 @@ def test_defaults_are_sqlite_in_wal_mode_and_jobs_in_process(tmp_path):
         "c = connection.cursor(); c.execute('PRAGMA journal_mode'); "
         "print(connection.vendor, c.fetchone()[0], settings.CELERY_TASK_ALWAYS_EAGER)"
     )
-    result = run_manage("shell", "-c", code, DJANGO_SETTINGS_MODULE="kzlearn.settings", DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    result = run_manage(
+        "shell", "-c", code, DJANGO_DEBUG="1", DJANGO_SETTINGS_MODULE="kzlearn.settings", DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == ["sqlite", "wal", "True"]
+
+
+def test_debug_off_without_a_secret_key_refuses_to_start(tmp_path):
+    """Security review (low): DEBUG off with no DJANGO_SECRET_KEY used to start with the public
+    fallback key. Now it refuses, saying what to set; DEBUG on (make run) keeps the local key."""
+    database = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    refused = run_manage("shell", "-c", code, DJANGO_DEBUG="0", DJANGO_SETTINGS_MODULE="kzlearn.settings", DATABASE_URL=database)
+    assert refused.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set and DJANGO_DEBUG is off" in refused.stderr
+    empty = run_manage("shell", "-c", code, DJANGO_SECRET_KEY="", DJANGO_SETTINGS_MODULE="kzlearn.settings", DATABASE_URL=database)
+    assert empty.returncode != 0 and "refusing to start with a public key" in empty.stderr
+    local = run_manage("shell", "-c", code, DJANGO_DEBUG="1", DJANGO_SETTINGS_MODULE="kzlearn.settings", DATABASE_URL=database)
+    assert local.returncode == 0 and local.stdout.strip().splitlines()[-1].startswith("django-insecure-"), local.stderr
+    given = run_manage("shell", "-c", code, DJANGO_SECRET_KEY="s3cret-" * 8, DJANGO_SETTINGS_MODULE="kzlearn.settings", DATABASE_URL=database)
+    assert given.returncode == 0 and given.stdout.strip().splitlines()[-1] == "s3cret-" * 8, given.stderr
 
 
 @pytest.mark.parametrize(

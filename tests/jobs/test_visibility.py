@@ -25,6 +25,7 @@ def _unscored(minutes_ago: float) -> Attempt:
 
 def test_healthz_reports_the_oldest_unscored_attempt(client, settings):
     settings.REDIS_URL, settings.JOBS_IN_PROCESS = "", True
+    client.force_login(UserFactory(is_staff=True))  # the details are for staff
     nothing = {"ok": True, "unscored": 0, "oldest_unscored_at": None, "oldest_unscored_seconds": None}
     assert client.get("/healthz").json()["scoring"] == nothing
     # Given attempts left unscored for 1 and 10 minutes (the sweeper re-queues after 2, every 30 s)
