@@ -59,8 +59,9 @@ def test_debug_off_without_a_secret_key_refuses_to_start(tmp_path):
     assert empty.returncode != 0 and "refusing to start with a public key" in empty.stderr
     local = run_manage("shell", "-c", code, DJANGO_DEBUG="1", DJANGO_SETTINGS_MODULE="kzlearn.settings", DATABASE_URL=database)
     assert local.returncode == 0 and local.stdout.strip().splitlines()[-1].startswith("django-insecure-"), local.stderr
-    given = run_manage("shell", "-c", code, DJANGO_SECRET_KEY="s3cret-" * 8, DJANGO_SETTINGS_MODULE="kzlearn.settings", DATABASE_URL=database)
-    assert given.returncode == 0 and given.stdout.strip().splitlines()[-1] == "s3cret-" * 8, given.stderr
+    key = "s3cret-" * 8
+    given = run_manage("shell", "-c", code, DJANGO_SECRET_KEY=key, DJANGO_SETTINGS_MODULE="kzlearn.settings", DATABASE_URL=database)
+    assert given.returncode == 0 and given.stdout.strip().splitlines()[-1] == key, given.stderr
 
 
 @pytest.mark.parametrize(
