@@ -404,6 +404,11 @@ class QuizBuildForm(forms.Form):
     order = forms.ChoiceField(choices=Quiz.Order.choices, initial=Quiz.Order.FIXED)
     feedback = forms.ChoiceField(choices=Quiz.Feedback.choices, initial=Quiz.Feedback.IMMEDIATE)
     attempts_allowed = forms.IntegerField(min_value=0, initial=0, help_text="0 means unlimited.")
+    questions_per_attempt = forms.IntegerField(
+        min_value=0,
+        initial=0,
+        help_text="0: every question, every attempt. Fewer than the size: each attempt draws this many, unseen ones first.",
+    )
     time_limit_minutes = forms.IntegerField(min_value=1, required=False, help_text="Empty means no limit.")
     pass_mark = forms.IntegerField(min_value=0, max_value=100, initial=60, help_text="Percent.")
     published = forms.BooleanField(required=False, initial=True, help_text="Learners see it (and it can be put in a module).")
@@ -450,6 +455,7 @@ def quiz_build_view(model_admin, request):
                 order=d["order"],
                 feedback=d["feedback"],
                 attempts_allowed=d["attempts_allowed"],
+                questions_per_attempt=d["questions_per_attempt"],
                 time_limit_seconds=d["time_limit_minutes"] * 60 if d["time_limit_minutes"] else None,
                 pass_mark=d["pass_mark"],
                 published=d["published"],

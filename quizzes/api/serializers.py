@@ -278,6 +278,7 @@ class QuizSerializer(serializers.ModelSerializer):
             "order",
             "feedback",
             "attempts_allowed",
+            "questions_per_attempt",
             "time_limit_seconds",
             "pass_mark",
             "question_count",

@@ -167,6 +167,13 @@ class Quiz(models.Model):
     order = models.CharField(max_length=10, choices=Order.choices, default=Order.FIXED)
     feedback = models.CharField(max_length=10, choices=Feedback.choices, default=Feedback.IMMEDIATE)
     attempts_allowed = models.PositiveSmallIntegerField(default=0, help_text="0 means unlimited.")
+    # A fresh draw per attempt: with a pool larger than this, each attempt takes this many of the
+    # quiz's questions, those the learner has seen least first, so retakes do not repeat questions.
+    questions_per_attempt = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="0: every question, every attempt. Fewer than the quiz holds: each attempt draws this many, "
+        "the ones the learner has seen least first (a fresh draw per retake).",
+    )
     review_answers = models.CharField(
         max_length=12,
         choices=Review.choices,

@@ -99,13 +99,27 @@ def _attempt_create(*, user, quiz: Quiz, assignment: Assignment | None, now: dat
 
 
 def _attempt_questions(*, quiz: Quiz, user, number: int) -> list[int]:
-    """Selection: the ids of the questions attempt `number` shows, in order (one query)."""
-    # A retired question (wrong, unsupported, or withdrawn by a curator) is never put into a new attempt.
+    """Selection: the ids of the questions attempt `number` shows, in order (one query, two for a draw).
+
+    A retired question (wrong, unsupported, or withdrawn by a curator) is never put into a new
+    attempt. When the quiz draws fewer questions per attempt than it holds (`questions_per_attempt`),
+    the draw takes those the learner has seen least in earlier attempts at this quiz (ties broken by
+    a seed of learner, quiz and attempt number), so a retake shows unseen questions while the pool
+    has them; the drawn questions keep the quiz's order unless it is shuffled."""
     questions = list(
         quiz.items.exclude(question__status=Question.Status.RETIRED).order_by("position").values_list("question_id", flat=True)
     )
+    rng = random.Random(f"{user.pk}:{quiz.pk}:{number}")
+    size = quiz.questions_per_attempt
+    if 0 < size < len(questions):
+        seen: dict[int, int] = defaultdict(int)
+        for question_id in Response.objects.filter(attempt__user=user, attempt__quiz=quiz).values_list("question_id", flat=True):
+            seen[question_id] += 1
+        tiebreak = {q: rng.random() for q in questions}
+        drawn = set(sorted(questions, key=lambda q: (seen[q], tiebreak[q]))[:size])
+        questions = [q for q in questions if q in drawn]
     if quiz.order == Quiz.Order.SHUFFLED:
-        random.Random(f"{user.pk}:{quiz.pk}:{number}").shuffle(questions)
+        rng.shuffle(questions)
     return questions
 
 

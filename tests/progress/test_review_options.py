@@ -107,3 +107,47 @@ def test_the_grade_rule(rule, percent):
         _done(student, quiz, choices, assignment)
     item = assignment_results(Assignment.objects.get(pk=assignment.pk)).students[0].items[0]
     assert (item.percent, item.tries) == (percent, 3)
+
+
+def _drawn(user, quiz) -> list[int]:
+    attempt = attempt_start(user=user, quiz=quiz)
+    attempt_submit(attempt=attempt)
+    return list(attempt.responses.order_by("position").values_list("question_id", flat=True))
+
+
+@pytest.mark.parametrize("order", [Quiz.Order.FIXED, Quiz.Order.SHUFFLED])
+def test_a_fresh_draw_per_attempt_shows_unseen_questions_before_any_repeats(order):
+    """Security finding M3: unlimited retakes repeated the same questions after showing every key.
+    A quiz with a pool larger than its per-attempt size now draws afresh, least-seen first."""
+    # Given a quiz of 6 questions that draws 2 per attempt, unlimited attempts, keys shown at once
+    quiz = quiz_with_questions(6, questions_per_attempt=2, order=order)
+    pool = list(quiz.items.order_by("position").values_list("question_id", flat=True))
+    learner, other = UserFactory(), UserFactory()
+    # When the learner takes it three times
+    draws = [_drawn(learner, quiz) for _ in range(3)]
+    # Then each attempt has 2 questions and the three attempts together show all 6, none twice
+    assert [len(d) for d in draws] == [2, 2, 2]
+    assert sorted(q for d in draws for q in d) == sorted(pool)
+    if order == Quiz.Order.FIXED:
+        assert all(d == sorted(d, key=pool.index) for d in draws)  # the quiz's order kept
+    # And the fourth starts over with questions seen once, never one seen twice
+    fourth = _drawn(learner, quiz)
+    assert len(fourth) == 2 and len(set(fourth)) == 2
+    fifth_and_sixth = _drawn(learner, quiz) + _drawn(learner, quiz)
+    assert sorted(fourth + fifth_and_sixth) == sorted(pool)
+    # And another learner's draw does not depend on the first learner's history
+    assert len(_drawn(other, quiz)) == 2
+
+
+def test_without_a_per_attempt_size_every_attempt_has_every_question_and_retired_ones_stay_out():
+    quiz = quiz_with_questions(3, questions_per_attempt=0)
+    learner = UserFactory()
+    first, second = _drawn(learner, quiz), _drawn(learner, quiz)
+    assert first == second and len(first) == 3
+    # A per-attempt size at or above the pool takes the whole pool; a retired question never comes back
+    retired = quiz.items.get(position=1).question
+    retired.status = retired.Status.RETIRED
+    retired.save()
+    Quiz.objects.filter(pk=quiz.pk).update(questions_per_attempt=3)
+    quiz.refresh_from_db()
+    assert sorted(_drawn(learner, quiz)) == sorted(q for q in first if q != retired.pk)
