@@ -67,7 +67,9 @@ ERRORS: dict[ErrorCode, ErrorInfo] = {
     E.NOT_ACCEPTABLE: ErrorInfo(406, "The `Accept` header asks for something other than JSON."),
     E.UNSUPPORTED_MEDIA_TYPE: ErrorInfo(415, "The body is not `application/json`."),
     E.THROTTLED: ErrorInfo(429, "Too many requests; retry after the `Retry-After` seconds."),
-    E.QUIZ_UNAVAILABLE: ErrorInfo(404, "The quiz is not published.", True),
+    E.QUIZ_UNAVAILABLE: ErrorInfo(
+        404, "The quiz is not available to this learner (unpublished and not assigned to them, or private to other classes).", True
+    ),
     E.QUIZ_EMPTY: ErrorInfo(409, "The quiz has no questions yet.", True),
     E.NO_ATTEMPTS_LEFT: ErrorInfo(403, "The quiz allows no more attempts to this learner.", True),
     E.NO_SUCH_QUESTION: ErrorInfo(404, "The attempt has no question at that position.", True),

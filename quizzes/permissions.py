@@ -65,16 +65,17 @@ def runs_for_teacher(user) -> QuerySet[ScenarioRun]:
 
 
 def modules_for_teacher(user) -> QuerySet[Module]:
-    """Modules a teacher may use: their own, and shared published ones."""
+    """Modules a teacher may use: their own, and shared published ones (not another teacher's class-private one)."""
     if user.is_superuser:
         return Module.objects.all()
-    return Module.objects.filter(Q(owner=user) | Q(published=True))
+    return Module.objects.filter(Q(owner=user) | Q(published=True, private=False))
 
 
 def quizzes_for_teacher(user) -> QuerySet[Quiz]:
+    """Quizzes a teacher may use: their own, and shared published ones (not another teacher's class-private one)."""
     if user.is_superuser:
         return Quiz.objects.all()
-    return Quiz.objects.filter(Q(owner=user) | Q(published=True))
+    return Quiz.objects.filter(Q(owner=user) | Q(published=True, private=False))
 
 
 def scenarios_for_teacher(user) -> QuerySet[Scenario]:

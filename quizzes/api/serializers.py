@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from quizzes.classes.selectors import assignment_due, assignment_is_open, assignments_for_student
+from quizzes.classes.selectors import assignment_due, assignment_is_open, assignments_for_student, quizzes_for_learner
 from quizzes.classes.services import NOT_YOURS, join_code_display
 from quizzes.models import (
     Assignment,
@@ -455,10 +455,19 @@ class _MyAssignmentChoice:
 
 
 class AttemptStartSerializer(_MyAssignmentChoice, StrictJSON, serializers.Serializer):
-    quiz = SlugRef(queryset=Quiz.objects.filter(published=True), help_text="Slug of a published quiz.")
+    quiz = SlugRef(
+        queryset=Quiz.objects.filter(published=True, private=False),
+        help_text="Slug of a quiz I may take: published, private to one of my classes, or in an opened assignment of mine.",
+    )
     assignment = serializers.PrimaryKeyRelatedField(
         queryset=Assignment.objects.none(), required=False, allow_null=True, help_text="One of my assignments that includes this quiz."
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["quiz"].queryset = quizzes_for_learner(request.user)
 
     def validate(self, data):
         _assignment_check(data.get("assignment"), quiz_id=data["quiz"].pk)

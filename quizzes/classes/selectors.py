@@ -14,7 +14,9 @@ from quizzes.models import (
     Assignment,
     Enrolment,
     Extension,
+    Module,
     ModuleItem,
+    Quiz,
 )
 
 User = get_user_model()
@@ -36,6 +38,35 @@ def assignments_for_student(user) -> QuerySet[Assignment]:
         .distinct()
         .order_by("due_at", "id")
     )
+
+
+def _visible_to_learner(user, *, assigned: Q) -> Q:
+    """Shared published content; published class-private content owned by a teacher of one of the
+    learner's classes; the learner's own; and, published or not, content of an assignment of theirs
+    that has opened (`assigned`: the lookup from the content to an Assignment)."""
+    visible = Q(published=True, private=False)
+    if user is None or not user.is_authenticated:
+        return visible
+    teachers = User.objects.filter(classes_taught__enrolments__student=user)
+    opened = (
+        Assignment.objects.filter(classroom__enrolments__student=user, opens_at__lte=timezone.now())
+        .filter(Q(group__isnull=True) | Q(group__enrolments__student=user))
+        .values("pk")
+    )
+    return visible | Q(published=True, private=True, owner__in=teachers) | Q(owner=user) | Q(**{f"{assigned}__in": opened})
+
+
+def quizzes_for_learner(user) -> QuerySet[Quiz]:
+    """Quizzes a learner (or anyone, signed out) may see and start: see _visible_to_learner. An
+    unpublished quiz nobody assigned them stays refused."""
+    ids = Quiz.objects.filter(_visible_to_learner(user, assigned="module_items__module__assignments")).values("pk")
+    return Quiz.objects.filter(pk__in=ids)
+
+
+def modules_for_learner(user) -> QuerySet[Module]:
+    """Modules a learner (or anyone, signed out) may see: see _visible_to_learner."""
+    ids = Module.objects.filter(_visible_to_learner(user, assigned="assignments")).values("pk")
+    return Module.objects.filter(pk__in=ids)
 
 
 def assignment_due(assignment: Assignment) -> datetime:

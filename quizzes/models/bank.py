@@ -10,6 +10,11 @@ from quizzes.models.collections import Collection
 from quizzes.models.events import Topic
 from quizzes.models.sources import Passage
 
+PRIVATE_HELP = (
+    "Only my classes: learners see it only when a teacher of one of their classes owns it; other teachers do not see it. "
+    "An assignment always gives its learners access, published or not."
+)
+
 
 class QuestionType(models.TextChoices):
     SINGLE = "single", "single choice"
@@ -187,6 +192,8 @@ class Quiz(models.Model):
     # "difficulty": [lo, hi], "size": n, "seed": n}; empty for a hand-made quiz.
     spec = models.JSONField(default=dict, blank=True)
     published = models.BooleanField(default=True)
+    # Class-private: learners see it only in the owner's classes (or through an assignment).
+    private = models.BooleanField(default=False, help_text=PRIVATE_HELP)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="quizzes")
 
     class Meta:
@@ -225,6 +232,7 @@ class Module(models.Model):
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Where it stands in the arc of events.")
     published = models.BooleanField(default=True)
+    private = models.BooleanField(default=False, help_text=PRIVATE_HELP)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="modules")
 
     class Meta:

@@ -27,6 +27,7 @@ from fsrs import Card, Rating, Scheduler
 
 from quizzes import queue
 from quizzes.bank.versions import versions_for
+from quizzes.classes.selectors import quizzes_for_learner
 from quizzes.models import Assignment, Attempt, Question, Quiz, Response, ReviewCard, Topic, TopicMastery
 from quizzes.progress.errors import LearnerActionError
 from quizzes.scoring import InvalidKey, InvalidResponse, Score, response_validate, score
@@ -46,12 +47,14 @@ def attempt_open_get(*, user, quiz: Quiz) -> Attempt | None:
 
 
 def attempt_start(*, user, quiz: Quiz, assignment: Assignment | None = None, now: datetime | None = None) -> Attempt:
-    """Start an attempt at a published quiz, or return the learner's open one (resume).
+    """Start an attempt at a quiz the learner may see, or return their open one (resume).
 
+    A quiz the learner may see (classes.selectors.quizzes_for_learner): shared and published,
+    class-private to one of their classes, or in an opened assignment of theirs, published or not.
     Refuses when the quiz allows no more attempts. Each response references the version shown."""
     now = _now(now)
-    if not quiz.published:
-        raise LearnerActionError("quiz_unavailable", "This quiz is not published.", status=404)
+    if not quizzes_for_learner(user).filter(pk=quiz.pk).exists():
+        raise LearnerActionError("quiz_unavailable", "This quiz is not available to you.", status=404)
     open_attempt = attempt_open_get(user=user, quiz=quiz)
     if open_attempt is not None:
         if attempt_is_overdue(open_attempt, now=now):

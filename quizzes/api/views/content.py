@@ -12,6 +12,7 @@ from quizzes.api import filters, serializers
 from quizzes.api.permissions import IsTeacher
 from quizzes.api.views import SLUG_PATTERN
 from quizzes.bank.selectors import published_modules
+from quizzes.classes.selectors import modules_for_learner, quizzes_for_learner
 from quizzes.models import Claim, Collection, Entity, EntityRole, Event, Figure, FigureReport, Passage, Quiz, Scenario, Source, Topic
 from quizzes.permissions import quizzes_for_teacher
 from quizzes.progress.results import quiz_item_statistics
@@ -123,7 +124,8 @@ class ClaimViewSet(ContentViewSet):
 
 
 class QuizViewSet(ContentViewSet):
-    """Published quizzes (questions are served only inside an attempt)."""
+    """Quizzes I may take: shared and published, private to one of my classes, or assigned to me
+    (questions are served only inside an attempt)."""
 
     serializer_class = serializers.QuizSerializer
     filterset_class = filters.QuizFilter
@@ -131,7 +133,8 @@ class QuizViewSet(ContentViewSet):
     def get_queryset(self):
         if self.action == "statistics" and not getattr(self, "swagger_fake_view", False):
             return quizzes_for_teacher(self.request.user)
-        return Quiz.objects.filter(published=True).select_related("collection").annotate(question_count=Count("items")).order_by("slug")
+        visible = quizzes_for_learner(self.request.user)  # shared, private to my classes, or assigned to me
+        return Quiz.objects.filter(pk__in=visible).select_related("collection").annotate(question_count=Count("items")).order_by("slug")
 
     @extend_schema(responses=serializers.QuizStatisticsSerializer, filters=False)
     @action(detail=True, permission_classes=[IsTeacher], filterset_class=None, pagination_class=None)
@@ -158,10 +161,10 @@ class ScenarioViewSet(ContentViewSet):
 
 
 class ModuleViewSet(ContentViewSet):
-    """Published modules: quizzes and scenarios along the arc of events."""
+    """Published modules I may see (shared, or private to one of my classes): quizzes and scenarios along the arc of events."""
 
     serializer_class = serializers.ModuleSerializer
     filterset_class = filters.ModuleFilter
 
     def get_queryset(self):
-        return published_modules().select_related("collection")
+        return published_modules().filter(pk__in=modules_for_learner(self.request.user)).select_related("collection")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from quizzes.bank.selectors import published_modules
-from quizzes.classes.selectors import assignment_due, assignments_for_student
+from quizzes.classes.selectors import assignment_due, assignments_for_student, modules_for_learner, quizzes_for_learner
 from quizzes.classes.services import enrolment_join
 from quizzes.dataset.selectors import collections_overview
 from quizzes.models import Attempt, Collection, Quiz, Scenario, ScenarioRun, Source
@@ -38,7 +38,7 @@ def dashboard(request, *, join_error: str = "", join_code: str = "", status: int
     """Assigned modules with due dates and progress, work to resume, reviews due, joining a class, and open practice."""
     user, now = request.user, timezone.now()
     assignments = list(assignments_for_student(user))
-    modules = list(published_modules())
+    modules = list(published_modules().filter(pk__in=modules_for_learner(user)))
     progress = module_progress(user, [a.module for a in assignments] + modules)
     assigned = []
     for a in assignments:
@@ -56,7 +56,9 @@ def dashboard(request, *, join_error: str = "", join_code: str = "", status: int
     quizzes_in_modules = {i.quiz_id for m in modules for i in m.items.all() if i.quiz_id}
     collections = Collection.objects.in_bulk()
     practice = _by_collection([progress[m.pk] for m in modules], collections, lambda mp: mp.module.collection_id)
-    other_quizzes = Quiz.objects.filter(published=True).exclude(pk__in=quizzes_in_modules).order_by("title")
+    other_quizzes = (
+        Quiz.objects.filter(published=True, pk__in=quizzes_for_learner(user)).exclude(pk__in=quizzes_in_modules).order_by("title")
+    )
     scenarios = Scenario.objects.filter(published=True).order_by("position", "slug")
     return render(
         request,

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from quizzes.classes.selectors import assignments_for_student
+from quizzes.classes.selectors import assignments_for_student, quizzes_for_learner
 from quizzes.models import Attempt, Quiz, Response
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.selectors import answers_visible, attempts_limit, attempts_used
@@ -51,7 +51,7 @@ def _after(attempt: Attempt, position: int, total: int) -> str:
 @login_required
 def quiz_detail(request, slug: str):
     """A quiz's intro: what it holds and how it is set, past attempts, and start or resume."""
-    quiz = get_object_or_404(Quiz, slug=slug, published=True)
+    quiz = get_object_or_404(quizzes_for_learner(request.user), slug=slug)
     attempts = list(Attempt.objects.filter(user=request.user, quiz=quiz).order_by("-number"))
     return render(
         request,
@@ -71,7 +71,7 @@ def quiz_detail(request, slug: str):
 @require_POST
 def quiz_start(request, slug: str):
     """Start an attempt, or resume the open one, counting it toward an open assignment of the quiz's module."""
-    quiz = get_object_or_404(Quiz, slug=slug, published=True)
+    quiz = get_object_or_404(quizzes_for_learner(request.user), slug=slug)
     assignment = assignments_for_student(request.user).filter(module__items__quiz=quiz, opens_at__lte=timezone.now()).first()
     try:
         attempt = attempt_start(user=request.user, quiz=quiz, assignment=assignment)
@@ -228,6 +228,7 @@ def attempt_results(request, pk: int):
         context["items"] = items if context["answers_shown"] else []
         context["review_rule"] = attempt.quiz.get_review_answers_display()
         limit = attempts_limit(attempt.quiz, attempt.assignment)
-        context["can_retry"] = attempt.quiz.published and (not limit or attempts_used(attempt) < limit)
+        available = quizzes_for_learner(request.user).filter(pk=attempt.quiz_id).exists()
+        context["can_retry"] = available and (not limit or attempts_used(attempt) < limit)
         context["wrong"] = sum(not i["correct"] for i in items)
     return render(request, "quizzes/quiz/results.html", context)
