@@ -407,6 +407,7 @@ class QuizBuildForm(forms.Form):
     questions_per_attempt = forms.IntegerField(
         min_value=0,
         initial=0,
+        required=False,
         help_text="0: every question, every attempt. Fewer than the size: each attempt draws this many, unseen ones first.",
     )
     time_limit_minutes = forms.IntegerField(min_value=1, required=False, help_text="Empty means no limit.")
@@ -455,7 +456,7 @@ def quiz_build_view(model_admin, request):
                 order=d["order"],
                 feedback=d["feedback"],
                 attempts_allowed=d["attempts_allowed"],
-                questions_per_attempt=d["questions_per_attempt"],
+                questions_per_attempt=d["questions_per_attempt"] or 0,
                 time_limit_seconds=d["time_limit_minutes"] * 60 if d["time_limit_minutes"] else None,
                 pass_mark=d["pass_mark"],
                 published=d["published"],

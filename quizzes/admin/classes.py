@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -102,8 +102,41 @@ class EnrolmentInline(admin.TabularInline):
         return _cached_choices(field)
 
 
+# One message whether the username is unknown or not a staff account: the form never tells which.
+NO_SUCH_TEACHER = "No teacher account has this username. Check the spelling with your colleague."
+
+
+class ClassroomForm(forms.ModelForm):
+    add_teacher = forms.CharField(
+        required=False,
+        max_length=150,
+        label="Add a co-teacher",
+        help_text="Their exact username. The list above shows only teachers you already share a class with.",
+    )
+
+    class Meta:
+        model = Classroom
+        fields = ["name", "code", "teachers"]
+
+    def clean_add_teacher(self):
+        username = self.cleaned_data["add_teacher"].strip()
+        if not username:
+            return None
+        teacher = User.objects.filter(username=username, is_staff=True, is_active=True).first()
+        if teacher is None:
+            raise ValidationError(NO_SUCH_TEACHER)
+        return teacher
+
+
+def colleagues_of(user):
+    """The teachers a teacher may pick from a list: themselves and those who share a class with them.
+    Anyone else is added by exact username, so the picker never lists the school's staff accounts."""
+    return User.objects.filter(Q(classes_taught__in=classrooms_for_teacher(user)) | Q(pk=user.pk), is_staff=True).distinct()
+
+
 @admin.register(Classroom)
 class ClassroomAdmin(admin.ModelAdmin):
+    form = ClassroomForm
     list_display = ["name", "code", "join_code_shown", "teacher_names", "students", "assignment_count", "links"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
@@ -151,13 +184,20 @@ class ClassroomAdmin(admin.ModelAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "teachers":
-            kwargs["queryset"] = User.objects.filter(is_staff=True).order_by("username")
-            if not request.user.is_superuser:
-                kwargs.update(required=False, help_text="Staff accounts only. You are added to a class you create.")
+            if request.user.is_superuser:
+                kwargs["queryset"] = User.objects.filter(is_staff=True).order_by("username")
+            else:
+                kwargs["queryset"] = colleagues_of(request.user).order_by("username")
+                kwargs.update(required=False, help_text="You are added to a class you create. Add others by username below.")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return [*super().get_fields(request, obj), "add_teacher"]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if form.cleaned_data.get("add_teacher") is not None:
+            form.instance.teachers.add(form.cleaned_data["add_teacher"])
         if not request.user.is_superuser and not change:
             # A teacher who creates a class teaches it, or they could not see what they made.
             form.instance.teachers.add(request.user)
