@@ -40,7 +40,7 @@ def assignments_for_student(user) -> QuerySet[Assignment]:
     )
 
 
-def _visible_to_learner(user, *, assigned: Q) -> Q:
+def _visible_to_learner(user, *, assigned: str) -> Q:
     """Shared published content; published class-private content owned by a teacher of one of the
     learner's classes; the learner's own; and, published or not, content of an assignment of theirs
     that has opened (`assigned`: the lookup from the content to an Assignment)."""
