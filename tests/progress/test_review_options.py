@@ -135,8 +135,11 @@ def test_a_fresh_draw_per_attempt_shows_unseen_questions_before_any_repeats(orde
     assert len(fourth) == 2 and len(set(fourth)) == 2
     fifth_and_sixth = _drawn(learner, quiz) + _drawn(learner, quiz)
     assert sorted(fourth + fifth_and_sixth) == sorted(pool)
-    # And another learner's draw does not depend on the first learner's history
+    # And another learner's draw does not depend on the first learner's history; the intro says 2 questions
     assert len(_drawn(other, quiz)) == 2
+    client = Client()
+    client.force_login(other)
+    assert "<li>2 questions</li>" in client.get(reverse("web:quiz-detail", args=[quiz.slug])).text
 
 
 def test_without_a_per_attempt_size_every_attempt_has_every_question_and_retired_ones_stay_out():

@@ -53,13 +53,14 @@ def quiz_detail(request, slug: str):
     """A quiz's intro: what it holds and how it is set, past attempts, and start or resume."""
     quiz = get_object_or_404(quizzes_for_learner(request.user), slug=slug)
     attempts = list(Attempt.objects.filter(user=request.user, quiz=quiz).order_by("-number"))
+    pool = quiz.items.count()
     return render(
         request,
         "quizzes/quiz/intro.html",
         {
             "quiz": quiz,
             "attempts": attempts,
-            "questions": quiz.items.count(),
+            "questions": min(pool, quiz.questions_per_attempt) if quiz.questions_per_attempt else pool,  # per attempt
             "open_attempt": next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None),
             "attempts_left": max(quiz.attempts_allowed - len(attempts), 0) if quiz.attempts_allowed else None,
             "minutes": round(quiz.time_limit_seconds / 60) if quiz.time_limit_seconds else None,
