@@ -53,7 +53,8 @@ def attempt_start(*, user, quiz: Quiz, assignment: Assignment | None = None, now
     class-private to one of their classes, or in an opened assignment of theirs, published or not.
     Refuses when the quiz allows no more attempts. Each response references the version shown."""
     now = _now(now)
-    if not quizzes_for_learner(user).filter(pk=quiz.pk).exists():
+    shared = quiz.published and not quiz.private  # open to everyone: no query needed
+    if not shared and not quizzes_for_learner(user).filter(pk=quiz.pk).exists():
         raise LearnerActionError("quiz_unavailable", "This quiz is not available to you.", status=404)
     open_attempt = attempt_open_get(user=user, quiz=quiz)
     if open_attempt is not None:
