@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0018_response_version_required'),
+        ('quizzes', '0019_scenario_slug_in_collection'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0019_quiz_questions_per_attempt'),
+        ('quizzes', '0020_quiz_questions_per_attempt'),
     ]
 
     operations = [
