@@ -8,7 +8,7 @@ from kzlearn.health import healthz, livez, readyz
 
 admin.site.site_header = "KZLearn for teachers"
 admin.site.site_title = "KZLearn admin"
-admin.site.index_title = "Curate sources, events and learning content"
+admin.site.index_title = "Your classes, results and learning content"
 
 
 def password_reset_off(request, *args):

@@ -35,7 +35,9 @@ ROLES: dict[str, set[str]] = {
     CURATORS: {f"{a}_{m}" for a in ALL for m in CURATED + SHARED_BANK}
     | {f"{a}_{m}" for a in ALL for m in ["quiz", "quizquestion", "module", "moduleitem"]}
     | {"curate_shared"},
-    TEACHERS: {f"view_{m}" for m in CURATED + SHARED_BANK + RECORDS}
+    # Teachers do not see the curated dataset in the admin (it is read on the site, through the
+    # sources and the questions that cite them): their admin is classes, content and results.
+    TEACHERS: {f"view_{m}" for m in SHARED_BANK + RECORDS}
     | {f"{a}_{m}" for a in ALL for m in OWNED}
     # Only in the teacher's own copies (QuestionAdmin checks the owner of each question).
     | {"change_question"},

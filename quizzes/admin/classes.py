@@ -18,15 +18,20 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from quizzes.admin.home import class_page_view
+from quizzes.admin.work import answer_summary, attempt_work_view, review_link, run_work_view, shown, work_link
 from quizzes.classes.services import (
     CSV_COLUMNS,
     StudentImportError,
     assignment_check,
     classroom_join_code_rotate,
     extension_check,
+    import_report_csv,
+    import_template_csv,
     join_code_display,
     join_code_generate,
     may_enrol_any,
+    student_password_reset,
     students_import_csv,
     students_import_rows,
 )
@@ -137,7 +142,7 @@ def colleagues_of(user):
 @admin.register(Classroom)
 class ClassroomAdmin(admin.ModelAdmin):
     form = ClassroomForm
-    list_display = ["name", "code", "join_code_shown", "teacher_names", "students", "assignment_count", "links"]
+    list_display = ["name", "code", "join_code_shown", "teacher_names", "student_count", "assignment_count", "links"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
     filter_horizontal = ["teachers"]
@@ -182,6 +187,21 @@ class ClassroomAdmin(admin.ModelAdmin):
     def get_changeform_initial_data(self, request):
         return {"teachers": [request.user.pk]}
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["help_texts"] = {
+            "code": "A short name for this class in addresses and downloaded files (grades CSV), e.g. 10a-2026. "
+            "Only you and your colleagues see it: it is not the join code students type.",
+            **kwargs.get("help_texts", {}),
+        }
+        return super().get_form(request, obj, change, **kwargs)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """A new class is empty: go on to adding its students (unless "Save and add another" was pressed)."""
+        if "_addanother" in request.POST or "_popup" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(request, f"The class “{obj}” was added. Now add its students, or give them the join code.", messages.SUCCESS)
+        return redirect("admin:quizzes_classroom_students", obj.pk)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "teachers":
             if request.user.is_superuser:
@@ -206,8 +226,9 @@ class ClassroomAdmin(admin.ModelAdmin):
     def teacher_names(self, obj):
         return ", ".join(t.get_full_name() or t.username for t in obj.teachers.all())
 
+    # Not named "students": the list would show the model's many-to-many field of that name.
     @admin.display(description="students", ordering="n_students")
-    def students(self, obj):
+    def student_count(self, obj):
         return obj.n_students
 
     @admin.display(description="assignments", ordering="n_assignments")
@@ -220,15 +241,50 @@ class ClassroomAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">Add students</a>', reverse("admin:quizzes_classroom_students", args=[obj.pk]))
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
-            path("<int:pk>/students/", self.admin_site.admin_view(self.students_view), name="quizzes_classroom_students"),
+            path("<int:pk>/home/", view(lambda request, pk: class_page_view(self, request, pk)), name="quizzes_classroom_home"),
+            path("<int:pk>/students/", view(self.students_view), name="quizzes_classroom_students"),
+            path("<int:pk>/students/template.csv", view(self.template_view), name="quizzes_classroom_template"),
+            path("<int:pk>/students/<int:student_id>/password/", view(self.password_view), name="quizzes_classroom_password"),
         ] + super().get_urls()
 
-    def students_view(self, request, pk: int):
-        """Add students to a class: one at a time, or many from a CSV file (all or nothing)."""
+    def _classroom_to_change(self, request, pk: int) -> Classroom:
         classroom = get_object_or_404(classrooms_for_teacher(request.user), pk=pk)
         if not self.has_change_permission(request, classroom):
             raise PermissionDenied
+        return classroom
+
+    def template_view(self, request, pk: int):
+        """A CSV file to fill in for an import into this class, its example rows in the class's own groups."""
+        classroom = self._classroom_to_change(request, pk)
+        response = HttpResponse(import_template_csv(classroom), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="students-{classroom.code}.csv"'
+        return response
+
+    def password_view(self, request, pk: int, student_id: int):
+        """Reset a student's password: confirm (GET), then a new one shown once on a printable slip (POST)."""
+        classroom = self._classroom_to_change(request, pk)
+        enrolment = get_object_or_404(classroom.enrolments.select_related("student", "group"), student_id=student_id)
+        student = enrolment.student
+        if student.is_staff or student.is_superuser:
+            raise PermissionDenied
+        password = student_password_reset(classroom=classroom, student=student, by=request.user) if request.method == "POST" else None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"New password for {student.get_full_name() or student.username}",
+            "classroom": classroom,
+            "enrolment": enrolment,
+            "student": student,
+            "password": password,
+            "sign_in_url": request.build_absolute_uri(reverse("login")),
+        }
+        return TemplateResponse(request, "admin/quizzes/classroom/password.html", context)
+
+    def students_view(self, request, pk: int):
+        """Add students to a class: one at a time, or many from a CSV file (all or nothing)."""
+        classroom = self._classroom_to_change(request, pk)
         groups = [g.name for g in classroom.groups.all()]
         one, upload = StudentForm(groups=groups, prefix="one"), StudentCsvForm(prefix="csv")
         report, errors, checked = None, None, False
@@ -261,8 +317,20 @@ class ClassroomAdmin(admin.ModelAdmin):
             "columns": CSV_COLUMNS,
             "join_code": join_code_display(classroom.join_code),
             "enrols_any": may_enrol_any(request.user),
+            "template_csv": import_template_csv(classroom),
+            "sign_in_url": request.build_absolute_uri(reverse("login")),
+            # What the import did, as a CSV the teacher keeps (the generated passwords are in it: shown once).
+            "report_csv": import_report_csv(report, classroom) if report and not checked else "",
+            "slips": _slips(report, classroom) if report and not checked else [],
         }
         return TemplateResponse(request, "admin/quizzes/classroom/students.html", context)
+
+
+def _slips(report, classroom: Classroom) -> list[dict]:
+    """One printable slip per new account whose password was generated: name, class, username, password."""
+    generated = {u: p for u, p in report.created if p}
+    users = User.objects.filter(username__in=generated).order_by("last_name", "first_name", "username")
+    return [{"name": u.get_full_name(), "username": u.username, "password": generated[u.username], "classroom": classroom} for u in users]
 
 
 class StudentForm(forms.Form):
@@ -404,8 +472,10 @@ class AssignmentAdmin(admin.ModelAdmin):
         """Each student's status, score and time on each item of the assignment."""
         assignment = self._assignment(request, pk)
         results = assignment_results(assignment)
+        kinds = ["quiz" if item.quiz_id else "scenario" for item in results.items]
         context = self._context(request, assignment, f"Results: {assignment}") | {
             "results": results,
+            "rows": [(s, [(i, work_link(kind, i.work_id)) for kind, i in zip(kinds, s.items, strict=True)]) for s in results.students],
             "item_titles": [item_title(i) for i in results.items],
         }
         return TemplateResponse(request, "admin/quizzes/assignment/results.html", context)
@@ -446,13 +516,22 @@ class AssignmentAdmin(admin.ModelAdmin):
 class ResponseInline(admin.TabularInline):
     model = Response
     extra = 0
-    fields = ["position", "stem", "response", "correct", "points", "answered_at"]
+    fields = ["position", "stem", "answer", "points", "answered_at"]
     readonly_fields = fields
     can_delete = False
+    verbose_name = "answer"
+    verbose_name_plural = "answers (the full review, with explanations and evidence, is under “Review answers”)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("question")
 
     @admin.display(description="question as shown")
     def stem(self, obj):
-        return obj.snapshot.get("stem", "")
+        return shown(obj).get("stem", "")
+
+    @admin.display(description="their answer")
+    def answer(self, obj):
+        return answer_summary(obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("version")
@@ -468,7 +547,7 @@ class ResponseInline(admin.TabularInline):
 class AttemptAdmin(admin.ModelAdmin):
     """Students' attempts, as records: teachers read them; nobody edits them here."""
 
-    list_display = ["user", "quiz", "assignment", "number", "status", "percent", "started_at", "submitted_at"]
+    list_display = ["user", "quiz", "assignment", "number", "status", "percent", "started_at", "submitted_at", review_link]
     list_filter = ["status", ("quiz", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["user", "quiz", "assignment__module", "assignment__classroom", "assignment__group"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "quiz__title"]
@@ -476,6 +555,17 @@ class AttemptAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return attempts_for_teacher(request.user)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/work/", view(lambda request, pk: attempt_work_view(self, request, pk)), name="quizzes_attempt_work"),
+            path("runs/<int:pk>/work/", view(lambda request, pk: run_work_view(self, request, pk)), name="quizzes_run_work"),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {"review_url": work_link("quiz", int(object_id)) if str(object_id).isdigit() else ""}
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def has_add_permission(self, request):
         return False

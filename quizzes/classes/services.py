@@ -21,7 +21,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model, password_validation
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
@@ -227,6 +227,53 @@ class StudentImportError(Exception):
 def password_generate() -> str:
     """A random password a student can type from a printed slip: xxxx-xxxx-xxxx."""
     return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+def student_password_reset(*, classroom: Classroom, student, by) -> str:
+    """Give a student of `classroom` a new generated password and return it (to be shown once, on a slip).
+
+    Only a teacher of the class (or a superuser) may, and only for a student account enrolled in it:
+    never a staff or superuser account. The student's other sessions end (Django ties a session to
+    the password)."""
+    if not (by.is_superuser or classroom.teachers.filter(pk=by.pk).exists()):
+        raise PermissionDenied("only a teacher of the class resets its students' passwords")
+    if student.is_staff or student.is_superuser or not classroom.enrolments.filter(student=student).exists():
+        raise PermissionDenied("only the password of a student account in the class can be reset here")
+    password = password_generate()
+    student.set_password(password)
+    student.save(update_fields=["password"])
+    return password
+
+
+def import_template_csv(classroom: Classroom) -> str:
+    """A CSV file to fill in for an import into `classroom`: the header and two example rows, which use
+    the class's own groups (none when it has none)."""
+    groups = list(classroom.groups.order_by("name").values_list("name", flat=True))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    examples = [("aliya.s", "Aliya", "Serikova", "aliya@example.org"), ("bolat.k", "Bolat", "Kassymov", "")]
+    for n, row in enumerate(examples):
+        writer.writerow([*row, groups[n % len(groups)] if groups else "", ""])
+    return out.getvalue()
+
+
+def import_report_csv(report: ImportReport, classroom: Classroom) -> str:
+    """What an import did, as a CSV to keep: one row per student with the result, and the password
+    generated for a new account (empty when it came from the file or the account already existed)."""
+    created = dict(report.created)
+    results = [(u, "new account") for u in created] + [(u, "existing account enrolled") for u in report.enrolled]
+    results += [(u, "moved to another group") for u in report.moved] + [(u, "already in the class") for u in report.unchanged]
+    users = {u.username: u for u in User.objects.filter(username__in=[u for u, _ in results])}
+    groups = dict(classroom.enrolments.filter(student__username__in=users).values_list("student__username", "group__name"))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["username", "first_name", "last_name", "class", "group", "result", "password"])
+    for username, result in results:
+        user = users.get(username)
+        first, last = (user.first_name, user.last_name) if user else ("", "")
+        writer.writerow([username, first, last, classroom.name, groups.get(username) or "", result, created.get(username, "")])
+    return out.getvalue()
 
 
 def _csv_rows(file) -> list[tuple[int, dict]]:

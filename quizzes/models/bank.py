@@ -222,7 +222,8 @@ class QuizQuestion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quiz_id}#{self.position}"
+        # An inline row's label: read beside its quiz, the position is what tells rows apart.
+        return f"Question {self.position}"
 
 
 class Module(models.Model):
@@ -261,4 +262,4 @@ class ModuleItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.module_id}#{self.position}"
+        return f"Item {self.position}"

@@ -81,7 +81,7 @@ class Response(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.attempt_id}#{self.position}"
+        return f"Question {self.position}"
 
     @property
     def snapshot(self) -> dict:
@@ -137,7 +137,7 @@ class Prediction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.run_id}: {self.choice} at {self.confidence} %"
+        return f"Prediction {self.choice} at {self.confidence} %"
 
 
 class ReviewCard(models.Model):

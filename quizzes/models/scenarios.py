@@ -94,4 +94,4 @@ class ScenarioStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scenario_id}#{self.position} {self.date_label}"
+        return f"Step {self.position}: {self.date_label}"

@@ -25,6 +25,16 @@ from quizzes.permissions import joined_before_started
 from quizzes.progress.statistics import CHOICE_TYPES, item_statistic, source_statistics
 
 NOT_STARTED, IN_PROGRESS, SUBMITTED, SCORED, FINISHED = "not started", "in progress", "submitted", "scored", "finished"
+# One vocabulary for teachers (results page, class page, grades CSV): a quiz scored and a scenario
+# finished are both "done"; a submitted attempt waiting for its score is "being scored".
+STATUS_LABELS = {
+    NOT_STARTED: "not started",
+    IN_PROGRESS: "in progress",
+    SUBMITTED: "being scored",
+    SCORED: "done",
+    FINISHED: "done",
+    "done": "done",
+}
 
 
 def duration_label(seconds: int | None) -> str:
@@ -44,10 +54,16 @@ class ItemResult:
     seconds: int | None = None
     late: bool = False
     tries: int = 0
+    # The attempt or scenario run the cell shows (for the link to the student's work); None before any.
+    work_id: int | None = None
 
     @property
     def done(self) -> bool:
         return self.status in (SCORED, FINISHED)
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
 
     @property
     def time_label(self) -> str:
@@ -71,6 +87,10 @@ class StudentResult:
         if all(i.status == NOT_STARTED for i in self.items):
             return NOT_STARTED
         return "done" if self.done == len(self.items) else IN_PROGRESS
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
 
     @property
     def grade(self) -> float | None:
@@ -122,19 +142,20 @@ def _quiz_result(attempts: list[Attempt], due: datetime, grade_method: str = "be
         chosen = scored[0] if grade_method == "first" else scored[-1]
         percent = round(sum(a.percent or 0 for a in scored) / len(scored), 2) if grade_method == "mean" else chosen.percent
         late = chosen.submitted_at is not None and chosen.submitted_at > due
-        return ItemResult(SCORED, percent, _seconds(chosen.started_at, chosen.submitted_at), late, len(attempts))
+        return ItemResult(SCORED, percent, _seconds(chosen.started_at, chosen.submitted_at), late, len(attempts), chosen.pk)
     best = max(attempts, key=lambda a: (rank[a.status], a.percent or 0, -a.number))
     status = {Attempt.Status.SCORED: SCORED, Attempt.Status.SUBMITTED: SUBMITTED}.get(best.status, IN_PROGRESS)
     late = best.submitted_at is not None and best.submitted_at > due
-    return ItemResult(status, best.percent, _seconds(best.started_at, best.submitted_at), late, len(attempts))
+    return ItemResult(status, best.percent, _seconds(best.started_at, best.submitted_at), late, len(attempts), best.pk)
 
 
 def _run_result(runs: list[ScenarioRun], due: datetime) -> ItemResult:
     best = max(runs, key=lambda r: (r.status == ScenarioRun.Status.FINISHED, r.accuracy or 0))
     if best.status != ScenarioRun.Status.FINISHED:
-        return ItemResult(IN_PROGRESS, tries=len(runs))
+        return ItemResult(IN_PROGRESS, tries=len(runs), work_id=best.pk)
     late = best.finished_at > due
-    return ItemResult(FINISHED, round(100 * (best.accuracy or 0), 2), _seconds(best.started_at, best.finished_at), late, len(runs))
+    percent = round(100 * (best.accuracy or 0), 2)
+    return ItemResult(FINISHED, percent, _seconds(best.started_at, best.finished_at), late, len(runs), best.pk)
 
 
 def assignment_results(assignment: Assignment) -> AssignmentResults:
@@ -169,7 +190,8 @@ def assignment_results(assignment: Assignment) -> AssignmentResults:
 
 
 def item_title(item: ModuleItem) -> str:
-    return str(item.quiz or item.scenario)
+    """A module item's column title, saying which kind it is: a quiz and a scenario may share a name."""
+    return f"Quiz: {item.quiz}" if item.quiz_id else f"Scenario: {item.scenario}"
 
 
 def _cell(value) -> str:
@@ -190,7 +212,7 @@ def grades_csv(results: AssignmentResults) -> str:
         row = [s.student.username, s.student.first_name, s.student.last_name, s.group.name if s.group else "", s.due.isoformat()]
         for i in s.items:
             row += [
-                i.status + (" (late)" if i.late else ""),
+                i.label + (" (late)" if i.late else ""),
                 "" if i.percent is None else f"{i.percent:g}",
                 "" if i.seconds is None else f"{i.seconds / 60:.1f}",
             ]

@@ -111,3 +111,42 @@ def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None
             for p, c in answer["pairs"].items()
         ]
     return view
+
+
+def _texts(options: list[dict], ids) -> list[str]:
+    text = {o["id"]: o["text"] for o in options}
+    return [text.get(i, i) for i in ids]
+
+
+def answer_text(snapshot: dict, response: dict | None) -> str:
+    """A learner's answer in words, as a teacher reads it in a list ('Almaty', '33 police cars',
+    'A → B → C'); '' when unanswered."""
+    if not response:
+        return ""
+    qtype, options = snapshot["qtype"], snapshot["options"]
+    if qtype in SINGLE_TYPES or qtype == "multi":
+        ids = response.get("choices") or ([response["choice"]] if "choice" in response else [])
+        return "; ".join(_texts(options, ids))
+    if qtype == "numeric":
+        return f"{_number(response.get('value'))} {snapshot.get('answer', {}).get('unit', '')}".strip()
+    if qtype == "ordering":
+        return " → ".join(_texts(options, response.get("order", [])))
+    if qtype == "matching":
+        text = {o["id"]: o["text"] for o in options}
+        return "; ".join(f"{text.get(p, p)} → {text.get(c, c)}" for p, c in response.get("pairs", {}).items())
+    return str(response)
+
+
+def key_text(snapshot: dict) -> str:
+    """The right answer in words (the same form as answer_text)."""
+    qtype, answer = snapshot["qtype"], snapshot["answer"]
+    if qtype in SINGLE_TYPES or qtype == "multi":
+        right = answer["correct"] if isinstance(answer["correct"], list) else [answer["correct"]]
+        return answer_text(snapshot, {"choices": right})
+    if qtype == "numeric":
+        return answer_text(snapshot, {"value": answer["value"]})
+    if qtype == "ordering":
+        return answer_text(snapshot, {"order": answer["order"]})
+    if qtype == "matching":
+        return answer_text(snapshot, {"pairs": answer["pairs"]})
+    return ""

@@ -19,9 +19,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from quizzes.models import Event, Module, ModuleItem, Question, Quiz, Scenario, Source, Topic
+from quizzes.progress.runs import scenario_run_start
 from quizzes.roles import CURATORS, ROLES, TEACHERS, role_grant
 from tests.factories import EventFactory, UserFactory, class_with_assignment, quiz_with_questions, scenario_with_steps
-from tests.teachers.conftest import client_for, make_teacher
+from tests.teachers.conftest import client_for, make_teacher, work
 
 pytestmark = pytest.mark.django_db
 
@@ -153,11 +154,36 @@ def add_students_page(client, w):
     return client.get(reverse("admin:quizzes_classroom_students", args=[w.classroom.pk])).status_code == 200
 
 
+def class_page(client, w):
+    return client.get(reverse("admin:quizzes_classroom_home", args=[w.classroom.pk])).status_code == 200
+
+
+def password_reset_page(client, w):
+    return client.get(reverse("admin:quizzes_classroom_password", args=[w.classroom.pk, w.student.pk])).status_code == 200
+
+
+def import_template(client, w):
+    return client.get(reverse("admin:quizzes_classroom_template", args=[w.classroom.pk])).status_code == 200
+
+
+def review_attempt(client, w):
+    assignment = w.classroom.assignments.get()
+    attempt = work(w.student, assignment.module.items.get().quiz, assignment, ["b", "a", "b"])
+    return client.get(reverse("admin:quizzes_attempt_work", args=[attempt.pk])).status_code == 200
+
+
+def review_run(client, w):
+    run = scenario_run_start(user=w.student, scenario=w.scenario, assignment=None)
+    return client.get(reverse("admin:quizzes_run_work", args=[run.pk])).status_code == 200
+
+
 NO, YES = False, True
 #                                                      student teacher co_teacher curator admin
 MATRIX = [
     (view("admin:quizzes_question_changelist"), (NO, YES, YES, YES, YES)),
-    (view("admin:quizzes_event_changelist"), (NO, YES, YES, YES, YES)),
+    # Issue 21: the curated dataset is the curators' (teachers read it on the site, not in the admin).
+    (view("admin:quizzes_event_changelist"), (NO, NO, NO, YES, YES)),
+    (view("admin:quizzes_passage_changelist"), (NO, NO, NO, YES, YES)),
     (change_shared_key, (NO, NO, NO, YES, YES)),
     (change("question", "shared_question"), (NO, NO, NO, YES, YES)),
     (make_own_copy, (NO, YES, YES, YES, YES)),
@@ -177,6 +203,13 @@ MATRIX = [
     (add_students_page, (NO, YES, YES, NO, YES)),
     (view("admin:quizzes_assignment_changelist"), (NO, YES, YES, NO, YES)),
     (delete("topic", "topic"), (NO, NO, NO, YES, YES)),
+    # Issue 21: the class page, password reset, the import template and a student's work (the run is
+    # practice after joining: the teachers of the class see it).
+    (class_page, (NO, YES, YES, NO, YES)),
+    (password_reset_page, (NO, YES, YES, NO, YES)),
+    (import_template, (NO, YES, YES, NO, YES)),
+    (review_attempt, (NO, YES, YES, NO, YES)),
+    (review_run, (NO, YES, YES, NO, YES)),
 ]
 
 
