@@ -45,7 +45,14 @@ from quizzes.permissions import (
     jobs_for_user,
     modules_for_teacher,
 )
-from quizzes.progress.results import assignment_item_statistics, assignment_results, grades_csv, item_title
+from quizzes.progress.results import (
+    RETEACH_MIN_RESPONSES,
+    assignment_item_statistics,
+    assignment_results,
+    grades_csv,
+    item_title,
+    reteach_list,
+)
 from quizzes.progress.statistics import FLAG_MIN_RESPONSES
 
 User = get_user_model()
@@ -358,10 +365,23 @@ class StudentCsvForm(forms.Form):
 # --- assignments --------------------------------------------------------------------------------
 
 
+class GroupSelect(forms.Select):
+    """A group picker whose options carry their class (data-classroom), so the page offers only the
+    chosen class's groups (admin/quizzes/assignment/change_form.html); the form checks it again."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-classroom"] = str(instance.classroom_id)
+        return option
+
+
 class AssignmentForm(forms.ModelForm):
     class Meta:
         model = Assignment
         fields = ["classroom", "group", "module", "opens_at", "due_at", "attempts_allowed"]
+        widgets = {"group": GroupSelect}
 
     user = None  # set by AssignmentAdmin.get_form
 
@@ -378,6 +398,12 @@ class AssignmentForm(forms.ModelForm):
                 user=self.user if module_changed else None,
             )
         return data
+
+
+def student_label(user) -> str:
+    """A student as a teacher looks for them: 'Serikova, Aliya (aliya.s)', or the username alone."""
+    name = ", ".join(part for part in (user.last_name, user.first_name) if part)
+    return f"{name} ({user.username})" if name else user.username
 
 
 class ExtensionFormSet(forms.BaseInlineFormSet):
@@ -404,8 +430,13 @@ class ExtensionInline(admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "student":
             assignment = assignments_for_teacher(request.user).filter(pk=_parent_id(request)).first()
-            kwargs["queryset"] = User.objects.filter(enrolments__classroom_id=assignment.classroom_id if assignment else None)
-        return _cached_choices(super().formfield_for_foreignkey(db_field, request, **kwargs))
+            students = User.objects.filter(enrolments__classroom_id=assignment.classroom_id if assignment else None)
+            kwargs["queryset"] = students.order_by("last_name", "first_name", "username")
+            kwargs["help_text"] = "A student of the assignment's class, by name."
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "student":
+            field.label_from_instance = student_label
+        return _cached_choices(field)
 
 
 @admin.register(Assignment)
@@ -431,7 +462,12 @@ class AssignmentAdmin(admin.ModelAdmin):
             kwargs["queryset"] = querysets[db_field.name](request.user)
         if db_field.name == "group":
             kwargs["queryset"] = kwargs["queryset"].select_related("classroom")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+            kwargs["widget"] = GroupSelect
+            kwargs["help_text"] = "Only the chosen class's groups are offered. Empty: the whole class."
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "group":
+            field.label_from_instance = lambda group: f"{group.name} ({group.classroom})"
+        return field
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -506,6 +542,8 @@ class AssignmentAdmin(admin.ModelAdmin):
             "sections": sections,
             "sources": sources,
             "min_responses": FLAG_MIN_RESPONSES,
+            "reteach": reteach_list(sections),
+            "reteach_min": RETEACH_MIN_RESPONSES,
         }
         return TemplateResponse(request, "admin/quizzes/item_statistics.html", context)
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
+from quizzes.classes.services import join_code_display
 from quizzes.permissions import classrooms_for_teacher
 from quizzes.progress.overview import ClassOverview, class_overview, classes_taught
 
@@ -39,5 +40,6 @@ def class_page_view(model_admin, request, pk: int):
         "original": classroom,
         "overview": overview,
         "can_change": model_admin.has_change_permission(request, classroom),
+        "join_code": join_code_display(classroom.join_code),
     }
     return TemplateResponse(request, "admin/quizzes/classroom/home.html", context)

@@ -445,7 +445,10 @@ def assignment_check(
     if opens_at and due_at and due_at <= opens_at:
         errors["due_at"] = "The due date must be after the opening date."
     if group is not None and group.classroom_id != classroom.pk:
-        errors["group"] = f"The group {group.name} belongs to another class."
+        errors["group"] = (
+            f"The group {group.name} is in another class ({group.classroom}), not in {classroom}: "
+            f"choose one of {classroom}'s groups, or leave it empty for the whole class."
+        )
     if user is not None and not modules_for_teacher(user).filter(pk=module.pk).exists():
         errors["module"] = "You can assign your own modules and shared published ones."
     if not module.items.exists():

@@ -20,7 +20,7 @@ from typing import NamedTuple
 from django.db.models import Q
 
 from quizzes.classes.selectors import assignment_enrolments
-from quizzes.models import Assignment, Attempt, ClassGroup, ItemStatistic, ModuleItem, Quiz, Response, ScenarioRun
+from quizzes.models import Assignment, Attempt, ClassGroup, ItemStatistic, ModuleItem, QuestionType, Quiz, Response, ScenarioRun
 from quizzes.permissions import joined_before_started
 from quizzes.progress.statistics import CHOICE_TYPES, item_statistic, source_statistics
 
@@ -244,6 +244,47 @@ class ItemStats:
     discrimination: float | None
     options: list[OptionCount] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+
+    @property
+    def type_label(self) -> str:
+        return QuestionType(self.qtype).label if self.qtype in QuestionType.values else self.qtype
+
+    @property
+    def plain_flags(self) -> list[tuple[str, str]]:
+        """Each flag in plain words, with the statistical term it stands for: [(words, term)]."""
+        return [(_flag_words(f), f) for f in self.flags]
+
+    @property
+    def top_wrong(self) -> OptionCount | None:
+        """The wrong option chosen most often (for a choice question), if anyone chose one."""
+        wrong = [o for o in self.options if not o.key and o.count]
+        return max(wrong, key=lambda o: o.count) if wrong else None
+
+
+def _flag_words(flag: str) -> str:
+    if flag == "negative discrimination":
+        return "weaker students do better on it than stronger ones: check the key and the wording"
+    if flag == "strong students miss the key":
+        return "most of the strongest students get it wrong: the key may be wrong or ambiguous"
+    if flag.startswith("distractor ") and flag.endswith(" never chosen"):
+        return f"nobody chose wrong option {flag.removeprefix('distractor ').removesuffix(' never chosen')}"
+    return flag
+
+
+# A question goes on the "re-teach" list when at most half got it right, over at least this many answers.
+RETEACH_MIN_RESPONSES, RETEACH_AT_MOST = 3, 0.5
+
+
+def reteach_list(sections: list[dict]) -> list[tuple[object, ItemStats]]:
+    """The questions to go over again in class, hardest first: [(quiz, ItemStats)] of every question
+    at most half the students got right (with at least RETEACH_MIN_RESPONSES answers)."""
+    rows = [
+        (section["quiz"], s)
+        for section in sections
+        for s in section["stats"]
+        if s.responses >= RETEACH_MIN_RESPONSES and s.facility is not None and s.facility <= RETEACH_AT_MOST
+    ]
+    return sorted(rows, key=lambda row: row[1].facility or 0.0)
 
 
 class Answer(NamedTuple):

@@ -127,8 +127,11 @@ def test_item_statistics_view_highlights_flags(flawed, teacher_a, django_assert_
         page = client.get(reverse("admin:quizzes_assignment_statistics", args=[flawed.pk]))
     assert page.status_code == 200
     assert page.text.count('class="kzl-flagged"') == 2
-    assert "⚠ negative discrimination" in page.text and "⚠ distractor c never chosen" in page.text
-    assert "⚠ strong students miss the key" in page.text and "By source" in page.text
+    # Flags in plain words, each with its statistical term in a tooltip.
+    assert '<abbr title="negative discrimination">weaker students do better on it than stronger ones' in page.text
+    assert '<abbr title="distractor c never chosen">nobody chose wrong option c</abbr>' in page.text
+    assert '<abbr title="strong students miss the key">most of the strongest students get it wrong' in page.text
+    assert "By source" in page.text and "single choice" in page.text and "<td>single</td>" not in page.text
 
 
 def test_quiz_statistics_view_shows_stored_statistics(teacher_a):
@@ -145,7 +148,7 @@ def test_quiz_statistics_view_shows_stored_statistics(teacher_a):
         computed_at=timezone.now(),
     )
     page = client_for(teacher_a).get(reverse("admin:quizzes_quiz_statistics", args=[quiz.pk]))
-    assert page.status_code == 200 and "⚠ negative discrimination" in page.text and "-0.20" in page.text
+    assert page.status_code == 200 and '<abbr title="negative discrimination">' in page.text and "-0.20" in page.text
     assert "90 %" in page.text and "Recompute now" in page.text
 
 

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes.models import ClassGroup, Classroom, Enrolment, Module, ModuleItem
+from quizzes.models import Assignment, ClassGroup, Classroom, Enrolment, Module, ModuleItem
 from quizzes.progress.runs import prediction_make, scenario_run_next_step, scenario_run_start
 from quizzes.roles import CURATORS, role_grant
 from tests.factories import UserFactory, class_with_assignment, quiz_with_questions, scenario_with_steps
@@ -292,3 +292,70 @@ def test_the_review_links_the_students_other_attempts_at_the_quiz(mixed, teacher
     page = client_for(teacher_a).get(reverse("admin:quizzes_attempt_work", args=[second.pk]))
     nav = page.text.split('class="kzl-siblings"')[1].split("</nav>")[0]
     assert f'href="{reverse("admin:quizzes_attempt_work", args=[first.pk])}"' in nav and 'aria-current="page">2<' in nav
+
+
+# --- 5. forms -----------------------------------------------------------------------------------
+
+
+def assignment_data(classroom, module, **changes) -> dict:
+    return {
+        "classroom": classroom.pk,
+        "module": module.pk,
+        "group": "",
+        "attempts_allowed": 1,
+        "opens_at_0": "2020-01-01",
+        "opens_at_1": "08:00",
+        "due_at_0": "2099-01-01",
+        "due_at_1": "08:00",
+        "extensions-TOTAL_FORMS": 0,
+        "extensions-INITIAL_FORMS": 0,
+    } | changes
+
+
+def test_the_assignment_form_ties_each_group_to_its_class_and_refuses_a_mismatch(teacher_a, teacher_b):
+    one = class_with_assignment(teacher=teacher_a)
+    two = class_with_assignment(teacher=teacher_b, students=1)  # taught by both
+    two.classroom.teachers.add(teacher_a)
+    two.classroom.name = "Class 7B"
+    two.classroom.save()
+    red = ClassGroup.objects.create(classroom=one.classroom, name="Red")
+    blue = ClassGroup.objects.create(classroom=two.classroom, name="Blue")
+    client = client_for(teacher_a)
+    page = client.get(reverse("admin:quizzes_assignment_add") + f"?classroom={one.classroom.pk}")
+    assert f'value="{red.pk}" data-classroom="{one.classroom.pk}"' in page.text
+    assert f'value="{blue.pk}" data-classroom="{two.classroom.pk}"' in page.text
+    assert "Only the chosen class's groups are offered" in page.text and f'<option value="{one.classroom.pk}" selected>' in page.text
+    page = client.post(reverse("admin:quizzes_assignment_add"), assignment_data(one.classroom, one.module, group=blue.pk))
+    assert page.status_code == 200 and Assignment.objects.count() == 2
+    assert f"The group Blue is in another class (Class 7B), not in {one.classroom}" in page.text
+    response = client.post(reverse("admin:quizzes_assignment_add"), assignment_data(one.classroom, one.module, group=red.pk))
+    assert response.status_code == 302 and Assignment.objects.filter(group=red).exists()
+
+
+def test_an_extension_picks_a_student_of_the_class_by_name(teacher_a, teacher_b):
+    assignment = class_with_assignment(teacher=teacher_a, students=2)
+    other = class_with_assignment(teacher=teacher_b, students=1)
+    other.classroom.teachers.add(teacher_a)
+    outsider = other.classroom.enrolments.get().student
+    first, second = [e.student for e in assignment.classroom.enrolments.order_by("student__username")]
+    first.first_name, first.last_name = "Aliya", "Serikova"
+    first.save()
+    page = client_for(teacher_a).get(reverse("admin:quizzes_assignment_change", args=[assignment.pk]))
+    assert f"Serikova, Aliya ({first.username})" in page.text and f">{second.username}</option>" in page.text
+    assert outsider.username not in page.text.split('id="extensions-group"')[1]
+
+
+def test_questions_to_re_teach_are_those_half_the_class_or_fewer_got_right_hardest_first(teacher_a):
+    assignment = class_with_assignment(teacher=teacher_a, students=4)
+    quiz = assignment.module.items.get().quiz
+    # Question 1: all right; question 2: one of four right (three chose a); question 3: two of four.
+    answers = [["b", "b", "b"], ["b", "a", "b"], ["b", "a", "a"], ["b", "a", "c"]]
+    for enrolment, row in zip(assignment.classroom.enrolments.order_by("id"), answers, strict=True):
+        work(enrolment.student, quiz, assignment, row)
+    page = client_for(teacher_a).get(reverse("admin:quizzes_assignment_statistics", args=[assignment.pk]))
+    reteach = " ".join(page.text.split('id="reteach-heading"')[1].split("</section>")[0].split())
+    stems = [quiz.items.get(position=p).question.stem for p in (1, 2, 3)]
+    assert stems[0] not in reteach
+    assert reteach.index(stems[1]) < reteach.index(stems[2])
+    assert "25 % got it right; most wrong answers chose “Astana” (3)" in reteach and "50 % got it right" in reteach
+    assert '<abbr title="facility: the mean score on the question, 0 to 100 %">Got it right</abbr>' in page.text
