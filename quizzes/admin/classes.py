@@ -561,7 +561,7 @@ class ResponseInline(admin.TabularInline):
     verbose_name_plural = "answers (the full review, with explanations and evidence, is under “Review answers”)"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("question")
+        return super().get_queryset(request).select_related("question", "version")
 
     @admin.display(description="question as shown")
     def stem(self, obj):
@@ -570,9 +570,6 @@ class ResponseInline(admin.TabularInline):
     @admin.display(description="their answer")
     def answer(self, obj):
         return answer_summary(obj)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("version")
 
     def has_add_permission(self, request, obj=None):
         return False

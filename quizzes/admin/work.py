@@ -2,7 +2,7 @@
 right answer and the feedback; a scenario run's predictions with their confidence and what happened.
 
 `shown()` is the one place the teachers' admin reads what a question looked like to the student (the
-response's snapshot today): the attempt page, the review page and anything else that renders a
+question version the response references): the attempt page, the review page and anything else that renders a
 student's answers go through it. Who may read which work is quizzes.permissions (attempts_for_teacher,
 runs_for_teacher).
 """
@@ -23,8 +23,9 @@ from quizzes.web.feedback import answer_text, evidence_view, feedback_view, key_
 
 
 def shown(response: Response) -> dict:
-    """The question as the student saw it when the attempt started (stem, type, options, key, explanations, evidence)."""
-    return response.snapshot
+    """The question as the student saw it when the attempt started (stem, type, options, key, explanations,
+    evidence): its QuestionVersion's content (select_related("version") when reading many)."""
+    return response.version.content
 
 
 def response_review(response: Response) -> dict:
@@ -107,7 +108,7 @@ def attempt_work_view(model_admin, request, pk: int):
         raise PermissionDenied
     visible = attempts_for_teacher(request.user)
     attempt = get_object_or_404(visible.select_related("user", "quiz", "assignment__classroom", "assignment__module"), pk=pk)
-    responses = attempt.responses.select_related("question").order_by("position")
+    responses = attempt.responses.select_related("question", "version").order_by("position")
     siblings = _linked(visible.filter(user=attempt.user, quiz=attempt.quiz).order_by("number"), "quiz")
     context = _context(model_admin, request, f"{attempt.user.get_full_name() or attempt.user.username}: {attempt.quiz}") | {
         "attempt": attempt,
