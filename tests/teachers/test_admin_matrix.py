@@ -24,7 +24,8 @@ ROLES = {"s": "student", "t": "teacher", "c": "co_teacher", "u": "curator", "a":
 OPERATIONS = ("changelist", "add", "change", "delete")
 ADMIN_ONLY = ("a", "a", "a", "a")
 RECORD_ADMIN = ("a", "", "a", "a")  # records the app writes; only a superuser looks into or removes them
-CURATED = ("tcua", "ua", "ua", "ua")  # teachers read the curated dataset and shared content; curators edit it
+CURATED = ("tcua", "ua", "ua", "ua")  # teachers read shared content (scenarios); curators edit it
+DATASET = ("ua", "ua", "ua", "ua")  # the curated dataset: curators only (issue 21: not in a teacher's admin)
 OWNED = ("tca", "tca", "tca", "tca")  # classes and assignments: teachers (their own, checked per object)
 
 # model label -> who may (changelist, add, change, delete); a student may never enter the admin.
@@ -42,14 +43,14 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
     "oauth2_provider.RefreshToken": ("a", "", "a", ""),
     "quizzes.Assignment": OWNED,
     "quizzes.Attempt": ("tca", "", "", ""),  # students' work: read, never edited in the admin
-    "quizzes.Claim": CURATED,
+    "quizzes.Claim": DATASET,
     "quizzes.Classroom": OWNED,
     "quizzes.Collection": ("a", "", "a", ""),  # made by load_seeds; never added or deleted here
-    "quizzes.Dispute": CURATED,
-    "quizzes.Entity": CURATED,
-    "quizzes.Event": CURATED,
-    "quizzes.EventLink": CURATED,
-    "quizzes.Figure": CURATED,
+    "quizzes.Dispute": DATASET,
+    "quizzes.Entity": DATASET,
+    "quizzes.Event": DATASET,
+    "quizzes.EventLink": DATASET,
+    "quizzes.Figure": DATASET,
     "quizzes.Heartbeat": ("tcua", "", "", ""),  # the jobs page: every staff member reads it
     "quizzes.IntegrationCredential": ("a", "a", "", "a"),  # a secret is made once, then only revoked
     "quizzes.Job": ("tca", "", "", "a"),
@@ -60,13 +61,13 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
     "quizzes.LtiScore": RECORD_ADMIN,
     "quizzes.LtiToolKey": ADMIN_ONLY,
     "quizzes.Module": ("tcua", "tcua", "tcua", "tcua"),  # own modules; curators the shared ones
-    "quizzes.Passage": CURATED,
+    "quizzes.Passage": DATASET,
     "quizzes.Question": ("tcua", "ua", "tcua", "ua"),  # teachers change only their own copies
     "quizzes.Quiz": ("tcua", "tcua", "tcua", "tcua"),
     "quizzes.Scenario": CURATED,
     "quizzes.ScenarioStep": CURATED,
-    "quizzes.Source": CURATED,
-    "quizzes.Topic": CURATED,
+    "quizzes.Source": DATASET,
+    "quizzes.Topic": DATASET,
 }
 
 
