@@ -227,8 +227,19 @@ def scenario_with_steps(n: int = 2, **scenario_fields):
 
 
 # Teacher-authored questions of the types the generator no longer writes (its speaker, matching and
-# cause templates were retired: docs/question-bank.md); every type must still play, score and export.
+# cause templates were retired, and sources-agree makes multi items only where the data allows:
+# docs/question-bank.md); every type must still play, score and export.
 AUTHORED = {
+    "multi": dict(
+        stem="Which of these does Meduza report about Almaty? Select all that apply:",
+        options=[
+            {"id": "a", "text": "Protesters seized the city administration building", "explanation": "Yes.", "evidence": []},
+            {"id": "b", "text": "The airport stayed open", "explanation": "No: Meduza reports flights canceled.", "evidence": []},
+            {"id": "c", "text": "Protesters seized the president’s residence", "explanation": "Yes.", "evidence": []},
+        ],
+        answer={"correct": ["a", "c"]},
+        quote="Protesters in Almaty seized control of the city administration building and the president’s residence.",
+    ),
     "attribution": dict(
         stem="According to Meduza, who said that Russia is obligated to respond to Kazakhstan's appeal to the CSTO?",
         options=[

@@ -290,6 +290,7 @@ class _Loader:
         fields = {
             "title": d["title"],
             "summary": d["summary"],
+            "statement": d.get("statement", ""),
             "date": start.value,
             "date_precision": start.precision,
             "date_end": end.last_day if end else None,

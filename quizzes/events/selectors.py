@@ -77,6 +77,7 @@ def facts_load(collection: Collection) -> Facts:
             tuple(a.slug for a in e.actors.all()),
             tuple(t.slug for t in e.topics.all() if t.retired_at is None),
             _ev(e.evidence.all()),
+            statement=e.statement,
         )
     figures = (
         mine(Figure)

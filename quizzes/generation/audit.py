@@ -13,6 +13,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from quizzes.generation.drafts import CHOICE_TYPES, QuestionDraft
@@ -40,6 +41,15 @@ RULES = (
     "one-quantity",
     "kind-in-stem",
     "matching-pairs",
+    "order-display",
+    "date-rank",
+    "distractor-hedge",
+    "one-number-per-sentence",
+    "headline-statement",
+    "citation-evidence",
+    "speaker-wording",
+    "source-kind-options",
+    "same-figure",
 )
 
 # Words that name a producer's type: in a source-kind stem they give the answer away.
@@ -146,6 +156,17 @@ GRAMMAR = [
     (re.compile(r" [,.;:?!]"), "space before punctuation"),
     (re.compile(r"\.\.(?!\.)|,,|\?\.|\.\?"), "doubled punctuation"),
     (re.compile(r"  "), "double space"),
+    # A plural subject ("Spokespeople for the airport", "Officials") with a singular verb: the head
+    # noun may be followed by "for/of/at/in <Name ...>" and a bracket before the verb.
+    (
+        re.compile(
+            r"\b(?:[Ss]pokes(?:people|persons|men|women)|[Pp]eople|[Oo]fficials|[Aa]uthorities|[Ww]itnesses|[Pp]rotesters|"
+            r"[Dd]emonstrators|[Rr]esidents|[Ll]eaders|[Mm]inisters|[Ss]ources|[Rr]eports|[Aa]ides|[Aa]nalysts)\b"
+            r"(?:\s+(?:for|of|from|at|in)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:of\s+)?[A-Z][\w’'-]*)*)?(?:\s*\([^)]*\))?"
+            r"\s+(?:gives|does|dates|says|states|reports|mentions|claims|counts|puts|is|was|has)\b"
+        ),
+        "plural subject with a singular verb",
+    ),
 ]
 WORKING = re.compile(
     r"=|\{|\}|#|\bNone\b|\bnan\b|\bnull\b|\b(?:event|entity|claim|figure|dispute|link|source)/|\b[a-z]+_[a-z]+\b|\(in times|\bTODO\b"
@@ -257,15 +278,6 @@ def check_key_rotation(drafts: Iterable[QuestionDraft]) -> list[Finding]:
             shown = "".join("abcdefgh"[p] for _, p in items)
             out += [Finding("key-rotation", template, d.key, f"key positions in bank order: {shown}") for d, _ in items]
     return out
-
-
-def quote_states(quote: str, statement: str) -> bool:
-    """Whether a quote shares at least half of a statement's content words (two at least): a
-    quote that shares one keyword ("protests") does not say what the statement says."""
-    ignore = {"with", "from", "that", "this", "they", "their", "against"}
-    words = {w.lower()[:5] for w in re.findall(r"[A-Za-z]{4,}", statement)} - ignore
-    found = {w.lower()[:5] for w in re.findall(r"[A-Za-z]{4,}", quote)} & words
-    return len(found) >= max(2, (len(words) + 1) // 2)
 
 
 def _quantity_stem(d: QuestionDraft) -> str:
@@ -426,6 +438,15 @@ def check_item(d: QuestionDraft, facts: Facts | None = None) -> list[Finding]:
             flag("generator-working", f"{where}: {working.group(0)!r}")
     if not d.stem.rstrip().endswith(("?", ":")):
         flag("grammar", "the stem ends in neither ? nor :")
+    out += check_order_display(d) + check_statement(d, facts) + check_citation_evidence(d)
+    if facts is not None:
+        out += check_figure_distractors(d, facts) + check_speaker_wording(d, facts) + check_source_kind_options(d, facts)
+        # A keyed source of a "which sources report it?" item: its quotes state the whole title.
+        if d.template == "sources-agree":
+            title = statement_of(d)
+            for o in d.options:
+                if o.correct and not quote_states(" ".join(e.quote for e in o.evidence), title):
+                    flag("evidence-support", f"{o.text!r}'s quotes do not state the whole of {title!r}")
     return out
 
 
@@ -468,6 +489,7 @@ def check_duplicates(drafts: list[QuestionDraft]) -> list[Finding]:
 def audit_bank(drafts: list[QuestionDraft], facts: Facts | None = None) -> list[Finding]:
     """All findings for a bank."""
     findings = check_key_position(drafts) + check_key_rotation(drafts) + check_duplicates(drafts) + check_one_quantity(drafts)
+    findings += check_date_rank(drafts) + check_one_number_per_sentence(drafts, facts) + check_same_figure(drafts)
     for d in drafts:
         findings += check_item(d, facts) + check_matching(d)
     return findings
@@ -601,4 +623,366 @@ def summary(findings: list[Finding]) -> dict[str, Counter[str]]:
     out: dict[str, Counter[str]] = {r: Counter() for r in RULES}
     for f in findings:
         out.setdefault(f.rule, Counter())[f.template] += 1
+    return out
+
+
+# --- rules from the third blind review: display order, date ranks, figure distractors, sentences ---
+
+# A reference-list, bibliography or footnote line: it shows nothing by itself.
+CITATION_LINE = re.compile(
+    r"https?://|www\.|\bdoi:|\b(?:Retrieved|Accessed|Archived)\b|\bibid\b|^\s*\[?\d{1,3}[\].]?\s+[A-Z“\"]"
+    r"|[,.]\s*[”\"]\s*[A-Z][\w.&’' -]{1,60},\s+(?:(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\s+\d{1,2},\s+)?\d{4}\b"
+    r"|,\s*[”\"]?\s*(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2},\s+\d{4},?\s*$",
+    re.M,
+)
+QUALIFIER_TEXT = re.compile(r"^(about|approximately|around|nearly|almost|at least|more than|over|less than|fewer than|under|some)\s+", re.I)
+SIMPLE_RATIOS = (2, 3, 4, 5, 10, 100, 1000)
+# Hedges that bound a figure from below or above (as data qualifiers and as option wording).
+LOWER_BOUNDS = {"at_least", "more_than", "over", "at least", "more than"}
+UPPER_BOUNDS = {"less_than", "less than", "fewer than", "under"}
+AUXILIARIES = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|has|have|had|do|does|did|will|would|can|could|may|might|must|shall|should)\b", re.I
+)
+# Wording that rules speakers in or out by gender or by standing, when the options are people.
+GENDER_WORDS = re.compile(
+    r"\b(?:spokes(?:wo)?man|chair(?:wo)?man|business(?:wo)?man|congress(?:wo)?man|(?:wo)?man|Mrs?|Ms|Madam|Sir|king|queen|"
+    r"prince(?:ss)?|widow(?:er)?|wife|husband|mother|father|son|daughter|brother|sister)\b",
+    re.I,
+)
+# Finite verbs without -s or -ed: a statement with one of them is a sentence.
+IRREGULAR_PAST = set(
+    re.findall(
+        r"\w+",
+        "began became broke brought came fell fled fought gave went grew held kept led left lost made met paid ran rose said "
+        "sent spread stood struck took told thought threw won wrote sought saw shot cut hit put let shut sat sold hid bore "
+        "drove flew forbade forgave froze knew lay rode rang sang slid spoke stole swore swept tore woke wore",
+    )
+)
+STATEMENT_STOP = {
+    "with",
+    "from",
+    "that",
+    "this",
+    "they",
+    "their",
+    "against",
+    "were",
+    "was",
+    "have",
+    "been",
+    "into",
+    "also",
+    "over",
+    "some",
+    "more",
+    "than",
+    "after",
+    "during",
+    "began",
+    "begin",
+    "begins",
+    "start",
+    "started",
+    "starts",
+    "other",
+    "them",
+    "there",
+    "which",
+    "while",
+}
+
+
+def citation_line(quote: str) -> bool:
+    """Whether a quote is a reference-list, bibliography or footnote line (a cited article's
+    title, outlet and date; a link; a numbered note): it shows nothing by itself."""
+    return bool(CITATION_LINE.search(quote))
+
+
+def content_words(text: str) -> set[str]:
+    """A statement's content words, by their first five letters (so "cancelled" meets "canceled")."""
+    return {w.lower()[:5] for w in re.findall(r"[A-Za-z]{4,}", text) if w.lower() not in STATEMENT_STOP}
+
+
+def quote_states(quote: str, statement: str) -> bool:
+    """Whether a quote states the whole proposition: it holds every content word of the statement
+    (one in five may be missing, for longer statements), never only half of it. A citation line
+    states nothing."""
+    if citation_line(quote):
+        return False
+    words = content_words(statement)
+    missing = words - content_words(quote)
+    return len(words) >= 2 and len(missing) <= len(words) // 5
+
+
+def headline_style(text: str) -> bool:
+    """A headline, not a sentence: no auxiliary and no finite verb but a bare participle
+    ("Flights at Almaty airport cancelled", "President's residence seized"), or a noun phrase."""
+    words = re.findall(r"[A-Za-z’'-]+", text)
+    if len(words) < 3:
+        return True
+    if AUXILIARIES.search(text):
+        return False
+    # A finite verb in the simple present or past: a word after the subject ending in -s or -ed
+    # is taken as one only when it is not the last word (a headline's bare participle ends it).
+    last = words[-1].lower()
+    if last.endswith("ed") or last in {"seized", "held", "shot", "cut", "set", "hit", "begun", "done", "made"}:
+        return True
+    return not any(re.fullmatch(r"[a-z]+(?:s|ed)", w) or w in IRREGULAR_PAST for w in words[1:])
+
+
+def _number_of(text: str) -> tuple[str, Decimal] | None:
+    """An option's figure: its hedge ("about", "more than", "" exact) and its number."""
+    qual = QUALIFIER_TEXT.match(text.strip())
+    rest = text.strip()[qual.end() :] if qual else text.strip()
+    m = re.match(r"(\d[\d,]*(?:\.\d+)?)\b", rest)
+    if not m:
+        return None
+    return ((qual.group(1).lower() if qual else ""), Decimal(m.group(1).replace(",", "")))
+
+
+def simple_ratio(a: Decimal, b: Decimal) -> bool:
+    """Whether one number is a simple multiple or fraction of the other (x2, x3, x10, half ...)."""
+    if a <= 0 or b <= 0:
+        return False
+    r = max(a, b) / min(a, b)
+    return any(abs(r - k) <= Decimal("0.02") * k for k in SIMPLE_RATIOS)
+
+
+def check_order_display(d: QuestionDraft) -> list[Finding]:
+    """An ordering item never shows its events in the key's order or its reverse (the display
+    order is the stored options' order, which the player, the exports and the review show)."""
+    if d.qtype != "ordering":
+        return []
+    shown = [o.id for o in d.options]
+    key = list(d.answer.get("order", []))
+    if len(key) >= 2 and shown in (key, key[::-1]):
+        how = "in the key's order" if shown == key else "in the reverse of the key's order"
+        return [Finding("order-display", d.template, d.key, f"events shown {how}")]
+    return []
+
+
+def _date_value(text: str) -> datetime | None:
+    for fmt in ("%d %B %Y", "%B %Y", "%Y"):
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def check_date_rank(drafts: Iterable[QuestionDraft]) -> list[Finding]:
+    """Over a template's date items, the key's rank among the options in calendar order is
+    balanced (first, last or between equally often), so a learner cannot pick the middle date;
+    and no item's dates leave the key alone by a gap (the odd one out)."""
+    groups: dict[tuple[str, int], list[tuple[QuestionDraft, int]]] = defaultdict(list)
+    out = []
+    for d in drafts:
+        if d.qtype != "date":
+            continue
+        values = [_date_value(o.text) for o in d.options]
+        dated = [(v, o.correct) for v, o in zip(values, d.options, strict=True) if v is not None]
+        if not dated or len(dated) != len(values) or sum(ok for _, ok in dated) != 1:
+            continue
+        ranked = sorted(dated, key=lambda p: p[0])
+        rank = next(i for i, (_, ok) in enumerate(ranked) if ok)
+        groups[(d.template, len(dated))].append((d, rank))
+        gaps = [(b[0] - a[0]) for a, b in zip(ranked, ranked[1:], strict=False)]
+        # The key at an end with a wider gap to its neighbour than any other gap stands apart.
+        if len(gaps) >= 2 and ((rank == 0 and gaps[0] > max(gaps[1:])) or (rank == len(ranked) - 1 and gaps[-1] > max(gaps[:-1]))):
+            out.append(Finding("date-rank", d.template, d.key, "the key stands apart from the other dates by a gap"))
+    for (template, n), items in groups.items():
+        if len(items) < n:
+            continue
+        counts = Counter(r for _, r in items)
+        expected = len(items) / n
+        slack = max(1.5, 0.25 * expected)
+        over = [r for r in range(n) if counts[r] > expected + slack]
+        under = [r for r in range(n) if counts[r] < expected - slack]
+        middle = sum(counts[r] for r in range(1, n - 1))
+        too_middle = n > 2 and middle > (n - 2) / n * len(items) + slack
+        if over or under or too_middle:
+            shown = ", ".join(f"{r + 1}:{counts[r]}" for r in range(n))
+            out += [Finding("date-rank", template, d.key, f"key's calendar rank {r + 1}; ranks {shown}") for d, r in items]
+    return out
+
+
+def check_figure_distractors(d: QuestionDraft, facts: Facts) -> list[Finding]:
+    """Figure options: a made-up figure is hedged like the key ("about 8,000" beside "about
+    10,000") and is no simple multiple or fraction of the key or of a reported figure."""
+    if d.qtype not in CHOICE_TYPES:
+        return []
+    reported: set[Decimal] = set()
+    for fid in d.fact_ids:
+        kind, _, slug = fid.partition(":")
+        fig = facts.figures.get(slug.split("#")[0]) if kind == "figure" else None
+        if fig is not None:
+            reported |= {r.number for r in fig.reports if r.number is not None}
+    if not reported:
+        return []
+    keyed = [_number_of(o.text) for o in d.options if o.correct]
+    if len(keyed) != 1 or keyed[0] is None:
+        return []
+    hedge, key_value = keyed[0]
+    out = []
+    # Every figure option in one form: digits (a "One region" among "2 regions", "3 regions" stands out).
+    worded = [o.text for o in d.options if _number_of(o.text) is None]
+    if worded:
+        out.append(Finding("distractor-hedge", d.template, d.key, f"{worded[0]!r} is not written in digits like the other options"))
+    for o in d.options:
+        got = _number_of(o.text)
+        if o.correct or got is None or got[1] in reported:
+            continue
+        if got[0] != hedge:
+            out.append(Finding("distractor-hedge", d.template, d.key, f"{o.text!r} is not hedged like the key ({hedge or 'exact'})"))
+        if (hedge in LOWER_BOUNDS and got[1] < key_value) or (hedge in UPPER_BOUNDS and got[1] > key_value):
+            out.append(Finding("distractor-hedge", d.template, d.key, f"{o.text!r} follows from the key {hedge} {key_value}"))
+        if key_value >= 10 and any(simple_ratio(got[1], v) for v in reported):
+            out.append(Finding("distractor-hedge", d.template, d.key, f"{o.text!r} is a simple multiple or fraction of a reported figure"))
+    return out
+
+
+def _sentence(source_text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence of a source text that holds the span start..end (its bounds)."""
+    head = max((m.end() for m in re.finditer(r"[.!?][”\"’)]*\s+|\n", source_text[:start])), default=0)
+    tail = re.search(r"[.!?](?=[”\"’)]*\s|[”\"’)]*$)|\n", source_text[max(end - 1, start) :])
+    return head, (max(end - 1, start) + tail.end()) if tail else len(source_text)
+
+
+def number_sentences(d: QuestionDraft, facts: Facts | None) -> set[tuple[str, int]]:
+    """The source sentences a number item's figure is read from (source, sentence start): for a
+    'what figure does X give?' item, the keyed version's quotes."""
+    if d.qtype == "numeric":
+        evidence = list(d.evidence)
+    elif d.qtype == "sources_disagree":
+        evidence = [e for o in d.options if o.correct for e in o.evidence]
+    else:
+        return set()
+    out = set()
+    for e in evidence:
+        src = facts.sources.get(e.source) if facts is not None else None
+        if src is not None and src.text and src.text[e.start : e.end] == e.quote:
+            out.add((e.source, _sentence(src.text, e.start, e.end)[0]))
+        else:
+            out.add((e.source, hash(e.quote)))
+    return out
+
+
+def check_one_number_per_sentence(drafts: Iterable[QuestionDraft], facts: Facts | None = None) -> list[Finding]:
+    """At most one number item per source sentence: two quantities read from one sentence give
+    each other away, or test the same reading."""
+    seen: dict[tuple[str, int], str] = {}
+    out = []
+    for d in sorted(drafts, key=lambda d: d.key):
+        spots = number_sentences(d, facts)
+        clash = next((seen[s] for s in spots if s in seen), None)
+        if clash:
+            out.append(Finding("one-number-per-sentence", d.template, d.key, f"read from the same sentence as {clash}"))
+            continue
+        for s in spots:
+            seen[s] = d.key
+    return out
+
+
+def statement_of(d: QuestionDraft) -> str:
+    """The statement a fact-or-claim stem quotes."""
+    m = re.search(r"“([^”]*)”", d.stem)
+    return m.group(1) if m else ""
+
+
+def check_statement(d: QuestionDraft, facts: Facts | None) -> list[Finding]:
+    """A fact-or-claim statement is a full declarative sentence, never an event's headline title."""
+    if d.template != "fact-or-claim":
+        return []
+    said = statement_of(d)
+    titles = {e.title.rstrip(".").lower() for e in facts.events.values()} if facts is not None else set()
+    if said.rstrip(".").lower() in titles:
+        return [Finding("headline-statement", d.template, d.key, f"the statement is an event's title: {said!r}")]
+    if headline_style(said):
+        return [Finding("headline-statement", d.template, d.key, f"a headline, not a sentence: {said!r}")]
+    return []
+
+
+def check_citation_evidence(d: QuestionDraft) -> list[Finding]:
+    """No reference-list, bibliography or footnote line as evidence."""
+    return [
+        Finding("citation-evidence", d.template, d.key, f"a citation line as evidence: {e.quote[:60]!r}")
+        for e in d.all_evidence
+        if citation_line(e.quote)
+    ]
+
+
+def check_speaker_wording(d: QuestionDraft, facts: Facts) -> list[Finding]:
+    """With people as options, the stem neither names a gender (spokeswoman, Mr, she ...) nor a
+    post that not every option's person holds (a "president" among ministers)."""
+    by_name = {n: e for e in facts.entities.values() for n in e.names}
+    ents = [by_name.get(o.text) for o in d.options if o.side != "prompt"]
+    if d.qtype not in CHOICE_TYPES or not ents or not all(ents) or not any(e and e.kind == "person" for e in ents):
+        return []
+    out = []
+    stem = _unquoted(d.stem)
+    gender = GENDER_WORDS.search(stem)
+    if gender:
+        out.append(Finding("speaker-wording", d.template, d.key, f"the stem names a gender: {gender.group(0)!r}"))
+    role_words = {w.lower() for e in ents if e for r in e.roles for w in re.findall(r"[A-Za-z]{4,}", r.core)} - STOP
+    for word in sorted(role_words):
+        if re.search(rf"\b{word}\b", stem, re.I):
+            holders = [e for e in ents if e and any(word in r.core for r in e.roles)]
+            if len(holders) != len(ents):
+                out.append(Finding("speaker-wording", d.template, d.key, f"the stem's post {word!r} fits only some options"))
+    return out
+
+
+# Source kinds as options read: each defined so that no two overlap (docs/question-bank.md).
+SOURCE_KIND_LABELS = {
+    "live-report": "A live report, updated as events unfolded",
+    "news-report": "A news report, written once and not updated",
+    "analysis": "An analysis, arguing a view of the events",
+    "think-tank-paper": "A think-tank paper, by a research institute",
+    "journalist-analysis": "An analysis by a newspaper or magazine journalist",
+    "student-paper": "A student paper, written for a course",
+    "reposted-report": "A report reposted from another site",
+}
+# Kinds defined by who made the text: offered as wrong only when the text names its producer.
+PRODUCER_KINDS = {"think-tank-paper", "journalist-analysis", "student-paper"}
+# The genre nearest each kind: always among the options, so the key is not the odd one out.
+NEAREST_KIND = {"live-report": "news-report", "think-tank-paper": "journalist-analysis", "analysis": "news-report"}
+
+
+def check_source_kind_options(d: QuestionDraft, facts: Facts) -> list[Finding]:
+    """A source-kind item offers only labels that do not overlap, always the key's nearest genre,
+    and never a producer-defined kind as wrong for a text that does not name its producer."""
+    if d.template != "source-kind":
+        return []
+    by_label = {v: k for k, v in SOURCE_KIND_LABELS.items()}
+    kinds = [(by_label.get(o.text), o.correct) for o in d.options]
+    out = []
+    unknown = [o.text for o in d.options if o.text not in by_label]
+    if unknown:
+        out.append(Finding("source-kind-options", d.template, d.key, f"a label not defined to exclude the others: {unknown[0]!r}"))
+    key = next((k for k, ok in kinds if ok), None)
+    if key in NEAREST_KIND and NEAREST_KIND[key] not in [k for k, _ in kinds]:
+        out.append(Finding("source-kind-options", d.template, d.key, f"the nearest genre to {key} ({NEAREST_KIND[key]}) is not offered"))
+    slug = next((f.split(":", 1)[1] for f in d.fact_ids if f.startswith("source:")), "")
+    src = facts.sources.get(slug)
+    if src is not None and not (src.outlet or src.author):
+        for k, ok in kinds:
+            if k in PRODUCER_KINDS and not ok:
+                out.append(Finding("source-kind-options", d.template, d.key, f"{k} offered as wrong, but the text names no producer"))
+    return out
+
+
+def check_same_figure(drafts: Iterable[QuestionDraft]) -> list[Finding]:
+    """No two number items with the same figure as their answer (for different quantities they
+    invite a mix-up; for the same one they repeat)."""
+    seen: dict[Decimal, str] = {}
+    out = []
+    for d in sorted(drafts, key=lambda d: d.key):
+        if d.qtype != "numeric" or "value" not in d.answer:
+            continue
+        value = Decimal(str(d.answer["value"]))
+        if value in seen:
+            out.append(Finding("same-figure", d.template, d.key, f"the same figure as {seen[value]}"))
+        else:
+            seen[value] = d.key
     return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from quizzes.generation.drafts import QuestionDraft
 from quizzes.generation.facts import Facts
 from quizzes.generation.matching import MATCHING_TEMPLATES
-from quizzes.generation.questions import TEMPLATES, balance_key_positions, dated_events
+from quizzes.generation.questions import TEMPLATES, bank_rules_apply, dated_events
 from quizzes.generation.thinking import THINKING_TEMPLATES
 
 
@@ -30,8 +30,12 @@ NEEDS: dict[str, Callable[[Facts], str]] = {
     "t_ordering": lambda f: (
         f"3 events dated by quotes that state the date, each surely before the next (such events: {_explicitly_dated(f)})"
     ),
-    "t_fact_or_claim": lambda f: f"claims marked neutral and events reported by two sources (claims: {len(f.claims)})",
-    "t_sources_agree": lambda f: f"3 sources and an event that at least two of them report (sources: {len(f.sources)})",
+    "t_fact_or_claim": lambda f: (
+        f"claims marked neutral and events with a `statement` that two sources state whole in their own voice (claims: {len(f.claims)})"
+    ),
+    "t_sources_agree": lambda f: (
+        f"3 sources and an event that at least two of them report, each in quotes that state the whole title (sources: {len(f.sources)})"
+    ),
     "t_source_kind": lambda f: f"sources whose kind the text shows (sources.yaml `kind` with metadata_evidence; sources: {len(f.sources)})",
     "t_match_date": lambda f: (
         f"3 events dated to different days by quotes that state the date, titles naming no date (such events: {len(dated_events(f))})"
@@ -59,6 +63,7 @@ def questions_generate_reported(facts: Facts, *, seed: int = 0) -> tuple[list[Qu
     """Every draft the templates draw from one collection's facts (sorted by key, keys unique) and,
     per template, how many it made or why it made none."""
     drafts: dict[str, QuestionDraft] = {}
+    made_by: dict[str, TemplateOutcome] = {}
     outcomes = []
     for template in [*TEMPLATES, *THINKING_TEMPLATES, *MATCHING_TEMPLATES]:
         name = template.__name__
@@ -70,13 +75,17 @@ def questions_generate_reported(facts: Facts, *, seed: int = 0) -> tuple[list[Qu
             outcomes.append(outcome)
             continue
         for draft in made:
-            if draft.key not in drafts:
-                drafts[draft.key] = draft
-                outcome.made += 1
-        if not outcome.made:
-            need = NEEDS.get(name)
-            outcome.skipped = need(facts) if need else (template.__doc__ or "data it does not find").strip().splitlines()[0]
+            drafts.setdefault(draft.key, draft)
+            made_by[draft.key] = outcome
         outcomes.append(outcome)
-    out = [drafts[k] for k in sorted(drafts)]
-    balance_key_positions(out)  # as questions_generate does: the key's position balanced per template
+    # As questions_generate does: the bank-wide rules (citation lines, one number item per source
+    # sentence, the key's position balanced per template); counted after them.
+    out = bank_rules_apply([drafts[k] for k in sorted(drafts)], facts)
+    for d in out:
+        made_by[d.key].made += 1
+    for outcome in outcomes:
+        if not outcome.made and not outcome.error:
+            template = next(t for t in [*TEMPLATES, *THINKING_TEMPLATES, *MATCHING_TEMPLATES] if t.__name__ == f"t_{outcome.template}")
+            need = NEEDS.get(template.__name__)
+            outcome.skipped = need(facts) if need else (template.__doc__ or "data it does not find").strip().splitlines()[0]
     return out, outcomes

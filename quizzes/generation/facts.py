@@ -148,6 +148,8 @@ class EventFact:
     actors: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    # A full declarative sentence the sources establish ("" none): a headline-style title is no statement.
+    statement: str = ""
 
     @property
     def earliest(self) -> date:

@@ -74,6 +74,7 @@ def facts_from_dataset(dataset: Dataset) -> Facts:
             tuple(d.get("actors", [])),
             tuple(d.get("tags", [])),
             _ev(it.evidence),
+            statement=d.get("statement", ""),
         )
     for slug, it in items["figures"].items():
         d = it.data

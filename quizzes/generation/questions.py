@@ -17,6 +17,7 @@ that quizzes.generation.audit checks are followed by construction:
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 import re
 from collections import Counter
@@ -25,7 +26,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from quizzes.dates import date_label, date_span_label
-from quizzes.generation.audit import DEMONYMS, number_in
+from quizzes.generation.audit import DEMONYMS, LOWER_BOUNDS, UPPER_BOUNDS, citation_line, number_in, number_sentences, simple_ratio
 from quizzes.generation.drafts import OptionDraft, QuestionDraft
 from quizzes.generation.facts import EntityFact, EventFact, Evidence, Facts, FigureFact, ReportFact
 
@@ -93,6 +94,11 @@ def singular(unit: str) -> str:
 
 def fmt_count(n: Decimal, unit: str) -> str:
     return f"one {singular(unit)}" if n == 1 else f"{fmt_number(n)} {unit}"
+
+
+def option_count(n: Decimal, unit: str) -> str:
+    """A count as a figure option: always in digits, like the other options ("1 region", "2 regions")."""
+    return f"1 {singular(unit)}" if n == 1 else f"{fmt_number(n)} {unit}"
 
 
 def fmt_report(report: ReportFact, unit: str) -> str:
@@ -275,10 +281,11 @@ def t_when(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     where = positions_without_cycle([f"when:event/{ev.slug}" for ev, _ in events], 4, shift=_rng(seed, "when").randrange(4))
     for ev, quotes in events:
         key = f"when:event/{ev.slug}"
-        rng = _rng(seed, key)
+        # The options are four days (years) in a row and the key's rank among them is balanced over the
+        # items: neither a middle date nor a date set apart by a gap gives the key away.
         n_before = where[key]
-        before = sorted(rng.sample([1, 2, 3, 4], n_before))
-        after = sorted(rng.sample([1, 2, 3, 4], 3 - n_before))
+        before = list(range(1, n_before + 1))
+        after = list(range(1, 4 - n_before))
         if ev.precision == "day":
             wrong_dates = [ev.date - timedelta(days=o) for o in reversed(before)] + [ev.date + timedelta(days=o) for o in after]
             stem = f"On what date did this happen: {quoted(ev.title)}?"
@@ -358,6 +365,16 @@ def _true_false(key, template, stem, truth, explanation, evidence, fact_ids, top
     return draft
 
 
+def display_order(chain: list[EventFact], rng: random.Random) -> list[EventFact]:
+    """The order an ordering item shows its events in: drawn by the item's stable hash from the
+    arrangements that are neither the key's order nor its reverse (latest first is no puzzle)."""
+    from itertools import permutations
+
+    key, backwards = list(chain), list(reversed(chain))
+    arrangements = [list(p) for p in permutations(chain) if list(p) not in (key, backwards)]
+    return rng.choice(arrangements) if arrangements else key
+
+
 def t_ordering(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     """Chronology: put 3 or 4 explicitly dated events in order; every pair is surely ordered, and
     no event is in more than three sets, so the sets do not repeat each other."""
@@ -389,10 +406,7 @@ def t_ordering(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         seen.add(ids)
         uses.update(ids)
         key = "order:" + "+".join(f"event/{s}" for s in ids)
-        shown = list(chain)
-        _rng(seed, key).shuffle(shown)
-        if shown == chain:
-            shown.reverse()
+        shown = display_order(chain, _rng(seed, key))
         item_ids = {e.slug: f"e{i + 1}" for i, e in enumerate(shown)}
         yield QuestionDraft(
             key=key,
@@ -428,11 +442,26 @@ def report_attribution(facts: Facts, report: ReportFact) -> str:
     return citations
 
 
-def does(subject: str) -> str:
-    """'do' for a plural common-noun subject ("spokespeople for the airport"), else 'does'."""
+def plural_subject(subject: str) -> bool:
+    """Whether a subject is a plural common noun ("spokespeople for the airport", "officials"),
+    judged by its head word as the data writes it (a name such as "Reuters" starts upper-case)."""
     head = subject.split()[0] if subject.split() else ""
-    plural = head[:1].islower() and (head.endswith("people") or (head.endswith("s") and not head.endswith("ss")))
-    return "do" if plural else "does"
+    return head[:1].islower() and (head.endswith(("people", "men", "women")) or (head.endswith("s") and not head.endswith("ss")))
+
+
+def gives(subject: str, *, many: bool = False) -> str:
+    """'give' for a plural subject (a plural common noun, or `many`: a list of sources), else 'gives'."""
+    return "give" if many or plural_subject(subject) else "gives"
+
+
+def does(report: ReportFact, who: str) -> str:
+    """'do' or 'does', agreeing with a report's attribution."""
+    return "do" if attribution_verb(report, who) == "give" else "does"
+
+
+def attribution_verb(report: ReportFact, who: str) -> str:
+    """The verb 'give' agreeing with a report's attribution (several sources without a speaker are plural)."""
+    return gives(who, many=not report.reported_by and len(report.sources) > 1)
 
 
 def entity_subject(entity: EntityFact) -> str:
@@ -495,7 +524,7 @@ def t_number(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         key = f"number:figure/{fig.slug}"
         who = report_attribution(facts, report)
         tolerance = float(report.number) * 0.05 if report.qualifier in ("about", "nearly") else 0
-        explanation = f"{cap(who)} gives {fmt_report(report, fig.unit)}."
+        explanation = f"{cap(who)} {attribution_verb(report, who)} {fmt_report(report, fig.unit)}."
         same = [report_attribution(facts, r) for r in fig.reports if r is not report]
         if same:
             explanation += f" {cap(and_list(same))} {'give' if len(same) > 1 or ' and ' in same[0] else 'gives'} the same figure."
@@ -503,7 +532,7 @@ def t_number(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             key=key,
             template="number",
             qtype="numeric",
-            stem=f"What figure {does(who)} {who} give for {measure_phrase(fig.measure, fig.unit)}?",
+            stem=f"What figure {does(report, who)} {who} give for {measure_phrase(fig.measure, fig.unit)}?",
             options=[],
             answer={"value": float(report.number), "tolerance": round(tolerance, 2), "unit": fig.unit, "qualifier": report.qualifier},
             explanation=explanation,
@@ -515,23 +544,34 @@ def t_number(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         )
 
 
-def _magnitudes(values: set[Decimal], rng: random.Random) -> list[Decimal]:
-    """Plausible numbers no source gave: halves, doubles and tenfolds of the reported ones (small
-    ones: their neighbours), never within a quarter of a reported number ("nearly 10,000" would
-    make 9,000 defensible)."""
-    out: list[Decimal] = []
-    for v in sorted(values):
-        candidates = (
-            [v + 1, v + 2, v - 1, v + 3]
-            if v < 10
-            else [(v * f).to_integral_value() for f in (Decimal(2), Decimal("0.5"), Decimal(10), Decimal(3))]
-        )
-        for c in candidates:
-            near = any(abs(c - w) < w / 4 for w in values if w >= 10)
-            if c > 0 and c not in values and c not in out and not near:
-                out.append(c)
-    rng.shuffle(out)
-    return out
+def _magnitudes(values: set[Decimal], key: Decimal, rng: random.Random, qualifier: str = "exact") -> list[Decimal]:
+    """Plausible numbers no source gave, nearest the key first: round figures (1, 1.5, 2, 2.5, 4,
+    6, 7, 8 times a power of ten) that are no simple multiple or fraction of a reported number
+    (no doubles, halves or tenfolds) and never within a quarter of one ("nearly 10,000" would make
+    9,000 defensible); small counts take their neighbours."""
+    if key < 10:
+        near = [key + 1, key + 2, key - 1, key + 3, key - 2]
+        if qualifier in LOWER_BOUNDS:
+            near = [c for c in near if c > key]
+        elif qualifier in UPPER_BOUNDS:
+            near = [c for c in near if c < key]
+        return [c for c in near if c > 0 and c not in values]
+    out: set[Decimal] = set()
+    top = len(str(int(max(values))))
+    for power in range(max(0, len(str(int(key))) - 2), top + 1):
+        for m in ("1", "1.5", "2", "2.5", "4", "6", "7", "8"):
+            c = (Decimal(m) * Decimal(10) ** power).to_integral_value()
+            if c <= 0 or c in values or any(abs(c - w) < w / 4 for w in values) or any(simple_ratio(c, w) for w in values):
+                continue
+            out.add(c)
+    # A bound the key implies is no wrong option: "more than 800" holds if "more than 3,000" does.
+    if qualifier in LOWER_BOUNDS:
+        out = {c for c in out if c > key}
+    elif qualifier in UPPER_BOUNDS:
+        out = {c for c in out if c < key}
+    ranked = sorted(out, key=lambda c: (abs(math.log(float(c) / float(key))), c))[:3]
+    rng.shuffle(ranked)
+    return ranked
 
 
 def t_sources_disagree(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
@@ -551,12 +591,15 @@ def t_sources_disagree(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             for r in fig.reports:
                 text = cap(fmt_report(r, fig.unit))
                 if text != right_text and text not in [w[0] for w in wrong]:
-                    wrong.append((text, f"No. That is the figure {report_attribution(facts, r)} gives.", r.evidence))
+                    by = report_attribution(facts, r)
+                    wrong.append((text, f"No. That is the figure {by} {attribution_verb(r, by)}.", r.evidence))
             numbers = {r.number for r in fig.reports}
-            for n in _magnitudes(numbers, rng):
+            hedge = QUALIFIER_WORDS.get(report.qualifier, "")
+            for n in _magnitudes(numbers, report.number, rng, report.qualifier):
                 if len(wrong) >= 3:
                     break
-                wrong.append((cap(fmt_count(n, fig.unit)), "No. No source gives this figure.", ()))
+                # A made-up figure is hedged like the key ("about 8,000" beside "about 10,000").
+                wrong.append((cap(hedge + option_count(n, fig.unit)), "No. No source gives this figure.", ()))
             if len(wrong) < 2:
                 continue
             who = report_attribution(facts, report)
@@ -565,8 +608,8 @@ def t_sources_disagree(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
                 template="disagree",
                 qtype="sources_disagree",
                 stem=f"The sources give more than one figure for {measure_phrase(fig.measure, fig.unit)}. "
-                f"What figure {does(who)} {who} give?",
-                correct=[(right_text, f"Yes. That is the figure {who} gives.", report.evidence)],
+                f"What figure {does(report, who)} {who} give?",
+                correct=[(right_text, f"Yes. That is the figure {who} {attribution_verb(report, who)}.", report.evidence)],
                 wrong=wrong[:3],
                 seed=seed,
                 explanation=explanation,
@@ -646,6 +689,45 @@ def questions_generate(facts: Facts, *, seed: int = 0) -> list[QuestionDraft]:
     for template in [*TEMPLATES, *THINKING_TEMPLATES, *MATCHING_TEMPLATES]:
         for draft in template(facts, seed):
             drafts.setdefault(draft.key, draft)
-    out = [drafts[k] for k in sorted(drafts)]
+    return bank_rules_apply([drafts[k] for k in sorted(drafts)], facts)
+
+
+def bank_rules_apply(drafts: list[QuestionDraft], facts: Facts) -> list[QuestionDraft]:
+    """The rules that hold over the whole bank, after every template has run: no citation line as
+    evidence (an item left with none is dropped), one number item per source sentence, and the
+    key's position balanced per template."""
+    out = [d for d in (drop_citation_evidence(d) for d in drafts) if d.evidence]
+    out = one_number_per_sentence(out, facts)
     balance_key_positions(out)
     return out
+
+
+def drop_citation_evidence(d: QuestionDraft) -> QuestionDraft:
+    """A reference-list or footnote line shows nothing: it is never cited as evidence."""
+    d.evidence = [e for e in d.evidence if not citation_line(e.quote)]
+    for o in d.options:
+        o.evidence = tuple(e for e in o.evidence if not citation_line(e.quote))
+    return d
+
+
+# Which number items keep a sentence when two read it: figures compared across sources first.
+NUMBER_PRIORITY = {"disagree": 0, "number": 1}
+
+
+def one_number_per_sentence(drafts: list[QuestionDraft], facts: Facts) -> list[QuestionDraft]:
+    """At most one number item per source sentence (two quantities from one sentence give each
+    other away or test one reading): the first by template priority, then by key, keeps it."""
+    taken: set[tuple[str, int]] = set()
+    dropped: set[str] = set()
+    values: set[float] = set()
+    for d in sorted(drafts, key=lambda d: (NUMBER_PRIORITY.get(d.template, 9), d.key)):
+        spots = number_sentences(d, facts)
+        value = d.answer.get("value") if d.qtype == "numeric" else None
+        # Two number items with one answer figure invite a mix-up (or repeat each other).
+        if spots & taken or (value is not None and value in values):
+            dropped.add(d.key)
+            continue
+        taken |= spots
+        if value is not None:
+            values.add(value)
+    return [d for d in drafts if d.key not in dropped]

@@ -18,7 +18,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from quizzes.generation.audit import BACKGROUND, MIN_WRONG_REASONS, quote_states
+from quizzes.generation.audit import (
+    BACKGROUND,
+    MIN_WRONG_REASONS,
+    PRODUCER_KINDS,
+    SOURCE_KIND_LABELS,
+    citation_line,
+    content_words,
+    headline_style,
+    quote_states,
+)
 from quizzes.generation.drafts import QuestionDraft
 from quizzes.generation.facts import EventFact, Evidence, Facts, SourceFact
 from quizzes.generation.questions import (
@@ -27,6 +36,7 @@ from quizzes.generation.questions import (
     _dedupe,
     _rng,
     and_list,
+    attribution_verb,
     cap,
     disputed_events,
     fmt_report,
@@ -47,37 +57,44 @@ REPORT_WORDS = re.compile(r"\b(?:reports?|reportedly|rumou?rs?|says?|said|claims
 FACT = "An established fact: several sources report it in their own words"
 CLAIM = "A claim: the sources attribute it to the person or body that made it"
 
-# Kinds of source, what a learner should know about each, and kinds no text of this kind could
-# be mistaken for (the distractors; overlapping kinds such as live report / news report never
-# stand against each other).
+# Kinds of source, what a learner should know about each, and the kinds offered against each: the
+# nearest genre always among them, every label defined so that no two overlap (a live report is
+# updated, a news report is not; a think-tank paper is by a research institute, the journalist's
+# analysis by a journalist), and a kind defined by its producer never offered as wrong for a text
+# that does not name its producer (audit.SOURCE_KIND_*).
 KINDS = {
     "live-report": (
-        "A live report, updated as events unfolded",
+        SOURCE_KIND_LABELS["live-report"],
         "A live report is written as events unfold: it is close to them in time, but it passes on first reports and "
         "figures that may not have been checked yet.",
-        ("think-tank-paper", "analysis"),
+        ("news-report", "analysis"),
     ),
     "news-report": (
-        "A news report",
+        SOURCE_KIND_LABELS["news-report"],
         "A news report tells what happened from its own and others’ reporting; it can only be as good as the "
         "reports and people it relies on.",
         (),
     ),
     "analysis": (
-        "An analysis of the events",
+        SOURCE_KIND_LABELS["analysis"],
         "An analysis interprets events for its readers: it gives context and argument, and mixes reported facts "
         "with the writer’s own judgement.",
-        ("think-tank-paper", "live-report"),
+        ("news-report", "live-report"),
     ),
     "think-tank-paper": (
-        "A think-tank paper",
+        SOURCE_KIND_LABELS["think-tank-paper"],
         "A think-tank paper is written at some distance from the events: it can compare many reports and versions, "
         "but it usually relies on what others reported.",
-        ("live-report", "news-report"),
+        ("journalist-analysis", "news-report"),
     ),
-    "student-paper": ("A student paper", "A student paper is written for study, from other published reports.", ()),
+    "journalist-analysis": (
+        SOURCE_KIND_LABELS["journalist-analysis"],
+        "A journalist’s analysis interprets events for a newspaper’s or magazine’s readers.",
+        (),
+    ),
+    "student-paper": (SOURCE_KIND_LABELS["student-paper"], "A student paper is written for study, from other published reports.", ()),
     "reposted-report": (
-        "A report reposted from another site",
+        SOURCE_KIND_LABELS["reposted-report"],
         "A reposted report copies another outlet’s reporting: who wrote it first, and when, may be unclear.",
         (),
     ),
@@ -94,9 +111,12 @@ REASONS = {
 
 
 def _own_quotes(ev: EventFact) -> list[Evidence]:
-    """Own-voice quotes (no "said", "reportedly" ...) that each, by themselves, say what the title
-    says: a quote sharing one keyword is not cited for it."""
-    return [e for e in ev.evidence if not ATTRIBUTED.search(e.quote) and quote_states(e.quote, ev.title)]
+    """Own-voice quotes (no "said", "reportedly" ...) that each, by themselves, state the whole of
+    the event's statement (a full sentence; a headline-style title is none): a quote sharing one
+    keyword, or half of them, is not cited for it; a citation line states nothing."""
+    if not ev.statement or headline_style(ev.statement):
+        return []
+    return [e for e in ev.evidence if not ATTRIBUTED.search(e.quote) and quote_states(e.quote, ev.statement)]
 
 
 def _unattributed_sources(ev: EventFact) -> list[str]:
@@ -161,7 +181,7 @@ def t_fact_or_claim(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             key=f"fact-or-claim:event/{ev.slug}",
             template="fact-or-claim",
             qtype="single",
-            stem=stem.format(quoted(ev.title)),
+            stem=stem.format(quoted(ev.statement)),
             correct=[(FACT, why, tuple(own))],
             wrong=[(CLAIM, f"No. {why}", ())],
             seed=seed,
@@ -192,10 +212,9 @@ def may_report(text: str, title: str) -> bool:
 
 
 def states(quotes: Iterable[Evidence], title: str) -> bool:
-    """Whether a source's quotes share at least half of the title's content words: they say it."""
-    words = _title_words(title)
-    found = {_stem(w) for q in quotes for w in re.findall(r"[A-Za-z]{4,}", q.quote)} & words
-    return len(found) >= max(2, (len(words) + 1) // 2)
+    """Whether a source's quotes (citation lines aside) state the whole of the title: every content
+    word of it (one in five may be missing, for longer titles), never only half."""
+    return quote_states(" ".join(q.quote for q in quotes if not citation_line(q.quote)), title)
 
 
 def t_sources_agree(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
@@ -253,13 +272,22 @@ def neutral_name(src: SourceFact) -> str:
     return f"the text beginning “{src.opening}…”"
 
 
+def short_kind(label: str) -> str:
+    """A kind's label without its defining tail: "A live report, updated as ..." -> "A live report"."""
+    return label.split(",")[0]
+
+
 def t_source_kind(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     """Sourcing: what kind of source is this? Only for sources whose kind the text shows, and only
     against kinds it cannot be mistaken for."""
     for slug, src in sorted(facts.sources.items()):
-        if src.kind not in KINDS or len(KINDS[src.kind][2]) < 2:
+        if src.kind not in KINDS:
             continue
-        label, could_know, others = KINDS[src.kind]
+        label, could_know, offered = KINDS[src.kind]
+        # A kind defined by who made it cannot be ruled out for a text that does not say who made it.
+        others = [k for k in offered if k not in PRODUCER_KINDS or src.outlet or src.author]
+        if len(others) < 2:
+            continue
         no_evidence: tuple[Evidence, ...] = ()
         quotes = tuple(e for e in src.kind_evidence if e.quote)
         if not quotes:
@@ -272,7 +300,7 @@ def t_source_kind(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             stem=f"What kind of source is {neutral_name(src)}?",
             correct=[(label, f"Yes. {could_know}", quotes)],
             wrong=[
-                (KINDS[k][0], f"No. It is {_lower(label.split(',')[0])}, not {_lower(KINDS[k][0].split(',')[0])}.", no_evidence)
+                (KINDS[k][0], f"No. It is {_lower(short_kind(label))}, not {_lower(short_kind(KINDS[k][0]))}.", no_evidence)
                 for k in others[:2]
             ],
             seed=seed,
@@ -292,7 +320,9 @@ def t_figures_differ(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         if not fig.contested or not differ.get("reasons") or len(fig.reports) != 2:
             continue
         a, b = fig.reports
-        first, second = (f"{report_attribution(facts, r)} gives {fmt_report(r, fig.unit)}" for r in (a, b))
+        first, second = (
+            f"{who} {attribution_verb(r, who)} {fmt_report(r, fig.unit)}" for r in (a, b) for who in [report_attribution(facts, r)]
+        )
         versions = f"{cap(first)}; {second}."
         evidence = _dedupe([*a.evidence, *b.evidence])
         because = differ["because"]
@@ -326,4 +356,4 @@ THINKING_TEMPLATES: list[Callable[[Facts, int], Iterable[QuestionDraft]]] = [
     t_figures_differ,
 ]
 THINKING = {"fact-or-claim", "sources-agree", "source-kind", "figures-differ", "disagree"}
-_ = (Evidence, _rng)
+_ = (Evidence, _rng, content_words)

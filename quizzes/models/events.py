@@ -89,6 +89,8 @@ class EntityRole(models.Model):
 class Event(Curated):
     title = models.CharField(max_length=300)
     summary = models.TextField()
+    # A full declarative sentence the sources establish (not the headline-style title): "fact or claim?" items show it.
+    statement = models.TextField(blank=True)
     date = models.DateField(help_text="First day of the period the sources allow, at the stated precision.")
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     date_end = models.DateField(null=True, blank=True, help_text="Last possible day, when the sources only bound the date.")

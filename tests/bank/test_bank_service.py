@@ -23,7 +23,7 @@ def bank(seeds_with_bank):
 
 
 def test_generate_then_regenerate_changes_nothing(bank):
-    assert bank.counts["created"] >= 80
+    assert bank.counts["created"] >= 50
     assert Question.objects.filter(status="published").count() == bank.counts["created"]
     again = question_bank_generate()
     assert again.counts["unchanged"] == bank.counts["created"] and again.counts["created"] == 0
@@ -85,10 +85,10 @@ def test_facts_load_uses_a_fixed_number_of_queries(bank, django_assert_max_num_q
 
 
 def test_quiz_assembly_is_reproducible_and_respects_the_spec(bank):
-    a = quiz_assemble(slug="q", title="Q", topics=("casualties",), size=8, seed=3)
+    a = quiz_assemble(slug="q", title="Q", topics=("casualties",), size=6, seed=3)
     first = list(a.items.values_list("question_id", flat=True))
-    b = quiz_assemble(slug="q", title="Q", topics=("casualties",), size=8, seed=3)
-    assert list(b.items.values_list("question_id", flat=True)) == first and len(first) == 8
+    b = quiz_assemble(slug="q", title="Q", topics=("casualties",), size=6, seed=3)
+    assert list(b.items.values_list("question_id", flat=True)) == first and len(first) == 6
     assert all(q.topics.filter(slug="casualties").exists() for q in b.questions.all())
     facts = [set(q.fact_ids) for q in b.questions.all()]
     assert all(not (x & y) for i, x in enumerate(facts) for y in facts[i + 1 :]), "two questions on the same facts"

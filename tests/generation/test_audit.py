@@ -5,9 +5,23 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from quizzes.generation.audit import audit_bank, audit_quiz, check_item, check_key_position, check_key_rotation, number_in
+from quizzes.generation.audit import (
+    audit_bank,
+    audit_quiz,
+    check_date_rank,
+    check_figure_distractors,
+    check_item,
+    check_key_position,
+    check_key_rotation,
+    check_one_number_per_sentence,
+    check_statement,
+    citation_line,
+    headline_style,
+    number_in,
+    quote_states,
+)
 from quizzes.generation.drafts import OptionDraft, QuestionDraft
-from quizzes.generation.facts import EntityFact, EventFact, Evidence, Facts
+from quizzes.generation.facts import EntityFact, EventFact, Evidence, Facts, FigureFact, ReportFact, Role, SourceFact
 from quizzes.generation.thinking import CLAIM, FACT
 
 EV = Evidence(None, "s1", "Protests began on January 2 in Zhanaozen; 33 police cars burned.")
@@ -196,3 +210,170 @@ def test_quiz_conflict_when_feedback_gives_another_key():
     assert rules(audit_quiz([number, claim])) == {"quiz-giveaway"}
     quiet = draft("Fact or claim: “Extremists attacked civilians”?", key="c", fact_ids=["claim:b"], explanation="A claim of 1 speaker.")
     assert audit_quiz([number, quiet]) == []
+
+
+# --- rules from the third blind review -------------------------------------------------------
+
+
+def ordering(shown: list[str], key: list[str]) -> QuestionDraft:
+    opts = [OptionDraft(i, f"Event {i}") for i in shown]
+    return draft("Put these events in the order they happened, earliest first:", opts, "ordering", answer={"order": key})
+
+
+def test_ordering_never_shown_in_key_order_or_its_reverse():
+    key = ["e1", "e2", "e3"]
+    assert rules(check_item(ordering(["e1", "e2", "e3"], key))) == {"order-display"}
+    assert rules(check_item(ordering(["e3", "e2", "e1"], key))) == {"order-display"}
+    assert check_item(ordering(["e2", "e3", "e1"], key)) == []
+
+
+def date_item(i: int, dates: list[str], key: int) -> QuestionDraft:
+    opts = [OptionDraft("abcd"[n], f"{d} January 2022", n == key) for n, d in enumerate(dates)]
+    ev = Evidence(None, "s1", f"It happened on January {dates[key]}.")
+    return draft("On what date did this happen?", opts, "date", key=f"when:{i}", template="when", evidence=[ev])
+
+
+def test_date_key_rank_in_calendar_order_is_balanced():
+    # The key always between the other dates (b or c): the middle is the key.
+    middle = [date_item(i, ["4", "5", "6", "7"], 1 + i % 2) for i in range(8)]
+    assert "date-rank" in rules(check_date_rank(middle))
+    balanced = [date_item(i, ["4", "5", "6", "7"], i % 4) for i in range(8)]
+    assert check_date_rank(balanced) == []
+    # Shown out of calendar order, the rank is still what counts.
+    shuffled = [date_item(i, ["6", "4", "7", "5"], [0, 3][i % 2]) for i in range(8)]  # ranks 3 and 2: always middle
+    assert "date-rank" in rules(check_date_rank(shuffled))
+    # A key set apart from the other options by a gap is the odd one out.
+    apart = date_item(0, ["2", "7", "8", "9"], 0)
+    assert "date-rank" in rules(check_date_rank([apart]))
+
+
+def figure_facts() -> Facts:
+    reports = (
+        ReportFact(Decimal(3000), None, None, "more_than", None, None, (EV,)),
+        ReportFact(Decimal(10000), None, None, "nearly", None, None, (EV,)),
+    )
+    return Facts(figures={"f": FigureFact("f", "people detained", "people", reports)})
+
+
+def figure_item(*texts: str) -> QuestionDraft:
+    opts = [OptionDraft("abcd"[i], t, i == 0) for i, t in enumerate(texts)]
+    return draft("What figure does X give?", opts, "sources_disagree", fact_ids=["figure:f"], evidence=[EV])
+
+
+def test_made_up_figures_are_hedged_like_the_key_and_no_simple_multiples():
+    facts = figure_facts()
+    found = check_figure_distractors(figure_item("More than 3,000 people", "Nearly 10,000 people", "6,000 people"), facts)
+    assert {f.rule for f in found} == {"distractor-hedge"} and len(found) == 2  # unhedged, and double the key
+    assert check_figure_distractors(figure_item("More than 3,000 people", "Nearly 10,000 people", "More than 4,000 people"), facts) == []
+    assert check_figure_distractors(figure_item("More than 3,000 people", "More than 1,500 people"), facts)  # a half
+    # "More than 2,000" follows from "more than 3,000": no wrong option.
+    assert check_figure_distractors(figure_item("More than 3,000 people", "More than 2,000 people"), facts)
+
+
+def test_one_number_item_per_source_sentence():
+    text = "About 3,000 Russian soldiers and 500 troops from Belarus were sent. Then 26 people were killed."
+    src = SourceFact("s1", "S", "Outlet", None, None, text=text)
+    facts = Facts(sources={"s1": src})
+
+    def numeric(key: str, quote: str) -> QuestionDraft:
+        start = text.index(quote)
+        ev = Evidence(None, "s1", quote, start, start + len(quote))
+        return draft("What figure does Outlet give?", [], "numeric", key=key, template="number", evidence=[ev], answer={"value": 1})
+
+    same = [numeric("n:a", "About 3,000 Russian soldiers"), numeric("n:b", "500 troops from Belarus")]
+    assert rules(check_one_number_per_sentence(same, facts)) == {"one-number-per-sentence"}
+    apart = [numeric("n:a", "About 3,000 Russian soldiers"), numeric("n:c", "26 people were killed")]
+    assert check_one_number_per_sentence(apart, facts) == []
+
+
+def test_fact_or_claim_statement_is_a_sentence_not_a_title():
+    facts = Facts(events={"e": EventFact("e", "Flights at Almaty airport cancelled", "s", date(2022, 1, 5), "day")})
+    fact = [OptionDraft("a", FACT, True, evidence=(EV,)), OptionDraft("b", CLAIM)]
+    stem = "Do the sources present this as an established fact or as one party’s claim: “{}”?"
+    for headline in ("Flights at Almaty airport cancelled", "Nationwide state of emergency and curfew"):
+        item = draft(stem.format(headline), fact, template="fact-or-claim", fact_ids=["event:e"])
+        assert "headline-statement" in rules(check_statement(item, facts)), headline
+    assert not headline_style("Flights at Almaty airport were cancelled")
+    assert not headline_style("Protests began in Zhanaozen")
+
+
+def test_plural_subject_takes_a_plural_verb():
+    opts = [OptionDraft("a", "Yes", True), OptionDraft("b", "No")]
+    bad = draft(
+        "Is this right?", opts, explanation="Spokespeople for Almaty International Airport (as reported in Meduza) gives 5 flights."
+    )
+    assert "grammar" in rules(check_item(bad))
+    good = draft(
+        "Is this right?", opts, explanation="Spokespeople for Almaty International Airport (as reported in Meduza) give 5 flights."
+    )
+    assert check_item(good) == []
+    assert check_item(draft("Is this right?", opts, explanation="Meduza gives 5 flights.")) == []
+
+
+def test_no_citation_line_as_evidence():
+    line = Evidence(None, "s9", "“‘I have not gone anywhere’: former leader denies fleeing country,” The Guardian, January 18, 2022,")
+    assert rules(check_item(draft(evidence=[EV, line]))) == {"citation-evidence"}
+    assert citation_line("See https://example.org/story")
+    assert not citation_line("Police fired stun grenades at protesters on Wednesday")
+
+
+def test_a_quote_states_a_proposition_only_whole():
+    statement = "Protesters in Almaty seized the president’s residence"
+    assert quote_states("Protesters in Almaty seized control of the city administration building and the president’s residence.", statement)
+    assert not quote_states("The president’s residence was guarded.", statement)  # half the words
+    assert not quote_states("Protesters in Almaty seized the airport.", statement)  # three of five
+
+
+def test_speaker_options_not_ruled_out_by_gender_or_post():
+    facts = Facts(
+        entities={
+            "p": EntityFact("p", "Alpha", "person", roles=(Role("President of Ruritania", ()),)),
+            "q": EntityFact("q", "Beta", "person", roles=(Role("foreign minister", ()),)),
+            "r": EntityFact("r", "Gamma", "person", roles=(Role("foreign minister", ()),)),
+        }
+    )
+    opts = [OptionDraft("a", "Alpha", True), OptionDraft("b", "Beta"), OptionDraft("c", "Gamma")]
+    ev = [Evidence(None, "s", "Alpha said so")]
+    assert "speaker-wording" in rules(check_item(draft("Which president said this?", opts, evidence=ev), facts))
+    assert "speaker-wording" in rules(check_item(draft("Which spokeswoman said this?", opts, evidence=ev), facts))
+    assert "speaker-wording" not in rules(check_item(draft("Who said this?", opts, evidence=ev), facts))
+
+
+def test_source_kind_options_never_overlap_and_offer_the_nearest_genre():
+    from quizzes.generation.audit import SOURCE_KIND_LABELS as L
+    from quizzes.generation.audit import check_source_kind_options
+
+    facts = Facts(
+        sources={
+            "named": SourceFact("named", "N", "Institute for Studies", None, None),
+            "open": SourceFact("open", "O", None, None, None),
+        }
+    )
+
+    def item(slug: str, key: str, *others: str) -> QuestionDraft:
+        opts = [OptionDraft("a", key, True), *(OptionDraft("bcd"[i], t) for i, t in enumerate(others))]
+        return draft("What kind of source is the text titled “X”?", opts, template="source-kind", fact_ids=[f"source:{slug}"])
+
+    # The live report's nearest genre (a news report) left out: the key is the only reporting genre.
+    assert check_source_kind_options(item("named", L["live-report"], L["think-tank-paper"], L["analysis"]), facts)
+    # An undefined, overlapping label ("A think-tank paper" is an analysis too).
+    assert check_source_kind_options(item("named", L["think-tank-paper"], "An analysis of the events", L["journalist-analysis"]), facts)
+    # A text that names no producer: "think-tank paper" cannot be ruled out.
+    assert check_source_kind_options(item("open", L["analysis"], L["think-tank-paper"], L["news-report"]), facts)
+    assert check_source_kind_options(item("open", L["analysis"], L["news-report"], L["live-report"]), facts) == []
+    assert check_source_kind_options(item("named", L["think-tank-paper"], L["journalist-analysis"], L["news-report"]), facts) == []
+
+
+def test_no_two_number_items_share_their_answer_figure():
+    from quizzes.generation.audit import check_same_figure
+
+    def numeric(key: str, value: int) -> QuestionDraft:
+        return draft("What figure does X give?", [], "numeric", key=key, template="number", answer={"value": value})
+
+    assert rules(check_same_figure([numeric("n:a", 500), numeric("n:b", 500)])) == {"same-figure"}
+    assert check_same_figure([numeric("n:a", 500), numeric("n:b", 45)]) == []
+
+
+def test_figure_options_are_all_in_digits():
+    found = check_figure_distractors(figure_item("More than 3,000 people", "Nearly 10,000 people", "One person"), figure_facts())
+    assert any("digits" in f.detail for f in found)
