@@ -3,8 +3,9 @@
 - Curators edit the curated dataset (sources, passages, topics, entities, events, figures, claims,
   disputes) and the content every class shares (the question bank, scenarios and their steps, and
   quizzes and modules nobody owns).
-- Teachers read all of that, and add, change and delete only their own quizzes, modules, classes,
-  groups, enrolments, assignments and extensions (the admin checks ownership object by object); they
+- Teachers read the shared content (question bank, scenarios; not the curated dataset), and add,
+  change and delete only their own quizzes, modules, classes, groups,
+  enrolments, assignments and extensions (the admin checks ownership object by object); they
   change questions only in copies they made ("Make my own copy"), never a shared question.
 - Administrators are teachers who may also enrol any existing student account (school staff who
   keep the rosters); superusers may do everything.
