@@ -150,6 +150,7 @@ class EventFact:
     evidence: tuple[Evidence, ...] = ()
     # A full declarative sentence the sources establish ("" none): a headline-style title is no statement.
     statement: str = ""
+    inferred: bool = False  # the day is worked out, not stated: shown with its hedge everywhere
 
     @property
     def earliest(self) -> date:

@@ -75,6 +75,7 @@ def facts_from_dataset(dataset: Dataset) -> Facts:
             tuple(d.get("tags", [])),
             _ev(it.evidence),
             statement=d.get("statement", ""),
+            inferred=bool(d.get("date_inferred", False)),
         )
     for slug, it in items["figures"].items():
         d = it.data

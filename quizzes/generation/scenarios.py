@@ -58,12 +58,20 @@ RULES = {
     "step-date": "learner text before the answer names no date after the step's date (the briefing's 'now')",
     "comparison": "a 'so far' figure compared with another figure states the date of each",
     "untraced": "every number and date in learner text appears in a quote the step cites or the learner has been shown",
+    "distractor-overlap": "no two wrong options are variations of one idea (most of their content words shared)",
+    "unqualified-key": (
+        "the key is not the only option without an exclusion or qualifier ('alone', 'with no', 'while', 'instead'), "
+        "nor a superset of another option"
+    ),
+    "earlier-text": "no earlier learner text (briefings, feedback, reveals, reflections) names what only the key says",
+    "fragment-evidence": "a bibliographic or footnote fragment is never evidence alone, only with its sentence",
 }
 
 # Phrases of machine-made or unfinished text; learner text must read as written by a teacher.
 _GENERATOR_TEXT = re.compile(
     r"(\{\{|\}\}|\{[a-z_]+\}|\bTODO\b|\bFIXME\b|\bXXX\b|\bslug\b|\bdistractor\b|\bevent:[a-z]|\bdataset\b|\bgenerator\b|"
-    r"\bthe data (?:says|puts|has)\b|this did happen, but later|\bcounterfactual\b|\bkeyed\b|\boption [a-d]\b)",
+    r"\bthe data (?:says|puts|has)\b|this did happen, but later|those who chose|for those who|"
+    r"the next question for|\bcounterfactual\b|\bkeyed\b|\boption [a-d]\b)",
     re.IGNORECASE,
 )
 _NEGATIONS = {
@@ -273,13 +281,17 @@ def spec_from_raw(raw: dict, locate: Locate, *, position: int = 0, file: str = "
 
 
 def event_date_label(ev: EventFact) -> str:
-    """'5 January 2022', 'between 4 and 6 January 2022', 'January 2022', '2019'."""
-    return date_span_label(ev.date, ev.date_end, ev.precision)
+    """'5 January 2022', 'between 4 and 6 January 2022', 'January 2022', '2019'; 'probably 18 January 2022' for a
+    day worked out rather than stated."""
+    label = date_span_label(ev.date, ev.date_end, ev.precision)
+    return f"probably {label}" if getattr(ev, "inferred", False) else label
 
 
 def step_date_label(known: list[EventFact], when: date) -> str:
     """The step's date as precisely as the events that fix it: a day, or their month or year."""
     fixing = [e for e in known if e.latest == when]
+    if fixing and all(e.inferred for e in fixing):
+        return f"probably {date_label(when)}"
     if any(e.precision == "day" or e.date_end for e in fixing):
         return date_label(when)
     if any(e.precision == "month" for e in fixing):
@@ -428,6 +440,13 @@ _NON_ANSWER = re.compile(
 )
 _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 # Words that set an option's form apart: a reason, a hedge. The key must not be the only one with, or without, one.
+# words that restrict or exclude: a key that alone has none is the unrestricted (superset) option
+_QUALIFIERS = re.compile(r"\b(alone|only|no|without|while|instead|but|except|rather than|not)\b", re.IGNORECASE)
+# a bare bibliographic fragment ("The Guardian, January 18, 2022", "13. Ibid.")
+_FRAGMENT = re.compile(
+    r"^\s*(?:\d{1,3}[.)]?\s*)?(?:[A-Z][\w'’&.-]*\s*){1,6},?\s*(?:\(?\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)(?:\s+\d{1,2})?,?\s*\d{4}\)?\.?\s*$|^\s*\d{1,3}[.)]?\s*(?:Ibid|Op\. cit)\.?\s*$"
+)
 _FORM_MARKERS = ("since", "because", "depending on", "part of", "by one count", "some of", "at least")
 _UNDATED = re.compile(r"\bundated\b|\bno date\b|\bnot dated\b|\bwithout (?:a date|saying when)\b|\bdoes not say when\b", re.IGNORECASE)
 _DATE_WORDS = re.compile(rf"{_DAY_MONTH.pattern}|\b(?:19|20)\d\d\b", re.IGNORECASE)
@@ -709,6 +728,50 @@ def _check_step(
             if ca and cb and (ca == cb or len(ca & cb) / len(ca | cb) >= 0.75):
                 bad("negation", f"options {a.id} and {b.id} say the same thing, one the negation of the other")
 
+    # wrong options that are variations of one idea
+    wrongs = [o for o in step.options if o is not answer]
+    for i, a in enumerate(wrongs):
+        for b in wrongs[i + 1 :]:
+            ca, cb = _content(a.text), _content(b.text)
+            shared = (ca & cb) - set.intersection(*(_content(o.text) for o in step.options))  # not the frame all options share
+            if ca and cb and len(shared) >= 2 and len(shared) / min(len(ca), len(cb)) >= 0.5:
+                bad(
+                    "distractor-overlap",
+                    f"wrong options {a.id} and {b.id} share {sorted(shared)}: one idea twice, write a distinct alternative",
+                )
+    # the key alone unrestricted: every wrong option excludes or qualifies something, or the key contains another
+    if answer and len(wrongs) >= 2:
+        if not _QUALIFIERS.search(answer.text) and all(_QUALIFIERS.search(o.text) for o in wrongs):
+            bad(
+                "unqualified-key",
+                "every wrong option restricts or excludes ('alone', 'no', 'while' ...) and the answer does not: the key is the superset",
+            )
+        ck = _content(answer.text)
+        for o in wrongs:
+            co = _content(o.text) - {w for w in _content(o.text) if _QUALIFIERS.fullmatch(w)}
+            if len(co) >= 2 and co < ck:
+                bad("unqualified-key", f"the answer contains everything option {o.id} says and more: the key is a superset")
+    # earlier learner text (feedback, reveals, reflections, briefings; not the title and intro, which the spoiler
+    # rule reads) that names what only the key says, and none of what the wrong options say, singles out the key
+    if answer and len(step.options) > 1:
+
+        def said_only_by(o: OptionSpec) -> set[str]:
+            return _content(o.text) - set().union(*(_content(x.text) for x in step.options if x is not o))
+
+        own = said_only_by(answer)
+        for earlier in known.texts[2:]:
+            words = _content(earlier)
+            if own and own <= words and not any(said_only_by(o) and said_only_by(o) <= words for o in step.options if o is not answer):
+                bad("earlier-text", f"earlier learner text ({earlier[:60]!r}...) names {sorted(own)}, which only the answer says")
+                break
+    for o in step.options:
+        for e in o.evidence:
+            if _FRAGMENT.match(e.quote):
+                bad("fragment-evidence", f"option {o.id} cites a bare reference ({e.quote!r}): quote the sentence it belongs to")
+    for e in step.reveal_evidence:
+        if _FRAGMENT.match(e.quote):
+            bad("fragment-evidence", f"the reveal cites a bare reference ({e.quote!r}): quote the sentence it belongs to")
+
     # spoilers: the answer stated before the learner predicts
     if answer:
         others = set().union(*(_content(o.text) for o in step.options if o is not answer)) if len(step.options) > 1 else set()
@@ -902,6 +965,9 @@ def _walk(
             step.reveal,
             *(o.text for o in step.options if o.kind == "happened"),
             *(a.by + " " + a.text for a in step.accounts),
+            # everything else shown after the answer: every option's feedback, the reflection
+            *(o.explanation for o in step.options),
+            step.reflection,
         ]
         quotes = [*known.quotes, *(e.quote for e in _step_evidence(step)), *(e.quote for s in shown for e in tl.events[s].evidence)]
         for b in step.branches:
@@ -1122,6 +1188,14 @@ def _rng(seed: int, key: str) -> random.Random:
     return random.Random(int(hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()[:16], 16))
 
 
+def key_position(seed: int, scenario: str, step: str, n_options: int, used: dict[int, int]) -> int:
+    """The key's place as shown (the player keeps the stored order): the least-used place in this scenario so far,
+    ties broken by a stable hash of the step, so key positions stay balanced within each scenario."""
+    fewest = min(used.get(i, 0) for i in range(n_options))
+    free = [i for i in range(n_options) if used.get(i, 0) == fewest]
+    return free[int(hashlib.sha256(f"{seed}:{scenario}:{step}:key".encode()).hexdigest(), 16) % len(free)]
+
+
 def _briefing_evidence(tl: Timeline, shown: list[str], hidden: set[str], when: date) -> list[Evidence]:
     """One passage per briefed event that bears on nothing hidden (answers of this or a later step, the options'
     events) nor on anything after the step date, through the events or links it is evidence for."""
@@ -1136,14 +1210,21 @@ def _briefing_evidence(tl: Timeline, shown: list[str], hidden: set[str], when: d
 
 
 def _step_draft(
-    tl: Timeline, spec: ScenarioSpec, step: StepSpec, shown: list[str], when: date, text: str, label: str, seed: int, later: set[str]
+    tl: Timeline,
+    spec: ScenarioSpec,
+    step: StepSpec,
+    shown: list[str],
+    when: date,
+    text: str,
+    label: str,
+    seed: int,
+    later: set[str],
+    at: int,
 ) -> tuple[StepDraft, dict[str, str]]:
     rng = _rng(seed, f"{spec.slug}:{step.key}")
     others = [o for o in step.options if o.kind != "happened"]
     rng.shuffle(others)
     keyed = [o for o in step.options if o.kind == "happened"]
-    # The key's place is drawn on its own, uniformly, so no position is favoured.
-    at = int(hashlib.sha256(f"{seed}:{spec.slug}:{step.key}:key".encode()).hexdigest(), 16) % len(step.options)
     options = [*others[:at], *keyed, *others[at:]]
     relabel = {o.id: LETTERS[i] for i, o in enumerate(options)}
     answer = step.answer
@@ -1184,10 +1265,13 @@ def scenario_assemble(facts: Facts, spec: ScenarioSpec, *, seed: int = 0, timeli
     relabels: dict[str, dict[str, str]] = {}
     main_index = {st.key: i for i, st in enumerate(spec.steps)}
     main_index.update({b.step.key: i + 1 for i, st in enumerate(spec.steps) for b in st.branches})
+    used: dict[int, int] = {}
     for step, parent, shown, when, text, label in walked:
         assert when is not None
         later = {a for st in spec.steps[main_index.get(step.key, 0) :] for a in st.answer_events}
-        draft, relabels[step.key] = _step_draft(tl, spec, step, shown, when, text, label, seed, later)
+        at = key_position(seed, spec.slug, step.key, len(step.options), used)
+        used[at] = used.get(at, 0) + 1
+        draft, relabels[step.key] = _step_draft(tl, spec, step, shown, when, text, label, seed, later, at)
         if parent is not None:
             on = next(b.on for b in parent.branches if b.step is step)
             draft.branch_of, draft.branch_option = parent.key, relabels[parent.key][on]

@@ -16,6 +16,7 @@ from quizzes.generation.scenarios import (
     OptionSpec,
     ScenarioSpec,
     StepSpec,
+    key_position,
     scenario_check,
     scenarios_check,
     scenarios_generate,
@@ -216,7 +217,12 @@ def test_rule_both_accounts(world):
 def test_rule_generator_text(world):
     _, facts, specs = world
     spec = specs["almaty"]
-    for text in ("What happened: {answer}.", "This did happen, but later.", "See riot-police-enter-almaty."):
+    for text in (
+        "What happened: {answer}.",
+        "This did happen, but later.",
+        "See riot-police-enter-almaty.",
+        "Whom he could have talked to is the next question for those who chose this.",
+    ):
         assert "generator-text" in _rules(facts, _with_step(spec, "night-operation", reveal=text)), text
 
 
@@ -404,3 +410,92 @@ def test_a_disputed_answer_stays_one_uncertain_line_in_the_next_briefing(world):
     together = [line for line in lines if all(facts.events[e].title.rstrip(".") in line for e in cut)]
     assert len(together) == 1 and "differ" in together[0]
     assert len(lines) == len(after.known_events) - len(cut) + 1
+
+
+def test_rule_distractor_overlap(world):
+    """r4 almaty 1: two wrong options that are one idea (talking to the crowd) leave the key the odd one out."""
+    _, facts, specs = world
+    spec = specs["almaty"]
+    step = _step(spec, "night-operation")
+    assert "distractor-overlap" not in _rules(facts, spec)
+    wrong = [o for o in step.options if o is not step.answer]
+    twins = _option(step, wrong[0].id, text="The mayor went to the square to negotiate with the crowds")
+    twins = tuple(
+        dataclasses.replace(o, text="The governor went to the square to negotiate with the protesters") if o.id == wrong[1].id else o
+        for o in twins
+    )
+    assert "distractor-overlap" in _rules(facts, _with_step(spec, "night-operation", options=twins))
+
+
+def test_rule_unqualified_key(world):
+    """r4 almaty 2: every wrong option excludes something ('alone', 'with no'), the key lists everyone."""
+    _, facts, specs = world
+    spec = specs["almaty"]
+    step = _step(spec, "retake-the-city")
+    assert "unqualified-key" not in _rules(facts, spec)
+    wrong = [o for o in step.options if o is not step.answer]
+    texts = {
+        wrong[0].id: "Police alone, while the army stayed in its barracks",
+        wrong[1].id: "Police and foreign soldiers, with no Kazakh troops",
+    }
+    excluding = tuple(dataclasses.replace(o, text=texts[o.id]) if o.id in texts else o for o in step.options)
+    assert "unqualified-key" in _rules(facts, _with_step(spec, "retake-the-city", options=excluding))
+    # the key a superset of one wrong option
+    subset = _option(step, wrong[0].id, text="Armed operations by police")
+    assert "unqualified-key" in _rules(facts, _with_step(spec, "retake-the-city", options=subset))
+
+
+def test_rule_earlier_text(world):
+    """r4 csto 2: the reflection before the step names the actor only the key names ('the alliance Russia leads')."""
+    _, facts, specs = world
+    spec = specs["csto-intervention"]
+    assert "earlier-text" not in _rules(facts, spec)
+    leaking = _with_step(spec, "alliance-decides", reflection="Why would the alliance Russia leads agree to send troops?")
+    assert "earlier-text" in _rules(facts, leaking)
+    # a reflection naming every option alike singles out none
+    alike = _with_step(spec, "alliance-decides", reflection="Russia, Belarus, Armenia and Tajikistan all had troops to send. Who would?")
+    assert "earlier-text" not in _rules(facts, alike)
+
+
+def test_rule_fragment_evidence(world):
+    """r4 aftermath 1: a bare bibliographic line ('The Guardian, January 18, 2022') cited as evidence for a date."""
+    _, facts, specs = world
+    spec = specs["aftermath"]
+    step = _step(spec, "where-is-nazarbayev")
+    assert "fragment-evidence" not in _rules(facts, spec)
+    key = step.answer
+    assert key is not None
+    bare = dataclasses.replace(key.evidence[0], quote="The Guardian, January 18, 2022")
+    fragment = _option(step, key.id, evidence=(*key.evidence, bare))
+    assert "fragment-evidence" in _rules(facts, _with_step(spec, "where-is-nazarbayev", options=fragment))
+
+
+def test_key_positions_are_balanced_within_each_scenario_as_shown(world):
+    """The player shows options in the stored order, so the assembled order is what the learner sees: within a
+    scenario no position holds the key more than once more than any other position it could hold."""
+    _, facts, specs = world
+    for draft in scenarios_generate(facts, specs.values()).drafts:
+        counts = {}
+        for st in draft.steps:
+            counts[st.correct] = counts.get(st.correct, 0) + 1
+        n = min(len(st.options) for st in draft.steps)
+        places = [counts.get(letter, 0) for letter in "abcd"[:n]]
+        assert max(counts.values()) - min(places) <= 1, (draft.slug, counts)
+    # the least-used place wins; ties go by a stable hash
+    assert key_position(0, "s", "x", 3, {0: 1, 1: 1}) == 2
+    assert key_position(0, "s", "x", 4, {}) == key_position(0, "s", "x", 4, {})
+
+
+def test_an_inferred_day_keeps_its_hedge_in_every_label(world):
+    """r4 aftermath 2: a weekday worked out against a cited article's date is 'probably' that day in the step header
+    and in every briefing line, not only in the step that explained it."""
+    _, facts, specs = world
+    inferred = [e for e in facts.events.values() if e.inferred]
+    assert inferred
+    for draft in scenarios_generate(facts, specs.values()).drafts:
+        for st in draft.steps:
+            for e in inferred:
+                if e.slug in st.known_events:
+                    assert "probably" in st.briefing.split(e.title.rstrip("."))[0].splitlines()[-1].lower(), (draft.slug, st.key)
+                    if st.date == e.date and all(facts.events[k].inferred for k in st.known_events if facts.events[k].latest == st.date):
+                        assert st.date_label.startswith("probably"), (draft.slug, st.key, st.date_label)
