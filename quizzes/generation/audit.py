@@ -50,6 +50,7 @@ RULES = (
     "speaker-wording",
     "source-kind-options",
     "same-figure",
+    "invented-figure",
 )
 
 # Words that name a producer's type: in a source-kind stem they give the answer away.
@@ -490,6 +491,7 @@ def audit_bank(drafts: list[QuestionDraft], facts: Facts | None = None) -> list[
     """All findings for a bank."""
     findings = check_key_position(drafts) + check_key_rotation(drafts) + check_duplicates(drafts) + check_one_quantity(drafts)
     findings += check_date_rank(drafts) + check_one_number_per_sentence(drafts, facts) + check_same_figure(drafts)
+    findings += check_invented_figures(drafts, facts)
     for d in drafts:
         findings += check_item(d, facts) + check_matching(d)
     return findings
@@ -985,4 +987,36 @@ def check_same_figure(drafts: Iterable[QuestionDraft]) -> list[Finding]:
             out.append(Finding("same-figure", d.template, d.key, f"the same figure as {seen[value]}"))
         else:
             seen[value] = d.key
+    return out
+
+
+# A made-up wrong figure's feedback says no source gives it; a figure of ten or more must then be in
+# no source's text at all (a learner who remembers "fifteen" from another passage is not told it is
+# not there). Small counts (one, two ...) are in every text as words, and are not checked.
+INVENTED_FEEDBACK = "no source gives this figure"
+_OPTION_NUMBER = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\d,.])\d+(?![\d,])")
+
+
+def invented_figure_in_sources(value: Decimal, facts: Facts) -> str | None:
+    """The slug of a source whose text writes this number (digits or words), if any, for values of ten or more."""
+    if value < 10:
+        return None
+    return next((slug for slug, src in sorted(facts.sources.items()) if src.text and number_in(value, src.text)), None)
+
+
+def check_invented_figures(drafts: Iterable[QuestionDraft], facts: Facts | None) -> list[Finding]:
+    """A wrong option offered as a figure no source gives is written in no source."""
+    if facts is None:
+        return []
+    out = []
+    for d in drafts:
+        for o in d.options:
+            if o.correct or INVENTED_FEEDBACK not in o.explanation.lower():
+                continue
+            for m in _OPTION_NUMBER.findall(o.text):
+                slug = invented_figure_in_sources(Decimal(m.replace(",", "")), facts)
+                if slug:
+                    out.append(
+                        Finding("invented-figure", d.template, d.key, f"{o.text!r} is said to be in no source, but {slug} writes {m}")
+                    )
     return out

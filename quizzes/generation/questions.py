@@ -26,7 +26,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from quizzes.dates import date_label, date_span_label
-from quizzes.generation.audit import DEMONYMS, LOWER_BOUNDS, UPPER_BOUNDS, citation_line, number_in, number_sentences, simple_ratio
+from quizzes.generation.audit import (
+    DEMONYMS,
+    LOWER_BOUNDS,
+    UPPER_BOUNDS,
+    citation_line,
+    invented_figure_in_sources,
+    number_in,
+    number_sentences,
+    simple_ratio,
+)
 from quizzes.generation.drafts import OptionDraft, QuestionDraft
 from quizzes.generation.facts import EntityFact, EventFact, Evidence, Facts, FigureFact, ReportFact
 
@@ -598,8 +607,16 @@ def t_sources_disagree(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             for n in _magnitudes(numbers, report.number, rng, report.qualifier):
                 if len(wrong) >= 3:
                     break
+                if invented_figure_in_sources(n, facts):
+                    continue  # a number some source writes (of anything) is not offered as one no source gives
                 # A made-up figure is hedged like the key ("about 8,000" beside "about 10,000").
-                wrong.append((cap(hedge + option_count(n, fig.unit)), "No. No source gives this figure.", ()))
+                wrong.append(
+                    (
+                        cap(hedge + option_count(n, fig.unit)),
+                        f"No. No source gives this figure for {measure_phrase(fig.measure, fig.unit)}.",
+                        (),
+                    )
+                )
             if len(wrong) < 2:
                 continue
             who = report_attribution(facts, report)

@@ -10,6 +10,7 @@ from quizzes.generation.audit import (
     audit_quiz,
     check_date_rank,
     check_figure_distractors,
+    check_invented_figures,
     check_item,
     check_key_position,
     check_key_rotation,
@@ -377,3 +378,26 @@ def test_no_two_number_items_share_their_answer_figure():
 def test_figure_options_are_all_in_digits():
     found = check_figure_distractors(figure_item("More than 3,000 people", "Nearly 10,000 people", "One person"), figure_facts())
     assert any("digits" in f.detail for f in found)
+
+
+def test_a_figure_offered_as_given_by_no_source_is_written_in_no_source():
+    # Given a source that writes "fifteen" (of another matter) and "1,300"
+    text = "In 2011, police shot dead at least fifteen people. Some 1,300 were detained."
+    facts = Facts(sources={"s1": SourceFact("s1", "S1", "Outlet", None, None, text=text)})
+
+    def item(*wrong: str) -> QuestionDraft:
+        options = [OptionDraft("a", "26 people", True)]
+        options += [
+            OptionDraft("bcd"[i], w, explanation="No. No source gives this figure for the number killed.") for i, w in enumerate(wrong)
+        ]
+        return draft(qtype="sources_disagree", options=options)
+
+    # Then a made-up option the text writes, in words or digits, is flagged; one it does not write is not
+    assert rules(check_invented_figures([item("15 people", "40 people")], facts)) == {"invented-figure"}
+    assert rules(check_invented_figures([item("1,300 people")], facts)) == {"invented-figure"}
+    assert check_invented_figures([item("40 people", "60 people")], facts) == []
+    # and an option whose feedback names the source that gives it is no made-up figure
+    sourced = draft(
+        qtype="sources_disagree", options=[OptionDraft("a", "26", True), OptionDraft("b", "15", explanation="No. That is S1's figure.")]
+    )
+    assert check_invented_figures([sourced], facts) == []
