@@ -7,6 +7,7 @@ feedback at the end, once the attempt is submitted).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from quizzes import dates
@@ -31,6 +32,33 @@ def evidence_view(evidence: list[dict]) -> list[dict]:
         }
         for e in evidence
     ]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘(\[A-Z0-9])")
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text or "") if s.strip()]
+
+
+def _key(sentence: str) -> str:
+    return " ".join(sentence.casefold().split()).strip(" .!?:;,")
+
+
+class Distinct:
+    """Prints each sentence of the feedback once: `text()` gives back what is new in a text, sentence by
+    sentence, or "" when nothing is (a text that only adds one word such as "Yes." or "No." to sentences
+    already shown says nothing the verdict and the badges do not)."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def text(self, text: str) -> str:
+        new = [s for s in _sentences(text) if _key(s) not in self.seen]
+        self.seen |= {_key(s) for s in new}
+        if all(len(_key(s).split()) <= 1 for s in new):
+            return ""
+        return " ".join(new)
 
 
 def question_view(snapshot: dict, response: dict | None = None, order: list[str] | None = None) -> dict:
@@ -63,11 +91,25 @@ def _number(value) -> str:
     return f"{int(value):,}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def _deciding(evidence: list[dict], ids: list[int]) -> tuple[dict | None, list[dict]]:
+    """The quote that decides the item (the first one the right answer cites, else the first) and the rest."""
+    if not evidence:
+        return None, []
+    first = next((e for i in ids for e in evidence if e.get("id") == i), evidence[0])
+    return first, [e for e in evidence if e is not first]
+
+
 def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None, points: float | None) -> dict:
-    """Right or wrong, the learner's answer beside the key, the explanations and the evidence."""
+    """The verdict, one plain reason, the learner's answer beside the key, the quote that decides it,
+    and the rest (explanations of the other options, further quotes) as "more evidence".
+
+    No sentence is printed twice: the generator's option explanations often repeat the item's
+    explanation ("No." + the same sentence), and a true/false item gives both options the explanation
+    of the item itself."""
     qtype, options, answer = snapshot["qtype"], snapshot["options"], snapshot["answer"]
     text = {o["id"]: o["text"] for o in options}
     response = response or {}
+    once = Distinct()
     view = {
         "qtype": qtype,
         "stem": snapshot["stem"],
@@ -75,17 +117,22 @@ def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None
         "correct": bool(correct),
         "partial": bool(points) and not correct,
         "points": points or 0.0,
-        "explanation": snapshot.get("explanation", ""),
-        "evidence": evidence_view(snapshot.get("evidence", [])),
+        "reason": once.text(snapshot.get("explanation", "")),
+        "notes": [],
     }
+    right_ids: list = []
     if qtype in SINGLE_TYPES or qtype == "multi":
         right = set(answer["correct"]) if isinstance(answer["correct"], list) else {answer["correct"]}
         chosen = set(response.get("choices", [])) | ({response["choice"]} if "choice" in response else set())
         view["kind"] = "choice"
+        shown = [o for o in options if o["id"] in chosen or o["id"] in right]
         view["options"] = [
-            {"text": o["text"], "chosen": o["id"] in chosen, "right": o["id"] in right, "explanation": o.get("explanation", "")}
-            for o in options
+            {"text": o["text"], "chosen": o["id"] in chosen, "right": o["id"] in right, "explanation": once.text(o.get("explanation", ""))}
+            for o in shown
         ]
+        notes = [(o["text"], once.text(o.get("explanation", ""))) for o in options if o not in shown]
+        view["notes"] = [{"label": label, "text": note} for label, note in notes if note]
+        right_ids = [i for o in options if o["id"] in right for i in o.get("evidence", [])]
     elif qtype == "numeric":
         view["kind"] = "numeric"
         view["given"], view["right"] = _number(response.get("value")), _number(answer["value"])
@@ -99,7 +146,7 @@ def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None
                 "text": text[i],
                 "right_pos": n,
                 "given_pos": given.index(i) + 1 if i in given else None,
-                "explanation": next((o.get("explanation", "") for o in options if o["id"] == i), ""),
+                "explanation": once.text(next((o.get("explanation", "") for o in options if o["id"] == i), "")),
             }
             for n, i in enumerate(answer["order"], start=1)
         ]
@@ -110,6 +157,10 @@ def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None
             {"prompt": text[p], "right": text[c], "given": text.get(given.get(p, ""), "—"), "ok": given.get(p) == c}
             for p, c in answer["pairs"].items()
         ]
+    view["quote"], rest = _deciding(evidence_view(snapshot.get("evidence", [])), right_ids)
+    view["quote_list"] = [view["quote"]] if view["quote"] else []
+    view["more"] = rest
+    view["explanation"] = view["reason"]
     return view
 
 

@@ -2,7 +2,7 @@
  * - ordering questions: move up/down without a reload, drag by the handle (mouse or touch);
  * - quiz player: answers saved as they are given (fetch, one client key per answer, retried
  *   with the same key after a lost connection, kept in localStorage until the server has it);
- *   immediate feedback shown in place; the countdown submits when the time is up. */
+ *   immediate feedback shown in place, focus moved to its verdict; the countdown submits when the time is up. */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -154,11 +154,12 @@
     var area = player.querySelector("[data-feedback]");
     area.innerHTML = data.feedback_html;
     form.querySelectorAll("input, select, button").forEach(function (el) { el.disabled = true; });
-    var save = form.querySelector("[data-save]"); if (save) save.remove();
+    var save = form.querySelector("[data-save]"); if (save) (save.closest(".actions") || save).remove();
     form.querySelectorAll(".moves").forEach(function (el) { el.remove(); });
-    var next = player.querySelector("[data-next]");
-    next.textContent = /finish$/.test(data.next_url) ? "Finish →" : "Next question →";
-    next.className = "button primary";
+    var next = player.querySelector(".pager [data-next]");  // the feedback carries Next, under the verdict
+    if (next) next.remove();
+    var pager = player.querySelector(".pager");
+    if (pager && !pager.querySelector("a")) pager.remove();
     var current = player.querySelector(".qnav [aria-current]");
     if (current && !current.classList.contains("answered")) {
       current.classList.add("answered");
@@ -168,7 +169,8 @@
       count.textContent = bar.value + " of " + bar.max + " answered";
     }
     say("");
-    area.focus();
+    var verdict = area.querySelector("#verdict");
+    (verdict || area).focus();
   }
 
   if (form) {

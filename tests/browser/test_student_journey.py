@@ -139,7 +139,7 @@ def test_new_student_completes_a_quiz_with_every_question_type(live_server, page
             assert page.locator(f"#{href.split('#')[1]}").count() == 1
             check_page(page, "source-reader")
             page.go_back()
-        page.locator("[data-next]").click()
+        page.locator("[data-next-fb]").click()
 
     page.wait_for_url("**/finish/")
     check_page(page, "quiz-finish")

@@ -48,6 +48,10 @@ def _after(attempt: Attempt, position: int, total: int) -> str:
     return _player_url(attempt, position + 1) if position < total else reverse("web:attempt-finish", args=[attempt.pk])
 
 
+def _next_label(position: int, total: int) -> str:
+    return "Next question →" if position < total else "Finish →"
+
+
 @login_required
 def quiz_detail(request, slug: str):
     """A quiz's intro: what it holds and how it is set, past attempts, and start or resume."""
@@ -129,6 +133,7 @@ def _player(request, attempt: Attempt, *, position: int | None, order: list[str]
             "error": error,
             "prev_url": _player_url(attempt, position - 1) if position > 1 else None,
             "next_url": _after(attempt, position, len(nav)),
+            "next_label": _next_label(position, len(nav)),
             "seconds_left": seconds_left,
         },
         status=status,
@@ -166,7 +171,8 @@ def attempt_answer(request, pk: int, position: int):
     data = {"saved": True, "position": position, "next_url": _after(attempt, position, total)}
     if immediate:
         fb = feedback_view(saved.snapshot, saved.response, correct=saved.correct, points=saved.points)
-        data["feedback_html"] = render_to_string("quizzes/partials/feedback.html", {"fb": fb}, request=request)
+        context = {"fb": fb, "next_url": data["next_url"], "next_label": _next_label(position, total)}
+        data["feedback_html"] = render_to_string("quizzes/partials/feedback.html", context, request=request)
     return JsonResponse(data)
 
 

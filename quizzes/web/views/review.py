@@ -24,7 +24,8 @@ def review_page(request):
     question = questions_for_fact(last["fact"]).filter(pk=last["question"]).first() if last else None
     if question is not None:
         feedback = feedback_view(question_snapshot(question), last["response"], correct=last["correct"], points=last["points"])
-        return render(request, "quizzes/review.html", {"feedback": feedback, "due": review_queue(request.user).count()})
+        due = review_queue(request.user).count()
+        return render(request, "quizzes/review.html", {"feedback": feedback, "due": due, "due_text": str(due)})
     nxt = review_next(user=request.user)
     if nxt is None:
         return render(request, "quizzes/review.html", {"on_schedule": ReviewCard.objects.filter(user=request.user).count()})
