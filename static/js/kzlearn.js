@@ -169,6 +169,8 @@
       count.textContent = bar.value + " of " + bar.max + " answered";
     }
     say("");
+    // Back (from the source reader) or a reload then shows this question with its feedback, not the next one.
+    if (window.history && history.replaceState) history.replaceState(null, "", window.location.pathname + "?q=" + position);
     var verdict = area.querySelector("#verdict");
     (verdict || area).focus();
   }
