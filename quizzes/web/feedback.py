@@ -125,8 +125,12 @@ def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None
         right = set(answer["correct"]) if isinstance(answer["correct"], list) else {answer["correct"]}
         chosen = set(response.get("choices", [])) | ({response["choice"]} if "choice" in response else set())
         view["kind"] = "choice"
+        view["options"] = [  # every option with its own explanation (the teacher's review of the work)
+            {"text": o["text"], "chosen": o["id"] in chosen, "right": o["id"] in right, "explanation": o.get("explanation", "")}
+            for o in options
+        ]
         shown = [o for o in options if o["id"] in chosen or o["id"] in right]
-        view["options"] = [
+        view["shown"] = [  # the learner's answer and the right one, each explanation only where it says something new
             {"text": o["text"], "chosen": o["id"] in chosen, "right": o["id"] in right, "explanation": once.text(o.get("explanation", ""))}
             for o in shown
         ]
@@ -146,10 +150,12 @@ def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None
                 "text": text[i],
                 "right_pos": n,
                 "given_pos": given.index(i) + 1 if i in given else None,
-                "explanation": once.text(next((o.get("explanation", "") for o in options if o["id"] == i), "")),
+                "explanation": next((o.get("explanation", "") for o in options if o["id"] == i), ""),
             }
             for n, i in enumerate(answer["order"], start=1)
         ]
+        for row in view["rows"]:
+            row["note"] = once.text(row["explanation"])
     elif qtype == "matching":
         given = response.get("pairs", {})
         view["kind"] = "matching"
@@ -157,10 +163,10 @@ def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None
             {"prompt": text[p], "right": text[c], "given": text.get(given.get(p, ""), "—"), "ok": given.get(p) == c}
             for p, c in answer["pairs"].items()
         ]
-    view["quote"], rest = _deciding(evidence_view(snapshot.get("evidence", [])), right_ids)
+    view["evidence"] = evidence_view(snapshot.get("evidence", []))
+    view["quote"], view["more"] = _deciding(view["evidence"], right_ids)
     view["quote_list"] = [view["quote"]] if view["quote"] else []
-    view["more"] = rest
-    view["explanation"] = view["reason"]
+    view["explanation"] = snapshot.get("explanation", "")
     return view
 
 

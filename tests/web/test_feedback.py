@@ -88,7 +88,7 @@ def test_true_false_feedback_prints_its_explanation_once_with_the_deciding_quote
     fb = feedback_view(snap, {"choice": chosen}, correct=False, points=0.0)
     cited = [i for o in question.options if o["id"] == question.answer["correct"] for i in o["evidence"]]
     assert fb["quote"]["id"] == cited[0]  # the first passage the right answer cites
-    assert [o["explanation"] for o in fb["options"]] == ["", ""]  # both options repeat the item's explanation
+    assert [o["explanation"] for o in fb["shown"]] == ["", ""]  # both options repeat the item's explanation
     assert fb["reason"] == question.explanation
 
 
