@@ -20,7 +20,7 @@ USERS = json.loads(Path(os.environ["KZL_LOAD_USERS"]).read_text())
 QUIZ = os.environ.get("KZL_LOAD_QUIZ", "bench-20")
 # Reading a question and its options, then choosing: 3 to 9 s (a real class takes longer still).
 THINK = (float(os.environ.get("KZL_LOAD_THINK_MIN", "3")), float(os.environ.get("KZL_LOAD_THINK_MAX", "9")))
-_next = count()
+_next = {"lesson": count(), "fast": count()}
 
 
 def answer_for(question: dict) -> dict:
@@ -42,9 +42,11 @@ def answer_for(question: dict) -> dict:
 
 class _Student(FastHttpUser):
     abstract = True
+    pool = "lesson"
 
     def on_start(self):
-        me = USERS[next(_next) % len(USERS)]
+        mine = [u for u in USERS if u.get("pool", "lesson") == self.pool]
+        me = mine[next(_next[self.pool]) % len(mine)]
         self.headers = {"Authorization": f"Token {me['token']}", "Content-Type": "application/json"}
         self.cookies = {"sessionid": me["sessionid"]}
 
@@ -92,6 +94,7 @@ class FastAnswerer(_Student):
     """Answers as fast as the server allows, to measure the answer endpoint's throughput."""
 
     wait_time = constant(0)
+    pool = "fast"
 
     @task
     def answer_all(self):
