@@ -95,7 +95,6 @@ def prepare() -> Path:
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / "load-users.json"
     path.write_text(json.dumps(rows))
-    call_command("collectstatic", "--noinput", verbosity=0)
     return path
 
 
@@ -224,6 +223,9 @@ def locust(user_class: str, users: int, seconds: int, name: str, env: dict) -> d
 def run() -> dict:
     users_file = prepare()
     env = server_env() | {"KZL_LOAD_USERS": str(users_file), "KZL_LOAD_QUIZ": QUIZ_SLUG}
+    # Collected with the server's own settings (DEBUG off: hashed names and a manifest); collected
+    # in this process under DEBUG it has no manifest, and every page that links a stylesheet is a 500.
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     procs = start_server(env)
     try:
         bare = locust("BareUser", SATURATE_USERS, SATURATE_SECONDS, "load-bare", env)
@@ -280,7 +282,22 @@ def table(r: dict) -> str:
         s = lesson.get(name)
         if s:
             lines.append(f"| {name} | {s['count']} | {s['p50']:.0f} | {s['p95']:.0f} | {s['p99']:.0f} |")
+    failures = _failures()
+    if failures:
+        lines += ["", "Errors, as locust recorded them:", ""]
+        lines += [f"- {phase}, {method} {name}: {error} ({count}×)" for phase, method, name, error, count in failures]
     return "\n".join(lines)
+
+
+def _failures() -> list[tuple[str, str, str, str, int]]:
+    """Every failure of the last run by phase, request and reason, so an error count never hides its cause."""
+    rows = []
+    for phase in ("bare", "answer", "lesson"):
+        path = RESULTS / f"load-{phase}_failures.csv"
+        if path.exists():
+            with open(path, newline="") as f:
+                rows += [(phase, r["Method"], r["Name"], r["Error"], int(r["Occurrences"])) for r in csv.DictReader(f)]
+    return rows
 
 
 if __name__ == "__main__":
