@@ -154,8 +154,12 @@ def attempts_close_overdue_task() -> int:
 
 
 @shared_task(ignore_result=True)
-def item_statistics_task() -> int:
-    """Recompute every question's item statistics over scored attempts; returns how many questions."""
+def item_statistics_task() -> int | None:
+    """Add attempts scored since the last run to the item statistics; returns how many questions
+    changed, or None when another run was still going (this one skipped)."""
     computed = item_statistics_compute()
-    heartbeat("item_statistics", questions=computed)
+    if computed is None:
+        heartbeat("item_statistics", skipped="another run in progress")
+    else:
+        heartbeat("item_statistics", questions=computed)
     return computed

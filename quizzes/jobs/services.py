@@ -40,7 +40,9 @@ RUNNERS: dict[str, tuple[str, str, tuple[str, ...], Callable[[object], str]]] = 
         "quizzes.progress.statistics",
         "item_statistics_compute",
         (),
-        lambda n: f"Item statistics recomputed for {n} questions.",
+        lambda n: (
+            "Skipped: another run of the item statistics was in progress." if n is None else f"Item statistics updated for {n} questions."
+        ),
     ),
     Job.Kind.LTI_ROSTER_SYNC: ("quizzes.lti.services", "lti_roster_sync", ("context_id",), lambda report: f"Roster synced: {report}"),
 }

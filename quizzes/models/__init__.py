@@ -27,7 +27,7 @@ from quizzes.models.lti import (
     LtiScore,
     LtiToolKey,
 )
-from quizzes.models.progress import Attempt, ItemStatistic, Prediction, Response, ReviewCard, ScenarioRun, TopicMastery
+from quizzes.models.progress import Attempt, ItemStatistic, Prediction, Response, ReviewCard, ScenarioRun, TopicMastery, VersionStatistic
 from quizzes.models.scenarios import Scenario, ScenarioStep
 from quizzes.models.sources import Passage, Source
 
@@ -52,6 +52,7 @@ __all__ = [
     "LtiToolKey",
     "Attempt",
     "ItemStatistic",
+    "VersionStatistic",
     "Prediction",
     "Response",
     "ReviewCard",

@@ -36,6 +36,9 @@ class Attempt(models.Model):
     max_points = models.PositiveSmallIntegerField(default=0)
     percent = models.FloatField(null=True, blank=True)
     passed = models.BooleanField(null=True, blank=True)
+    # When its answers were added to the item statistics (quizzes.progress.statistics); null until
+    # then, so each scored attempt is counted exactly once however often the job runs.
+    statistics_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -48,7 +51,11 @@ class Attempt(models.Model):
                 condition=~Q(status="scored") | Q(scored_at__isnull=False, points__isnull=False), name="attempt_scored_has_score"
             ),
         ]
-        indexes = [models.Index(fields=["status", "submitted_at"], name="attempt_status_submitted")]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="attempt_status_submitted"),
+            # The statistics job's queue: scored attempts not yet counted (a few rows, however many are counted).
+            models.Index(fields=["id"], condition=Q(status="scored", statistics_at__isnull=True), name="attempt_statistics_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} on {self.quiz} #{self.number}"
@@ -184,6 +191,24 @@ class TopicMastery(models.Model):
     @property
     def mastery(self) -> float:
         return self.points / self.answered if self.answered else 0.0
+
+
+class VersionStatistic(models.Model):
+    """Running sums over the answers to one question version in scored attempts, added to as attempts
+    are scored (quizzes.progress.statistics.Tally), so item statistics never re-read history.
+
+    tally: {"n", "points", "paired", "x", "y", "xx", "yy", "xy": integers in millionths (points and
+    the rest of the attempt as a share of its maximum), "picks": {option id: count},
+    "rest": {rest in millionths: [answers, points in millionths]}}"""
+
+    version = models.OneToOneField(QuestionVersion, on_delete=models.CASCADE, primary_key=True, related_name="statistic")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="version_statistics")
+    responses = models.PositiveIntegerField(default=0)
+    tally = models.JSONField(default=dict)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"sums for version {self.version_id}"
 
 
 class ItemStatistic(models.Model):

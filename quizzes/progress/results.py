@@ -15,14 +15,24 @@ import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
 
 from django.db.models import Q
 
 from quizzes.classes.selectors import assignment_enrolments
-from quizzes.models import Assignment, Attempt, ClassGroup, ItemStatistic, ModuleItem, QuestionType, Quiz, Response, ScenarioRun
+from quizzes.models import (
+    Assignment,
+    Attempt,
+    ClassGroup,
+    ItemStatistic,
+    ModuleItem,
+    QuestionType,
+    QuestionVersion,
+    Quiz,
+    Response,
+    ScenarioRun,
+)
 from quizzes.permissions import joined_before_started
-from quizzes.progress.statistics import CHOICE_TYPES, item_statistic, source_statistics
+from quizzes.progress.statistics import CHOICE_TYPES, Tally, keys_of, picks_of, rest_of, source_statistics_of, tally_statistic
 
 NOT_STARTED, IN_PROGRESS, SUBMITTED, SCORED, FINISHED = "not started", "in progress", "submitted", "scored", "finished"
 # One vocabulary for teachers (results page, class page, grades CSV): a quiz scored and a scenario
@@ -287,30 +297,10 @@ def reteach_list(sections: list[dict]) -> list[tuple[object, ItemStats]]:
     return sorted(rows, key=lambda row: row[1].facility or 0.0)
 
 
-class Answer(NamedTuple):
-    """One answer as quizzes.progress.statistics.item_statistic reads it."""
-
-    points: float
-    correct: bool
-    rest: float | None  # the rest of the attempt as a share of its maximum
-    picks: tuple[str, ...]
-
-
-def _picks(qtype: str, response: dict | None) -> tuple[str, ...]:
-    if not response or qtype not in CHOICE_TYPES:
-        return ()
-    return tuple(response.get("choices", ())) if qtype == "multi" else (response["choice"],)
-
-
-def _keys(answer: dict) -> set[str]:
-    correct = answer.get("correct")
-    return set(correct) if isinstance(correct, list) else {correct} if correct else set()
-
-
 def _options(qtype: str, options: list[dict], answer: dict, counts: dict[str, int]) -> list[OptionCount]:
     if qtype not in CHOICE_TYPES:
         return []
-    keys = _keys(answer)
+    keys = keys_of(qtype, answer)
     return [OptionCount(o["id"], o["text"], counts.get(o["id"], 0), o["id"] in keys) for o in options]
 
 
@@ -329,33 +319,25 @@ def _first_scored_attempts(assignment: Assignment) -> dict[tuple[int, int], int]
     return first
 
 
-class _Row(NamedTuple):
+@dataclass
+class _Question:
+    """The answers to one question of one quiz, summed (statistics.Tally), and the versions shown."""
+
     position: int
-    points: float | None
-    correct: bool | None
-    response: dict | None
-    snapshot: dict
-    attempt_points: float
-    attempt_max: int
+    tally: Tally = field(default_factory=Tally)
+    versions: set[int] = field(default_factory=set)
+    latest: tuple[int, int] = (0, 0)  # (attempt id, version id) of the latest attempt
 
 
-def _question_stats(question_id: int, rows: list[_Row]) -> ItemStats:
-    snap = rows[-1].snapshot  # the latest version shown
+def _question_stats(question_id: int, q: _Question, contents: dict[int, dict]) -> ItemStats:
+    snap = contents[q.latest[1]]  # the latest version shown
     choice = snap["qtype"] in CHOICE_TYPES
-    answers = [
-        Answer(
-            r.points or 0.0,
-            bool(r.correct),
-            (r.attempt_points - (r.points or 0.0)) / (r.attempt_max - 1) if r.attempt_max > 1 else None,
-            _picks(snap["qtype"], r.response),
-        )
-        for r in rows
-    ]
-    data = item_statistic(
+    shown = [contents[v] for v in sorted(q.versions)]
+    data = tally_statistic(
         qtype=snap["qtype"],
-        answers=answers,
-        option_ids={o["id"] for r in rows for o in r.snapshot["options"]} if choice else (),
-        keys=set().union(*(_keys(r.snapshot["answer"]) for r in rows)) if choice else set(),
+        tally=q.tally,
+        option_ids={o["id"] for c in shown for o in c["options"]} if choice else (),
+        keys=set().union(*(keys_of(c["qtype"], c["answer"]) for c in shown)) if choice else set(),
     )
     return ItemStats(
         question_id,
@@ -375,32 +357,54 @@ def assignment_item_statistics(assignment: Assignment) -> tuple[list[dict], list
 
     Returns ([{"quiz", "attempts", "stats": [ItemStats]}], [SourceStatistic] weakest first)."""
     first = _first_scored_attempts(assignment)
-    rows = Response.objects.filter(attempt_id__in=first.values()).order_by("attempt__quiz_id", "question_id", "attempt_id")
-    grouped: dict[int, dict[int, list[_Row]]] = defaultdict(lambda: defaultdict(list))
-    for quiz_id, question_id, *row in rows.values_list(
-        "attempt__quiz_id",
-        "question_id",
-        "position",
-        "points",
-        "correct",
-        "response",
-        "version__content",
-        "attempt__points",
-        "attempt__max_points",
-    ):
-        grouped[quiz_id][question_id].append(_Row(*row))
+    # One narrow row per answer (no version content): the content of each distinct version is read once.
+    rows = Response.objects.filter(attempt_id__in=first.values()).order_by()
+    grouped: dict[int, dict[int, _Question]] = defaultdict(dict)
+    answers = list(
+        rows.values_list(
+            "attempt__quiz_id",
+            "question_id",
+            "version_id",
+            "attempt_id",
+            "position",
+            "points",
+            "response",
+            "attempt__points",
+            "attempt__max_points",
+        )
+    )
+    contents = {
+        pk: {"qtype": qtype, "stem": stem, "options": options or [], "answer": answer or {}, "evidence": evidence or []}
+        for pk, qtype, stem, options, answer, evidence in QuestionVersion.objects.filter(pk__in={a[2] for a in answers}).values_list(
+            "pk", "content__qtype", "content__stem", "content__options", "content__answer", "content__evidence"
+        )
+    }
+    per_version: dict[int, list] = {}
+    qtypes = {pk: c["qtype"] for pk, c in contents.items()}
+    for quiz_id, question_id, version_id, attempt_id, position, points, response, attempt_points, attempt_max in answers:
+        q = grouped[quiz_id].get(question_id)
+        if q is None:
+            q = grouped[quiz_id][question_id] = _Question(position)
+        points = points or 0.0
+        q.tally.add(points, rest_of(points, attempt_points or 0.0, attempt_max), picks_of(qtypes[version_id], response))
+        q.position = min(q.position, position)
+        q.versions.add(version_id)
+        q.latest = max(q.latest, (attempt_id, version_id))
+        tally = per_version.setdefault(version_id, [version_id, question_id, 0, 0.0])
+        tally[2] += 1
+        tally[3] += points
     sections = []
     for item in assignment.module.items.select_related("quiz").order_by("position"):
         if item.quiz_id:
-            questions = sorted(grouped[item.quiz_id].items(), key=lambda kv: min(r.position for r in kv[1]))
+            questions = sorted(grouped[item.quiz_id].items(), key=lambda kv: kv[1].position)
             sections.append(
                 {
                     "quiz": item.quiz,
                     "attempts": sum(1 for (_user, quiz) in first if quiz == item.quiz_id),
-                    "stats": [_question_stats(qid, question_rows) for qid, question_rows in questions],
+                    "stats": [_question_stats(qid, q, contents) for qid, q in questions],
                 }
             )
-    sources = source_statistics(attempts=Attempt.objects.filter(pk__in=first.values()))
+    sources = source_statistics_of([tuple(v) for v in per_version.values()], {pk: c["evidence"] for pk, c in contents.items()})
     return sections, sorted(sources, key=lambda src: (src.facility, src.source))
 
 

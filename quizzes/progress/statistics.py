@@ -9,7 +9,15 @@ version (what the learner was shown), so an edited question is judged on what wa
 - option_counts: picks per option for choice types, every option listed (0 included);
 - flags, raised only with FLAG_MIN_RESPONSES responses or more: "negative discrimination",
   "distractor <id> never chosen", "strong students miss the key" (the top third by rest score
-  earns less than half the item's points).
+  earns less than half the item's points; answers tied at the cut count at their mean).
+
+Incremental: every figure above follows from sums that only grow (a Tally: counts, sums of points,
+rest scores, their squares and product, picks, points per rest score), kept per question version in
+VersionStatistic. A run adds the answers of attempts scored since the last run (each attempt once:
+Attempt.statistics_at), reading one narrow row per answer (version, points, response, the attempt's
+score), never a version's content per answer, then rewrites the ItemStatistic of the questions it
+touched from their versions' sums. Sums are integers (millionths), so adding in any order and in
+any batches gives exactly what one pass over everything gives. One run at a time (quizzes.locks).
 """
 
 from __future__ import annotations
@@ -17,20 +25,25 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from itertools import groupby
-from operator import itemgetter
+from dataclasses import dataclass, field
+from fractions import Fraction
 
-from django.db.models import QuerySet
+from django.db import transaction
+from django.db.models import Count, FloatField, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from quizzes.models import Attempt, ItemStatistic, QuestionVersion, Response
+from quizzes.locks import try_lock
+from quizzes.models import Attempt, ItemStatistic, QuestionVersion, Response, VersionStatistic
 from quizzes.scoring import SINGLE_TYPES
 
 MIN_RESPONSES = 5
 FLAG_MIN_RESPONSES = 10
 CHOICE_TYPES = SINGLE_TYPES | {"multi"}
+UNIT = 1_000_000  # sums are kept in millionths of a point, as integers
+ATTEMPTS_PER_BATCH = 500  # attempts added per transaction (about 10,000 answers)
 _BATCH = 200
+LOCK_NAME = "item-statistics"
 
 
 @dataclass(frozen=True)
@@ -40,106 +53,240 @@ class _Answer:
     picks: tuple[str, ...]
 
 
-def _pearson(xs: list[float], ys: list[float]) -> float | None:
-    n = len(xs)
-    mx, my = sum(xs) / n, sum(ys) / n
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-    sxx, syy = sum((x - mx) ** 2 for x in xs), sum((y - my) ** 2 for y in ys)
-    return None if sxx == 0 or syy == 0 else sxy / math.sqrt(sxx * syy)
+def _units(value: float) -> int:
+    return round(value * UNIT)
 
 
-def _picks(qtype: str, response: dict | None) -> tuple[str, ...]:
+@dataclass
+class Tally:
+    """Additive sums over answers to one question (or version): merge two and you have the sums of both."""
+
+    n: int = 0
+    points: int = 0  # sum of points, millionths
+    paired: int = 0  # answers with a rest score (the attempt had other items)
+    x: int = 0  # sums over the paired answers: points (x) and rest (y), millionths,
+    y: int = 0  # and their squares and product (millionths squared)
+    xx: int = 0
+    yy: int = 0
+    xy: int = 0
+    picks: dict[str, int] = field(default_factory=dict)
+    rest: dict[int, list[int]] = field(default_factory=dict)  # rest -> [paired answers, their points]
+
+    def add(self, points: float, rest: float | None, picks: Iterable[str] = ()) -> None:
+        p = _units(points)
+        self.n += 1
+        self.points += p
+        for pick in picks:
+            self.picks[pick] = self.picks.get(pick, 0) + 1
+        if rest is None:
+            return
+        r = _units(rest)
+        self.paired += 1
+        self.x, self.y, self.xx, self.yy, self.xy = self.x + p, self.y + r, self.xx + p * p, self.yy + r * r, self.xy + p * r
+        bucket = self.rest.setdefault(r, [0, 0])
+        bucket[0] += 1
+        bucket[1] += p
+
+    def merge(self, other: Tally) -> None:
+        for name in ("n", "points", "paired", "x", "y", "xx", "yy", "xy"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for pick, count in other.picks.items():
+            self.picks[pick] = self.picks.get(pick, 0) + count
+        for r, (count, points) in other.rest.items():
+            bucket = self.rest.setdefault(r, [0, 0])
+            bucket[0] += count
+            bucket[1] += points
+
+    def to_json(self) -> dict:
+        data: dict = {name: getattr(self, name) for name in ("n", "points", "paired", "x", "y", "xx", "yy", "xy")}
+        return data | {"picks": dict(self.picks), "rest": {str(r): list(v) for r, v in self.rest.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Tally:
+        sums = {name: int(data.get(name, 0)) for name in ("n", "points", "paired", "x", "y", "xx", "yy", "xy")}
+        rest = {int(r): [int(c), int(p)] for r, (c, p) in (data.get("rest") or {}).items()}
+        return cls(**sums, picks=dict(data.get("picks") or {}), rest=rest)
+
+    def discrimination(self) -> float | None:
+        if self.paired < MIN_RESPONSES:
+            return None
+        n = self.paired
+        var_x, var_y = n * self.xx - self.x * self.x, n * self.yy - self.y * self.y  # exact: 0 iff no spread
+        if var_x <= 0 or var_y <= 0:
+            return None
+        return (n * self.xy - self.x * self.y) / math.sqrt(var_x * var_y)
+
+    def top_third_mean(self) -> Fraction | None:
+        """Mean points (0 to 1) of the top third of the paired answers by rest score; answers tied at
+        the cut count at their mean. None without paired answers."""
+        if not self.paired:
+            return None
+        k = math.ceil(self.paired / 3)
+        left, total = k, Fraction(0)
+        for r in sorted(self.rest, reverse=True):
+            count, points = self.rest[r]
+            take = min(left, count)
+            total += Fraction(points * take, count)
+            left -= take
+            if not left:
+                break
+        return total / (k * UNIT)
+
+
+def tally_statistic(*, qtype: str, tally: Tally, option_ids: Iterable[str], keys: set[str]) -> dict:
+    """Facility, discrimination, option counts and flags of one question from its sums (pure)."""
+    facility = round(tally.points / tally.n / UNIT, 4) if tally.n else None
+    r = tally.discrimination()
+    discrimination = None if r is None else round(r, 4)
+    counts: dict[str, int] = {}
+    if qtype in CHOICE_TYPES:
+        counts = dict.fromkeys(sorted(option_ids), 0)
+        for pick, count in sorted(tally.picks.items()):
+            counts[pick] = counts.get(pick, 0) + count
+    flags = []
+    if tally.n >= FLAG_MIN_RESPONSES:
+        if discrimination is not None and discrimination < 0:
+            flags.append("negative discrimination")
+        flags += [f"distractor {option} never chosen" for option, c in counts.items() if c == 0 and option not in keys]
+        top = tally.top_third_mean()
+        if top is not None and top < Fraction(1, 2):
+            flags.append("strong students miss the key")
+    return {"responses": tally.n, "facility": facility, "discrimination": discrimination, "option_counts": counts, "flags": flags}
+
+
+def item_statistic(*, qtype: str, answers: list[_Answer], option_ids: Iterable[str], keys: set[str]) -> dict:
+    """Facility, discrimination, option counts and flags of one question from its answers (pure)."""
+    tally = Tally()
+    for a in answers:
+        tally.add(a.points, a.rest, a.picks)
+    return tally_statistic(qtype=qtype, tally=tally, option_ids=option_ids, keys=keys)
+
+
+def picks_of(qtype: str, response: dict | None) -> tuple[str, ...]:
+    """The options a choice answer picked (none for other types or no answer)."""
     if not response or qtype not in CHOICE_TYPES:
         return ()
     return tuple(response.get("choices", ())) if qtype == "multi" else (response["choice"],)
 
 
-def item_statistic(*, qtype: str, answers: list[_Answer], option_ids: Iterable[str], keys: set[str]) -> dict:
-    """Facility, discrimination, option counts and flags of one question from its answers (pure)."""
-    n = len(answers)
-    facility = round(sum(a.points for a in answers) / n, 4)
-    paired = [a for a in answers if a.rest is not None]
-    discrimination = None
-    if len(paired) >= MIN_RESPONSES:
-        r = _pearson([a.points for a in paired], [a.rest for a in paired])
-        discrimination = None if r is None else round(r, 4)
-    counts: dict[str, int] = {}
-    if qtype in CHOICE_TYPES:
-        counts = dict.fromkeys(sorted(option_ids), 0)
-        for a in answers:
-            for pick in a.picks:
-                counts[pick] = counts.get(pick, 0) + 1
-    flags = []
-    if n >= FLAG_MIN_RESPONSES:
-        if discrimination is not None and discrimination < 0:
-            flags.append("negative discrimination")
-        flags += [f"distractor {option} never chosen" for option, c in counts.items() if c == 0 and option not in keys]
-        top = sorted(paired, key=lambda a: a.rest, reverse=True)[: math.ceil(len(paired) / 3)]
-        if top and sum(a.points for a in top) / len(top) < 0.5:
-            flags.append("strong students miss the key")
-    return {"responses": n, "facility": facility, "discrimination": discrimination, "option_counts": counts, "flags": flags}
+def rest_of(points: float, attempt_points: float, attempt_max: int) -> float | None:
+    """The rest of the attempt (its other items) as a share of their maximum; None for a one-item attempt."""
+    return (attempt_points - points) / (attempt_max - 1) if attempt_max > 1 else None
 
 
-def _keys(qtype: str, answer: dict) -> set[str]:
+def keys_of(qtype: str, answer: dict) -> set[str]:
+    """The option ids a choice question's key marks right (none for other types)."""
     if qtype not in CHOICE_TYPES:
         return set()
     correct = answer.get("correct")
-    return set(correct) if isinstance(correct, list) else {correct}
+    return set(correct) if isinstance(correct, list) else {correct} if correct else set()
 
 
-def item_statistics_compute(*, progress: Callable[[int, int], None] | None = None) -> int:
-    """Recompute ItemStatistic for every question answered in a scored attempt; returns how many.
-
-    Not one transaction: rows are upserted in batches and `progress(done, total)` is called after
-    each, so a Job row the callback updates shows progress while it runs. Re-running is safe: each
-    run recomputes from scratch and removes statistics of questions no longer answered."""
-    scored = Response.objects.filter(attempt__status=Attempt.Status.SCORED)
-    # Option ids and keys per question, over every version of it learners were shown.
-    option_ids: dict[int, set[str]] = defaultdict(set)
-    keys: dict[int, set[str]] = defaultdict(set)
-    # order_by(): the default ordering would join the DISTINCT and keep every row.
-    shown = QuestionVersion.objects.filter(pk__in=scored.order_by().values("version_id"))
-    versions = shown.order_by().values_list("question_id", "content__qtype", "content__answer", "content__options")
-    for qid, qtype, answer, options in versions:
-        if qtype in CHOICE_TYPES:
-            option_ids[qid] |= {o["id"] for o in options}
-            keys[qid] |= _keys(qtype, answer)
-    total = scored.order_by().values("question_id").distinct().count()
-    if progress:
-        progress(0, total)
-    rows = scored.order_by("question_id").values_list(
-        "question_id", "version__content__qtype", "points", "response", "attempt__points", "attempt__max_points"
+def _add_attempts(attempt_ids: list[int], qtypes: dict[int, str], now) -> tuple[int, set[int]]:
+    """Add the answers of these scored attempts to their versions' sums and mark the attempts
+    counted, in one transaction; returns (answers added, questions touched)."""
+    rows = list(
+        Response.objects.filter(attempt_id__in=attempt_ids)
+        .order_by()
+        .values_list("version_id", "question_id", "points", "response", "attempt__points", "attempt__max_points")
     )
-    now, done, pending, seen = timezone.now(), 0, [], []
+    unknown = {row[0] for row in rows} - qtypes.keys()
+    if unknown:
+        qtypes.update(QuestionVersion.objects.filter(pk__in=unknown).values_list("pk", "content__qtype"))
+    added: dict[int, Tally] = defaultdict(Tally)
+    question_of: dict[int, int] = {}
+    for version_id, question_id, points, response, attempt_points, attempt_max in rows:
+        points = points or 0.0
+        qtype = qtypes[version_id]
+        added[version_id].add(points, rest_of(points, attempt_points or 0.0, attempt_max), picks_of(qtype, response))
+        question_of[version_id] = question_id
+    stored = {s.version_id: s for s in VersionStatistic.objects.select_for_update().filter(version_id__in=added)}
+    changed = []
+    for version_id, tally in added.items():
+        row = stored.get(version_id)
+        if row is None:
+            row = VersionStatistic(version_id=version_id, question_id=question_of[version_id])
+            total = tally
+        else:
+            total = Tally.from_json(row.tally)
+            total.merge(tally)
+        row.tally, row.responses, row.updated_at = total.to_json(), total.n, now
+        changed.append(row)
+    VersionStatistic.objects.bulk_create(
+        changed, update_conflicts=True, unique_fields=["version"], update_fields=["tally", "responses", "updated_at"]
+    )
+    Attempt.objects.filter(pk__in=attempt_ids).update(statistics_at=now)
+    return len(rows), set(question_of.values())
 
-    def flush() -> None:
-        nonlocal done
+
+def _item_statistics_write(question_ids: set[int], now) -> None:
+    """Rewrite the ItemStatistic of these questions from their versions' sums (a few hundred rows at most)."""
+    per_question: dict[int, list[tuple[int, dict]]] = defaultdict(list)
+    for version_id, question_id, tally in VersionStatistic.objects.filter(question_id__in=question_ids).values_list(
+        "version_id", "question_id", "tally"
+    ):
+        per_question[question_id].append((version_id, tally))
+    versions = {
+        pk: (qtype, answer, options)
+        for pk, qtype, answer, options in QuestionVersion.objects.filter(
+            pk__in=[v for rows in per_question.values() for v, _ in rows]
+        ).values_list("pk", "content__qtype", "content__answer", "content__options")
+    }
+    pending = []
+    for question_id, rows in sorted(per_question.items()):
+        total, option_ids, keys, qtype = Tally(), set(), set(), ""
+        for version_id, tally in sorted(rows):
+            total.merge(Tally.from_json(tally))
+            qtype, answer, options = versions[version_id]  # the latest version's type
+            if qtype in CHOICE_TYPES:
+                option_ids |= {o["id"] for o in options or ()}
+                keys |= keys_of(qtype, answer)
+        stat = tally_statistic(qtype=qtype, tally=total, option_ids=option_ids, keys=keys)
+        pending.append(ItemStatistic(question_id=question_id, computed_at=now, **stat))
+    for start in range(0, len(pending), _BATCH):
         ItemStatistic.objects.bulk_create(
-            pending,
+            pending[start : start + _BATCH],
             update_conflicts=True,
             unique_fields=["question"],
             update_fields=["responses", "facility", "discrimination", "option_counts", "flags", "computed_at"],
         )
-        done += len(pending)
-        pending.clear()
-        if progress:
-            progress(done, total)
 
-    for qid, group in groupby(rows.iterator(chunk_size=2000), key=itemgetter(0)):
-        answers, qtype = [], ""
-        for _qid, qtype, points, response, attempt_points, attempt_max in group:
-            points = points or 0.0
-            rest = (attempt_points - points) / (attempt_max - 1) if attempt_max > 1 else None
-            answers.append(_Answer(points=points, rest=rest, picks=_picks(qtype, response)))
-        stat = item_statistic(qtype=qtype, answers=answers, option_ids=option_ids[qid], keys=keys[qid])
-        pending.append(ItemStatistic(question_id=qid, computed_at=now, **stat))
-        seen.append(qid)
-        if len(pending) >= _BATCH:
-            flush()
-    if pending:
-        flush()
-    ItemStatistic.objects.exclude(question_id__in=seen).delete()
-    return len(seen)
+
+def item_statistics_compute(*, progress: Callable[[int, int], None] | None = None, full: bool = False) -> int | None:
+    """Add the answers of attempts scored since the last run to the item statistics; returns how many
+    questions' statistics changed, or None when another run holds the lock (this one then does nothing).
+
+    Progress is counted in answers: `progress(done, total)` after each batch of ATTEMPTS_PER_BATCH
+    attempts, each batch its own transaction (a run stopped half way keeps what it added, and the
+    next run adds the rest). `full` first forgets every sum and counts everything again."""
+    with try_lock(LOCK_NAME) as held:
+        if not held:
+            return None
+        now = timezone.now()
+        if full:
+            with transaction.atomic():
+                VersionStatistic.objects.all().delete()
+                Attempt.objects.filter(statistics_at__isnull=False).update(statistics_at=None)
+        due = Attempt.objects.filter(status=Attempt.Status.SCORED, statistics_at__isnull=True)
+        total = Response.objects.filter(attempt__in=due.order_by().values("pk")).count()
+        done, touched, qtypes = 0, set(), {}
+        if progress:
+            progress(0, total)
+        while True:
+            with transaction.atomic():
+                ids = list(due.order_by("pk").values_list("pk", flat=True)[:ATTEMPTS_PER_BATCH])
+                if not ids:
+                    break
+                added, questions = _add_attempts(ids, qtypes, now)
+            done, touched = done + added, touched | questions
+            total = max(total, done)  # attempts scored while it runs join the queue
+            if progress:
+                progress(done, total)
+        if touched:
+            _item_statistics_write(touched, now)
+        # Statistics of questions no one has answered any more (a full recount found none).
+        ItemStatistic.objects.exclude(question_id__in=VersionStatistic.objects.values("question_id")).delete()
+        return len(touched)
 
 
 @dataclass(frozen=True)
@@ -157,17 +304,30 @@ def source_statistics(*, attempts: QuerySet[Attempt] | None = None) -> list[Sour
     """Facility per cited source over scored attempts (all, or those of `attempts`), by slug.
 
     A response counts once for each distinct source its version's evidence quotes, so a question
-    citing two sources counts for both."""
+    citing two sources counts for both. Answers are summed per version in the database; each
+    version's evidence is read once."""
     scored = Response.objects.filter(attempt__status=Attempt.Status.SCORED)
     if attempts is not None:
         scored = scored.filter(attempt__in=attempts)
-    rows = scored.values_list("question_id", "points", "version__content__evidence")
+    per_version = list(
+        scored.order_by()
+        .values("version_id", "question_id")
+        .annotate(n=Count("id"), total=Sum(Coalesce("points", Value(0.0), output_field=FloatField())))
+        .values_list("version_id", "question_id", "n", "total")
+    )
+    evidence = dict(QuestionVersion.objects.filter(pk__in=[row[0] for row in per_version]).values_list("pk", "content__evidence"))
+    return source_statistics_of(per_version, evidence)
+
+
+def source_statistics_of(per_version: Iterable[tuple[int, int, int, float]], evidence: dict[int, list[dict]]) -> list[SourceStatistic]:
+    """Facility per cited source from (version id, question id, answers, points) per version and
+    each version's evidence (pure)."""
     acc: dict[str, list] = {}
-    for qid, points, evidence in rows.iterator(chunk_size=2000):
-        for slug, label in {(e["source"], e.get("source_label", e["source"])) for e in evidence or ()}:
+    for version_id, qid, n, points in per_version:
+        for slug, label in {(e["source"], e.get("source_label", e["source"])) for e in evidence.get(version_id) or ()}:
             entry = acc.setdefault(slug, [label, set(), 0, 0.0])
             entry[1].add(qid)
-            entry[2] += 1
+            entry[2] += n
             entry[3] += points or 0.0
     return [
         SourceStatistic(source=slug, label=label, questions=len(qids), responses=n, facility=round(total / n, 4))

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import random
 import statistics
+import threading
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from quizzes.models import Attempt, ItemStatistic, QuizQuestion
+from quizzes.bank.services import question_edit
+from quizzes.models import Attempt, Heartbeat, ItemStatistic, QuizQuestion, Response, VersionStatistic
 from quizzes.progress.services import attempt_start, attempt_submit, response_answer
 from quizzes.progress.statistics import _Answer, item_statistic, item_statistics_compute, source_statistics
 from quizzes.tasks import item_statistics_task
-from tests.factories import PassageFactory, QuestionFactory, QuizFactory, UserFactory
+from tests.factories import PassageFactory, QuestionFactory, QuizFactory, UserFactory, quiz_with_questions
 
 
 def _right(q: int, i: int) -> bool:
@@ -49,11 +53,14 @@ def test_item_statistics_match_an_independent_computation(scored_class, django_a
     questions, _ = scored_class
     stale = ItemStatistic.objects.create(question=QuestionFactory(), responses=3, computed_at=timezone.now())
     calls = []
-    # When the statistics are computed (a fixed number of queries, however many responses)
-    with django_assert_max_num_queries(8):
+    # When the statistics are computed (a fixed number of queries per batch of attempts: lock, count,
+    # then per batch: the due attempts, their answers, the versions' types, the stored sums, one
+    # upsert, one update; then the sums and contents of the touched questions, one upsert, the
+    # clean-up, unlock; with savepoints)
+    with django_assert_max_num_queries(20):
         assert item_statistics_compute(progress=lambda done, total: calls.append((done, total))) == 4
-    # Then each item's facility and discrimination match a direct computation
-    assert calls == [(0, 4), (4, 4)]
+    # Then each item's facility and discrimination match a direct computation; progress is counted in answers
+    assert calls == [(0, 48), (48, 48)]
     stats = {s.question_id: s for s in ItemStatistic.objects.all()}
     assert stale.question_id not in stats, "statistics of a question no longer answered are removed"
     for q, question in questions.items():
@@ -69,7 +76,10 @@ def test_item_statistics_match_an_independent_computation(scored_class, django_a
     assert stats[questions[3].pk].flags == ["distractor c never chosen"]
     # And a re-run (the periodic task) recomputes the same figures
     first = {pk: (s.facility, s.discrimination, s.option_counts, s.flags) for pk, s in stats.items()}
-    assert item_statistics_task.delay().get() == 4
+    assert item_statistics_compute(full=True) == 4
+    assert {s.question_id: (s.facility, s.discrimination, s.option_counts, s.flags) for s in ItemStatistic.objects.all()} == first
+    # And a run with nothing new reads nothing and changes nothing
+    assert item_statistics_task.delay().get() == 0
     assert {s.question_id: (s.facility, s.discrimination, s.option_counts, s.flags) for s in ItemStatistic.objects.all()} == first
 
 
@@ -104,3 +114,100 @@ def test_source_statistics_give_facility_per_cited_source(scored_class):
     # Restricted to some attempts (a teacher's class, say), only theirs count
     strongest = Attempt.objects.order_by("-points", "pk")[:1]
     assert {s.source: s.responses for s in source_statistics(attempts=strongest)} == {source_a.slug: 3, source_b.slug: 2}
+
+
+def _stored() -> dict:
+    return {
+        "items": {
+            s.question_id: (s.responses, s.facility, s.discrimination, s.option_counts, s.flags) for s in ItemStatistic.objects.all()
+        },
+        "versions": {v.version_id: (v.question_id, v.responses, v.tally) for v in VersionStatistic.objects.all()},
+    }
+
+
+@pytest.mark.django_db
+def test_incremental_statistics_equal_a_full_recount(django_capture_on_commit_callbacks):
+    # Given a 6-question quiz answered in waves (some answers left blank, partial-credit-free single
+    # choice), with question 1 edited between waves so its answers spread over two versions
+    quiz = quiz_with_questions(6)
+    questions = [item.question for item in quiz.items.order_by("position")]
+    rng = random.Random(25)
+
+    def wave(n: int, *, submit: bool = True) -> list[Attempt]:
+        started = []
+        with django_capture_on_commit_callbacks(execute=True):
+            for _ in range(n):
+                attempt = attempt_start(user=UserFactory(), quiz=quiz)
+                for position in range(1, 7):
+                    if rng.random() < 0.9:
+                        response_answer(attempt=attempt, position=position, response={"choice": rng.choice("abbbc")})
+                if submit:
+                    attempt_submit(attempt=attempt)
+                started.append(attempt)
+        return started
+
+    # When the job runs after each wave, adding only what was scored since
+    wave(7)
+    open_ones = wave(2, submit=False)
+    assert item_statistics_compute() == 6
+    assert set(Attempt.objects.filter(statistics_at__isnull=False).values_list("status", flat=True)) == {Attempt.Status.SCORED}
+    options = [*questions[0].options, {"id": "d", "text": "Aral", "explanation": "Not there.", "evidence": []}]
+    question_edit(question=questions[0], changes={"options": options})
+    wave(9)
+    assert item_statistics_compute() == 6
+    with django_capture_on_commit_callbacks(execute=True):
+        for attempt in open_ones:
+            attempt_submit(attempt=attempt)
+    wave(4)
+    calls = []
+    assert item_statistics_compute(progress=lambda done, total: calls.append((done, total))) == 6
+    assert calls[-1] == (6 * 6, 6 * 6), "progress in answers: the 6 attempts scored since the last run"
+    incremental = _stored()
+    # Then a full recount from scratch gives exactly the same statistics and sums
+    assert item_statistics_compute(full=True) == 6
+    assert _stored() == incremental
+    first = ItemStatistic.objects.get(question=questions[0])
+    assert first.responses == 22 and VersionStatistic.objects.filter(question=questions[0]).count() == 2
+    assert "d" in first.option_counts, "options of every version shown are counted"
+    assert sum(first.option_counts.values()) == sum(
+        1 for r in Response.objects.filter(question=questions[0], attempt__status=Attempt.Status.SCORED) if r.response
+    )
+
+
+@pytest.mark.postgres  # two connections at once; the lock is PostgreSQL's advisory lock
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_never_overlap_the_second_skips(django_capture_on_commit_callbacks):
+    # Given scored work and a run that is under way (held inside its first progress report)
+    quiz = quiz_with_questions(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            attempt = attempt_start(user=UserFactory(), quiz=quiz)
+            response_answer(attempt=attempt, position=1, response={"choice": "b"})
+            attempt_submit(attempt=attempt)
+    started, release, result = threading.Event(), threading.Event(), {}
+
+    def hold(done: int, total: int) -> None:
+        started.set()
+        assert release.wait(10)
+
+    def first_run() -> None:
+        try:
+            result["first"] = item_statistics_compute(progress=hold)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first_run)
+    thread.start()
+    assert started.wait(10)
+    # When a second run starts meanwhile (the periodic task)
+    try:
+        second = item_statistics_task()
+    finally:
+        release.set()
+        thread.join(10)
+    # Then it skips, leaving no trace but its heartbeat, and the first run does the work once
+    assert second is None and Heartbeat.objects.get(name="item_statistics").detail == {"skipped": "another run in progress"}
+    assert result["first"] == 3
+    assert ItemStatistic.objects.get(question=quiz.items.get(position=1).question).responses == 3
+    # And once the first has finished, the next run takes the lock again (and finds nothing new)
+    assert item_statistics_compute() == 0

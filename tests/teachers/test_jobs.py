@@ -66,8 +66,8 @@ def test_job_start_runs_after_commit_and_reaches_done(teacher_a, django_capture_
     assert len(callbacks) == 1 and Job.objects.get(pk=job.pk).status == Job.Status.QUEUED  # queued only once committed
     callbacks[0]()  # the commit: in-process jobs run at once
     job.refresh_from_db()
-    assert (job.status, job.done, job.total, job.percent) == (Job.Status.DONE, 3, 3, 100)
-    assert job.message == "Item statistics recomputed for 3 questions." and job.finished_at >= job.started_at
+    assert (job.status, job.done, job.total, job.percent) == (Job.Status.DONE, 6, 6, 100)  # progress in answers: 2 students x 3
+    assert job.message == "Item statistics updated for 3 questions." and job.finished_at >= job.started_at
     assert ItemStatistic.objects.count() == 3
 
 
