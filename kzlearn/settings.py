@@ -57,9 +57,13 @@ MIDDLEWARE = [
     # LTI session's platform frame the page and makes those cookies work in the frame (LTI only).
     "quizzes.lti.middleware.LtiFrameMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (cookie, then Accept-Language) for everyone ...
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # ... then a signed-in user's own language and time zone, read from the session (no query).
+    "quizzes.accounts.middleware.PreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy everywhere, no-store on private replies (kzlearn/headers.py).
@@ -105,6 +109,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
             ],
         },
     },
@@ -189,9 +195,19 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "UTC"
+# Interface languages (docs/languages.md): Kazakh, Russian and English; a new visitor gets the first
+# of these their browser asks for (Accept-Language), a signed-in user their own choice (Profile).
+# Content (sources, questions, scenarios) stays in its collection's own language.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "kzl_language"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
+# Times are stored in UTC and shown in the viewer's zone: their own (Profile), else their class's,
+# else this site zone (quizzes.accounts.middleware). Celery keeps UTC (CELERY_TIMEZONE).
+TIME_ZONE = env("KZL_TIME_ZONE", default="Asia/Almaty")
 USE_TZ = True
 
 STATIC_URL = "static/"

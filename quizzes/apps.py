@@ -19,6 +19,10 @@ class QuizzesConfig(AppConfig):
 
         connect()  # a password change revokes the user's API token
 
+        from quizzes.accounts.signin import connect as connect_sign_in
+
+        connect_sign_in()  # sign-in puts the user's own language and time zone into the session
+
         # Said once: runserver's autoreloader parent (no RUN_MAIN) stays quiet; its child says it.
         if "runserver" not in sys.argv or os.environ.get("RUN_MAIN") == "true":
             db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]

@@ -1,4 +1,7 @@
-"""Dates as precise as the sources allow (PURE): '2022', '2022-01' or '2022-01-05'."""
+"""Dates as precise as the sources allow (PURE): '2022', '2022-01' or '2022-01-05', and their labels
+for people in the interface's languages (kk, ru, en): '5 January 2022', '5 января 2022 г.',
+'2022 жылғы 5 қаңтар'. Generated content keeps English (language="en", the default): it is the
+collection's language; the interface around it passes the learner's."""
 
 from __future__ import annotations
 
@@ -8,6 +11,38 @@ from dataclasses import dataclass
 from datetime import date
 
 FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+
+# Month names per language: the name alone (a month of a year) and, where the language inflects it,
+# the form after a day number (Russian genitive: "5 января"). Kazakh writes the year first,
+# "2022 жылғы 5 қаңтар" (the official style), and months in lower case as Russian does.
+MONTHS = {
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+    "ru": ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"],
+    "kk": ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан", "қараша", "желтоқсан"],
+}
+MONTHS_AFTER_DAY = {
+    **MONTHS,
+    "ru": ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"],
+}
+
+
+def _language(language: str) -> str:
+    """'ru-ru' -> 'ru'; a language without month names here reads English."""
+    base = (language or "en").split("-")[0].lower()
+    return base if base in MONTHS else "en"
+
+
+def _day_month(value: date, lang: str) -> str:
+    return f"{value.day} {MONTHS_AFTER_DAY[lang][value.month - 1]}"
+
+
+def _with_year(text: str, year: int, lang: str) -> str:
+    """A day or month phrase with its year in the language's order: '5 January 2022', '5 января 2022 г.'."""
+    if lang == "kk":
+        return f"{year} жылғы {text}"
+    if lang == "ru":
+        return f"{text} {year} г."
+    return f"{text} {year}"
 
 
 @dataclass(frozen=True)
@@ -43,15 +78,31 @@ def parse_fuzzy_date(text: str) -> FuzzyDate:
     return FuzzyDate(value, "day" if day else "month" if month else "year")
 
 
-def date_label(value: date, precision: str = "day") -> str:
-    """A date for people, as precisely as the sources give it: '5 January 2022', 'January 2022', '2022'.
+def date_label(value: date, precision: str = "day", language: str = "en") -> str:
+    """A date for people, as precisely as the sources give it: '5 January 2022', 'January 2022', '2022'
+    (ru: '5 января 2022 г.', 'январь 2022 г.', '2022 г.'; kk: '2022 жылғы 5 қаңтар', '2022 жылғы қаңтар', '2022 жыл').
 
     The one fuzzy-date label: questions, scenarios, feedback, exports and progress all use it."""
+    lang = _language(language)
     if precision == "year":
-        return str(value.year)
+        return {"kk": f"{value.year} жыл", "ru": f"{value.year} г."}.get(lang, str(value.year))
     if precision == "month":
-        return f"{value:%B %Y}"
-    return f"{value.day} {value:%B %Y}"
+        return _with_year(MONTHS[lang][value.month - 1], value.year, lang)
+    return _with_year(_day_month(value, lang), value.year, lang)
+
+
+def date_range_label(start: date, end: date | None = None, precision: str = "day", language: str = "en") -> str:
+    """A date or a span of days in the interface's words, written the short way:
+    '2–6 January 2022', '30 January – 2 February 2022', '30 December 2021 – 2 January 2022'
+    (ru: '2–6 января 2022 г.'; kk: '2022 жылғы 2–6 қаңтар'); date_label when there is no span."""
+    lang = _language(language)
+    if end is None or end == start or precision != "day":
+        return date_label(start, precision, lang)
+    if (start.year, start.month) == (end.year, end.month):
+        return _with_year(f"{start.day}–{_day_month(end, lang)}", end.year, lang)
+    if start.year == end.year:
+        return _with_year(f"{_day_month(start, lang)} – {_day_month(end, lang)}", end.year, lang)
+    return f"{date_label(start, 'day', lang)} – {date_label(end, 'day', lang)}"
 
 
 def date_span_label(start: date, end: date | None = None, precision: str = "day") -> str:

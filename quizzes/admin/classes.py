@@ -128,7 +128,7 @@ class ClassroomForm(forms.ModelForm):
 
     class Meta:
         model = Classroom
-        fields = ["name", "code", "teachers"]
+        fields = ["name", "code", "time_zone", "teachers"]
 
     def clean_add_teacher(self):
         username = self.cleaned_data["add_teacher"].strip()
@@ -153,7 +153,7 @@ class ClassroomAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
     filter_horizontal = ["teachers"]
-    fields = ["name", "code", "join_code_shown", "teachers"]
+    fields = ["name", "code", "time_zone", "join_code_shown", "teachers"]
     readonly_fields = ["join_code_shown"]
     inlines = [ClassGroupInline, EnrolmentInline]
     actions = ["new_join_code", "close_joining"]

@@ -1,5 +1,6 @@
 """All models, one module per concern; imports flow sources <- events <- (bank, scenarios) <- ..."""
 
+from quizzes.models.accounts import Profile
 from quizzes.models.bank import Module, ModuleItem, Question, QuestionType, QuestionVersion, Quiz, QuizQuestion
 from quizzes.models.classes import Assignment, ClassGroup, Classroom, Enrolment, Extension, ProvisionedAccount
 from quizzes.models.collections import Collection
@@ -32,6 +33,7 @@ from quizzes.models.scenarios import Scenario, ScenarioStep
 from quizzes.models.sources import Passage, Source
 
 __all__ = [
+    "Profile",
     "Assignment",
     "ClassGroup",
     "Collection",

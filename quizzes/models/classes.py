@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from quizzes.models.bank import Module
+from quizzes.zones import time_zone_choices
 
 
 class Classroom(models.Model):
@@ -16,6 +17,10 @@ class Classroom(models.Model):
     teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="classes_taught")
     students = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Enrolment", through_fields=("classroom", "student"), related_name="classes_joined"
+    )
+    # The zone the class's dates are read in (due dates, opening times), unless a person set their own.
+    time_zone = models.CharField(
+        max_length=64, blank=True, choices=time_zone_choices, help_text="Empty: the site's time zone (KZL_TIME_ZONE)."
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -14,9 +14,10 @@ import csv
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from django.db.models import Q
+from django.utils import timezone
 
 from quizzes.classes.selectors import assignment_enrolments
 from quizzes.models import (
@@ -33,6 +34,7 @@ from quizzes.models import (
 )
 from quizzes.permissions import joined_before_started
 from quizzes.progress.statistics import CHOICE_TYPES, Tally, keys_of, picks_of, rest_of, source_statistics_of, tally_statistic
+from quizzes.zones import zone_label
 
 NOT_STARTED, IN_PROGRESS, SUBMITTED, SCORED, FINISHED = "not started", "in progress", "submitted", "scored", "finished"
 # One vocabulary for teachers (results page, class page, grades CSV): a quiz scored and a scenario
@@ -210,16 +212,24 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def grades_csv(results: AssignmentResults) -> str:
-    """The grades as CSV: one row per student, status and score per item, then the module grade."""
+def grades_csv(results: AssignmentResults, *, zone: tzinfo | None = None) -> str:
+    """The grades as CSV: one row per student, status and score per item, then the module grade.
+    Due times are local to `zone` (default: the active one, the viewer's), which the header names."""
+    zone = zone or timezone.get_current_timezone()
     out = io.StringIO()
     writer = csv.writer(out)
-    header = ["username", "first_name", "last_name", "group", "due"]
+    header = ["username", "first_name", "last_name", "group", f"due ({zone_label(str(zone))})"]
     for n, item in enumerate(results.items, start=1):
         header += [f"{n}. {item_title(item)}: status", f"{n}. {item_title(item)}: score %", f"{n}. {item_title(item)}: minutes"]
     writer.writerow([_cell(h) for h in header + ["items done", "grade %", "minutes"]])
     for s in results.students:
-        row = [s.student.username, s.student.first_name, s.student.last_name, s.group.name if s.group else "", s.due.isoformat()]
+        row = [
+            s.student.username,
+            s.student.first_name,
+            s.student.last_name,
+            s.group.name if s.group else "",
+            f"{s.due.astimezone(zone):%Y-%m-%d %H:%M}",
+        ]
         for i in s.items:
             row += [
                 i.label + (" (late)" if i.late else ""),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes.web.views import pages, progress, quiz, review, scenario
+from quizzes.web.views import account, pages, progress, quiz, review, scenario
 
 app_name = "web"
 
@@ -25,4 +25,6 @@ urlpatterns = [
     path("review/", review.review_page, name="review"),
     path("review/answer/", review.review_submit, name="review-answer"),
     path("progress/", progress.progress_page, name="progress"),
+    path("settings/", account.settings_page, name="settings"),
+    path("i18n/setlang/", account.language_set, name="set-language"),
 ]
