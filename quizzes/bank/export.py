@@ -5,7 +5,7 @@ questions, answers, grades and feedback. Texts are written as HTML (escaped from
 so the general feedback can list the evidence quotes, each with its source: evidence is the point
 of this app, and a teacher who imports the quiz gets it too.
 
-How our types map:
+How our types map (each type names its mapping in quizzes/qtypes/, BUILDERS below builds it):
 - single and the other one-answer choices (date, attribution, sources_disagree, cause_effect):
   multichoice with one right answer (GIFT {=right ~wrong}).
 - multi: multichoice, several answers; each right option +100/n, each wrong one -100/n (n right
@@ -24,6 +24,7 @@ import hashlib
 import html
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -34,7 +35,7 @@ from django.urls import reverse
 from quizzes.dates import date_label
 from quizzes.models import Passage, Question, Quiz, QuizQuestion
 from quizzes.models.sources import Source
-from quizzes.scoring import SINGLE_TYPES
+from quizzes.qtypes import QTYPES
 
 FORMATS = {
     # fmt: (file suffix, content type)
@@ -60,7 +61,7 @@ class _Answer:
 class _Item:
     """One question in the shape both formats share."""
 
-    qtype: str  # Moodle's: multichoice, truefalse, numerical, matching
+    moodle_type: str  # Moodle's: multichoice, truefalse, numerical, matching
     key: str
     source_qtype: str
     name: str
@@ -141,50 +142,78 @@ def _evidence_html(passages: list[Passage], base_url: str) -> str:
     return f"<p>Evidence:</p><ul>{''.join(items)}</ul>" if items else ""
 
 
+def _truefalse(item: _Item, question: Question, options: dict[str, dict]) -> None:
+    item.moodle_type = "truefalse"
+    right = options[question.answer["correct"]]
+    wrong = next((o for o in question.options if o["id"] != right["id"]), {"explanation": ""})
+    item.correct_true = right["text"].strip().lower() == "true"
+    true, false = (right, wrong) if item.correct_true else (wrong, right)
+    item.feedback_true, item.feedback_false = _h(true["explanation"]), _h(false["explanation"])
+
+
+def _multichoice(item: _Item, question: Question, options: dict[str, dict]) -> None:
+    correct = question.answer["correct"]
+    item.answers = [_Answer(_h(o["text"]), 100 if o["id"] == correct else 0, _h(o["explanation"])) for o in question.options]
+
+
+def _multiresponse(item: _Item, question: Question, options: dict[str, dict]) -> None:
+    item.single = False
+    right = set(question.answer["correct"])
+    # Moodle accepts only grades in its list (1/2 ... 1/10, 1/20), which covers any realistic n.
+    share = 100 / len(right)
+    item.answers = [_Answer(_h(o["text"]), share if o["id"] in right else -share, _h(o["explanation"])) for o in question.options]
+
+
+def _numerical(item: _Item, question: Question, options: dict[str, dict]) -> None:
+    answer = question.answer
+    item.moodle_type = "numerical"
+    item.value, item.tolerance, item.unit = float(answer["value"]), float(answer.get("tolerance") or 0), answer.get("unit") or ""
+
+
+def _matching(item: _Item, question: Question, options: dict[str, dict]) -> None:
+    pairs = question.answer["pairs"]
+    item.moodle_type, item.shuffle = "matching", True
+    item.pairs = [(_h(options[p]["text"]), _plain(options[c]["text"])) for p, c in pairs.items()]
+    used = set(pairs.values())
+    item.pairs += [("", _plain(o["text"])) for o in question.options if o.get("side") == "choice" and o["id"] not in used]
+
+
+def _ordering_as_matching(item: _Item, question: Question, options: dict[str, dict]) -> None:
+    order = question.answer["order"]
+    item.moodle_type = "matching"
+    item.note = "ordering exported as matching: each position is paired with the event that goes there"
+    item.text += (
+        f"<p><em>For each position ({', '.join(_ordinal(i) for i in range(1, len(order) + 1))}),"
+        " choose the event that goes there; the 1st is the earliest.</em></p>"
+    )
+    item.pairs = [(_ordinal(i), _plain(options[e]["text"])) for i, e in enumerate(order, start=1)]
+
+
+# The Moodle mapping each question type declares (quizzes.qtypes: QType.export) -> how it is built.
+BUILDERS: dict[str, Callable[[_Item, Question, dict[str, dict]], None]] = {
+    "truefalse": _truefalse,
+    "multichoice": _multichoice,
+    "multiresponse": _multiresponse,
+    "numerical": _numerical,
+    "matching": _matching,
+    "ordering_as_matching": _ordering_as_matching,
+}
+
+
 def _item(question: Question, number: int, base_url: str) -> _Item:
-    options = {o["id"]: o for o in question.options}
     item = _Item(
-        qtype="multichoice",
+        moodle_type="multichoice",
         key=question.key,
         source_qtype=question.qtype,
         name=_name(question.key, number),
         text=f"<p>{_h(question.stem)}</p>",
         general_feedback=f"<p>{_h(question.explanation)}</p>{_evidence_html(list(question.evidence.all()), base_url)}",
     )
-    answer = question.answer
-    if question.qtype == "true_false":
-        item.qtype = "truefalse"
-        right = options[answer["correct"]]
-        wrong = next((o for o in question.options if o["id"] != right["id"]), {"explanation": ""})
-        item.correct_true = right["text"].strip().lower() == "true"
-        true, false = (right, wrong) if item.correct_true else (wrong, right)
-        item.feedback_true, item.feedback_false = _h(true["explanation"]), _h(false["explanation"])
-    elif question.qtype in SINGLE_TYPES:
-        item.answers = [_Answer(_h(o["text"]), 100 if o["id"] == answer["correct"] else 0, _h(o["explanation"])) for o in question.options]
-    elif question.qtype == "multi":
-        item.single = False
-        right = set(answer["correct"])
-        # Moodle accepts only grades in its list (1/2 ... 1/10, 1/20), which covers any realistic n.
-        share = 100 / len(right)
-        item.answers = [_Answer(_h(o["text"]), share if o["id"] in right else -share, _h(o["explanation"])) for o in question.options]
-    elif question.qtype == "numeric":
-        item.qtype = "numerical"
-        item.value, item.tolerance, item.unit = float(answer["value"]), float(answer.get("tolerance") or 0), answer.get("unit") or ""
-    elif question.qtype == "matching":
-        item.qtype, item.shuffle = "matching", True
-        item.pairs = [(_h(options[p]["text"]), _plain(options[c]["text"])) for p, c in answer["pairs"].items()]
-        used = set(answer["pairs"].values())
-        item.pairs += [("", _plain(o["text"])) for o in question.options if o.get("side") == "choice" and o["id"] not in used]
-    elif question.qtype == "ordering":
-        item.qtype = "matching"
-        item.note = "ordering exported as matching: each position is paired with the event that goes there"
-        item.text += (
-            f"<p><em>For each position ({', '.join(_ordinal(i) for i in range(1, len(answer['order']) + 1))}),"
-            " choose the event that goes there; the 1st is the earliest.</em></p>"
-        )
-        item.pairs = [(_ordinal(i), _plain(options[e]["text"])) for i, e in enumerate(answer["order"], start=1)]
-    else:
+    kind = QTYPES.get(question.qtype)
+    build = BUILDERS.get(kind.export) if kind else None
+    if build is None:
         raise ValueError(f"question {question.key}: no export for type {question.qtype!r}")
+    build(item, question, {o["id"]: o for o in question.options})
     return item
 
 
@@ -214,15 +243,15 @@ def _text(parent: ET.Element, tag: str, text: str, fmt: str | None = "html") -> 
 
 
 def _moodle_question(item: _Item) -> ET.Element:
-    q = ET.Element("question", type=item.qtype)
+    q = ET.Element("question", type=item.moodle_type)
     _text(q, "name", item.name, fmt=None)
     _text(q, "questiontext", item.text)
     _text(q, "generalfeedback", item.general_feedback)
     ET.SubElement(q, "defaultgrade").text = "1"
-    ET.SubElement(q, "penalty").text = "1" if item.qtype == "truefalse" else "0.3333333"
+    ET.SubElement(q, "penalty").text = "1" if item.moodle_type == "truefalse" else "0.3333333"
     ET.SubElement(q, "hidden").text = "0"
-    if item.qtype in ("multichoice", "matching"):
-        if item.qtype == "multichoice":
+    if item.moodle_type in ("multichoice", "matching"):
+        if item.moodle_type == "multichoice":
             ET.SubElement(q, "single").text = "true" if item.single else "false"
             # The generator's option order is deliberate (dates run in order), so keep it.
             ET.SubElement(q, "shuffleanswers").text = "false"
@@ -234,18 +263,18 @@ def _moodle_question(item: _Item) -> ET.Element:
         for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
             _text(q, tag, "")
         ET.SubElement(q, "shownumcorrect")
-    if item.qtype == "multichoice":
+    if item.moodle_type == "multichoice":
         for a in item.answers:
             el = ET.SubElement(q, "answer", fraction=_percent(a.fraction), format="html")
             ET.SubElement(el, "text").text = a.text
             _text(el, "feedback", a.feedback)
-    elif item.qtype == "truefalse":
+    elif item.moodle_type == "truefalse":
         for value, feedback in (("true", item.feedback_true), ("false", item.feedback_false)):
             right = (value == "true") == item.correct_true
             el = ET.SubElement(q, "answer", fraction="100" if right else "0", format="moodle_auto_format")
             ET.SubElement(el, "text").text = value
             _text(el, "feedback", feedback)
-    elif item.qtype == "numerical":
+    elif item.moodle_type == "numerical":
         el = ET.SubElement(q, "answer", fraction="100", format="moodle_auto_format")
         ET.SubElement(el, "text").text = _number(item.value)
         _text(el, "feedback", "")
@@ -259,7 +288,7 @@ def _moodle_question(item: _Item) -> ET.Element:
         # 3: units are not graded; the stem already names the unit.
         ET.SubElement(q, "showunits").text = "3"
         ET.SubElement(q, "unitsleft").text = "0"
-    elif item.qtype == "matching":
+    elif item.moodle_type == "matching":
         for prompt, answer in item.pairs:
             sub = _text(q, "subquestion", prompt)
             ET.SubElement(ET.SubElement(sub, "answer"), "text").text = answer
@@ -306,16 +335,16 @@ def _gift_question(item: _Item) -> str:
     e = gift_escape
     head = f"::{e(item.name)}::[html]{e(item.text)}"
     general = f"\t####{e(item.general_feedback)}\n"
-    if item.qtype == "multichoice":
+    if item.moodle_type == "multichoice":
         lines = []
         for a in item.answers:
             lines.append(f"\t{_gift_mark(item.single, a.fraction)}{e(a.text)}" + (f"#{e(a.feedback)}" if a.feedback else "") + "\n")
         body = "".join(lines)
-    elif item.qtype == "truefalse":
+    elif item.moodle_type == "truefalse":
         right, wrong = (item.feedback_true, item.feedback_false) if item.correct_true else (item.feedback_false, item.feedback_true)
         # Moodle reads {TRUE#feedback if wrong#feedback if right}.
         body = f"\t{'TRUE' if item.correct_true else 'FALSE'}#{e(wrong)}#{e(right)}\n"
-    elif item.qtype == "numerical":
+    elif item.moodle_type == "numerical":
         # The "#" after the brace marks a numerical answer: value:tolerance.
         return f"{head}{{#\n\t={_number(item.value)}:{_number(item.tolerance)}\n{general}}}\n"
     else:  # matching; an empty prompt is a distractor

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from quizzes.bank.selectors import question_drafts
 from quizzes.generation.facts import Evidence
 from quizzes.models import Question, Source
+from quizzes.qtypes import QTYPES
 
 
 def _source_line(ev: Evidence, sources: dict[str, Source]) -> str:
@@ -34,15 +35,16 @@ def bank_review_markdown(questions: QuerySet[Question]) -> tuple[str, int]:
     ]
     for n, d in enumerate(drafts, start=1):
         out += [f"## {n}. `{d.key}`", "", f"*type* {d.qtype} · *template* {d.template}", "", f"**{d.stem}**", ""]
-        if d.qtype == "numeric":
+        kind = QTYPES[d.qtype].feedback_kind
+        if kind == "numeric":
             a = d.answer
             out.append(f"- KEY: {a.get('value')} {a.get('unit', '')} (tolerance {a.get('tolerance', 0)}, {a.get('qualifier', 'exact')})")
-        elif d.qtype == "ordering":
+        elif kind == "ordering":
             by_id = {o.id: o for o in d.options}
             for o in d.options:
                 out.append(f"- {o.id}. {o.text}" + (f" — _{o.explanation}_" if o.explanation else ""))
             out.append("- KEY (earliest first): " + " → ".join(by_id[i].text for i in d.answer.get("order", [])))
-        elif d.qtype == "matching":
+        elif kind == "matching":
             by_id = {o.id: o for o in d.options}
             for p, c in d.answer.get("pairs", {}).items():
                 out.append(f"- KEY: {by_id[p].text} → {by_id[c].text}")

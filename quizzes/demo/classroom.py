@@ -20,7 +20,7 @@ from quizzes.models import Assignment, Attempt, ClassGroup, Classroom, Collectio
 from quizzes.progress.runs import prediction_make, scenario_run_next_step, scenario_run_start
 from quizzes.progress.services import attempt_score, attempt_start, attempt_submit, response_answer
 from quizzes.progress.statistics import item_statistics_compute
-from quizzes.scoring import SINGLE_TYPES
+from quizzes.qtypes import QTYPES
 
 DEMO_CODE = "demo-10a"
 DEMO_SEED = 2022
@@ -48,31 +48,7 @@ ABILITY = {username: ability for username, _name, _table, ability in CLASS}
 
 def _response(snapshot: dict, right: bool, rng: random.Random) -> dict:
     """A response of the question's shape (quizzes.scoring): the key, or a plausible mistake."""
-    qtype, key, options = snapshot["qtype"], snapshot["answer"], snapshot["options"]
-    if qtype in SINGLE_TYPES:
-        wrong = [o["id"] for o in options if o["id"] != key["correct"]]
-        # Earlier distractors attract more learners than later ones, as real distractors differ.
-        return {"choice": key["correct"] if right or not wrong else rng.choices(wrong, weights=[4, 2, 1, 1, 1][: len(wrong)])[0]}
-    if qtype == "multi":
-        chosen, others = set(key["correct"]), [o["id"] for o in options if o["id"] not in key["correct"]]
-        if not right:
-            if others and (len(chosen) == 1 or rng.random() < 0.5):
-                chosen.add(rng.choice(others))
-            else:
-                chosen.discard(rng.choice(sorted(chosen)))
-        return {"choices": sorted(chosen)}
-    if qtype == "numeric":
-        return {"value": key["value"] if right else key["value"] * 2 + 1}
-    if qtype == "ordering":
-        order = list(key["order"])
-        if not right:
-            order[0], order[1] = order[1], order[0]
-        return {"order": order}
-    pairs = dict(key["pairs"])  # matching
-    if not right and len(pairs) > 1:
-        prompts = list(pairs)
-        pairs = dict(zip(prompts, [pairs[p] for p in prompts[1:] + prompts[:1]], strict=True))
-    return {"pairs": pairs}
+    return QTYPES[snapshot["qtype"]].demo_response(snapshot["answer"], snapshot["options"], right, rng)
 
 
 def _quiz_work(

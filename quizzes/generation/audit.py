@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from quizzes.generation.drafts import CHOICE_TYPES, QuestionDraft
 from quizzes.generation.facts import Facts
+from quizzes.qtypes import QTYPES
 
 # The rules, in the order they are reported.
 RULES = (
@@ -388,7 +389,7 @@ def check_item(d: QuestionDraft, facts: Facts | None = None) -> list[Finding]:
     if facts is not None:
         for fid in d.fact_ids:
             kind, _, slug = fid.partition(":")
-            if kind == "event" and d.qtype in ("date", "ordering", "true_false", "matching") and slug in facts.events:
+            if kind == "event" and QTYPES[d.qtype].states_event_day and slug in facts.events:
                 ev = facts.events[slug]
                 if not ev.exact_day and ev.precision == "day":
                     flag("contested-as-fact", f"{slug} has only a span of dates but is asked as one day")

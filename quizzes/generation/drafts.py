@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quizzes.generation.facts import Evidence
+from quizzes.qtypes import CHOICE_TYPES
 
 GENERATOR_VERSION = "1.0"
 
-# Types whose options are a list to pick from; their answer is {"correct": id} or {"correct": [ids]}.
-CHOICE_TYPES = {"single", "multi", "true_false", "date", "attribution", "sources_disagree", "cause_effect"}
+__all__ = ["CHOICE_TYPES", "GENERATOR_VERSION", "OptionDraft", "QuestionDraft"]
 
 
 @dataclass

@@ -38,6 +38,7 @@ from quizzes.generation.audit import (
 )
 from quizzes.generation.drafts import OptionDraft, QuestionDraft
 from quizzes.generation.facts import EntityFact, EventFact, Evidence, Facts, FigureFact, ReportFact
+from quizzes.qtypes import QTYPES
 
 LETTERS = "abcdefgh"
 STOPWORDS = {"the", "of", "a", "an", "and", "in", "to", "for", "on", "at", "as", "by", "from", "with", "s"}
@@ -671,7 +672,7 @@ def balance_key_positions(drafts: list[QuestionDraft]) -> None:
     groups: dict[tuple[str, int], list[QuestionDraft]] = {}
     for d in sorted(drafts, key=lambda d: hash_rank(d.key)):
         keyed = [o for o in d.options if o.correct]
-        if d.fixed_order or d.qtype in ("multi", "numeric", "ordering", "matching") or len(keyed) != 1:
+        if d.fixed_order or not QTYPES[d.qtype].single_key or len(keyed) != 1:
             continue
         groups.setdefault((d.template, len(d.options)), []).append(d)
     for (template, n), items in groups.items():

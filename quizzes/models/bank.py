@@ -9,6 +9,7 @@ from django.dispatch import receiver
 from quizzes.models.collections import Collection
 from quizzes.models.events import Topic
 from quizzes.models.sources import Passage
+from quizzes.qtypes import QTYPES
 
 PRIVATE_HELP = (
     "Only my classes: learners see it only when a teacher of one of their classes owns it; other teachers do not see it. "
@@ -16,17 +17,9 @@ PRIVATE_HELP = (
 )
 
 
-class QuestionType(models.TextChoices):
-    SINGLE = "single", "single choice"
-    MULTI = "multi", "multiple select"
-    TRUE_FALSE = "true_false", "true or false"
-    NUMERIC = "numeric", "number"
-    DATE = "date", "date"
-    ORDERING = "ordering", "chronological order"
-    MATCHING = "matching", "matching"
-    ATTRIBUTION = "attribution", "attribution"
-    SOURCES_DISAGREE = "sources_disagree", "sources disagree"
-    CAUSE_EFFECT = "cause_effect", "cause and effect"
+# The question types and their labels come from the registry (quizzes/qtypes/), in its order. The stubs
+# know only the class form of TextChoices, not this functional form Django documents.
+QuestionType = models.TextChoices("QuestionType", [(name.upper(), (name, t.label)) for name, t in QTYPES.items()])  # type: ignore[call-overload]
 
 
 class Question(models.Model):

@@ -33,7 +33,7 @@ from quizzes.models import (
     ScenarioRun,
 )
 from quizzes.permissions import joined_before_started
-from quizzes.progress.statistics import CHOICE_TYPES, Tally, keys_of, picks_of, rest_of, source_statistics_of, tally_statistic
+from quizzes.progress.statistics import Tally, counts_picks, keys_of, picks_of, rest_of, source_statistics_of, tally_statistic
 from quizzes.zones import zone_label
 
 NOT_STARTED, IN_PROGRESS, SUBMITTED, SCORED, FINISHED = "not started", "in progress", "submitted", "scored", "finished"
@@ -308,7 +308,7 @@ def reteach_list(sections: list[dict]) -> list[tuple[object, ItemStats]]:
 
 
 def _options(qtype: str, options: list[dict], answer: dict, counts: dict[str, int]) -> list[OptionCount]:
-    if qtype not in CHOICE_TYPES:
+    if not counts_picks(qtype):
         return []
     keys = keys_of(qtype, answer)
     return [OptionCount(o["id"], o["text"], counts.get(o["id"], 0), o["id"] in keys) for o in options]
@@ -341,7 +341,7 @@ class _Question:
 
 def _question_stats(question_id: int, q: _Question, contents: dict[int, dict]) -> ItemStats:
     snap = contents[q.latest[1]]  # the latest version shown
-    choice = snap["qtype"] in CHOICE_TYPES
+    choice = counts_picks(snap["qtype"])
     shown = [contents[v] for v in sorted(q.versions)]
     data = tally_statistic(
         qtype=snap["qtype"],

@@ -35,11 +35,10 @@ from django.utils import timezone
 
 from quizzes.locks import try_lock
 from quizzes.models import Attempt, ItemStatistic, QuestionVersion, Response, VersionStatistic
-from quizzes.scoring import SINGLE_TYPES
+from quizzes.qtypes import QTYPES
 
 MIN_RESPONSES = 5
 FLAG_MIN_RESPONSES = 10
-CHOICE_TYPES = SINGLE_TYPES | {"multi"}
 UNIT = 1_000_000  # sums are kept in millionths of a point, as integers
 ATTEMPTS_PER_BATCH = 500  # attempts added per transaction (about 10,000 answers)
 _BATCH = 200
@@ -139,7 +138,7 @@ def tally_statistic(*, qtype: str, tally: Tally, option_ids: Iterable[str], keys
     r = tally.discrimination()
     discrimination = None if r is None else round(r, 4)
     counts: dict[str, int] = {}
-    if qtype in CHOICE_TYPES:
+    if counts_picks(qtype):
         counts = dict.fromkeys(sorted(option_ids), 0)
         for pick, count in sorted(tally.picks.items()):
             counts[pick] = counts.get(pick, 0) + count
@@ -162,11 +161,16 @@ def item_statistic(*, qtype: str, answers: list[_Answer], option_ids: Iterable[s
     return tally_statistic(qtype=qtype, tally=tally, option_ids=option_ids, keys=keys)
 
 
+def counts_picks(qtype: str) -> bool:
+    """Whether item statistics count picks per option for this type (its options are a list to pick from)."""
+    kind = QTYPES.get(qtype)
+    return kind is not None and kind.choice
+
+
 def picks_of(qtype: str, response: dict | None) -> tuple[str, ...]:
     """The options a choice answer picked (none for other types or no answer)."""
-    if not response or qtype not in CHOICE_TYPES:
-        return ()
-    return tuple(response.get("choices", ())) if qtype == "multi" else (response["choice"],)
+    kind = QTYPES.get(qtype)
+    return kind.picks(response) if response and kind else ()
 
 
 def rest_of(points: float, attempt_points: float, attempt_max: int) -> float | None:
@@ -176,10 +180,8 @@ def rest_of(points: float, attempt_points: float, attempt_max: int) -> float | N
 
 def keys_of(qtype: str, answer: dict) -> set[str]:
     """The option ids a choice question's key marks right (none for other types)."""
-    if qtype not in CHOICE_TYPES:
-        return set()
-    correct = answer.get("correct")
-    return set(correct) if isinstance(correct, list) else {correct} if correct else set()
+    kind = QTYPES.get(qtype)
+    return kind.keys(answer) if kind else set()
 
 
 def _add_attempts(attempt_ids: list[int], qtypes: dict[int, str], now) -> tuple[int, set[int]]:
@@ -238,7 +240,7 @@ def _item_statistics_write(question_ids: set[int], now) -> None:
         for version_id, tally in sorted(rows):
             total.merge(Tally.from_json(tally))
             qtype, answer, options = versions[version_id]  # the latest version's type
-            if qtype in CHOICE_TYPES:
+            if counts_picks(qtype):
                 option_ids |= {o["id"] for o in options or ()}
                 keys |= keys_of(qtype, answer)
         stat = tally_statistic(qtype=qtype, tally=total, option_ids=option_ids, keys=keys)

@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from quizzes import dates
-from quizzes.scoring import SINGLE_TYPES
+from quizzes.qtypes import QTYPES, number_text
 
 
 def date_label(iso: str | None, precision: str = "day") -> str:
@@ -66,17 +66,18 @@ def question_view(snapshot: dict, response: dict | None = None, order: list[str]
     qtype, options = snapshot["qtype"], snapshot["options"]
     text = {o["id"]: o["text"] for o in options}
     response = response or {}
-    view = {"qtype": qtype, "stem": snapshot["stem"], "kind": "single" if qtype in SINGLE_TYPES else qtype}
-    if qtype in SINGLE_TYPES or qtype == "multi":
+    kind = QTYPES[qtype].form_kind if qtype in QTYPES else qtype
+    view = {"qtype": qtype, "stem": snapshot["stem"], "kind": kind}
+    if qtype in QTYPES and QTYPES[qtype].choice:
         chosen = set(response.get("choices", [])) | ({response["choice"]} if "choice" in response else set())
         view["options"] = [{"id": o["id"], "text": o["text"], "chosen": o["id"] in chosen} for o in options]
-    elif qtype == "numeric":
+    elif kind == "numeric":
         view["value"] = response.get("value", "")
         view["unit"] = snapshot.get("answer", {}).get("unit", "")  # the unit is part of the question, not the key
-    elif qtype == "ordering":
+    elif kind == "ordering":
         ids = order or response.get("order") or [o["id"] for o in options]
         view["items"] = [{"id": i, "text": text[i]} for i in ids if i in text]
-    elif qtype == "matching":
+    elif kind == "matching":
         pairs = response.get("pairs", {})
         view["choices"] = [{"id": o["id"], "text": o["text"]} for o in options if o.get("side") == "choice"]
         prompts = [o for o in options if o.get("side") == "prompt"]
@@ -84,11 +85,7 @@ def question_view(snapshot: dict, response: dict | None = None, order: list[str]
     return view
 
 
-def _number(value) -> str:
-    if value is None or value == "":
-        return "—"
-    value = float(value)
-    return f"{int(value):,}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+_number = number_text
 
 
 def _deciding(evidence: list[dict], ids: list[int]) -> tuple[dict | None, list[dict]]:
@@ -121,7 +118,8 @@ def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None
         "notes": [],
     }
     right_ids: list = []
-    if qtype in SINGLE_TYPES or qtype == "multi":
+    kind = QTYPES[qtype].feedback_kind if qtype in QTYPES else ""
+    if kind == "choice":
         right = set(answer["correct"]) if isinstance(answer["correct"], list) else {answer["correct"]}
         chosen = set(response.get("choices", [])) | ({response["choice"]} if "choice" in response else set())
         view["kind"] = "choice"
@@ -137,12 +135,12 @@ def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None
         notes = [(o["text"], once.text(o.get("explanation", ""))) for o in options if o not in shown]
         view["notes"] = [{"label": label, "text": note} for label, note in notes if note]
         right_ids = [i for o in options if o["id"] in right for i in o.get("evidence", [])]
-    elif qtype == "numeric":
+    elif kind == "numeric":
         view["kind"] = "numeric"
         view["given"], view["right"] = _number(response.get("value")), _number(answer["value"])
         view["tolerance"] = _number(answer["tolerance"]) if answer.get("tolerance") else ""
         view["unit"] = answer.get("unit", "")
-    elif qtype == "ordering":
+    elif kind == "ordering":
         given = response.get("order", [])
         view["kind"] = "ordering"
         view["rows"] = [
@@ -156,7 +154,7 @@ def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None
         ]
         for row in view["rows"]:
             row["note"] = once.text(row["explanation"])
-    elif qtype == "matching":
+    elif kind == "matching":
         given = response.get("pairs", {})
         view["kind"] = "matching"
         view["rows"] = [
@@ -170,40 +168,18 @@ def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None
     return view
 
 
-def _texts(options: list[dict], ids) -> list[str]:
-    text = {o["id"]: o["text"] for o in options}
-    return [text.get(i, i) for i in ids]
-
-
 def answer_text(snapshot: dict, response: dict | None) -> str:
     """A learner's answer in words, as a teacher reads it in a list ('Almaty', '33 police cars',
     'A → B → C'); '' when unanswered."""
     if not response:
         return ""
-    qtype, options = snapshot["qtype"], snapshot["options"]
-    if qtype in SINGLE_TYPES or qtype == "multi":
-        ids = response.get("choices") or ([response["choice"]] if "choice" in response else [])
-        return "; ".join(_texts(options, ids))
-    if qtype == "numeric":
-        return f"{_number(response.get('value'))} {snapshot.get('answer', {}).get('unit', '')}".strip()
-    if qtype == "ordering":
-        return " → ".join(_texts(options, response.get("order", [])))
-    if qtype == "matching":
-        text = {o["id"]: o["text"] for o in options}
-        return "; ".join(f"{text.get(p, p)} → {text.get(c, c)}" for p, c in response.get("pairs", {}).items())
-    return str(response)
+    kind = QTYPES.get(snapshot["qtype"])
+    if kind is None:
+        return str(response)
+    return kind.answer_text(snapshot["options"], response, snapshot.get("answer", {}).get("unit", ""))
 
 
 def key_text(snapshot: dict) -> str:
     """The right answer in words (the same form as answer_text)."""
-    qtype, answer = snapshot["qtype"], snapshot["answer"]
-    if qtype in SINGLE_TYPES or qtype == "multi":
-        right = answer["correct"] if isinstance(answer["correct"], list) else [answer["correct"]]
-        return answer_text(snapshot, {"choices": right})
-    if qtype == "numeric":
-        return answer_text(snapshot, {"value": answer["value"]})
-    if qtype == "ordering":
-        return answer_text(snapshot, {"order": answer["order"]})
-    if qtype == "matching":
-        return answer_text(snapshot, {"pairs": answer["pairs"]})
-    return ""
+    kind = QTYPES.get(snapshot["qtype"])
+    return answer_text(snapshot, kind.key_response(snapshot["answer"])) if kind else ""

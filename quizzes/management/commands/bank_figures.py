@@ -15,10 +15,11 @@ from quizzes.dataset.reader import DatasetInvalid, dataset_read
 from quizzes.generation.bank import questions_generate_reported
 from quizzes.generation.from_dataset import facts_from_dataset
 from quizzes.management.commands.load_seeds import episode_folders
+from quizzes.qtypes import QTYPES
 
 START, END = "<!-- bank-figures:start -->", "<!-- bank-figures:end -->"
-# Column order: the generator's types, recall first.
-TYPES = ("date", "true_false", "ordering", "matching", "numeric", "sources_disagree", "single", "multi")
+# Column order: the generator's types, recall first (each type's figures_column in quizzes/qtypes/).
+TYPES = tuple(t.name for t in sorted(QTYPES.values(), key=lambda t: t.figures_column) if t.figures_column)
 
 
 def figures_table(folders: list[Path], *, seed: int = 0) -> str:

@@ -24,6 +24,7 @@ from quizzes.models import Attempt, Quiz, Response
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.selectors import answers_visible, attempts_limit, attempts_used
 from quizzes.progress.services import attempt_is_overdue, attempt_start, attempt_submit, response_answer
+from quizzes.qtypes import QTYPES
 from quizzes.web.feedback import feedback_view, question_view
 from quizzes.web.forms import AnswerMissing, order_moved, response_from_post
 
@@ -149,7 +150,7 @@ def attempt_answer(request, pk: int, position: int):
         Response.objects.select_related("version").only("version__content", "position"), attempt=attempt, position=position
     )
     snap = row.snapshot
-    if snap["qtype"] == "ordering" and request.POST.get("move"):
+    if QTYPES[snap["qtype"]].reorderable and request.POST.get("move"):
         return _player(request, attempt, position=position, order=order_moved(snap["options"], request.POST))
     try:
         saved = response_answer(

@@ -11,6 +11,7 @@ from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.review import NOT_SHOWN, questions_for_fact, review_answer, review_next, review_question_pick
 from quizzes.progress.selectors import review_queue
 from quizzes.progress.snapshots import question_snapshot
+from quizzes.qtypes import QTYPES
 from quizzes.web.feedback import feedback_view, question_view
 from quizzes.web.forms import AnswerMissing, order_moved, response_from_post
 
@@ -58,7 +59,7 @@ def review_submit(request):
         if card.due <= timezone.now():
             messages.error(request, NOT_SHOWN)
         return redirect("web:review")
-    if question.qtype == "ordering" and request.POST.get("move"):
+    if QTYPES[question.qtype].reorderable and request.POST.get("move"):
         return _review_form(request, card, question, order=order_moved(question.options, request.POST))
     try:
         response = response_from_post(question.qtype, question.options, request.POST)

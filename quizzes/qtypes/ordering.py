@@ -1,0 +1,57 @@
+"""Ordering (PURE): put the items in order; partial credit for pairs in the right relative order.
+
+Key: {"order": ["e1", "e2", "e3"]}. Response: {"order": ["e3", "e1", "e2"]}.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from quizzes.qtypes.base import FormData, InvalidResponse, Options, QType, Score, ids, texts
+
+
+@dataclass(frozen=True)
+class Ordering(QType):
+    reorderable: bool = True
+    states_event_day: bool = True
+    form_kind: str = "ordering"
+    feedback_kind: str = "ordering"
+    export: str = "ordering_as_matching"
+
+    def key_problems(self, options: Options, answer: dict[str, Any], known: set[str]) -> list[str]:
+        order = answer.get("order")
+        if len(options) < 2 or not isinstance(order, list) or sorted(map(str, order)) != sorted(known) or len(order) != len(options):
+            return [f"answer 'order' must list each of the option ids {sorted(known)} exactly once (two or more)"]
+        return []
+
+    def response_validate(self, options: Options, response: dict[str, Any]) -> dict[str, Any]:
+        order = response.get("order")
+        if not isinstance(order, list) or sorted(map(str, order)) != sorted(ids(options)) or len(order) != len(options):
+            raise InvalidResponse(f"'order' must list each of {sorted(ids(options))} exactly once")
+        return {"order": list(order)}
+
+    def score(self, answer: dict[str, Any], response: dict[str, Any]) -> Score:
+        key, given = answer["order"], response["order"]
+        if not isinstance(key, list) or sorted(map(str, key)) != sorted(map(str, given)) or len(key) < 2:
+            raise ValueError("'order' must list the options exactly once")
+        pos = {item: i for i, item in enumerate(given)}
+        pairs = [(a, b) for i, a in enumerate(key) for b in key[i + 1 :]]
+        in_order = sum(pos[a] < pos[b] for a, b in pairs)
+        return Score(round(in_order / len(pairs), 4), given == key)
+
+    def key_response(self, answer: dict[str, Any]) -> dict[str, Any]:
+        return {"order": answer["order"]}
+
+    def answer_text(self, options: Options, response: dict[str, Any], unit: str) -> str:
+        return " → ".join(texts(options, response.get("order", [])))
+
+    def response_from_form(self, options: Options, data: FormData) -> dict[str, Any]:
+        return {"order": data.getlist("order")}
+
+    def demo_response(self, key: dict[str, Any], options: Options, right: bool, rng: random.Random) -> dict[str, Any]:
+        order = list(key["order"])
+        if not right:
+            order[0], order[1] = order[1], order[0]
+        return {"order": order}
