@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from quizzes.classes.selectors import assignment_due, assignment_is_open, assignments_for_student, quizzes_for_learner
+from quizzes.classes.selectors import AssignmentRefused, assignment_due, assignment_for_work, assignments_for_student, quizzes_for_learner
 from quizzes.classes.services import NOT_YOURS, join_code_display
 from quizzes.models import (
     Assignment,
@@ -45,7 +45,7 @@ from quizzes.models import (
     Topic,
 )
 from quizzes.permissions import classrooms_for_teacher, groups_for_teacher, modules_for_teacher
-from quizzes.progress.selectors import answers_visible
+from quizzes.progress.selectors import response_revealed
 
 User = get_user_model()
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -433,15 +433,14 @@ class AttemptSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _assignment_check(assignment: Assignment | None, **item) -> None:
-    """Work started for an assignment must be part of it, and the assignment open."""
-    if assignment is None:
+def _assignment_check(data: dict, **item) -> None:
+    """A named assignment must fit the one rule for work (quizzes.classes.selectors.assignment_for_work)."""
+    if data.get("assignment") is None:
         return
-    what = "quiz" if "quiz_id" in item else "scenario"
-    if not any(getattr(i, f"{what}_id") == item[f"{what}_id"] for i in assignment.module.items.all()):
-        raise serializers.ValidationError({"assignment": f"That assignment does not include this {what}."})
-    if not assignment_is_open(assignment):
-        raise serializers.ValidationError({"assignment": f"That assignment opens at {assignment.opens_at:%Y-%m-%d %H:%M} UTC."})
+    try:
+        assignment_for_work(user=None, assignment=data["assignment"], **item)
+    except AssignmentRefused as exc:
+        raise serializers.ValidationError({"assignment": str(exc)}) from None
 
 
 class _MyAssignmentChoice:
@@ -470,7 +469,7 @@ class AttemptStartSerializer(_MyAssignmentChoice, StrictJSON, serializers.Serial
             self.fields["quiz"].queryset = quizzes_for_learner(request.user)
 
     def validate(self, data):
-        _assignment_check(data.get("assignment"), quiz_id=data["quiz"].pk)
+        _assignment_check(data, quiz=data["quiz"])
         return data
 
 
@@ -501,14 +500,6 @@ def _option(o: dict, revealed: bool) -> dict:
     return shown
 
 
-def is_revealed(row, attempt: Attempt) -> bool:
-    """Feedback is shown once answered when the quiz gives it immediately, or once the attempt is closed
-    and the quiz's review option allows it (quizzes.progress.selectors.answers_visible)."""
-    if attempt.status != Attempt.Status.IN_PROGRESS:
-        return answers_visible(attempt)
-    return row.answered_at is not None and attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE
-
-
 class AttemptQuestionSerializer(serializers.Serializer):
     """One question of an attempt, as shown; `feedback` (key, explanations, evidence) only once revealed."""
 
@@ -525,7 +516,7 @@ class AttemptQuestionSerializer(serializers.Serializer):
     def to_representation(self, row):
         attempt = self.context.get("attempt") or row.attempt
         snap = row.snapshot
-        revealed = self.context.get("reveal_all", False) or is_revealed(row, attempt)
+        revealed = self.context.get("reveal_all", False) or response_revealed(row, attempt)
         data = {
             "position": row.position,
             "qtype": snap["qtype"],
@@ -622,7 +613,7 @@ class ScenarioRunStartSerializer(_MyAssignmentChoice, StrictJSON, serializers.Se
     )
 
     def validate(self, data):
-        _assignment_check(data.get("assignment"), scenario_id=data["scenario"].pk)
+        _assignment_check(data, scenario=data["scenario"])
         return data
 
 

@@ -17,6 +17,7 @@ from quizzes.models import (
     Module,
     ModuleItem,
     Quiz,
+    Scenario,
 )
 
 User = get_user_model()
@@ -78,6 +79,32 @@ def assignment_due(assignment: Assignment) -> datetime:
 def assignment_is_open(assignment: Assignment, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     return assignment.opens_at <= now
+
+
+class AssignmentRefused(ValueError):
+    """The assignment named for new work is not one it may count toward; the message says why."""
+
+
+def assignment_for_work(
+    *, user, quiz: Quiz | None = None, scenario: Scenario | None = None, assignment: Assignment | None = None, now: datetime | None = None
+) -> Assignment | None:
+    """The one rule for which assignment a learner's new attempt or run counts toward (web and API):
+    an assignment of theirs (assignments_for_student) whose module includes the quiz or scenario and
+    that has opened.
+
+    Named (the API lets a client choose one of their assignments): checked against the rule, or
+    AssignmentRefused saying why. Not named (the web player): the first that fits by due date, or None."""
+    now = now or timezone.now()
+    what, item = ("quiz", quiz) if quiz is not None else ("scenario", scenario)
+    if item is None:
+        raise ValueError("assignment_for_work needs a quiz or a scenario")
+    if assignment is None:
+        return assignments_for_student(user).filter(**{f"module__items__{what}": item}, opens_at__lte=now).first()
+    if not any(getattr(i, f"{what}_id") == item.pk for i in assignment.module.items.all()):
+        raise AssignmentRefused(f"That assignment does not include this {what}.")
+    if not assignment_is_open(assignment, now):
+        raise AssignmentRefused(f"That assignment opens at {assignment.opens_at:%Y-%m-%d %H:%M} UTC.")
+    return assignment
 
 
 def assignment_enrolments(assignment: Assignment) -> QuerySet[Enrolment]:

@@ -15,7 +15,7 @@ from fsrs import State
 
 from quizzes.bank.selectors import published_modules
 from quizzes.dates import date_span_label
-from quizzes.models import Attempt, Event, Module, ModuleItem, Prediction, Response, ReviewCard, ScenarioRun, TopicMastery
+from quizzes.models import Attempt, Event, Module, ModuleItem, Prediction, Quiz, Response, ReviewCard, ScenarioRun, TopicMastery
 from quizzes.progress.runs import calibration_table
 
 EVENT_FACT = "event:"
@@ -218,6 +218,15 @@ def attempts_used(attempt: Attempt) -> int:
     if attempt.assignment is not None and attempt.assignment.attempts_allowed:
         qs = qs.filter(assignment_id=attempt.assignment_id)
     return qs.count()
+
+
+def response_revealed(response: Response, attempt: Attempt) -> bool:
+    """The reveal rule for one item (the web player and the API both ask here): its key, explanations
+    and evidence are shown once it is answered when the quiz gives feedback immediately, or once the
+    attempt is closed and the quiz's review option allows it (answers_visible)."""
+    if attempt.status != Attempt.Status.IN_PROGRESS:
+        return answers_visible(attempt)
+    return response.answered_at is not None and attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE
 
 
 def answers_visible(attempt: Attempt, *, now: datetime | None = None) -> bool:

@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from quizzes.classes.selectors import assignments_for_student, quizzes_for_learner
+from quizzes.classes.selectors import assignment_for_work, quizzes_for_learner
 from quizzes.models import Attempt, Quiz, Response
 from quizzes.progress.errors import LearnerActionError
-from quizzes.progress.selectors import answers_visible, attempts_limit, attempts_used
+from quizzes.progress.selectors import answers_visible, attempts_limit, attempts_used, response_revealed
 from quizzes.progress.services import attempt_is_overdue, attempt_start, attempt_submit, response_answer
 from quizzes.qtypes import QTYPES
 from quizzes.web.feedback import feedback_view, question_view
@@ -78,7 +78,7 @@ def quiz_detail(request, slug: str):
 def quiz_start(request, slug: str):
     """Start an attempt, or resume the open one, counting it toward an open assignment of the quiz's module."""
     quiz = get_object_or_404(quizzes_for_learner(request.user), slug=slug)
-    assignment = assignments_for_student(request.user).filter(module__items__quiz=quiz, opens_at__lte=timezone.now()).first()
+    assignment = assignment_for_work(user=request.user, quiz=quiz)
     try:
         attempt = attempt_start(user=request.user, quiz=quiz, assignment=assignment)
     except LearnerActionError as exc:
@@ -113,7 +113,7 @@ def _player(request, attempt: Attempt, *, position: int | None, order: list[str]
             return redirect("web:attempt-finish", pk=attempt.pk)
     row = attempt.responses.select_related("version").get(position=position)
     immediate = attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE
-    locked = immediate and row.answered_at is not None
+    locked = response_revealed(row, attempt)  # in progress: answered, with immediate feedback
     seconds_left = max(int((attempt.deadline_at - timezone.now()).total_seconds()), 0) if attempt.deadline_at else None
     return render(
         request,

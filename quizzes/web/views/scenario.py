@@ -13,10 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from quizzes.classes.selectors import assignments_for_student
+from quizzes.classes.selectors import assignment_for_work
 from quizzes.models import Prediction, Scenario, ScenarioRun
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.runs import calibration_table, prediction_make, scenario_run_path, scenario_run_start
@@ -72,7 +71,7 @@ def scenario_start(request, slug: str):
         messages.error(request, "More than one collection has this scenario: choose one.")
         return redirect(reverse("web:scenario-detail", args=[slug]))
     scenario = found[0]
-    assignment = assignments_for_student(request.user).filter(module__items__scenario=scenario, opens_at__lte=timezone.now()).first()
+    assignment = assignment_for_work(user=request.user, scenario=scenario)
     try:
         run = scenario_run_start(user=request.user, scenario=scenario, assignment=assignment)
     except LearnerActionError as exc:
