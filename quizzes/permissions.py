@@ -11,7 +11,20 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from quizzes.models import Assignment, Attempt, ClassGroup, Classroom, Enrolment, Job, Module, Question, Quiz, Scenario, ScenarioRun
+from quizzes.models import (
+    Assignment,
+    Attempt,
+    ClassGroup,
+    Classroom,
+    Enrolment,
+    Job,
+    Module,
+    ModuleItem,
+    Question,
+    Quiz,
+    Scenario,
+    ScenarioRun,
+)
 
 User = get_user_model()
 
@@ -22,10 +35,16 @@ def classrooms_for_teacher(user) -> QuerySet[Classroom]:
     return Classroom.objects.filter(teachers=user)
 
 
+def classroom_ids_for_teacher(user) -> QuerySet:
+    """The ids of the classes a teacher teaches, as a subquery (one indexed read of the teachers table)."""
+    return Classroom.teachers.through.objects.filter(user=user).values("classroom_id")
+
+
 def students_for_teacher(user) -> QuerySet:
     if user.is_superuser:
         return User.objects.all()
-    return User.objects.filter(enrolments__classroom__in=classrooms_for_teacher(user)).distinct()
+    # A subquery, not a join plus DISTINCT: a student in two of the teacher's classes is one row anyway.
+    return User.objects.filter(pk__in=Enrolment.objects.filter(classroom_id__in=classroom_ids_for_teacher(user)).values("student_id"))
 
 
 def groups_for_teacher(user) -> QuerySet[ClassGroup]:
@@ -46,8 +65,11 @@ def work_visible_to_teacher(user) -> Q:
     """The boundary of a teacher's view of student work (attempts and scenario runs): work on their
     own classes' assignments, and practice (no assignment) that a student of theirs did after joining.
     Work for another teacher's class, and anything done before joining, stays the student's."""
-    classes = classrooms_for_teacher(user)
-    return Q(assignment__classroom__in=classes) | Q(joined_before_started(classes), assignment__isnull=True)
+    classes = classroom_ids_for_teacher(user)
+    # Subqueries, never a join: the list stays one scan of the work in its display order, whatever
+    # the number of classes (a coordinator's) or of their assignments.
+    assigned = Assignment.objects.filter(classroom_id__in=classes).values("pk")
+    return Q(assignment_id__in=assigned) | Q(joined_before_started(classes), assignment__isnull=True)
 
 
 def attempts_for_teacher(user) -> QuerySet[Attempt]:
@@ -55,6 +77,17 @@ def attempts_for_teacher(user) -> QuerySet[Attempt]:
     if user.is_superuser:
         return Attempt.objects.all()
     return Attempt.objects.filter(work_visible_to_teacher(user))
+
+
+def attempt_quizzes_for_teacher(user) -> QuerySet[Quiz]:
+    """The quizzes a teacher's visible attempts can be on: those they may use and those of their
+    classes' assignments (a filter's choices, read from the quizzes table, not from the attempts)."""
+    if user.is_superuser:
+        return Quiz.objects.all()
+    assigned = Assignment.objects.filter(classroom_id__in=classroom_ids_for_teacher(user)).values("module_id")
+    return Quiz.objects.filter(
+        Q(pk__in=quizzes_for_teacher(user).values("pk")) | Q(pk__in=ModuleItem.objects.filter(module_id__in=assigned).values("quiz_id"))
+    )
 
 
 def runs_for_teacher(user) -> QuerySet[ScenarioRun]:

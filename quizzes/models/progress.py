@@ -53,6 +53,8 @@ class Attempt(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="attempt_status_submitted"),
+            # The teachers' lists (API and admin) are in this order: a page is the first rows of one index scan.
+            models.Index(fields=["-started_at", "-id"], name="attempt_started_desc"),
             # The statistics job's queue: scored attempts not yet counted (a few rows, however many are counted).
             models.Index(fields=["id"], condition=Q(status="scored", statistics_at__isnull=True), name="attempt_statistics_due"),
         ]

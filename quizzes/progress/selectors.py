@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from fsrs import State
 
@@ -250,3 +250,18 @@ def answers_visible(attempt: Attempt, *, now: datetime | None = None) -> bool:
             return False
     limit = attempts_limit(attempt.quiz, assignment)
     return bool(limit) and attempts_used(attempt) >= limit
+
+
+def attempts_with_answered(attempts: list[Attempt]) -> list[Attempt]:
+    """Set `answered` (questions answered so far) on these attempts, in one query over their own
+    responses only: a list counts the rows it shows, never every attempt it filters."""
+    counts = dict(
+        Response.objects.filter(attempt_id__in=[a.pk for a in attempts], answered_at__isnull=False)
+        .order_by()
+        .values("attempt_id")
+        .annotate(n=Count("id"))
+        .values_list("attempt_id", "n")
+    )
+    for attempt in attempts:
+        attempt.answered = counts.get(attempt.pk, 0)  # type: ignore[attr-defined]
+    return attempts

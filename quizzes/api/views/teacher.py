@@ -4,7 +4,7 @@ Every queryset comes from quizzes.classes.selectors, so another teacher's class 
 found (404); students get 403 from IsTeacher. Writes go through quizzes.classes.services.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -17,6 +17,7 @@ from quizzes.classes import services
 from quizzes.models import Assignment, Attempt, Classroom, Enrolment
 from quizzes.permissions import assignments_for_teacher, attempts_for_teacher, classrooms_for_teacher
 from quizzes.progress.results import assignment_results
+from quizzes.progress.selectors import attempts_with_answered
 
 
 class TeacherViewSet(UserScoped, viewsets.GenericViewSet):
@@ -151,11 +152,15 @@ class TeacherAttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
     queryset = Attempt.objects.none()
 
     def user_queryset(self, user):
-        answered = Count("responses", filter=Q(responses__answered_at__isnull=False), distinct=True)
-        return attempts_for_teacher(user).select_related("quiz", "user").annotate(answered=answered).order_by("-started_at", "-id")
+        # Answered counts are read for the page's rows only (paginate_queryset), not grouped over every visible attempt.
+        return attempts_for_teacher(user).select_related("quiz", "user").order_by("-started_at", "-id")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else attempts_with_answered(list(page))
 
     def retrieve(self, request, pk=None):
-        attempt = self.get_object()
+        attempt = attempts_with_answered([self.get_object()])[0]
         body = {"attempt": attempt, "questions": attempt.responses.select_related("version").order_by("position")}
         context = {"attempt": attempt, "reveal_all": True}
         return Response(serializers.TeacherAttemptResultsSerializer(body, context=context).data)
