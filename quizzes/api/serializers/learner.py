@@ -1,0 +1,517 @@
+"""Learner serializers: my assignments, attempts, scenario runs, progress and review.
+
+A learner never sees an answer key, an option explanation or an explanation before the item is
+revealed (quizzes.progress.selectors.response_revealed): answered with immediate feedback, or the
+attempt closed and the quiz's review option allowing it (AttemptQuestionSerializer)."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from quizzes.api.serializers.base import MAX_ID, SLUG, SlugRef, StrictJSON
+from quizzes.api.serializers.content import (
+    EvidenceSerializer,
+    ModuleItemSerializer,
+    SnapshotEvidenceSerializer,
+)
+from quizzes.classes.selectors import AssignmentRefused, assignment_due, assignment_for_work, assignments_for_student, quizzes_for_learner
+from quizzes.models import (
+    Assignment,
+    Attempt,
+    Classroom,
+    Collection,
+    Module,
+    Prediction,
+    Question,
+    QuestionType,
+    Quiz,
+    ReviewCard,
+    Scenario,
+    ScenarioRun,
+    ScenarioStep,
+)
+from quizzes.progress.selectors import response_revealed
+
+# --- learners: assignments --------------------------------------------------------------------------
+
+
+class ItemProgressSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["quiz", "scenario"])
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    done = serializers.BooleanField()
+    best_percent = serializers.FloatField(allow_null=True, help_text="Best score over finished attempts (quizzes only).")
+
+    def to_representation(self, progress):
+        item = ModuleItemSerializer().to_representation(progress.item)
+        return {**item, "done": progress.done, "best_percent": progress.best_percent}
+
+
+class ModuleProgressSerializer(serializers.Serializer):
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    items = ItemProgressSerializer(many=True)
+
+
+class ModuleRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Module
+        fields = ["slug", "title"]
+
+
+class ClassroomRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Classroom
+        fields = ["id", "name"]
+
+
+class MyAssignmentSerializer(serializers.ModelSerializer):
+    """An assignment as its student sees it: due date with any extension, and progress through the module."""
+
+    classroom = ClassroomRefSerializer(read_only=True)
+    group = serializers.CharField(source="group.name", read_only=True, allow_null=True, default=None)
+    module = ModuleRefSerializer(read_only=True)
+    due_at = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "classroom", "group", "module", "opens_at", "due_at", "progress"]
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_due_at(self, assignment):
+        return serializers.DateTimeField().to_representation(assignment_due(assignment))
+
+    @extend_schema_field(ModuleProgressSerializer)
+    def get_progress(self, assignment):
+        return ModuleProgressSerializer(self.context["progress"][assignment.module_id]).data
+
+
+# --- learners: attempts ---------------------------------------------------------------------------
+
+
+class QuizRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Quiz
+        fields = ["slug", "title", "feedback", "time_limit_seconds", "pass_mark"]
+
+
+class AttemptSerializer(serializers.ModelSerializer):
+    quiz = QuizRefSerializer(read_only=True)
+    answered = serializers.IntegerField(read_only=True, help_text="Questions answered so far.")
+
+    class Meta:
+        model = Attempt
+        fields = [
+            "id",
+            "quiz",
+            "assignment",
+            "number",
+            "status",
+            "started_at",
+            "deadline_at",
+            "submitted_at",
+            "auto_submitted",
+            "scored_at",
+            "points",
+            "max_points",
+            "percent",
+            "passed",
+            "answered",
+        ]
+        read_only_fields = fields
+
+
+def _assignment_check(data: dict, **item) -> None:
+    """A named assignment must fit the one rule for work (quizzes.classes.selectors.assignment_for_work)."""
+    if data.get("assignment") is None:
+        return
+    try:
+        assignment_for_work(user=None, assignment=data["assignment"], **item)
+    except AssignmentRefused as exc:
+        raise serializers.ValidationError({"assignment": str(exc)}) from None
+
+
+class _MyAssignmentChoice:
+    """The `assignment` field offers only the signed-in learner's own assignments."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["assignment"].queryset = assignments_for_student(request.user)
+
+
+class AttemptStartSerializer(_MyAssignmentChoice, StrictJSON, serializers.Serializer):
+    quiz = SlugRef(
+        queryset=Quiz.objects.filter(published=True, private=False),
+        help_text="Slug of a quiz I may take: published, private to one of my classes, or in an opened assignment of mine.",
+    )
+    assignment = serializers.PrimaryKeyRelatedField(
+        queryset=Assignment.objects.none(), required=False, allow_null=True, help_text="One of my assignments that includes this quiz."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["quiz"].queryset = quizzes_for_learner(request.user)
+
+    def validate(self, data):
+        _assignment_check(data, quiz=data["quiz"])
+        return data
+
+
+class OptionSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    text = serializers.CharField()
+    side = serializers.ChoiceField(choices=["", "prompt", "choice"], help_text='Matching only: "prompt" or "choice"; otherwise "".')
+
+
+class RevealedOptionSerializer(OptionSerializer):
+    explanation = serializers.CharField(allow_blank=True)
+    evidence = serializers.ListField(child=serializers.IntegerField(), help_text="Passage ids.")
+
+
+class FeedbackSerializer(serializers.Serializer):
+    correct = serializers.BooleanField(allow_null=True, help_text="Null until scored (an unanswered item of a submitted attempt).")
+    points = serializers.FloatField(allow_null=True)
+    answer = serializers.DictField(help_text="The answer key, in the response shape of the question type.")
+    explanation = serializers.CharField()
+    options = RevealedOptionSerializer(many=True)
+    evidence = SnapshotEvidenceSerializer(many=True)
+
+
+def _option(o: dict, revealed: bool) -> dict:
+    shown = {"id": o["id"], "text": o["text"], "side": o.get("side", "")}
+    if revealed:
+        shown |= {"explanation": o.get("explanation", ""), "evidence": o.get("evidence", [])}
+    return shown
+
+
+class AttemptQuestionSerializer(serializers.Serializer):
+    """One question of an attempt, as shown; `feedback` (key, explanations, evidence) only once revealed."""
+
+    position = serializers.IntegerField()
+    qtype = serializers.ChoiceField(choices=QuestionType.choices)
+    stem = serializers.CharField()
+    options = OptionSerializer(many=True)
+    answered = serializers.BooleanField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    response = serializers.DictField(allow_null=True, help_text="What the learner answered (normalised), or null.")
+    revealed = serializers.BooleanField()
+    feedback = FeedbackSerializer(allow_null=True)
+
+    def to_representation(self, row):
+        attempt = self.context.get("attempt") or row.attempt
+        snap = row.snapshot
+        revealed = self.context.get("reveal_all", False) or response_revealed(row, attempt)
+        data = {
+            "position": row.position,
+            "qtype": snap["qtype"],
+            "stem": snap["stem"],
+            "options": [_option(o, False) for o in snap["options"]],
+            "answered": row.answered_at is not None,
+            "answered_at": row.answered_at,
+            "response": row.response,
+            "revealed": revealed,
+            "feedback": None,
+        }
+        if revealed:
+            data["feedback"] = {
+                "correct": row.correct,
+                "points": row.points,
+                "answer": snap["answer"],
+                "explanation": snap["explanation"],
+                "options": [_option(o, True) for o in snap["options"]],
+                "evidence": snap.get("evidence", []),
+            }
+        return super().to_representation(data)
+
+
+class AnswerSerializer(StrictJSON, serializers.Serializer):
+    position = serializers.IntegerField(min_value=1, max_value=32767, help_text="The question's position in the attempt (from 1).")
+    response = serializers.DictField(
+        help_text='By question type: {"choice": "b"} (single, true_false, date, attribution, sources_disagree, cause_effect); '
+        '{"choices": ["a", "c"]} (multi); {"value": 33} (numeric); {"order": ["e3", "e1", "e2"]} (ordering); '
+        '{"pairs": {"p1": "c2"}} (matching).'
+    )
+    client_key = serializers.CharField(
+        max_length=64,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Chosen by the client, unique per answer (a UUID, or attempt id + sequence number). "
+        "A retry with the same key returns the stored answer and counts once.",
+    )
+
+
+class AttemptResultsSerializer(serializers.Serializer):
+    attempt = AttemptSerializer()
+    questions = AttemptQuestionSerializer(many=True)
+
+
+# --- learners: scenario runs ------------------------------------------------------------------------
+
+
+class ScenarioRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Scenario
+        fields = ["slug", "title"]
+
+
+class ScenarioRunSerializer(serializers.ModelSerializer):
+    scenario = ScenarioRefSerializer(read_only=True)
+
+    class Meta:
+        model = ScenarioRun
+        fields = ["id", "scenario", "assignment", "status", "started_at", "finished_at", "answered", "correct", "accuracy", "brier"]
+        read_only_fields = fields
+
+
+class ScenarioRef(SlugRef):
+    """A scenario by slug. Slugs are unique within a collection only: where several collections have
+    the slug, the request's `collection` picks one, and without it the answer says so (never a guess)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not SLUG.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:80])
+        found = self.get_queryset().filter(slug=data).select_related("collection")
+        initial = getattr(self.parent, "initial_data", None)
+        chosen = initial.get("collection") if isinstance(initial, dict) else None
+        if isinstance(chosen, str) and chosen:
+            found = found.filter(collection__slug=chosen)
+        scenarios = list(found[:5])
+        if not scenarios:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        if len(scenarios) > 1:
+            owners = ", ".join(sorted(s.collection.slug for s in scenarios))
+            raise serializers.ValidationError(f'Several collections have a scenario {data!r} ({owners}); add "collection": SLUG.')
+        return scenarios[0]
+
+
+class ScenarioRunStartSerializer(_MyAssignmentChoice, StrictJSON, serializers.Serializer):
+    scenario = ScenarioRef(queryset=Scenario.objects.filter(published=True), help_text="Slug of a published scenario.")
+    collection = SlugRef(
+        queryset=Collection.objects.all(),
+        required=False,
+        help_text="The scenario's collection (slug): needed only where several collections have a scenario with this slug.",
+    )
+    assignment = serializers.PrimaryKeyRelatedField(
+        queryset=Assignment.objects.none(), required=False, allow_null=True, help_text="One of my assignments that includes this scenario."
+    )
+
+    def validate(self, data):
+        _assignment_check(data, scenario=data["scenario"])
+        return data
+
+
+class StepOptionSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    text = serializers.CharField()
+
+
+class StepSerializer(serializers.ModelSerializer):
+    """A step before the prediction: what was known by its date, and the options; no answer, no reveal."""
+
+    briefing_evidence = EvidenceSerializer(many=True, read_only=True)
+    options = serializers.SerializerMethodField()
+    follow_up = serializers.SerializerMethodField(help_text="A follow-up to a choice made at an earlier step.")
+
+    class Meta:
+        model = ScenarioStep
+        fields = ["id", "position", "date", "date_label", "briefing", "briefing_evidence", "prompt", "options", "follow_up"]
+
+    @extend_schema_field(StepOptionSerializer(many=True))
+    def get_options(self, step):
+        return [{"id": o["id"], "text": o["text"]} for o in step.options]
+
+    def get_follow_up(self, step) -> bool:
+        return step.branch_of_id is not None
+
+
+class RevealedStepOptionSerializer(StepOptionSerializer):
+    explanation = serializers.CharField(allow_blank=True)
+
+
+class PredictionSerializer(serializers.Serializer):
+    """A prediction with the reveal: what did happen next, with its evidence."""
+
+    step = serializers.IntegerField()
+    date_label = serializers.CharField()
+    prompt = serializers.CharField()
+    choice = serializers.CharField()
+    confidence = serializers.IntegerField()
+    correct = serializers.BooleanField()
+    brier = serializers.FloatField(help_text="(confidence - outcome)^2: 0 is perfect, 0.25 a coin flip said at 50 %.")
+    correct_option = serializers.CharField()
+    options = RevealedStepOptionSerializer(many=True)
+    reveal = serializers.CharField()
+    reveal_evidence = SnapshotEvidenceSerializer(many=True)
+    reflection = serializers.CharField(allow_blank=True)
+    answered_at = serializers.DateTimeField()
+
+    def to_representation(self, p: Prediction):
+        snap = p.snapshot
+        return super().to_representation(
+            {
+                "step": p.step_id,
+                "date_label": snap["date_label"],
+                "prompt": snap["prompt"],
+                "choice": p.choice,
+                "confidence": p.confidence,
+                "correct": p.correct,
+                "brier": p.brier,
+                "correct_option": snap["correct"],
+                "options": [{"id": o["id"], "text": o["text"], "explanation": o.get("explanation", "")} for o in snap["options"]],
+                "reveal": snap["reveal"],
+                "reveal_evidence": snap["reveal_evidence"],
+                "reflection": snap["reflection"],
+                "answered_at": p.answered_at,
+            }
+        )
+
+
+class ScenarioRunDetailSerializer(ScenarioRunSerializer):
+    current_step = serializers.SerializerMethodField(help_text="The step to predict next; null when the run has finished.")
+    predictions = PredictionSerializer(many=True, read_only=True)
+
+    class Meta(ScenarioRunSerializer.Meta):
+        fields = [*ScenarioRunSerializer.Meta.fields, "current_step", "predictions"]
+        read_only_fields = fields
+
+    @extend_schema_field(StepSerializer(allow_null=True))
+    def get_current_step(self, run):
+        step = self.context.get("current_step")
+        return StepSerializer(step).data if step is not None else None
+
+
+class PredictSerializer(StrictJSON, serializers.Serializer):
+    step = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The id of the run's current step.")
+    choice = serializers.CharField(max_length=10, help_text="The id of the chosen option.")
+    confidence = serializers.IntegerField(min_value=50, max_value=100, help_text="How sure, in percent (50 to 100).")
+    client_key = serializers.CharField(
+        max_length=64, required=False, default="", allow_blank=True, help_text="A retry with the same key returns the stored prediction."
+    )
+
+
+class PredictResultSerializer(serializers.Serializer):
+    prediction = PredictionSerializer()
+    run = ScenarioRunSerializer()
+    next_step = StepSerializer(allow_null=True)
+
+
+# --- learners: progress and review ------------------------------------------------------------------
+
+
+class TopicProgressSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    answered = serializers.IntegerField()
+    correct = serializers.IntegerField()
+    mastery = serializers.FloatField(help_text="Mean points per answered question, 0 to 1.")
+    percent = serializers.IntegerField()
+
+
+class ModuleWithProgressSerializer(ModuleProgressSerializer):
+    module = ModuleRefSerializer()
+
+
+class CalibrationPointSerializer(serializers.Serializer):
+    finished_at = serializers.DateTimeField()
+    brier = serializers.FloatField(allow_null=True, help_text="Mean Brier score of the run: 0 is perfect.")
+    accuracy = serializers.FloatField(allow_null=True, help_text="0 to 1.")
+    scenario = serializers.CharField(help_text="Scenario title.")
+
+
+class CalibrationBandSerializer(serializers.Serializer):
+    band = serializers.CharField(help_text='Stated confidence, e.g. "70–79 %".')
+    stated = serializers.IntegerField(help_text="The band's middle, percent.")
+    n = serializers.IntegerField(help_text="Predictions in the band.")
+    right = serializers.IntegerField(help_text="How often they were right, percent.")
+
+
+class MasteredEventSerializer(serializers.Serializer):
+    event = serializers.CharField(source="event.slug", help_text="Event slug.")
+    title = serializers.CharField(source="event.title")
+    fact_id = serializers.CharField()
+    date_label = serializers.CharField()
+
+
+class AttemptSummarySerializer(serializers.ModelSerializer):
+    quiz = QuizRefSerializer(read_only=True)
+
+    class Meta:
+        model = Attempt
+        fields = ["id", "quiz", "number", "status", "started_at", "submitted_at", "percent", "passed"]
+        read_only_fields = fields
+
+
+class ProgressSerializer(serializers.Serializer):
+    topics = TopicProgressSerializer(many=True)
+    modules = ModuleWithProgressSerializer(many=True)
+    calibration = CalibrationPointSerializer(many=True, help_text="Finished scenario runs, oldest first.")
+    calibration_bands = CalibrationBandSerializer(many=True)
+    mastered = MasteredEventSerializer(many=True, help_text="Events mastered, by date.")
+    recent_attempts = AttemptSummarySerializer(many=True)
+    review_due = serializers.IntegerField(help_text="Review cards due now.")
+    facts_on_review = serializers.IntegerField()
+
+
+class ReviewCardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReviewCard
+        fields = ["id", "fact_id", "due", "reviews", "lapses", "last_reviewed_at"]
+        read_only_fields = fields
+
+
+class ReviewQuestionSerializer(serializers.Serializer):
+    """A question shown for review: no key, no explanations."""
+
+    id = serializers.IntegerField()
+    qtype = serializers.ChoiceField(choices=QuestionType.choices)
+    stem = serializers.CharField()
+    options = OptionSerializer(many=True)
+
+    def to_representation(self, q):
+        return super().to_representation({"id": q.pk, "qtype": q.qtype, "stem": q.stem, "options": [_option(o, False) for o in q.options]})
+
+
+class ReviewNextSerializer(serializers.Serializer):
+    card = ReviewCardSerializer(allow_null=True, help_text="The most overdue card; null when nothing is due.")
+    question = ReviewQuestionSerializer(allow_null=True)
+
+
+class ReviewAnswerSerializer(StrictJSON, serializers.Serializer):
+    card = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The card's id (from /me/review/next/).")
+    question = serializers.PrimaryKeyRelatedField(
+        queryset=Question.objects.filter(status=Question.Status.PUBLISHED), help_text="The question shown for it."
+    )
+    response = serializers.DictField(help_text="As for an attempt's answer.")
+
+
+class ReviewResultSerializer(serializers.Serializer):
+    card = ReviewCardSerializer(help_text="Rescheduled.")
+    response = serializers.DictField()
+    feedback = FeedbackSerializer()
+
+    def to_representation(self, result):
+        snap = result.snapshot
+        return super().to_representation(
+            {
+                "card": result.card,
+                "response": result.response,
+                "feedback": {
+                    "correct": result.correct,
+                    "points": result.points,
+                    "answer": snap["answer"],
+                    "explanation": snap["explanation"],
+                    "options": [_option(o, True) for o in snap["options"]],
+                    "evidence": snap["evidence"],
+                },
+            }
+        )

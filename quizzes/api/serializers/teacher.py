@@ -1,0 +1,231 @@
+"""Teacher serializers: classes, groups, enrolments, assignments, extensions, results and item statistics."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from quizzes.api.serializers.auth import UserRefSerializer
+from quizzes.api.serializers.base import SlugRef, StrictJSON, User
+from quizzes.api.serializers.content import (
+    ModuleItemSerializer,
+)
+from quizzes.api.serializers.learner import (
+    AttemptQuestionSerializer,
+    AttemptSerializer,
+    ClassroomRefSerializer,
+)
+from quizzes.classes.services import NOT_YOURS, join_code_display
+from quizzes.models import (
+    Assignment,
+    ClassGroup,
+    Classroom,
+    Enrolment,
+    Extension,
+    Module,
+    QuestionType,
+)
+from quizzes.permissions import classrooms_for_teacher, groups_for_teacher, modules_for_teacher
+
+# --- teachers ---------------------------------------------------------------------------------------
+
+
+class ClassGroupSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClassGroup
+        fields = ["id", "name"]
+
+
+class ClassGroupCreateSerializer(StrictJSON, serializers.ModelSerializer):
+    class Meta:
+        model = ClassGroup
+        fields = ["name"]
+        # Unique per class: quizzes.classes.services.group_create checks it with the class in hand.
+        validators = []
+
+
+class ClassroomSerializer(StrictJSON, serializers.ModelSerializer):
+    teachers = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    groups = ClassGroupSerializer(many=True, read_only=True)
+    student_count = serializers.IntegerField(read_only=True)
+    join_code = serializers.SerializerMethodField(help_text="What students type to join, e.g. ABCD-EFGH; empty: joining is closed.")
+
+    class Meta:
+        model = Classroom
+        fields = ["id", "name", "code", "join_code", "teachers", "groups", "student_count", "created_at"]
+        extra_kwargs = {"code": {"required": False, "help_text": "Unique; defaults to a slug of the name."}}
+
+    def get_join_code(self, classroom) -> str:
+        return join_code_display(classroom.join_code)
+
+
+class JoinCodeRotateSerializer(StrictJSON, serializers.Serializer):
+    close = serializers.BooleanField(required=False, default=False, help_text="True: close joining (no code works) instead.")
+
+
+class ClassJoinSerializer(StrictJSON, serializers.Serializer):
+    code = serializers.CharField(
+        max_length=20, help_text="The class's join code, as the teacher gave it (ABCD-EFGH; case and hyphen free)."
+    )
+
+
+class JoinedClassSerializer(serializers.ModelSerializer):
+    classroom = ClassroomRefSerializer(read_only=True)
+
+    class Meta:
+        model = Enrolment
+        fields = ["classroom", "joined_at"]
+        read_only_fields = fields
+
+
+class EnrolmentSerializer(StrictJSON, serializers.ModelSerializer):
+    classroom = serializers.PrimaryKeyRelatedField(queryset=Classroom.objects.none(), help_text="One of my classes.")
+    student = UserRefSerializer(read_only=True)
+    username = serializers.CharField(
+        write_only=True,
+        max_length=150,
+        help_text="The student to enrol: an account you created (an administrator: any student account). "
+        "Anyone else joins with the class's join code.",
+    )
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=ClassGroup.objects.none(), required=False, allow_null=True, help_text="A group of the class, or null."
+    )
+
+    class Meta:
+        model = Enrolment
+        fields = ["id", "classroom", "student", "username", "group", "joined_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["classroom"].queryset = classrooms_for_teacher(request.user)
+            self.fields["group"].queryset = groups_for_teacher(request.user)
+
+    def validate_username(self, username):
+        # Who may be enrolled is the service's rule (quizzes.classes.services.may_enrol); a missing
+        # account gets the same message as a staff one or another teacher's student.
+        student = User.objects.filter(username=username).first()
+        if student is None:
+            raise serializers.ValidationError(NOT_YOURS)
+        return student
+
+
+class EnrolmentUpdateSerializer(EnrolmentSerializer):
+    """An update moves the student to another group of the class; changing class is a new enrolment."""
+
+    classroom = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta(EnrolmentSerializer.Meta):
+        fields = ["id", "classroom", "student", "group", "joined_at"]
+
+
+class AssignmentSerializer(StrictJSON, serializers.ModelSerializer):
+    classroom = serializers.PrimaryKeyRelatedField(queryset=Classroom.objects.none(), help_text="One of my classes.")
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=ClassGroup.objects.none(), required=False, allow_null=True, help_text="A group of the class; null: the whole class."
+    )
+    module = SlugRef(queryset=Module.objects.none(), help_text="Slug of a module I own or a published one.")
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "classroom", "group", "module", "opens_at", "due_at", "attempts_allowed", "created_by", "created_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["classroom"].queryset = classrooms_for_teacher(request.user)
+            self.fields["group"].queryset = groups_for_teacher(request.user)
+            self.fields["module"].queryset = modules_for_teacher(request.user)
+
+
+class AssignmentUpdateSerializer(AssignmentSerializer):
+    """An update changes the module, the group or the dates; the class stays."""
+
+    classroom = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class ExtensionSerializer(StrictJSON, serializers.ModelSerializer):
+    """One student's later due date for an assignment."""
+
+    student = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.none(),
+        help_text="Username of a student in the assignment's class.",
+        error_messages={"does_not_exist": "{value} is not a student in this class."},
+    )
+
+    class Meta:
+        model = Extension
+        fields = ["student", "due_at"]
+        # One extension per student and assignment: a second grant replaces the first (quizzes.classes.services.extension_grant).
+        validators = []
+
+    def __init__(self, *args, assignment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if assignment is not None:
+            self.fields["student"].queryset = User.objects.filter(enrolments__classroom_id=assignment.classroom_id)
+
+
+class ItemResultSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["not started", "in progress", "submitted", "scored", "finished"])
+    percent = serializers.FloatField(allow_null=True, help_text="Best score (quiz) or accuracy (scenario), percent.")
+    seconds = serializers.IntegerField(allow_null=True, help_text="Time from start to submit.")
+    late = serializers.BooleanField()
+    tries = serializers.IntegerField()
+
+
+class StudentResultSerializer(serializers.Serializer):
+    student = UserRefSerializer()
+    group = serializers.CharField(source="group.name", allow_null=True, default=None)
+    due = serializers.DateTimeField(help_text="With the student's extension, if any.")
+    extended = serializers.BooleanField()
+    status = serializers.ChoiceField(choices=["not started", "in progress", "done"])
+    done = serializers.IntegerField(help_text="Items done.")
+    grade = serializers.FloatField(allow_null=True, help_text="Mean over the items (unfinished count 0); null before any is done.")
+    seconds = serializers.IntegerField(allow_null=True)
+    items = ItemResultSerializer(many=True, help_text="In the order of the assignment's `items`.")
+
+
+class AssignmentResultsSerializer(serializers.Serializer):
+    assignment = AssignmentSerializer()
+    items = ModuleItemSerializer(many=True)
+    students = StudentResultSerializer(many=True)
+
+
+class TeacherAttemptSerializer(AttemptSerializer):
+    user = UserRefSerializer(read_only=True)
+
+    class Meta(AttemptSerializer.Meta):
+        fields = [*AttemptSerializer.Meta.fields, "user"]
+        read_only_fields = fields
+
+
+class TeacherAttemptResultsSerializer(serializers.Serializer):
+    attempt = TeacherAttemptSerializer()
+    questions = AttemptQuestionSerializer(many=True)
+
+
+class OptionCountSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    text = serializers.CharField()
+    count = serializers.IntegerField()
+    key = serializers.BooleanField(help_text="A right option.")
+
+
+class ItemStatisticSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question_id", help_text="Question id.")
+    stem = serializers.CharField()
+    qtype = serializers.ChoiceField(choices=QuestionType.choices)
+    responses = serializers.IntegerField()
+    facility = serializers.FloatField(allow_null=True, help_text="Mean points, 0 to 1.")
+    discrimination = serializers.FloatField(allow_null=True, help_text="Correlation of the item's points with the rest of the attempt.")
+    options = OptionCountSerializer(many=True, help_text="Choice types only.")
+    flags = serializers.ListField(child=serializers.CharField())
+
+
+class QuizStatisticsSerializer(serializers.Serializer):
+    quiz = serializers.CharField(help_text="Quiz slug.")
+    computed_at = serializers.DateTimeField(allow_null=True, help_text="When the statistics job last ran; null if never.")
+    items = ItemStatisticSerializer(many=True, help_text="In quiz order; questions without statistics yet are left out.")
