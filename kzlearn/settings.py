@@ -128,6 +128,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # Per-session settings for this workload (docs/operations.md#database): JIT off (its compile
+    # time cost more than it saved on the teachers' heavy queries), enough work_mem that their sorts
+    # stay in memory. `manage.py db_check` verifies them and the server's autovacuum.
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", env("KZL_PG_OPTIONS", default="-c jit=off -c work_mem=32MB"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Jobs (Celery on Redis) ------------------------------------------------------------------

@@ -23,6 +23,12 @@ class QuizzesConfig(AppConfig):
 
         connect_sign_in()  # sign-in puts the user's own language and time zone into the session
 
+        from django.core import checks
+
+        from kzlearn.dbcheck import database_settings_check
+
+        checks.register(database_settings_check, checks.Tags.database)
+
         # Said once: runserver's autoreloader parent (no RUN_MAIN) stays quiet; its child says it.
         if "runserver" not in sys.argv or os.environ.get("RUN_MAIN") == "true":
             db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]

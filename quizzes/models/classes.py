@@ -54,7 +54,8 @@ class Enrolment(models.Model):
         PROVISIONED = "provisioned", "account created by the teacher"
         ADMIN = "admin", "added by an administrator"
 
-    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="enrolments")
+    # No index of its own: enrolment_unique_student (classroom, student) starts with it.
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="enrolments", db_index=False)
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
     group = models.ForeignKey(ClassGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="enrolments")
     # A teacher sees the student's practice (work outside any assignment) only from this moment on.

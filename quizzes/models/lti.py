@@ -179,7 +179,8 @@ class LtiScore(models.Model):
         SENT = "sent", "sent"
         FAILED = "failed", "failed (the platform refused it)"
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="lti_scores")
+    # No index of its own: ltiscore_unique (attempt, launch) starts with it.
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="lti_scores", db_index=False)
     launch = models.ForeignKey(LtiLaunch, on_delete=models.CASCADE, related_name="scores")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     tries = models.PositiveSmallIntegerField(default=0)

@@ -18,13 +18,15 @@ class Attempt(models.Model):
         SUBMITTED = "submitted", "submitted, being scored"
         SCORED = "scored", "scored"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    # No index of its own: attempt_unique_number (user, quiz, number) starts with it.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts", db_index=False)
     quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
     # PROTECT: an assignment (and so its class or group) with work done cannot be deleted, which
     # would turn the work into practice and drop it from every result.
     assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="attempts")
     number = models.PositiveSmallIntegerField(help_text="1 for the learner's first attempt at this quiz.")
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS, db_index=True)
+    # Indexed by attempt_status_submitted (status, submitted_at), which starts with it.
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
     started_at = models.DateTimeField()
     # started_at + the quiz's time limit; answers after it (plus a grace period) are refused.
     deadline_at = models.DateTimeField(null=True, blank=True)
@@ -53,6 +55,10 @@ class Attempt(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="attempt_status_submitted"),
+            # The overdue closer's queue: open attempts with a time limit, by deadline (a few rows, not every attempt).
+            models.Index(
+                fields=["deadline_at"], condition=Q(status="in_progress", deadline_at__isnull=False), name="attempt_open_deadline"
+            ),
             # The teachers' lists (API and admin) are in this order: a page is the first rows of one index scan.
             models.Index(fields=["-started_at", "-id"], name="attempt_started_desc"),
             # The statistics job's queue: scored attempts not yet counted (a few rows, however many are counted).
@@ -70,7 +76,8 @@ class Response(models.Model):
     shared by every attempt that showed it), so editing or retiring the question later never changes
     what a learner saw or how they were scored."""
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    # No index of its own: response_unique_position (attempt, position) starts with it.
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses", db_index=False)
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
     version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="responses")
     position = models.PositiveSmallIntegerField()
@@ -126,7 +133,8 @@ class ScenarioRun(models.Model):
 
 
 class Prediction(models.Model):
-    run = models.ForeignKey(ScenarioRun, on_delete=models.CASCADE, related_name="predictions")
+    # No index of its own: prediction_unique_step (run, step) starts with it.
+    run = models.ForeignKey(ScenarioRun, on_delete=models.CASCADE, related_name="predictions", db_index=False)
     step = models.ForeignKey(ScenarioStep, on_delete=models.PROTECT, related_name="predictions")
     # The step as shown: {"date_label", "briefing", "prompt", "options", "correct", "reveal",
     #  "reveal_evidence": [...as Response.snapshot evidence], "reflection"}
@@ -152,7 +160,8 @@ class Prediction(models.Model):
 class ReviewCard(models.Model):
     """A fact a learner got wrong, on an FSRS schedule; rewordings of one fact share one card."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards")
+    # No index of its own: reviewcard_unique_fact (user, collection, fact_id) starts with it.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards", db_index=False)
     # Fact ids are unique within a collection only (two episodes may both have entity:tokayev).
     collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="review_cards")
     fact_id = models.CharField(max_length=200, help_text='"event:slug", "figure:slug", ...')
@@ -174,7 +183,8 @@ class ReviewCard(models.Model):
 class TopicMastery(models.Model):
     """Running totals per learner and topic, updated once per scored attempt; recomputable."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_mastery")
+    # No index of its own: topicmastery_unique (user, topic) starts with it.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_mastery", db_index=False)
     # PROTECT: a learner's mastery never vanishes with a topic (load_seeds keeps such a topic).
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="mastery")
     answered = models.PositiveIntegerField(default=0)

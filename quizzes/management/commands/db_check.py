@@ -1,0 +1,27 @@
+"""Check the database settings the app needs (docs/operations.md#database); exit status 1 on a problem."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+from kzlearn.dbcheck import database_report
+
+
+class Command(BaseCommand):
+    help = "Check PostgreSQL's jit, work_mem, autovacuum and redundant indexes on the tables that grow with learners."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--database", default="default")
+
+    def handle(self, *args, database: str, **options):
+        connection = connections[database]
+        rows = database_report(connection)
+        if not rows:
+            self.stdout.write(f"{connection.vendor}: nothing to check (the settings checked are PostgreSQL's).")
+            return
+        for what, found, wanted, ok in rows:
+            self.stdout.write(f"{'ok  ' if ok else 'FAIL'} {what}: {found} (wanted {wanted})")
+        failed = [what for what, _found, _wanted, ok in rows if not ok]
+        if failed:
+            raise CommandError(f"database settings to fix: {', '.join(failed)} (docs/operations.md#database)")
