@@ -6,10 +6,10 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast install install-dev chromium lint bench clean
+.PHONY: run test test-fast install install-dev chromium gettext messages lint bench clean
 
 ## make run: install, migrate, load the seeds, build the demo, serve (worker + beat where Redis is reachable)
-run: install
+run: install messages
 	@set -e; eval "$$($(PY) -m kzlearn.probe env run)"; \
 	export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}; \
 	$(PY) manage.py migrate --noinput; \
@@ -23,12 +23,12 @@ run: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: install the app, the test tools, Chromium and the GIFT parser, then run the whole suite
-test: install-dev chromium tests/bank/node_modules/.installed tests/browser/node_modules/.installed
+test: install-dev chromium messages tests/bank/node_modules/.installed tests/browser/node_modules/.installed
 	@set -e; eval "$$($(PY) -m kzlearn.probe env test)"; \
 	$(VENV)/bin/pytest
 
 ## make test-fast: the inner loop: the suite without the browser, fault and slow tests (pytest -m "not browser and not faults and not slow"); ARGS=... passes more
-test-fast: install-dev tests/bank/node_modules/.installed
+test-fast: install-dev messages tests/bank/node_modules/.installed
 	@set -e; eval "$$($(PY) -m kzlearn.probe env test)"; \
 	$(VENV)/bin/pytest -m "not browser and not faults and not slow" $(ARGS)
 
@@ -66,6 +66,17 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+## Debian's gettext: msgfmt for compilemessages (and xgettext for makemessages)
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  echo "Installing Debian's gettext for the translations"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; }
+
+## the interface's translations (locale/*/LC_MESSAGES/django.po) compiled to .mo; see docs/languages.md
+messages: install gettext
+	@DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=tests --ignore=staticfiles --verbosity 0
 
 ## make bench: the benchmarks in bench/; prints a table and writes the figures into README.md
 bench: install-dev

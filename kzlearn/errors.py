@@ -4,13 +4,14 @@ client never has to parse an HTML page; elsewhere Django's own pages."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
 MESSAGES = {
-    400: ("bad_request", "The request could not be read."),
-    403: ("permission_denied", "You do not have permission to perform this action."),
-    404: ("not_found", "Not found."),
-    500: ("server_error", "Something went wrong on our side; it has been logged. Try again later."),
+    400: ("bad_request", _("The request could not be read.")),
+    403: ("permission_denied", _("You do not have permission to perform this action.")),
+    404: ("not_found", _("Not found.")),
+    500: ("server_error", _("Something went wrong on our side; it has been logged. Try again later.")),
 }
 
 
@@ -20,7 +21,7 @@ def _api(request: HttpRequest) -> bool:
 
 def _json(status: int) -> JsonResponse:
     code, message = MESSAGES[status]
-    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+    return JsonResponse({"error": {"code": code, "message": str(message)}}, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

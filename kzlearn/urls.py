@@ -2,13 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import render
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from oauth2_provider import views as oauth2_views
 
 from kzlearn.health import healthz, livez, readyz
 
-admin.site.site_header = "KZLearn for teachers"
-admin.site.site_title = "KZLearn admin"
-admin.site.index_title = "Your classes, results and learning content"
+admin.site.site_header = _("KZLearn for teachers")
+admin.site.site_title = _("KZLearn admin")
+admin.site.index_title = _("Your classes, results and learning content")
 
 
 def password_reset_off(request, *args):

@@ -92,7 +92,20 @@ def _services_problems() -> list[str]:
     return problems
 
 
+def _compile_messages() -> None:
+    """The interface's translations, compiled as `make messages` does (msgfmt), when a .po is newer
+    than its .mo: a test run straight from pytest reads the same catalogs as `make test`."""
+    import subprocess
+    from pathlib import Path
+
+    for po in (Path(__file__).resolve().parent.parent / "locale").glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+
+
 def pytest_sessionstart(session):
+    _compile_messages()
     if os.environ.get("KZL_REQUIRE_SERVICES") == "1":
         problems = _services_problems()
         if problems:

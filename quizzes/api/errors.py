@@ -46,7 +46,7 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 def exception_handler(exc, context):
     """DRF's handler, re-shaped into the one error format; LearnerActionError keeps its code and status."""
     if isinstance(exc, LearnerActionError):
-        return Response(error_body(exc.code, exc.message), status=exc.status)
+        return Response(error_body(exc.code, str(exc.message)), status=exc.status)
     if isinstance(exc, DjangoValidationError):
         # A service refusing its input (quizzes.classes.services): the same 400 as a serializer's.
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})

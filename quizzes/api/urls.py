@@ -2,6 +2,7 @@
 
 from django.http import JsonResponse
 from django.urls import include, path, re_path
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
@@ -36,7 +37,9 @@ router.register("teacher/attempts", teacher.TeacherAttemptViewSet, basename="tea
 @csrf_exempt
 def not_found(request, rest=""):
     """Unknown API paths get the API's error format, not the site's HTML page."""
-    return JsonResponse(error_body("not_found", f"No API endpoint at {request.path} (API paths end with a slash)."), status=404)
+    return JsonResponse(
+        error_body("not_found", gettext("No API endpoint at %(path)s (API paths end with a slash).") % {"path": request.path}), status=404
+    )
 
 
 urlpatterns = [

@@ -15,6 +15,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from quizzes.models import Attempt, Passage, Question, Response, ReviewCard
 from quizzes.progress.errors import LearnerActionError
@@ -43,7 +44,7 @@ def questions_for_fact(fact_id: str, collection_id: int | None = None) -> QueryS
     return qs.prefetch_related(Prefetch("evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start")), "topics")
 
 
-NOT_SHOWN = "Answer the question shown for this card; the review may have moved on, so open it again."
+NOT_SHOWN = gettext_lazy("Answer the question shown for this card; the review may have moved on, so open it again.")
 
 
 def review_question_pick(*, user, card: ReviewCard) -> Question | None:
@@ -82,12 +83,12 @@ def review_answer(*, user, card: ReviewCard, question: Question, response: objec
     now = now or timezone.now()
     locked = ReviewCard.objects.select_for_update().filter(pk=card.pk, user=user).first()
     if locked is None:
-        raise LearnerActionError("no_such_card", "This review card does not exist.", status=404)
+        raise LearnerActionError("no_such_card", gettext("This review card does not exist."), status=404)
     if locked.due > now:
-        raise LearnerActionError("not_due", "This fact has just been reviewed; it will come back later.")
+        raise LearnerActionError("not_due", gettext("This fact has just been reviewed; it will come back later."))
     chosen = review_question_pick(user=user, card=locked)
     if chosen is None or chosen.pk != question.pk:
-        raise LearnerActionError("not_shown", NOT_SHOWN, status=400)
+        raise LearnerActionError("not_shown", str(NOT_SHOWN), status=400)
     try:
         normalised = response_validate(question.qtype, question.options, response)
     except InvalidResponse as exc:

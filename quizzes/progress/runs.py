@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from quizzes.models import Assignment, Passage, Prediction, Scenario, ScenarioRun, ScenarioStep
 from quizzes.progress.errors import LearnerActionError
@@ -63,7 +64,7 @@ def _accounts_snapshot(step: ScenarioStep) -> list[dict]:
 def scenario_run_start(*, user, scenario: Scenario, assignment: Assignment | None = None, now: datetime | None = None) -> ScenarioRun:
     """Start a run of a published scenario, or return the learner's open one (resume)."""
     if not scenario.published:
-        raise LearnerActionError("scenario_unavailable", "This scenario is not published.", status=404)
+        raise LearnerActionError("scenario_unavailable", gettext("This scenario is not published."), status=404)
     existing = ScenarioRun.objects.filter(user=user, scenario=scenario, status=ScenarioRun.Status.IN_PROGRESS).first()
     if existing:
         return existing
@@ -106,20 +107,22 @@ def prediction_make(
             if (previous.choice, previous.confidence) != (str(choice), _int_or_none(confidence)):
                 raise LearnerActionError(
                     "client_key_reused",
-                    "This client_key was already used for a different prediction; send a new client_key with a new prediction.",
+                    gettext("This client_key was already used for a different prediction; send a new client_key with a new prediction."),
                 )
             return previous
-        raise LearnerActionError("already_predicted", "You have already made a prediction for this step.")
+        raise LearnerActionError("already_predicted", gettext("You have already made a prediction for this step."))
     if locked.status != ScenarioRun.Status.IN_PROGRESS:
-        raise LearnerActionError("run_finished", "This scenario run has finished.")
+        raise LearnerActionError("run_finished", gettext("This scenario run has finished."))
     step = scenario_run_next_step(locked)
     if step is None or step.pk != step_id:
-        raise LearnerActionError("not_current_step", "That is not the step this run is at.", status=400)
+        raise LearnerActionError("not_current_step", gettext("That is not the step this run is at."), status=400)
     if isinstance(confidence, bool) or not isinstance(confidence, int) or not 50 <= confidence <= 100:
-        raise LearnerActionError("invalid_confidence", "'confidence' must be a whole number of percent from 50 to 100.", status=400)
+        raise LearnerActionError(
+            "invalid_confidence", gettext("'confidence' must be a whole number of percent from 50 to 100."), status=400
+        )
     ids = [o["id"] for o in step.options]
     if choice not in ids:
-        raise LearnerActionError("invalid_choice", f"'choice' must be one of {ids}.", status=400)
+        raise LearnerActionError("invalid_choice", gettext("'choice' must be one of %(ids)s.") % {"ids": ids}, status=400)
     right = choice == step.correct
     prediction = Prediction.objects.create(
         run=locked,

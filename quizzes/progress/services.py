@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from fsrs import Card, Rating, Scheduler
 
 from quizzes import queue
@@ -55,7 +56,7 @@ def attempt_start(*, user, quiz: Quiz, assignment: Assignment | None = None, now
     now = _now(now)
     shared = quiz.published and not quiz.private  # open to everyone: no query needed
     if not shared and not quizzes_for_learner(user).filter(pk=quiz.pk).exists():
-        raise LearnerActionError("quiz_unavailable", "This quiz is not available to you.", status=404)
+        raise LearnerActionError("quiz_unavailable", gettext("This quiz is not available to you."), status=404)
     open_attempt = attempt_open_get(user=user, quiz=quiz)
     if open_attempt is not None:
         if attempt_is_overdue(open_attempt, now=now):
@@ -77,19 +78,31 @@ def _attempt_create(*, user, quiz: Quiz, assignment: Assignment | None, now: dat
     done = Attempt.objects.filter(user=user, quiz=quiz).count()
     if quiz.attempts_allowed and done >= quiz.attempts_allowed:
         raise LearnerActionError(
-            "no_attempts_left", f"This quiz allows {quiz.attempts_allowed} attempt(s) and you have used them all.", status=403
+            "no_attempts_left",
+            ngettext(
+                "This quiz allows %(n)d attempt and you have used it.",
+                "This quiz allows %(n)d attempts and you have used them all.",
+                quiz.attempts_allowed,
+            )
+            % {"n": quiz.attempts_allowed},
+            status=403,
         )
     if assignment is not None and assignment.attempts_allowed:
         for_assignment = Attempt.objects.filter(user=user, quiz=quiz, assignment=assignment).count()
         if for_assignment >= assignment.attempts_allowed:
             raise LearnerActionError(
                 "no_attempts_left",
-                f"This assignment allows {assignment.attempts_allowed} attempt(s) at this quiz and you have used them all.",
+                ngettext(
+                    "This assignment allows %(n)d attempt at this quiz and you have used it.",
+                    "This assignment allows %(n)d attempts at this quiz and you have used them all.",
+                    assignment.attempts_allowed,
+                )
+                % {"n": assignment.attempts_allowed},
                 status=403,
             )
     question_ids = _attempt_questions(quiz=quiz, user=user, number=done + 1)
     if not question_ids:
-        raise LearnerActionError("quiz_empty", "This quiz has no questions yet.", status=409)
+        raise LearnerActionError("quiz_empty", gettext("This quiz has no questions yet."), status=409)
     # Storage: the attempt and its position -> version list; nothing is copied.
     versions = versions_for(question_ids)
     deadline = now + timedelta(seconds=quiz.time_limit_seconds) if quiz.time_limit_seconds else None
@@ -150,7 +163,9 @@ def response_answer(*, attempt: Attempt, position: int, response: object, client
             .get(attempt_id=attempt.pk, position=position)
         )
     except Response.DoesNotExist:
-        raise LearnerActionError("no_such_question", f"This attempt has no question {position}.", status=404) from None
+        raise LearnerActionError(
+            "no_such_question", gettext("This attempt has no question %(position)s.") % {"position": position}, status=404
+        ) from None
     locked = row.attempt
     if client_key and row.answered_at and row.client_key == client_key:
         # A retry of an answer already stored counts once; the same key with another answer is a
@@ -158,15 +173,17 @@ def response_answer(*, attempt: Attempt, position: int, response: object, client
         if _normalised_or_none(row.snapshot, response) != row.response:
             raise LearnerActionError(
                 "client_key_reused",
-                "This client_key was already used for a different answer to this question; send a new client_key with a new answer.",
+                gettext(
+                    "This client_key was already used for a different answer to this question; send a new client_key with a new answer."
+                ),
             )
         return row
     if locked.status != Attempt.Status.IN_PROGRESS:
-        raise LearnerActionError("attempt_closed", "This attempt has been submitted; answers can no longer change.")
+        raise LearnerActionError("attempt_closed", gettext("This attempt has been submitted; answers can no longer change."))
     if attempt_is_overdue(locked, now=now):
-        raise LearnerActionError("time_up", "The time limit for this attempt has passed.")
+        raise LearnerActionError("time_up", gettext("The time limit for this attempt has passed."))
     if row.answered_at and locked.quiz.feedback == Quiz.Feedback.IMMEDIATE:
-        raise LearnerActionError("already_answered", "This question has been answered and its feedback shown.")
+        raise LearnerActionError("already_answered", gettext("This question has been answered and its feedback shown."))
     snap = row.snapshot
     try:
         normalised = response_validate(snap["qtype"], snap["options"], response)
@@ -186,7 +203,7 @@ def _normalised_or_none(snap: dict, response: object) -> object:
         return None
 
 
-BROKEN_KEY_MESSAGE = (
+BROKEN_KEY_MESSAGE = gettext_lazy(
     "This question cannot be scored: its answer key is broken. Go on with the others; the error has been logged for the curators."
 )
 
@@ -197,7 +214,7 @@ def score_or_refuse(snap: dict[str, Any], normalised: dict[str, Any], *, questio
         return score(snap["qtype"], snap["answer"], normalised)
     except InvalidKey as exc:
         log.error("question %s: %s", question_id, exc)
-        raise LearnerActionError("question_broken", BROKEN_KEY_MESSAGE, status=409) from None
+        raise LearnerActionError("question_broken", str(BROKEN_KEY_MESSAGE), status=409) from None
 
 
 def attempt_submit(*, attempt: Attempt, now: datetime | None = None, auto: bool = False) -> Attempt:

@@ -26,7 +26,14 @@ class InvalidResponse(ValueError):
 
 
 class AnswerMissing(ValueError):
-    """The form does not hold a complete answer; the message tells the learner what is missing."""
+    """The form does not hold a complete answer; the message tells the learner what is missing
+    (in English; quizzes.web.forms shows it in the learner's language)."""
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for the translators (makemessages reads this name) without Django: this
+    package is pure; the web layer translates the message when it shows it."""
+    return message
 
 
 @dataclass(frozen=True)

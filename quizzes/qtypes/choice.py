@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from quizzes.qtypes.base import AnswerMissing, FormData, InvalidResponse, Options, QType, Score, ids, texts
+from quizzes.qtypes.base import AnswerMissing, gettext_noop, FormData, InvalidResponse, Options, QType, Score, ids, texts
 
 
 def _right(answer: dict[str, Any]) -> set[str]:
@@ -67,7 +67,7 @@ class SingleChoice(QType):
 
     def response_from_form(self, options: Options, data: FormData) -> dict[str, Any]:
         if not data.get("choice"):
-            raise AnswerMissing("Choose an answer first.")
+            raise AnswerMissing(gettext_noop("Choose an answer first."))
         return {"choice": data.get("choice")}
 
     def demo_response(self, key: dict[str, Any], options: Options, right: bool, rng: random.Random) -> dict[str, Any]:
@@ -121,7 +121,7 @@ class MultiChoice(QType):
     def response_from_form(self, options: Options, data: FormData) -> dict[str, Any]:
         choices = data.getlist("choices")
         if not choices:
-            raise AnswerMissing("Select at least one option.")
+            raise AnswerMissing(gettext_noop("Select at least one option."))
         return {"choices": choices}
 
     def demo_response(self, key: dict[str, Any], options: Options, right: bool, rng: random.Random) -> dict[str, Any]:

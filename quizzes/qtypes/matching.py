@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from quizzes.qtypes.base import AnswerMissing, FormData, InvalidResponse, Options, QType, Score, ids
+from quizzes.qtypes.base import AnswerMissing, gettext_noop, FormData, InvalidResponse, Options, QType, Score, ids
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class Matching(QType):
     def response_from_form(self, options: Options, data: FormData) -> dict[str, Any]:
         pairs = {o["id"]: data.get(f"pair-{o['id']}", "") for o in options if o.get("side") == "prompt"}
         if not all(pairs.values()):
-            raise AnswerMissing("Match every item before saving.")
+            raise AnswerMissing(gettext_noop("Match every item before saving."))
         return {"pairs": pairs}
 
     def demo_response(self, key: dict[str, Any], options: Options, right: bool, rng: random.Random) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from quizzes.qtypes.base import AnswerMissing, FormData, InvalidResponse, Options, QType, Score, finite
+from quizzes.qtypes.base import AnswerMissing, gettext_noop, FormData, InvalidResponse, Options, QType, Score, finite
 
 
 def number_text(value: object) -> str:
@@ -27,9 +27,9 @@ def _number(text: str) -> float:
     try:
         value = float(cleaned)
     except ValueError:
-        raise AnswerMissing("Enter a number, for example 1250.") from None
+        raise AnswerMissing(gettext_noop("Enter a number, for example 1250.")) from None
     if not finite(value):
-        raise AnswerMissing("Enter a number, for example 1250.")
+        raise AnswerMissing(gettext_noop("Enter a number, for example 1250."))
     return int(value) if value.is_integer() else value
 
 

@@ -1,6 +1,7 @@
 """Learner flows: my assignments, quiz attempts, scenario runs. Every queryset is the user's own."""
 
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -128,7 +129,7 @@ class AttemptViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixi
         """Score and per-question feedback with evidence, once submitted (points are null until scored)."""
         attempt = self.get_object()
         if attempt.status == Attempt.Status.IN_PROGRESS:
-            raise LearnerActionError("attempt_open", "Submit the attempt to see its results.")
+            raise LearnerActionError("attempt_open", gettext("Submit the attempt to see its results."))
         body = {"attempt": attempt, "questions": attempt.responses.select_related("version").order_by("position")}
         return Response(serializers.AttemptResultsSerializer(body, context={"attempt": attempt}).data)
 

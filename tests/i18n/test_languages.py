@@ -1,0 +1,206 @@
+"""Kazakh, Russian and English: every msgid of ours translated, plural forms right, pages rendered in
+each language, the choice remembered per user, Accept-Language for new visitors, API messages
+translated with their codes unchanged, and dates written in each language."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from quizzes.dates import date_label, date_range_label
+from quizzes.models import Profile
+from tests.factories import SourceFactory, UserFactory, scenario_with_steps
+from tests.i18n.po import read
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
+LANGS = [code for code, _name in settings.LANGUAGES]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_no_msgid_is_left_empty_or_fuzzy(lang):
+    entries = read(LOCALE / lang / "LC_MESSAGES" / "django.po")[1:]
+    assert len(entries) > 150
+    empty = [e.msgid for e in entries if not e.msgstr or any(not v.strip() for v in e.msgstr.values())]
+    fuzzy = [e.msgid for e in entries if e.fuzzy]
+    assert not empty, f"{len(empty)} msgid(s) left empty in {lang}: {empty[:5]}"
+    assert not fuzzy, f"fuzzy (not compiled) in {lang}: {fuzzy[:5]}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_catalog_has_the_same_msgids_and_keeps_every_placeholder(lang):
+    english = {e.key: e for e in read(LOCALE / "en" / "LC_MESSAGES" / "django.po")[1:]}
+    entries = {e.key: e for e in read(LOCALE / lang / "LC_MESSAGES" / "django.po")[1:]}
+    assert entries.keys() == english.keys()
+    for e in entries.values():
+        wanted = set(re.findall(r"%\(\w+\)[sd]", e.msgid))
+        for form in e.msgstr.values():
+            assert set(re.findall(r"%\(\w+\)[sd]", form)) == wanted, (lang, e.msgid, form)
+        if "<a href" in e.msgid:
+            assert all("<a href" in form for form in e.msgstr.values())
+
+
+@pytest.mark.parametrize(
+    "n, ru, kk",
+    [
+        (1, "1 факт ждёт повторения", "1 дерек қайталауды күтіп тұр"),
+        (2, "2 факта ждут повторения", "2 дерек қайталауды күтіп тұр"),
+        (5, "5 фактов ждут повторения", "5 дерек қайталауды күтіп тұр"),
+        (11, "11 фактов ждут повторения", "11 дерек қайталауды күтіп тұр"),
+        (21, "21 факт ждёт повторения", "21 дерек қайталауды күтіп тұр"),
+        (24, "24 факта ждут повторения", "24 дерек қайталауды күтіп тұр"),
+        (112, "112 фактов ждут повторения", "112 дерек қайталауды күтіп тұр"),
+    ],
+)
+def test_plural_forms_follow_each_languages_rules(n, ru, kk):
+    msg = ("%(n)s fact due for review", "%(n)s facts due for review")
+    with translation.override("ru"):
+        assert translation.ngettext(*msg, n) % {"n": n} == ru
+    with translation.override("kk"):
+        assert translation.ngettext(*msg, n) % {"n": n} == kk  # Kazakh: no plural after a number
+    with translation.override("en"):
+        assert translation.ngettext(*msg, n) % {"n": n} == (f"{n} fact due for review" if n == 1 else f"{n} facts due for review")
+
+
+def test_attempts_left_message_in_russian_uses_the_right_form():
+    msg = ("This quiz allows %(n)d attempt and you have used it.", "This quiz allows %(n)d attempts and you have used them all.")
+    with translation.override("ru"):
+        assert [translation.ngettext(*msg, n) % {"n": n} for n in (1, 3, 5)] == [
+            "В этом тесте 1 попытка, и вы её уже использовали.",
+            "В этом тесте 3 попытки, и вы их все использовали.",
+            "В этом тесте 5 попыток, и вы их все использовали.",
+        ]
+
+
+def test_fuzzy_dates_in_three_languages():
+    day, start, end = dt.date(2022, 1, 5), dt.date(2022, 1, 2), dt.date(2022, 1, 6)
+    assert [date_label(day, "month", lang) for lang in LANGS] == ["2022 жылғы қаңтар", "январь 2022 г.", "January 2022"]
+    assert [date_range_label(start, end, language=lang) for lang in LANGS] == [
+        "2022 жылғы 2–6 қаңтар",
+        "2–6 января 2022 г.",
+        "2–6 January 2022",
+    ]
+    assert [date_label(day, "day", lang) for lang in LANGS] == ["2022 жылғы 5 қаңтар", "5 января 2022 г.", "5 January 2022"]
+    assert date_range_label(dt.date(2021, 12, 30), dt.date(2022, 1, 2), language="ru") == "30 декабря 2021 г. – 2 января 2022 г."
+    assert date_range_label(dt.date(2022, 1, 30), dt.date(2022, 2, 2), language="en") == "30 January – 2 February 2022"
+    # Generated content keeps the English labels it always had
+    assert date_label(day) == "5 January 2022" and date_label(day, "year") == "2022"
+
+
+def english_sentences() -> list[str]:
+    """Our msgids of three words or more, as they read in English (placeholders cut out)."""
+    out = []
+    for e in read(LOCALE / "en" / "LC_MESSAGES" / "django.po")[1:]:
+        for part in re.split(r"%\(\w+\)[sd]|<[^>]+>", e.msgid):
+            if len(part.split()) >= 3:
+                out.append(part.strip().replace("%%", "%"))
+    return out
+
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#x27;", "'").replace("&quot;", '"').split())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_student_pages_in_each_language_show_no_english_string_of_ours(lang):
+    scenario = scenario_with_steps(2)
+    source = SourceFactory()
+    student = UserFactory()
+    client = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    pages = {"login": client.get(reverse("login"))}
+    client.force_login(student)
+    pages |= {
+        "sources": client.get(reverse("web:source-list")),
+        "source": client.get(reverse("web:source-detail", args=[source.slug])),
+        "progress": client.get(reverse("web:progress")),
+        "settings": client.get(reverse("web:settings")),
+        "scenario": client.get(reverse("web:scenario-detail", args=[scenario.slug])),
+        "404": client.get("/no-such-page/"),
+    }
+    run = client.post(reverse("web:scenario-start", args=[scenario.slug]))
+    pages["step"] = client.get(run["Location"])
+    sentences = english_sentences()
+    # Content stays in its collection's language (English here): cut it out before looking
+    content = [scenario.title, scenario.intro, source.title, source.label, source.text]
+    for step in scenario.steps.all():
+        content += [step.prompt, step.briefing, step.reveal, *(o["text"] for o in step.options)]
+    for name, page in pages.items():
+        assert page.status_code in (200, 404), name
+        assert f'<html lang="{lang}">' in page.text, name
+        text = visible_text(page.text)
+        for piece in sorted(filter(None, content), key=len, reverse=True):
+            text = text.replace(" ".join(str(piece).split()), " ")
+        left = [s for s in sentences if s in text]
+        assert not left, f"{name} in {lang} still says {left}"
+    assert "Жетістіктер" in pages["progress"].text if lang == "kk" else "Успехи" in pages["progress"].text
+
+
+@pytest.mark.django_db
+def test_accept_language_for_a_new_visitor_and_the_choice_remembered_per_user():
+    assert '<html lang="ru">' in Client(HTTP_ACCEPT_LANGUAGE="ru,en;q=0.5").get(reverse("login")).text
+    assert '<html lang="kk">' in Client(HTTP_ACCEPT_LANGUAGE="kk-KZ").get(reverse("login")).text
+    assert '<html lang="en">' in Client(HTTP_ACCEPT_LANGUAGE="de").get(reverse("login")).text
+    # A signed-in user switches to Kazakh with the form on every page
+    user = UserFactory(password="pw-for-test-1")
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert browser.post(reverse("login"), {"username": user.username, "password": "pw-for-test-1"}).status_code == 302
+    switched = browser.post(reverse("web:set-language"), {"language": "kk", "next": "/progress/"})
+    assert switched.status_code == 302 and switched["Location"] == "/progress/"
+    assert Profile.objects.get(user=user).language == "kk"
+    # On another browser, asking for English, sign-in brings Kazakh back
+    other = Client(HTTP_ACCEPT_LANGUAGE="en")
+    other.post(reverse("login"), {"username": user.username, "password": "pw-for-test-1"})
+    assert '<html lang="kk">' in other.get(reverse("web:progress")).text
+    # An unknown language is refused without a 500 and changes nothing
+    assert browser.post(reverse("web:set-language"), {"language": "xx", "next": "/"}).status_code in (302, 400)
+    assert Profile.objects.get(user=user).language == "kk"
+    # An outside `next` is not followed
+    assert browser.post(reverse("web:set-language"), {"language": "ru", "next": "https://evil.example/"})["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_api_error_messages_follow_the_language_and_keep_their_codes():
+    student = UserFactory()
+    client = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    client.force_login(student)
+    body = client.post("/api/v1/quizzes/no-such-quiz/start/", content_type="application/json").json()
+    assert body["error"]["code"] == "not_found"
+    missing = Client(HTTP_ACCEPT_LANGUAGE="kk").get("/api/v1/no-such-endpoint/")
+    assert missing.status_code == 404 and missing.json()["error"] == {
+        "code": "not_found",
+        "message": "/api/v1/no-such-endpoint/ мекенжайында API нүктесі жоқ (API жолдары қиғаш сызықпен аяқталады).",
+    }
+    # A learner action's own message, in Russian, with its stable code
+    with translation.override("ru"):
+        from quizzes.progress.errors import LearnerActionError
+        from quizzes.progress.services import attempt_start
+        from tests.factories import QuizFactory
+
+        quiz = QuizFactory(published=False)
+        with pytest.raises(LearnerActionError) as refused:
+            attempt_start(user=student, quiz=quiz)
+    assert (refused.value.code, refused.value.message) == ("quiz_unavailable", "Этот тест вам недоступен.")
+
+
+def test_numbers_typed_with_a_decimal_comma_in_russian_and_kazakh():
+    from django.http import QueryDict
+
+    from quizzes.web.forms import AnswerMissing, response_from_post
+
+    def number(text: str) -> float:
+        return response_from_post("numeric", [], QueryDict(mutable=True) | {"value": text})["value"]
+
+    with translation.override("ru"):
+        assert (number("33,5"), number("1 800 000"), number("1,800")) == (33.5, 1800000, 1800)
+        with pytest.raises(AnswerMissing, match="Введите число, например 1250."):
+            number("много")
+    with translation.override("kk"):
+        assert number("0,25") == 0.25
+    with translation.override("en"):
+        assert (number("1,800,000"), number("33.5"), number("33,5")) == (1800000, 33.5, 335)
