@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from quizzes.qtypes.base import AnswerMissing, gettext_noop, FormData, InvalidResponse, Options, QType, Score, ids, texts
+from quizzes.qtypes.base import AnswerMissing, FormData, InvalidResponse, Options, QType, Score, gettext_noop, ids, texts
 
 
 def _right(answer: dict[str, Any]) -> set[str]:

@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from quizzes.qtypes.base import AnswerMissing, gettext_noop, FormData, InvalidResponse, Options, QType, Score, ids
+from quizzes.qtypes.base import AnswerMissing, FormData, InvalidResponse, Options, QType, Score, gettext_noop, ids
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from quizzes.qtypes.base import AnswerMissing, gettext_noop, FormData, InvalidResponse, Options, QType, Score, finite
+from quizzes.qtypes.base import AnswerMissing, FormData, InvalidResponse, Options, QType, Score, finite, gettext_noop
 
 
 def number_text(value: object) -> str:

@@ -194,7 +194,9 @@ def test_numbers_typed_with_a_decimal_comma_in_russian_and_kazakh():
     from quizzes.web.forms import AnswerMissing, response_from_post
 
     def number(text: str) -> float:
-        return response_from_post("numeric", [], QueryDict(mutable=True) | {"value": text})["value"]
+        data = QueryDict(mutable=True)
+        data["value"] = text
+        return response_from_post("numeric", [], data)["value"]
 
     with translation.override("ru"):
         assert (number("33,5"), number("1 800 000"), number("1,800")) == (33.5, 1800000, 1800)
