@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from quizzes.bank.assembly import QuizSpecError, quiz_build
 from quizzes.bank.export import quiz_export
+from quizzes.bank.selectors import module_preview, module_slug_free
 from quizzes.bank.services import GENERATED_FIELDS, question_copy, question_set_status
 from quizzes.bank.versions import question_versions_refresh
 from quizzes.models import Collection, Module, ModuleItem, Question, QuestionType, Quiz, QuizQuestion, Topic
@@ -65,7 +66,7 @@ class OwnedContentMixin:
 
     def save_formset(self, request, form, formset, change):
         if formset.model in (ModuleItem, QuizQuestion):
-            positions_save(formset)
+            positions_save(formset, renumber=formset.model is ModuleItem)
         else:
             super().save_formset(request, form, formset, change)
 
@@ -86,12 +87,21 @@ class OwnedParentInlineMixin:
         return super().has_delete_permission(request, obj) and self._editable(request, obj)
 
 
-def positions_save(formset) -> None:
+def positions_save(formset, *, renumber: bool = False) -> None:
     """Save an ordered inline so that rows can swap positions: (parent, position) is unique, so
-    moved rows first step out of the way, then take their new places."""
+    moved rows first step out of the way, then take their new places. `renumber`: the rows kept
+    are numbered 1..n in the order of the positions sent (rows sent without one go last)."""
     objs = formset.save(commit=False)
     for obj in formset.deleted_objects:
         obj.delete()
+    if renumber:
+        kept = [f.instance for f in formset.forms if f.instance.pk or f.instance in objs]
+        kept = [o for o in kept if o not in formset.deleted_objects]
+        kept.sort(key=lambda o: o.position)
+        for n, obj in enumerate(kept, start=1):
+            if obj.position != n and obj not in objs:
+                objs.append(obj)
+            obj.position = n
     formset.model.objects.filter(pk__in=[o.pk for o in objs if o.pk]).update(position=F("position") + 10000)
     for obj in objs:
         obj.save()
@@ -340,40 +350,169 @@ class QuizAdmin(OwnedContentMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/quizzes/item_statistics.html", context)
 
 
+def module_item_choices(user) -> list:
+    """The one picker of a module's rows: the quizzes and the scenarios a teacher may use, grouped,
+    as "quiz:ID" / "scenario:ID" (read once per page, not once per row)."""
+    quizzes = [(f"quiz:{pk}", title) for pk, title in quizzes_for_teacher(user).order_by("title").values_list("pk", "title")]
+    scenarios = [(f"scenario:{pk}", title) for pk, title in scenarios_for_teacher(user).order_by("title").values_list("pk", "title")]
+    return [("Quizzes", quizzes), ("Scenarios", scenarios)]
+
+
+def module_item_value(item: ModuleItem) -> str:
+    return f"quiz:{item.quiz_id}" if item.quiz_id else f"scenario:{item.scenario_id}" if item.scenario_id else ""
+
+
+def module_item_label(item: ModuleItem) -> str:
+    """A row's name: its kind and its content's title (never "Item 3")."""
+    if item.quiz_id:
+        return f"Quiz: {item.quiz}"
+    return f"Scenario: {item.scenario}" if item.scenario_id else ""
+
+
+# A row added without a position (no JavaScript) goes after the others: save renumbers 1..n.
+UNPLACED = 30000
+
+
 class ModuleItemForm(forms.ModelForm):
+    """One row of a module: one picker for a quiz or a scenario; the position is kept by the page
+    (drag, or the Up and Down buttons), never typed."""
+
+    content = forms.ChoiceField(label="Quiz or scenario")
+    content_choices: list = []  # set per request by ModuleItemInline.get_formset
+
+    class Meta:
+        model = ModuleItem
+        fields = ["content", "position"]
+        widgets = {"position": forms.HiddenInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "position" in self.fields:
+            self.fields["position"].required = False
+        if "content" in self.fields:
+            choices = [("", "Choose a quiz or a scenario…"), *self.content_choices]
+            current = module_item_value(self.instance)
+            offered = {value for _, group in self.content_choices for value, _ in group}
+            if current and current not in offered:  # a row kept from before (e.g. a quiz its owner made private)
+                choices.append(("In this module", [(current, module_item_label(self.instance))]))
+            self.fields["content"].choices = choices
+            self.fields["content"].widget.attrs["aria-label"] = "Quiz or scenario"
+            self.initial.setdefault("content", current)
+
     def clean(self):
         data = super().clean()
-        if bool(data.get("quiz")) == bool(data.get("scenario")):
-            self.add_error("quiz", "Choose a quiz or a scenario (exactly one).")
+        value = data.get("content")
+        if "content" in self.fields:
+            if not value:
+                self.add_error("content", "Choose a quiz or a scenario.")
+            else:
+                kind, _, pk = value.partition(":")
+                self.instance.quiz_id = int(pk) if kind == "quiz" else None
+                self.instance.scenario_id = int(pk) if kind == "scenario" else None
+        if "position" in self.fields and data.get("position") is None:
+            data["position"] = UNPLACED + int(self.prefix.rsplit("-", 1)[-1]) if self.prefix and self.prefix[-1].isdigit() else UNPLACED
         return data
 
 
 class ModuleItemInline(OwnedParentInlineMixin, admin.TabularInline):
-    """The module's steps in order: a quiz or a scenario each; renumber positions to reorder (swaps are fine)."""
+    """The module's steps in order, each a quiz or a scenario from one picker; reordered by dragging a
+    row or with its Up and Down buttons (static/js/module-order.js), never by typing positions."""
 
     model = ModuleItem
     form = ModuleItemForm
+    template = "admin/quizzes/module/items_inline.html"
     extra = 0
-    fields = ["position", "quiz", "scenario"]
-    autocomplete_fields = ["quiz"]
+    fields = ["content", "position"]
     ordering = ["position"]
+    verbose_name = "quiz or scenario"
+    verbose_name_plural = "Quizzes and scenarios, in the order students meet them"
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "quiz":
-            kwargs["queryset"] = quizzes_for_teacher(request.user)
-        elif db_field.name == "scenario":
-            kwargs["queryset"] = scenarios_for_teacher(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("quiz", "scenario")
+
+    @admin.display(description="quiz or scenario")
+    def content(self, obj):
+        return module_item_label(obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = type("ModuleItemForm", (self.form,), {"content_choices": module_item_choices(request.user)})
+        return super().get_formset(request, obj, **kwargs)
+
+
+class ModuleForm(forms.ModelForm):
+    class Meta:
+        model = Module
+        fields = ["title", "slug", "description", "collection", "private", "published", "position", "owner"]
+        labels = {"private": "Who may practise it", "published": "Published", "slug": "Address"}
+        help_texts = {
+            "private": "Students of your classes, or every student of the school in their Open practice. "
+            "An assignment opens it to its students either way.",
+            "published": "Students see it in their Open practice (an assignment opens it even unpublished).",
+            "slug": "Its address, made from the title; change it only if you must.",
+            "position": "Where it stands among the modules of its collection.",
+        }
+        widgets = {
+            "private": forms.RadioSelect(choices=[(True, "only the students of my classes"), (False, "every student of the school")]),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 @admin.register(Module)
 class ModuleAdmin(OwnedContentMixin, admin.ModelAdmin):
+    """Title first (the address is made from it), one picker for quizzes and scenarios, rows
+    reordered by dragging or with Up and Down, and "Preview as a student". A teacher's new module
+    is for their own classes unless they open it to the school."""
+
     visible = staticmethod(modules_for_teacher)
-    list_display = ["title", "position", "published", "owner"]
+    form = ModuleForm
+    list_display = ["title", "audience", "position", "published", "owner", "preview_link"]
     list_editable = ["position", "published"]
     search_fields = ["title"]
-    prepopulated_fields = {"slug": ["title"]}
     inlines = [ModuleItemInline]
+
+    class Media:
+        js = ["js/module-order.js"]
+
+    def get_fieldsets(self, request, obj=None):
+        main = ["title", "description", "collection", "private", "published"]
+        more = (["slug"] if obj is not None else []) + ["position"] + (["owner"] if obj is not None or request.user.is_superuser else [])
+        return [(None, {"fields": main}), ("More", {"classes": ["collapse"], "fields": more})]
+
+    def get_changeform_initial_data(self, request):
+        # A teacher's new module is for their classes until they open it to the school.
+        return {"private": not request.user.is_superuser, **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change):
+        if not obj.slug:
+            obj.slug = module_slug_free(obj.title)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="who may practise it", ordering="private")
+    def audience(self, obj):
+        return "my classes" if obj.private else "the school"
+
+    @admin.display(description="")
+    def preview_link(self, obj):
+        return format_html('<a href="{}">Preview as a student</a>', reverse("admin:quizzes_module_preview", args=[obj.pk]))
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="quizzes_module_preview"),
+        ] + super().get_urls()
+
+    def preview_view(self, request, pk: int):
+        """The module as a student meets it, read-only: each quiz's questions as they are shown and
+        each scenario's opening; no attempt or run is started, no answer is revealed."""
+        module = get_object_or_404(self.get_queryset(request), pk=pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": module,
+            "title": f"Preview as a student: {module}",
+            "module": module,
+            "items": module_preview(module),
+        }
+        return TemplateResponse(request, "admin/quizzes/module/preview.html", context)
 
 
 class QuizBuildForm(forms.Form):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils.text import slugify
 
 from quizzes.generation.drafts import OptionDraft, QuestionDraft
 from quizzes.generation.facts import Evidence
-from quizzes.models import Collection, Module, ModuleItem, Passage, Question
+from quizzes.models import Collection, Module, ModuleItem, Passage, Question, QuizQuestion, ScenarioStep
 
 
 def questions_published() -> QuerySet[Question]:
@@ -75,3 +76,78 @@ def published_modules() -> QuerySet[Module]:
     return Module.objects.filter(published=True).prefetch_related(
         Prefetch("items", queryset=ModuleItem.objects.select_related("quiz", "scenario").order_by("position"))
     )
+
+
+def module_slug_free(title: str) -> str:
+    """An unused module address made from its title ("The spark" -> "the-spark", then "the-spark-2", ...)."""
+    base = slugify(title)[:70].strip("-") or "module"
+    taken = set(Module.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def module_preview(module: Module) -> list[dict]:
+    """A module as a student meets it, for a teacher's preview: per item, a quiz with the questions
+    an attempt shows (stem and options as shown, never the key) and how it is set, or a scenario with
+    its opening step (briefing, prompt, options: no reveal). Reads only; starts nothing."""
+    items = list(module.items.select_related("quiz", "scenario").order_by("position"))
+    quiz_ids = [i.quiz_id for i in items if i.quiz_id]
+    questions: dict[int, list[Question]] = {q: [] for q in quiz_ids}
+    rows = (
+        QuizQuestion.objects.filter(quiz_id__in=quiz_ids)
+        .exclude(question__status=Question.Status.RETIRED)
+        .select_related("question")
+        .order_by("quiz_id", "position")
+    )
+    for row in rows:
+        questions[row.quiz_id].append(row.question)
+    firsts = {
+        s.scenario_id: s
+        for s in ScenarioStep.objects.filter(
+            scenario_id__in=[i.scenario_id for i in items if i.scenario_id], branch_of__isnull=True
+        ).order_by("scenario_id", "-position")
+    }
+    steps = dict(
+        ScenarioStep.objects.filter(scenario_id__in=list(firsts), branch_of__isnull=True)
+        .values("scenario_id")
+        .annotate(n=Count("pk"))
+        .values_list("scenario_id", "n")
+    )
+    preview = []
+    for item in items:
+        if item.quiz_id:
+            quiz, pool = item.quiz, questions[item.quiz_id]
+            preview.append(
+                {
+                    "kind": "quiz",
+                    "item": item,
+                    "quiz": quiz,
+                    "per_attempt": min(len(pool), quiz.questions_per_attempt) if quiz.questions_per_attempt else len(pool),
+                    "questions": [
+                        {
+                            "stem": q.stem,
+                            "qtype": q.get_qtype_display(),
+                            "options": [o for o in q.options if o.get("side") != "prompt"],
+                            "prompts": [o for o in q.options if o.get("side") == "prompt"],
+                            "unit": q.answer.get("unit", "") if q.qtype == "numeric" else "",
+                        }
+                        for q in pool
+                    ],
+                }
+            )
+        else:
+            first = firsts.get(item.scenario_id)
+            preview.append(
+                {
+                    "kind": "scenario",
+                    "item": item,
+                    "scenario": item.scenario,
+                    "first": first,
+                    "options": [{"id": o["id"], "text": o["text"]} for o in first.options] if first else [],
+                    "steps": steps.get(item.scenario_id, 0),
+                }
+            )
+    return preview

@@ -255,4 +255,7 @@ class ModuleItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Item {self.position}"
+        # A row's name in the admin: its content's kind and title (select_related them for a list).
+        if self.quiz_id:
+            return f"{self.position}. Quiz: {self.quiz}"
+        return f"{self.position}. Scenario: {self.scenario}" if self.scenario_id else f"Item {self.position}"

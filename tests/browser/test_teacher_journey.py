@@ -81,3 +81,46 @@ def test_a_teacher_reads_a_students_work_and_resets_a_password(live_server, page
     student.refresh_from_db()
     assert student.check_password(password)
     check_page(page, "teacher-password-slip", phone=False)
+
+
+def test_a_teacher_builds_a_module_reorders_it_by_keyboard_and_drag_and_previews_it(live_server, page):
+    """Issue 21, item 4: title first, one picker, rows reordered with the keyboard and by dragging
+    (no typed positions), the page as wide as the screen, and "Preview as a student"."""
+    teacher = make_teacher("ms.teacher")
+    quizzes = [quiz_with_questions(1, title=t) for t in ("Airport quiz", "Curfew quiz")]
+    scenario = scenario_with_steps(2, title="Airport path")
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/quizzes/module/add/")
+    page.get_by_label("Username").fill(teacher.username)
+    page.get_by_label("Password").fill("kzlearn-test")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/quizzes/module/add/")
+    # Title first; the address is made from it.
+    assert page.locator("form input:visible, form select:visible, form textarea:visible").first.get_attribute("name") == "title"
+    page.get_by_label("Title").fill("The January events")
+    add = page.get_by_role("button", name="Add another Quiz or scenario")
+    for label in ("Airport quiz", "Curfew quiz", "Airport path"):
+        add.click()
+        page.locator("tbody[data-module-items] tr.form-row:not(.empty-form) select").last.select_option(label=label)
+    check_page(page, "teacher-module-form", phone=False)
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
+    rows = page.locator("tbody[data-module-items] tr.form-row:not(.empty-form)")
+    # The keyboard: focus the scenario's Up button and press Enter twice; it becomes the first row.
+    rows.nth(2).get_by_role("button", name="Up (move earlier)").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    assert "Airport path: position 1 of 3." in page.locator("[data-order-status]").inner_text()
+    # Dragging: the curfew quiz (now last) is dragged above the airport quiz (now second).
+    rows.nth(2).locator(".kzl-grip").drag_to(rows.nth(1), target_position={"x": 5, "y": 2})
+    titles = [rows.nth(i).locator("select option:checked").inner_text() for i in range(3)]
+    assert titles == ["Airport path", "Curfew quiz", "Airport quiz"]
+    page.get_by_role("button", name="Save and continue editing").click()
+    page.get_by_role("link", name="Preview as a student").first.wait_for()
+    module = Module.objects.get(title="The January events")
+    assert module.slug == "the-january-events" and module.private and module.owner == teacher
+    order = [str(i.quiz or i.scenario) for i in module.items.select_related("quiz", "scenario").order_by("position")]
+    assert order == ["Airport path", "Curfew quiz", "Airport quiz"] and [i.position for i in module.items.all()] == [1, 2, 3]
+    assert scenario.pk and quizzes
+    check_page(page, "teacher-module-change", phone=False)
+    page.get_by_role("link", name="Preview as a student").first.click()
+    page.get_by_role("heading", name="1. Airport path (scenario)").wait_for()
+    check_page(page, "teacher-module-preview", phone=False)

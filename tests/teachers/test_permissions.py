@@ -136,7 +136,7 @@ def test_a_module_a_teacher_creates_is_theirs(teacher_a):
         "items-MAX_NUM_FORMS": 1000,
     }
     assert client.post(reverse("admin:quizzes_module_add"), data).status_code == 302
-    assert Module.objects.get(slug="new").owner == teacher_a
+    assert Module.objects.get(title="New module").owner == teacher_a
 
 
 def test_a_student_never_reaches_the_admin(two_classes):

@@ -93,11 +93,11 @@ def test_the_attempt_page_shows_answers_in_words_and_rows_by_question(mixed, tea
     assert reverse("admin:quizzes_attempt_work", args=[attempt.pk]) in page.text
 
 
-def test_inline_rows_are_labelled_by_position():
-    quiz = quiz_with_questions(2)
+def test_inline_rows_are_labelled_by_position_or_content():
+    quiz = quiz_with_questions(2, title="The spark")
     assert [str(i) for i in quiz.items.order_by("position")] == ["Question 1", "Question 2"]
     module = Module.objects.create(slug="m", title="M")
-    assert str(ModuleItem.objects.create(module=module, position=3, quiz=quiz)) == "Item 3"
+    assert str(ModuleItem.objects.create(module=module, position=3, quiz=quiz)) == "3. Quiz: The spark"
     step = scenario_with_steps(1).steps.get()
     assert str(step) == "Step 1: 2 January 2022"
 
