@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -83,11 +84,19 @@ class ClassGroupInline(admin.TabularInline):
         return super().get_queryset(request).select_related("classroom")
 
 
+# Students per page of the class form: a formset over one page only, so a class of any size loads
+# and saves (Django refuses a form of more than DATA_UPLOAD_MAX_NUMBER_FIELDS, 1,000, fields: a
+# formset over every enrolment broke at 330 students).
+STUDENTS_PER_PAGE = 50
+
+
 class EnrolmentInline(admin.TabularInline):
-    """Students in the class: change their group or remove them; add them with "Add students"."""
+    """Students in the class, a page at a time: change their group or remove them; add them with "Add students"."""
 
     model = Enrolment
     extra = 0
+    template = "admin/quizzes/classroom/enrolment_inline.html"
+    pager = None
     fields = ["username", "student_name", "group", "joined_at", "via"]
     readonly_fields = ["username", "student_name", "joined_at", "via"]
     verbose_name = "student"
@@ -97,7 +106,14 @@ class EnrolmentInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("student", "group", "classroom")
+        queryset = super().get_queryset(request).select_related("student", "group", "classroom")
+        parent = _parent_id(request)
+        if parent is None or not str(parent).isdigit():
+            return queryset
+        if self.pager is None:
+            ids = Enrolment.objects.filter(classroom_id=int(parent)).order_by("student__username", "pk").values_list("pk", flat=True)
+            self.pager = Paginator(ids, STUDENTS_PER_PAGE).get_page(request.GET.get("students_page"))
+        return queryset.filter(pk__in=self.pager.object_list)  # the page as a subquery: one COUNT more, no list of ids
 
     @admin.display(description="username")
     def username(self, obj):
