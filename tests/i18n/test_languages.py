@@ -14,7 +14,7 @@ from django.utils import translation
 
 from quizzes.dates import date_label, date_range_label
 from quizzes.models import Profile
-from tests.factories import SourceFactory, UserFactory, scenario_with_steps
+from tests.factories import SourceFactory, UserFactory, quiz_with_questions, scenario_with_steps
 from tests.i18n.po import read
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
@@ -113,7 +113,7 @@ def test_student_pages_in_each_language_show_no_english_string_of_ours(lang):
     source = SourceFactory()
     student = UserFactory()
     client = Client(HTTP_ACCEPT_LANGUAGE=lang)
-    pages = {"login": client.get(reverse("login"))}
+    pages = {"login": client.get(reverse("login")), "home": client.get("/")}
     client.force_login(student)
     pages |= {
         "sources": client.get(reverse("web:source-list")),
@@ -125,9 +125,16 @@ def test_student_pages_in_each_language_show_no_english_string_of_ours(lang):
     }
     run = client.post(reverse("web:scenario-start", args=[scenario.slug]))
     pages["step"] = client.get(run["Location"])
+    quiz = quiz_with_questions(2, published=True)
+    attempt = client.post(reverse("web:quiz-start", args=[quiz.slug]))
+    pages["player"] = client.get(attempt["Location"])
+    pages["finish"] = client.get(attempt["Location"].rstrip("/") + "/finish/")
+    pages["review"] = client.get(reverse("web:review"))
     sentences = english_sentences()
     # Content stays in its collection's language (English here): cut it out before looking
-    content = [scenario.title, scenario.intro, source.title, source.label, source.text]
+    content = [scenario.title, scenario.intro, source.title, source.label, source.text, quiz.title]
+    for question in quiz.questions.all():
+        content += [question.stem, *(o["text"] for o in question.options)]
     for step in scenario.steps.all():
         content += [step.prompt, step.briefing, step.reveal, *(o["text"] for o in step.options)]
     for name, page in pages.items():

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from quizzes.classes.selectors import assignment_for_work, quizzes_for_learner
@@ -50,7 +51,7 @@ def _after(attempt: Attempt, position: int, total: int) -> str:
 
 
 def _next_label(position: int, total: int) -> str:
-    return "Next question →" if position < total else "Finish →"
+    return gettext("Next question →") if position < total else gettext("Finish →")
 
 
 @login_required
