@@ -28,7 +28,38 @@ from quizzes.progress.statistics import FLAG_MIN_RESPONSES
 from quizzes.scoring import key_problems
 
 
-class OwnedContentMixin:
+class OwnershipChecksMixin:
+    """The ownership checks of every owned-content admin (questions, quizzes, modules, scenarios and
+    their steps): `owner` is the superuser's to set, and only who may edit the content
+    (quizzes.permissions.content_editable_by) changes or deletes it."""
+
+    shared_noun = "shared content you do not own"  # what a delete names that the user may not delete
+
+    @staticmethod
+    def _owned(obj):
+        """The object whose owner decides (a step: its scenario)."""
+        return obj
+
+    def _owner_readonly(self, request) -> list[str]:
+        return [] if request.user.is_superuser else ["owner"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *self._owner_readonly(request)]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or content_editable_by(request.user, self._owned(obj)))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or content_editable_by(request.user, self._owned(obj)))
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not all(content_editable_by(request.user, self._owned(o)) for o in objs):
+            perms_needed = {*perms_needed, self.shared_noun}
+        return deleted, counts, perms_needed, protected
+
+
+class OwnedContentMixin(OwnershipChecksMixin):
     """Teachers see their own content and shared published content, and change or delete only their own."""
 
     visible = None  # selector: user -> the queryset the teacher may see
@@ -36,22 +67,6 @@ class OwnedContentMixin:
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs if request.user.is_superuser else qs.filter(pk__in=type(self).visible(request.user).values("pk"))
-
-    def get_readonly_fields(self, request, obj=None):
-        extra = [] if request.user.is_superuser else ["owner"]
-        return [*super().get_readonly_fields(request, obj), *extra]
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or content_editable_by(request.user, obj))
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or content_editable_by(request.user, obj))
-
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if not all(content_editable_by(request.user, o) for o in objs):
-            perms_needed = {*perms_needed, "shared content you do not own"}
-        return deleted, counts, perms_needed, protected
 
     def get_changelist_instance(self, request):
         cl = super().get_changelist_instance(request)
@@ -126,7 +141,7 @@ class QuestionForm(forms.ModelForm):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(OwnershipChecksMixin, admin.ModelAdmin):
     """Curators review generated questions: preview as a student sees them, edit, publish, retire.
     An edit is remembered (edited_fields) and regeneration never overwrites it. Teachers read the
     shared bank and edit only their own copies ("Make my own copy"); a copy's key cannot be changed
@@ -182,7 +197,7 @@ class QuestionAdmin(admin.ModelAdmin):
         return super().get_queryset(request).filter(pk__in=questions_for_teacher(request.user).values("pk"))
 
     def get_readonly_fields(self, request, obj=None):
-        extra = [] if request.user.is_superuser else ["owner"]
+        extra = []
         if (
             obj is not None
             and obj.owner_id is not None
@@ -195,18 +210,6 @@ class QuestionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Questions come from the generator (curators) or from "Make my own copy".
         return super().has_add_permission(request) and request.user.has_perm("quizzes.curate_shared")
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or content_editable_by(request.user, obj))
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or content_editable_by(request.user, obj))
-
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if not all(content_editable_by(request.user, o) for o in objs):
-            perms_needed = {*perms_needed, "shared questions"}
-        return deleted, counts, perms_needed, protected
 
     def _editable(self, request, queryset):
         return [q.pk for q in queryset if content_editable_by(request.user, q)]

@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
+from quizzes.admin.bank import OwnershipChecksMixin
 from quizzes.models import Scenario, ScenarioStep
 from quizzes.permissions import content_editable_by
 from quizzes.scenarios.selectors import scenario_problems, scenario_steps, step_views
@@ -128,33 +129,48 @@ class ScenarioStepInline(admin.TabularInline):
         return super().get_queryset(request).select_related("next_event", "branch_of")
 
 
-class ScenarioOwnershipMixin:
+class ScenarioOwnershipMixin(OwnershipChecksMixin):
     """Shared scenarios (no owner) are the curators'; a teacher's own scenario is theirs; every
-    other role reads them. `owner` is the superuser's to set."""
+    other role reads them. A step goes with its scenario."""
+
+    shared_noun = "shared scenarios"
 
     @staticmethod
-    def _scenario(obj):
+    def _owned(obj):
         return obj.scenario if isinstance(obj, ScenarioStep) else obj
 
-    def get_readonly_fields(self, request, obj=None):
-        extra = [] if request.user.is_superuser or self.model is not Scenario else ["owner"]
-        return [*super().get_readonly_fields(request, obj), *extra]
+    def _owner_readonly(self, request) -> list[str]:
+        return super()._owner_readonly(request) if self.model is Scenario else []  # a step has no owner
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or content_editable_by(request.user, self._scenario(obj)))
 
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or content_editable_by(request.user, self._scenario(obj)))
+class ScenarioRulesAfterEdit:
+    """After a save on the scenario's page or a step's: the scenario's rules are checked again
+    (scenario_after_edit unpublishes a scenario that breaks one) and each broken rule is reported;
+    a scenario ticked "published" on its page is published only when it breaks none."""
 
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if not all(content_editable_by(request.user, self._scenario(o)) for o in objs):
-            perms_needed = {*perms_needed, "shared scenarios"}
-        return deleted, counts, perms_needed, protected
+    def response_change(self, request, obj):
+        self._after_edit(request, obj)
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._after_edit(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def _after_edit(self, request, obj) -> None:
+        scenario = obj.scenario if isinstance(obj, ScenarioStep) else obj
+        was_published = scenario.published
+        problems = scenario_after_edit(scenario=scenario)
+        if not problems and getattr(obj, "_publish_if_sound", False):
+            scenario_publish(scenarios=[scenario])
+        if problems:
+            subject = "It" if scenario is obj else "The scenario"
+            note = f" {subject} was unpublished until they are fixed." if was_published else " Fix them before publishing."
+            self.message_user(request, f"{scenario.slug}: {len(problems)} scenario rule(s) broken.{note}", messages.WARNING)
+            _report(self, request, scenario, problems)
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(ScenarioOwnershipMixin, admin.ModelAdmin):
+class ScenarioAdmin(ScenarioRulesAfterEdit, ScenarioOwnershipMixin, admin.ModelAdmin):
     """Curators preview a scenario as a student sees it, edit and reorder its steps, and publish it.
     An edit is remembered (edited_fields) and regeneration never overwrites it. Teachers read them."""
 
@@ -198,24 +214,6 @@ class ScenarioAdmin(ScenarioOwnershipMixin, admin.ModelAdmin):
             obj.published = False
         super().save_model(request, obj, form, change)
 
-    def response_change(self, request, obj):
-        self._after_edit(request, obj)
-        return super().response_change(request, obj)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        self._after_edit(request, obj)
-        return super().response_add(request, obj, post_url_continue)
-
-    def _after_edit(self, request, obj) -> None:
-        was_published = obj.published
-        problems = scenario_after_edit(scenario=obj)
-        if not problems and getattr(obj, "_publish_if_sound", False):
-            scenario_publish(scenarios=[obj])
-        if problems:
-            note = " It was unpublished until they are fixed." if was_published else " Fix them before publishing."
-            self.message_user(request, f"{obj.slug}: {len(problems)} scenario rule(s) broken.{note}", messages.WARNING)
-            _report(self, request, obj, problems)
-
     def save_formset(self, request, form, formset, change):
         if formset.model is not ScenarioStep:
             return super().save_formset(request, form, formset, change)
@@ -255,7 +253,7 @@ class ScenarioAdmin(ScenarioOwnershipMixin, admin.ModelAdmin):
 
 
 @admin.register(ScenarioStep)
-class ScenarioStepAdmin(ScenarioOwnershipMixin, admin.ModelAdmin):
+class ScenarioStepAdmin(ScenarioRulesAfterEdit, ScenarioOwnershipMixin, admin.ModelAdmin):
     """One step: its preview as a student sees it, and every field, evidence included."""
 
     form = ScenarioStepForm
@@ -322,20 +320,3 @@ class ScenarioStepAdmin(ScenarioOwnershipMixin, admin.ModelAdmin):
         edited = (set(form.changed_data) if change else set(STEP_FIELDS)) & set(STEP_FIELDS)
         obj.edited_fields = sorted(set(obj.edited_fields) | edited)
         super().save_model(request, obj, form, change)
-
-    def response_change(self, request, obj):
-        self._after_edit(request, obj)
-        return super().response_change(request, obj)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        self._after_edit(request, obj)
-        return super().response_add(request, obj, post_url_continue)
-
-    def _after_edit(self, request, obj) -> None:
-        scenario = obj.scenario
-        was_published = scenario.published
-        problems = scenario_after_edit(scenario=scenario)
-        if problems:
-            note = " The scenario was unpublished until they are fixed." if was_published else " Fix them before publishing."
-            self.message_user(request, f"{scenario.slug}: {len(problems)} scenario rule(s) broken.{note}", messages.WARNING)
-            _report(self, request, scenario, problems)

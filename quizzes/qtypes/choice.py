@@ -25,13 +25,28 @@ def _chosen_text(options: Options, chosen: list[str]) -> str:
 
 
 @dataclass(frozen=True)
-class SingleChoice(QType):
-    """One option is right; all or nothing."""
+class _Choice(QType):
+    """What both choice families share: the keys are option ids, the answer reads as the options' texts."""
 
     choice: bool = True
+    feedback_kind: str = "choice"
+
+    def keys(self, answer: dict[str, Any]) -> set[str]:
+        return _right(answer)
+
+    def key_response(self, answer: dict[str, Any]) -> dict[str, Any]:
+        return {"choices": answer["correct"] if isinstance(answer["correct"], list) else [answer["correct"]]}
+
+    def answer_text(self, options: Options, response: dict[str, Any], unit: str) -> str:
+        return _chosen_text(options, response.get("choices") or ([response["choice"]] if "choice" in response else []))
+
+
+@dataclass(frozen=True)
+class SingleChoice(_Choice):
+    """One option is right; all or nothing."""
+
     single_key: bool = True
     form_kind: str = "single"
-    feedback_kind: str = "choice"
     export: str = "multichoice"
 
     def key_problems(self, options: Options, answer: dict[str, Any], known: set[str]) -> list[str]:
@@ -56,15 +71,6 @@ class SingleChoice(QType):
     def picks(self, response: dict[str, Any]) -> tuple[str, ...]:
         return (response["choice"],)
 
-    def keys(self, answer: dict[str, Any]) -> set[str]:
-        return _right(answer)
-
-    def key_response(self, answer: dict[str, Any]) -> dict[str, Any]:
-        return {"choices": answer["correct"] if isinstance(answer["correct"], list) else [answer["correct"]]}
-
-    def answer_text(self, options: Options, response: dict[str, Any], unit: str) -> str:
-        return _chosen_text(options, response.get("choices") or ([response["choice"]] if "choice" in response else []))
-
     def response_from_form(self, options: Options, data: FormData) -> dict[str, Any]:
         if not data.get("choice"):
             raise AnswerMissing(gettext_noop("Choose an answer first."))
@@ -77,12 +83,10 @@ class SingleChoice(QType):
 
 
 @dataclass(frozen=True)
-class MultiChoice(QType):
+class MultiChoice(_Choice):
     """Several options are right; partial credit: right picks minus wrong picks."""
 
-    choice: bool = True
     form_kind: str = "multi"
-    feedback_kind: str = "choice"
     export: str = "multiresponse"
 
     def key_problems(self, options: Options, answer: dict[str, Any], known: set[str]) -> list[str]:
@@ -108,15 +112,6 @@ class MultiChoice(QType):
 
     def picks(self, response: dict[str, Any]) -> tuple[str, ...]:
         return tuple(response.get("choices", ()))
-
-    def keys(self, answer: dict[str, Any]) -> set[str]:
-        return _right(answer)
-
-    def key_response(self, answer: dict[str, Any]) -> dict[str, Any]:
-        return {"choices": answer["correct"] if isinstance(answer["correct"], list) else [answer["correct"]]}
-
-    def answer_text(self, options: Options, response: dict[str, Any], unit: str) -> str:
-        return _chosen_text(options, response.get("choices") or ([response["choice"]] if "choice" in response else []))
 
     def response_from_form(self, options: Options, data: FormData) -> dict[str, Any]:
         choices = data.getlist("choices")
