@@ -6,9 +6,11 @@ the database, and tests build them by hand.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from quizzes.dates import FuzzyDate
 
@@ -141,9 +143,10 @@ class EventFact:
     slug: str
     title: str
     summary: str
-    date: date
+    # dt.date, not date: inside this class `date` names the field, which would shadow the type.
+    date: dt.date
     precision: str  # day, month, year
-    date_end: date | None = None
+    date_end: dt.date | None = None
     place: str | None = None
     actors: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
@@ -153,11 +156,11 @@ class EventFact:
     inferred: bool = False  # the day is worked out, not stated: shown with its hedge everywhere
 
     @property
-    def earliest(self) -> date:
+    def earliest(self) -> dt.date:
         return self.date
 
     @property
-    def latest(self) -> date:
+    def latest(self) -> dt.date:
         """Last day the event may have happened, given its precision and date_end."""
         return self.date_end or FuzzyDate(self.date, self.precision).last_day
 
@@ -181,7 +184,11 @@ class ReportFact:
 
     @property
     def number(self) -> Decimal:
-        return self.value if self.value is not None else self.low
+        """The value, or the low bound of a range (the dataset reader refuses a report with neither)."""
+        number = self.value if self.value is not None else self.low
+        if number is None:
+            raise ValueError("a figure report needs a value or a low bound")
+        return number
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -197,7 +204,7 @@ class FigureFact:
     event: str | None = None
     topics: tuple[str, ...] = ()
     # {"reasons": [...], "because": str, "not_because": [str, ...]} where the data explains the gap
-    differ: dict = field(default_factory=dict, hash=False, compare=False)
+    differ: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def contested(self) -> bool:
