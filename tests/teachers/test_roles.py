@@ -177,6 +177,15 @@ def review_run(client, w):
     return client.get(reverse("admin:quizzes_run_work", args=[run.pk])).status_code == 200
 
 
+def preview_module(client, w):
+    return client.get(reverse("admin:quizzes_module_preview", args=[w.own_module.pk])).status_code == 200
+
+
+def preview_class_private_module(client, w):
+    Module.objects.filter(pk=w.own_module.pk).update(private=True)
+    return preview_module(client, w)
+
+
 NO, YES = False, True
 #                                                      student teacher co_teacher curator admin
 MATRIX = [
@@ -210,6 +219,10 @@ MATRIX = [
     (import_template, (NO, YES, YES, NO, YES)),
     (review_attempt, (NO, YES, YES, NO, YES)),
     (review_run, (NO, YES, YES, NO, YES)),
+    # Issue 21, item 4: "Preview as a student" for whoever may see the module; a class-private one
+    # only for its owner (and a superuser).
+    (preview_module, (NO, YES, YES, YES, YES)),
+    (preview_class_private_module, (NO, YES, NO, NO, YES)),
 ]
 
 
