@@ -13,15 +13,16 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from quizzes.models import Attempt, Question, Quiz, QuizQuestion, ReviewCard
+from quizzes.models import Attempt, Enrolment, Module, ModuleItem, Question, Quiz, QuizQuestion, ReviewCard
 from tests.browser.conftest import screenshot
-from tests.factories import UserFactory, question_of_type, quiz_with_questions, scenario_with_steps
+from tests.factories import UserFactory, class_with_assignment, question_of_type, quiz_with_questions, scenario_with_steps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 TYPES = ["single", "multi", "true_false", "numeric", "date", "ordering", "matching", "attribution", "sources_disagree", "cause_effect"]
 PHONE, DESKTOP = {"width": 375, "height": 812}, {"width": 1280, "height": 900}
+FOLD = {"width": 390, "height": 844}
 
 
 def check_page(page, name: str, *, phone: bool = True) -> None:
@@ -105,15 +106,36 @@ def answer(page, question: Question, *, right: bool = True) -> None:
         page.get_by_label(text[choice], exact=True).check()
 
 
+def assign(student, *contents, title: str = "The January events") -> Module:
+    """A class with `student` in it and a module of `contents` assigned to it, due in a week."""
+    module = Module.objects.create(slug=f"assigned-{Module.objects.count() + 1}", title=title)
+    for i, content in enumerate(contents, start=1):
+        ModuleItem.objects.create(module=module, position=i, **{"quiz" if isinstance(content, Quiz) else "scenario": content})
+    assignment = class_with_assignment(students=0, module=module)
+    Enrolment.objects.create(classroom=assignment.classroom, student=student)
+    return module
+
+
 def test_new_student_completes_a_quiz_with_every_question_type(live_server, page, every_type_quiz):
-    UserFactory(username="dana", first_name="Dana")
+    dana = UserFactory(username="dana", first_name="Dana")
+    then = scenario_with_steps(1, title="What the airport saw")
+    assign(dana, every_type_quiz, then)
     sign_in(page, live_server, "dana")
     assert page.get_by_role("heading", name="Hello, Dana").is_visible()
     check_page(page, "dashboard")
+    # The to-do list's first button is above the fold on a 390 x 844 phone.
+    page.set_viewport_size(FOLD)
+    start = page.locator(".todo-item .act button, .todo-item .act .button").first
+    assert start.inner_text().startswith("Start")
+    box = start.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= FOLD["height"], f"the first action ends at {box} on a phone"
+    page.set_viewport_size(DESKTOP)
 
     page.goto(f"{live_server.url}/quizzes/every-type/")
+    assert "due" in page.locator(".due-note").inner_text()  # the assigned quiz's page says when it is due
     check_page(page, "quiz-intro")
-    page.get_by_role("button", name="Start").click()
+    page.goto(f"{live_server.url}/")
+    start.click()  # from the to-do list, straight to the first question
     questions = [row.question for row in every_type_quiz.items.select_related("question").order_by("position")]
     for n, question in enumerate(questions, start=1):
         page.wait_for_selector(f"h1:has-text('Question {n}')")
@@ -147,6 +169,9 @@ def test_new_student_completes_a_quiz_with_every_question_type(live_server, page
     page.wait_for_selector(".score .big")
     assert page.locator(".score .big").inner_text() == "90 %"
     assert page.locator(".result-item").count() == len(TYPES)
+    # "Next in this module" leads on to the assigned scenario.
+    next_up = page.locator(".next-up")
+    assert "1 of 2 done" in next_up.inner_text() and "What the airport saw" in next_up.inner_text()
     check_page(page, "quiz-results")
 
     # The missed fact comes back in review (once it is due), asked through one of its questions.

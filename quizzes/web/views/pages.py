@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from quizzes.bank.selectors import published_modules
-from quizzes.classes.selectors import assignment_due, assignments_for_student, modules_for_learner, quizzes_for_learner
+from quizzes.classes.selectors import modules_for_learner, quizzes_for_learner
 from quizzes.classes.services import enrolment_join
 from quizzes.dataset.selectors import collections_overview
-from quizzes.models import Attempt, Collection, Quiz, Scenario, ScenarioRun, Source
-from quizzes.progress.selectors import module_progress, review_queue
+from quizzes.models import Attempt, Collection, ModuleItem, Quiz, Scenario, ScenarioRun, Source
+from quizzes.progress.selectors import review_queue
+from quizzes.progress.todo import practice_modules, todo_list
 from quizzes.sources.selectors import source_highlighted
 
 
@@ -35,42 +35,42 @@ def _by_collection(items, collections: dict[int | None, Collection], of) -> list
 
 
 def dashboard(request, *, join_error: str = "", join_code: str = "", status: int = 200):
-    """Assigned modules with due dates and progress, work to resume, reviews due, joining a class, and open practice."""
+    """A to-do list first (each assigned quiz and scenario with its due date and one Start, Continue or
+    Review button), reviews due, then practice that repeats nothing assigned, and joining a class."""
     user, now = request.user, timezone.now()
-    assignments = list(assignments_for_student(user))
-    modules = list(published_modules().filter(pk__in=modules_for_learner(user)))
-    progress = module_progress(user, [a.module for a in assignments] + modules)
-    assigned = []
-    for a in assignments:
-        due = assignment_due(a)
-        assigned.append(
-            {
-                "assignment": a,
-                "due": due,
-                "progress": progress[a.module_id],
-                "extended": due != a.due_at,
-                "opens_later": a.opens_at > now,
-                "overdue": due < now and progress[a.module_id].percent < 100,
-            }
-        )
-    quizzes_in_modules = {i.quiz_id for m in modules for i in m.items.all() if i.quiz_id}
+    todo = todo_list(user, now=now)
+    practice = practice_modules(user, leave_out=todo)
     collections = Collection.objects.in_bulk()
-    practice = _by_collection([progress[m.pk] for m in modules], collections, lambda mp: mp.module.collection_id)
+    assigned_quizzes = {t.step.item.quiz_id for t in todo if t.step.item.quiz_id}
+    assigned_scenarios = {t.step.item.scenario_id for t in todo if t.step.item.scenario_id}
+    in_modules = ModuleItem.objects.filter(module__in=modules_for_learner(user))
     other_quizzes = (
-        Quiz.objects.filter(published=True, pk__in=quizzes_for_learner(user)).exclude(pk__in=quizzes_in_modules).order_by("title")
+        Quiz.objects.filter(published=True, pk__in=quizzes_for_learner(user))
+        .exclude(pk__in=in_modules.filter(quiz__isnull=False).values("quiz_id"))
+        .exclude(pk__in=assigned_quizzes)
+        .order_by("title")
     )
-    scenarios = Scenario.objects.filter(published=True).order_by("position", "slug")
+    scenarios = (
+        Scenario.objects.filter(published=True)
+        .exclude(pk__in=in_modules.filter(scenario__isnull=False).values("scenario_id"))
+        .exclude(pk__in=assigned_scenarios)
+        .order_by("position", "slug")
+    )
     return render(
         request,
         "quizzes/dashboard.html",
         {
-            "assigned": assigned,
-            "practice": [progress[m.pk] for m in modules],
-            "practice_groups": practice,
+            "todo": [t for t in todo if not t.done],
+            "done": [t for t in todo if t.done],
+            "practice_groups": _by_collection(practice, collections, lambda mp: mp.module.collection_id),
             "other_quizzes": _by_collection(other_quizzes, collections, lambda q: q.collection_id),
             "scenarios": _by_collection(scenarios, collections, lambda s: s.collection_id),
-            "open_attempts": Attempt.objects.filter(user=user, status=Attempt.Status.IN_PROGRESS).select_related("quiz"),
-            "open_runs": ScenarioRun.objects.filter(user=user, status=ScenarioRun.Status.IN_PROGRESS).select_related("scenario"),
+            "open_attempts": Attempt.objects.filter(user=user, status=Attempt.Status.IN_PROGRESS)
+            .exclude(quiz_id__in=assigned_quizzes)
+            .select_related("quiz"),
+            "open_runs": ScenarioRun.objects.filter(user=user, status=ScenarioRun.Status.IN_PROGRESS)
+            .exclude(scenario_id__in=assigned_scenarios)
+            .select_related("scenario"),
             "review_due": review_queue(user, now=now).count(),
             "classes_joined": user.enrolments.select_related("classroom").order_by("classroom__name"),
             "join_error": join_error,

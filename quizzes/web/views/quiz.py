@@ -20,11 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from quizzes.classes.selectors import assignment_for_work, quizzes_for_learner
+from quizzes.classes.selectors import assignment_due, assignment_for_work, assignments_for_student, quizzes_for_learner
 from quizzes.models import Attempt, Quiz, Response
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.selectors import answers_visible, attempts_limit, attempts_used, response_revealed
 from quizzes.progress.services import attempt_is_overdue, attempt_start, attempt_submit, response_answer
+from quizzes.progress.todo import next_in_module
 from quizzes.qtypes import QTYPES
 from quizzes.web.feedback import feedback_view, question_view
 from quizzes.web.forms import AnswerMissing, order_moved, response_from_post
@@ -60,6 +61,9 @@ def quiz_detail(request, slug: str):
     quiz = get_object_or_404(quizzes_for_learner(request.user), slug=slug)
     attempts = list(Attempt.objects.filter(user=request.user, quiz=quiz).order_by("-number"))
     pool = quiz.items.count()
+    assignment = assignments_for_student(request.user).filter(module__items__quiz=quiz).first()  # the soonest due
+    due = assignment_due(assignment) if assignment else None
+    handed_in = next((a for a in reversed(attempts) if a.status != Attempt.Status.IN_PROGRESS), None)
     return render(
         request,
         "quizzes/quiz/intro.html",
@@ -70,6 +74,10 @@ def quiz_detail(request, slug: str):
             "open_attempt": next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None),
             "attempts_left": max(quiz.attempts_allowed - len(attempts), 0) if quiz.attempts_allowed else None,
             "minutes": round(quiz.time_limit_seconds / 60) if quiz.time_limit_seconds else None,
+            "assignment": assignment,
+            "due": due,
+            "overdue": due is not None and handed_in is None and due < timezone.now(),
+            "late": due is not None and handed_in is not None and handed_in.submitted_at is not None and handed_in.submitted_at > due,
         },
     )
 
@@ -240,4 +248,5 @@ def attempt_results(request, pk: int):
         available = quizzes_for_learner(request.user).filter(pk=attempt.quiz_id).exists()
         context["can_retry"] = available and (not limit or attempts_used(attempt) < limit)
         context["wrong"] = sum(not i["correct"] for i in items)
+        context["next_up"] = next_in_module(request.user, quiz_id=attempt.quiz_id, assignment_id=attempt.assignment_id)
     return render(request, "quizzes/quiz/results.html", context)

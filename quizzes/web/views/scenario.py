@@ -13,12 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from quizzes.classes.selectors import assignment_for_work
+from quizzes.classes.selectors import assignment_due, assignment_for_work, assignments_for_student
 from quizzes.models import Prediction, Scenario, ScenarioRun
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.runs import calibration_table, prediction_make, scenario_run_path, scenario_run_start
+from quizzes.progress.todo import next_in_module
 from quizzes.web.feedback import evidence_view
 from quizzes.web.forms import CONFIDENCES, confidence_from_post
 
@@ -50,6 +52,9 @@ def scenario_detail(request, slug: str):
         return render(request, "quizzes/scenario/choose.html", {"slug": slug, "scenarios": found})
     scenario = found[0]
     runs = list(ScenarioRun.objects.filter(user=request.user, scenario=scenario).order_by("-started_at"))
+    assignment = assignments_for_student(request.user).filter(module__items__scenario=scenario).first()  # the soonest due
+    due = assignment_due(assignment) if assignment else None
+    handed_in = next((r for r in reversed(runs) if r.status == ScenarioRun.Status.FINISHED), None)
     return render(
         request,
         "quizzes/scenario/intro.html",
@@ -58,6 +63,11 @@ def scenario_detail(request, slug: str):
             "runs": runs,
             "steps": scenario.steps.filter(branch_of__isnull=True).count(),
             "open_run": next((r for r in runs if r.status == ScenarioRun.Status.IN_PROGRESS), None),
+            "assignment": assignment,
+            "due": due,
+            "overdue": due is not None and handed_in is None and due < timezone.now(),
+            "late": due is not None and handed_in is not None and handed_in.finished_at is not None and handed_in.finished_at > due,
+            "attempts": runs,
         },
     )
 
@@ -193,5 +203,6 @@ def run_summary(request, pk: int):
             "rows": rows,
             "bands": calibration_table(predictions),
             "accuracy": round(100 * (run.accuracy or 0)),
+            "next_up": next_in_module(request.user, scenario_id=run.scenario_id, assignment_id=run.assignment_id),
         },
     )
