@@ -174,6 +174,7 @@ CELERY_BEAT_SCHEDULE = {
     "attempts-sweep": {"task": "quizzes.tasks.attempts_sweep_task", "schedule": KZL_SCORE_SWEEP_EVERY_SECONDS},
     "attempts-close-overdue": {"task": "quizzes.tasks.attempts_close_overdue_task", "schedule": KZL_OVERDUE_EVERY_SECONDS},
     "lti-scores-sweep": {"task": "quizzes.tasks.lti_scores_sweep_task", "schedule": KZL_SCORE_SWEEP_EVERY_SECONDS},
+    "idempotency-keys-expire": {"task": "quizzes.tasks.idempotency_keys_expire_task", "schedule": 3600},
     "item-statistics": {
         "task": "quizzes.tasks.item_statistics_task",
         "schedule": KZL_STATISTICS_EVERY_SECONDS,
@@ -289,6 +290,9 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
+
+# Safe writes (docs/api.md): a create's `Idempotency-Key` and its response are kept this long.
+KZL_IDEMPOTENCY_KEY_SECONDS = env.int("KZL_IDEMPOTENCY_KEY_SECONDS", default=24 * 3600)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "KZLearn API",

@@ -24,6 +24,9 @@ class ErrorCode(StrEnum):
     NOT_ACCEPTABLE = "not_acceptable"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     THROTTLED = "throttled"
+    # Safe writes (quizzes.api.idempotency).
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    IDEMPOTENCY_KEY_IN_USE = "idempotency_key_in_use"
     # Learner actions (raised by the services as LearnerActionError).
     QUIZ_UNAVAILABLE = "quiz_unavailable"
     QUIZ_EMPTY = "quiz_empty"
@@ -67,6 +70,10 @@ ERRORS: dict[ErrorCode, ErrorInfo] = {
     E.NOT_ACCEPTABLE: ErrorInfo(406, "The `Accept` header asks for something other than JSON."),
     E.UNSUPPORTED_MEDIA_TYPE: ErrorInfo(415, "The body is not `application/json`."),
     E.THROTTLED: ErrorInfo(429, "Too many requests; retry after the `Retry-After` seconds."),
+    E.IDEMPOTENCY_KEY_REUSED: ErrorInfo(
+        409, "The `Idempotency-Key` was used before (within its expiry) for a different request: another endpoint or another body."
+    ),
+    E.IDEMPOTENCY_KEY_IN_USE: ErrorInfo(409, "A request with this `Idempotency-Key` is still being processed; retry in a moment."),
     E.QUIZ_UNAVAILABLE: ErrorInfo(
         404, "The quiz is not available to this learner (unpublished and not assigned to them, or private to other classes).", True
     ),

@@ -16,6 +16,7 @@ from celery import current_app, shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from quizzes.integrations.idempotency import idempotency_keys_expire
 from quizzes.lti.services import LtiTransientError, lti_score_send, lti_scores_record, lti_scores_sweep
 from quizzes.models import Attempt, Heartbeat, Job
 from quizzes.progress.services import ANSWER_GRACE, attempt_score, attempt_submit
@@ -68,6 +69,14 @@ def lti_scores_sweep_task() -> dict:
     result = lti_scores_sweep()
     heartbeat("lti_scores_sweep", **result)
     return result
+
+
+@shared_task(ignore_result=True)
+def idempotency_keys_expire_task() -> int:
+    """Forget `Idempotency-Key`s past their expiry; returns how many."""
+    deleted = idempotency_keys_expire()
+    heartbeat("idempotency_keys_expire", deleted=deleted)
+    return deleted
 
 
 @shared_task(bind=True, acks_late=True)

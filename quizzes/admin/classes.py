@@ -25,7 +25,9 @@ from quizzes.classes.services import (
     CSV_COLUMNS,
     StudentImportError,
     assignment_check,
+    classroom_archive,
     classroom_join_code_rotate,
+    classroom_restore,
     extension_check,
     import_report_csv,
     import_template_csv,
@@ -166,14 +168,15 @@ def colleagues_of(user):
 @admin.register(Classroom)
 class ClassroomAdmin(admin.ModelAdmin):
     form = ClassroomForm
-    list_display = ["name", "code", "join_code_shown", "teacher_names", "student_count", "assignment_count", "links"]
+    list_display = ["name", "code", "join_code_shown", "teacher_names", "student_count", "assignment_count", "archived_at", "links"]
+    list_filter = [("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
     filter_horizontal = ["teachers"]
     fields = ["name", "code", "time_zone", "join_code_shown", "teachers"]
     readonly_fields = ["join_code_shown"]
     inlines = [ClassGroupInline, EnrolmentInline]
-    actions = ["new_join_code", "close_joining"]
+    actions = ["new_join_code", "close_joining", "archive", "restore"]
 
     @admin.display(description="join code")
     def join_code_shown(self, obj):
@@ -195,6 +198,20 @@ class ClassroomAdmin(admin.ModelAdmin):
     @admin.action(description="Close joining (no code works until a new one is given)", permissions=["change"])
     def close_joining(self, request, queryset):
         self._rotate(request, queryset, close=True)
+
+    @admin.action(description="Archive (hidden from lists, joining closed; students and their work kept)", permissions=["change"])
+    def archive(self, request, queryset):
+        done = [c for c in queryset if self.has_change_permission(request, c)]
+        for classroom in done:
+            classroom_archive(classroom=classroom)
+        self.message_user(request, f"Archived {len(done)} class(es); their students and work are kept.", messages.SUCCESS)
+
+    @admin.action(description="Restore from the archive", permissions=["change"])
+    def restore(self, request, queryset):
+        done = [c for c in queryset if self.has_change_permission(request, c)]
+        for classroom in done:
+            classroom_restore(classroom=classroom)
+        self.message_user(request, f"Restored {len(done)} class(es); give a new join code to open joining.", messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
         if not change and not obj.join_code:
@@ -459,8 +476,8 @@ class ExtensionInline(admin.TabularInline):
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
     form = AssignmentForm
-    list_display = ["module", "classroom", "group", "opens_at", "due_at", "links"]
-    list_filter = [("classroom", admin.RelatedOnlyFieldListFilter), "due_at"]
+    list_display = ["module", "classroom", "group", "opens_at", "due_at", "archived_at", "links"]
+    list_filter = [("classroom", admin.RelatedOnlyFieldListFilter), "due_at", ("archived_at", admin.EmptyFieldListFilter)]
     list_select_related = ["module", "classroom", "group"]
     date_hierarchy = "due_at"
     inlines = [ExtensionInline]

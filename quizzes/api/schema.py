@@ -10,8 +10,14 @@ import re
 
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiParameter
 
 from quizzes.errors import ERRORS, ErrorCode
+
+
+def describe(codes: list[ErrorCode]) -> str:
+    return " ".join(f"`{code}`: {ERRORS[code].meaning}" for code in codes)
+
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
@@ -54,6 +60,25 @@ class AutoSchema(openapi.AutoSchema):
     def get_tags(self) -> list[str]:
         return [type(self.view).__module__.rsplit(".", 1)[-1]]
 
+    def get_override_parameters(self):
+        from quizzes.api.idempotency import HEADER, Idempotent
+
+        params = super().get_override_parameters()
+        if self.method == "POST" and isinstance(self.view, Idempotent):
+            params = [
+                *params,
+                OpenApiParameter(
+                    HEADER,
+                    str,
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description="Any unique string (a UUID) to make a retry safe: the same key with the same body within "
+                    "24 hours replays the first successful response (header `Idempotent-Replayed: true`) instead of "
+                    "doing it again; the same key with another body is refused (409 `idempotency_key_reused`).",
+                ),
+            ]
+        return params
+
 
 def _codes(path: str, operation: dict) -> list[str]:
     params = operation.get("parameters", [])
@@ -80,6 +105,11 @@ def error_responses(result, generator, request, public):
     for path, operations in result.get("paths", {}).items():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
+            if any(p["in"] == "header" and p["name"] == "Idempotency-Key" for p in operation.get("parameters", [])):
+                conflict = describe([ErrorCode.IDEMPOTENCY_KEY_REUSED, ErrorCode.IDEMPOTENCY_KEY_IN_USE])
+                response = responses.setdefault("409", {"description": conflict})
+                if conflict not in response["description"]:
+                    response["description"] = f"{response['description']} {conflict}".strip()
             for code in _codes(path, operation):
                 response = responses.setdefault(code, {"description": GENERIC[code]})
                 if GENERIC[code] not in response.get("description", ""):  # a view's own codes for this status, and the generic ones

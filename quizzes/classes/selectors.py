@@ -27,9 +27,9 @@ User = get_user_model()
 
 
 def assignments_for_student(user) -> QuerySet[Assignment]:
-    """Assignments set for the student's classes (whole class, or the group they are in)."""
+    """Assignments set for the student's classes (whole class, or the group they are in); not archived ones."""
     return (
-        Assignment.objects.filter(classroom__enrolments__student=user)
+        Assignment.objects.filter(classroom__enrolments__student=user, archived_at__isnull=True, classroom__archived_at__isnull=True)
         .filter(Q(group__isnull=True) | Q(group__enrolments__student=user))
         .select_related("module", "classroom", "group")
         .prefetch_related(
@@ -50,7 +50,9 @@ def _visible_to_learner(user, *, assigned: str) -> Q:
         return visible
     teachers = User.objects.filter(classes_taught__enrolments__student=user)
     opened = (
-        Assignment.objects.filter(classroom__enrolments__student=user, opens_at__lte=timezone.now())
+        Assignment.objects.filter(
+            classroom__enrolments__student=user, opens_at__lte=timezone.now(), archived_at__isnull=True, classroom__archived_at__isnull=True
+        )
         .filter(Q(group__isnull=True) | Q(group__enrolments__student=user))
         .values("pk")
     )

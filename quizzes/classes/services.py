@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from quizzes.models import Assignment, ClassGroup, Classroom, Enrolment, Extension, Module, ProvisionedAccount
@@ -175,7 +176,8 @@ def enrolment_join(*, student, code: str) -> Enrolment:
     if (cache.get(key) or 0) >= JOIN_TRIES:
         raise ValidationError({"code": "Too many wrong codes. Wait a quarter of an hour, then try again."})
     normalized = join_code_normalize(code)
-    classroom = Classroom.objects.filter(join_code=normalized).first() if len(normalized) == JOIN_CODE_LENGTH else None
+    open_classes = Classroom.objects.filter(archived_at__isnull=True)
+    classroom = open_classes.filter(join_code=normalized).first() if len(normalized) == JOIN_CODE_LENGTH else None
     if classroom is None:
         try:
             cache.add(key, 0, JOIN_WINDOW_SECONDS)
@@ -187,6 +189,24 @@ def enrolment_join(*, student, code: str) -> Enrolment:
         classroom=classroom, student=student, defaults={"via": Enrolment.Via.JOIN_CODE, "added_by": student}
     )
     return enrolment
+
+
+@transaction.atomic
+def classroom_archive(*, classroom: Classroom) -> Classroom:
+    """Archive a class (API DELETE): it leaves its teachers' and students' lists and joining closes;
+    its enrolments, assignments and all the work done in it stay, and the admin can restore it."""
+    if classroom.archived_at is None:
+        classroom.archived_at = timezone.now()
+        classroom.join_code = None
+        classroom.save(update_fields=["archived_at", "join_code"])
+    return classroom
+
+
+def classroom_restore(*, classroom: Classroom) -> Classroom:
+    """Bring an archived class back (joining stays closed until a new code is given)."""
+    Classroom.objects.filter(pk=classroom.pk).update(archived_at=None)
+    classroom.archived_at = None
+    return classroom
 
 
 def enrolment_remove(*, enrolment: Enrolment) -> None:
@@ -499,6 +519,15 @@ def assignment_update(*, assignment: Assignment, user=None, **changes) -> Assign
         user=user,
     )
     assignment.save(update_fields=[*changes])
+    return assignment
+
+
+def assignment_archive(*, assignment: Assignment) -> Assignment:
+    """Archive an assignment (API DELETE): no longer listed to anyone or startable for it; attempts
+    and runs made for it stay, with their scores."""
+    if assignment.archived_at is None:
+        assignment.archived_at = timezone.now()
+        assignment.save(update_fields=["archived_at"])
     return assignment
 
 

@@ -16,7 +16,7 @@ from quizzes.models.events import (
     FigureReport,
     Topic,
 )
-from quizzes.models.integrations import IntegrationCredential
+from quizzes.models.integrations import IdempotencyKey, IntegrationCredential
 from quizzes.models.jobs import Heartbeat, Job
 from quizzes.models.lti import (
     LtiContext,
@@ -42,6 +42,7 @@ __all__ = [
     "Extension",
     "ProvisionedAccount",
     "Heartbeat",
+    "IdempotencyKey",
     "IntegrationCredential",
     "Job",
     "LtiContext",

@@ -23,6 +23,9 @@ class Classroom(models.Model):
         max_length=64, blank=True, choices=time_zone_choices, help_text="Empty: the site's time zone (KZL_TIME_ZONE)."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Archived (API DELETE, or the admin): gone from the teacher's and the students' lists, joining
+    # closed; the enrolments, assignments and every attempt and run stay (nothing learners did is lost).
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -90,6 +93,8 @@ class Assignment(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Archived (API DELETE, or the admin): no longer listed or startable; attempts made for it stay.
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["due_at", "id"]

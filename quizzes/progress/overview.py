@@ -79,7 +79,9 @@ def class_overview(classroom: Classroom, now: datetime | None = None) -> ClassOv
         classroom.enrolments.select_related("student", "group").order_by("student__last_name", "student__first_name", "student__username")
     )
     groups = list(classroom.groups.annotate(n_students=Count("enrolments")).order_by("name"))
-    assignments = classroom.assignments.select_related("module", "classroom", "group").order_by("due_at", "id")
+    assignments = (
+        classroom.assignments.filter(archived_at__isnull=True).select_related("module", "classroom", "group").order_by("due_at", "id")
+    )
     progress: list[AssignmentProgress] = []
     grades: dict[int, dict[int, StudentResult]] = {}
     behind: dict[int, Behind] = {}
@@ -96,5 +98,7 @@ def class_overview(classroom: Classroom, now: datetime | None = None) -> ClassOv
 
 
 def classes_taught(user_id: int) -> list[Classroom]:
-    """The classes a user teaches (the cards of their home), with their teachers."""
-    return list(Classroom.objects.filter(teachers=user_id).prefetch_related(Prefetch("teachers")).order_by("name"))
+    """The classes a user teaches (the cards of their home), with their teachers; not archived ones."""
+    return list(
+        Classroom.objects.filter(teachers=user_id, archived_at__isnull=True).prefetch_related(Prefetch("teachers")).order_by("name")
+    )

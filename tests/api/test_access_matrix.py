@@ -110,6 +110,7 @@ MATRIX = [
     ("get", "/api/v1/classes/{id}/", {"id": lambda w: w.assignment_x.classroom_id}, None, TEACHER_X),
     ("post", "/api/v1/classes/{id}/join-code/", {"id": lambda w: w.assignment_x.classroom_id}, lambda w: {}, TEACHER_X),
     ("patch", "/api/v1/classes/{id}/", {"id": lambda w: w.assignment_x.classroom_id}, lambda w: {"name": "Renamed"}, TEACHER_X),
+    ("delete", "/api/v1/classes/{id}/", {"id": lambda w: w.assignment_x.classroom_id}, None, expect(401, 403, 403, 204, 404)),
     (
         "post",
         "/api/v1/classes/{id}/groups/",
@@ -145,6 +146,7 @@ MATRIX = [
         TEACHER_X,
     ),
     ("patch", "/api/v1/assignments/{id}/", {"id": lambda w: w.assignment_x.pk}, lambda w: {"due_at": MUCH_LATER}, TEACHER_X),
+    ("delete", "/api/v1/assignments/{id}/", {"id": lambda w: w.assignment_x.pk}, None, expect(401, 403, 403, 204, 404)),
     ("get", "/api/v1/assignments/{id}/results/", {"id": lambda w: w.assignment_x.pk}, None, TEACHER_X),
     (
         "post",

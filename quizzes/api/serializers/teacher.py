@@ -98,7 +98,7 @@ class EnrolmentSerializer(StrictJSON, serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
-            self.fields["classroom"].queryset = classrooms_for_teacher(request.user)
+            self.fields["classroom"].queryset = classrooms_for_teacher(request.user).filter(archived_at__isnull=True)
             self.fields["group"].queryset = groups_for_teacher(request.user)
 
     def validate_username(self, username):
@@ -135,7 +135,7 @@ class AssignmentSerializer(StrictJSON, serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
-            self.fields["classroom"].queryset = classrooms_for_teacher(request.user)
+            self.fields["classroom"].queryset = classrooms_for_teacher(request.user).filter(archived_at__isnull=True)
             self.fields["group"].queryset = groups_for_teacher(request.user)
             self.fields["module"].queryset = modules_for_teacher(request.user)
 

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from quizzes.api import filters, serializers
 from quizzes.api.errors import errors_for
+from quizzes.api.idempotency import Idempotent
 from quizzes.api.throttling import ScopedThrottle
 from quizzes.api.views import UserScoped
 from quizzes.classes.selectors import assignments_for_student
@@ -61,7 +62,9 @@ def _my_attempts(user):
         description="Start an attempt at a published quiz (201), or resume my open one (200).",
     ),
 )
-class AttemptViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class AttemptViewSet(
+    Idempotent, UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     """My quiz attempts: start, fetch the questions, answer, submit, see the results."""
 
     serializer_class = serializers.AttemptSerializer
@@ -146,7 +149,9 @@ class AttemptViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixi
     ),
     retrieve=extend_schema(responses=serializers.ScenarioRunDetailSerializer),
 )
-class ScenarioRunViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class ScenarioRunViewSet(
+    Idempotent, UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     """My scenario runs: play a scenario step by step, predicting with a confidence."""
 
     serializer_class = serializers.ScenarioRunSerializer
@@ -214,7 +219,7 @@ class ProgressView(APIView):
         return Response(serializers.ProgressSerializer(progress_summary(request.user)).data)
 
 
-class ReviewViewSet(UserScoped, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ReviewViewSet(Idempotent, UserScoped, mixins.ListModelMixin, viewsets.GenericViewSet):
     """My review queue: facts I missed, back on their FSRS schedule. List the due cards, take the next one, answer it."""
 
     serializer_class = serializers.ReviewCardSerializer
@@ -253,7 +258,7 @@ class ReviewViewSet(UserScoped, mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(serializers.ReviewResultSerializer(result).data)
 
 
-class ClassJoinView(APIView):
+class ClassJoinView(Idempotent, APIView):
     """POST: join a class with the join code the teacher gave (the student's consent to be taught there)."""
 
     permission_classes = [IsAuthenticated]

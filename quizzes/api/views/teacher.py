@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from quizzes.api import filters, serializers
+from quizzes.api.idempotency import Idempotent
 from quizzes.api.permissions import IsTeacher
 from quizzes.api.views import UserScoped
 from quizzes.classes import services
@@ -20,21 +21,34 @@ from quizzes.progress.results import assignment_results
 from quizzes.progress.selectors import attempts_with_answered
 
 
-class TeacherViewSet(UserScoped, viewsets.GenericViewSet):
+class TeacherViewSet(Idempotent, UserScoped, viewsets.GenericViewSet):
     permission_classes = [IsTeacher]
 
 
-class ClassroomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, TeacherViewSet):
+def active_classrooms_for_teacher(user):
+    """The teacher's classes the API shows and changes: archived ones are gone from it (the admin keeps them)."""
+    return classrooms_for_teacher(user).filter(archived_at__isnull=True)
+
+
+class ClassroomViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    TeacherViewSet,
+):
     """My classes; creating one makes me its teacher (the code defaults to a slug of the name, made unique).
-    PATCH renames a class or changes its code."""
+    PATCH renames a class or changes its code. DELETE archives it: it leaves the lists and joining
+    closes, but its students, assignments and all their work are kept (an administrator can restore it)."""
 
     serializer_class = serializers.ClassroomSerializer
     queryset = Classroom.objects.none()
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def user_queryset(self, user):
         return (
-            classrooms_for_teacher(user)
+            active_classrooms_for_teacher(user)
             .annotate(student_count=Count("enrolments", distinct=True))
             .prefetch_related("teachers", "groups")
             .order_by("name", "id")
@@ -43,6 +57,9 @@ class ClassroomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def perform_create(self, serializer):
         classroom = services.classroom_create(teachers=[self.request.user], **serializer.validated_data)
         serializer.instance = self.get_queryset().get(pk=classroom.pk)
+
+    def perform_destroy(self, instance):
+        services.classroom_archive(classroom=instance)
 
     @extend_schema(request=serializers.ClassGroupCreateSerializer, responses={201: serializers.ClassGroupSerializer})
     @action(detail=True, methods=["post"], pagination_class=None)
@@ -86,7 +103,7 @@ class EnrolmentViewSet(
 
     def user_queryset(self, user):
         return (
-            Enrolment.objects.filter(classroom__in=classrooms_for_teacher(user))
+            Enrolment.objects.filter(classroom__in=active_classrooms_for_teacher(user))
             .select_related("student", "classroom", "group")
             .order_by("classroom_id", "student__username", "id")
         )
@@ -106,8 +123,16 @@ class EnrolmentViewSet(
 
 
 @extend_schema_view(results=extend_schema(responses=serializers.AssignmentResultsSerializer, filters=False))
-class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, TeacherViewSet):
-    """Assignments for my classes: a module for a class or one group between two dates; results per student."""
+class AssignmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    TeacherViewSet,
+):
+    """Assignments for my classes: a module for a class or one group between two dates; results per student.
+    DELETE archives one: it leaves every list and no attempt starts for it; attempts made for it stay."""
 
     filterset_class = filters.AssignmentFilter
     queryset = Assignment.objects.none()
@@ -118,13 +143,21 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         return serializers.AssignmentSerializer
 
     def user_queryset(self, user):
-        return assignments_for_teacher(user).select_related("module", "created_by").order_by("due_at", "id")
+        return (
+            assignments_for_teacher(user)
+            .filter(archived_at__isnull=True, classroom__archived_at__isnull=True)
+            .select_related("module", "created_by")
+            .order_by("due_at", "id")
+        )
 
     def perform_create(self, serializer):
         serializer.instance = services.assignment_create(created_by=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
         services.assignment_update(assignment=serializer.instance, user=self.request.user, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.assignment_archive(assignment=instance)
 
     @extend_schema(request=serializers.ExtensionSerializer, responses={201: serializers.ExtensionSerializer})
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)

@@ -72,7 +72,9 @@ def dashboard(request, *, join_error: str = "", join_code: str = "", status: int
             .exclude(scenario_id__in=assigned_scenarios)
             .select_related("scenario"),
             "review_due": review_queue(user, now=now).count(),
-            "classes_joined": user.enrolments.select_related("classroom").order_by("classroom__name"),
+            "classes_joined": user.enrolments.filter(classroom__archived_at__isnull=True)
+            .select_related("classroom")
+            .order_by("classroom__name"),
             "join_error": join_error,
             "join_code": join_code,
         },
