@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0022_event_statement'),
+        ('quizzes', '0025_teacher_lists'),
     ]
 
     operations = [
