@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0025_teacher_lists'),
+        ('quizzes', '0026_lean_indexes'),
     ]
 
     operations = [
