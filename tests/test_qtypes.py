@@ -85,11 +85,12 @@ NAMES = frozenset(QTYPES)
 
 
 def _mentions_qtype(node: ast.AST) -> bool:
-    return any(
-        (isinstance(n, ast.Name) and "qtype" in n.id)
-        or (isinstance(n, ast.Attribute) and "qtype" in n.attr)
-        or (isinstance(n, ast.Constant) and n.value == "qtype")
-        for n in ast.walk(node)
+    """The expression is a question type itself (qtype, d.qtype, snapshot["qtype"]), not something
+    read through the registry (QTYPES[d.qtype].form_kind)."""
+    return (
+        (isinstance(node, ast.Name) and "qtype" in node.id)
+        or (isinstance(node, ast.Attribute) and "qtype" in node.attr)
+        or (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == "qtype")
     )
 
 
@@ -137,6 +138,7 @@ def test_the_scan_finds_each_counter_example(source):
 
 def test_the_scan_leaves_other_code_alone():
     assert type_lists('kind = QTYPES[q.qtype]\nif kind.form_kind == "single":\n    pass\nDraft(qtype="single")\n') == []
+    assert type_lists('unit = q.answer["unit"] if QTYPES[q.qtype].form_kind == "numeric" else ""\n') == []
 
 
 def test_no_module_outside_the_registry_lists_question_types():

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from quizzes.generation.drafts import OptionDraft, QuestionDraft
 from quizzes.generation.facts import Evidence
 from quizzes.models import Collection, Module, ModuleItem, Passage, Question, QuizQuestion, ScenarioStep
+from quizzes.qtypes import QTYPES
 
 
 def questions_published() -> QuerySet[Question]:
@@ -132,7 +133,7 @@ def module_preview(module: Module) -> list[dict]:
                             "qtype": q.get_qtype_display(),
                             "options": [o for o in q.options if o.get("side") != "prompt"],
                             "prompts": [o for o in q.options if o.get("side") == "prompt"],
-                            "unit": q.answer.get("unit", "") if q.qtype == "numeric" else "",
+                            "unit": q.answer.get("unit", "") if QTYPES[q.qtype].form_kind == "numeric" else "",
                         }
                         for q in pool
                     ],
