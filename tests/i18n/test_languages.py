@@ -213,3 +213,26 @@ def test_numbers_typed_with_a_decimal_comma_in_russian_and_kazakh():
         assert number("0,25") == 0.25
     with translation.override("en"):
         assert (number("1,800,000"), number("33.5"), number("33,5")) == (1800000, 33.5, 335)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_teachers_admin_home_and_class_page_in_each_language(lang):
+    from tests.factories import class_with_assignment
+    from tests.teachers.conftest import make_teacher
+
+    teacher = make_teacher(f"teacher_{lang}")
+    assignment = class_with_assignment(teacher=teacher, students=2, due_at=dt.datetime(2030, 1, 17, 13, 0, tzinfo=dt.UTC))
+    client = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    client.force_login(teacher)
+    home = client.get(reverse("admin:index"))
+    page = client.get(reverse("admin:quizzes_classroom_home", args=[assignment.classroom.pk]))
+    assert home.status_code == page.status_code == 200
+    assert f'lang="{lang}"' in home.text
+    sentences = english_sentences()
+    text = visible_text(home.text).replace(assignment.classroom.name, " ")
+    assert not [s for s in sentences if s in text]
+    assert ("2 оқушы" if lang == "kk" else "2 ученика") in text
+    # The class page's due column names the zone; the time is Almaty's, the words the language's
+    due = "2030 жылғы 17 қаңтар, 18:00" if lang == "kk" else "17 января 2030 г., 18:00"
+    assert due in visible_text(page.text) and "Asia/Almaty, UTC+05:00" in page.text
