@@ -48,6 +48,8 @@ urlpatterns = [
     path("v1/me/", auth.MeView.as_view(), name="api-me"),
     path("v1/me/progress/", learner.ProgressView.as_view(), name="api-progress"),
     path("v1/me/classes/join/", learner.ClassJoinView.as_view(), name="api-class-join"),
+    # Before the router: the lean answer path (the attempts viewset has no answer action).
+    path("v1/attempts/<int:id>/answer/", learner.AttemptAnswerView.as_view(), name="attempt-answer"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -102,3 +102,22 @@ def versions_for(question_ids: Iterable[int]) -> dict[int, int]:
         question_versions_refresh(questions=Question.objects.filter(pk__in=missing))
         current.update(Question.objects.filter(pk__in=missing).order_by().values_list("pk", "current_version_id"))
     return current
+
+
+# Content of versions by content hash, in this process. A version never changes and its hash names
+# its content, so an entry can never be stale (even where a database reuses an id after a rollback,
+# the hash read with the id names the content). Bounded: a long-running server sees many quizzes.
+_CONTENT: dict[str, dict[str, Any]] = {}
+_CONTENT_MAX = 4096
+
+
+def version_content(version_id: int, content_hash: str) -> dict[str, Any]:
+    """The content of version `version_id` (whose hash is `content_hash`): from this process's cache,
+    or one query the first time. Read-only: callers must not change the dict they get."""
+    found = _CONTENT.get(content_hash)
+    if found is None:
+        found = QuestionVersion.objects.filter(pk=version_id).values_list("content", flat=True).get()
+        if len(_CONTENT) >= _CONTENT_MAX:
+            _CONTENT.clear()
+        _CONTENT[content_hash] = found
+    return found

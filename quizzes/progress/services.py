@@ -12,24 +12,27 @@ Rules that keep answers safe:
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 from collections import defaultdict
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from fsrs import Card, Rating, Scheduler
 
 from quizzes import queue
-from quizzes.bank.versions import versions_for
+from quizzes.bank.versions import version_content, versions_for
 from quizzes.classes.selectors import quizzes_for_learner
-from quizzes.models import Assignment, Attempt, Question, Quiz, Response, ReviewCard, Topic, TopicMastery
+from quizzes.models import Assignment, Attempt, Question, QuestionVersion, Quiz, Response, ReviewCard, Topic, TopicMastery
 from quizzes.progress.errors import LearnerActionError
 from quizzes.scoring import InvalidKey, InvalidResponse, Score, response_validate, score
 
@@ -144,56 +147,122 @@ def attempt_is_overdue(attempt: Attempt, *, now: datetime | None = None, grace: 
     return attempt.deadline_at is not None and _now(now) > attempt.deadline_at + grace
 
 
-@transaction.atomic
+@dataclass
+class Answered:
+    """An answer as stored, with what a reply needs of its attempt (read under the same lock)."""
+
+    row: Response
+    attempt_status: str
+    feedback: str  # the quiz's feedback mode (Quiz.Feedback)
+
+
 def response_answer(*, attempt: Attempt, position: int, response: object, client_key: str = "", now: datetime | None = None) -> Response:
     """Record an answer to one question of an open attempt and score it (for immediate feedback).
 
     A replay with the same client key returns the stored answer. With immediate feedback an
     answer is final once given; with feedback at the end it may be changed until submit."""
+    answered = response_answer_in(attempt_id=attempt.pk, position=position, response=response, client_key=client_key, now=now)
+    answered.row.attempt = attempt
+    return answered.row
+
+
+def _answer_sql() -> str:
+    r, a, q, v = (m._meta.db_table for m in (Response, Attempt, Quiz, QuestionVersion))
+    lock = " FOR UPDATE OF a, r" if connection.features.has_select_for_update_of else ""
+    # Table names from the models' meta; values are parameters.
+    return (
+        "SELECT r.id, r.question_id, r.version_id, v.content_hash, r.response, r.client_key, r.answered_at, r.points, r.correct,"  # noqa: S608
+        " a.status, a.deadline_at, a.user_id, q.feedback"
+        f" FROM {r} r JOIN {a} a ON a.id = r.attempt_id JOIN {q} q ON q.id = a.quiz_id JOIN {v} v ON v.id = r.version_id"
+        f" WHERE r.attempt_id = %s AND r.position = %s{lock}"
+    )
+
+
+def _aware(value: Any) -> datetime | None:
+    """A datetime column read by a plain cursor: aware on PostgreSQL, text or naive UTC on SQLite."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+@transaction.atomic
+def response_answer_in(
+    *, attempt_id: int, position: int, response: object, client_key: str = "", user_id: int | None = None, now: datetime | None = None
+) -> Answered:
+    """response_answer by ids, for the API's lean answer path: with `user_id`, an attempt of anyone
+    else is Attempt.DoesNotExist (a 404, as if it did not exist).
+
+    One locking read (plain SQL: the response with its attempt's state, its quiz's feedback mode and
+    its version's hash; the version's content comes from the shared cache, as versions never change)
+    and one UPDATE. Locks the attempt, then the response (PostgreSQL locks in the order of OF, the
+    order submit and scoring take them), not the quiz: a lock on it would queue every learner
+    answering the same quiz behind one another."""
     now = _now(now)
-    # One locking read: the response with its attempt (to check it is open), its quiz (feedback
-    # mode) and its version (what to validate and score against). Locks the attempt, then the
-    # response (PostgreSQL locks in the order of OF, the order submit and scoring take them), not
-    # the quiz: a lock on it would queue every learner answering the same quiz behind one another.
-    try:
-        row = (
-            Response.objects.select_for_update(of=("attempt", "self"))
-            .select_related("attempt__quiz", "version")
-            .order_by()
-            .get(attempt_id=attempt.pk, position=position)
-        )
-    except Response.DoesNotExist:
-        raise LearnerActionError(
-            "no_such_question", gettext("This attempt has no question %(position)s.") % {"position": position}, status=404
-        ) from None
-    locked = row.attempt
+    with connection.cursor() as cursor:
+        cursor.execute(_answer_sql(), [attempt_id, position])
+        found = cursor.fetchone()
+        if found is None or (user_id is not None and found[11] != user_id):
+            owner = Attempt.objects.filter(pk=attempt_id).values_list("user_id", flat=True).first()
+            if owner is None or (user_id is not None and owner != user_id):
+                raise Attempt.DoesNotExist(f"No attempt {attempt_id} of this learner.")
+            raise LearnerActionError(
+                "no_such_question", gettext("This attempt has no question %(position)s.") % {"position": position}, status=404
+            )
+    pk, question_id, version_id, content_hash, stored, key, answered_at, points, correct, status, deadline, _user, feedback = found
+    row = Response(
+        id=pk,
+        attempt_id=attempt_id,
+        question_id=question_id,
+        position=position,
+        response=_json(stored),
+        client_key=key,
+        answered_at=_aware(answered_at),
+        points=points,
+        correct=None if correct is None else bool(correct),
+    )
+    row._state.adding, row._state.db = False, connection.alias
+    row.version = QuestionVersion(
+        id=version_id, question_id=question_id, content_hash=content_hash, content=version_content(version_id, content_hash)
+    )
+    snap = row.snapshot
     if client_key and row.answered_at and row.client_key == client_key:
         # A retry of an answer already stored counts once; the same key with another answer is a
         # client bug (a key reused across answers) and is refused rather than silently ignored.
-        if _normalised_or_none(row.snapshot, response) != row.response:
+        if _normalised_or_none(snap, response) != row.response:
             raise LearnerActionError(
                 "client_key_reused",
                 gettext(
                     "This client_key was already used for a different answer to this question; send a new client_key with a new answer."
                 ),
             )
-        return row
-    if locked.status != Attempt.Status.IN_PROGRESS:
+        return Answered(row, status, feedback)
+    if status != Attempt.Status.IN_PROGRESS:
         raise LearnerActionError("attempt_closed", gettext("This attempt has been submitted; answers can no longer change."))
-    if attempt_is_overdue(locked, now=now):
+    deadline = _aware(deadline)
+    if deadline is not None and now > deadline + ANSWER_GRACE:
         raise LearnerActionError("time_up", gettext("The time limit for this attempt has passed."))
-    if row.answered_at and locked.quiz.feedback == Quiz.Feedback.IMMEDIATE:
+    if row.answered_at and feedback == Quiz.Feedback.IMMEDIATE:
         raise LearnerActionError("already_answered", gettext("This question has been answered and its feedback shown."))
-    snap = row.snapshot
     try:
         normalised = response_validate(snap["qtype"], snap["options"], response)
     except InvalidResponse as exc:
         raise LearnerActionError("invalid_response", str(exc), status=400) from None
-    result = score_or_refuse(snap, normalised, question_id=row.question_id)
+    result = score_or_refuse(snap, normalised, question_id=question_id)
     row.response, row.points, row.correct = normalised, result.points, result.correct
     row.client_key, row.answered_at = client_key[:64], now
-    row.save(update_fields=["response", "points", "correct", "client_key", "answered_at"])
-    return row
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Response._meta.db_table} SET response = %s, points = %s, correct = %s, client_key = %s,"  # noqa: S608 - meta name
+            " answered_at = %s WHERE id = %s",
+            [json.dumps(normalised), row.points, row.correct, row.client_key, connection.ops.adapt_datetimefield_value(now), pk],
+        )
+    return Answered(row, status, feedback)
 
 
 def _normalised_or_none(snap: dict, response: object) -> object:

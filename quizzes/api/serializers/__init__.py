@@ -66,6 +66,7 @@ from quizzes.api.serializers.learner import (
     StepOptionSerializer,
     StepSerializer,
     TopicProgressSerializer,
+    answer_reply,
 )
 from quizzes.api.serializers.teacher import (
     AssignmentResultsSerializer,
@@ -95,6 +96,7 @@ __all__ = [
     "AssignmentSerializer",
     "AssignmentUpdateSerializer",
     "AttemptQuestionSerializer",
+    "answer_reply",
     "AttemptResultsSerializer",
     "AttemptSerializer",
     "AttemptStartSerializer",

@@ -233,6 +233,47 @@ class AttemptQuestionSerializer(serializers.Serializer):
         return super().to_representation(data)
 
 
+_SHOWN: dict[str, tuple[dict, dict]] = {}  # version content hash -> (the question as shown, the feedback's fixed part)
+_ANSWERED_AT = serializers.DateTimeField()
+
+
+def _shown(row) -> tuple[dict, dict]:
+    """What AttemptQuestionSerializer renders of a version (everything but the learner's answer and
+    score), rendered once per version by that serializer and kept: a version never changes."""
+    version = row.version
+    found = _SHOWN.get(version.content_hash)
+    if found is None:
+        from quizzes.models import Response as ResponseRow
+
+        blank = ResponseRow(position=0, version=version)
+        full = AttemptQuestionSerializer(blank, context={"reveal_all": True, "attempt": True}).data
+        feedback = {k: v for k, v in full["feedback"].items() if k not in ("correct", "points")}
+        found = ({k: full[k] for k in ("qtype", "stem", "options")}, feedback)
+        if len(_SHOWN) >= 4096:
+            _SHOWN.clear()
+        _SHOWN[version.content_hash] = found
+    return found
+
+
+def answer_reply(row, *, revealed: bool) -> dict:
+    """AttemptQuestionSerializer's rendering of an answered row of an open attempt, without the
+    serializer machinery per request (tests/api/test_answer_reply.py holds the two equal)."""
+    shown, feedback = _shown(row)
+    reply = {
+        "position": row.position,
+        **shown,
+        "answered": row.answered_at is not None,
+        "answered_at": None if row.answered_at is None else _ANSWERED_AT.to_representation(row.answered_at),
+        "response": None if row.response is None else {str(k): v for k, v in row.response.items()},
+        "revealed": revealed,
+        "feedback": None,
+    }
+    if revealed:
+        points = None if row.points is None else float(row.points)
+        reply["feedback"] = {"correct": row.correct, "points": points, **feedback}
+    return reply
+
+
 class AnswerSerializer(StrictJSON, serializers.Serializer):
     position = serializers.IntegerField(min_value=1, max_value=32767, help_text="The question's position in the attempt (from 1).")
     response = serializers.DictField(

@@ -1,9 +1,12 @@
 """Learner flows: my assignments, quiz attempts, scenario runs. Every queryset is the user's own."""
 
+import re
+
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
@@ -18,12 +21,12 @@ from quizzes.api.views import UserScoped
 from quizzes.classes.selectors import assignments_for_student
 from quizzes.classes.services import enrolment_join
 from quizzes.errors import ErrorCode
-from quizzes.models import Assignment, Attempt, Prediction, ReviewCard, ScenarioRun
+from quizzes.models import Assignment, Attempt, Prediction, Quiz, ReviewCard, ScenarioRun
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.review import review_answer, review_next
 from quizzes.progress.runs import prediction_make, scenario_run_next_step, scenario_run_start
 from quizzes.progress.selectors import module_progress, progress_summary, review_queue
-from quizzes.progress.services import attempt_open_get, attempt_start, attempt_submit, response_answer
+from quizzes.progress.services import attempt_open_get, attempt_start, attempt_submit, response_answer_in
 
 E = ErrorCode
 
@@ -69,7 +72,6 @@ class AttemptViewSet(
 
     serializer_class = serializers.AttemptSerializer
     filterset_class = filters.AttemptFilter
-    throttle_scope = None  # set on the answer action
     queryset = Attempt.objects.none()
 
     def user_queryset(self, user):
@@ -93,32 +95,6 @@ class AttemptViewSet(
         rows = attempt.responses.select_related("version").order_by("position")
         return Response(serializers.AttemptQuestionSerializer(rows, many=True, context={"attempt": attempt}).data)
 
-    @extend_schema(
-        request=serializers.AnswerSerializer,
-        responses={
-            200: serializers.AttemptQuestionSerializer,
-            **errors_for(
-                E.INVALID_RESPONSE,
-                E.NO_SUCH_QUESTION,
-                E.ATTEMPT_CLOSED,
-                E.TIME_UP,
-                E.ALREADY_ANSWERED,
-                E.CLIENT_KEY_REUSED,
-                E.QUESTION_BROKEN,
-                E.THROTTLED,
-            ),
-        },
-        description="Answer one question. Rate-limited (scope `answer`).",
-    )
-    @action(detail=True, methods=["post"], throttle_classes=[ScopedThrottle], throttle_scope="answer", filterset_class=None)
-    def answer(self, request, pk=None):
-        """Answer a question; a retry with the same client_key returns the stored answer and counts once."""
-        attempt = self.get_object()
-        data = serializers.AnswerSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        row = response_answer(attempt=attempt, **data.validated_data)
-        return Response(serializers.AttemptQuestionSerializer(row, context={"attempt": attempt}).data)
-
     @extend_schema(request=None, responses={200: serializers.AttemptSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
     def submit(self, request, pk=None):
@@ -135,6 +111,73 @@ class AttemptViewSet(
             raise LearnerActionError("attempt_open", gettext("Submit the attempt to see its results."))
         body = {"attempt": attempt, "questions": attempt.responses.select_related("version").order_by("position")}
         return Response(serializers.AttemptResultsSerializer(body, context={"attempt": attempt}).data)
+
+
+_CLIENT_KEY = re.compile(r"[A-Za-z0-9_.:-]{0,64}")
+_ANSWER_FIELDS = frozenset({"position", "response", "client_key"})
+
+
+def _answer_input(data) -> dict:
+    """The answer body: the usual shape checked here in a few comparisons; anything else goes
+    through AnswerSerializer, for its exact error messages."""
+    if type(data) is dict and data.keys() <= _ANSWER_FIELDS:
+        position, response, key = data.get("position"), data.get("response"), data.get("client_key", "")
+        if type(position) is int and 1 <= position <= 32767 and type(response) is dict and type(key) is str and _CLIENT_KEY.fullmatch(key):
+            return {"position": position, "response": response, "client_key": key}
+    checked = serializers.AnswerSerializer(data=data)
+    checked.is_valid(raise_exception=True)
+    return checked.validated_data
+
+
+class AttemptAnswerView(APIView):
+    """POST /api/v1/attempts/{id}/answer/: the lesson's hot path, kept lean.
+
+    The same authentication, permission, throttle (scope `answer`, one cache round trip), body
+    checks, guarantees and reply as the other attempt actions, but no viewset, filter or queryset:
+    one locking read of the response with its attempt (the attempt's owner checked in it), one
+    write, and a reply whose question and feedback parts are rendered once per version."""
+
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "answer"
+
+    @extend_schema(
+        operation_id="attempts_answer_create",
+        request=serializers.AnswerSerializer,
+        responses={
+            200: serializers.AttemptQuestionSerializer,
+            **errors_for(
+                E.INVALID_RESPONSE,
+                E.NO_SUCH_QUESTION,
+                E.ATTEMPT_CLOSED,
+                E.TIME_UP,
+                E.ALREADY_ANSWERED,
+                E.CLIENT_KEY_REUSED,
+                E.QUESTION_BROKEN,
+                E.THROTTLED,
+            ),
+        },
+        description="Answer one question. Rate-limited (scope `answer`). "
+        "A retry with the same client_key returns the stored answer and counts once.",
+    )
+    def post(self, request, id: int):  # noqa: A002 - the path's name for the attempt, as in the schema
+        """Answer a question; a retry with the same client_key returns the stored answer and counts once."""
+        try:
+            data = _answer_input(request.data)
+        except (exceptions.ParseError, exceptions.UnsupportedMediaType, exceptions.ValidationError):
+            if not Attempt.objects.filter(pk=id, user=request.user).exists():
+                raise Http404 from None  # someone else's attempt is not found, whatever the body
+            raise
+        try:
+            answered = response_answer_in(attempt_id=id, user_id=request.user.pk, **data)
+        except Attempt.DoesNotExist:
+            raise Http404 from None
+        row = answered.row
+        if answered.attempt_status == Attempt.Status.IN_PROGRESS:
+            revealed = row.answered_at is not None and answered.feedback == Quiz.Feedback.IMMEDIATE
+            return Response(serializers.answer_reply(row, revealed=revealed))
+        # A replay on a submitted attempt: what it reveals depends on the quiz's review option.
+        attempt = _my_attempts(request.user).get(pk=id)
+        return Response(serializers.AttemptQuestionSerializer(row, context={"attempt": attempt}).data)
 
 
 @extend_schema_view(
