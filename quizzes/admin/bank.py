@@ -468,9 +468,10 @@ class ModuleAdmin(OwnedContentMixin, admin.ModelAdmin):
 
     visible = staticmethod(modules_for_teacher)
     form = ModuleForm
-    list_display = ["title", "audience", "position", "published", "owner", "preview_link"]
+    list_display = ["title", "slug", "collection", "audience", "position", "published", "owner", "preview_link"]
     list_editable = ["position", "published"]
-    search_fields = ["title"]
+    list_filter = ["collection", "published"]
+    search_fields = ["title", "slug"]
     inlines = [ModuleItemInline]
 
     class Media:
@@ -523,7 +524,7 @@ class QuizBuildForm(forms.Form):
 
     collection = forms.ModelChoiceField(queryset=Collection.objects.order_by("position", "slug"), help_text="Whose questions it takes.")
     title = forms.CharField(max_length=200)
-    slug = forms.SlugField(max_length=80, help_text="Its address: letters, numbers and hyphens; unique.")
+    slug = forms.SlugField(max_length=80, help_text="Its address: letters, numbers and hyphens; unique within the collection.")
     topics = forms.ModelMultipleChoiceField(
         queryset=Topic.objects.filter(retired_at__isnull=True).select_related("collection").order_by("collection__position", "name"),
         required=False,

@@ -22,8 +22,11 @@ from quizzes.models import (
     Source,
     Topic,
 )
+from quizzes.models.collections import NO_COLLECTION, collection_label
 
 SLUG_HELP = "A slug; unknown slugs match nothing."
+# Quiz and scenario slugs are unique within a collection only: a list filtered by one that several
+# collections use needs `collection` too (400 otherwise, never a silent mix).
 
 
 class StrictDateField(forms.DateField):
@@ -62,6 +65,43 @@ def collection_filter():
     return filters.CharFilter(field_name="collection__slug", max_length=80, help_text="A collection slug (see /collections/); " + SLUG_HELP)
 
 
+def _in_collection(queryset, name, value):
+    prefix = name.removesuffix("collection")
+    if value == NO_COLLECTION:
+        return queryset.filter(**{f"{prefix}collection__isnull": True})
+    return queryset.filter(**{f"{prefix}collection__slug": value})
+
+
+def collection_or_none_filter(field_name: str = "collection", what: str = ""):
+    """For quizzes and modules, which a teacher may make outside any collection: `none` picks those."""
+    return filters.CharFilter(
+        field_name=field_name,
+        method=_in_collection,
+        max_length=80,
+        help_text=f"A collection slug (see /collections/){what}, or {NO_COLLECTION} for those outside any collection; " + SLUG_HELP,
+    )
+
+
+class SlugInCollectionFilterSet(FilterSet):
+    """A list filtered by a quiz's or scenario's slug (`slug_param`), which is unique within a
+    collection only: where several collections use the slug, `collection` must say which (400)."""
+
+    slug_param = ""
+    slug_model: type | None = None
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        slug = self.data.get(self.slug_param, "")
+        if valid and slug and not self.data.get("collection") and self.slug_model is not None:
+            owners = sorted({collection_label(o) for o in self.slug_model.objects.filter(slug=slug).select_related("collection")})
+            if len(owners) > 1:
+                self.form.add_error(
+                    "collection", f"Several collections have a {self.slug_param} {slug!r} ({', '.join(owners)}); add collection=SLUG."
+                )
+                valid = False
+        return valid
+
+
 class SourceFilter(FilterSet):
     collection = collection_filter()
 
@@ -79,7 +119,7 @@ class TopicFilter(FilterSet):
 
 
 class ModuleFilter(FilterSet):
-    collection = collection_filter()
+    collection = collection_or_none_filter()
 
     class Meta:
         model = Module
@@ -136,7 +176,7 @@ class ClaimFilter(FilterSet):
 
 
 class QuizFilter(FilterSet):
-    collection = collection_filter()
+    collection = collection_or_none_filter()
     topic = filters.CharFilter(method="filter_topic", max_length=80, help_text="Quizzes with a question on this topic (slug).")
 
     def filter_topic(self, queryset, name, value):
@@ -157,13 +197,15 @@ class ScenarioFilter(FilterSet):
         fields = ["collection", "topic"]
 
 
-class AttemptFilter(FilterSet):
+class AttemptFilter(SlugInCollectionFilterSet):
     quiz = filters.CharFilter(field_name="quiz__slug", max_length=80, help_text=SLUG_HELP)
+    collection = collection_or_none_filter("quiz__collection", " of the quiz: needed with `quiz` where several collections have it")
     status = filters.ChoiceFilter(choices=Attempt.Status.choices)
+    slug_param, slug_model = "quiz", Quiz
 
     class Meta:
         model = Attempt
-        fields = ["quiz", "status"]
+        fields = ["quiz", "collection", "status"]
 
 
 class TeacherAttemptFilter(AttemptFilter):
@@ -172,20 +214,26 @@ class TeacherAttemptFilter(AttemptFilter):
     student = filters.CharFilter(field_name="user__username", max_length=150)
 
     class Meta(AttemptFilter.Meta):
-        fields = ["quiz", "status", "classroom", "assignment", "student"]
+        fields = ["quiz", "collection", "status", "classroom", "assignment", "student"]
 
     def filter_classroom(self, queryset, name, value):
         # A subquery: the students of that class, no join with enrolments.
         return queryset.filter(user_id__in=Enrolment.objects.filter(classroom_id=value).values("student_id"))
 
 
-class ScenarioRunFilter(FilterSet):
+class ScenarioRunFilter(SlugInCollectionFilterSet):
     scenario = filters.CharFilter(field_name="scenario__slug", max_length=80, help_text=SLUG_HELP)
+    collection = filters.CharFilter(
+        field_name="scenario__collection__slug",
+        max_length=80,
+        help_text="The scenario's collection (slug): needed with `scenario` where several collections have it; " + SLUG_HELP,
+    )
     status = filters.ChoiceFilter(choices=ScenarioRun.Status.choices)
+    slug_param, slug_model = "scenario", Scenario
 
     class Meta:
         model = ScenarioRun
-        fields = ["scenario", "status"]
+        fields = ["scenario", "collection", "status"]
 
 
 class AssignmentFilter(FilterSet):

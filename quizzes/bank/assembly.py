@@ -60,12 +60,10 @@ def quiz_assemble(
     seed: int = 0,
     **settings,
 ) -> Quiz:
-    """Create or rebuild the quiz `slug` from published questions of the collection (all, if none)
-    matching the spec (same spec and bank, same quiz). Raises QuizSpecError when nothing matches or
-    the slug belongs to another collection's quiz."""
-    existing = Quiz.objects.filter(slug=slug).first()
-    if existing is not None and collection is not None and existing.collection_id not in (None, collection.pk):
-        raise QuizSpecError(f"the quiz slug {slug!r} is taken by a quiz of another collection; choose another slug")
+    """Create or rebuild the quiz `slug` of the collection (quiz slugs are unique within a collection;
+    without one, among the quizzes outside any collection) from published questions of the
+    collection (all, if none) matching the spec (same spec and bank, same quiz). Raises
+    QuizSpecError when nothing matches."""
     qs = Question.objects.filter(status=Question.Status.PUBLISHED, difficulty__gte=difficulty[0], difficulty__lte=difficulty[1])
     if collection is not None:
         qs = qs.filter(collection=collection)
@@ -91,7 +89,7 @@ def quiz_assemble(
         "seed": seed,
     }
     quiz, _ = Quiz.objects.update_or_create(
-        slug=slug, defaults={"title": title, "description": description, "spec": spec, "collection": collection, **settings}
+        collection=collection, slug=slug, defaults={"title": title, "description": description, "spec": spec, **settings}
     )
     quiz.items.all().delete()
     QuizQuestion.objects.bulk_create(QuizQuestion(quiz=quiz, question=q, position=i) for i, q in enumerate(chosen, start=1))
@@ -125,15 +123,10 @@ def module_demo_build(*, seed: int = 0, collection: Collection | None = None) ->
         scenarios = {s.slug: s for s in Scenario.objects.filter(collection=c, published=True)}  # slugs unique within c
         for spec in c.module_specs:
             position += 1
-            module, _ = Module.objects.update_or_create(
+            module, _ = Module.objects.update_or_create(  # module slugs are unique within c
+                collection=c,
                 slug=spec["slug"],
-                defaults={
-                    "title": spec["title"],
-                    "description": spec.get("description", ""),
-                    "position": position,
-                    "published": True,
-                    "collection": c,
-                },
+                defaults={"title": spec["title"], "description": spec.get("description", ""), "position": position, "published": True},
             )
             module.items.all().delete()
             items = [ModuleItem(scenario=scenarios[s]) for s in spec.get("scenarios", []) if s in scenarios]
@@ -160,12 +153,15 @@ def quiz_build(
     **spec,
 ) -> Quiz:
     """A teacher's quiz from the collection's bank (topics, types, dates, difficulty, size, settings).
-    Refuses (QuizSpecError) a slug already taken, unless `replace` and the quiz is the owner's own
-    (or, with no owner, an unowned one), and topics that are not the collection's."""
-    existing = Quiz.objects.filter(slug=slug).first()
+    Refuses (QuizSpecError) a slug the collection's quizzes already use, unless `replace` and the
+    quiz is the owner's own (or, with no owner, an unowned one), and topics that are not the
+    collection's. Another collection's quiz may have the same slug."""
+    existing = Quiz.objects.filter(collection=collection, slug=slug).first()
     if existing is not None:
         if not replace:
-            raise QuizSpecError(f"a quiz with the slug {slug!r} already exists; choose another slug (or rebuild it with --replace)")
+            raise QuizSpecError(
+                f"a quiz with the slug {slug!r} already exists in {collection.slug}; choose another slug (or rebuild it with --replace)"
+            )
         if existing.owner_id != (owner.pk if owner else None):
             raise QuizSpecError(f"the quiz {slug!r} belongs to someone else; choose another slug")
     topics = tuple(spec.get("topics", ()))

@@ -75,7 +75,7 @@ def bank_questions(*, collection: str | None = None) -> QuerySet[Question]:
 
 def published_modules() -> QuerySet[Module]:
     return Module.objects.filter(published=True).prefetch_related(
-        Prefetch("items", queryset=ModuleItem.objects.select_related("quiz", "scenario").order_by("position"))
+        Prefetch("items", queryset=ModuleItem.objects.select_related("quiz__collection", "scenario__collection").order_by("position"))
     )
 
 

@@ -24,6 +24,8 @@ SCHEMA_DIR = Path(__file__).resolve().parent / "schema"  # the format lives in t
 DATA_DIR_NAME = "data"
 COLLECTION_FILE = "collection.yaml"
 MODULES_FILE = "modules.yaml"  # optional
+# `?in=none` / `collection=none` name the quizzes and modules outside any collection (quizzes.models.collections.NO_COLLECTION).
+RESERVED_COLLECTION_SLUGS = frozenset({"none"})
 SOURCES_FILE = "sources.yaml"
 SOURCE_TEXT_DIR = "sources"
 
@@ -246,6 +248,15 @@ def _read_collection(seeds: Path, errors: list[DatasetError]) -> CollectionMeta 
     if found:
         errors.extend(found)
         return None
+    if doc["slug"] in RESERVED_COLLECTION_SLUGS or doc["slug"].isdigit():
+        errors.append(
+            DatasetError(
+                rel,
+                "slug",
+                f"{doc['slug']!r} cannot name a collection: links read 'none' as 'outside any collection' and digits as an id; "
+                "choose a slug with a letter in it, such as the folder's name",
+            )
+        )
     dates = doc.get("dates") or {}
     start = _check_date(dates.get("from"), rel, "dates", "from", errors)
     end = _check_date(dates.get("to"), rel, "dates", "to", errors)
@@ -276,8 +287,12 @@ def _read_modules(seeds: Path, topics: set[str], errors: list[DatasetError]) -> 
         errors.extend(found)
         return []
     seen: set[str] = set()
+    modules_seen: set[str] = set()
     for i, module in enumerate(doc["modules"]):
         label = f"modules[{i}] (slug: {module['slug']})"
+        if module["slug"] in modules_seen:
+            errors.append(DatasetError(rel, label, f"module slug {module['slug']!r} is used twice; give each module its own slug"))
+        modules_seen.add(module["slug"])
         for quiz in module["quizzes"]:
             if quiz["slug"] in seen:
                 errors.append(DatasetError(rel, label, f"quiz slug {quiz['slug']!r} is used twice; give each quiz its own slug"))

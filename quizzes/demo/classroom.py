@@ -109,8 +109,9 @@ def _module_work(
 def _demo_modules() -> list[Module]:
     """The two modules the data marks for the demo class (modules.yaml `demo_class`), else the first two."""
     modules = Module.objects.filter(published=True, items__isnull=False).distinct().order_by("position", "slug")
-    marked = {s["slug"] for c in Collection.objects.all() for s in c.module_specs if s.get("demo_class")}
-    preferred = [m for m in modules if m.slug in marked][:2]
+    # Module slugs are unique within a collection only: a mark names its own collection's module.
+    marked = {(c.pk, s["slug"]) for c in Collection.objects.all() for s in c.module_specs if s.get("demo_class")}
+    preferred = [m for m in modules if (m.collection_id, m.slug) in marked][:2]
     return preferred if len(preferred) == 2 else list(modules[:2])
 
 

@@ -24,6 +24,8 @@ NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.r
 # Custom parameters a deep-linked item carries, naming what it opens.
 CUSTOM_QUIZ = "kzl_quiz"
 CUSTOM_MODULE = "kzl_module"
+# The collection (slug, or "none") of that quiz or module: slugs are unique within a collection only.
+CUSTOM_COLLECTION = "kzl_collection"
 
 MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership"
 # Context roles (LIS v2 membership vocabulary; a sub-role such as Instructor#TeachingAssistant

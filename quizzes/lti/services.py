@@ -54,6 +54,7 @@ from quizzes.models import (
     Module,
     Quiz,
 )
+from quizzes.models.collections import collection_label, in_collection
 
 log = logging.getLogger(__name__)
 User = get_user_model()
@@ -177,6 +178,26 @@ def _member_apply(*, classroom, user, role: c.Role) -> bool:
     return True
 
 
+def _linked(model, name: str, slug: str, collection):
+    """The quiz or module a link's custom parameters name. Slugs are unique within a collection
+    only: our links also carry the collection (links placed before that resolve while the slug is
+    unique); a slug several collections use, with no collection named, is refused, never guessed."""
+    found = model.objects.filter(slug=slug).select_related("collection")
+    if collection:
+        found = in_collection(found, str(collection))
+    rows = list(found.order_by("collection__slug")[:10])
+    if not rows:
+        raise LtiLaunchError(f"This link opens the {name} '{slug}', which KZLearn no longer has.", status=404)
+    if len(rows) > 1:
+        owners = ", ".join(collection_label(r) for r in rows)
+        raise LtiLaunchError(
+            f"This link opens the {name} '{slug}', and several collections have one ({owners}); "
+            f"ask the teacher to place the {name} in the course again.",
+            status=409,
+        )
+    return rows[0]
+
+
 def _resource_link_sync(*, platform: LtiPlatform, context: LtiContext | None, launch: Mapping[str, Any]) -> LtiResourceLink:
     claim = launch.get(c.RESOURCE_LINK) or {}
     custom = launch.get(c.CUSTOM) or {}
@@ -186,15 +207,9 @@ def _resource_link_sync(*, platform: LtiPlatform, context: LtiContext | None, la
     # The custom parameter set by our deep-linking response names the content; a link without one
     # (placed by hand in the platform) keeps whatever an admin set on it.
     if custom.get(c.CUSTOM_QUIZ):
-        quiz = Quiz.objects.filter(slug=custom[c.CUSTOM_QUIZ]).first()
-        if quiz is None:
-            raise LtiLaunchError(f"This link opens the quiz '{custom[c.CUSTOM_QUIZ]}', which KZLearn no longer has.", status=404)
-        link.quiz, link.module = quiz, None
+        link.quiz, link.module = _linked(Quiz, "quiz", str(custom[c.CUSTOM_QUIZ]), custom.get(c.CUSTOM_COLLECTION)), None
     elif custom.get(c.CUSTOM_MODULE):
-        module = Module.objects.filter(slug=custom[c.CUSTOM_MODULE]).first()
-        if module is None:
-            raise LtiLaunchError(f"This link opens the module '{custom[c.CUSTOM_MODULE]}', which KZLearn no longer has.", status=404)
-        link.module, link.quiz = module, None
+        link.module, link.quiz = _linked(Module, "module", str(custom[c.CUSTOM_MODULE]), custom.get(c.CUSTOM_COLLECTION)), None
     ags = launch.get(c.AGS_ENDPOINT) or {}
     if ags.get("lineitem"):
         link.lineitem_url = ags["lineitem"][:500]
@@ -250,11 +265,11 @@ def lti_deep_link_response(
     resource = DeepLinkResource().set_url(launch_url)
     if quiz is not None:
         questions = quiz.items.count()
-        resource.set_title(quiz.title).set_custom_params({c.CUSTOM_QUIZ: quiz.slug})
+        resource.set_title(quiz.title).set_custom_params({c.CUSTOM_QUIZ: quiz.slug, c.CUSTOM_COLLECTION: collection_label(quiz)})
         # One point per question, as KZLearn scores; the platform scales it to its own grade.
         resource.set_lineitem(LineItem().set_score_maximum(max(questions, 1)).set_label(quiz.title).set_resource_id(f"quiz:{quiz.slug}"))
     elif module is not None:
-        resource.set_title(module.title).set_custom_params({c.CUSTOM_MODULE: module.slug})
+        resource.set_title(module.title).set_custom_params({c.CUSTOM_MODULE: module.slug, c.CUSTOM_COLLECTION: collection_label(module)})
     deep_link = DeepLink(registration_for(platform), launch[c.DEPLOYMENT_ID], cast(Any, settings_claim))
     return settings_claim["deep_link_return_url"], deep_link.get_response_jwt([resource])
 

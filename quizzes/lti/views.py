@@ -22,6 +22,7 @@ from quizzes.lti.selectors import deep_link_choices, lti_public_jwks
 from quizzes.lti.services import LtiLaunchError, lti_deep_link_response, lti_launch_accept
 from quizzes.lti.tool import PlatformToolConf, http_session, launch_storage
 from quizzes.models import LtiPlatform
+from quizzes.models.collections import collection_ref
 
 log = logging.getLogger(__name__)
 # Launch data of a deep-linking request stays usable for the teacher's pick this long (seconds).
@@ -94,7 +95,7 @@ def _next_url(result) -> str:
             return reverse("admin:quizzes_classroom_change", args=[result.context.classroom_id])
         return reverse("admin:index")
     if link is not None and link.quiz_id:
-        return reverse("web:quiz-detail", args=[link.quiz.slug])
+        return reverse("web:quiz-detail", args=[link.quiz.slug]) + f"?in={collection_ref(link.quiz)}"
     return reverse("web:home")
 
 

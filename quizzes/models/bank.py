@@ -156,7 +156,7 @@ class Quiz(models.Model):
         LAST = "last", "last attempt"
         MEAN = "mean", "mean of all attempts"
 
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, help_text="Unique within its collection (or among quizzes without one).")
     # The collection its questions come from; empty for a hand-made quiz that mixes collections.
     collection = models.ForeignKey(Collection, null=True, blank=True, on_delete=models.PROTECT, related_name="quizzes")
     title = models.CharField(max_length=200)
@@ -196,6 +196,10 @@ class Quiz(models.Model):
             models.CheckConstraint(condition=Q(pass_mark__lte=100), name="quiz_pass_mark_percent"),
             # Feedback after each question shows its key at once: holding keys back needs feedback at the end.
             models.CheckConstraint(condition=Q(review_answers="immediately") | Q(feedback="end"), name="quiz_review_needs_end_feedback"),
+            # Two episodes may each have a "the-strike-quiz": slugs are unique within a collection only,
+            # and the quizzes outside any collection (hand-made) among themselves.
+            models.UniqueConstraint(fields=["collection", "slug"], name="quiz_unique_slug_in_collection"),
+            models.UniqueConstraint(fields=["slug"], condition=Q(collection__isnull=True), name="quiz_unique_slug_without_collection"),
         ]
 
     def __str__(self) -> str:
@@ -220,7 +224,7 @@ class QuizQuestion(models.Model):
 
 
 class Module(models.Model):
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, help_text="Unique within its collection (or among modules without one).")
     collection = models.ForeignKey(Collection, null=True, blank=True, on_delete=models.PROTECT, related_name="modules")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -231,6 +235,11 @@ class Module(models.Model):
 
     class Meta:
         ordering = ["position", "slug"]
+        constraints = [
+            # As for quizzes: unique within a collection, and among the modules outside any collection.
+            models.UniqueConstraint(fields=["collection", "slug"], name="module_unique_slug_in_collection"),
+            models.UniqueConstraint(fields=["slug"], condition=Q(collection__isnull=True), name="module_unique_slug_without_collection"),
+        ]
 
     def __str__(self) -> str:
         return self.title

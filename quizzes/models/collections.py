@@ -28,3 +28,28 @@ class Collection(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# In `?in=` (pages) and `collection=` (API): the quizzes and modules that belong to no collection
+# (hand-made by a teacher). load_seeds refuses a collection with this slug.
+NO_COLLECTION = "none"
+
+
+def collection_ref(obj) -> str:
+    """How a link names the collection of a quiz, module, scenario or source: its id, or NO_COLLECTION."""
+    return str(obj.collection_id) if obj.collection_id else NO_COLLECTION
+
+
+def in_collection(queryset, ref: str):
+    """`queryset` (of content with a `collection`) narrowed to the collection `ref` names: its id
+    (digits), its slug, or NO_COLLECTION for content outside any collection."""
+    if ref == NO_COLLECTION:
+        return queryset.filter(collection__isnull=True)
+    if ref.isascii() and ref.isdigit():
+        return queryset.filter(collection__pk=int(ref)) if len(ref) < 19 else queryset.none()  # beyond any id
+    return queryset.filter(collection__slug=ref)
+
+
+def collection_label(obj) -> str:
+    """The slug of its collection, or NO_COLLECTION, for messages listing where a slug is used."""
+    return obj.collection.slug if obj.collection_id else NO_COLLECTION

@@ -45,7 +45,10 @@ def test_launch_deep_link_attempt_and_score_passback_retried_after_a_failure(job
     )
     done = client.post(picked.url, {"item": f"quiz:{quiz.pk}"}, secure=True)
     item = _content_item(done.text)
-    assert item["custom"] == {c.CUSTOM_QUIZ: quiz.slug} and item["lineItem"]["scoreMaximum"] == 3
+    assert (
+        item["custom"] == {c.CUSTOM_QUIZ: quiz.slug, c.CUSTOM_COLLECTION: quiz.collection.slug if quiz.collection else "none"}
+        and item["lineItem"]["scoreMaximum"] == 3
+    )
     client.logout()
 
     # A learner opens the placed link: the platform's launch carries the custom parameter and the line item.

@@ -64,7 +64,7 @@ def test_learner_launch_links_an_account_enrols_it_and_opens_the_quiz_in_the_fra
     quiz = quiz_with_questions(2)
     custom = {c.CUSTOM: {c.CUSTOM_QUIZ: quiz.slug}}
     response, _, _ = launch(client, platform, sub="s-1", roles=LEARNER, **custom, **platform.ags_claim())
-    assert response.status_code == 302 and response.url == f"/quizzes/{quiz.slug}/"
+    assert response.status_code == 302 and response.url == f"/quizzes/{quiz.slug}/?in={quiz.collection_id or 'none'}"
     identity = LtiIdentity.objects.get(issuer=platform.issuer, sub="s-1")
     user = identity.user
     assert not user.is_staff and not user.has_usable_password() and user.email == "s-1@school.example.edu"

@@ -7,7 +7,7 @@ they apply live in selectors (assignment_for_work, response_revealed), not here.
 """
 
 from quizzes.api.serializers.auth import MeSerializer, SignInSerializer, TokenSerializer, UserRefSerializer
-from quizzes.api.serializers.base import MAX_ID, SLUG, SlugRef, StrictJSON
+from quizzes.api.serializers.base import MAX_ID, SLUG, CollectionChoice, InCollectionRef, SlugRef, StrictJSON
 from quizzes.api.serializers.content import (
     ClaimSerializer,
     CollectionSerializer,
@@ -58,7 +58,6 @@ from quizzes.api.serializers.learner import (
     ReviewNextSerializer,
     ReviewQuestionSerializer,
     ReviewResultSerializer,
-    ScenarioRef,
     ScenarioRefSerializer,
     ScenarioRunDetailSerializer,
     ScenarioRunSerializer,
@@ -152,7 +151,8 @@ __all__ = [
     "ReviewQuestionSerializer",
     "ReviewResultSerializer",
     "SLUG",
-    "ScenarioRef",
+    "InCollectionRef",
+    "CollectionChoice",
     "ScenarioRefSerializer",
     "ScenarioRunDetailSerializer",
     "ScenarioRunSerializer",

@@ -7,6 +7,9 @@ import re
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from quizzes.models import Collection
+from quizzes.models.collections import NO_COLLECTION, collection_label
+
 User = get_user_model()
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 MAX_ID = 2**63 - 1
@@ -23,6 +26,45 @@ class SlugRef(serializers.SlugRelatedField):
         if not isinstance(data, str) or not SLUG.fullmatch(data):
             self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:80])
         return super().to_internal_value(data)
+
+
+class InCollectionRef(SlugRef):
+    """A quiz, module or scenario by slug. Slugs are unique within a collection only: where several
+    collections have the slug, the request's `collection` picks one (a slug, or "none" for a
+    teacher's quiz or module outside any), and without it the answer says so (never a guess)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not SLUG.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:80])
+        found = self.get_queryset().filter(slug=data).select_related("collection")
+        initial = getattr(self.parent, "initial_data", None)
+        chosen = initial.get("collection") if isinstance(initial, dict) else None
+        if isinstance(chosen, str) and SLUG.fullmatch(chosen):
+            found = found.filter(collection__isnull=True) if chosen == NO_COLLECTION else found.filter(collection__slug=chosen)
+        rows = list(found.order_by("collection__slug")[:5])
+        if not rows:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        if len(rows) > 1:
+            owners = ", ".join(collection_label(r) for r in rows)
+            name = found.model._meta.verbose_name
+            raise serializers.ValidationError(f'Several collections have a {name} {data!r} ({owners}); add "collection": SLUG.')
+        return rows[0]
+
+
+class CollectionChoice(serializers.CharField):
+    """The `collection` that picks a slug's owner where several collections use it: a collection's
+    slug, or "none" (outside any collection)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("write_only", True)
+        super().__init__(max_length=80, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value != NO_COLLECTION and not (SLUG.fullmatch(value) and Collection.objects.filter(slug=value).exists()):
+            raise serializers.ValidationError(f"No collection {value!r}; GET /api/v1/collections/ lists them.")
+        return value
 
 
 # JSON type each writable field needs; DRF would otherwise read 0 as "0" and "5" as 5.

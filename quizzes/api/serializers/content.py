@@ -212,12 +212,21 @@ class ScenarioSerializer(serializers.ModelSerializer):
 class ModuleItemSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=["quiz", "scenario"])
+    collection = serializers.CharField(
+        allow_null=True, help_text="The quiz's or scenario's collection (slug); null for a quiz outside any."
+    )
     slug = serializers.CharField()
     title = serializers.CharField()
 
     def to_representation(self, item: ModuleItem):
         target = item.quiz or item.scenario
-        return {"position": item.position, "kind": "quiz" if item.quiz_id else "scenario", "slug": target.slug, "title": target.title}
+        return {
+            "position": item.position,
+            "kind": "quiz" if item.quiz_id else "scenario",
+            "collection": target.collection.slug if target.collection_id else None,
+            "slug": target.slug,
+            "title": target.title,
+        }
 
 
 class ModuleSerializer(serializers.ModelSerializer):

@@ -10,18 +10,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from quizzes.api.serializers.base import MAX_ID, SLUG, SlugRef, StrictJSON
+from quizzes.api.serializers.base import MAX_ID, CollectionChoice, InCollectionRef, StrictJSON
 from quizzes.api.serializers.content import (
     EvidenceSerializer,
     ModuleItemSerializer,
     SnapshotEvidenceSerializer,
+    collection_field,
 )
 from quizzes.classes.selectors import AssignmentRefused, assignment_due, assignment_for_work, assignments_for_student, quizzes_for_learner
 from quizzes.models import (
     Assignment,
     Attempt,
     Classroom,
-    Collection,
     Module,
     Prediction,
     Question,
@@ -95,9 +95,11 @@ class MyAssignmentSerializer(serializers.ModelSerializer):
 
 
 class QuizRefSerializer(serializers.ModelSerializer):
+    collection = collection_field(allow_null=True)
+
     class Meta:
         model = Quiz
-        fields = ["slug", "title", "feedback", "time_limit_seconds", "pass_mark"]
+        fields = ["collection", "slug", "title", "feedback", "time_limit_seconds", "pass_mark"]
 
 
 class AttemptSerializer(serializers.ModelSerializer):
@@ -147,9 +149,12 @@ class _MyAssignmentChoice:
 
 
 class AttemptStartSerializer(_MyAssignmentChoice, StrictJSON, serializers.Serializer):
-    quiz = SlugRef(
+    quiz = InCollectionRef(
         queryset=Quiz.objects.filter(published=True, private=False),
         help_text="Slug of a quiz I may take: published, private to one of my classes, or in an opened assignment of mine.",
+    )
+    collection = CollectionChoice(
+        help_text='The quiz\'s collection (slug, or "none" for a quiz outside any): needed only where several have this slug.'
     )
     assignment = serializers.PrimaryKeyRelatedField(
         queryset=Assignment.objects.none(), required=False, allow_null=True, help_text="One of my assignments that includes this quiz."
@@ -300,9 +305,11 @@ class AttemptResultsSerializer(serializers.Serializer):
 
 
 class ScenarioRefSerializer(serializers.ModelSerializer):
+    collection = collection_field()
+
     class Meta:
         model = Scenario
-        fields = ["slug", "title"]
+        fields = ["collection", "slug", "title"]
 
 
 class ScenarioRunSerializer(serializers.ModelSerializer):
@@ -314,33 +321,10 @@ class ScenarioRunSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ScenarioRef(SlugRef):
-    """A scenario by slug. Slugs are unique within a collection only: where several collections have
-    the slug, the request's `collection` picks one, and without it the answer says so (never a guess)."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or not SLUG.fullmatch(data):
-            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:80])
-        found = self.get_queryset().filter(slug=data).select_related("collection")
-        initial = getattr(self.parent, "initial_data", None)
-        chosen = initial.get("collection") if isinstance(initial, dict) else None
-        if isinstance(chosen, str) and chosen:
-            found = found.filter(collection__slug=chosen)
-        scenarios = list(found[:5])
-        if not scenarios:
-            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
-        if len(scenarios) > 1:
-            owners = ", ".join(sorted(s.collection.slug for s in scenarios))
-            raise serializers.ValidationError(f'Several collections have a scenario {data!r} ({owners}); add "collection": SLUG.')
-        return scenarios[0]
-
-
 class ScenarioRunStartSerializer(_MyAssignmentChoice, StrictJSON, serializers.Serializer):
-    scenario = ScenarioRef(queryset=Scenario.objects.filter(published=True), help_text="Slug of a published scenario.")
-    collection = SlugRef(
-        queryset=Collection.objects.all(),
-        required=False,
-        help_text="The scenario's collection (slug): needed only where several collections have a scenario with this slug.",
+    scenario = InCollectionRef(queryset=Scenario.objects.filter(published=True), help_text="Slug of a published scenario.")
+    collection = CollectionChoice(
+        help_text="The scenario's collection (slug): needed only where several collections have a scenario with this slug."
     )
     assignment = serializers.PrimaryKeyRelatedField(
         queryset=Assignment.objects.none(), required=False, allow_null=True, help_text="One of my assignments that includes this scenario."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from quizzes.api.serializers.auth import UserRefSerializer
-from quizzes.api.serializers.base import SlugRef, StrictJSON, User
+from quizzes.api.serializers.base import CollectionChoice, InCollectionRef, StrictJSON, User
 from quizzes.api.serializers.content import (
     ModuleItemSerializer,
 )
@@ -124,12 +124,35 @@ class AssignmentSerializer(StrictJSON, serializers.ModelSerializer):
     group = serializers.PrimaryKeyRelatedField(
         queryset=ClassGroup.objects.none(), required=False, allow_null=True, help_text="A group of the class; null: the whole class."
     )
-    module = SlugRef(queryset=Module.objects.none(), help_text="Slug of a module I own or a published one.")
+    module = InCollectionRef(queryset=Module.objects.none(), help_text="Slug of a module I own or a published one.")
+    collection = CollectionChoice(
+        help_text='The module\'s collection (slug, or "none" for a module outside any): needed only where several have this slug.'
+    )
+    module_collection = serializers.SerializerMethodField(help_text="The module's collection (slug); null for a module outside any.")
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Assignment
-        fields = ["id", "classroom", "group", "module", "opens_at", "due_at", "attempts_allowed", "created_by", "created_at"]
+        fields = [
+            "id",
+            "classroom",
+            "group",
+            "module",
+            "collection",
+            "module_collection",
+            "opens_at",
+            "due_at",
+            "attempts_allowed",
+            "created_by",
+            "created_at",
+        ]
+
+    def get_module_collection(self, assignment) -> str | None:
+        return assignment.module.collection.slug if assignment.module.collection_id else None
+
+    def validate(self, data):
+        data.pop("collection", None)  # it only picked the module
+        return super().validate(data)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

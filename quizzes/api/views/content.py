@@ -14,6 +14,7 @@ from quizzes.api.views import SLUG_PATTERN
 from quizzes.bank.selectors import published_modules
 from quizzes.classes.selectors import modules_for_learner, quizzes_for_learner
 from quizzes.models import Claim, Collection, Entity, EntityRole, Event, Figure, FigureReport, Passage, Quiz, Scenario, Source, Topic
+from quizzes.models.collections import collection_label
 from quizzes.permissions import quizzes_for_teacher
 from quizzes.progress.results import quiz_item_statistics
 
@@ -44,7 +45,7 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         if not found:
             raise NotFound()
         if len(found) > 1:
-            owners = ", ".join(sorted(o.collection.slug for o in found))
+            owners = ", ".join(sorted(collection_label(o) for o in found))
             name = self.get_queryset().model._meta.verbose_name
             raise ValidationError({"collection": [f"Several collections have a {name} {slug!r} ({owners}); add ?collection=SLUG."]})
         self.check_object_permissions(self.request, found[0])
@@ -129,6 +130,7 @@ class QuizViewSet(ContentViewSet):
 
     serializer_class = serializers.QuizSerializer
     filterset_class = filters.QuizFilter
+    per_collection = True
 
     def get_queryset(self):
         if self.action == "statistics" and not getattr(self, "swagger_fake_view", False):
@@ -165,6 +167,7 @@ class ModuleViewSet(ContentViewSet):
 
     serializer_class = serializers.ModuleSerializer
     filterset_class = filters.ModuleFilter
+    per_collection = True
 
     def get_queryset(self):
         return published_modules().filter(pk__in=modules_for_learner(self.request.user)).select_related("collection")

@@ -51,7 +51,7 @@ class MyAssignmentViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveMode
 
 def _my_attempts(user):
     answered = Count("responses", filter=Q(responses__answered_at__isnull=False))
-    return Attempt.objects.filter(user=user).select_related("quiz").annotate(answered=answered).order_by("-started_at", "-id")
+    return Attempt.objects.filter(user=user).select_related("quiz__collection").annotate(answered=answered).order_by("-started_at", "-id")
 
 
 @extend_schema_view(
@@ -203,7 +203,7 @@ class ScenarioRunViewSet(
     queryset = ScenarioRun.objects.none()
 
     def user_queryset(self, user):
-        runs = ScenarioRun.objects.filter(user=user).select_related("scenario")
+        runs = ScenarioRun.objects.filter(user=user).select_related("scenario__collection")
         if self.action != "list":
             runs = runs.prefetch_related(Prefetch("predictions", queryset=Prediction.objects.order_by("answered_at", "id")))
         return runs

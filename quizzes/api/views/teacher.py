@@ -146,7 +146,7 @@ class AssignmentViewSet(
         return (
             assignments_for_teacher(user)
             .filter(archived_at__isnull=True, classroom__archived_at__isnull=True)
-            .select_related("module", "created_by")
+            .select_related("module__collection", "created_by")
             .order_by("due_at", "id")
         )
 
@@ -186,7 +186,7 @@ class TeacherAttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
 
     def user_queryset(self, user):
         # Answered counts are read for the page's rows only (paginate_queryset), not grouped over every visible attempt.
-        return attempts_for_teacher(user).select_related("quiz", "user").order_by("-started_at", "-id")
+        return attempts_for_teacher(user).select_related("quiz__collection", "user").order_by("-started_at", "-id")
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

@@ -4,6 +4,7 @@ from quizzes.bank.selectors import bank_questions, question_drafts
 from quizzes.events.selectors import facts_load
 from quizzes.generation.audit import RULES, audit_bank, audit_quiz, summary
 from quizzes.models import Collection, Quiz
+from quizzes.models.collections import collection_label
 
 
 class Command(BaseCommand):
@@ -23,17 +24,18 @@ class Command(BaseCommand):
         except LookupError as exc:
             raise CommandError(str(exc)) from exc
         drafts, findings = [], []
+        by_key = {}  # (collection id, question key): question keys, like quiz slugs, are unique within a collection only
         # Each collection's bank is linted against its own facts.
         for c in Collection.objects.filter(slug=collection) if collection else Collection.objects.order_by("position", "slug"):
             mine = question_drafts(bank_questions(collection=c.slug) if collection else bank_questions().filter(collection=c))
             findings += audit_bank(mine, facts_load(c))
             drafts += mine
+            by_key.update({(c.pk, d.key): d for d in mine})
         keys = {d.key for d in drafts}
-        for quiz in Quiz.objects.prefetch_related("items__question").order_by("slug"):
-            chosen = [i.question.key for i in quiz.items.all().order_by("position")]
-            if chosen and set(chosen) <= keys:
-                by_key = {d.key: d for d in drafts}
-                findings += audit_quiz([by_key[k] for k in chosen], quiz=quiz.slug)
+        for quiz in Quiz.objects.select_related("collection").prefetch_related("items__question").order_by("slug", "collection__slug"):
+            chosen = [(i.question.collection_id, i.question.key) for i in quiz.items.all().order_by("position")]
+            if chosen and set(chosen) <= by_key.keys():
+                findings += audit_quiz([by_key[k] for k in chosen], quiz=f"{collection_label(quiz)}/{quiz.slug}")
         templates = sorted({d.template for d in drafts})
         flagged = {f.key.split(":", 1)[-1] if f.rule.startswith("quiz-") else f.key for f in findings}
         self.stdout.write(f"{len(drafts)} active questions, {len(flagged & keys)} with a finding, {len(findings)} findings")

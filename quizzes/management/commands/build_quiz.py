@@ -21,7 +21,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("slug", help="The new quiz's slug (unique in the installation).")
+        parser.add_argument("slug", help="The new quiz's slug (unique within the collection).")
         parser.add_argument("--collection", required=True, help="The collection (slug) whose questions it takes.")
         parser.add_argument("--title", help="The quiz's title (default: from the slug).")
         parser.add_argument("--description", default="")

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from quizzes.bank.export import FORMATS, quiz_export
 from quizzes.models import Quiz
+from quizzes.models.collections import NO_COLLECTION, collection_label, in_collection
 
 
 class Command(BaseCommand):
@@ -14,6 +15,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="The quiz's slug.")
+        parser.add_argument(
+            "--collection",
+            help=f"The quiz's collection (slug; {NO_COLLECTION} for a quiz outside any): needed where several have the slug.",
+        )
         parser.add_argument("--format", dest="fmt", choices=sorted(FORMATS), default="moodle", help="moodle (XML, default) or gift.")
         parser.add_argument("-o", "--output", help="File to write (default: standard output).")
         parser.add_argument(
@@ -22,10 +27,17 @@ class Command(BaseCommand):
             help="Site address, e.g. https://kzlearn.example: evidence then links to the passage in our source reader.",
         )
 
-    def handle(self, *args, slug, fmt, output, base_url, **options):
-        quiz = Quiz.objects.filter(slug=slug).first()
-        if quiz is None:
-            raise CommandError(f"no quiz with slug {slug!r}")
+    def handle(self, *args, slug, collection, fmt, output, base_url, **options):
+        found = Quiz.objects.filter(slug=slug).select_related("collection")
+        if collection:
+            found = in_collection(found, collection)
+        quizzes = list(found.order_by("collection__slug")[:10])
+        if not quizzes:
+            raise CommandError(f"no quiz with slug {slug!r}" + (f" in {collection}" if collection else ""))
+        if len(quizzes) > 1:
+            owners = ", ".join(collection_label(q) for q in quizzes)
+            raise CommandError(f"several collections have a quiz {slug!r} ({owners}); add --collection SLUG")
+        quiz = quizzes[0]
         filename, _, content = quiz_export(quiz=quiz, fmt=fmt, base_url=base_url)
         if output:
             Path(output).write_text(content, encoding="utf-8")

@@ -12,6 +12,7 @@ from quizzes.classes.selectors import modules_for_learner, quizzes_for_learner
 from quizzes.classes.services import enrolment_join
 from quizzes.dataset.selectors import collections_overview
 from quizzes.models import Attempt, Collection, ModuleItem, Quiz, Scenario, ScenarioRun, Source
+from quizzes.models.collections import in_collection
 from quizzes.progress.selectors import review_queue
 from quizzes.progress.todo import practice_modules, todo_list
 from quizzes.sources.selectors import source_highlighted
@@ -106,7 +107,7 @@ def source_detail(request, slug: str):
     candidates = Source.objects.filter(slug=slug).select_related("collection")
     chosen = request.GET.get("in", "")
     if chosen:
-        candidates = candidates.filter(collection__pk=chosen) if chosen.isdigit() else candidates.filter(collection__slug=chosen)
+        candidates = in_collection(candidates, chosen)
     found = list(candidates[:10])
     if not found:
         raise Http404("No such source.")

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from quizzes.classes.selectors import assignment_due, assignment_for_work, assignments_for_student, quizzes_for_learner
 from quizzes.models import Attempt, Quiz, Response
+from quizzes.models.collections import collection_ref, in_collection
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.selectors import answers_visible, attempts_limit, attempts_used, response_revealed
 from quizzes.progress.services import attempt_is_overdue, attempt_start, attempt_submit, response_answer
@@ -55,10 +56,31 @@ def _next_label(position: int, total: int) -> str:
     return gettext("Next question →") if position < total else gettext("Finish →")
 
 
+def _quizzes_named(request, slug: str) -> list[Quiz]:
+    """The quizzes with this slug the learner may take. Slugs are unique within a collection only:
+    `?in=<collection slug or id, or none>` picks one (every link the app makes carries it)."""
+    candidates = quizzes_for_learner(request.user).filter(slug=slug).select_related("collection")
+    chosen = request.GET.get("in", "")
+    if chosen:
+        candidates = in_collection(candidates, chosen)
+    found = list(candidates.order_by("collection__position", "collection__slug")[:10])
+    if not found:
+        raise Http404("No such quiz.")
+    return found
+
+
+def quiz_url(quiz: Quiz) -> str:
+    return reverse("web:quiz-detail", args=[quiz.slug]) + f"?in={collection_ref(quiz)}"
+
+
 @login_required
 def quiz_detail(request, slug: str):
-    """A quiz's intro: what it holds and how it is set, past attempts, and start or resume."""
-    quiz = get_object_or_404(quizzes_for_learner(request.user), slug=slug)
+    """A quiz's intro: what it holds and how it is set, past attempts, and start or resume. Two
+    collections may both have a quiz `slug`: without `?in=` a short page lists them."""
+    found = _quizzes_named(request, slug)
+    if len(found) > 1:
+        return render(request, "quizzes/quiz/choose.html", {"slug": slug, "quizzes": found})
+    quiz = found[0]
     attempts = list(Attempt.objects.filter(user=request.user, quiz=quiz).order_by("-number"))
     pool = quiz.items.count()
     assignment = assignments_for_student(request.user).filter(module__items__quiz=quiz).first()  # the soonest due
@@ -86,13 +108,17 @@ def quiz_detail(request, slug: str):
 @require_POST
 def quiz_start(request, slug: str):
     """Start an attempt, or resume the open one, counting it toward an open assignment of the quiz's module."""
-    quiz = get_object_or_404(quizzes_for_learner(request.user), slug=slug)
+    found = _quizzes_named(request, slug)
+    if len(found) > 1:
+        messages.error(request, "More than one collection has a quiz with this address: choose one.")
+        return redirect(reverse("web:quiz-detail", args=[slug]))
+    quiz = found[0]
     assignment = assignment_for_work(user=request.user, quiz=quiz)
     try:
         attempt = attempt_start(user=request.user, quiz=quiz, assignment=assignment)
     except LearnerActionError as exc:
         messages.error(request, exc.message)
-        return redirect("web:quiz-detail", slug=slug)
+        return redirect(quiz_url(quiz))
     return redirect(_player_url(attempt))
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from quizzes.classes.selectors import assignment_due, assignment_for_work, assignments_for_student
 from quizzes.models import Prediction, Scenario, ScenarioRun
+from quizzes.models.collections import in_collection
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.runs import calibration_table, prediction_make, scenario_run_path, scenario_run_start
 from quizzes.progress.todo import next_in_module
@@ -36,7 +37,7 @@ def _scenarios_named(request, slug: str) -> list[Scenario]:
     candidates = Scenario.objects.filter(slug=slug, published=True).select_related("collection")
     chosen = request.GET.get("in", "")
     if chosen:
-        candidates = candidates.filter(collection__pk=chosen) if chosen.isdigit() else candidates.filter(collection__slug=chosen)
+        candidates = in_collection(candidates, chosen)
     found = list(candidates[:10])
     if not found:
         raise Http404("No such scenario.")
