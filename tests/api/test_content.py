@@ -98,7 +98,9 @@ def test_published_quizzes_scenarios_and_modules_only():
     assert [(q["slug"], q["question_count"]) for q in api.get("/api/v1/quizzes/").json()["results"]] == [("published", 2)]
     assert api.get("/api/v1/quizzes/hidden/").status_code == 404
     assert [(s["slug"], s["step_count"]) for s in api.get("/api/v1/scenarios/").json()["results"]] == [("path", 2)]
-    assert api.get("/api/v1/modules/mod/").json()["items"] == [{"position": 1, "kind": "quiz", "slug": "published", "title": quiz.title}]
+    assert api.get("/api/v1/modules/mod/").json()["items"] == [
+        {"position": 1, "kind": "quiz", "collection": None, "slug": "published", "title": quiz.title}
+    ]
     topic = quiz.items.first().question.topics.get().slug
     assert [q["slug"] for q in api.get("/api/v1/quizzes/", {"topic": topic}).json()["results"]] == ["published"]
 

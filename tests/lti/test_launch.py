@@ -206,7 +206,9 @@ def test_deep_linking_lets_a_teacher_place_a_quiz_with_a_graded_line_item(client
     )
     (item,) = message["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
     assert item["type"] == "ltiResourceLink" and item["url"] == "https://testserver/lti/launch/"
-    assert item["custom"] == {c.CUSTOM_QUIZ: quiz.slug} and item["title"] == "The January events"
+    # The link names the quiz's collection too: quiz slugs are unique within a collection only
+    collection = quiz.collection.slug if quiz.collection else "none"
+    assert item["custom"] == {c.CUSTOM_QUIZ: quiz.slug, c.CUSTOM_COLLECTION: collection} and item["title"] == "The January events"
     assert item["lineItem"] == {"scoreMaximum": 3, "label": "The January events", "resourceId": f"quiz:{quiz.slug}"}
     # A module goes in without a grade column.
     again, _, _ = launch(client, platform, sub="t-2", roles=INSTRUCTOR, **_deep_link_request(platform))
@@ -215,7 +217,7 @@ def test_deep_linking_lets_a_teacher_place_a_quiz_with_a_graded_line_item(client
     (module_item,) = jwt.decode(module_jwt, options={"verify_signature": False})[
         "https://purl.imsglobal.org/spec/lti-dl/claim/content_items"
     ]
-    assert module_item["custom"] == {c.CUSTOM_MODULE: "m-1"} and "lineItem" not in module_item
+    assert module_item["custom"] == {c.CUSTOM_MODULE: "m-1", c.CUSTOM_COLLECTION: "none"} and "lineItem" not in module_item
 
 
 def test_deep_linking_is_for_teachers_and_its_picker_for_the_session_that_launched_it(client, registered):
