@@ -33,7 +33,9 @@ def assignments_for_student(user) -> QuerySet[Assignment]:
         .filter(Q(group__isnull=True) | Q(group__enrolments__student=user))
         .select_related("module", "classroom", "group")
         .prefetch_related(
-            Prefetch("module__items", queryset=ModuleItem.objects.select_related("quiz__collection", "scenario__collection").order_by("position")),
+            Prefetch(
+                "module__items", queryset=ModuleItem.objects.select_related("quiz__collection", "scenario__collection").order_by("position")
+            ),
             Prefetch("extensions", queryset=Extension.objects.filter(student=user), to_attr="my_extensions"),
         )
         .distinct()
