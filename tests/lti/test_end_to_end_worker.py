@@ -55,7 +55,7 @@ def test_launch_deep_link_attempt_and_score_passback_retried_after_a_failure(job
     opened, _, _ = launch(
         client, platform, sub="learner-1", roles=[MEMBERSHIP + "Learner"], **{c.CUSTOM: item["custom"]}, **platform.ags_claim()
     )
-    assert opened.url == f"/quizzes/{quiz.slug}/"
+    assert opened.url == f"/quizzes/{quiz.slug}/?in={quiz.collection_id or 'none'}"
     started = client.post(f"/quizzes/{quiz.slug}/start/", secure=True)
     attempt = Attempt.objects.get(quiz=quiz)
     assert started.status_code == 302
