@@ -84,7 +84,8 @@ def _codes(path: str, operation: dict) -> list[str]:
     params = operation.get("parameters", [])
     public = {} in operation.get("security", [])
     codes = ["401"]
-    if any(p["in"] == "query" for p in params) or "requestBody" in operation:
+    # A malformed header (an empty or over-long Idempotency-Key) is a 400 even on a POST with no body.
+    if any(p["in"] in ("query", "header") for p in params) or "requestBody" in operation:
         codes.append("400")
     if not public:
         codes.append("403")

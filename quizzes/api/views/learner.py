@@ -129,7 +129,7 @@ def _answer_input(data) -> dict:
     return checked.validated_data
 
 
-class AttemptAnswerView(APIView):
+class AttemptAnswerView(Idempotent, APIView):
     """POST /api/v1/attempts/{id}/answer/: the lesson's hot path, kept lean.
 
     The same authentication, permission, throttle (scope `answer`, one cache round trip), body
