@@ -35,6 +35,11 @@ def classrooms_for_teacher(user) -> QuerySet[Classroom]:
     return Classroom.objects.filter(teachers=user)
 
 
+def active_classrooms_for_teacher(user) -> QuerySet[Classroom]:
+    """The teacher's classes the API shows and changes: archived ones are gone from it (the admin keeps them)."""
+    return classrooms_for_teacher(user).filter(archived_at__isnull=True)
+
+
 def classroom_ids_for_teacher(user) -> QuerySet:
     """The ids of the classes a teacher teaches, as a subquery (one indexed read of the teachers table)."""
     return Classroom.teachers.through.objects.filter(user=user).values("classroom_id")

@@ -16,18 +16,13 @@ from quizzes.api.permissions import IsTeacher
 from quizzes.api.views import UserScoped
 from quizzes.classes import services
 from quizzes.models import Assignment, Attempt, Classroom, Enrolment
-from quizzes.permissions import assignments_for_teacher, attempts_for_teacher, classrooms_for_teacher
+from quizzes.permissions import active_classrooms_for_teacher, assignments_for_teacher, attempts_for_teacher
 from quizzes.progress.results import assignment_results
 from quizzes.progress.selectors import attempts_with_answered
 
 
 class TeacherViewSet(Idempotent, UserScoped, viewsets.GenericViewSet):
     permission_classes = [IsTeacher]
-
-
-def active_classrooms_for_teacher(user):
-    """The teacher's classes the API shows and changes: archived ones are gone from it (the admin keeps them)."""
-    return classrooms_for_teacher(user).filter(archived_at__isnull=True)
 
 
 class ClassroomViewSet(
