@@ -1,7 +1,7 @@
 """All models, one module per concern; imports flow sources <- events <- (bank, scenarios) <- ..."""
 
 from quizzes.models.accounts import Profile
-from quizzes.models.bank import Module, ModuleItem, Question, QuestionType, QuestionVersion, Quiz, QuizQuestion
+from quizzes.models.bank import Module, ModuleItem, Question, QuestionFact, QuestionType, QuestionVersion, Quiz, QuizQuestion
 from quizzes.models.classes import Assignment, ClassGroup, Classroom, Enrolment, Extension, ProvisionedAccount
 from quizzes.models.collections import Collection
 from quizzes.models.events import (
@@ -66,6 +66,7 @@ __all__ = [
     "Module",
     "ModuleItem",
     "Question",
+    "QuestionFact",
     "QuestionType",
     "QuestionVersion",
     "Quiz",

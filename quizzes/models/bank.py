@@ -81,6 +81,23 @@ class Question(models.Model):
         return self.stem
 
 
+class QuestionFact(models.Model):
+    """One fact a question tests ("event:slug"), so "which questions test this fact" is an indexed
+    lookup on every database (the embedded SQLite default too) instead of a text search of the JSON
+    list. Kept equal to `Question.fact_ids` by the post_save receiver below; the list stays the
+    ordered copy that versions and snapshots show."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="facts")
+    fact_id = models.CharField(max_length=300, db_index=True)
+
+    class Meta:
+        ordering = ["question", "fact_id"]
+        constraints = [models.UniqueConstraint(fields=["question", "fact_id"], name="questionfact_unique")]
+
+    def __str__(self) -> str:
+        return self.fact_id
+
+
 class QuestionVersion(models.Model):
     """One published content of a question, as learners are shown it and scored against: immutable,
     shared by every attempt that showed it, identified by the hash of its content (so regenerating a
@@ -116,6 +133,20 @@ def _question_saved(sender, instance: Question, created: bool, update_fields=Non
     if instance.current_version_id is not None:
         Question.objects.filter(pk=instance.pk).update(current_version=None)
         instance.current_version_id = None
+
+
+@receiver(post_save, sender=Question)
+def _question_facts_sync(sender, instance: Question, created: bool, update_fields=None, raw: bool = False, **kwargs) -> None:
+    # Fixture loads (raw) are followed by their own QuestionFact rows; a save that names its fields
+    # and leaves fact_ids out cannot have changed them.
+    if raw or (update_fields is not None and "fact_ids" not in update_fields):
+        return
+    wanted = set(instance.fact_ids or [])
+    have = set() if created else set(QuestionFact.objects.filter(question=instance).values_list("fact_id", flat=True))
+    if have - wanted:
+        QuestionFact.objects.filter(question=instance, fact_id__in=have - wanted).delete()
+    if wanted - have:
+        QuestionFact.objects.bulk_create([QuestionFact(question=instance, fact_id=f) for f in sorted(wanted - have)])
 
 
 @receiver(m2m_changed, sender=Question.evidence.through)

@@ -8,7 +8,6 @@ reviews in a row never show the same wording when the fact has more than one.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,8 +36,8 @@ class ReviewResult:
 
 
 def questions_for_fact(fact_id: str, collection_id: int | None = None) -> QuerySet[Question]:
-    """Published questions of the collection that test the fact (portable: matches the quoted id in the JSON list)."""
-    qs = Question.objects.filter(status=Question.Status.PUBLISHED, fact_ids__icontains=json.dumps(fact_id))
+    """Published questions of the collection that test the fact (an indexed lookup of QuestionFact)."""
+    qs = Question.objects.filter(status=Question.Status.PUBLISHED, facts__fact_id=fact_id)
     if collection_id is not None:
         qs = qs.filter(collection_id=collection_id)
     return qs.prefetch_related(Prefetch("evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start")), "topics")
@@ -54,7 +53,7 @@ def review_question_pick(*, user, card: ReviewCard) -> Question | None:
         Response.objects.filter(attempt__user=user, attempt__status=Attempt.Status.IN_PROGRESS).values_list("question_id", flat=True)
     )
     candidates = sorted(
-        (q for q in questions_for_fact(card.fact_id, card.collection_id) if card.fact_id in q.fact_ids and q.pk not in in_open_attempts),
+        (q for q in questions_for_fact(card.fact_id, card.collection_id) if q.pk not in in_open_attempts),
         key=lambda q: q.pk,
     )
     if not candidates:
