@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
-from django.db.models import Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from quizzes.classes.selectors import assignment_enrolments
@@ -33,7 +33,16 @@ from quizzes.models import (
     ScenarioRun,
 )
 from quizzes.permissions import joined_before_started
-from quizzes.progress.statistics import Tally, counts_picks, keys_of, picks_of, rest_of, source_statistics_of, tally_statistic
+from quizzes.progress.statistics import (
+    ResponsePicks,
+    Tally,
+    counts_picks,
+    keys_of,
+    picks_split,
+    rest_of,
+    source_statistics_of,
+    tally_statistic,
+)
 from quizzes.zones import zone_label
 
 NOT_STARTED, IN_PROGRESS, SUBMITTED, SCORED, FINISHED = "not started", "in progress", "submitted", "scored", "finished"
@@ -367,22 +376,29 @@ def assignment_item_statistics(assignment: Assignment) -> tuple[list[dict], list
 
     Returns ([{"quiz", "attempts", "stats": [ItemStats]}], [SourceStatistic] weakest first)."""
     first = _first_scored_attempts(assignment)
-    # One narrow row per answer (no version content): the content of each distinct version is read once.
-    rows = Response.objects.filter(attempt_id__in=first.values()).order_by()
-    grouped: dict[int, dict[int, _Question]] = defaultdict(dict)
+    # Answers grouped in SQL (no version content, no answer's JSON in Python): one row per question,
+    # version, points, picks and attempt score with its count, so a class of 300 is a few thousand rows.
+    # The content of each distinct version is read once.
     answers = list(
-        rows.values_list(
+        Response.objects.filter(attempt_id__in=first.values())
+        .order_by()
+        .annotate(picks=ResponsePicks("response"))
+        .values("attempt__quiz_id", "question_id", "version_id", "points", "picks", "attempt__points", "attempt__max_points")
+        .annotate(n=Count("id"), first_position=Min("position"), latest=Max("attempt_id"))
+        .values_list(
             "attempt__quiz_id",
             "question_id",
             "version_id",
-            "attempt_id",
-            "position",
+            "latest",
+            "first_position",
             "points",
-            "response",
+            "picks",
             "attempt__points",
             "attempt__max_points",
+            "n",
         )
     )
+    grouped: dict[int, dict[int, _Question]] = defaultdict(dict)
     contents = {
         pk: {"qtype": qtype, "stem": stem, "options": options or [], "answer": answer or {}, "evidence": evidence or []}
         for pk, qtype, stem, options, answer, evidence in QuestionVersion.objects.filter(pk__in={a[2] for a in answers}).values_list(
@@ -391,18 +407,18 @@ def assignment_item_statistics(assignment: Assignment) -> tuple[list[dict], list
     }
     per_version: dict[int, list] = {}
     qtypes = {pk: c["qtype"] for pk, c in contents.items()}
-    for quiz_id, question_id, version_id, attempt_id, position, points, response, attempt_points, attempt_max in answers:
+    for quiz_id, question_id, version_id, attempt_id, position, points, picks, attempt_points, attempt_max, n in answers:
         q = grouped[quiz_id].get(question_id)
         if q is None:
             q = grouped[quiz_id][question_id] = _Question(position)
         points = points or 0.0
-        q.tally.add(points, rest_of(points, attempt_points or 0.0, attempt_max), picks_of(qtypes[version_id], response))
+        q.tally.add(points, rest_of(points, attempt_points or 0.0, attempt_max), picks_split(qtypes[version_id], picks), n)
         q.position = min(q.position, position)
         q.versions.add(version_id)
         q.latest = max(q.latest, (attempt_id, version_id))
         tally = per_version.setdefault(version_id, [version_id, question_id, 0, 0.0])
-        tally[2] += 1
-        tally[3] += points
+        tally[2] += n
+        tally[3] += points * n
     sections = []
     for item in assignment.module.items.select_related("quiz").order_by("position"):
         if item.quiz_id:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.db import transaction
-from django.db.models import Count, FloatField, QuerySet, Sum, Value
+from django.db.models import CharField, Count, FloatField, Func, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -71,20 +71,22 @@ class Tally:
     picks: dict[str, int] = field(default_factory=dict)
     rest: dict[int, list[int]] = field(default_factory=dict)  # rest -> [paired answers, their points]
 
-    def add(self, points: float, rest: float | None, picks: Iterable[str] = ()) -> None:
+    def add(self, points: float, rest: float | None, picks: Iterable[str] = (), times: int = 1) -> None:
+        """Add `times` answers with these points, rest score and picks (rows grouped in SQL come with their count)."""
         p = _units(points)
-        self.n += 1
-        self.points += p
+        self.n += times
+        self.points += p * times
         for pick in picks:
-            self.picks[pick] = self.picks.get(pick, 0) + 1
+            self.picks[pick] = self.picks.get(pick, 0) + times
         if rest is None:
             return
         r = _units(rest)
-        self.paired += 1
-        self.x, self.y, self.xx, self.yy, self.xy = self.x + p, self.y + r, self.xx + p * p, self.yy + r * r, self.xy + p * r
+        self.paired += times
+        self.x, self.y = self.x + p * times, self.y + r * times
+        self.xx, self.yy, self.xy = self.xx + p * p * times, self.yy + r * r * times, self.xy + p * r * times
         bucket = self.rest.setdefault(r, [0, 0])
-        bucket[0] += 1
-        bucket[1] += p
+        bucket[0] += times
+        bucket[1] += p * times
 
     def merge(self, other: Tally) -> None:
         for name in ("n", "points", "paired", "x", "y", "xx", "yy", "xy"):
@@ -173,6 +175,41 @@ def picks_of(qtype: str, response: dict | None) -> tuple[str, ...]:
     return kind.picks(response) if response and kind else ()
 
 
+PICKS_SEPARATOR = "\x1f"  # ASCII unit separator: never in an option id
+
+
+class ResponsePicks(Func):
+    """The option ids a response picked, read in SQL as one text (ids joined by PICKS_SEPARATOR, "" for
+    none), so a page of statistics never loads each answer's JSON into Python: a choice response is
+    {"choice": id} (one pick) or {"choices": [ids]} (several), as the registry's picks() read them
+    (tests/progress/test_statistics_sql.py holds the two equal for every choice type). Meaningful only
+    for types that count picks (counts_picks); split it with picks_split."""
+
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        # Only a compiled column reference is interpolated; no value reaches the SQL text.
+        sql = (
+            f"COALESCE(({column})->>'choice', (SELECT string_agg(e, chr(31)) FROM jsonb_array_elements_text("  # noqa: S608
+            f"CASE WHEN jsonb_typeof(({column})->'choices') = 'array' THEN ({column})->'choices' END) AS e), '')"
+        )
+        return sql, [*params, *params, *params]
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        sql = (
+            f"COALESCE(json_extract({column}, '$.choice'), (SELECT group_concat(value, char(31)) FROM json_each({column}, '$.choices')"  # noqa: S608
+            f" WHERE json_type({column}, '$.choices') = 'array'), '')"
+        )
+        return sql, [*params, *params, *params, *params]
+
+
+def picks_split(qtype: str, picks: str | None) -> tuple[str, ...]:
+    """The picks ResponsePicks read, as a tuple; () for a type that does not count picks."""
+    return tuple(picks.split(PICKS_SEPARATOR)) if picks and counts_picks(qtype) else ()
+
+
 def rest_of(points: float, attempt_points: float, attempt_max: int) -> float | None:
     """The rest of the attempt (its other items) as a share of their maximum; None for a one-item attempt."""
     return (attempt_points - points) / (attempt_max - 1) if attempt_max > 1 else None
@@ -187,21 +224,27 @@ def keys_of(qtype: str, answer: dict) -> set[str]:
 def _add_attempts(attempt_ids: list[int], qtypes: dict[int, str], now) -> tuple[int, set[int]]:
     """Add the answers of these scored attempts to their versions' sums and mark the attempts
     counted, in one transaction; returns (answers added, questions touched)."""
+    # Answers alike (same version, points, picks and attempt score) come as one row with their count.
     rows = list(
         Response.objects.filter(attempt_id__in=attempt_ids)
         .order_by()
-        .values_list("version_id", "question_id", "points", "response", "attempt__points", "attempt__max_points")
+        .annotate(picks=ResponsePicks("response"))
+        .values("version_id", "question_id", "points", "picks", "attempt__points", "attempt__max_points")
+        .annotate(n=Count("id"))
+        .values_list("version_id", "question_id", "points", "picks", "attempt__points", "attempt__max_points", "n")
     )
     unknown = {row[0] for row in rows} - qtypes.keys()
     if unknown:
         qtypes.update(QuestionVersion.objects.filter(pk__in=unknown).values_list("pk", "content__qtype"))
     added: dict[int, Tally] = defaultdict(Tally)
     question_of: dict[int, int] = {}
-    for version_id, question_id, points, response, attempt_points, attempt_max in rows:
+    answers = 0
+    for version_id, question_id, points, picks, attempt_points, attempt_max, n in rows:
         points = points or 0.0
         qtype = qtypes[version_id]
-        added[version_id].add(points, rest_of(points, attempt_points or 0.0, attempt_max), picks_of(qtype, response))
+        added[version_id].add(points, rest_of(points, attempt_points or 0.0, attempt_max), picks_split(qtype, picks), n)
         question_of[version_id] = question_id
+        answers += n
     stored = {s.version_id: s for s in VersionStatistic.objects.select_for_update().filter(version_id__in=added)}
     changed = []
     for version_id, tally in added.items():
@@ -218,7 +261,7 @@ def _add_attempts(attempt_ids: list[int], qtypes: dict[int, str], now) -> tuple[
         changed, update_conflicts=True, unique_fields=["version"], update_fields=["tally", "responses", "updated_at"]
     )
     Attempt.objects.filter(pk__in=attempt_ids).update(statistics_at=now)
-    return len(rows), set(question_of.values())
+    return answers, set(question_of.values())
 
 
 def _item_statistics_write(question_ids: set[int], now) -> None:
