@@ -23,6 +23,10 @@ class QuizzesConfig(AppConfig):
 
         connect_sign_in()  # sign-in puts the user's own language and time zone into the session
 
+        from quizzes.labels import translate_model_labels
+
+        translate_model_labels()  # model, field and choice names in the viewer's language
+
         from django.core import checks
 
         from kzlearn.dbcheck import database_settings_check

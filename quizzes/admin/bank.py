@@ -8,6 +8,8 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from quizzes.bank.assembly import QuizSpecError, quiz_build
 from quizzes.bank.export import quiz_export
@@ -214,18 +216,18 @@ class QuestionAdmin(OwnershipChecksMixin, admin.ModelAdmin):
     def _editable(self, request, queryset):
         return [q.pk for q in queryset if content_editable_by(request.user, q)]
 
-    @admin.action(description="Make my own copy (to edit and put in my quizzes)", permissions=["view"])
+    @admin.action(description=_("Make my own copy (to edit and put in my quizzes)"), permissions=["view"])
     def make_copy(self, request, queryset):
         copies = [question_copy(question=q, owner=request.user) for q in queryset]
         for copy in copies:
             url = reverse("admin:quizzes_question_change", args=[copy.pk])
-            self.message_user(request, format_html('Your copy: <a href="{}">{}</a>', url, copy.stem[:80]), messages.SUCCESS)
+            self.message_user(request, format_html(gettext('Your copy: <a href="{}">{}</a>'), url, copy.stem[:80]), messages.SUCCESS)
 
-    @admin.display(boolean=True, description="edited by a teacher")
+    @admin.display(boolean=True, description=_("edited by a teacher"))
     def edited(self, obj):
         return bool(obj.edited_fields)
 
-    @admin.display(description="preview")
+    @admin.display(description=_("preview"))
     def preview(self, obj):
         if not obj.pk:
             return "Save the question to preview it."
@@ -258,15 +260,15 @@ class QuestionAdmin(OwnershipChecksMixin, admin.ModelAdmin):
         # After evidence and topics: the version the next attempt shows is the edited question.
         question_versions_refresh(questions=Question.objects.filter(pk=form.instance.pk))
 
-    @admin.action(description="Publish selected questions", permissions=["change"])
+    @admin.action(description=_("Publish selected questions"), permissions=["change"])
     def publish(self, request, queryset):
         n = question_set_status(questions=queryset.filter(pk__in=self._editable(request, queryset)), status=Question.Status.PUBLISHED)
-        self.message_user(request, f"{n} question(s) published.", messages.SUCCESS)
+        self.message_user(request, ngettext("%(n)d question published.", "%(n)d questions published.", n) % {"n": n}, messages.SUCCESS)
 
-    @admin.action(description="Retire selected questions (kept for past attempts, no longer used)", permissions=["change"])
+    @admin.action(description=_("Retire selected questions (kept for past attempts, no longer used)"), permissions=["change"])
     def retire(self, request, queryset):
         n = question_set_status(questions=queryset.filter(pk__in=self._editable(request, queryset)), status=Question.Status.RETIRED)
-        self.message_user(request, f"{n} question(s) retired.", messages.SUCCESS)
+        self.message_user(request, ngettext("%(n)d question retired.", "%(n)d questions retired.", n) % {"n": n}, messages.SUCCESS)
 
 
 class QuizQuestionInline(OwnedParentInlineMixin, admin.TabularInline):
@@ -311,18 +313,18 @@ class QuizAdmin(OwnedContentMixin, admin.ModelAdmin):
 
     def _export(self, request, queryset, fmt: str):
         if queryset.count() != 1:
-            self.message_user(request, "Select exactly one quiz to export.", messages.WARNING)
+            self.message_user(request, gettext("Select exactly one quiz to export."), messages.WARNING)
             return None
         filename, content_type, content = quiz_export(quiz=queryset.get(), fmt=fmt, base_url=request.build_absolute_uri("/").rstrip("/"))
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
-    @admin.action(description="Export for Moodle (Moodle XML)")
+    @admin.action(description=_("Export for Moodle (Moodle XML)"))
     def export_moodle(self, request, queryset):
         return self._export(request, queryset, "moodle")
 
-    @admin.action(description="Export as GIFT")
+    @admin.action(description=_("Export as GIFT"))
     def export_gift(self, request, queryset):
         return self._export(request, queryset, "gift")
 
@@ -433,7 +435,7 @@ class ModuleItemInline(OwnedParentInlineMixin, admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("quiz", "scenario")
 
-    @admin.display(description="quiz or scenario")
+    @admin.display(description=_("quiz or scenario"))
     def content(self, obj):
         return module_item_label(obj)
 
@@ -491,7 +493,7 @@ class ModuleAdmin(OwnedContentMixin, admin.ModelAdmin):
             obj.slug = module_slug_free(obj.title)
         super().save_model(request, obj, form, change)
 
-    @admin.display(description="who may practise it", ordering="private")
+    @admin.display(description=_("who may practise it"), ordering="private")
     def audience(self, obj):
         return "my classes" if obj.private else "the school"
 
@@ -609,7 +611,14 @@ def quiz_build_view(model_admin, request):
         else:
             n = quiz.items.count()
             model_admin.message_user(
-                request, f"Built “{quiz.title}” with {n} question{'s' if n != 1 else ''} from {d['collection'].title}.", messages.SUCCESS
+                request,
+                ngettext(
+                    "Built “%(title)s” with %(n)d question from %(collection)s.",
+                    "Built “%(title)s” with %(n)d questions from %(collection)s.",
+                    n,
+                )
+                % {"title": quiz.title, "n": n, "collection": d["collection"].title},
+                messages.SUCCESS,
             )
             return redirect("admin:quizzes_quiz_change", quiz.pk)
     context = {

@@ -18,6 +18,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from quizzes.admin.home import class_page_view
 from quizzes.admin.work import answer_summary, attempt_work_view, review_link, run_work_view, shown, work_link
@@ -117,11 +119,11 @@ class EnrolmentInline(admin.TabularInline):
             self.pager = Paginator(ids, STUDENTS_PER_PAGE).get_page(request.GET.get("students_page"))
         return queryset.filter(pk__in=self.pager.object_list)  # the page as a subquery: one COUNT more, no list of ids
 
-    @admin.display(description="username")
+    @admin.display(description=_("username"))
     def username(self, obj):
         return obj.student.username
 
-    @admin.display(description="name")
+    @admin.display(description=pgettext_lazy("a person's", "name"))
     def student_name(self, obj):
         return obj.student.get_full_name()
 
@@ -178,7 +180,7 @@ class ClassroomAdmin(admin.ModelAdmin):
     inlines = [ClassGroupInline, EnrolmentInline]
     actions = ["new_join_code", "close_joining", "archive", "restore"]
 
-    @admin.display(description="join code")
+    @admin.display(description=_("join code"))
     def join_code_shown(self, obj):
         if obj is None or not obj.pk:
             return "Given when the class is saved."
@@ -188,30 +190,60 @@ class ClassroomAdmin(admin.ModelAdmin):
         done = [c for c in queryset if self.has_change_permission(request, c)]
         for classroom in done:
             classroom_join_code_rotate(classroom=classroom, close=close)
-        verb = "closed joining for" if close else "gave a new join code to"
-        self.message_user(request, f"{verb.capitalize()} {len(done)} class(es); the old codes no longer work.", messages.SUCCESS)
+        n = len(done)
+        if close:
+            text = ngettext(
+                "Closed joining for %(n)d class; the old codes no longer work.",
+                "Closed joining for %(n)d classes; the old codes no longer work.",
+                n,
+            )
+        else:
+            text = ngettext(
+                "Gave a new join code to %(n)d class; the old code no longer works.",
+                "Gave new join codes to %(n)d classes; the old codes no longer work.",
+                n,
+            )
+        self.message_user(request, text % {"n": n}, messages.SUCCESS)
 
-    @admin.action(description="Give a new join code (the old one stops working)", permissions=["change"])
+    @admin.action(description=_("Give a new join code (the old one stops working)"), permissions=["change"])
     def new_join_code(self, request, queryset):
         self._rotate(request, queryset, close=False)
 
-    @admin.action(description="Close joining (no code works until a new one is given)", permissions=["change"])
+    @admin.action(description=_("Close joining (no code works until a new one is given)"), permissions=["change"])
     def close_joining(self, request, queryset):
         self._rotate(request, queryset, close=True)
 
-    @admin.action(description="Archive (hidden from lists, joining closed; students and their work kept)", permissions=["change"])
+    @admin.action(description=_("Archive (hidden from lists, joining closed; students and their work kept)"), permissions=["change"])
     def archive(self, request, queryset):
         done = [c for c in queryset if self.has_change_permission(request, c)]
         for classroom in done:
             classroom_archive(classroom=classroom)
-        self.message_user(request, f"Archived {len(done)} class(es); their students and work are kept.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext(
+                "Archived %(n)d class; its students and work are kept.",
+                "Archived %(n)d classes; their students and work are kept.",
+                len(done),
+            )
+            % {"n": len(done)},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description="Restore from the archive", permissions=["change"])
+    @admin.action(description=_("Restore from the archive"), permissions=["change"])
     def restore(self, request, queryset):
         done = [c for c in queryset if self.has_change_permission(request, c)]
         for classroom in done:
             classroom_restore(classroom=classroom)
-        self.message_user(request, f"Restored {len(done)} class(es); give a new join code to open joining.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext(
+                "Restored %(n)d class; give it a new join code to open joining.",
+                "Restored %(n)d classes; give them new join codes to open joining.",
+                len(done),
+            )
+            % {"n": len(done)},
+            messages.SUCCESS,
+        )
 
     def save_model(self, request, obj, form, change):
         if not change and not obj.join_code:
@@ -240,7 +272,11 @@ class ClassroomAdmin(admin.ModelAdmin):
         """A new class is empty: go on to adding its students (unless "Save and add another" was pressed)."""
         if "_addanother" in request.POST or "_popup" in request.POST:
             return super().response_add(request, obj, post_url_continue)
-        self.message_user(request, f"The class “{obj}” was added. Now add its students, or give them the join code.", messages.SUCCESS)
+        self.message_user(
+            request,
+            gettext("The class “%(name)s” was added. Now add its students, or give them the join code.") % {"name": obj},
+            messages.SUCCESS,
+        )
         return redirect("admin:quizzes_classroom_students", obj.pk)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -263,16 +299,16 @@ class ClassroomAdmin(admin.ModelAdmin):
             # A teacher who creates a class teaches it, or they could not see what they made.
             form.instance.teachers.add(request.user)
 
-    @admin.display(description="teachers")
+    @admin.display(description=_("teachers"))
     def teacher_names(self, obj):
         return ", ".join(t.get_full_name() or t.username for t in obj.teachers.all())
 
     # Not named "students": the list would show the model's many-to-many field of that name.
-    @admin.display(description="students", ordering="n_students")
+    @admin.display(description=_("students"), ordering="n_students")
     def student_count(self, obj):
         return obj.n_students
 
-    @admin.display(description="assignments", ordering="n_assignments")
+    @admin.display(description=_("assignments"), ordering="n_assignments")
     def assignment_count(self, obj):
         url = reverse("admin:quizzes_assignment_changelist") + f"?classroom__id__exact={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, obj.n_assignments)
@@ -561,10 +597,10 @@ class AssignmentAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
-    @admin.action(description="Download grades (CSV)")
+    @admin.action(description=_("Download grades (CSV)"))
     def export_grades(self, request, queryset):
         if queryset.count() != 1:
-            self.message_user(request, "Select exactly one assignment to download its grades.", messages.WARNING)
+            self.message_user(request, gettext("Select exactly one assignment to download its grades."), messages.WARNING)
             return None
         return self._grades_response(queryset.get())
 
@@ -597,11 +633,11 @@ class ResponseInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("question", "version")
 
-    @admin.display(description="question as shown")
+    @admin.display(description=_("question as shown"))
     def stem(self, obj):
         return shown(obj).get("stem", "")
 
-    @admin.display(description="their answer")
+    @admin.display(description=_("their answer"))
     def answer(self, obj):
         return answer_summary(obj)
 
@@ -694,7 +730,7 @@ class JobAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return jobs_for_user(request.user)
 
-    @admin.display(description="progress")
+    @admin.display(description=_("progress"))
     def progress(self, obj):
         return progress_bar(obj)
 
@@ -732,5 +768,5 @@ class JobAdmin(admin.ModelAdmin):
 def job_started_redirect(request, job: Job):
     """Tell the teacher the job has started and show its progress page."""
     url = reverse("admin:quizzes_job_change", args=[job.pk])
-    messages.success(request, format_html('Started: {} (<a href="{}">follow its progress</a>).', job.get_kind_display(), url))
+    messages.success(request, format_html(gettext('Started: {} (<a href="{}">follow its progress</a>).'), job.get_kind_display(), url))
     return redirect(url)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from quizzes.admin.classes import job_started_redirect
 from quizzes.jobs.services import job_start
@@ -63,7 +64,7 @@ class EventAdmin(EvidenceMixin, admin.ModelAdmin):
     inlines = [LinkOutInline]
     actions = ["generate_questions"]
 
-    @admin.action(description="Generate questions about the selected events")
+    @admin.action(description=_("Generate questions about the selected events"))
     def generate_questions(self, request, queryset):
         job = job_start(
             kind=Job.Kind.GENERATE_QUESTIONS, params={"event_slugs": sorted(queryset.values_list("slug", flat=True))}, user=request.user
@@ -89,11 +90,11 @@ class FigureAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("reports")
 
-    @admin.display(description="reports")
+    @admin.display(description=_("reports"))
     def report_count(self, obj):
         return len(obj.reports.all())
 
-    @admin.display(description="sources differ", boolean=True)
+    @admin.display(description=_("sources differ"), boolean=True)
     def contested(self, obj):
         return obj.is_contested
 

@@ -11,6 +11,8 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from quizzes.integrations.scopes import all_scopes
 from quizzes.integrations.services import integration_credential_create, integration_credential_revoke
@@ -41,11 +43,11 @@ class CredentialForm(forms.ModelForm):
         return expires_at
 
 
-@admin.action(description="Revoke (its tokens stop working at once)")
+@admin.action(description=_("Revoke (its tokens stop working at once)"))
 def revoke(modeladmin, request, queryset):
     for credential in queryset.filter(revoked_at__isnull=True):
         integration_credential_revoke(credential=credential)
-    modeladmin.message_user(request, "Revoked.", messages.SUCCESS)
+    modeladmin.message_user(request, gettext("Revoked."), messages.SUCCESS)
 
 
 @admin.register(IntegrationCredential)
@@ -55,15 +57,15 @@ class IntegrationCredentialAdmin(admin.ModelAdmin):
     actions = [revoke]
     readonly_fields = ["__str__", "client_id", "owner", "scope_list", "expires_at", "revoked_at", "created_at"]
 
-    @admin.display(description="client id")
+    @admin.display(description=_("client id"))
     def client_id(self, obj):
         return obj.application.client_id
 
-    @admin.display(description="acts as")
+    @admin.display(description=_("acts as"))
     def owner(self, obj):
         return obj.application.user
 
-    @admin.display(description="scopes")
+    @admin.display(description=_("scopes"))
     def scope_list(self, obj):
         return " ".join(obj.scopes)
 
@@ -102,7 +104,7 @@ class IntegrationCredentialAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             format_html(
-                "Client id <code>{}</code>, client secret <code>{}</code>. Copy the secret now: only its hash is kept.",
+                gettext("Client id <code>{}</code>, client secret <code>{}</code>. Copy the secret now: only its hash is kept."),
                 made.client_id,
                 made.client_secret,
             ),

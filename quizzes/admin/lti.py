@@ -6,6 +6,8 @@ from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from quizzes.jobs.services import job_start
 from quizzes.lti.services import lti_score_retry, lti_tool_key_ensure, lti_tool_key_generate
@@ -57,7 +59,7 @@ class LtiPlatformAdmin(SuperuserOnly, admin.ModelAdmin):
         ("What to give the platform", {"fields": ["tool_urls"]}),
     ]
 
-    @admin.display(description="KZLearn's tool URLs")
+    @admin.display(description=_("KZLearn's tool URLs"))
     def tool_urls(self, obj):
         request = getattr(self, "_request", None)
         absolute = request.build_absolute_uri if request else (lambda u: u)
@@ -92,7 +94,9 @@ class LtiToolKeyAdmin(SuperuserOnly, admin.ModelAdmin):
             return super().add_view(request, form_url, extra_context)
         key = lti_tool_key_generate()
         self.message_user(
-            request, f"Generated tool key {key.kid}. It signs from now on; retire the old key once platforms have re-read the JWKS."
+            request,
+            gettext("Generated tool key %(kid)s. It signs from now on; retire the old key once platforms have re-read the JWKS.")
+            % {"kid": key.kid},
         )
         return HttpResponseRedirect(reverse("admin:quizzes_ltitoolkey_changelist"))
 
@@ -111,11 +115,19 @@ class LtiIdentityAdmin(SuperuserOnly, admin.ModelAdmin):
         return False
 
 
-@admin.action(description="Sync the roster from the platform (background job)")
+@admin.action(description=_("Sync the roster from the platform (background job)"))
 def sync_roster(modeladmin, request, queryset):
+    n = queryset.count()
     for context in queryset:
         job_start(kind=Job.Kind.LTI_ROSTER_SYNC, params={"context_id": context.pk}, user=request.user)
-    modeladmin.message_user(request, f"Queued {queryset.count()} roster sync(s): see Background jobs for progress.", messages.SUCCESS)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "Queued %(n)d roster sync: see Background jobs for progress.", "Queued %(n)d roster syncs: see Background jobs for progress.", n
+        )
+        % {"n": n},
+        messages.SUCCESS,
+    )
 
 
 @admin.register(LtiContext)
@@ -144,11 +156,11 @@ class LtiResourceLinkAdmin(SuperuserOnly, admin.ModelAdmin):
         return False
 
 
-@admin.action(description="Send again")
+@admin.action(description=_("Send again"))
 def retry_scores(modeladmin, request, queryset):
     for score in queryset.exclude(status=LtiScore.Status.SENT):
         lti_score_retry(score=score)
-    modeladmin.message_user(request, "Queued again.", messages.SUCCESS)
+    modeladmin.message_user(request, gettext("Queued again."), messages.SUCCESS)
 
 
 @admin.register(LtiScore)
@@ -159,7 +171,7 @@ class LtiScoreAdmin(SuperuserOnly, admin.ModelAdmin):
     readonly_fields = ["attempt", "launch", "status", "tries", "last_error", "created_at", "last_try_at", "sent_at"]
     actions = [retry_scores]
 
-    @admin.display(description="resource link")
+    @admin.display(description=_("resource link"))
     def resource_link(self, obj):
         return obj.launch.resource_link
 

@@ -4,6 +4,8 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from quizzes.admin.bank import OwnershipChecksMixin
 from quizzes.models import Scenario, ScenarioStep
@@ -23,7 +25,7 @@ from quizzes.scenarios.services import (
 def _report(modeladmin, request, scenario, problems) -> None:
     """Each broken rule as its own message: the rule, the scenario, the step and the reason."""
     if not problems:
-        modeladmin.message_user(request, f"{scenario.slug}: every scenario rule holds.", messages.SUCCESS)
+        modeladmin.message_user(request, gettext("%(slug)s: every scenario rule holds.") % {"slug": scenario.slug}, messages.SUCCESS)
     for p in problems:
         modeladmin.message_user(request, str(p), messages.ERROR)
 
@@ -117,11 +119,11 @@ class ScenarioStepInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="what happened")
+    @admin.display(description=_("what happened"))
     def answer(self, obj):
         return obj.next_event.title if obj.next_event_id else "—"
 
-    @admin.display(description="follow-up of")
+    @admin.display(description=_("follow-up of"))
     def branch(self, obj):
         return f"step {obj.branch_of.position}, option {obj.branch_option}" if obj.branch_of_id else ""
 
@@ -163,9 +165,13 @@ class ScenarioRulesAfterEdit:
         if not problems and getattr(obj, "_publish_if_sound", False):
             scenario_publish(scenarios=[scenario])
         if problems:
-            subject = "It" if scenario is obj else "The scenario"
-            note = f" {subject} was unpublished until they are fixed." if was_published else " Fix them before publishing."
-            self.message_user(request, f"{scenario.slug}: {len(problems)} scenario rule(s) broken.{note}", messages.WARNING)
+            n = len(problems)
+            text = ngettext("%(slug)s: %(n)d scenario rule broken.", "%(slug)s: %(n)d scenario rules broken.", n) % {
+                "slug": scenario.slug,
+                "n": n,
+            }
+            note = gettext("It was unpublished until they are fixed.") if was_published else gettext("Fix them before publishing.")
+            self.message_user(request, f"{text} {note}", messages.WARNING)
             _report(self, request, scenario, problems)
 
 
@@ -190,15 +196,15 @@ class ScenarioAdmin(ScenarioRulesAfterEdit, ScenarioOwnershipMixin, admin.ModelA
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_steps=Count("steps"))
 
-    @admin.display(description="steps", ordering="n_steps")
+    @admin.display(description=_("steps"), ordering="n_steps")
     def steps_count(self, obj):
         return obj.n_steps
 
-    @admin.display(boolean=True, description="edited by a teacher")
+    @admin.display(boolean=True, description=_("edited by a teacher"))
     def edited(self, obj):
         return bool(obj.edited_fields)
 
-    @admin.display(description="preview")
+    @admin.display(description=_("preview"))
     def preview(self, obj):
         if not obj.pk:
             return "Save the scenario to preview it."
@@ -225,28 +231,37 @@ class ScenarioAdmin(ScenarioRulesAfterEdit, ScenarioOwnershipMixin, admin.ModelA
     def _editable(self, request, queryset):
         return queryset.filter(pk__in=[s.pk for s in queryset if content_editable_by(request.user, s)])
 
-    @admin.action(description="Check selected scenarios against every scenario rule")
+    @admin.action(description=_("Check selected scenarios against every scenario rule"))
     def check_rules(self, request, queryset):
         for scenario in queryset:
             _report(self, request, scenario, scenario_problems(scenario))
 
-    @admin.action(description="Publish selected scenarios (only those that break no scenario rule)", permissions=["change"])
+    @admin.action(description=_("Publish selected scenarios (only those that break no scenario rule)"), permissions=["change"])
     def publish(self, request, queryset):
         n, refused = scenario_publish(scenarios=self._editable(request, queryset))
-        self.message_user(request, f"{n} scenario(s) published.", messages.SUCCESS)
+        self.message_user(request, ngettext("%(n)d scenario published.", "%(n)d scenarios published.", n) % {"n": n}, messages.SUCCESS)
         for scenario, problems in refused.items():
-            self.message_user(request, f"{scenario.slug} was not published: {len(problems)} scenario rule(s) broken.", messages.ERROR)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(slug)s was not published: %(n)d scenario rule broken.",
+                    "%(slug)s was not published: %(n)d scenario rules broken.",
+                    len(problems),
+                )
+                % {"slug": scenario.slug, "n": len(problems)},
+                messages.ERROR,
+            )
             _report(self, request, scenario, problems)
 
-    @admin.action(description="Unpublish selected scenarios (kept for past runs, no longer offered)", permissions=["change"])
+    @admin.action(description=_("Unpublish selected scenarios (kept for past runs, no longer offered)"), permissions=["change"])
     def unpublish(self, request, queryset):
         n = scenario_set_published(scenarios=self._editable(request, queryset), published=False)
-        self.message_user(request, f"{n} scenario(s) unpublished.", messages.SUCCESS)
+        self.message_user(request, ngettext("%(n)d scenario unpublished.", "%(n)d scenarios unpublished.", n) % {"n": n}, messages.SUCCESS)
 
     def has_curate_permission(self, request):
         return request.user.has_perm("quizzes.curate_shared")
 
-    @admin.action(description="Regenerate all scenarios from the event data (keeps teacher edits)", permissions=["curate"])
+    @admin.action(description=_("Regenerate all scenarios from the event data (keeps teacher edits)"), permissions=["curate"])
     def regenerate(self, request, queryset):
         for line in scenario_bank_generate().lines():
             self.message_user(request, line, messages.INFO)
@@ -295,11 +310,11 @@ class ScenarioStepAdmin(ScenarioRulesAfterEdit, ScenarioOwnershipMixin, admin.Mo
         ("Provenance", {"classes": ["collapse"], "fields": ["fact_ids", "edited_fields"]}),
     ]
 
-    @admin.display(boolean=True, description="edited by a teacher")
+    @admin.display(boolean=True, description=_("edited by a teacher"))
     def edited(self, obj):
         return bool(obj.edited_fields)
 
-    @admin.display(description="scenario")
+    @admin.display(description=_("scenario"))
     def scenario_link(self, obj):
         if not obj.pk:
             return ""
@@ -307,7 +322,7 @@ class ScenarioStepAdmin(ScenarioRulesAfterEdit, ScenarioOwnershipMixin, admin.Mo
             '<a href="{}#step-{}">{}</a>', reverse("admin:quizzes_scenario_change", args=[obj.scenario_id]), obj.position, obj.scenario
         )
 
-    @admin.display(description="preview")
+    @admin.display(description=_("preview"))
     def preview(self, obj):
         if not obj.pk:
             return "Save the step to preview it."

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from quizzes.models import Passage, Source
 from quizzes.sources.selectors import source_highlighted
@@ -24,11 +25,11 @@ class SourceAdmin(admin.ModelAdmin):
 
         return super().get_queryset(request).annotate(n_passages=Count("passages"))
 
-    @admin.display(description="passages", ordering="n_passages")
+    @admin.display(description=_("passages"), ordering="n_passages")
     def passage_count(self, obj):
         return obj.n_passages
 
-    @admin.display(description="text")
+    @admin.display(description=_("text"))
     def highlighted_text(self, obj):
         return format_html(
             '<div class="kzl-source-text" style="white-space: pre-wrap; max-width: 60em; line-height: 1.6">{}</div>'

@@ -97,3 +97,94 @@ def write(path: Path, entries: list[Entry]) -> None:
                 lines.append(f"msgstr {_quote(e.msgstr.get(0, ''))}")
         out.append("\n".join(lines))
     path.write_text("\n\n".join(out) + "\n", encoding="utf-8")
+
+
+# Where makemessages looks (the same list as docs/languages.md) and the domains we keep.
+SOURCES = ("quizzes", "kzlearn", "static")
+IGNORE = [".venv", "tests", "bench", "staticfiles", "seeds", "node_modules", "vendor"]
+DOMAINS = ("django", "djangojs")
+
+
+def extract(root: Path, into: Path, languages: list[str]) -> Path:
+    """Run makemessages on a copy of the code under ``into`` (the real catalogs are not touched:
+    makemessages writes to the nearest ``locale`` folder above each file). Returns the copy's locale."""
+    import shutil
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    for name in SOURCES:
+        shutil.copytree(root / name, into / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "locale"))
+    (into / "locale").mkdir()
+    cwd = Path.cwd()
+    try:
+        import os
+
+        os.chdir(into)
+        with override_settings(LOCALE_PATHS=[into / "locale"]):
+            for domain in DOMAINS:
+                call_command(
+                    "makemessages",
+                    locale=languages,
+                    domain=domain,
+                    ignore_patterns=IGNORE,
+                    add_location="never",
+                    no_wrap=True,
+                    verbosity=0,
+                )
+    finally:
+        os.chdir(cwd)
+    del settings  # imported for override_settings' sake only
+    return into / "locale"
+
+
+def sync(
+    root: Path, languages: list[str], translations: dict[str, dict[tuple[str | None, str], dict[int, str]]] | None = None
+) -> dict[str, list[str]]:
+    """Bring ``root/locale`` up to date with the code: makemessages' entries, each keeping the
+    msgstr it had (or the one given in ``translations[lang]``); English msgstrs are the msgids.
+    Returns, per language, the msgids still without a translation."""
+    import tempfile
+
+    missing: dict[str, list[str]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = extract(root, Path(tmp), languages)
+        for lang in languages:
+            for domain in DOMAINS:
+                new_path = fresh / lang / "LC_MESSAGES" / f"{domain}.po"
+                if not new_path.exists():
+                    continue
+                path = root / "locale" / lang / "LC_MESSAGES" / f"{domain}.po"
+                old = {e.key: e for e in read(path)[1:]} if path.exists() else {}
+                given = (translations or {}).get(lang, {})
+                entries = read(new_path)
+                header = read(root / "locale" / lang / "LC_MESSAGES" / "django.po")[0]
+                out = [header]
+                for e in entries[1:]:
+                    e.comments = [c for c in e.comments if not (c.startswith("#,") and "fuzzy" in c)]
+                    if lang == "en":
+                        e.msgstr = {0: e.msgid} if e.msgid_plural is None else {0: e.msgid, 1: e.msgid_plural}
+                    elif e.key in given:
+                        e.msgstr = given[e.key]
+                    elif e.key in old and all(v.strip() for v in old[e.key].msgstr.values()):
+                        e.msgstr = old[e.key].msgstr
+                    if any(not v.strip() for v in e.msgstr.values()):
+                        missing.setdefault(lang, []).append(e.msgid)
+                    out.append(e)
+                write(path, out)
+    return missing
+
+
+if __name__ == "__main__":  # pragma: no cover - a developer's tool: `python -m tests.i18n.po`
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzlearn.settings")
+    django.setup()
+    from django.conf import settings as django_settings
+
+    left = sync(Path(django_settings.BASE_DIR), [code for code, _name in django_settings.LANGUAGES])
+    for lang, ids in left.items():
+        print(f"{lang}: {len(ids)} msgid(s) to translate")
