@@ -330,6 +330,8 @@ LABELS = (
     gettext_noop("qtype"),
     gettext_noop("qualifier"),
     gettext_noop("question"),
+    gettext_noop("question fact"),
+    gettext_noop("question facts"),
     gettext_noop("question version"),
     gettext_noop("question versions"),
     gettext_noop("questions"),
