@@ -121,3 +121,17 @@ def version_content(version_id: int, content_hash: str) -> dict[str, Any]:
             _CONTENT.clear()
         _CONTENT[content_hash] = found
     return found
+
+
+def versions_content(versions: Iterable[tuple[int, str]]) -> dict[int, dict[str, Any]]:
+    """Version id -> content for (version id, content hash) pairs: from this process's cache, the
+    versions it does not hold yet in one query. Read-only, as version_content."""
+    wanted = list(versions)
+    out = {pk: _CONTENT[h] for pk, h in wanted if h in _CONTENT}
+    missing = [pk for pk, _ in wanted if pk not in out]
+    if missing:
+        for pk, h, content in QuestionVersion.objects.filter(pk__in=missing).values_list("pk", "content_hash", "content"):
+            if len(_CONTENT) >= _CONTENT_MAX:
+                _CONTENT.clear()
+            _CONTENT[h] = out[pk] = content
+    return out

@@ -26,11 +26,21 @@ User = get_user_model()
 # --- students -----------------------------------------------------------------------------------
 
 
-def assignments_for_student(user) -> QuerySet[Assignment]:
-    """Assignments set for the student's classes (whole class, or the group they are in); not archived ones."""
+def assignment_rows_for_student(user) -> QuerySet[Assignment]:
+    """assignments_for_student without what pages show of each (module and its items, class, group,
+    extensions): for a caller that only needs which assignment, as starting work does."""
     return (
         Assignment.objects.filter(classroom__enrolments__student=user, archived_at__isnull=True, classroom__archived_at__isnull=True)
         .filter(Q(group__isnull=True) | Q(group__enrolments__student=user))
+        .distinct()
+        .order_by("due_at", "id")
+    )
+
+
+def assignments_for_student(user) -> QuerySet[Assignment]:
+    """Assignments set for the student's classes (whole class, or the group they are in); not archived ones."""
+    return (
+        assignment_rows_for_student(user)
         .select_related("module", "classroom", "group")
         .prefetch_related(
             Prefetch(
@@ -38,8 +48,6 @@ def assignments_for_student(user) -> QuerySet[Assignment]:
             ),
             Prefetch("extensions", queryset=Extension.objects.filter(student=user), to_attr="my_extensions"),
         )
-        .distinct()
-        .order_by("due_at", "id")
     )
 
 
@@ -103,7 +111,8 @@ def assignment_for_work(
     if item is None:
         raise ValueError("assignment_for_work needs a quiz or a scenario")
     if assignment is None:
-        return assignments_for_student(user).filter(**{f"module__items__{what}": item}, opens_at__lte=now).first()
+        # Only which one: the module's items and the extensions are not read (the caller counts work toward it).
+        return assignment_rows_for_student(user).filter(**{f"module__items__{what}": item}, opens_at__lte=now).first()
     if not any(getattr(i, f"{what}_id") == item.pk for i in assignment.module.items.all()):
         raise AssignmentRefused(f"That assignment does not include this {what}.")
     if not assignment_is_open(assignment, now):

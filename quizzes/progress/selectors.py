@@ -14,8 +14,21 @@ from django.utils import timezone
 from fsrs import State
 
 from quizzes.bank.selectors import published_modules
+from quizzes.bank.versions import versions_content
 from quizzes.dates import date_span_label
-from quizzes.models import Attempt, Event, Module, ModuleItem, Prediction, Quiz, Response, ReviewCard, ScenarioRun, TopicMastery
+from quizzes.models import (
+    Attempt,
+    Event,
+    Module,
+    ModuleItem,
+    Prediction,
+    QuestionVersion,
+    Quiz,
+    Response,
+    ReviewCard,
+    ScenarioRun,
+    TopicMastery,
+)
 from quizzes.progress.runs import calibration_table
 
 EVENT_FACT = "event:"
@@ -218,6 +231,35 @@ def attempts_used(attempt: Attempt) -> int:
     if attempt.assignment is not None and attempt.assignment.attempts_allowed:
         qs = qs.filter(assignment_id=attempt.assignment_id)
     return qs.count()
+
+
+def attempt_rows(attempt: Attempt) -> list[Response]:
+    """The attempt's rows in order, each with its version (content from the shared per-process cache,
+    as versions never change): one query of small columns, plus one for versions this process has
+    not read yet."""
+    found = list(
+        Response.objects.filter(attempt_id=attempt.pk)
+        .order_by("position")
+        .values_list("pk", "position", "question_id", "version_id", "version__content_hash", "response", "answered_at", "points", "correct")
+    )
+    content = versions_content((v, h) for _, _, _, v, h, *_ in found)
+    rows = []
+    for pk, position, question_id, version_id, content_hash, response, answered_at, points, correct in found:
+        row = Response(
+            id=pk,
+            attempt=attempt,
+            question_id=question_id,
+            version_id=version_id,
+            position=position,
+            response=response,
+            answered_at=answered_at,
+            points=points,
+            correct=correct,
+        )
+        row._state.adding = False
+        row.version = QuestionVersion(id=version_id, question_id=question_id, content_hash=content_hash, content=content[version_id])
+        rows.append(row)
+    return rows
 
 
 def response_revealed(response: Response, attempt: Attempt) -> bool:

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -50,35 +50,55 @@ def attempt_open_get(*, user, quiz: Quiz) -> Attempt | None:
     return Attempt.objects.filter(user=user, quiz=quiz, status=Attempt.Status.IN_PROGRESS).first()
 
 
+@dataclass
+class Started:
+    """What attempt_begin did: the attempt, and whether it is new (False: the open one, resumed)."""
+
+    attempt: Attempt
+    created: bool
+
+
 def attempt_start(*, user, quiz: Quiz, assignment: Assignment | None = None, now: datetime | None = None) -> Attempt:
+    """Start an attempt at a quiz the learner may see, or return their open one (resume): see attempt_begin."""
+    return attempt_begin(user=user, quiz=quiz, assignment=assignment, now=now).attempt
+
+
+def attempt_begin(*, user, quiz: Quiz, assignment: Assignment | None = None, now: datetime | None = None) -> Started:
     """Start an attempt at a quiz the learner may see, or return their open one (resume).
 
     A quiz the learner may see (classes.selectors.quizzes_for_learner): shared and published,
     class-private to one of their classes, or in an opened assignment of theirs, published or not.
-    Refuses when the quiz allows no more attempts. Each response references the version shown."""
+    Refuses when the quiz allows no more attempts. Each response references the version shown.
+
+    A handful of queries whatever the quiz length: the learner's attempts at the quiz (the open one
+    and the count in one read), the selection with each question's current version, and the write
+    (on PostgreSQL the attempt and its rows in one statement)."""
     now = _now(now)
     shared = quiz.published and not quiz.private  # open to everyone: no query needed
     if not shared and not quizzes_for_learner(user).filter(pk=quiz.pk).exists():
         raise LearnerActionError("quiz_unavailable", gettext("This quiz is not available to you."), status=404)
-    open_attempt = attempt_open_get(user=user, quiz=quiz)
+    earlier = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+    open_attempt = next((a for a in earlier if a.status == Attempt.Status.IN_PROGRESS), None)
     if open_attempt is not None:
         if attempt_is_overdue(open_attempt, now=now):
             attempt_submit(attempt=open_attempt, now=now, auto=True)
         else:
-            return open_attempt
+            return Started(open_attempt, created=False)
+    done = len(earlier)
+    for_assignment = sum(1 for a in earlier if assignment is not None and a.assignment_id == assignment.pk)
     try:
-        with transaction.atomic():
-            return _attempt_create(user=user, quiz=quiz, assignment=assignment, now=now)
+        return Started(
+            _attempt_create(user=user, quiz=quiz, assignment=assignment, now=now, done=done, for_assignment=for_assignment), True
+        )
     except IntegrityError:
         # A concurrent start won the race (unique open attempt / number): resume that one.
         existing = attempt_open_get(user=user, quiz=quiz)
         if existing is None:
             raise
-        return existing
+        return Started(existing, created=False)
 
 
-def _attempt_create(*, user, quiz: Quiz, assignment: Assignment | None, now: datetime) -> Attempt:
-    done = Attempt.objects.filter(user=user, quiz=quiz).count()
+def _attempt_create(*, user, quiz: Quiz, assignment: Assignment | None, now: datetime, done: int, for_assignment: int) -> Attempt:
     if quiz.attempts_allowed and done >= quiz.attempts_allowed:
         raise LearnerActionError(
             "no_attempts_left",
@@ -90,45 +110,96 @@ def _attempt_create(*, user, quiz: Quiz, assignment: Assignment | None, now: dat
             % {"n": quiz.attempts_allowed},
             status=403,
         )
-    if assignment is not None and assignment.attempts_allowed:
-        for_assignment = Attempt.objects.filter(user=user, quiz=quiz, assignment=assignment).count()
-        if for_assignment >= assignment.attempts_allowed:
-            raise LearnerActionError(
-                "no_attempts_left",
-                ngettext(
-                    "This assignment allows %(n)d attempt at this quiz and you have used it.",
-                    "This assignment allows %(n)d attempts at this quiz and you have used them all.",
-                    assignment.attempts_allowed,
-                )
-                % {"n": assignment.attempts_allowed},
-                status=403,
+    if assignment is not None and assignment.attempts_allowed and for_assignment >= assignment.attempts_allowed:
+        raise LearnerActionError(
+            "no_attempts_left",
+            ngettext(
+                "This assignment allows %(n)d attempt at this quiz and you have used it.",
+                "This assignment allows %(n)d attempts at this quiz and you have used them all.",
+                assignment.attempts_allowed,
             )
-    question_ids = _attempt_questions(quiz=quiz, user=user, number=done + 1)
-    if not question_ids:
+            % {"n": assignment.attempts_allowed},
+            status=403,
+        )
+    selection = _attempt_questions(quiz=quiz, user=user, number=done + 1)
+    if not selection:
         raise LearnerActionError("quiz_empty", gettext("This quiz has no questions yet."), status=409)
-    # Storage: the attempt and its position -> version list; nothing is copied.
-    versions = versions_for(question_ids)
+    # Storage: the attempt and its position -> version list; nothing is copied. Versions are built
+    # when a question is generated, edited or published; one missing (a save made elsewhere) is built now.
+    missing = [q for q, v in selection if v is None]
+    built = versions_for(missing) if missing else {}
+    versions = [(q, v if v is not None else built[q]) for q, v in selection]
     deadline = now + timedelta(seconds=quiz.time_limit_seconds) if quiz.time_limit_seconds else None
-    attempt = Attempt.objects.create(
-        user=user, quiz=quiz, assignment=assignment, number=done + 1, started_at=now, deadline_at=deadline, max_points=len(question_ids)
+    attempt = Attempt(
+        user=user, quiz=quiz, assignment=assignment, number=done + 1, started_at=now, deadline_at=deadline, max_points=len(versions)
     )
-    Response.objects.bulk_create(
-        Response(attempt=attempt, question_id=q, version_id=versions[q], position=i) for i, q in enumerate(question_ids, start=1)
-    )
+    if connection.vendor == "postgresql":
+        if connection.in_atomic_block:
+            with transaction.atomic():  # a savepoint: a lost race (IntegrityError) leaves the outer transaction usable
+                _attempt_insert(attempt, versions)
+        else:
+            _attempt_insert(attempt, versions)  # one statement: atomic by itself, no BEGIN/COMMIT round trips
+        return attempt
+    with transaction.atomic():
+        attempt.save(force_insert=True)
+        Response.objects.bulk_create(
+            Response(attempt=attempt, question_id=q, version_id=v, position=i) for i, (q, v) in enumerate(versions, start=1)
+        )
     return attempt
 
 
-def _attempt_questions(*, quiz: Quiz, user, number: int) -> list[int]:
-    """Selection: the ids of the questions attempt `number` shows, in order (one query, two for a draw).
+def _insert_sql(model: type[models.Model], obj: models.Model) -> tuple[list[str], list[Any]]:
+    """The columns and values Django's INSERT of `obj` would send (defaults applied, values adapted)."""
+    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
+    columns = [connection.ops.quote_name(f.column) for f in fields]
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    return columns, values
+
+
+def _attempt_insert(attempt: Attempt, versions: list[tuple[int, int]]) -> None:
+    """PostgreSQL: insert the attempt and its rows (position -> question, version) in one statement."""
+    a_columns, a_values = _insert_sql(Attempt, attempt)
+    a, r = Attempt._meta.db_table, Response._meta.db_table
+    blank = Response(attempt_id=0, question_id=0, version_id=0, position=0)
+    r_columns, r_values = _insert_sql(Response, blank)
+    fixed = {"attempt_id": "a.id", "question_id": "t.question_id", "version_id": "t.version_id", "position": "t.position"}
+    names = [f.column for f in Response._meta.local_concrete_fields if not f.primary_key]
+    selected, params = [], []
+    for name, value in zip(names, r_values, strict=True):
+        if name in fixed:
+            selected.append(fixed[name])
+        else:
+            selected.append("%s")
+            params.append(value)
+    # Table and column names come from the models' meta; every value is a parameter.
+    sql = (
+        f"WITH a AS (INSERT INTO {a} ({', '.join(a_columns)}) VALUES ({', '.join(['%s'] * len(a_values))}) RETURNING id),"  # noqa: S608
+        f" r AS (INSERT INTO {r} ({', '.join(r_columns)}) SELECT {', '.join(selected)} FROM a,"
+        " unnest(%s::bigint[], %s::bigint[]) WITH ORDINALITY AS t(question_id, version_id, position))"
+        " SELECT id FROM a"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*a_values, *params, [q for q, _ in versions], [v for _, v in versions]])
+        (attempt.pk,) = cursor.fetchone() or (None,)
+    attempt._state.adding, attempt._state.db = False, connection.alias
+
+
+def _attempt_questions(*, quiz: Quiz, user, number: int) -> list[tuple[int, int | None]]:
+    """Selection: (question id, its current version id or None) for each question attempt `number`
+    shows, in order (one query, two for a draw).
 
     A retired question (wrong, unsupported, or withdrawn by a curator) is never put into a new
     attempt. When the quiz draws fewer questions per attempt than it holds (`questions_per_attempt`),
     the draw takes those the learner has seen least in earlier attempts at this quiz (ties broken by
     a seed of learner, quiz and attempt number), so a retake shows unseen questions while the pool
     has them; the drawn questions keep the quiz's order unless it is shuffled."""
-    questions = list(
-        quiz.items.exclude(question__status=Question.Status.RETIRED).order_by("position").values_list("question_id", flat=True)
+    rows = list(
+        quiz.items.exclude(question__status=Question.Status.RETIRED)
+        .order_by("position")
+        .values_list("question_id", "question__current_version_id")
     )
+    version = dict(rows)
+    questions = [q for q, _ in rows]
     rng = random.Random(f"{user.pk}:{quiz.pk}:{number}")
     size = quiz.questions_per_attempt
     if 0 < size < len(questions):
@@ -140,7 +211,7 @@ def _attempt_questions(*, quiz: Quiz, user, number: int) -> list[int]:
         questions = [q for q in questions if q in drawn]
     if quiz.order == Quiz.Order.SHUFFLED:
         rng.shuffle(questions)
-    return questions
+    return [(q, version[q]) for q in questions]
 
 
 def attempt_is_overdue(attempt: Attempt, *, now: datetime | None = None, grace: timedelta = ANSWER_GRACE) -> bool:

@@ -18,20 +18,43 @@ def test_a_lesson_through_the_api_runs_the_same_queries_for_any_quiz_length(size
     settings.JOBS_IN_PROCESS = False  # as in production: submit queues scoring instead of re-reading the scored attempt
     user, quiz = UserFactory(), quiz_with_questions(size)
     client = client_for(user)
-    # Starting references each question's version (built when the quiz was published) in one bulk
-    # insert: open attempt?, savepoint, count, selection, versions, attempt, responses, release.
-    with django_assert_num_queries(8):
-        attempt = attempt_start(user=user, quiz=quiz)
-    with django_assert_num_queries(4):  # a second start resumes
-        assert client.post("/api/v1/attempts/", {"quiz": quiz.slug}, format="json").status_code == 200
-    # The learner's attempt, then one locking read of the response with its attempt, quiz and version, one write.
-    with django_assert_num_queries(5):
-        answer = {"position": size, "response": {"choice": "b"}, "client_key": "k"}
-        assert client.post(f"/api/v1/attempts/{attempt.pk}/answer/", answer, format="json").status_code == 200
+    # A start through the API: the quiz by slug, the learner's attempts at it (the open one and the
+    # count in one read), the selection with each question's current version (built when the quiz
+    # was published), and one statement writing the attempt and its rows (inside the test's
+    # transaction it runs in a savepoint; outside, in autocommit, it is atomic by itself). The reply
+    # is rendered from the attempt in hand.
     with django_assert_num_queries(6):
-        assert client.post(f"/api/v1/attempts/{attempt.pk}/submit/").status_code == 200
+        reply = client.post("/api/v1/attempts/", {"quiz": quiz.slug}, format="json")
+    assert reply.status_code == 201 and reply.json()["answered"] == 0 and reply.json()["max_points"] == size
+    attempt_id = reply.json()["id"]
+    with django_assert_num_queries(3):  # a second start resumes: quiz, attempts, the attempt with its count of answers
+        assert client.post("/api/v1/attempts/", {"quiz": quiz.slug}, format="json").status_code == 200
+    # The questions right after a start: the attempt and its rows' small columns; the versions'
+    # content is read once per process (the first request here), then comes from the cache.
+    with django_assert_num_queries(3):
+        assert len(client.get(f"/api/v1/attempts/{attempt_id}/questions/").json()) == size
+    with django_assert_num_queries(2):
+        assert len(client.get(f"/api/v1/attempts/{attempt_id}/questions/").json()) == size
+    # One locking read of the response with its attempt, quiz and version hash, one write (in the
+    # test's savepoint); the version's content is in the cache the questions request filled.
+    with django_assert_num_queries(4):
+        answer = {"position": size, "response": {"choice": "b"}, "client_key": "k"}
+        assert client.post(f"/api/v1/attempts/{attempt_id}/answer/", answer, format="json").status_code == 200
+    with django_assert_num_queries(6):
+        assert client.post(f"/api/v1/attempts/{attempt_id}/submit/").status_code == 200
     # Scoring (the background job; here called directly) with mastery and review cards: locks, one
     # read of the responses with their versions, one UPDATE for the unanswered rows (the answered
     # one kept the score it got), the attempt, topics, mastery and cards read and upserted.
     with django_assert_num_queries(12):
-        assert attempt_score(attempt_id=attempt.pk) is True
+        assert attempt_score(attempt_id=attempt_id) is True
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_the_start_service_runs_the_same_queries_for_any_quiz_length(size, django_assert_num_queries):
+    user, quiz = UserFactory(), quiz_with_questions(size)
+    # attempts read, selection with versions, savepoint, the one write, release
+    with django_assert_num_queries(5):
+        attempt = attempt_start(user=user, quiz=quiz)
+    assert list(attempt.responses.order_by("position").values_list("position", flat=True)) == list(range(1, size + 1))
+    with django_assert_num_queries(1):  # resumed: the attempts read finds it open
+        assert attempt_start(user=user, quiz=quiz).pk == attempt.pk

@@ -33,6 +33,12 @@ class InCollectionRef(SlugRef):
     collections have the slug, the request's `collection` picks one (a slug, or "none" for a
     teacher's quiz or module outside any), and without it the answer says so (never a guess)."""
 
+    scan = 5  # rows read for one slug; `visible` may drop some
+
+    def visible(self, rows: list) -> list:
+        """The rows the caller may use (all of them here: the queryset already says)."""
+        return rows
+
     def to_internal_value(self, data):
         if not isinstance(data, str) or not SLUG.fullmatch(data):
             self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:80])
@@ -41,7 +47,7 @@ class InCollectionRef(SlugRef):
         chosen = initial.get("collection") if isinstance(initial, dict) else None
         if isinstance(chosen, str) and SLUG.fullmatch(chosen):
             found = found.filter(collection__isnull=True) if chosen == NO_COLLECTION else found.filter(collection__slug=chosen)
-        rows = list(found.order_by("collection__slug")[:5])
+        rows = self.visible(list(found.order_by("collection__slug")[: self.scan]))[:5]
         if not rows:
             self.fail("does_not_exist", slug_name=self.slug_field, value=data)
         if len(rows) > 1:

@@ -138,33 +138,47 @@ def _assignment_check(data: dict, **item) -> None:
         raise serializers.ValidationError({"assignment": str(exc)}) from None
 
 
-class _MyAssignmentChoice:
-    """The `assignment` field offers only the signed-in learner's own assignments."""
+class MyAssignmentField(serializers.PrimaryKeyRelatedField):
+    """One of the signed-in learner's own assignments, by id. Their assignments are read only when
+    the request names one (a start without an assignment builds no query for them)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Assignment.objects.none(), **kwargs)
+
+    def get_queryset(self):
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
-            self.fields["assignment"].queryset = assignments_for_student(request.user)
+            return assignments_for_student(request.user)
+        return Assignment.objects.none()
 
 
-class AttemptStartSerializer(_MyAssignmentChoice, StrictJSON, serializers.Serializer):
-    quiz = InCollectionRef(
+class LearnerQuizRef(InCollectionRef):
+    """A quiz the signed-in learner may take (quizzes_for_learner), by slug. The slug's quizzes are read
+    plainly; only those not shared with everyone are checked against the learner's classes, in one
+    more query (a start of a shared quiz builds no visibility query)."""
+
+    scan = 50
+
+    def get_queryset(self):
+        return Quiz.objects.all()
+
+    def visible(self, rows: list) -> list:
+        request = self.context.get("request")
+        user = request.user if request is not None else None
+        others = [q.pk for q in rows if not (q.published and not q.private)]
+        allowed = set(quizzes_for_learner(user).filter(pk__in=others).values_list("pk", flat=True)) if others and user else set()
+        return [q for q in rows if (q.published and not q.private) or q.pk in allowed]
+
+
+class AttemptStartSerializer(StrictJSON, serializers.Serializer):
+    quiz = LearnerQuizRef(
         queryset=Quiz.objects.filter(published=True, private=False),
         help_text="Slug of a quiz I may take: published, private to one of my classes, or in an opened assignment of mine.",
     )
     collection = CollectionChoice(
         help_text='The quiz\'s collection (slug, or "none" for a quiz outside any): needed only where several have this slug.'
     )
-    assignment = serializers.PrimaryKeyRelatedField(
-        queryset=Assignment.objects.none(), required=False, allow_null=True, help_text="One of my assignments that includes this quiz."
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["quiz"].queryset = quizzes_for_learner(request.user)
+    assignment = MyAssignmentField(required=False, allow_null=True, help_text="One of my assignments that includes this quiz.")
 
     def validate(self, data):
         _assignment_check(data, quiz=data["quiz"])
@@ -261,8 +275,9 @@ def _shown(row) -> tuple[dict, dict]:
 
 
 def answer_reply(row, *, revealed: bool) -> dict:
-    """AttemptQuestionSerializer's rendering of an answered row of an open attempt, without the
-    serializer machinery per request (tests/api/test_answer_reply.py holds the two equal)."""
+    """AttemptQuestionSerializer's rendering of a row (`revealed` as response_revealed says), without
+    the serializer machinery per request: the answer's reply and the questions endpoint
+    (tests/api/test_answer_reply.py holds them equal to the serializer)."""
     shown, feedback = _shown(row)
     reply = {
         "position": row.position,
@@ -321,14 +336,12 @@ class ScenarioRunSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ScenarioRunStartSerializer(_MyAssignmentChoice, StrictJSON, serializers.Serializer):
+class ScenarioRunStartSerializer(StrictJSON, serializers.Serializer):
     scenario = InCollectionRef(queryset=Scenario.objects.filter(published=True), help_text="Slug of a published scenario.")
     collection = CollectionChoice(
         help_text="The scenario's collection (slug): needed only where several collections have a scenario with this slug."
     )
-    assignment = serializers.PrimaryKeyRelatedField(
-        queryset=Assignment.objects.none(), required=False, allow_null=True, help_text="One of my assignments that includes this scenario."
-    )
+    assignment = MyAssignmentField(required=False, allow_null=True, help_text="One of my assignments that includes this scenario.")
 
     def validate(self, data):
         _assignment_check(data, scenario=data["scenario"])

@@ -25,8 +25,8 @@ from quizzes.models import Assignment, Attempt, Prediction, Quiz, ReviewCard, Sc
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.review import review_answer, review_next
 from quizzes.progress.runs import prediction_make, scenario_run_next_step, scenario_run_start
-from quizzes.progress.selectors import module_progress, progress_summary, review_queue
-from quizzes.progress.services import attempt_open_get, attempt_start, attempt_submit, response_answer_in
+from quizzes.progress.selectors import answers_visible, attempt_rows, module_progress, progress_summary, response_revealed, review_queue
+from quizzes.progress.services import attempt_begin, attempt_submit, response_answer_in
 
 E = ErrorCode
 
@@ -81,19 +81,27 @@ class AttemptViewSet(
         data = serializers.AttemptStartSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         quiz, assignment = data.validated_data["quiz"], data.validated_data.get("assignment")
-        before = attempt_open_get(user=request.user, quiz=quiz)
-        attempt = attempt_start(user=request.user, quiz=quiz, assignment=assignment)
-        resumed = before is not None and before.pk == attempt.pk
-        body = serializers.AttemptSerializer(self.get_queryset().get(pk=attempt.pk)).data
-        return Response(body, status=status.HTTP_200_OK if resumed else status.HTTP_201_CREATED)
+        started = attempt_begin(user=request.user, quiz=quiz, assignment=assignment)
+        if started.created:  # nothing answered yet, and its quiz (with collection) is the one just read
+            attempt = started.attempt
+            attempt.answered = 0  # type: ignore[attr-defined]  # what _my_attempts annotates
+        else:
+            attempt = self.get_queryset().get(pk=started.attempt.pk)
+        body = serializers.AttemptSerializer(attempt).data
+        return Response(body, status=status.HTTP_201_CREATED if started.created else status.HTTP_200_OK)
 
     @extend_schema(responses=serializers.AttemptQuestionSerializer(many=True), filters=False)
     @action(detail=True, filterset_class=None, pagination_class=None)
     def questions(self, request, pk=None):
         """The attempt's questions in order; each one's key and explanations only once it is revealed."""
-        attempt = self.get_object()
-        rows = attempt.responses.select_related("version").order_by("position")
-        return Response(serializers.AttemptQuestionSerializer(rows, many=True, context={"attempt": attempt}).data)
+        # The attempt without _my_attempts' count of answers, its rows' content from the version
+        # cache, each version's rendering kept (answer_reply): the request right after a start.
+        attempt = get_object_or_404(Attempt.objects.select_related("quiz", "assignment"), pk=pk, user=request.user)
+        self.check_object_permissions(request, attempt)
+        rows = attempt_rows(attempt)
+        closed = attempt.status != Attempt.Status.IN_PROGRESS
+        shown_all = closed and answers_visible(attempt)  # once per attempt, not per row
+        return Response([serializers.answer_reply(row, revealed=shown_all if closed else response_revealed(row, attempt)) for row in rows])
 
     @extend_schema(request=None, responses={200: serializers.AttemptSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
