@@ -193,7 +193,7 @@ def class_with_assignment(*, teacher=None, students=2, module=None, **assignment
 
 def scenario_with_steps(n: int = 2, **scenario_fields):
     """A published scenario of n steps, a day apart (the right option is "b"), each revealed with one passage."""
-    from quizzes.models import Scenario, ScenarioStep
+    from quizzes.models import Scenario, ScenarioOptionEvidence, ScenarioStep
 
     seq = Scenario.objects.count() + 1
     fields = {
@@ -214,15 +214,16 @@ def scenario_with_steps(n: int = 2, **scenario_fields):
             date_label=f"{i + 1} January 2022",
             briefing=f"Briefing {i}: protests began in Zhanaozen.",
             options=[
-                {"id": "a", "text": f"Nothing happens ({i})", "explanation": "Not what the sources report.", "evidence": []},
-                {"id": "b", "text": f"Protesters seize the airport ({i})", "explanation": "This happened.", "evidence": [passage.pk]},
-                {"id": "c", "text": f"The government resigns at once ({i})", "explanation": "Not at this point.", "evidence": []},
+                {"id": "a", "text": f"Nothing happens ({i})", "explanation": "Not what the sources report."},
+                {"id": "b", "text": f"Protesters seize the airport ({i})", "explanation": "This happened."},
+                {"id": "c", "text": f"The government resigns at once ({i})", "explanation": "Not at this point."},
             ],
             correct="b",
             reveal=f"Reveal {i}: protesters seized the airport in Almaty.",
             reflection="Why might this have happened?",
         )
         step.reveal_evidence.set([passage])
+        ScenarioOptionEvidence.objects.create(step=step, option="b", passage=passage)
     return scenario
 
 

@@ -8,9 +8,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.admin.bank import OwnershipChecksMixin
-from quizzes.models import Scenario, ScenarioStep
+from quizzes.models import Passage, Scenario, ScenarioStep
 from quizzes.permissions import content_editable_by
-from quizzes.scenarios.selectors import scenario_problems, scenario_steps, step_views
+from quizzes.scenarios.selectors import options_with_evidence, scenario_problems, scenario_steps, step_views
 from quizzes.scenarios.services import (
     SCENARIO_FIELDS,
     STEP_FIELDS,
@@ -19,6 +19,7 @@ from quizzes.scenarios.services import (
     scenario_publish,
     scenario_set_published,
     scenario_steps_save,
+    step_option_evidence_set,
 )
 
 
@@ -31,7 +32,11 @@ def _report(modeladmin, request, scenario, problems) -> None:
 
 
 class ScenarioStepForm(forms.ModelForm):
-    """Options must keep their shape: [{id, text, explanation, evidence: [passage ids]}], one of them right."""
+    """Options must keep their shape: [{id, text, explanation, evidence: [passage ids]}], one of them right.
+    The evidence ids are edited in the options JSON but stored as ScenarioOptionEvidence rows: the form
+    shows them merged in and hands them to the admin's save as `option_evidence`."""
+
+    option_evidence: dict[str, list[int]] | None = None
 
     class Meta:
         model = ScenarioStep
@@ -64,6 +69,8 @@ class ScenarioStepForm(forms.ModelForm):
         for name in ("kind", "dispute", "accounts", "also_known"):
             if name in self.fields:
                 self.fields[name].required = False
+        if self.instance.pk and "options" in self.fields:
+            self.initial["options"] = options_with_evidence(self.instance)
 
     @property
     def changed_data(self):
@@ -98,10 +105,25 @@ class ScenarioStepForm(forms.ModelForm):
                 self.add_error("options", "Give 2 to 4 options with distinct ids.")
             elif data.get("correct") not in {o["id"] for o in options}:
                 self.add_error("correct", "The right answer must be the id of one of the options.")
+            else:
+                self._split_evidence(options)
         parent = data.get("branch_of")
         if parent and data.get("branch_option") not in {o["id"] for o in parent.options}:
             self.add_error("branch_option", "Name an option of the step this follow-up branches from.")
         return data
+
+    def _split_evidence(self, options: list[dict]) -> None:
+        ids = [o["evidence"] for o in options]
+        if not all(isinstance(e, list) and all(isinstance(pk, int) and not isinstance(pk, bool) for pk in e) for e in ids):
+            self.add_error("options", "An option's evidence is a list of passage ids (numbers).")
+            return
+        cited = {pk for e in ids for pk in e}
+        missing = cited - set(Passage.objects.filter(pk__in=cited).values_list("pk", flat=True))
+        if missing:
+            self.add_error("options", f"No passage has the id(s) {', '.join(map(str, sorted(missing)))}.")
+            return
+        self.option_evidence = {o["id"]: list(o["evidence"]) for o in options}
+        self.cleaned_data["options"] = [{k: v for k, v in o.items() if k != "evidence"} for o in options]
 
 
 class ScenarioStepInline(admin.TabularInline):
@@ -335,3 +357,5 @@ class ScenarioStepAdmin(ScenarioRulesAfterEdit, ScenarioOwnershipMixin, admin.Mo
         edited = (set(form.changed_data) if change else set(STEP_FIELDS)) & set(STEP_FIELDS)
         obj.edited_fields = sorted(set(obj.edited_fields) | edited)
         super().save_model(request, obj, form, change)
+        if form.option_evidence is not None:
+            step_option_evidence_set(step=obj, evidence=form.option_evidence)

@@ -29,7 +29,7 @@ from quizzes.models.lti import (
     LtiToolKey,
 )
 from quizzes.models.progress import Attempt, ItemStatistic, Prediction, Response, ReviewCard, ScenarioRun, TopicMastery, VersionStatistic
-from quizzes.models.scenarios import Scenario, ScenarioStep
+from quizzes.models.scenarios import Scenario, ScenarioOptionEvidence, ScenarioStep
 from quizzes.models.sources import Passage, Source
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "ScenarioRun",
     "TopicMastery",
     "Scenario",
+    "ScenarioOptionEvidence",
     "ScenarioStep",
     "Module",
     "ModuleItem",

@@ -61,8 +61,9 @@ class ScenarioStep(models.Model):
     briefing_evidence = models.ManyToManyField(Passage, blank=True, related_name="scenario_briefings")
     prompt = models.CharField(max_length=300, default="What happened next?")
     # [{"id": "a", "text": "...", "explanation": "why this is / is not what happened next",
-    #   "evidence": [passage ids], "kind": "happened" | "later" | "did_not_happen",
-    #   "events": [event slugs the option names; required for happened and later]}]
+    #   "kind": "happened" | "later" | "did_not_happen",
+    #   "events": [event slugs the option names; required for happened and later]}];
+    # each option's evidence is rows of ScenarioOptionEvidence (option_evidence), not ids in here.
     options = models.JSONField(default=list)
     correct = models.CharField(max_length=10, help_text="The id of the option that did happen next.")
     next_event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="revealed_in")
@@ -95,3 +96,22 @@ class ScenarioStep(models.Model):
 
     def __str__(self) -> str:
         return f"Step {self.position}: {self.date_label}"
+
+
+class ScenarioOptionEvidence(models.Model):
+    """A passage one option of a step cites (in its order): a real relation, so a cited passage is
+    never deleted under the option (PROTECT; the seed loader keeps every passage something cites) and
+    "which options cite this passage" is a join. Written by quizzes.scenarios.services."""
+
+    step = models.ForeignKey(ScenarioStep, on_delete=models.CASCADE, related_name="option_evidence")
+    # The option's id in step.options ("a", "b", ...).
+    option = models.CharField(max_length=10)
+    passage = models.ForeignKey(Passage, on_delete=models.PROTECT, related_name="scenario_options")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["step", "option", "position"]
+        constraints = [models.UniqueConstraint(fields=["step", "option", "passage"], name="scenariooptionevidence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.step_id}/{self.option}: {self.passage_id}"

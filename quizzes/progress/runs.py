@@ -18,10 +18,12 @@ from django.utils.translation import gettext
 from quizzes.models import Assignment, Passage, Prediction, Scenario, ScenarioRun, ScenarioStep
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.snapshots import evidence_snapshot
+from quizzes.scenarios.selectors import options_with_evidence
 
 _STEPS = ScenarioStep.objects.prefetch_related(
     Prefetch("reveal_evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start")),
     Prefetch("briefing_evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start")),
+    "option_evidence",
 ).order_by("position")
 
 
@@ -37,7 +39,8 @@ def step_snapshot(step: ScenarioStep) -> dict:
         "date_label": step.date_label,
         "briefing": step.briefing,
         "prompt": step.prompt,
-        "options": step.options,
+        # Each option with its evidence ids, as predictions have always kept it.
+        "options": options_with_evidence(step),
         "correct": step.correct,
         "reveal": step.reveal,
         "reveal_evidence": [evidence_snapshot(p) for p in step.reveal_evidence.all()],

@@ -10,9 +10,14 @@ from quizzes.dataset.reader import dataset_read
 from quizzes.generation.facts import Evidence
 from quizzes.generation.from_dataset import facts_from_dataset
 from quizzes.generation.scenarios import AccountSpec, BranchSpec, OptionSpec, Problem, ScenarioSpec, StepSpec, scenarios_check
-from quizzes.models import Passage, Scenario, ScenarioStep
+from quizzes.models import Passage, Scenario, ScenarioOptionEvidence, ScenarioStep
 
 _PASSAGES = Passage.objects.with_source().order_by("source__slug", "start")
+_OPTION_EVIDENCE = (
+    ScenarioOptionEvidence.objects.select_related("passage__source")
+    .defer("passage__source__text", "passage__source__furniture_spans", "passage__source__metadata_evidence")
+    .order_by("option", "position")
+)
 
 
 def scenarios_published() -> QuerySet[Scenario]:
@@ -29,10 +34,35 @@ def scenario_steps(scenario: Scenario) -> QuerySet[ScenarioStep]:
     return (
         scenario.steps.select_related("next_event", "branch_of")
         .prefetch_related(
-            Prefetch("reveal_evidence", queryset=_PASSAGES), Prefetch("briefing_evidence", queryset=_PASSAGES), "known_events"
+            Prefetch("reveal_evidence", queryset=_PASSAGES),
+            Prefetch("briefing_evidence", queryset=_PASSAGES),
+            Prefetch("option_evidence", queryset=_OPTION_EVIDENCE),
+            "known_events",
         )
         .order_by("position")
     )
+
+
+def option_passages(step: ScenarioStep) -> dict[str, list[Passage]]:
+    """Each option's cited passages, in order, by option id (no query with `scenario_steps` prefetching)."""
+    out: dict[str, list[Passage]] = {}
+    for row in step.option_evidence.all():
+        out.setdefault(row.option, []).append(row.passage)
+    return out
+
+
+def option_evidence_ids(step: ScenarioStep) -> dict[str, list[int]]:
+    """Each option's cited passage ids, in order, by option id (as the admin edits them in the options JSON)."""
+    out: dict[str, list[int]] = {}
+    for row in sorted(step.option_evidence.all(), key=lambda r: (r.option, r.position)):
+        out.setdefault(row.option, []).append(row.passage_id)
+    return out
+
+
+def options_with_evidence(step: ScenarioStep) -> list[dict]:
+    """The step's options as stored, each with its "evidence" passage ids (the shape snapshots keep)."""
+    ids = option_evidence_ids(step)
+    return [{**o, "evidence": ids.get(o["id"], [])} for o in step.options]
 
 
 @dataclass
@@ -53,20 +83,12 @@ class StepView:
 
 def step_views(steps: list[ScenarioStep]) -> list[StepView]:
     """Steps as a student sees them, every option with its explanation and evidence passages
-    (one query for all the options' passages; expects `scenario_steps` prefetching)."""
-    ids = {pk for s in steps for o in s.options for pk in o.get("evidence", [])}
-    passages = _PASSAGES.in_bulk(ids)
+    (no query of its own with `scenario_steps` prefetching)."""
     views = []
     for s in steps:
+        cited = option_passages(s)
         options = [
-            OptionView(
-                o["id"],
-                o["text"],
-                o.get("explanation", ""),
-                o["id"] == s.correct,
-                [passages[pk] for pk in o.get("evidence", []) if pk in passages],
-            )
-            for o in s.options
+            OptionView(o["id"], o["text"], o.get("explanation", ""), o["id"] == s.correct, cited.get(o["id"], [])) for o in s.options
         ]
         label = ""
         if s.branch_of_id:
@@ -127,24 +149,26 @@ def scenarios_review_markdown(scenarios: QuerySet[Scenario] | None = None) -> st
 
 def _evidence(ids: list[int], passages: dict[int, Passage]) -> tuple[Evidence, ...]:
     found = [passages[pk] for pk in ids if pk in passages]
-    return tuple(Evidence(p.pk, p.source.slug, p.quote, p.start, p.end) for p in found)
+    return tuple(Evidence(passage_id=p.pk, source=p.source.slug, quote=p.quote, start=p.start, end=p.end) for p in found)
 
 
 def scenario_spec_from_db(scenario: Scenario) -> ScenarioSpec:
     """A stored scenario (as teachers edited it) as the spec the checker reads: the same rules apply in the admin."""
     steps = list(scenario_steps(scenario))
-    ids = {pk for s in steps for o in s.options for pk in o.get("evidence", [])}
-    ids |= {pk for s in steps for a in s.accounts for pk in a.get("evidence", [])}
+    ids = {pk for s in steps for a in s.accounts for pk in a.get("evidence", [])}
     passages = _PASSAGES.in_bulk(ids | {p.pk for s in steps for p in s.reveal_evidence.all()})
 
     def spec(s: ScenarioStep, branches: tuple[BranchSpec, ...]) -> StepSpec:
         options = []
+        cited = option_passages(s)
         for o in s.options:
             # A teacher's step may predate option kinds: the keyed option is what happened, the others did not.
             kind = o.get("kind") or ("happened" if o["id"] == s.correct else "did_not_happen")
             answer = s.next_event.slug if s.next_event is not None and o["id"] == s.correct else None
             events = tuple(o.get("events") or ([answer] if answer else []))
-            evidence = _evidence(o.get("evidence", []), passages)
+            evidence = tuple(
+                Evidence(passage_id=p.pk, source=p.source.slug, quote=p.quote, start=p.start, end=p.end) for p in cited.get(o["id"], [])
+            )
             options.append(OptionSpec(o["id"], o["text"], kind, o.get("explanation", ""), evidence, events))
         return StepSpec(
             key=s.key,

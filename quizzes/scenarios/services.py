@@ -20,8 +20,8 @@ from quizzes.generation.scenarios import (
     scenario_assemble,
     scenarios_generate,
 )
-from quizzes.models import Collection, Event, Passage, Prediction, Scenario, ScenarioStep, Source, Topic
-from quizzes.scenarios.selectors import scenario_problems, scenario_spec_from_db
+from quizzes.models import Collection, Event, Passage, Prediction, Scenario, ScenarioOptionEvidence, ScenarioStep, Source, Topic
+from quizzes.scenarios.selectors import option_evidence_ids, scenario_problems, scenario_spec_from_db
 from quizzes.sources.errors import ContentWithoutEvidence
 
 # Fields regeneration writes; a teacher's edit to any of them (edited_fields) is kept.
@@ -114,7 +114,26 @@ def _check_evidence(step: StepDraft, ids: DraftIds) -> None:
         raise ContentWithoutEvidence(f"step {step.key} names an event that is not in the database")
 
 
-def _step_fields(step: StepDraft, ids: DraftIds, parents: dict[str, ScenarioStep]) -> tuple[dict, dict[str, set[int]]]:
+def step_option_evidence_set(*, step: ScenarioStep, evidence: dict[str, list[int]]) -> bool:
+    """Make the step's option evidence exactly `evidence` ({option id: passage ids, in order}); say
+    whether anything changed. The passages must exist (the foreign key refuses others)."""
+    wanted = {option: list(dict.fromkeys(ids)) for option, ids in evidence.items() if ids}
+    if option_evidence_ids(step) == wanted:
+        return False
+    ScenarioOptionEvidence.objects.filter(step=step).delete()
+    ScenarioOptionEvidence.objects.bulk_create(
+        ScenarioOptionEvidence(step=step, option=option, passage_id=pk, position=i)
+        for option, ids in wanted.items()
+        for i, pk in enumerate(ids)
+    )
+    if hasattr(step, "_prefetched_objects_cache"):
+        step._prefetched_objects_cache.pop("option_evidence", None)
+    return True
+
+
+def _step_fields(
+    step: StepDraft, ids: DraftIds, parents: dict[str, ScenarioStep]
+) -> tuple[dict, dict[str, set[int]], dict[str, list[int]]]:
     fields = {
         "position": step.position,
         "date": step.date,
@@ -129,7 +148,6 @@ def _step_fields(step: StepDraft, ids: DraftIds, parents: dict[str, ScenarioStep
                 "id": o.id,
                 "text": o.text,
                 "explanation": o.explanation,
-                "evidence": [ids.passage(e) for e in o.evidence],
                 "kind": o.kind,
                 "events": list(o.events),
             }
@@ -149,7 +167,7 @@ def _step_fields(step: StepDraft, ids: DraftIds, parents: dict[str, ScenarioStep
         "briefing_evidence": {ids.passage(e) for e in step.briefing_evidence},
         "reveal_evidence": {ids.passage(e) for e in step.reveal_evidence},
     }
-    return fields, m2m
+    return fields, m2m, {o.id: [ids.passage(e) for e in o.evidence] for o in step.options}
 
 
 def _kept(edited: Iterable[str]) -> set[str]:
@@ -161,12 +179,13 @@ def _kept(edited: Iterable[str]) -> set[str]:
 
 
 def _step_save(
-    scenario: Scenario, key: str, existing: ScenarioStep | None, fields: dict, m2m: dict[str, set[int]]
+    scenario: Scenario, key: str, existing: ScenarioStep | None, fields: dict, m2m: dict[str, set[int]], evidence: dict[str, list[int]]
 ) -> tuple[ScenarioStep, str]:
     if existing is None:
         step = ScenarioStep.objects.create(scenario=scenario, key=key, **fields)
         for name, values in m2m.items():
             getattr(step, name).set(values)
+        step_option_evidence_set(step=step, evidence=evidence)
         return step, "created"
     kept = _kept(existing.edited_fields)
     changed = [name for name, value in fields.items() if name.removesuffix("_id") not in kept and getattr(existing, name) != value]
@@ -178,6 +197,9 @@ def _step_save(
         if name not in kept and {o.pk for o in getattr(existing, name).all()} != values:
             getattr(existing, name).set(values)
             changed.append(name)
+    # An option's evidence goes with the options: a teacher's edit of them keeps both.
+    if "options" not in kept and step_option_evidence_set(step=existing, evidence=evidence):
+        changed.append("option_evidence")
     return existing, "updated" if changed else "unchanged"
 
 
@@ -220,7 +242,7 @@ def scenario_save_draft(*, draft: ScenarioDraft, ids: DraftIds, report: Scenario
             scenario.topics.set(topics)
             changed.append("topics")
         action = "updated" if changed else "unchanged"
-    existing = {s.key: s for s in scenario.steps.prefetch_related(*STEP_M2M)}
+    existing = {s.key: s for s in scenario.steps.prefetch_related(*STEP_M2M, "option_evidence")}
     positions = _positions(draft, existing)
     if any(positions[k] != s.position for k, s in existing.items()):
         scenario.steps.update(position=F("position") + SHIFT)
@@ -229,9 +251,9 @@ def scenario_save_draft(*, draft: ScenarioDraft, ids: DraftIds, report: Scenario
     saved: dict[str, ScenarioStep] = {}
     outcomes: Counter = Counter()
     for step in draft.steps:
-        fields, m2m = _step_fields(step, ids, saved)
+        fields, m2m, evidence = _step_fields(step, ids, saved)
         fields["position"] = positions[step.key]
-        saved[step.key], outcome = _step_save(scenario, step.key, existing.get(step.key), fields, m2m)
+        saved[step.key], outcome = _step_save(scenario, step.key, existing.get(step.key), fields, m2m, evidence)
         outcomes[outcome] += 1
     stale = [s for k, s in existing.items() if k not in saved]
     for s in stale:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from quizzes.models import Scenario, ScenarioStep
+from quizzes.scenarios.selectors import options_with_evidence
 from quizzes.scenarios.services import scenario_bank_generate
 
 pytestmark = pytest.mark.django_db
@@ -98,8 +99,8 @@ def test_editing_a_scenario_and_a_step_is_tracked(admin_client, scenario):
         "date_label": step.date_label,
         "briefing": step.briefing,
         "prompt": step.prompt,
-        "options": json.dumps(step.options),
-        "initial-options": json.dumps(step.options),
+        "options": json.dumps(options_with_evidence(step)),
+        "initial-options": json.dumps(options_with_evidence(step)),
         "correct": step.correct,
         "next_event": step.next_event_id,
         "reveal": "Rewritten by the teacher.",
@@ -172,7 +173,7 @@ def test_check_and_publish_name_the_rule_and_the_step(admin_client, scenario):
 
 def test_an_edit_that_breaks_a_rule_unpublishes_the_path(admin_client, scenario):
     step = scenario.steps.get(position=1)
-    options = [dict(o) for o in step.options]
+    options = options_with_evidence(step)
     next(o for o in options if o["id"] != step.correct)["text"] = "People waited for the CSTO to send troops"
     data = {
         "scenario": scenario.pk,
@@ -183,7 +184,7 @@ def test_an_edit_that_breaks_a_rule_unpublishes_the_path(admin_client, scenario)
         "briefing": step.briefing,
         "prompt": step.prompt,
         "options": json.dumps(options),
-        "initial-options": json.dumps(step.options),
+        "initial-options": json.dumps(options_with_evidence(step)),
         "correct": step.correct,
         "next_event": step.next_event_id,
         "reveal": step.reveal,

@@ -15,7 +15,7 @@ from quizzes.generation.scenarios import GenerationResult, scenarios_generate
 from quizzes.models import Event, EventLink, Passage, Prediction, Scenario, ScenarioRun, ScenarioStep
 from quizzes.progress.runs import brier, prediction_make, scenario_run_next_step, scenario_run_start
 from quizzes.scenarios import services
-from quizzes.scenarios.selectors import scenario_steps, scenarios_published
+from quizzes.scenarios.selectors import options_with_evidence, scenario_steps, scenarios_published
 from quizzes.scenarios.services import scenario_bank_generate, scenario_steps_save
 from tests.factories import UserFactory
 
@@ -78,16 +78,18 @@ def test_no_briefing_draws_on_an_event_after_its_step(generated):
 
 
 def test_every_quote_is_verbatim_and_every_option_cited(generated):
-    for step in ScenarioStep.objects.prefetch_related("reveal_evidence__source", "briefing_evidence__source"):
+    for step in ScenarioStep.objects.prefetch_related("reveal_evidence__source", "briefing_evidence__source", "option_evidence"):
         assert step.reveal_evidence.exists(), step.key
-        option_ids = [pk for o in step.options for pk in o["evidence"]]
+        cited = options_with_evidence(step)
+        option_ids = [pk for o in cited for pk in o["evidence"]]
         passages = [
             *step.reveal_evidence.all(),
             *step.briefing_evidence.all(),
             *Passage.objects.select_related("source").filter(pk__in=option_ids),
         ]
         assert all(p.source.text[p.start : p.end] == p.quote for p in passages), step.key
-        assert all(o["explanation"].strip() and o["evidence"] for o in step.options), step.key
+        assert all(o["explanation"].strip() and o["evidence"] for o in cited), step.key
+        assert all("evidence" not in o for o in step.options), step.key  # rows, not ids in the JSON
         assert len(set(option_ids) - {p.pk for p in passages}) == 0
 
 
