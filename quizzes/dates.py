@@ -106,12 +106,14 @@ def date_range_label(start: date, end: date | None = None, precision: str = "day
 
 
 def date_span_label(start: date, end: date | None = None, precision: str = "day") -> str:
-    """A date or a span of days: 'between 4 and 6 January 2022', 'between 30 December 2021 and 2 January 2022',
-    or date_label(start, precision) when there is no span."""
+    """A date or a span of days in generated (English) text: 'between 4 and 6 January 2022', 'between 30
+    January and 2 February 2022', or date_label(start, precision) when there is no span. The interface's
+    spans use date_range_label; both write dates with date_label's month names (never strftime, whose
+    month names follow the process locale)."""
     if end is None or end == start:
         return date_label(start, precision)
     if (start.year, start.month) == (end.year, end.month):
         return f"between {start.day} and {date_label(end)}"
     if start.year == end.year:
-        return f"between {start.day} {start:%B} and {date_label(end)}"
+        return f"between {_day_month(start, 'en')} and {date_label(end)}"
     return f"between {date_label(start)} and {date_label(end)}"

@@ -20,7 +20,11 @@ def question_as_draft(question: Question, passages: dict[int, Passage], *, relat
     Without relations, its evidence and topics are left out (no query at all)."""
 
     def ev(ids) -> tuple[Evidence, ...]:
-        return tuple(Evidence(p.pk, p.source.slug, p.quote, p.start, p.end) for i in ids if (p := passages.get(i)) is not None)
+        return tuple(
+            Evidence(passage_id=p.pk, source=p.source.slug, quote=p.quote, start=p.start, end=p.end)
+            for i in ids
+            if (p := passages.get(i)) is not None
+        )
 
     correct = question.answer.get("correct")
     keyed = set(correct) if isinstance(correct, list) else {correct}

@@ -71,7 +71,7 @@ _FIXES: tuple[tuple[str, str], ...] = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DatasetError:
     file: str
     item: str
@@ -95,7 +95,7 @@ class DatasetInvalid(Exception):
         super().__init__(f"{len(errors)} problem(s) in the dataset:\n" + "\n".join(f"  - {e}" for e in errors))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PassageRef:
     source: str
     start: int
@@ -107,7 +107,7 @@ class PassageRef:
         return (self.source, self.start, self.end)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class SourceDoc:
     slug: str
     file: str
@@ -127,7 +127,7 @@ class SourceDoc:
     kind_evidence: PassageRef | None = None
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Item:
     """One curated item: its kind, slug, the file it came from, its raw fields (as in YAML)
     and its evidence resolved to passages (for reports/roles/accounts: nested, see `nested`)."""
@@ -140,7 +140,7 @@ class Item:
     nested: list[list[PassageRef]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CollectionMeta:
     """collection.yaml: what the episode is (shown to learners) and the span it is about."""
 
@@ -154,7 +154,7 @@ class CollectionMeta:
     position: int = 0
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Dataset:
     sources: dict[str, SourceDoc]
     items: dict[str, dict[str, Item]]  # kind -> slug -> item
@@ -193,12 +193,12 @@ def _load_yaml(path: Path, rel: str, errors: list[DatasetError]) -> Any:
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_StringDateLoader)  # noqa: S506 - a SafeLoader subclass
     except UnicodeDecodeError as exc:
-        errors.append(DatasetError(rel, "(file)", f"not UTF-8 text: {exc}"))
+        errors.append(DatasetError(file=rel, item="(file)", reason=f"not UTF-8 text: {exc}"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        errors.append(DatasetError(rel, "(file)", f"malformed YAML{where}: {problem}"))
+        errors.append(DatasetError(file=rel, item="(file)", reason=f"malformed YAML{where}: {problem}"))
     return None
 
 
@@ -225,7 +225,7 @@ def _schema_errors(found: list, doc: Any, rel: str) -> list[DatasetError]:
         path = list(err.absolute_path)
         inner = "/".join(str(p) for p in path[2:])
         reason = err.message if len(err.message) < 300 else err.message[:300] + "..."
-        out.append(DatasetError(rel, _item_label(doc, path), f"{inner + ': ' if inner else ''}{reason}"))
+        out.append(DatasetError(file=rel, item=_item_label(doc, path), reason=f"{inner + ': ' if inner else ''}{reason}"))
     return out
 
 
@@ -235,9 +235,9 @@ def _read_collection(seeds: Path, errors: list[DatasetError]) -> CollectionMeta 
     if not path.exists():
         errors.append(
             DatasetError(
-                rel,
-                "(file)",
-                "missing: every episode folder needs one (slug, title, period, description, language; see docs/episodes.md)",
+                file=rel,
+                item="(file)",
+                reason="missing: every episode folder needs one (slug, title, period, description, language; see docs/episodes.md)",
             )
         )
         return None
@@ -251,9 +251,9 @@ def _read_collection(seeds: Path, errors: list[DatasetError]) -> CollectionMeta 
     if doc["slug"] in RESERVED_COLLECTION_SLUGS or doc["slug"].isdigit():
         errors.append(
             DatasetError(
-                rel,
-                "slug",
-                f"{doc['slug']!r} cannot name a collection: links read 'none' as 'outside any collection' and digits as an id; "
+                file=rel,
+                item="slug",
+                reason=f"{doc['slug']!r} cannot name a collection: links read 'none' as 'outside any collection' and digits as an id; "
                 "choose a slug with a letter in it, such as the folder's name",
             )
         )
@@ -261,7 +261,7 @@ def _read_collection(seeds: Path, errors: list[DatasetError]) -> CollectionMeta 
     start = _check_date(dates.get("from"), rel, "dates", "from", errors)
     end = _check_date(dates.get("to"), rel, "dates", "to", errors)
     if start and end and end.last_day < start.value:
-        errors.append(DatasetError(rel, "dates", f"'to' ({end}) is before 'from' ({start}): swap them"))
+        errors.append(DatasetError(file=rel, item="dates", reason=f"'to' ({end}) is before 'from' ({start}): swap them"))
     return CollectionMeta(
         slug=doc["slug"],
         title=doc["title"],
@@ -291,15 +291,19 @@ def _read_modules(seeds: Path, topics: set[str], errors: list[DatasetError]) -> 
     for i, module in enumerate(doc["modules"]):
         label = f"modules[{i}] (slug: {module['slug']})"
         if module["slug"] in modules_seen:
-            errors.append(DatasetError(rel, label, f"module slug {module['slug']!r} is used twice; give each module its own slug"))
+            errors.append(
+                DatasetError(file=rel, item=label, reason=f"module slug {module['slug']!r} is used twice; give each module its own slug")
+            )
         modules_seen.add(module["slug"])
         for quiz in module["quizzes"]:
             if quiz["slug"] in seen:
-                errors.append(DatasetError(rel, label, f"quiz slug {quiz['slug']!r} is used twice; give each quiz its own slug"))
+                errors.append(
+                    DatasetError(file=rel, item=label, reason=f"quiz slug {quiz['slug']!r} is used twice; give each quiz its own slug")
+                )
             seen.add(quiz["slug"])
             for topic in quiz.get("topics", []):
                 if topic not in topics:
-                    errors.append(DatasetError(rel, label, f"quiz {quiz['slug']}: unknown topic {topic!r}"))
+                    errors.append(DatasetError(file=rel, item=label, reason=f"quiz {quiz['slug']}: unknown topic {topic!r}"))
     return doc["modules"]
 
 
@@ -307,7 +311,7 @@ def _read_sources(seeds: Path, errors: list[DatasetError]) -> dict[str, SourceDo
     rel = SOURCES_FILE
     path = seeds / SOURCES_FILE
     if not path.exists():
-        errors.append(DatasetError(rel, "(file)", "missing"))
+        errors.append(DatasetError(file=rel, item="(file)", reason="missing"))
         return {}
     doc = _load_yaml(path, rel, errors)
     if doc is None:
@@ -320,39 +324,41 @@ def _read_sources(seeds: Path, errors: list[DatasetError]) -> dict[str, SourceDo
     for i, raw in enumerate(doc["sources"]):
         label = f"sources[{i}] (slug: {raw['slug']})"
         if raw["slug"] in out:
-            errors.append(DatasetError(rel, label, f"duplicate slug {raw['slug']!r}"))
+            errors.append(DatasetError(file=rel, item=label, reason=f"duplicate slug {raw['slug']!r}"))
             continue
         text_path = seeds / SOURCE_TEXT_DIR / raw["file"]
         if not text_path.exists():
-            errors.append(DatasetError(rel, label, f"text file {SOURCE_TEXT_DIR}/{raw['file']} does not exist"))
+            errors.append(DatasetError(file=rel, item=label, reason=f"text file {SOURCE_TEXT_DIR}/{raw['file']} does not exist"))
             continue
         data = text_path.read_bytes()
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            errors.append(DatasetError(f"{SOURCE_TEXT_DIR}/{raw['file']}", label, f"not UTF-8 text: {exc}"))
+            errors.append(DatasetError(file=f"{SOURCE_TEXT_DIR}/{raw['file']}", item=label, reason=f"not UTF-8 text: {exc}"))
             continue
         published = None
         if raw["published_on"] is not None:
             try:
                 published = parse_fuzzy_date(raw["published_on"])
             except ValueError as exc:
-                errors.append(DatasetError(rel, label, f"published_on: {exc}"))
+                errors.append(DatasetError(file=rel, item=label, reason=f"published_on: {exc}"))
         spans = []
         for entry in raw.get("furniture", []):
             passage = entry if isinstance(entry, str) else entry["from"]
             starts = [m.start() for m in re.finditer(re.escape(passage), text)]
             if not starts:
-                errors.append(DatasetError(rel, label, f"furniture passage {passage[:60]!r} does not occur in the text"))
+                errors.append(DatasetError(file=rel, item=label, reason=f"furniture passage {passage[:60]!r} does not occur in the text"))
             spans += [(s, len(text) if isinstance(entry, dict) else s + len(passage)) for s in starts]
         for key, quote in (raw.get("metadata_evidence") or {}).items():
             if raw.get(key) is None:
-                errors.append(DatasetError(rel, label, f"metadata_evidence for {key}, which is null"))
+                errors.append(DatasetError(file=rel, item=label, reason=f"metadata_evidence for {key}, which is null"))
             elif quote not in text:
-                errors.append(DatasetError(rel, label, f"metadata_evidence for {key} does not occur verbatim in the text"))
+                errors.append(DatasetError(file=rel, item=label, reason=f"metadata_evidence for {key} does not occur verbatim in the text"))
         for key in ("title", "outlet", "author", "published_on", "url", "kind"):
             if raw.get(key) is not None and key not in (raw.get("metadata_evidence") or {}):
-                errors.append(DatasetError(rel, label, f"{key} is set but metadata_evidence gives no passage supporting it"))
+                errors.append(
+                    DatasetError(file=rel, item=label, reason=f"{key} is set but metadata_evidence gives no passage supporting it")
+                )
         out[raw["slug"]] = SourceDoc(
             slug=raw["slug"],
             file=raw["file"],
@@ -377,7 +383,7 @@ def _metadata_ref(raw: dict, text: str) -> PassageRef | None:
     if not raw.get("kind") or not quote or quote not in text:
         return None
     start = text.index(quote)
-    return PassageRef(raw["slug"], start, start + len(quote), quote)
+    return PassageRef(source=raw["slug"], start=start, end=start + len(quote), quote=quote)
 
 
 def _resolve_evidence(
@@ -387,15 +393,15 @@ def _resolve_evidence(
     for ev in evidence:
         src = sources.get(ev["source"])
         if src is None:
-            errors.append(DatasetError(rel, label, f"evidence cites unknown source {ev['source']!r}"))
+            errors.append(DatasetError(file=rel, item=label, reason=f"evidence cites unknown source {ev['source']!r}"))
             continue
         quote = ev["quote"]
         try:
             start, end = quote_locate(src.text, quote, occurrence=ev.get("occurrence", 1), excluded=src.furniture_spans)
         except QuoteNotFound as exc:
-            errors.append(DatasetError(rel, label, f"{src.slug}: {exc}"))
+            errors.append(DatasetError(file=rel, item=label, reason=f"{src.slug}: {exc}"))
             continue
-        refs.append(PassageRef(src.slug, start, end, quote))
+        refs.append(PassageRef(source=src.slug, start=start, end=end, quote=quote))
     return refs
 
 
@@ -405,7 +411,7 @@ def _check_date(value: str | None, rel: str, label: str, name: str, errors: list
     try:
         return parse_fuzzy_date(value)
     except ValueError as exc:
-        errors.append(DatasetError(rel, label, f"{name}: {exc}"))
+        errors.append(DatasetError(file=rel, item=label, reason=f"{name}: {exc}"))
         return None
 
 
@@ -414,7 +420,7 @@ def dataset_read(seeds_dir: str | Path) -> Dataset:
     seeds = Path(seeds_dir)
     errors: list[DatasetError] = []
     if not (seeds / SOURCES_FILE).exists():
-        raise DatasetInvalid([DatasetError(str(seeds), "(folder)", f"not an episode folder: {SOURCES_FILE} is missing")])
+        raise DatasetInvalid([DatasetError(file=str(seeds), item="(folder)", reason=f"not an episode folder: {SOURCES_FILE} is missing")])
     collection = _read_collection(seeds, errors)
     sources = _read_sources(seeds, errors)
     validator = _schema(seeds, "dataset.schema.json")
@@ -423,13 +429,13 @@ def dataset_read(seeds_dir: str | Path) -> Dataset:
 
     data_files = sorted((seeds / DATA_DIR_NAME).glob("*.yaml")) if (seeds / DATA_DIR_NAME).is_dir() else []
     if not data_files:
-        errors.append(DatasetError(f"{DATA_DIR_NAME}/", "(folder)", "no *.yaml data files"))
+        errors.append(DatasetError(file=f"{DATA_DIR_NAME}/", item="(folder)", reason="no *.yaml data files"))
     for path in data_files:
         rel = f"{DATA_DIR_NAME}/{path.name}"
         doc = _load_yaml(path, rel, errors)
         if doc is None:
             if path.read_text(encoding="utf-8", errors="replace").strip() == "":
-                errors.append(DatasetError(rel, "(file)", "empty file"))
+                errors.append(DatasetError(file=rel, item="(file)", reason="empty file"))
             continue
         file_errors = list(validator.iter_errors(doc))
         errors.extend(_schema_errors(file_errors, doc, rel))
@@ -446,7 +452,9 @@ def dataset_read(seeds_dir: str | Path) -> Dataset:
                     continue
                 if slug in items[kind] or slug in invalid[kind]:
                     first = items[kind][slug].file if slug in items[kind] else invalid[kind][slug]
-                    errors.append(DatasetError(rel, label, f"duplicate slug {slug!r} among {kind} (first defined in {first})"))
+                    errors.append(
+                        DatasetError(file=rel, item=label, reason=f"duplicate slug {slug!r} among {kind} (first defined in {first})")
+                    )
                     continue
                 if (kind, i) in broken:
                     invalid[kind][slug] = rel
@@ -504,7 +512,7 @@ def scenario_specs(dataset: Dataset) -> list:
 
         src = dataset.sources[source]
         start, end = quote_locate(src.text, quote, occurrence=occurrence, excluded=src.furniture_spans)
-        return Evidence(None, source, quote, start, end)
+        return Evidence(passage_id=None, source=source, quote=quote, start=start, end=end)
 
     items = dataset.items.get("scenarios", {}).values()
     specs = [spec_from_raw(it.data, locate, position=i, file=it.file) for i, it in enumerate(items, start=1)]
@@ -523,7 +531,7 @@ def _check_scenarios(dataset: Dataset) -> list[DatasetError]:
     out = []
     for p in scenarios_check(facts_from_dataset(dataset), specs):
         item = f"scenarios (slug: {p.scenario})" + (f" step {p.step}" if p.step else "")
-        out.append(DatasetError(files.get(p.scenario, "data/"), item, f"[{p.rule}] {p.message}"))
+        out.append(DatasetError(file=files.get(p.scenario, "data/"), item=item, reason=f"[{p.rule}] {p.message}"))
     return out
 
 
@@ -537,9 +545,9 @@ def _check_generated_for(items: dict[str, dict[str, Item]], errors: list[Dataset
         if purpose in first:
             errors.append(
                 DatasetError(
-                    item.file,
-                    f"topics {slug}",
-                    f"generated_for: {purpose} is already given to topic {first[purpose].slug!r}; keep it on one topic only",
+                    file=item.file,
+                    item=f"topics {slug}",
+                    reason=f"generated_for: {purpose} is already given to topic {first[purpose].slug!r}; keep it on one topic only",
                 )
             )
         else:
@@ -552,7 +560,7 @@ def _check_references(items: dict[str, dict[str, Item]], errors: list[DatasetErr
         if ref is None or ref in invalid[kind]:
             return None  # an item already reported as invalid is not reported again as missing
         if ref not in pool:
-            errors.append(DatasetError(item.file, label, f"unknown {what} {ref!r}"))
+            errors.append(DatasetError(file=item.file, item=label, reason=f"unknown {what} {ref!r}"))
             return None
         return pool[ref]
 
@@ -565,23 +573,31 @@ def _check_references(items: dict[str, dict[str, Item]], errors: list[DatasetErr
             if kind == "events":
                 place = need(item, label, d.get("place"), "entities", "entity (place)")
                 if place and place.data["kind"] not in PLACE_KINDS:
-                    errors.append(DatasetError(item.file, label, f"place {place.slug!r} is a {place.data['kind']}, not a place or country"))
+                    errors.append(
+                        DatasetError(
+                            file=item.file, item=label, reason=f"place {place.slug!r} is a {place.data['kind']}, not a place or country"
+                        )
+                    )
                 for actor in d.get("actors", []):
                     need(item, label, actor, "entities", "entity (actor)")
                 start = _check_date(d["date"], item.file, label, "date", errors)
                 end = _check_date(d.get("date_end"), item.file, label, "date_end", errors)
                 if start and end and end.last_day < start.value:
-                    errors.append(DatasetError(item.file, label, f"date_end {end} is before date {start}"))
+                    errors.append(DatasetError(file=item.file, item=label, reason=f"date_end {end} is before date {start}"))
             elif kind == "figures":
                 need(item, label, d.get("event"), "events", "event")
                 place = need(item, label, d.get("place"), "entities", "entity (place)")
                 if place and place.data["kind"] not in PLACE_KINDS:
-                    errors.append(DatasetError(item.file, label, f"place {place.slug!r} is a {place.data['kind']}, not a place or country"))
+                    errors.append(
+                        DatasetError(
+                            file=item.file, item=label, reason=f"place {place.slug!r} is a {place.data['kind']}, not a place or country"
+                        )
+                    )
                 for j, report in enumerate(d["reports"]):
                     need(item, f"{label} reports[{j}]", report.get("reported_by"), "entities", "entity (reported_by)")
                     _check_date(report.get("as_of"), item.file, f"{label} reports[{j}]", "as_of", errors)
                     if "low" in report and "high" in report and report["high"] < report["low"]:
-                        errors.append(DatasetError(item.file, f"{label} reports[{j}]", "high is below low"))
+                        errors.append(DatasetError(file=item.file, item=f"{label} reports[{j}]", reason="high is below low"))
             elif kind == "claims":
                 need(item, label, d["claimant"], "entities", "entity (claimant)")
                 _check_date(d.get("date"), item.file, label, "date", errors)
@@ -591,12 +607,12 @@ def _check_references(items: dict[str, dict[str, Item]], errors: list[DatasetErr
                 a = need(item, label, d["from"], "events", "event (from)")
                 b = need(item, label, d["to"], "events", "event (to)")
                 if d["from"] == d["to"]:
-                    errors.append(DatasetError(item.file, label, "a link cannot join an event to itself"))
+                    errors.append(DatasetError(file=item.file, item=label, reason="a link cannot join an event to itself"))
                 elif a and b and d["kind"] in ("led_to", "followed_by"):
                     da = _check_date(a.data["date"], item.file, label, "from date", [])
                     db = _check_date(b.data["date"], item.file, label, "to date", [])
                     if da and db and db.last_day < da.value:
-                        errors.append(DatasetError(item.file, label, f"{d['kind']} goes back in time ({da} -> {db})"))
+                        errors.append(DatasetError(file=item.file, item=label, reason=f"{d['kind']} goes back in time ({da} -> {db})"))
             elif kind == "scenarios":
                 for tag in d.get("topics", []):
                     need(item, label, tag, "topics", "topic")

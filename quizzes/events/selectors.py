@@ -26,7 +26,7 @@ _PASSAGES = Prefetch("evidence", queryset=Passage.objects.with_source().order_by
 
 
 def _ev(passages) -> tuple[Evidence, ...]:
-    return tuple(Evidence(p.pk, p.source.slug, p.quote, p.start, p.end) for p in passages)
+    return tuple(Evidence(passage_id=p.pk, source=p.source.slug, quote=p.quote, start=p.start, end=p.end) for p in passages)
 
 
 def collections_with_content() -> list[Collection]:
@@ -60,23 +60,40 @@ def facts_load(collection: Collection) -> Facts:
     for s in sources:
         kind_ev = _ev([kind_passages[(s.slug, q)]]) if s.kind and (s.slug, q := s.metadata_evidence.get("kind")) in kind_passages else ()
         facts.sources[s.slug] = SourceFact(
-            s.slug, s.label, s.outlet, s.author, s.published_on, s.title, s.kind, opening_words(s.text), kind_ev, s.text
+            slug=s.slug,
+            label=s.label,
+            outlet=s.outlet,
+            author=s.author,
+            published_on=s.published_on,
+            title=s.title,
+            kind=s.kind,
+            opening=opening_words(s.text),
+            kind_evidence=kind_ev,
+            text=s.text,
         )
     for e in mine(Entity).prefetch_related(_PASSAGES, Prefetch("roles__evidence", queryset=Passage.objects.with_source())):
-        roles = tuple(Role(r.title, _ev(r.evidence.all())) for r in e.roles.all())
-        facts.entities[e.slug] = EntityFact(e.slug, e.name, e.kind, tuple(e.aliases), roles, _ev(e.evidence.all()), e.place_kind)
+        roles = tuple(Role(title=r.title, evidence=_ev(r.evidence.all())) for r in e.roles.all())
+        facts.entities[e.slug] = EntityFact(
+            slug=e.slug,
+            name=e.name,
+            kind=e.kind,
+            aliases=tuple(e.aliases),
+            roles=roles,
+            evidence=_ev(e.evidence.all()),
+            place_kind=e.place_kind,
+        )
     for e in mine(Event).select_related("place").prefetch_related(_PASSAGES, "actors", "topics"):
         facts.events[e.slug] = EventFact(
-            e.slug,
-            e.title,
-            e.summary,
-            e.date,
-            e.date_precision,
-            e.date_end,
-            e.place.slug if e.place else None,
-            tuple(a.slug for a in e.actors.all()),
-            tuple(t.slug for t in e.topics.all() if t.retired_at is None),
-            _ev(e.evidence.all()),
+            slug=e.slug,
+            title=e.title,
+            summary=e.summary,
+            date=e.date,
+            precision=e.date_precision,
+            date_end=e.date_end,
+            place=e.place.slug if e.place else None,
+            actors=tuple(a.slug for a in e.actors.all()),
+            topics=tuple(t.slug for t in e.topics.all() if t.retired_at is None),
+            evidence=_ev(e.evidence.all()),
             statement=e.statement,
         )
     figures = (
@@ -86,35 +103,51 @@ def facts_load(collection: Collection) -> Facts:
     )
     for f in figures:
         reports = tuple(
-            ReportFact(r.value, r.low, r.high, r.qualifier, r.reported_by.slug if r.reported_by else None, r.as_of, _ev(r.evidence.all()))
+            ReportFact(
+                value=r.value,
+                low=r.low,
+                high=r.high,
+                qualifier=r.qualifier,
+                reported_by=r.reported_by.slug if r.reported_by else None,
+                as_of=r.as_of,
+                evidence=_ev(r.evidence.all()),
+            )
             for r in f.reports.all()
         )
         facts.figures[f.slug] = FigureFact(
-            f.slug, f.measure, f.unit, reports, f.event.slug if f.event else None, tuple(t.slug for t in f.topics.all()), f.differ
+            slug=f.slug,
+            measure=f.measure,
+            unit=f.unit,
+            reports=reports,
+            event=f.event.slug if f.event else None,
+            topics=tuple(t.slug for t in f.topics.all()),
+            differ=f.differ,
         )
     for c in mine(Claim).select_related("claimant").prefetch_related(_PASSAGES, "about", "topics"):
         facts.claims[c.slug] = ClaimFact(
-            c.slug,
-            c.claimant.slug,
-            c.statement,
-            c.date,
-            tuple(e.slug for e in c.about.all()),
-            tuple(t.slug for t in c.topics.all()),
-            _ev(c.evidence.all()),
-            c.neutral,
+            slug=c.slug,
+            claimant=c.claimant.slug,
+            statement=c.statement,
+            date=c.date,
+            about=tuple(e.slug for e in c.about.all()),
+            topics=tuple(t.slug for t in c.topics.all()),
+            evidence=_ev(c.evidence.all()),
+            neutral=c.neutral,
         )
     for link in mine(EventLink).select_related("from_event", "to_event").prefetch_related(_PASSAGES).order_by("pk"):
-        facts.links.append(LinkFact(link.from_event.slug, link.to_event.slug, link.kind, _ev(link.evidence.all())))
+        facts.links.append(
+            LinkFact(source=link.from_event.slug, target=link.to_event.slug, kind=link.kind, evidence=_ev(link.evidence.all()))
+        )
     for d in mine(Dispute).prefetch_related(
         "events", "figures", "topics", Prefetch("accounts__evidence", queryset=Passage.objects.with_source())
     ):
-        accounts = tuple(AccountFact(a.account, _ev(a.evidence.all())) for a in d.accounts.all())
+        accounts = tuple(AccountFact(account=a.account, evidence=_ev(a.evidence.all())) for a in d.accounts.all())
         facts.disputes[d.slug] = DisputeFact(
-            d.slug,
-            d.question,
-            accounts,
-            tuple(e.slug for e in d.events.all()),
-            tuple(f.slug for f in d.figures.all()),
-            tuple(t.slug for t in d.topics.all()),
+            slug=d.slug,
+            question=d.question,
+            accounts=accounts,
+            events=tuple(e.slug for e in d.events.all()),
+            figures=tuple(f.slug for f in d.figures.all()),
+            topics=tuple(t.slug for t in d.topics.all()),
         )
     return facts

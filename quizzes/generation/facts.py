@@ -34,7 +34,7 @@ INSTITUTION_HEADS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Evidence:
     passage_id: int | None
     source: str  # source slug
@@ -43,7 +43,7 @@ class Evidence:
     end: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SourceFact:
     slug: str
     label: str
@@ -83,7 +83,7 @@ class SourceFact:
         return f"the unsigned article ({self.label})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Role:
     title: str
     evidence: tuple[Evidence, ...]
@@ -94,7 +94,7 @@ class Role:
         return self.title.split("(")[0].strip().strip('"“”').lower()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EntityFact:
     slug: str
     name: str
@@ -138,7 +138,7 @@ class EntityFact:
         return self.name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EventFact:
     slug: str
     title: str
@@ -172,7 +172,7 @@ class EventFact:
         return self.latest < other.earliest
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReportFact:
     value: Decimal | None
     low: Decimal | None
@@ -195,7 +195,7 @@ class ReportFact:
         return tuple(dict.fromkeys(e.source for e in self.evidence))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FigureFact:
     slug: str
     measure: str
@@ -211,7 +211,7 @@ class FigureFact:
         return len({(r.value, r.low, r.high) for r in self.reports}) > 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClaimFact:
     slug: str
     claimant: str  # entity slug
@@ -223,7 +223,7 @@ class ClaimFact:
     neutral: str = ""  # speaker-free headline, only for an interested party's unestablished claim
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LinkFact:
     source: str  # event slug ("from")
     target: str  # event slug ("to")
@@ -231,13 +231,13 @@ class LinkFact:
     evidence: tuple[Evidence, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AccountFact:
     account: str
     evidence: tuple[Evidence, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DisputeFact:
     slug: str
     question: str
@@ -248,7 +248,7 @@ class DisputeFact:
     contests: tuple[str, ...] = ()  # what the accounts disagree on: date, figure, fact, interpretation
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Facts:
     """One collection's facts: generators draw answers and distractors from these only."""
 

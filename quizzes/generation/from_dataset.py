@@ -24,7 +24,7 @@ from quizzes.generation.facts import (
 
 
 def _ev(refs: list[PassageRef]) -> tuple[Evidence, ...]:
-    return tuple(Evidence(None, r.source, r.quote, r.start, r.end) for r in refs)
+    return tuple(Evidence(passage_id=None, source=r.source, quote=r.quote, start=r.start, end=r.end) for r in refs)
 
 
 def _dec(value: object) -> Decimal | None:
@@ -42,38 +42,44 @@ def facts_from_dataset(dataset: Dataset) -> Facts:
     )
     for slug, src in dataset.sources.items():
         facts.sources[slug] = SourceFact(
-            slug,
-            src.label,
-            src.outlet,
-            src.author,
-            src.published_on.value if src.published_on else None,
-            src.title,
-            src.kind or "",
-            opening_words(src.text),
-            _ev([src.kind_evidence] if src.kind_evidence else []),
-            src.text,
+            slug=slug,
+            label=src.label,
+            outlet=src.outlet,
+            author=src.author,
+            published_on=src.published_on.value if src.published_on else None,
+            title=src.title,
+            kind=src.kind or "",
+            opening=opening_words(src.text),
+            kind_evidence=_ev([src.kind_evidence] if src.kind_evidence else []),
+            text=src.text,
         )
     for slug, it in items["entities"].items():
         d = it.data
-        roles = tuple(Role(r["title"], _ev(refs)) for r, refs in zip(d.get("roles", []), it.nested, strict=True))
+        roles = tuple(Role(title=r["title"], evidence=_ev(refs)) for r, refs in zip(d.get("roles", []), it.nested, strict=True))
         facts.entities[slug] = EntityFact(
-            slug, d["name"], d["kind"], tuple(d.get("aliases", [])), roles, _ev(it.evidence), d.get("place_kind", "")
+            slug=slug,
+            name=d["name"],
+            kind=d["kind"],
+            aliases=tuple(d.get("aliases", [])),
+            roles=roles,
+            evidence=_ev(it.evidence),
+            place_kind=d.get("place_kind", ""),
         )
     for slug, it in items["events"].items():
         d = it.data
         start = parse_fuzzy_date(d["date"])
         end = parse_fuzzy_date(d["date_end"]).last_day if d.get("date_end") else None
         facts.events[slug] = EventFact(
-            slug,
-            d["title"],
-            d["summary"],
-            start.value,
-            start.precision,
-            end,
-            d.get("place"),
-            tuple(d.get("actors", [])),
-            tuple(d.get("tags", [])),
-            _ev(it.evidence),
+            slug=slug,
+            title=d["title"],
+            summary=d["summary"],
+            date=start.value,
+            precision=start.precision,
+            date_end=end,
+            place=d.get("place"),
+            actors=tuple(d.get("actors", [])),
+            topics=tuple(d.get("tags", [])),
+            evidence=_ev(it.evidence),
             statement=d.get("statement", ""),
             inferred=bool(d.get("date_inferred", False)),
         )
@@ -81,44 +87,50 @@ def facts_from_dataset(dataset: Dataset) -> Facts:
         d = it.data
         reports = tuple(
             ReportFact(
-                _dec(r.get("value")),
-                _dec(r.get("low")),
-                _dec(r.get("high")),
-                r.get("qualifier", "exact"),
-                r.get("reported_by"),
-                parse_fuzzy_date(r["as_of"]).value if r.get("as_of") else None,
-                _ev(refs),
+                value=_dec(r.get("value")),
+                low=_dec(r.get("low")),
+                high=_dec(r.get("high")),
+                qualifier=r.get("qualifier", "exact"),
+                reported_by=r.get("reported_by"),
+                as_of=parse_fuzzy_date(r["as_of"]).value if r.get("as_of") else None,
+                evidence=_ev(refs),
             )
             for r, refs in zip(d["reports"], it.nested, strict=True)
         )
         facts.figures[slug] = FigureFact(
-            slug, d["measure"], d["unit"], reports, d.get("event"), tuple(d.get("tags", [])), d.get("differ") or {}
+            slug=slug,
+            measure=d["measure"],
+            unit=d["unit"],
+            reports=reports,
+            event=d.get("event"),
+            topics=tuple(d.get("tags", [])),
+            differ=d.get("differ") or {},
         )
     for slug, it in items["claims"].items():
         d = it.data
         when = parse_fuzzy_date(d["date"]).value if d.get("date") else None
         facts.claims[slug] = ClaimFact(
-            slug,
-            d["claimant"],
-            d["statement"],
-            when,
-            tuple(d.get("about", [])),
-            tuple(d.get("tags", [])),
-            _ev(it.evidence),
-            d.get("neutral", ""),
+            slug=slug,
+            claimant=d["claimant"],
+            statement=d["statement"],
+            date=when,
+            about=tuple(d.get("about", [])),
+            topics=tuple(d.get("tags", [])),
+            evidence=_ev(it.evidence),
+            neutral=d.get("neutral", ""),
         )
     for it in items["links"].values():
-        facts.links.append(LinkFact(it.data["from"], it.data["to"], it.data["kind"], _ev(it.evidence)))
+        facts.links.append(LinkFact(source=it.data["from"], target=it.data["to"], kind=it.data["kind"], evidence=_ev(it.evidence)))
     for slug, it in items["disputes"].items():
         d = it.data
-        accounts = tuple(AccountFact(a["account"], _ev(refs)) for a, refs in zip(d["accounts"], it.nested, strict=True))
+        accounts = tuple(AccountFact(account=a["account"], evidence=_ev(refs)) for a, refs in zip(d["accounts"], it.nested, strict=True))
         facts.disputes[slug] = DisputeFact(
-            slug,
-            d["question"],
-            accounts,
-            tuple(d.get("events", [])),
-            tuple(d.get("figures", [])),
-            tuple(d.get("tags", [])),
-            tuple(d.get("contests", [])),
+            slug=slug,
+            question=d["question"],
+            accounts=accounts,
+            events=tuple(d.get("events", [])),
+            figures=tuple(d.get("figures", [])),
+            topics=tuple(d.get("tags", [])),
+            contests=tuple(d.get("contests", [])),
         )
     return facts

@@ -25,7 +25,7 @@ from quizzes.generation.drafts import OptionDraft, QuestionDraft
 from quizzes.generation.facts import EntityFact, EventFact, Evidence, Facts, FigureFact, ReportFact, Role, SourceFact
 from quizzes.generation.thinking import CLAIM, FACT
 
-EV = Evidence(None, "s1", "Protests began on January 2 in Zhanaozen; 33 police cars burned.")
+EV = Evidence(passage_id=None, source="s1", quote="Protests began on January 2 in Zhanaozen; 33 police cars burned.")
 
 
 def draft(stem="Which of these is right?", options=None, qtype="single", key="t:x", template="t", **kw) -> QuestionDraft:
@@ -64,12 +64,16 @@ def test_stem_key_overlap_and_key_in_stem():
 def test_distractor_kind_and_pronoun():
     facts = Facts(
         entities={
-            "p": EntityFact("p", "Alpha", "person"),
-            "q": EntityFact("q", "Beta", "person"),
-            "o": EntityFact("o", "Gamma", "organisation"),
+            "p": EntityFact(slug="p", name="Alpha", kind="person"),
+            "q": EntityFact(slug="q", name="Beta", kind="person"),
+            "o": EntityFact(slug="o", name="Gamma", kind="organisation"),
         }
     )
-    found = rules(check_item(draft("Who said that his country would win?", evidence=[Evidence(None, "s", "Alpha said")]), facts))
+    found = rules(
+        check_item(
+            draft("Who said that his country would win?", evidence=[Evidence(passage_id=None, source="s", quote="Alpha said")]), facts
+        )
+    )
     assert {"distractor-kind", "pronoun-gender"} <= found
 
 
@@ -91,9 +95,19 @@ def test_number_words():
 
 
 def test_contested_date_asked_as_one_day():
-    facts = Facts(events={"e": EventFact("e", "Prices cut", "s", date(2022, 1, 4), "day", date(2022, 1, 6))})
+    facts = Facts(
+        events={
+            "e": EventFact(slug="e", title="Prices cut", summary="s", date=date(2022, 1, 4), precision="day", date_end=date(2022, 1, 6))
+        }
+    )
     opts = [OptionDraft("a", "4 January 2022", True), OptionDraft("b", "8 January 2022"), OptionDraft("c", "9 January 2022")]
-    d = draft("When were prices cut?", opts, qtype="date", fact_ids=["event:e"], evidence=[Evidence(None, "s", "on January 4 prices")])
+    d = draft(
+        "When were prices cut?",
+        opts,
+        qtype="date",
+        fact_ids=["event:e"],
+        evidence=[Evidence(passage_id=None, source="s", quote="on January 4 prices")],
+    )
     assert "contested-as-fact" in rules(check_item(d, facts))
 
 
@@ -153,7 +167,7 @@ def test_fact_or_claim_background_and_quote_support():
     background = draft(stem, fact, template="fact-or-claim", fact_ids=["event:x"])
     background.topics = ["background"]
     assert rules(check_item(background)) == {"background-item"}
-    off = Evidence(None, "s2", "The protests have broadened to include other political grievances.")
+    off = Evidence(passage_id=None, source="s2", quote="The protests have broadened to include other political grievances.")
     cited = [OptionDraft("a", FACT, True, evidence=(off,)), OptionDraft("b", CLAIM)]
     stem2 = "Do the sources present this as an established fact or as one party’s claim: “Protests spread across the country”?"
     assert "evidence-support" in rules(check_item(draft(stem2, cited, template="fact-or-claim", fact_ids=["event:y"])))
@@ -167,7 +181,7 @@ def test_source_kind_stem_must_not_name_the_producer():
 
 
 def test_number_bare_lower_bound_and_one_quantity():
-    q = Evidence(None, "s1", "At least one journalist was killed; salary is 450 pounds, about 600 dollars.")
+    q = Evidence(passage_id=None, source="s1", quote="At least one journalist was killed; salary is 450 pounds, about 600 dollars.")
     one = draft(
         "What figure does X give for the number of journalists killed?",
         [],
@@ -230,7 +244,7 @@ def test_ordering_never_shown_in_key_order_or_its_reverse():
 
 def date_item(i: int, dates: list[str], key: int) -> QuestionDraft:
     opts = [OptionDraft("abcd"[n], f"{d} January 2022", n == key) for n, d in enumerate(dates)]
-    ev = Evidence(None, "s1", f"It happened on January {dates[key]}.")
+    ev = Evidence(passage_id=None, source="s1", quote=f"It happened on January {dates[key]}.")
     return draft("On what date did this happen?", opts, "date", key=f"when:{i}", template="when", evidence=[ev])
 
 
@@ -250,10 +264,10 @@ def test_date_key_rank_in_calendar_order_is_balanced():
 
 def figure_facts() -> Facts:
     reports = (
-        ReportFact(Decimal(3000), None, None, "more_than", None, None, (EV,)),
-        ReportFact(Decimal(10000), None, None, "nearly", None, None, (EV,)),
+        ReportFact(value=Decimal(3000), low=None, high=None, qualifier="more_than", reported_by=None, as_of=None, evidence=(EV,)),
+        ReportFact(value=Decimal(10000), low=None, high=None, qualifier="nearly", reported_by=None, as_of=None, evidence=(EV,)),
     )
-    return Facts(figures={"f": FigureFact("f", "people detained", "people", reports)})
+    return Facts(figures={"f": FigureFact(slug="f", measure="people detained", unit="people", reports=reports)})
 
 
 def figure_item(*texts: str) -> QuestionDraft:
@@ -273,12 +287,12 @@ def test_made_up_figures_are_hedged_like_the_key_and_no_simple_multiples():
 
 def test_one_number_item_per_source_sentence():
     text = "About 3,000 Russian soldiers and 500 troops from Belarus were sent. Then 26 people were killed."
-    src = SourceFact("s1", "S", "Outlet", None, None, text=text)
+    src = SourceFact(slug="s1", label="S", outlet="Outlet", author=None, published_on=None, text=text)
     facts = Facts(sources={"s1": src})
 
     def numeric(key: str, quote: str) -> QuestionDraft:
         start = text.index(quote)
-        ev = Evidence(None, "s1", quote, start, start + len(quote))
+        ev = Evidence(passage_id=None, source="s1", quote=quote, start=start, end=start + len(quote))
         return draft("What figure does Outlet give?", [], "numeric", key=key, template="number", evidence=[ev], answer={"value": 1})
 
     same = [numeric("n:a", "About 3,000 Russian soldiers"), numeric("n:b", "500 troops from Belarus")]
@@ -288,7 +302,9 @@ def test_one_number_item_per_source_sentence():
 
 
 def test_fact_or_claim_statement_is_a_sentence_not_a_title():
-    facts = Facts(events={"e": EventFact("e", "Flights at Almaty airport cancelled", "s", date(2022, 1, 5), "day")})
+    facts = Facts(
+        events={"e": EventFact(slug="e", title="Flights at Almaty airport cancelled", summary="s", date=date(2022, 1, 5), precision="day")}
+    )
     fact = [OptionDraft("a", FACT, True, evidence=(EV,)), OptionDraft("b", CLAIM)]
     stem = "Do the sources present this as an established fact or as one party’s claim: “{}”?"
     for headline in ("Flights at Almaty airport cancelled", "Nationwide state of emergency and curfew"):
@@ -312,7 +328,11 @@ def test_plural_subject_takes_a_plural_verb():
 
 
 def test_no_citation_line_as_evidence():
-    line = Evidence(None, "s9", "“‘I have not gone anywhere’: former leader denies fleeing country,” The Guardian, January 18, 2022,")
+    line = Evidence(
+        passage_id=None,
+        source="s9",
+        quote="“‘I have not gone anywhere’: former leader denies fleeing country,” The Guardian, January 18, 2022,",
+    )
     assert rules(check_item(draft(evidence=[EV, line]))) == {"citation-evidence"}
     assert citation_line("See https://example.org/story")
     assert not citation_line("Police fired stun grenades at protesters on Wednesday")
@@ -328,13 +348,13 @@ def test_a_quote_states_a_proposition_only_whole():
 def test_speaker_options_not_ruled_out_by_gender_or_post():
     facts = Facts(
         entities={
-            "p": EntityFact("p", "Alpha", "person", roles=(Role("President of Ruritania", ()),)),
-            "q": EntityFact("q", "Beta", "person", roles=(Role("foreign minister", ()),)),
-            "r": EntityFact("r", "Gamma", "person", roles=(Role("foreign minister", ()),)),
+            "p": EntityFact(slug="p", name="Alpha", kind="person", roles=(Role(title="President of Ruritania", evidence=()),)),
+            "q": EntityFact(slug="q", name="Beta", kind="person", roles=(Role(title="foreign minister", evidence=()),)),
+            "r": EntityFact(slug="r", name="Gamma", kind="person", roles=(Role(title="foreign minister", evidence=()),)),
         }
     )
     opts = [OptionDraft("a", "Alpha", True), OptionDraft("b", "Beta"), OptionDraft("c", "Gamma")]
-    ev = [Evidence(None, "s", "Alpha said so")]
+    ev = [Evidence(passage_id=None, source="s", quote="Alpha said so")]
     assert "speaker-wording" in rules(check_item(draft("Which president said this?", opts, evidence=ev), facts))
     assert "speaker-wording" in rules(check_item(draft("Which spokeswoman said this?", opts, evidence=ev), facts))
     assert "speaker-wording" not in rules(check_item(draft("Who said this?", opts, evidence=ev), facts))
@@ -346,8 +366,8 @@ def test_source_kind_options_never_overlap_and_offer_the_nearest_genre():
 
     facts = Facts(
         sources={
-            "named": SourceFact("named", "N", "Institute for Studies", None, None),
-            "open": SourceFact("open", "O", None, None, None),
+            "named": SourceFact(slug="named", label="N", outlet="Institute for Studies", author=None, published_on=None),
+            "open": SourceFact(slug="open", label="O", outlet=None, author=None, published_on=None),
         }
     )
 
@@ -383,7 +403,7 @@ def test_figure_options_are_all_in_digits():
 def test_a_figure_offered_as_given_by_no_source_is_written_in_no_source():
     # Given a source that writes "fifteen" (of another matter) and "1,300"
     text = "In 2011, police shot dead at least fifteen people. Some 1,300 were detained."
-    facts = Facts(sources={"s1": SourceFact("s1", "S1", "Outlet", None, None, text=text)})
+    facts = Facts(sources={"s1": SourceFact(slug="s1", label="S1", outlet="Outlet", author=None, published_on=None, text=text)})
 
     def item(*wrong: str) -> QuestionDraft:
         options = [OptionDraft("a", "26 people", True)]

@@ -41,14 +41,14 @@ def _event(i: int, day: int, title: str | None = None, quote: str | None = None)
         date=date(1923, 3, day),
         precision="day",
         topics=("strike",),
-        evidence=(Evidence(None, "courier", quote),),
+        evidence=(Evidence(passage_id=None, source="courier", quote=quote),),
     )
 
 
 def facts_of(*events: EventFact, disputes: dict | None = None) -> Facts:
     return Facts(
         collection="test",
-        sources={"courier": SourceFact("courier", "Courier", "The Valley Courier", None, None)},
+        sources={"courier": SourceFact(slug="courier", label="Courier", outlet="The Valley Courier", author=None, published_on=None)},
         events={e.slug: e for e in events},
         disputes=disputes or {},
     )
@@ -119,7 +119,11 @@ def test_an_event_whose_date_is_not_stated_outright_or_is_in_its_title_is_left_o
 
 def test_a_disputed_event_is_left_out():
     facts = facts_of(
-        _event(0, 2), _event(1, 4), _event(2, 6), _event(3, 8), disputes={"d": DisputeFact("d", "When did they meet?", (), events=("e3",))}
+        _event(0, 2),
+        _event(1, 4),
+        _event(2, 6),
+        _event(3, 8),
+        disputes={"d": DisputeFact(slug="d", question="When did they meet?", accounts=(), events=("e3",))},
     )
     (item,) = t_match_date(facts, 0)
     assert "event:e3" not in item.fact_ids
@@ -165,7 +169,10 @@ def test_the_linter_flags_each_matching_flaw():
     # A long right-hand item; a pair whose quote gives another date.
     long = [dataclasses.replace(choices[0], text="In the second week of March 1923"), *choices[1:]]
     assert any("longer than" in d for d in found(dataclasses.replace(q, options=prompts + long)))
-    wrong_quote = [dataclasses.replace(prompts[0], evidence=(Evidence(None, "courier", "On March 30, nothing."),)), *prompts[1:]]
+    wrong_quote = [
+        dataclasses.replace(prompts[0], evidence=(Evidence(passage_id=None, source="courier", quote="On March 30, nothing."),)),
+        *prompts[1:],
+    ]
     assert {f.rule for f in check_matching(dataclasses.replace(q, options=wrong_quote + choices))} == {"evidence-support"}
     # Two pairs: too few.
     two = dataclasses.replace(q, answer={"pairs": dict(list(q.answer["pairs"].items())[:2])}, options=prompts[:2] + choices)
