@@ -52,6 +52,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['step', 'option', 'position'],
+                'verbose_name': 'option evidence',
+                'verbose_name_plural': 'option evidence',
                 'constraints': [models.UniqueConstraint(fields=('step', 'option', 'passage'), name='scenariooptionevidence_unique')],
             },
         ),

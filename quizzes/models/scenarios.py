@@ -111,6 +111,7 @@ class ScenarioOptionEvidence(models.Model):
 
     class Meta:
         ordering = ["step", "option", "position"]
+        verbose_name = verbose_name_plural = "option evidence"
         constraints = [models.UniqueConstraint(fields=["step", "option", "passage"], name="scenariooptionevidence_unique")]
 
     def __str__(self) -> str:
