@@ -14,13 +14,13 @@ module outside this package lists question types.
 
 from __future__ import annotations
 
-from quizzes.qtypes.base import AnswerMissing, FormData, InvalidResponse, QType, Score
+from quizzes.qtypes.base import AnswerMissing, Credit, FormData, InvalidResponse, QType, Score
 from quizzes.qtypes.choice import MultiChoice, SingleChoice
 from quizzes.qtypes.matching import Matching
 from quizzes.qtypes.numeric import Numeric, number_text
 from quizzes.qtypes.ordering import Ordering
 
-__all__ = ["CHOICE_TYPES", "QTYPES", "AnswerMissing", "FormData", "InvalidResponse", "QType", "Score", "number_text", "qtype"]
+__all__ = ["CHOICE_TYPES", "QTYPES", "AnswerMissing", "Credit", "FormData", "InvalidResponse", "QType", "Score", "number_text", "qtype"]
 
 # In the order teachers see them in choices (the order of Question.qtype's choices).
 QTYPES: dict[str, QType] = {

@@ -42,6 +42,20 @@ class Score:
     correct: bool
 
 
+@dataclass(frozen=True)
+class Credit:
+    """The counted parts behind partial credit, so feedback can say how the points came about:
+    points = max(0, right - wrong) / of (wrong only counts against a multiple select)."""
+
+    right: int
+    of: int
+    wrong: int = 0
+
+    @property
+    def points(self) -> float:
+        return round(max(0, self.right - self.wrong) / self.of, 4)
+
+
 class FormData(Protocol):
     """What the player's form gives (Django's QueryDict fits): one value, or all values, of a field."""
 
@@ -103,6 +117,11 @@ class QType:
     def score(self, answer: dict[str, Any], response: dict[str, Any]) -> Score:
         """Points for a validated response; a key of the wrong shape raises (KeyError, TypeError, ValueError)."""
         raise NotImplementedError
+
+    def credit(self, answer: dict[str, Any], response: dict[str, Any]) -> Credit | None:
+        """What partial credit counted for a validated response (its points are the score's); None for a
+        type scored all or nothing."""
+        return None
 
     def picks(self, response: dict[str, Any]) -> tuple[str, ...]:
         """The option ids a response picked (item statistics); () for types without options to pick."""

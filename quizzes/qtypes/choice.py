@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from quizzes.qtypes.base import AnswerMissing, FormData, InvalidResponse, Options, QType, Score, gettext_noop, ids, texts
+from quizzes.qtypes.base import AnswerMissing, Credit, FormData, InvalidResponse, Options, QType, Score, gettext_noop, ids, texts
 
 
 def _right(answer: dict[str, Any]) -> set[str]:
@@ -104,11 +104,15 @@ class MultiChoice(_Choice):
         return {"choices": sorted(choices)}
 
     def score(self, answer: dict[str, Any], response: dict[str, Any]) -> Score:
+        credit = self.credit(answer, response)
+        return Score(credit.points, set(response["choices"]) == set(answer["correct"]))
+
+    def credit(self, answer: dict[str, Any], response: dict[str, Any]) -> Credit:
+        """Each right option picked counts; each wrong one picked takes one away (never below 0)."""
         if not isinstance(answer["correct"], list) or not answer["correct"]:
             raise TypeError("'correct' must be a non-empty list of option ids")
         right, chosen = set(answer["correct"]), set(response["choices"])
-        points = max(0.0, (len(right & chosen) - len(chosen - right)) / len(right))
-        return Score(round(points, 4), chosen == right)
+        return Credit(len(right & chosen), len(right), wrong=len(chosen - right))
 
     def picks(self, response: dict[str, Any]) -> tuple[str, ...]:
         return tuple(response.get("choices", ()))

@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from quizzes.qtypes.base import AnswerMissing, FormData, InvalidResponse, Options, QType, Score, gettext_noop, ids
+from quizzes.qtypes.base import AnswerMissing, Credit, FormData, InvalidResponse, Options, QType, Score, gettext_noop, ids
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,15 @@ class Matching(QType):
         return {"pairs": dict(pairs)}
 
     def score(self, answer: dict[str, Any], response: dict[str, Any]) -> Score:
+        credit = self.credit(answer, response)
+        return Score(credit.points, credit.right == credit.of)
+
+    def credit(self, answer: dict[str, Any], response: dict[str, Any]) -> Credit:
+        """Each prompt matched to its key's choice counts the same."""
         key = answer["pairs"]
         if not isinstance(key, dict) or set(key) != set(response["pairs"]):
             raise ValueError("'pairs' must map exactly the prompts shown")
-        right = sum(response["pairs"].get(p) == c for p, c in key.items())
-        return Score(round(right / len(key), 4), right == len(key))
+        return Credit(sum(response["pairs"].get(p) == c for p, c in key.items()), len(key))
 
     def key_response(self, answer: dict[str, Any]) -> dict[str, Any]:
         return {"pairs": answer["pairs"]}

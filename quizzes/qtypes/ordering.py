@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from quizzes.qtypes.base import FormData, InvalidResponse, Options, QType, Score, ids, texts
+from quizzes.qtypes.base import Credit, FormData, InvalidResponse, Options, QType, Score, ids, texts
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,17 @@ class Ordering(QType):
         return {"order": list(order)}
 
     def score(self, answer: dict[str, Any], response: dict[str, Any]) -> Score:
+        credit = self.credit(answer, response)
+        return Score(credit.points, response["order"] == answer["order"])
+
+    def credit(self, answer: dict[str, Any], response: dict[str, Any]) -> Credit:
+        """Every two items make a pair; each pair the response puts in the key's relative order counts."""
         key, given = answer["order"], response["order"]
         if not isinstance(key, list) or sorted(map(str, key)) != sorted(map(str, given)) or len(key) < 2:
             raise ValueError("'order' must list the options exactly once")
         pos = {item: i for i, item in enumerate(given)}
         pairs = [(a, b) for i, a in enumerate(key) for b in key[i + 1 :]]
-        in_order = sum(pos[a] < pos[b] for a, b in pairs)
-        return Score(round(in_order / len(pairs), 4), given == key)
+        return Credit(sum(pos[a] < pos[b] for a, b in pairs), len(pairs))
 
     def key_response(self, answer: dict[str, Any]) -> dict[str, Any]:
         return {"order": answer["order"]}

@@ -96,6 +96,19 @@ def _deciding(evidence: list[dict], ids: list[int]) -> tuple[dict | None, list[d
     return first, [e for e in evidence if e is not first]
 
 
+def _credit(qtype: str, answer: dict, response: dict) -> dict | None:
+    """How partial credit counted a response not wholly right (for the one line that explains it):
+    right and of (pairs in order, matches, options), wrong picks, the percent the verdict shows."""
+    kind = QTYPES.get(qtype)
+    try:
+        credit = kind.credit(answer, response) if kind else None
+    except (KeyError, TypeError, ValueError):  # a response that does not fit its key: nothing to explain
+        return None
+    if credit is None:
+        return None
+    return {"right": credit.right, "of": credit.of, "wrong": credit.wrong, "percent": round(credit.points * 100)}
+
+
 def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None, points: float | None) -> dict:
     """The verdict, one plain reason, the learner's answer beside the key, the quote that decides it,
     and the rest (explanations of the other options, further quotes) as "more evidence".
@@ -161,6 +174,7 @@ def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None
             {"prompt": text[p], "right": text[c], "given": text.get(given.get(p, ""), "—"), "ok": given.get(p) == c}
             for p, c in answer["pairs"].items()
         ]
+    view["credit"] = _credit(qtype, answer, response) if response and not correct else None
     view["evidence"] = evidence_view(snapshot.get("evidence", []))
     view["quote"], view["more"] = _deciding(view["evidence"], right_ids)
     view["quote_list"] = [view["quote"]] if view["quote"] else []
