@@ -293,6 +293,8 @@ OAUTH2_PROVIDER = {
 
 # Safe writes (docs/api.md): a create's `Idempotency-Key` and its response are kept this long.
 KZL_IDEMPOTENCY_KEY_SECONDS = env.int("KZL_IDEMPOTENCY_KEY_SECONDS", default=24 * 3600)
+# Review of mistakes: at most this many facts a day come up for review (0: no cap); the rest wait for tomorrow.
+KZL_REVIEW_DAILY_CAP = env.int("KZL_REVIEW_DAILY_CAP", default=20)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "KZLearn API",

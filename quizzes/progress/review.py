@@ -85,6 +85,8 @@ def review_answer(*, user, card: ReviewCard, question: Question, response: objec
         raise LearnerActionError("no_such_card", gettext("This review card does not exist."), status=404)
     if locked.due > now:
         raise LearnerActionError("not_due", gettext("This fact has just been reviewed; it will come back later."))
+    if not review_queue(user, now=now).filter(pk=locked.pk).exists():
+        raise LearnerActionError("not_due", gettext("That is enough review for today; this fact waits for tomorrow."))
     chosen = review_question_pick(user=user, card=locked)
     if chosen is None or chosen.pk != question.pk:
         raise LearnerActionError("not_shown", str(NOT_SHOWN), status=400)

@@ -156,12 +156,18 @@ def _run_finish(run: ScenarioRun, *, now: datetime) -> None:
 
 def calibration_table(predictions) -> list[dict]:
     """Predictions grouped by stated confidence (50-59, 60-69, ..., 90-100): how often each band was right."""
-    bands: dict[int, list[bool]] = {}
+    bands: dict[int, list[tuple[int, bool]]] = {}
     for p in predictions:
         band = min(p.confidence // 10 * 10, 90)
-        bands.setdefault(band, []).append(p.correct)
+        bands.setdefault(band, []).append((p.confidence, p.correct))
     return [
-        {"band": f"{b}–{b + 9 if b < 90 else 100} %", "stated": b + 5, "n": len(v), "right": round(100 * sum(v) / len(v))}
+        {
+            "band": f"{b}–{b + 9 if b < 90 else 100} %",
+            "stated": b + 5,
+            "said": round(sum(c for c, _ in v) / len(v)),  # the confidence actually stated, on average
+            "n": len(v),
+            "right": round(100 * sum(ok for _, ok in v) / len(v)),
+        }
         for b, v in sorted(bands.items())
     ]
 

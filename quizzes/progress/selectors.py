@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.conf import settings
+from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, Subquery, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from fsrs import State
 
@@ -105,6 +107,7 @@ class CalibrationPoint:
     brier: float | None
     accuracy: float | None
     scenario: str
+    said: float | None = None  # the mean confidence the learner stated, percent (students see this, not Brier)
 
 
 @dataclass(frozen=True)
@@ -153,9 +156,10 @@ def calibration_history(user) -> list[CalibrationPoint]:
         ScenarioRun.objects.filter(user=user, status=ScenarioRun.Status.FINISHED, finished_at__isnull=False)
         .select_related("scenario")
         .only("finished_at", "brier", "accuracy", "scenario__title")
+        .annotate(said=Avg("predictions__confidence"))
         .order_by("finished_at", "id")
     )
-    return [CalibrationPoint(r.finished_at, r.brier, r.accuracy, r.scenario.title) for r in runs]
+    return [CalibrationPoint(r.finished_at, r.brier, r.accuracy, r.scenario.title, r.said) for r in runs]
 
 
 def calibration_bands(user) -> list[dict]:
@@ -163,9 +167,39 @@ def calibration_bands(user) -> list[dict]:
     return calibration_table(Prediction.objects.filter(run__user=user).only("confidence", "correct"))
 
 
+def review_day_start(now: datetime | None = None) -> datetime:
+    """Midnight of today in the current time zone (the viewer's on the web pages, the site's otherwise)."""
+    return timezone.localtime(_now(now)).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def review_queue(user, *, now: datetime | None = None) -> QuerySet[ReviewCard]:
-    """The learner's review cards that are due, most overdue first."""
-    return ReviewCard.objects.filter(user=user, due__lte=_now(now)).order_by("due", "id")
+    """The learner's review cards due now within today's cap (settings.KZL_REVIEW_DAILY_CAP facts a
+    day, 0: no cap), most overdue first. A fact already reviewed today that is due again (missed, so it
+    comes back in minutes) always counts; the others fill what is left of the cap, most overdue first,
+    and the rest wait for tomorrow (review_waiting). One query, lazy like any queryset; filter it freely."""
+    now = _now(now)
+    due = ReviewCard.objects.filter(user=user, due__lte=now)
+    cap = settings.KZL_REVIEW_DAILY_CAP
+    if not cap:
+        return due.order_by("due", "id")
+    today = Q(last_reviewed_at__gte=review_day_start(now))
+    done = ReviewCard.objects.filter(today, user=user).order_by().values("user").annotate(n=Count("pk")).values("n")
+    today_first = Case(When(today, then=Value(0)), default=Value(1))
+    slot = Case(  # 0 for a fact reviewed today; else its place among the other due facts, most overdue first
+        When(today, then=Value(0)),
+        default=Window(RowNumber(), partition_by=[today_first], order_by=[F("due").asc(), F("id").asc()]),
+        output_field=IntegerField(),
+    )
+    left = Value(cap) - Coalesce(Subquery(done, output_field=IntegerField()), Value(0))
+    capped = due.annotate(slot=slot, left=left).filter(slot__lte=F("left")).values("pk")
+    # As a subquery, so that a caller's further filter cannot narrow the window it is ranked in.
+    return ReviewCard.objects.filter(pk__in=capped).order_by("due", "id")
+
+
+def review_waiting(user, *, now: datetime | None = None) -> int:
+    """How many due facts wait for tomorrow because today's cap is reached (two counts)."""
+    now = _now(now)
+    return ReviewCard.objects.filter(user=user, due__lte=now).count() - review_queue(user, now=now).count()
 
 
 def event_date_label(event: Event) -> str:
@@ -269,6 +303,32 @@ def response_revealed(response: Response, attempt: Attempt) -> bool:
     if attempt.status != Attempt.Status.IN_PROGRESS:
         return answers_visible(attempt)
     return response.answered_at is not None and attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE
+
+
+@dataclass(frozen=True)
+class ScoreShown:
+    """An attempt's score as its results page shows it; `final` once the scoring job has stored it."""
+
+    points: float
+    max_points: int
+    percent: float
+    passed: bool
+    final: bool
+
+
+def attempt_score_shown(attempt: Attempt, rows: list[Response]) -> ScoreShown | None:
+    """The score of a finished attempt (`rows`: all its responses): the stored one once scored; for a
+    submitted attempt whose every answer was marked when it was given (an answer's points are stored
+    with it), the sum the scoring job will store (unanswered questions score 0), so the learner does not
+    wait for the job; None while an answer still waits for its mark. The job still runs and applies the
+    attempt to mastery and review (tests/web/test_results.py holds the two sums equal)."""
+    if attempt.status == Attempt.Status.SCORED:
+        return ScoreShown(attempt.points or 0.0, attempt.max_points, attempt.percent or 0.0, attempt.passed, True)
+    if attempt.status != Attempt.Status.SUBMITTED or any(r.response is not None and r.points is None for r in rows):
+        return None
+    total = round(sum(r.points or 0.0 for r in rows if r.response is not None), 4)
+    percent = round(100 * total / len(rows), 2) if rows else 0.0
+    return ScoreShown(total, len(rows), percent, percent >= attempt.quiz.pass_mark, False)
 
 
 def answers_visible(attempt: Attempt, *, now: datetime | None = None) -> bool:

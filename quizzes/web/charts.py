@@ -12,22 +12,24 @@ def _y(value: float) -> float:
 
 
 def calibration_chart(points: list[CalibrationPoint]) -> dict | None:
-    """Accuracy and Brier score of each finished scenario run, oldest first, both on a 0 to 1 scale."""
+    """Each finished scenario run, oldest first: how often the learner was right and how sure they said
+    they were (mean stated confidence), both on a 0 to 1 scale; the "sure" line above the "right" one
+    is over-confidence."""
     if not points:
         return None
     n = len(points)
     xs = [round(PAD + (WIDTH - 2 * PAD) * (i / (n - 1) if n > 1 else 0.5), 1) for i in range(n)]
-    dots = [{"x": x, "acc": _y(p.accuracy or 0), "brier": _y(p.brier or 0)} for x, p in zip(xs, points, strict=True)]
-    for d in dots:  # the Brier marks are squares centred on their point
-        d["bx"], d["by"] = round(d["x"] - 4, 1), round(d["brier"] - 4, 1)
+    dots = [{"x": x, "acc": _y(p.accuracy or 0), "said": _y((p.said or 0) / 100)} for x, p in zip(xs, points, strict=True)]
+    for d in dots:  # the "sure" marks are squares centred on their point
+        d["sx"], d["sy"] = round(d["x"] - 4, 1), round(d["said"] - 4, 1)
     return {
         "width": WIDTH,
         "height": HEIGHT,
         "left": PAD,
         "right": WIDTH - PAD,
         "bottom": HEIGHT - PAD,
-        "grid": [{"y": _y(v), "label": f"{v:g}"} for v in (0, 0.25, 0.5, 0.75, 1)],
+        "grid": [{"y": _y(v), "label": f"{round(v * 100)} %"} for v in (0, 0.25, 0.5, 0.75, 1)],
         "accuracy": " ".join(f"{d['x']},{d['acc']}" for d in dots),
-        "brier": " ".join(f"{d['x']},{d['brier']}" for d in dots),
+        "said": " ".join(f"{d['x']},{d['said']}" for d in dots),
         "dots": dots,
     }

@@ -113,6 +113,8 @@ def test_end_feedback_quiz_finishes_submits_and_scores(client, django_capture_on
 def test_results_wait_while_the_attempt_is_being_scored(client):
     user = signed_in(client)
     attempt = attempt_start(user=user, quiz=quiz_with_questions(1, feedback=Quiz.Feedback.END))
+    response_answer(attempt=attempt, position=1, response={"choice": "b"})
+    attempt.responses.update(points=None, correct=None)  # an answer stored without its mark (else the score shows at once)
     attempt_submit(attempt=attempt)  # on_commit never runs here: the scoring job has not run yet
     page = client.get(f"/attempts/{attempt.pk}/results/").text
     assert "Scoring your answers" in page and '<meta http-equiv="refresh" content="2">' in page
@@ -213,7 +215,7 @@ def test_scenario_pages_reveal_only_after_the_prediction_and_only_to_the_owner(c
     done = client.post(f"/runs/{run.pk}/predict/", {"step": step.pk, "choice": "b", "confidence": "80", "client_key": "k"})
     assert done.url == f"/runs/{run.pk}/steps/{step.pk}/"
     reveal = client.get(done.url).text
-    assert "Reveal 1" in reveal and "✓ Your prediction was right" in reveal and "This happened." in reveal
+    assert "Reveal 1" in reveal and "✓ You were 80 % sure, and right." in reveal and "This happened." in reveal and "Brier" not in reveal
     replay = client.post(f"/runs/{run.pk}/predict/", {"step": step.pk, "choice": "a", "confidence": "50", "client_key": "k2"})
     assert replay.url == done.url  # a second prediction for the same step is not taken
     second = scenario.steps.get(position=2)

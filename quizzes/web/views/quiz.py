@@ -24,7 +24,7 @@ from quizzes.classes.selectors import assignment_due, assignment_for_work, assig
 from quizzes.models import Attempt, Quiz, Response
 from quizzes.models.collections import collection_ref, in_collection
 from quizzes.progress.errors import LearnerActionError
-from quizzes.progress.selectors import answers_visible, attempts_limit, attempts_used, response_revealed
+from quizzes.progress.selectors import answers_visible, attempt_score_shown, attempts_limit, attempts_used, response_revealed
 from quizzes.progress.services import attempt_is_overdue, attempt_start, attempt_submit, response_answer
 from quizzes.progress.todo import next_in_module
 from quizzes.qtypes import QTYPES
@@ -259,20 +259,27 @@ def attempt_submit_view(request, pk: int):
 
 @login_required
 def attempt_results(request, pk: int):
-    """The score and every question's feedback; a short 'scoring…' page that refreshes while the job runs."""
+    """The score and every question's feedback (`?only=mistakes`: only those not wholly right). The score
+    shows at once when every answer was marked as it was given, while the scoring job runs; otherwise a
+    short 'scoring…' page refreshes until the job has run."""
     attempt = _attempt(request, pk)
     if attempt.status == Attempt.Status.IN_PROGRESS:
         return redirect(_player_url(attempt))
-    context = {"attempt": attempt, "quiz": attempt.quiz, "scoring": attempt.status == Attempt.Status.SUBMITTED}
-    if not context["scoring"]:
-        rows = attempt.responses.select_related("version").order_by("position")
+    rows = list(attempt.responses.select_related("version").order_by("position"))
+    score = attempt_score_shown(attempt, rows)
+    context = {"attempt": attempt, "quiz": attempt.quiz, "scoring": score is None, "score": score}
+    if score is not None:
         context["answers_shown"] = answers_visible(attempt)
-        items = [feedback_view(r.snapshot, r.response, correct=r.correct, points=r.points) for r in rows]
+        items = [{**feedback_view(r.snapshot, r.response, correct=r.correct, points=r.points), "n": r.position} for r in rows]
+        context["wrong"] = sum(not i["correct"] for i in items)
+        context["only_mistakes"] = request.GET.get("only") == "mistakes"
+        if context["only_mistakes"]:
+            items = [i for i in items if not i["correct"]]
         context["items"] = items if context["answers_shown"] else []
+        context["total"] = len(rows)
         context["review_rule"] = attempt.quiz.get_review_answers_display()
         limit = attempts_limit(attempt.quiz, attempt.assignment)
         available = quizzes_for_learner(request.user).filter(pk=attempt.quiz_id).exists()
         context["can_retry"] = available and (not limit or attempts_used(attempt) < limit)
-        context["wrong"] = sum(not i["correct"] for i in items)
         context["next_up"] = next_in_module(request.user, quiz_id=attempt.quiz_id, assignment_id=attempt.assignment_id)
     return render(request, "quizzes/quiz/results.html", context)

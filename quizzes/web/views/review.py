@@ -1,5 +1,6 @@
 """Review of mistakes: the most overdue fact, asked through one of its questions, then its feedback."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_POST
 from quizzes.models import ReviewCard
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.review import NOT_SHOWN, questions_for_fact, review_answer, review_next, review_question_pick
-from quizzes.progress.selectors import review_queue
+from quizzes.progress.selectors import review_queue, review_waiting
 from quizzes.progress.snapshots import question_snapshot
 from quizzes.qtypes import QTYPES
 from quizzes.web.feedback import feedback_view, question_view
@@ -26,10 +27,20 @@ def review_page(request):
     if question is not None:
         feedback = feedback_view(question_snapshot(question), last["response"], correct=last["correct"], points=last["points"])
         due = review_queue(request.user).count()
-        return render(request, "quizzes/review.html", {"feedback": feedback, "due": due, "due_text": str(due)})
+        waiting = 0 if due else review_waiting(request.user)
+        return render(
+            request,
+            "quizzes/review.html",
+            {"feedback": feedback, "due": due, "due_text": str(due), "waiting": waiting, "cap": settings.KZL_REVIEW_DAILY_CAP},
+        )
     nxt = review_next(user=request.user)
     if nxt is None:
-        return render(request, "quizzes/review.html", {"on_schedule": ReviewCard.objects.filter(user=request.user).count()})
+        context = {
+            "on_schedule": ReviewCard.objects.filter(user=request.user).count(),
+            "waiting": review_waiting(request.user),
+            "cap": settings.KZL_REVIEW_DAILY_CAP,
+        }
+        return render(request, "quizzes/review.html", context)
     return _review_form(request, *nxt)
 
 
@@ -44,6 +55,8 @@ def _review_form(request, card: ReviewCard, question, *, order: list[str] | None
             "q": question,
             "question": question_view(shown, order=order),
             "due": review_queue(request.user).count(),
+            "waiting": review_waiting(request.user),
+            "cap": settings.KZL_REVIEW_DAILY_CAP,
         },
     )
 

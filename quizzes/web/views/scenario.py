@@ -22,6 +22,7 @@ from quizzes.models.collections import in_collection
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.runs import calibration_table, prediction_make, scenario_run_path, scenario_run_start
 from quizzes.progress.todo import next_in_module
+from quizzes.web import confidence
 from quizzes.web.feedback import evidence_view
 from quizzes.web.forms import CONFIDENCES, confidence_from_post
 
@@ -175,7 +176,8 @@ def run_reveal(request, pk: int, step_id: int):
 
 @login_required
 def run_summary(request, pk: int):
-    """The end of a run: accuracy, Brier score, calibration by confidence, and each step recalled."""
+    """The end of a run: how many were right, how sure the learner was (over- or under-confident, in
+    plain words; no Brier score), and each step recalled."""
     run = _run(request, pk)
     if run.status != ScenarioRun.Status.FINISHED:
         return redirect("web:run", pk=pk)
@@ -202,7 +204,8 @@ def run_summary(request, pk: int):
             "run": run,
             "scenario": run.scenario,
             "rows": rows,
-            "bands": calibration_table(predictions),
+            "overall": confidence.overall(predictions),
+            "picture": confidence.picture(calibration_table(predictions)),
             "accuracy": round(100 * (run.accuracy or 0)),
             "next_up": next_in_module(request.user, scenario_id=run.scenario_id, assignment_id=run.assignment_id),
         },
