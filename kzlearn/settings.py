@@ -312,6 +312,8 @@ SPECTACULAR_SETTINGS = {
         "EntityKindEnum": "quizzes.models.Entity.Kind",
         "ItemKindEnum": ["quiz", "scenario"],
         "DatePrecisionEnum": "quizzes.models.sources.DatePrecision",
+        "QuizOrderEnum": "quizzes.models.Quiz.Order",
+        "GradeMethodEnum": "quizzes.models.Quiz.Grade",
     },
     # Swagger UI served from our own static files: the app works offline, no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

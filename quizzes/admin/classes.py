@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes.admin.home import class_page_view
 from quizzes.admin.work import answer_summary, attempt_work_view, review_link, run_work_view, shown, work_link
+from quizzes.classes.selectors import quiz_rules
 from quizzes.classes.services import (
     CSV_COLUMNS,
     StudentImportError,
@@ -447,13 +448,40 @@ class GroupSelect(forms.Select):
         return option
 
 
+# An assignment's own settings, over the quizzes' (quizzes.classes.selectors.quiz_rules).
+ASSIGNMENT_SETTING_FIELDS = ["attempts_allowed", "reveal", "grade_method", "shuffle", "time_limit_minutes", "scenario_grading"]
+AS_THE_QUIZ = _("as each quiz sets")
+
+
+def retake_trap(assignment: Assignment) -> list[str]:
+    """Titles of the assignment's quizzes where a student may retake after seeing every key and keep
+    the better try: more than one attempt, answers after each question, the best or last attempt graded."""
+    trapped = []
+    for item in assignment.module.items.select_related("quiz").filter(quiz__isnull=False).order_by("position"):
+        rules = quiz_rules(item.quiz, assignment)
+        if rules.attempts != 1 and rules.immediate and rules.grade_method in (Quiz.Grade.BEST, Quiz.Grade.LAST):
+            trapped.append(item.quiz.title)
+    return trapped
+
+
 class AssignmentForm(forms.ModelForm):
     class Meta:
         model = Assignment
-        fields = ["classroom", "group", "module", "opens_at", "due_at", "attempts_allowed"]
+        fields = ["classroom", "group", "module", "opens_at", "due_at", *ASSIGNMENT_SETTING_FIELDS]
         widgets = {"group": GroupSelect}
 
     user = None  # set by AssignmentAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("reveal", "grade_method", "shuffle"):
+            if name in self.fields:  # the empty choice means the quiz's own setting: say so, not "---------"
+                self.fields[name].choices = [("", AS_THE_QUIZ), *[c for c in self.fields[name].choices if c[0]]]
+        if "scenario_grading" in self.fields:
+            self.fields["scenario_grading"].required = False  # left out: the safe default, completion
+
+    def clean_scenario_grading(self):
+        return self.cleaned_data.get("scenario_grading") or Assignment.ScenarioGrading.COMPLETION
 
     def clean(self):
         data = super().clean()
@@ -518,6 +546,19 @@ class AssignmentAdmin(admin.ModelAdmin):
     date_hierarchy = "due_at"
     inlines = [ExtensionInline]
     actions = ["export_grades"]
+    fieldsets = [
+        (None, {"fields": ["classroom", "group", "module", "opens_at", "due_at"]}),
+        (
+            _("Settings"),
+            {
+                "fields": ASSIGNMENT_SETTING_FIELDS,
+                "description": _(
+                    "These apply to this assignment only and replace each quiz's own settings; "
+                    "'as each quiz sets' keeps the quiz's. Work already started keeps its time limit and question order."
+                ),
+            },
+        ),
+    ]
 
     def get_queryset(self, request):
         return assignments_for_teacher(request.user).select_related("module", "classroom", "group")
@@ -543,6 +584,18 @@ class AssignmentAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        trapped = retake_trap(obj)
+        if trapped:
+            self.message_user(
+                request,
+                _(
+                    "Check the settings of %(quizzes)s: a student may retake after seeing the right answers "
+                    "and keep the better try. Show answers when the attempt is submitted or later, allow one attempt, "
+                    "or grade by the first attempt or the mean."
+                )
+                % {"quizzes": ", ".join(trapped)},
+                messages.WARNING,
+            )
 
     @admin.display(description="")
     def links(self, obj):

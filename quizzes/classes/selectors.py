@@ -4,6 +4,7 @@ What a teacher may see is quizzes.permissions."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -91,6 +92,58 @@ def assignment_due(assignment: Assignment) -> datetime:
 def assignment_is_open(assignment: Assignment, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     return assignment.opens_at <= now
+
+
+@dataclass(frozen=True)
+class QuizRules:
+    """How a quiz runs for one piece of work: the assignment's settings over the quiz's own."""
+
+    attempts: int  # 0: unlimited
+    attempts_per_assignment: bool  # the limit counts only work started for the assignment
+    feedback: str  # Quiz.Feedback: after each question, or at the end
+    review: str  # Quiz.Review: when a closed attempt's answers are shown
+    grade_method: str  # Quiz.Grade
+    shuffled: bool
+    time_limit_seconds: int | None
+
+    @property
+    def immediate(self) -> bool:
+        return self.feedback == Quiz.Feedback.IMMEDIATE
+
+
+# An assignment's "answers shown" as the quiz's (feedback mode, review option) pair.
+REVEAL_RULES = {
+    Assignment.Reveal.EACH: (Quiz.Feedback.IMMEDIATE, Quiz.Review.IMMEDIATELY),
+    Assignment.Reveal.SUBMIT: (Quiz.Feedback.END, Quiz.Review.IMMEDIATELY),
+    Assignment.Reveal.AFTER_LAST: (Quiz.Feedback.END, Quiz.Review.AFTER_LAST_ATTEMPT),
+    Assignment.Reveal.AFTER_DUE: (Quiz.Feedback.END, Quiz.Review.AFTER_DUE),
+    Assignment.Reveal.NEVER: (Quiz.Feedback.END, Quiz.Review.NEVER),
+}
+
+
+def feedback_of(quiz_feedback: str, reveal: str | None) -> str:
+    """The feedback mode (Quiz.Feedback) of work at a quiz with this feedback for an assignment with this reveal ('' or None: none)."""
+    return REVEAL_RULES[reveal][0] if reveal else quiz_feedback  # type: ignore[index]
+
+
+def quiz_rules(quiz: Quiz, assignment: Assignment | None) -> QuizRules:
+    """The one rule for how `quiz` runs for work done for `assignment` (None: practice): each setting
+    the assignment makes (attempts, answers shown, grading method, order, time limit) replaces the
+    quiz's; an empty one leaves the quiz's. The web player, the API, scoring and reports ask here."""
+    feedback, review = quiz.feedback, quiz.review_answers
+    attempts, per_assignment = int(quiz.attempts_allowed), False
+    grade, shuffled, limit = quiz.grade_method, quiz.order == Quiz.Order.SHUFFLED, quiz.time_limit_seconds
+    if assignment is not None:
+        if assignment.reveal:
+            feedback, review = REVEAL_RULES[assignment.reveal]  # type: ignore[index]
+        if assignment.attempts_allowed:
+            attempts, per_assignment = int(assignment.attempts_allowed), True
+        grade = assignment.grade_method or grade
+        if assignment.shuffle:
+            shuffled = assignment.shuffle == Quiz.Order.SHUFFLED
+        if assignment.time_limit_minutes is not None:
+            limit = assignment.time_limit_minutes * 60 or None
+    return QuizRules(attempts, per_assignment, feedback, review, grade, shuffled, limit)
 
 
 class AssignmentRefused(ValueError):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from quizzes.models.bank import Module
+from quizzes.models.bank import Module, Quiz
 from quizzes.zones import time_zone_choices
 
 
@@ -76,7 +76,20 @@ class Enrolment(models.Model):
 
 
 class Assignment(models.Model):
-    """A module set for a class, or for one group in it, between two dates."""
+    """A module set for a class, or for one group in it, between two dates, with its own settings."""
+
+    class Reveal(models.TextChoices):
+        """When the right answers are shown: each maps to the quiz's feedback mode and review option."""
+
+        EACH = "each", "after each question"
+        SUBMIT = "submit", "when the attempt is submitted"
+        AFTER_LAST = "after_last", "once no attempts remain (or after the due date)"
+        AFTER_DUE = "after_due", "after the due date"
+        NEVER = "never", "never (only the score)"
+
+    class ScenarioGrading(models.TextChoices):
+        COMPLETION = "completion", "completion"
+        ACCURACY = "accuracy", "accuracy of predictions"
 
     # PROTECT both: deleting a class or a group (an inline row has no confirmation page) must not take
     # its assignments, extensions and the link of students' work with them.
@@ -89,7 +102,54 @@ class Assignment(models.Model):
     due_at = models.DateTimeField()
     # A graded assignment is limited by default: retakes after seeing every key would make any grade 100 %.
     attempts_allowed = models.PositiveSmallIntegerField(
-        default=1, help_text="Attempts per quiz for this assignment; 0: unlimited. Only work started for the assignment counts."
+        "attempts allowed",
+        default=1,
+        help_text=(
+            "Attempts per quiz for this assignment; 0: as the quiz sets (unlimited on most shared quizzes). "
+            "Only work started for the assignment counts."
+        ),
+    )
+    # The settings below override the quiz's own for work done for this assignment (quizzes.classes.
+    # selectors.quiz_rules reads them); empty means "as the quiz sets".
+    reveal = models.CharField(
+        "answers shown",
+        max_length=10,
+        choices=Reveal.choices,
+        blank=True,
+        default="",
+        help_text=(
+            "When students see the right answers and explanations. 'After each question' lets a student "
+            "with attempts left retake with the key in mind; later choices hold the key back until then."
+        ),
+    )
+    grade_method = models.CharField(
+        "grading method",
+        max_length=8,
+        choices=Quiz.Grade.choices,
+        blank=True,
+        default="",
+        help_text="Which of a student's scored attempts make their grade on each quiz. Empty: as the quiz sets.",
+    )
+    shuffle = models.CharField(
+        "question order",
+        max_length=10,
+        choices=Quiz.Order.choices,
+        blank=True,
+        default="",
+        help_text="Shuffled: each attempt shows the questions in its own order. Empty: as the quiz sets.",
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        "time limit (minutes)",
+        null=True,
+        blank=True,
+        help_text="Minutes per attempt, submitted automatically when time is up; 0: no limit. Empty: as the quiz sets.",
+    )
+    scenario_grading = models.CharField(
+        "scenarios graded on",
+        max_length=10,
+        choices=ScenarioGrading.choices,
+        default=ScenarioGrading.COMPLETION,
+        help_text="Completion: a finished scenario counts 100 %. Accuracy: the share of its predictions that came true.",
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -5,7 +5,9 @@ them) for the questions the assignment's students answered, and per source.
 Work counts towards an assignment when it was started for it; for an assignment without an attempt
 limit, also practice on one of its quizzes or scenarios started after the assignment opened and after
 the student joined the class (practice from before joining is not the teacher's to see). A quiz's
-grade over several attempts follows its grade rule (best, first, last or mean).
+grade over several attempts follows its grading method (best, first, last or mean: the assignment's
+setting over the quiz's); a scenario counts 100 % once finished, or its accuracy when the assignment
+grades scenarios on accuracy.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import datetime, tzinfo
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
-from quizzes.classes.selectors import assignment_enrolments
+from quizzes.classes.selectors import assignment_enrolments, quiz_rules
 from quizzes.models import (
     Assignment,
     Attempt,
@@ -170,12 +172,14 @@ def _quiz_result(attempts: list[Attempt], due: datetime, grade_method: str = "be
     return ItemResult(status, best.percent, _seconds(best.started_at, best.submitted_at), late, len(attempts), best.pk)
 
 
-def _run_result(runs: list[ScenarioRun], due: datetime) -> ItemResult:
+def _run_result(runs: list[ScenarioRun], due: datetime, grading: str = Assignment.ScenarioGrading.COMPLETION) -> ItemResult:
+    """A scenario's result: on completion (the default), a finished run is 100 %; on accuracy, the
+    best finished run's share of predictions that came true. The cell links the best run either way."""
     best = max(runs, key=lambda r: (r.status == ScenarioRun.Status.FINISHED, r.accuracy or 0))
     if best.status != ScenarioRun.Status.FINISHED:
         return ItemResult(IN_PROGRESS, tries=len(runs), work_id=best.pk)
     late = best.finished_at > due
-    percent = round(100 * (best.accuracy or 0), 2)
+    percent = round(100 * (best.accuracy or 0), 2) if grading == Assignment.ScenarioGrading.ACCURACY else 100.0
     return ItemResult(FINISHED, percent, _seconds(best.started_at, best.finished_at), late, len(runs), best.pk)
 
 
@@ -195,6 +199,8 @@ def assignment_results(assignment: Assignment) -> AssignmentResults:
     if scenario_ids:
         for r in ScenarioRun.objects.filter(_work(assignment), user_id__in=student_ids, scenario_id__in=scenario_ids):
             runs[r.user_id, r.scenario_id].append(r)
+    # Each quiz's grading method for this assignment: its own setting over the quiz's (quiz_rules).
+    grade_methods = {i.quiz_id: quiz_rules(i.quiz, assignment).grade_method for i in items if i.quiz_id}
     students = []
     for e in enrolments:
         due = extensions.get(e.student_id, assignment.due_at)
@@ -202,10 +208,10 @@ def assignment_results(assignment: Assignment) -> AssignmentResults:
         for item in items:
             if item.quiz_id:
                 mine = attempts.get((e.student_id, item.quiz_id))
-                row.items.append(_quiz_result(mine, due, item.quiz.grade_method) if mine else ItemResult())
+                row.items.append(_quiz_result(mine, due, grade_methods[item.quiz_id]) if mine else ItemResult())
             else:
                 mine_runs = runs.get((e.student_id, item.scenario_id))
-                row.items.append(_run_result(mine_runs, due) if mine_runs else ItemResult())
+                row.items.append(_run_result(mine_runs, due, assignment.scenario_grading) if mine_runs else ItemResult())
         students.append(row)
     return AssignmentResults(assignment, items, students)
 

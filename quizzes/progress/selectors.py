@@ -17,6 +17,7 @@ from fsrs import State
 
 from quizzes.bank.selectors import published_modules
 from quizzes.bank.versions import versions_content
+from quizzes.classes.selectors import quiz_rules
 from quizzes.dates import date_span_label
 from quizzes.models import (
     Attempt,
@@ -254,9 +255,7 @@ def progress_summary(user, *, now: datetime | None = None) -> ProgressSummary:
 
 def attempts_limit(quiz, assignment) -> int:
     """Attempts allowed at `quiz` (0: unlimited): the assignment's limit when it sets one, else the quiz's."""
-    if assignment is not None and assignment.attempts_allowed:
-        return int(assignment.attempts_allowed)
-    return int(quiz.attempts_allowed)
+    return quiz_rules(quiz, assignment).attempts
 
 
 def attempts_used(attempt: Attempt) -> int:
@@ -298,11 +297,12 @@ def attempt_rows(attempt: Attempt) -> list[Response]:
 
 def response_revealed(response: Response, attempt: Attempt) -> bool:
     """The reveal rule for one item (the web player and the API both ask here): its key, explanations
-    and evidence are shown once it is answered when the quiz gives feedback immediately, or once the
-    attempt is closed and the quiz's review option allows it (answers_visible)."""
+    and evidence are shown once it is answered when the work gives feedback after each question, or
+    once the attempt is closed and its review option allows it (answers_visible). Both by
+    quiz_rules: the assignment's "answers shown" over the quiz's own."""
     if attempt.status != Attempt.Status.IN_PROGRESS:
         return answers_visible(attempt)
-    return response.answered_at is not None and attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE
+    return response.answered_at is not None and quiz_rules(attempt.quiz, attempt.assignment).immediate
 
 
 @dataclass(frozen=True)
@@ -333,14 +333,16 @@ def attempt_score_shown(attempt: Attempt, rows: list[Response]) -> ScoreShown | 
 
 def answers_visible(attempt: Attempt, *, now: datetime | None = None) -> bool:
     """Whether the learner may see the right answers and explanations of this finished attempt, by
-    its quiz's review option: immediately; once no attempts remain or the assignment is past due;
-    only after the due date (practice: as once no attempts remain); or never."""
+    its review option (quiz_rules: the assignment's over the quiz's): immediately; once no attempts
+    remain or the assignment is past due; only after the due date (practice: as once no attempts
+    remain); or never."""
     if attempt.status == Attempt.Status.IN_PROGRESS:
         return False
-    rule = attempt.quiz.review_answers
-    if rule == "immediately":
+    rules = quiz_rules(attempt.quiz, attempt.assignment)
+    rule = rules.review
+    if rule == Quiz.Review.IMMEDIATELY:
         return True
-    if rule == "never":
+    if rule == Quiz.Review.NEVER:
         return False
     now = now or timezone.now()
     assignment = attempt.assignment
@@ -348,10 +350,9 @@ def answers_visible(attempt: Attempt, *, now: datetime | None = None) -> bool:
         extension = assignment.extensions.filter(student_id=attempt.user_id).values_list("due_at", flat=True).first()
         if now > (extension or assignment.due_at):
             return True
-        if rule == "after_due":
+        if rule == Quiz.Review.AFTER_DUE:
             return False
-    limit = attempts_limit(attempt.quiz, assignment)
-    return bool(limit) and attempts_used(attempt) >= limit
+    return bool(rules.attempts) and attempts_used(attempt) >= rules.attempts
 
 
 def attempts_with_answered(attempts: list[Attempt]) -> list[Attempt]:

@@ -31,7 +31,7 @@ from fsrs import Card, Rating, Scheduler
 
 from quizzes import queue
 from quizzes.bank.versions import version_content, versions_for
-from quizzes.classes.selectors import quizzes_for_learner
+from quizzes.classes.selectors import feedback_of, quiz_rules, quizzes_for_learner
 from quizzes.models import Assignment, Attempt, Question, QuestionVersion, Quiz, Response, ReviewCard, Topic, TopicMastery
 from quizzes.progress.errors import LearnerActionError
 from quizzes.scoring import InvalidKey, InvalidResponse, Score, response_validate, score
@@ -99,29 +99,30 @@ def attempt_begin(*, user, quiz: Quiz, assignment: Assignment | None = None, now
 
 
 def _attempt_create(*, user, quiz: Quiz, assignment: Assignment | None, now: datetime, done: int, for_assignment: int) -> Attempt:
-    if quiz.attempts_allowed and done >= quiz.attempts_allowed:
-        raise LearnerActionError(
-            "no_attempts_left",
-            ngettext(
-                "This quiz allows %(n)d attempt and you have used it.",
-                "This quiz allows %(n)d attempts and you have used them all.",
-                quiz.attempts_allowed,
-            )
-            % {"n": quiz.attempts_allowed},
-            status=403,
-        )
-    if assignment is not None and assignment.attempts_allowed and for_assignment >= assignment.attempts_allowed:
+    rules = quiz_rules(quiz, assignment)  # the assignment's settings over the quiz's
+    if rules.attempts and rules.attempts_per_assignment and for_assignment >= rules.attempts:
         raise LearnerActionError(
             "no_attempts_left",
             ngettext(
                 "This assignment allows %(n)d attempt at this quiz and you have used it.",
                 "This assignment allows %(n)d attempts at this quiz and you have used them all.",
-                assignment.attempts_allowed,
+                rules.attempts,
             )
-            % {"n": assignment.attempts_allowed},
+            % {"n": rules.attempts},
             status=403,
         )
-    selection = _attempt_questions(quiz=quiz, user=user, number=done + 1)
+    if rules.attempts and not rules.attempts_per_assignment and done >= rules.attempts:
+        raise LearnerActionError(
+            "no_attempts_left",
+            ngettext(
+                "This quiz allows %(n)d attempt and you have used it.",
+                "This quiz allows %(n)d attempts and you have used them all.",
+                rules.attempts,
+            )
+            % {"n": rules.attempts},
+            status=403,
+        )
+    selection = _attempt_questions(quiz=quiz, user=user, number=done + 1, shuffled=rules.shuffled)
     if not selection:
         raise LearnerActionError("quiz_empty", gettext("This quiz has no questions yet."), status=409)
     # Storage: the attempt and its position -> version list; nothing is copied. Versions are built
@@ -129,7 +130,7 @@ def _attempt_create(*, user, quiz: Quiz, assignment: Assignment | None, now: dat
     missing = [q for q, v in selection if v is None]
     built = versions_for(missing) if missing else {}
     versions = [(q, v if v is not None else built[q]) for q, v in selection]
-    deadline = now + timedelta(seconds=quiz.time_limit_seconds) if quiz.time_limit_seconds else None
+    deadline = now + timedelta(seconds=rules.time_limit_seconds) if rules.time_limit_seconds else None
     attempt = Attempt(
         user=user, quiz=quiz, assignment=assignment, number=done + 1, started_at=now, deadline_at=deadline, max_points=len(versions)
     )
@@ -184,7 +185,7 @@ def _attempt_insert(attempt: Attempt, versions: list[tuple[int, int]]) -> None:
     attempt._state.adding, attempt._state.db = False, connection.alias
 
 
-def _attempt_questions(*, quiz: Quiz, user, number: int) -> list[tuple[int, int | None]]:
+def _attempt_questions(*, quiz: Quiz, user, number: int, shuffled: bool | None = None) -> list[tuple[int, int | None]]:
     """Selection: (question id, its current version id or None) for each question attempt `number`
     shows, in order (one query, two for a draw).
 
@@ -192,7 +193,8 @@ def _attempt_questions(*, quiz: Quiz, user, number: int) -> list[tuple[int, int 
     attempt. When the quiz draws fewer questions per attempt than it holds (`questions_per_attempt`),
     the draw takes those the learner has seen least in earlier attempts at this quiz (ties broken by
     a seed of learner, quiz and attempt number), so a retake shows unseen questions while the pool
-    has them; the drawn questions keep the quiz's order unless it is shuffled."""
+    has them; the drawn questions keep the quiz's order unless it is shuffled (`shuffled`: the
+    assignment's order over the quiz's, see quiz_rules)."""
     rows = list(
         quiz.items.exclude(question__status=Question.Status.RETIRED)
         .order_by("position")
@@ -209,7 +211,7 @@ def _attempt_questions(*, quiz: Quiz, user, number: int) -> list[tuple[int, int 
         tiebreak = {q: rng.random() for q in questions}
         drawn = set(sorted(questions, key=lambda q: (seen[q], tiebreak[q]))[:size])
         questions = [q for q in questions if q in drawn]
-    if quiz.order == Quiz.Order.SHUFFLED:
+    if (quiz.order == Quiz.Order.SHUFFLED) if shuffled is None else shuffled:
         rng.shuffle(questions)
     return [(q, version[q]) for q in questions]
 
@@ -224,7 +226,7 @@ class Answered:
 
     row: Response
     attempt_status: str
-    feedback: str  # the quiz's feedback mode (Quiz.Feedback)
+    feedback: str  # the work's feedback mode (Quiz.Feedback): the assignment's "answers shown" over the quiz's
 
 
 def response_answer(*, attempt: Attempt, position: int, response: object, client_key: str = "", now: datetime | None = None) -> Response:
@@ -238,13 +240,15 @@ def response_answer(*, attempt: Attempt, position: int, response: object, client
 
 
 def _answer_sql() -> str:
-    r, a, q, v = (m._meta.db_table for m in (Response, Attempt, Quiz, QuestionVersion))
+    r, a, q, v, s = (m._meta.db_table for m in (Response, Attempt, Quiz, QuestionVersion, Assignment))
     lock = " FOR UPDATE OF a, r" if connection.features.has_select_for_update_of else ""
-    # Table names from the models' meta; values are parameters.
+    # Table names from the models' meta; values are parameters. The assignment (if any) only for its
+    # "answers shown", which decides the feedback mode with the quiz's (feedback_of); never locked.
     return (
         "SELECT r.id, r.question_id, r.version_id, v.content_hash, r.response, r.client_key, r.answered_at, r.points, r.correct,"  # noqa: S608
-        " a.status, a.deadline_at, a.user_id, q.feedback"
+        " a.status, a.deadline_at, a.user_id, q.feedback, s.reveal"
         f" FROM {r} r JOIN {a} a ON a.id = r.attempt_id JOIN {q} q ON q.id = a.quiz_id JOIN {v} v ON v.id = r.version_id"
+        f" LEFT JOIN {s} s ON s.id = a.assignment_id"
         f" WHERE r.attempt_id = %s AND r.position = %s{lock}"
     )
 
@@ -269,7 +273,7 @@ def response_answer_in(
     """response_answer by ids, for the API's lean answer path: with `user_id`, an attempt of anyone
     else is Attempt.DoesNotExist (a 404, as if it did not exist).
 
-    One locking read (plain SQL: the response with its attempt's state, its quiz's feedback mode and
+    One locking read (plain SQL: the response with its attempt's state, its feedback mode (the quiz's or its assignment's) and
     its version's hash; the version's content comes from the shared cache, as versions never change)
     and one UPDATE. Locks the attempt, then the response (PostgreSQL locks in the order of OF, the
     order submit and scoring take them), not the quiz: a lock on it would queue every learner
@@ -285,7 +289,8 @@ def response_answer_in(
             raise LearnerActionError(
                 "no_such_question", gettext("This attempt has no question %(position)s.") % {"position": position}, status=404
             )
-    pk, question_id, version_id, content_hash, stored, key, answered_at, points, correct, status, deadline, _user, feedback = found
+    pk, question_id, version_id, content_hash, stored, key, answered_at, points, correct, status, deadline, _user, feedback, reveal = found
+    feedback = feedback_of(feedback, reveal)
     row = Response(
         id=pk,
         attempt_id=attempt_id,

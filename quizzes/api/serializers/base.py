@@ -7,7 +7,7 @@ import re
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from quizzes.models import Collection
+from quizzes.models import Assignment, Collection, Quiz
 from quizzes.models.collections import NO_COLLECTION, collection_label
 
 User = get_user_model()
@@ -113,3 +113,29 @@ class StrictJSON:
             if problems:
                 raise serializers.ValidationError(problems)
         return super().to_internal_value(data)
+
+
+# An assignment's own settings over its quizzes' (quizzes.classes.selectors.quiz_rules): shown read-only
+# in the API (a teacher sets them in the admin); an empty string or null means "as the quiz sets".
+ASSIGNMENT_SETTINGS = ["reveal", "grade_method", "shuffle", "time_limit_minutes", "scenario_grading"]
+_QUIZS = ' Empty: as the quiz sets (see each attempt\'s "rules").'
+
+
+class AssignmentSettings(serializers.Serializer):
+    """The settings fields, declared (a read-only model field would lose its blank choice in the schema)."""
+
+    reveal = serializers.ChoiceField(
+        choices=Assignment.Reveal.choices, allow_blank=True, read_only=True, help_text="When the right answers are shown." + _QUIZS
+    )
+    grade_method = serializers.ChoiceField(
+        choices=Quiz.Grade.choices, allow_blank=True, read_only=True, help_text="Which scored attempts make the grade." + _QUIZS
+    )
+    shuffle = serializers.ChoiceField(choices=Quiz.Order.choices, allow_blank=True, read_only=True, help_text="Question order." + _QUIZS)
+    time_limit_minutes = serializers.IntegerField(
+        allow_null=True, read_only=True, help_text="Per attempt; 0: no limit. Null: as the quiz sets."
+    )
+    scenario_grading = serializers.ChoiceField(
+        choices=Assignment.ScenarioGrading.choices,
+        read_only=True,
+        help_text="completion: a finished scenario counts 100 %; accuracy: the share of predictions that came true.",
+    )

@@ -10,14 +10,21 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from quizzes.api.serializers.base import MAX_ID, CollectionChoice, InCollectionRef, StrictJSON
+from quizzes.api.serializers.base import ASSIGNMENT_SETTINGS, MAX_ID, AssignmentSettings, CollectionChoice, InCollectionRef, StrictJSON
 from quizzes.api.serializers.content import (
     EvidenceSerializer,
     ModuleItemSerializer,
     SnapshotEvidenceSerializer,
     collection_field,
 )
-from quizzes.classes.selectors import AssignmentRefused, assignment_due, assignment_for_work, assignments_for_student, quizzes_for_learner
+from quizzes.classes.selectors import (
+    AssignmentRefused,
+    assignment_due,
+    assignment_for_work,
+    assignments_for_student,
+    quiz_rules,
+    quizzes_for_learner,
+)
 from quizzes.models import (
     Assignment,
     Attempt,
@@ -69,7 +76,7 @@ class ClassroomRefSerializer(serializers.ModelSerializer):
         fields = ["id", "name"]
 
 
-class MyAssignmentSerializer(serializers.ModelSerializer):
+class MyAssignmentSerializer(AssignmentSettings, serializers.ModelSerializer):
     """An assignment as its student sees it: due date with any extension, and progress through the module."""
 
     classroom = ClassroomRefSerializer(read_only=True)
@@ -80,7 +87,8 @@ class MyAssignmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Assignment
-        fields = ["id", "classroom", "group", "module", "opens_at", "due_at", "progress"]
+        fields = ["id", "classroom", "group", "module", "opens_at", "due_at", "progress", "attempts_allowed", *ASSIGNMENT_SETTINGS]
+        read_only_fields = ["attempts_allowed"]
 
     @extend_schema_field(OpenApiTypes.DATETIME)
     def get_due_at(self, assignment):
@@ -102,9 +110,26 @@ class QuizRefSerializer(serializers.ModelSerializer):
         fields = ["collection", "slug", "title", "feedback", "time_limit_seconds", "pass_mark"]
 
 
+class QuizRulesSerializer(serializers.Serializer):
+    """How the quiz runs for this work: its assignment's settings over the quiz's own (quiz_rules)."""
+
+    attempts = serializers.IntegerField(help_text="Attempts allowed; 0: unlimited.")
+    attempts_per_assignment = serializers.BooleanField(help_text="The limit counts only attempts started for the assignment.")
+    feedback = serializers.ChoiceField(choices=Quiz.Feedback.choices, help_text="Feedback after each question, or at the end.")
+    review = serializers.ChoiceField(choices=Quiz.Review.choices, help_text="When a closed attempt's right answers are shown.")
+    grade_method = serializers.ChoiceField(choices=Quiz.Grade.choices, help_text="Which scored attempts make the grade.")
+    shuffled = serializers.BooleanField(help_text="Each attempt shows the questions in its own order.")
+    time_limit_seconds = serializers.IntegerField(allow_null=True, help_text="Per attempt; null: no limit.")
+
+
 class AttemptSerializer(serializers.ModelSerializer):
     quiz = QuizRefSerializer(read_only=True)
     answered = serializers.IntegerField(read_only=True, help_text="Questions answered so far.")
+    rules = serializers.SerializerMethodField(help_text="How the quiz runs for this attempt: its assignment's settings over the quiz's.")
+
+    @extend_schema_field(QuizRulesSerializer)
+    def get_rules(self, attempt):
+        return QuizRulesSerializer(quiz_rules(attempt.quiz, attempt.assignment)).data
 
     class Meta:
         model = Attempt
@@ -124,6 +149,7 @@ class AttemptSerializer(serializers.ModelSerializer):
             "percent",
             "passed",
             "answered",
+            "rules",
         ]
         read_only_fields = fields
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from quizzes.api.serializers.auth import UserRefSerializer
-from quizzes.api.serializers.base import CollectionChoice, InCollectionRef, StrictJSON, User
+from quizzes.api.serializers.base import ASSIGNMENT_SETTINGS, AssignmentSettings, CollectionChoice, InCollectionRef, StrictJSON, User
 from quizzes.api.serializers.content import (
     ModuleItemSerializer,
 )
@@ -119,7 +119,7 @@ class EnrolmentUpdateSerializer(EnrolmentSerializer):
         fields = ["id", "classroom", "student", "group", "joined_at"]
 
 
-class AssignmentSerializer(StrictJSON, serializers.ModelSerializer):
+class AssignmentSerializer(StrictJSON, AssignmentSettings, serializers.ModelSerializer):
     classroom = serializers.PrimaryKeyRelatedField(queryset=Classroom.objects.none(), help_text="One of my classes.")
     group = serializers.PrimaryKeyRelatedField(
         queryset=ClassGroup.objects.none(), required=False, allow_null=True, help_text="A group of the class; null: the whole class."
@@ -143,6 +143,7 @@ class AssignmentSerializer(StrictJSON, serializers.ModelSerializer):
             "opens_at",
             "due_at",
             "attempts_allowed",
+            *ASSIGNMENT_SETTINGS,
             "created_by",
             "created_at",
         ]

@@ -51,7 +51,12 @@ class MyAssignmentViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveMode
 
 def _my_attempts(user):
     answered = Count("responses", filter=Q(responses__answered_at__isnull=False))
-    return Attempt.objects.filter(user=user).select_related("quiz__collection").annotate(answered=answered).order_by("-started_at", "-id")
+    return (
+        Attempt.objects.filter(user=user)
+        .select_related("quiz__collection", "assignment")
+        .annotate(answered=answered)
+        .order_by("-started_at", "-id")
+    )
 
 
 @extend_schema_view(

@@ -181,7 +181,7 @@ class TeacherAttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
 
     def user_queryset(self, user):
         # Answered counts are read for the page's rows only (paginate_queryset), not grouped over every visible attempt.
-        return attempts_for_teacher(user).select_related("quiz__collection", "user").order_by("-started_at", "-id")
+        return attempts_for_teacher(user).select_related("quiz__collection", "assignment", "user").order_by("-started_at", "-id")
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from quizzes.classes.selectors import assignment_due, assignment_for_work, assignments_for_student, quizzes_for_learner
+from quizzes.classes.selectors import assignment_due, assignment_for_work, assignments_for_student, quiz_rules, quizzes_for_learner
 from quizzes.models import Attempt, Quiz, Response
 from quizzes.models.collections import collection_ref, in_collection
 from quizzes.progress.errors import LearnerActionError
@@ -40,7 +40,7 @@ def wants_json(request) -> bool:
 
 def _attempt(request, pk: int) -> Attempt:
     """The learner's own attempt (404 for anyone else's)."""
-    return get_object_or_404(Attempt.objects.select_related("quiz"), pk=pk, user=request.user)
+    return get_object_or_404(Attempt.objects.select_related("quiz", "assignment"), pk=pk, user=request.user)
 
 
 def _player_url(attempt: Attempt, position: int | None = None) -> str:
@@ -86,6 +86,9 @@ def quiz_detail(request, slug: str):
     assignment = assignments_for_student(request.user).filter(module__items__quiz=quiz).first()  # the soonest due
     due = assignment_due(assignment) if assignment else None
     handed_in = next((a for a in reversed(attempts) if a.status != Attempt.Status.IN_PROGRESS), None)
+    work = assignment_for_work(user=request.user, quiz=quiz)  # what a start here counts toward
+    rules = quiz_rules(quiz, work)
+    used = sum(1 for a in attempts if a.assignment_id == work.pk) if work is not None and rules.attempts_per_assignment else len(attempts)
     return render(
         request,
         "quizzes/quiz/intro.html",
@@ -94,8 +97,9 @@ def quiz_detail(request, slug: str):
             "attempts": attempts,
             "questions": min(pool, quiz.questions_per_attempt) if quiz.questions_per_attempt else pool,  # per attempt
             "open_attempt": next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None),
-            "attempts_left": max(quiz.attempts_allowed - len(attempts), 0) if quiz.attempts_allowed else None,
-            "minutes": round(quiz.time_limit_seconds / 60) if quiz.time_limit_seconds else None,
+            "attempts_left": max(rules.attempts - used, 0) if rules.attempts else None,
+            "minutes": round(rules.time_limit_seconds / 60) if rules.time_limit_seconds else None,
+            "immediate": rules.immediate,
             "assignment": assignment,
             "due": due,
             "overdue": due is not None and handed_in is None and due < timezone.now(),
@@ -147,7 +151,7 @@ def _player(request, attempt: Attempt, *, position: int | None, order: list[str]
         if position is None:
             return redirect("web:attempt-finish", pk=attempt.pk)
     row = attempt.responses.select_related("version").get(position=position)
-    immediate = attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE
+    immediate = quiz_rules(attempt.quiz, attempt.assignment).immediate
     locked = response_revealed(row, attempt)  # in progress: answered, with immediate feedback
     seconds_left = max(int((attempt.deadline_at - timezone.now()).total_seconds()), 0) if attempt.deadline_at else None
     return render(
@@ -201,7 +205,7 @@ def attempt_answer(request, pk: int, position: int):
             return _answer_refused(request, attempt, position, exc.code, exc.message, exc.status)
         saved = Response.objects.select_related("version").get(pk=row.pk)  # answered in another tab: show what was stored
     total = attempt.responses.count()
-    immediate = attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE
+    immediate = quiz_rules(attempt.quiz, attempt.assignment).immediate
     if not wants_json(request):
         return redirect(_player_url(attempt, position) if immediate else _after(attempt, position, total))
     data = {"saved": True, "position": position, "next_url": _after(attempt, position, total)}
@@ -277,7 +281,7 @@ def attempt_results(request, pk: int):
             items = [i for i in items if not i["correct"]]
         context["items"] = items if context["answers_shown"] else []
         context["total"] = len(rows)
-        context["review_rule"] = attempt.quiz.get_review_answers_display()
+        context["review_rule"] = Quiz.Review(quiz_rules(attempt.quiz, attempt.assignment).review).label
         limit = attempts_limit(attempt.quiz, attempt.assignment)
         available = quizzes_for_learner(request.user).filter(pk=attempt.quiz_id).exists()
         context["can_retry"] = available and (not limit or attempts_used(attempt) < limit)
