@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0029_question_facts'),
+        ('quizzes', '0030_scenario_option_evidence'),
     ]
 
     operations = [
