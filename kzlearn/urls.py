@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.shortcuts import render
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
 from oauth2_provider import views as oauth2_views
 
 from kzlearn.health import healthz, livez, readyz
@@ -28,6 +29,8 @@ urlpatterns = [
     path("livez", livez, name="livez"),
     path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    # The words of static/js in the page's language (djangojs domain, ours only: not the admin's catalog).
+    path("jsi18n/", JavaScriptCatalog.as_view(packages=["quizzes"]), name="javascript-catalog"),
     # Password reset only when mail can be sent (EMAIL_URL); otherwise its pages say whom to ask.
     *([] if settings.KZL_MAIL_CONFIGURED else [re_path(r"^accounts/(password_reset|reset)/", password_reset_off, name="password_reset")]),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -39,7 +39,7 @@ class CredentialForm(forms.ModelForm):
     def clean_expires_at(self):
         expires_at = self.cleaned_data.get("expires_at")
         if expires_at is not None and expires_at <= timezone.now():
-            raise ValidationError("The expiry must be in the future.")
+            raise ValidationError(gettext("The expiry must be in the future."))
         return expires_at
 
 

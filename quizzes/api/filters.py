@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -46,7 +47,7 @@ class FilterSet(filters.FilterSet):
         valid = super().is_valid()
         for name, f in self.filters.items():
             if not isinstance(f, filters.CharFilter) and self.data.get(name, None) == "":
-                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                self.form.add_error(name, gettext("Give a value, or leave the parameter out."))
                 valid = False
         return valid
 
@@ -96,7 +97,9 @@ class SlugInCollectionFilterSet(FilterSet):
             owners = sorted({collection_label(o) for o in self.slug_model.objects.filter(slug=slug).select_related("collection")})
             if len(owners) > 1:
                 self.form.add_error(
-                    "collection", f"Several collections have a {self.slug_param} {slug!r} ({', '.join(owners)}); add collection=SLUG."
+                    "collection",
+                    gettext("Several collections have a %(what)s %(slug)s (%(owners)s); add collection=SLUG.")
+                    % {"what": self.slug_param, "slug": repr(slug), "owners": ", ".join(owners)},
                 )
                 valid = False
         return valid

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from django.utils.translation import gettext
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -57,7 +58,11 @@ class Idempotent:
             return
         problem = idempotency_key_check(key)
         if problem:
-            raise exceptions.ValidationError({HEADER: [f"The {HEADER} header {problem}."]})
+            raise exceptions.ValidationError(
+                {
+                    HEADER: [gettext("The %(header)s header %(problem)s.") % {"header": HEADER, "problem": problem}],
+                }
+            )
         fingerprint = idempotency_fingerprint(method=request.method, path=request.get_full_path(), data=request.data)
         try:
             begun = idempotency_begin(owner=caller(request), key=key, fingerprint=fingerprint)

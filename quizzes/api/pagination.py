@@ -1,5 +1,6 @@
 """Page-number pagination; clients choose `page_size` from 1 to 100, and a bad one is a 400, not ignored."""
 
+from django.utils.translation import gettext
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
@@ -12,17 +13,17 @@ class PageNumberPagination(pagination.PageNumberPagination):
         # A page given twice (`?page=2&page=3`) or as a non-number is a 400, never silently one of them
         pages = request.query_params.getlist(self.page_query_param)
         if len(pages) > 1 or (pages and not (pages[0].isascii() and pages[0].isdigit() and int(pages[0]) >= 1)):
-            raise ValidationError({self.page_query_param: ["One whole number from 1."]})
+            raise ValidationError({self.page_query_param: [gettext("One whole number from 1.")]})
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):
         if len(request.query_params.getlist(self.page_size_query_param)) > 1:
-            raise ValidationError({self.page_size_query_param: ["Give it once."]})
+            raise ValidationError({self.page_size_query_param: [gettext("Give it once.")]})
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
         if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
-            raise ValidationError({self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]})
+            raise ValidationError({self.page_size_query_param: [gettext("A whole number from 1 to %(n)d.") % {"n": self.max_page_size}]})
         return int(raw)
 
     def get_schema_operation_parameters(self, view):

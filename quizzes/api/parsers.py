@@ -1,5 +1,6 @@
 """The API's JSON parser: DRF's, with nesting too deep for Python's parser a 400 like any bad JSON."""
 
+from django.utils.translation import gettext
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -9,4 +10,4 @@ class JSONParser(parsers.JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError("JSON parse error - the document is nested too deeply.") from None
+            raise ParseError(gettext("JSON parse error - the document is nested too deeply.")) from None

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from quizzes.models import (
     Assignment,
@@ -161,15 +162,19 @@ def assignment_for_work(
     AssignmentRefused saying why. Not named (the web player): the first that fits by due date, or None."""
     now = now or timezone.now()
     what, item = ("quiz", quiz) if quiz is not None else ("scenario", scenario)
+    if quiz is not None:
+        not_included = gettext("That assignment does not include this quiz.")
+    else:
+        not_included = gettext("That assignment does not include this scenario.")
     if item is None:
         raise ValueError("assignment_for_work needs a quiz or a scenario")
     if assignment is None:
         # Only which one: the module's items and the extensions are not read (the caller counts work toward it).
         return assignment_rows_for_student(user).filter(**{f"module__items__{what}": item}, opens_at__lte=now).first()
     if not any(getattr(i, f"{what}_id") == item.pk for i in assignment.module.items.all()):
-        raise AssignmentRefused(f"That assignment does not include this {what}.")
+        raise AssignmentRefused(not_included)
     if not assignment_is_open(assignment, now):
-        raise AssignmentRefused(f"That assignment opens at {assignment.opens_at:%Y-%m-%d %H:%M} UTC.")
+        raise AssignmentRefused(gettext("That assignment opens at %(when)s UTC.") % {"when": f"{assignment.opens_at:%Y-%m-%d %H:%M}"})
     return assignment
 
 

@@ -26,6 +26,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy
 
 from quizzes.models import Assignment, ClassGroup, Classroom, Enrolment, Extension, Module, ProvisionedAccount
 from quizzes.permissions import modules_for_teacher
@@ -45,7 +46,7 @@ JOIN_TRIES, JOIN_WINDOW_SECONDS = 10, 15 * 60
 
 # One message for every refusal, so that a probe cannot tell a missing account from a staff one
 # or from another school's student.
-NOT_YOURS = (
+NOT_YOURS = gettext_lazy(
     "No student account you may enrol has this username. Students join with the class's join code; "
     "an administrator can add an existing account."
 )

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from quizzes.models import IdempotencyKey
 
@@ -43,9 +44,9 @@ def idempotency_fingerprint(*, method: str, path: str, data) -> str:
 def idempotency_key_check(key: str) -> str | None:
     """Why a header value cannot be a key (None: it can): 1 to 255 visible ASCII characters."""
     if not 1 <= len(key) <= MAX_KEY_LENGTH:
-        return f"must be 1 to {MAX_KEY_LENGTH} characters long"
+        return gettext("must be 1 to %(n)d characters long") % {"n": MAX_KEY_LENGTH}
     if not all(33 <= ord(c) <= 126 for c in key):
-        return "must be visible ASCII characters (a UUID is a good key)"
+        return gettext("must be visible ASCII characters (a UUID is a good key)")
     return None
 
 

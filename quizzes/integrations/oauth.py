@@ -4,6 +4,7 @@ gets a token, only the scopes its credential lists, and the API checks the scope
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import BaseScopes
@@ -58,18 +59,18 @@ class IntegrationAuthentication(OAuth2Authentication):
         if result is None:
             # A bearer token that does not check out is an error, even on public endpoints: an
             # integration must learn that its token expired rather than quietly read as anonymous.
-            raise AuthenticationFailed("This bearer token is unknown, expired or revoked; get a new one from /o/token/.")
+            raise AuthenticationFailed(gettext("This bearer token is unknown, expired or revoked; get a new one from /o/token/."))
         _, token = result
         credential = _credential(token.application)
         if credential is None or not credential.is_active(timezone.now()):
-            raise AuthenticationFailed("This integration credential has expired or been revoked.")
+            raise AuthenticationFailed(gettext("This integration credential has expired or been revoked."))
         owner = token.application.user
         if owner is None or not owner.is_active:
-            raise AuthenticationFailed("The account this integration credential acts for is inactive.")
+            raise AuthenticationFailed(gettext("The account this integration credential acts for is inactive."))
         match = getattr(request._request, "resolver_match", None)
         needed = scope_required(match.url_name if match else None, request.method)
         if needed is None:
-            raise PermissionDenied(NOT_OPEN)
+            raise PermissionDenied(str(NOT_OPEN))
         if needed and needed not in token.scope.split():
-            raise PermissionDenied(f"This integration credential lacks the scope {needed}.")
+            raise PermissionDenied(gettext("This integration credential lacks the scope %(scope)s.") % {"scope": needed})
         return owner, token

@@ -7,6 +7,7 @@ endpoints, token management): a credential acts for systems, not for a learner a
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 CONTENT = ("content:read", None)
 ROSTER = ("roster:read", "roster:write")
@@ -29,7 +30,7 @@ BY_URL_NAME: dict[str, tuple[str | None, str | None]] = {
     # Who the credential acts as: open to every credential, whatever its scopes.
     "api-me": ("", None),
 }
-NOT_OPEN = "This endpoint is not open to integration credentials."
+NOT_OPEN = gettext_lazy("This endpoint is not open to integration credentials.")
 
 
 def scope_required(url_name: str | None, method: str) -> str | None:

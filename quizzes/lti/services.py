@@ -28,6 +28,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
@@ -187,7 +188,7 @@ def _linked(model, name: str, slug: str, collection):
         found = in_collection(found, str(collection))
     rows = list(found.order_by("collection__slug")[:10])
     if not rows:
-        raise LtiLaunchError(f"This link opens the {name} '{slug}', which KZLearn no longer has.", status=404)
+        raise LtiLaunchError(gettext("This link opens “%(slug)s”, which KZLearn no longer has.") % {"slug": slug}, status=404)
     if len(rows) > 1:
         owners = ", ".join(collection_label(r) for r in rows)
         raise LtiLaunchError(
@@ -225,13 +226,15 @@ def lti_launch_accept(*, platform: LtiPlatform, launch: Mapping[str, Any], now: 
     now = now or timezone.now()
     sub = launch.get("sub")
     if not sub:
-        raise LtiLaunchError("The platform sent an anonymous launch; KZLearn needs to know who you are.", status=403)
+        raise LtiLaunchError(gettext("The platform sent an anonymous launch; KZLearn needs to know who you are."), status=403)
     role = c.role_for(launch.get(c.ROLES))
     if role is None:
-        raise LtiLaunchError("KZLearn opens for teachers and students of a course; your role in this course is neither.", status=403)
+        raise LtiLaunchError(
+            gettext("KZLearn opens for teachers and students of a course; your role in this course is neither."), status=403
+        )
     deep_linking = launch.get(c.MESSAGE_TYPE) == "LtiDeepLinkingRequest"
     if deep_linking and role != c.Role.INSTRUCTOR:
-        raise LtiLaunchError("Only a teacher of the course can choose KZLearn content to add to it.", status=403)
+        raise LtiLaunchError(gettext("Only a teacher of the course can choose KZLearn content to add to it."), status=403)
     identity = lti_identity_link(platform=platform, sub=str(sub)[:255], person=launch, role=role, now=now)
     result = LaunchResult(user=identity.user, role=role, deep_linking=deep_linking)
     if launch.get(c.CONTEXT, {}).get("id"):
@@ -261,7 +264,7 @@ def lti_deep_link_response(
         raise ValueError("choose exactly one quiz or module")
     settings_claim = launch.get(c.DEEP_LINKING_SETTINGS) or {}
     if not settings_claim.get("deep_link_return_url"):
-        raise LtiLaunchError("The platform did not say where to send the chosen content.")
+        raise LtiLaunchError(gettext("The platform did not say where to send the chosen content."))
     resource = DeepLinkResource().set_url(launch_url)
     if quiz is not None:
         questions = quiz.items.count()

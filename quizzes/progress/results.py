@@ -20,6 +20,7 @@ from datetime import datetime, tzinfo
 
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from quizzes.classes.selectors import assignment_enrolments, quiz_rules
 from quizzes.models import (
@@ -50,13 +51,14 @@ from quizzes.zones import zone_label
 NOT_STARTED, IN_PROGRESS, SUBMITTED, SCORED, FINISHED = "not started", "in progress", "submitted", "scored", "finished"
 # One vocabulary for teachers (results page, class page, grades CSV): a quiz scored and a scenario
 # finished are both "done"; a submitted attempt waiting for its score is "being scored".
+# Marked for translation here, translated where shown (their English also names CSS classes and CSV cells).
 STATUS_LABELS = {
-    NOT_STARTED: "not started",
-    IN_PROGRESS: "in progress",
-    SUBMITTED: "being scored",
-    SCORED: "done",
-    FINISHED: "done",
-    "done": "done",
+    NOT_STARTED: gettext_noop("not started"),
+    IN_PROGRESS: gettext_noop("in progress"),
+    SUBMITTED: gettext_noop("being scored"),
+    SCORED: gettext_noop("done"),
+    FINISHED: gettext_noop("done"),
+    "done": gettext_noop("done"),
 }
 
 

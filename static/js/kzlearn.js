@@ -6,6 +6,10 @@
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
+  // Words in the page's language: Django's JavaScript catalog (/jsi18n/, djangojs domain) when loaded.
+  var _ = window.gettext || function (s) { return s; };
+  var fmt = function (text, values) { return text.replace(/%\((\w+)\)s/g, function (m, k) { return values[k]; }); };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
 
   function newKey() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
@@ -32,7 +36,7 @@
   function announce(list, li) {
     var status = list.closest("form").querySelector("[data-status]") || list.closest("form").querySelector("[role=status]");
     var items = Array.prototype.slice.call(list.children);
-    if (status) status.textContent = "Moved “" + li.querySelector(".text").textContent + "” to position " + (items.indexOf(li) + 1) + " of " + items.length + ".";
+    if (status) status.textContent = fmt(_("Moved “%(item)s” to position %(pos)s of %(total)s."), { item: li.querySelector(".text").textContent, pos: items.indexOf(li) + 1, total: items.length });
   }
 
   function setupOrdering(list) {
@@ -125,7 +129,7 @@
       if (r.res.status >= 500) throw new Error("server error");
       busy = false; delay = 1000;
       if (r.res.ok && !r.data.saved) {  // e.g. the session ended and the login page answered
-        say("Not saved: sign in again. Your answer is kept on this device until then.");
+        say(_("Not saved: sign in again. Your answer is kept on this device until then."));
         return;
       }
       drop(entry.pos, entry.key);
@@ -135,7 +139,7 @@
     }).catch(function () {
       busy = false;
       if (!queue.some(function (q) { return q[0].pos === entry.pos; })) queue.unshift(item);
-      say("Not saved yet: no connection. Retrying…");
+      say(_("Not saved yet: no connection. Retrying…"));
       setTimeout(pump, delay);
       delay = Math.min(delay * 2, 15000);
     });
@@ -146,7 +150,7 @@
     form.querySelector("[name=client_key]").value = key;
     var entry = { pos: position, key: key, url: form.action, body: new URLSearchParams(new FormData(form)).toString() };
     keep(position, entry);
-    say("Saving…");
+    say(_("Saving…"));
     send(entry, onDone);
   }
 
@@ -163,10 +167,10 @@
     var current = player.querySelector(".qnav [aria-current]");
     if (current && !current.classList.contains("answered")) {
       current.classList.add("answered");
-      current.querySelector(".vh").textContent = " (answered)";
+      current.querySelector(".vh").textContent = " " + _("(answered)");
       var bar = player.querySelector(".bar-row progress"), count = player.querySelector(".bar-row span");
       bar.value = bar.value + 1;
-      count.textContent = bar.value + " of " + bar.max + " answered";
+      count.textContent = fmt(_("%(done)s of %(total)s answered"), { done: bar.value, total: bar.max });
     }
     say("");
     // Back (from the source reader) or a reload then shows this question with its feedback, not the next one.
@@ -182,8 +186,8 @@
         clearTimeout(timer);
         timer = setTimeout(function () {
           answer(function (ok, data) {
-            say(ok ? "Saved." : "Not saved: " + (data.message || "check your answer."));
-            if (ok) player.querySelector("[data-next]").textContent = /finish$/.test(data.next_url) ? "Finish →" : "Next question →";
+            say(ok ? _("Saved.") : fmt(_("Not saved: %(why)s"), { why: data.message || _("check your answer.") }));
+            if (ok) player.querySelector("[data-next]").textContent = /finish$/.test(data.next_url) ? _("Finish →") : _("Next question →");
           });
         }, 500);
       };
@@ -195,7 +199,7 @@
       e.preventDefault();
       clearTimeout(timer);
       answer(function (ok, data) {
-        if (!ok) { say(data.message || "That answer could not be saved."); return; }
+        if (!ok) { say(data.message || _("That answer could not be saved.")); return; }
         if (immediate) showFeedback(data); else window.location.assign(data.next_url);
       });
     });
@@ -215,7 +219,7 @@
     var tick = function () {
       var s = Math.max(0, Math.round((end - Date.now()) / 1000));
       clock.textContent = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
-      if (s === 300 || s === 60) spoken.textContent = (s / 60) + " minute" + (s === 60 ? "" : "s") + " left.";
+      if (s === 300 || s === 60) spoken.textContent = fmt(ngettext("%(n)s minute left.", "%(n)s minutes left.", s / 60), { n: s / 60 });
       if (s === 0) { clearInterval(iv); player.querySelector("[data-timeup-form]").submit(); }
     };
     var iv = setInterval(tick, 1000); tick();

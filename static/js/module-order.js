@@ -38,7 +38,7 @@
     var group = tbody.closest(".kzl-module-items");
     var status = group && group.querySelector("[data-order-status]");
     var all = rows(tbody);
-    if (status) status.textContent = title(tr) + ": position " + (all.indexOf(tr) + 1) + " of " + all.length + ".";
+    if (status) status.textContent = interpolate(gettext("%(title)s: position %(pos)s of %(total)s."), { title: title(tr), pos: all.indexOf(tr) + 1, total: all.length }, true);
   }
 
   function setUp(tbody) {

@@ -47,3 +47,24 @@ def test_switch_language_and_see_the_due_date_in_almaty_time(live_server, browse
         assert Profile.objects.get(user=student).language == "kk"
     finally:
         context.close()
+
+
+def test_the_players_script_speaks_the_learners_language(live_server, page):
+    """The player's script (static/js/kzlearn.js) takes its words from /jsi18n/: a Russian learner's
+    answer, saved as it is given, is reported in Russian, and the count of answers too."""
+    from quizzes.progress.services import attempt_start
+    from tests.browser.test_student_journey import sign_in
+    from tests.factories import quiz_with_questions
+
+    student = UserFactory(username="dana")
+    Profile.objects.update_or_create(user=student, defaults={"language": "ru"})
+    quiz = quiz_with_questions(2, published=True, feedback="end")
+    attempt = attempt_start(user=student, quiz=quiz)
+    sign_in(page, live_server, "dana")
+    page.goto(f"{live_server.url}/attempts/{attempt.pk}/")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    first = attempt.responses.get(position=1)
+    page.get_by_label(quiz.items.get(position=1).question.options[0]["text"], exact=True).check()
+    page.wait_for_selector("[data-status]:has-text('Сохранено.')")
+    assert first.__class__.objects.get(pk=first.pk).response
+    assert "Saved" not in page.locator("[data-status]").inner_text()

@@ -3,6 +3,7 @@ the .po files hold (a string marked but not added, or one left after its code we
 every model, field, help text and choice label of ours is in quizzes/labels_catalog.py and shown in
 the viewer's language."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,36 @@ def test_admin_lists_titles_and_actions_in_the_language(lang, admin_user):
     for text in wanted:
         assert text in page.text, (lang, text)
     assert "Give a new join code" not in page.text and "Classrooms" not in page.text
+
+
+# Words that stay as they are in every language: the product's name, code names a teacher types.
+KEPT = {"KZLearn", "API", "ABCD-EFGH", "group", "password", "·"}
+
+
+def untranslated_template_text(text: str) -> list[str]:
+    """Text of a template that a reader sees but no {% translate %} or {% blocktranslate %} covers."""
+    text = re.sub(r"(?s)\{%\s*blocktranslate.*?\{%\s*endblocktranslate\s*%\}", " ", text)
+    text = re.sub(r"(?s)\{#.*?#\}|<!--.*?-->|\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}", " ", text)
+    text = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", text)
+    attributes = re.findall(r'(?:title|aria-label|placeholder|alt|value)="([^"{]*[A-Za-z]{2,}[^"{]*)"', text)
+    text = re.sub(r"(?s)\{%.*?%\}|\{\{.*?\}\}", " ", text)
+    pieces = [p.strip() for p in re.sub(r"(?s)<[^>]*>", "\n", text).split("\n")] + attributes
+    left = []
+    for piece in pieces:
+        words = [w for w in piece.split() if w not in KEPT]
+        if re.search(r"[A-Za-z]{2,}", " ".join(words)):
+            left.append(piece)
+    return left
+
+
+def test_every_template_string_of_ours_is_marked_for_translation():
+    templates = sorted((ROOT / "quizzes" / "templates").rglob("*.html"))
+    assert len(templates) > 50
+    left = {str(t.relative_to(ROOT)): found for t in templates if (found := untranslated_template_text(t.read_text(encoding="utf-8")))}
+    assert not left, f"text not marked for translation: {left}"
+
+
+def test_the_template_check_finds_unmarked_text():
+    assert untranslated_template_text('<p>{% translate "Saved." %}</p><h2 title="Done">{{ x }}</h2>') == ["Done"]
+    assert untranslated_template_text("<li>{{ n }} question{{ n|pluralize }}</li>") == ["question"]
+    assert untranslated_template_text("<p>{% blocktranslate %}Hi {{ n }}{% endblocktranslate %} · KZLearn</p>") == []

@@ -126,6 +126,8 @@ def test_student_pages_in_each_language_show_no_english_string_of_ours(lang):
     run = client.post(reverse("web:scenario-start", args=[scenario.slug]))
     pages["step"] = client.get(run["Location"])
     quiz = quiz_with_questions(2, published=True)
+    pages["dashboard"] = client.get("/")
+    pages["quiz"] = client.get(reverse("web:quiz-detail", args=[quiz.slug]))
     attempt = client.post(reverse("web:quiz-start", args=[quiz.slug]))
     pages["player"] = client.get(attempt["Location"])
     pages["finish"] = client.get(attempt["Location"].rstrip("/") + "/finish/")
@@ -233,6 +235,23 @@ def test_the_teachers_admin_home_and_class_page_in_each_language(lang):
     text = visible_text(home.text).replace(assignment.classroom.name, " ")
     assert not [s for s in sentences if s in text]
     assert ("2 оқушы" if lang == "kk" else "2 ученика") in text
+    # The assignment's results, statistics and the class's add-students page: no English sentence of ours
+    for url in (
+        reverse("admin:quizzes_assignment_results", args=[assignment.pk]),
+        reverse("admin:quizzes_assignment_statistics", args=[assignment.pk]),
+        reverse("admin:quizzes_classroom_students", args=[assignment.classroom.pk]),
+        reverse("admin:quizzes_classroom_changelist"),
+        reverse("admin:quizzes_assignment_changelist"),
+    ):
+        other = client.get(url)
+        assert other.status_code == 200, url
+        shown = visible_text(other.text)
+        for name in (assignment.classroom.name, str(assignment.module), str(assignment)):
+            shown = shown.replace(name, " ")
+        assert not [s for s in sentences if s in shown], (url, [s for s in sentences if s in shown])
+    assert ("Нәтижелер" if lang == "kk" else "Результаты") in client.get(
+        reverse("admin:quizzes_assignment_results", args=[assignment.pk])
+    ).text
     # The class page's due column names the zone; the time is Almaty's, the words the language's
     due = "2030 жылғы 17 қаңтар, 18:00" if lang == "kk" else "17 января 2030 г., 18:00"
     assert due in visible_text(page.text) and "Asia/Almaty, UTC+05:00" in page.text

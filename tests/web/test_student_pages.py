@@ -7,6 +7,7 @@ what a page may show before an answer, ownership, the time limit, idempotent ans
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -171,7 +172,9 @@ def test_the_player_page_with_its_css_and_js_stays_small(client):
     attempt = attempt_start(user=user, quiz=quiz_with_questions(50))
     html = client.get(f"/attempts/{attempt.pk}/").content
     assets = sum(Path(finders.find(p)).stat().st_size for p in ("css/kzlearn.css", "js/kzlearn.js"))
-    assert len(html) + assets < 60_000, (len(html), assets)
+    catalog = client.get("/jsi18n/", HTTP_ACCEPT_LANGUAGE="ru").content  # the script's words, in the longest language
+    assert b"/jsi18n/" in html and json.dumps("Сохраняем").strip('"').encode() in catalog
+    assert len(html) + assets + len(catalog) < 60_000, (len(html), assets, len(catalog))
 
 
 def test_review_page_empty_then_a_due_fact_then_its_feedback(client):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from quizzes.models import Assignment, Collection, Quiz
@@ -53,7 +54,10 @@ class InCollectionRef(SlugRef):
         if len(rows) > 1:
             owners = ", ".join(collection_label(r) for r in rows)
             name = found.model._meta.verbose_name
-            raise serializers.ValidationError(f'Several collections have a {name} {data!r} ({owners}); add "collection": SLUG.')
+            raise serializers.ValidationError(
+                gettext('Several collections have a %(what)s %(slug)s (%(owners)s); add "collection": SLUG.')
+                % {"what": name, "slug": repr(data), "owners": owners}
+            )
         return rows[0]
 
 
@@ -69,7 +73,9 @@ class CollectionChoice(serializers.CharField):
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
         if value != NO_COLLECTION and not (SLUG.fullmatch(value) and Collection.objects.filter(slug=value).exists()):
-            raise serializers.ValidationError(f"No collection {value!r}; GET /api/v1/collections/ lists them.")
+            raise serializers.ValidationError(
+                gettext("No collection %(slug)s; GET /api/v1/collections/ lists them.") % {"slug": repr(value)},
+            )
         return value
 
 

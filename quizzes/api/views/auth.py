@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext, ngettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.authtoken.models import Token
@@ -52,10 +53,16 @@ class TokenView(APIView):
         if getattr(http_request, "axes_locked_out", False):
             minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
             raise exceptions.Throttled(
-                wait=minutes * 60, detail=f"Too many failed sign-ins for this account or from this address. Wait {minutes} minutes."
+                wait=minutes * 60,
+                detail=ngettext(
+                    "Too many failed sign-ins for this account or from this address. Wait %(n)d minute.",
+                    "Too many failed sign-ins for this account or from this address. Wait %(n)d minutes.",
+                    minutes,
+                )
+                % {"n": minutes},
             )
         if user is None:
-            raise exceptions.AuthenticationFailed("Unable to sign in with these credentials.")
+            raise exceptions.AuthenticationFailed(gettext("Unable to sign in with these credentials."))
         token, _ = Token.objects.get_or_create(user=user)
         return Response(_token_body(token))
 

@@ -1,6 +1,7 @@
 """Public reads: the sources and the curated dataset, and published quizzes, scenarios and modules."""
 
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -47,7 +48,14 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         if len(found) > 1:
             owners = ", ".join(sorted(collection_label(o) for o in found))
             name = self.get_queryset().model._meta.verbose_name
-            raise ValidationError({"collection": [f"Several collections have a {name} {slug!r} ({owners}); add ?collection=SLUG."]})
+            raise ValidationError(
+                {
+                    "collection": [
+                        gettext("Several collections have a %(what)s %(slug)s (%(owners)s); add ?collection=SLUG.")
+                        % {"what": name, "slug": repr(slug), "owners": owners}
+                    ]
+                }
+            )
         self.check_object_permissions(self.request, found[0])
         return found[0]
 
