@@ -255,3 +255,20 @@ def test_the_teachers_admin_home_and_class_page_in_each_language(lang):
     # The class page's due column names the zone; the time is Almaty's, the words the language's
     due = "2030 жылғы 17 қаңтар, 18:00" if lang == "kk" else "17 января 2030 г., 18:00"
     assert due in visible_text(page.text) and "Asia/Almaty, UTC+05:00" in page.text
+
+
+def test_numbers_shown_in_each_languages_format():
+    """Decimals and thousands as each language writes them (Django's formats for kk, ru, en), in the
+    filters the pages use: a discrimination of 0.355, a share of 33.5 %, a figure of 1 800 000."""
+    from django.template import Context, Template
+    from django.utils.formats import number_format
+
+    page = Template("{{ d|floatformat:2 }} {{ p|floatformat:'-1' }} {{ n|floatformat:'0g' }}")
+    shown = {}
+    for lang in LANGS:
+        with translation.override(lang):
+            shown[lang] = page.render(Context({"d": 0.355, "p": 33.5, "n": 1800000}))
+            assert number_format(0.5, 1) == ("0,5" if lang != "en" else "0.5")
+    assert shown["en"] == "0.36 33.5 1,800,000"
+    assert shown["ru"] == "0,36 33,5 1\xa0800\xa0000"
+    assert shown["kk"] == "0,36 33,5 1\xa0800\xa0000"
