@@ -272,3 +272,18 @@ def test_numbers_shown_in_each_languages_format():
     assert shown["en"] == "0.36 33.5 1,800,000"
     assert shown["ru"] == "0,36 33,5 1\xa0800\xa0000"
     assert shown["kk"] == "0,36 33,5 1\xa0800\xa0000"
+
+
+def test_time_until_a_due_date_reads_in_each_language():
+    """Django's Kazakh catalog has no units for timesince/timeuntil; ours gives them (kzlearn/formats/kk)."""
+    from django.utils.timesince import timesince, timeuntil
+
+    now = dt.datetime(2030, 1, 1, 12, 0, tzinfo=dt.UTC)
+    due = now + dt.timedelta(days=2, hours=3)
+    said = {}
+    for lang in LANGS:
+        with translation.override(lang):
+            said[lang] = (timeuntil(due, now), timesince(now - dt.timedelta(days=368), now))
+    assert said["kk"][0] == "2\xa0күн, 3\xa0сағат" and said["ru"][0] == "2\xa0дня, 3\xa0часа"
+    assert said["en"][0] == "2\xa0days, 3\xa0hours"
+    assert "жыл" in said["kk"][1] and "год" in said["ru"][1]
