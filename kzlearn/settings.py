@@ -175,6 +175,7 @@ CELERY_BEAT_SCHEDULE = {
     "attempts-close-overdue": {"task": "quizzes.tasks.attempts_close_overdue_task", "schedule": KZL_OVERDUE_EVERY_SECONDS},
     "lti-scores-sweep": {"task": "quizzes.tasks.lti_scores_sweep_task", "schedule": KZL_SCORE_SWEEP_EVERY_SECONDS},
     "idempotency-keys-expire": {"task": "quizzes.tasks.idempotency_keys_expire_task", "schedule": 3600},
+    "job-secrets-expire": {"task": "quizzes.tasks.job_secrets_expire_task", "schedule": 3600},
     "item-statistics": {
         "task": "quizzes.tasks.item_statistics_task",
         "schedule": KZL_STATISTICS_EVERY_SECONDS,

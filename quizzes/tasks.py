@@ -79,6 +79,16 @@ def idempotency_keys_expire_task() -> int:
     return deleted
 
 
+@shared_task(ignore_result=True)
+def job_secrets_expire_task() -> int:
+    """Blank the passwords finished jobs generated, once they are a day old; returns how many jobs."""
+    from quizzes.jobs.services import job_secrets_expire
+
+    expired = job_secrets_expire()
+    heartbeat("job_secrets_expire", expired=expired)
+    return expired
+
+
 @shared_task(bind=True, acks_late=True)
 def job_run_task(self, job_id: int) -> str:
     """Run a queued teacher Job (quizzes.models.Job) by its kind, reporting progress on the row."""

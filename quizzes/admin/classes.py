@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,6 +26,7 @@ from quizzes.admin.work import answer_summary, attempt_work_view, review_link, r
 from quizzes.classes.selectors import quiz_rules
 from quizzes.classes.services import (
     CSV_COLUMNS,
+    ImportReport,
     StudentImportError,
     assignment_check,
     classroom_archive,
@@ -38,10 +39,10 @@ from quizzes.classes.services import (
     join_code_generate,
     may_enrol_any,
     student_password_reset,
-    students_import_csv,
+    students_import_read,
     students_import_rows,
 )
-from quizzes.jobs.services import job_start
+from quizzes.jobs.services import RESULT_SECRETS_HOURS, job_start
 from quizzes.models import Assignment, Attempt, ClassGroup, Classroom, Enrolment, Extension, Job, Quiz, Response
 from quizzes.permissions import (
     assignments_for_teacher,
@@ -324,6 +325,8 @@ class ClassroomAdmin(admin.ModelAdmin):
             path("<int:pk>/home/", view(lambda request, pk: class_page_view(self, request, pk)), name="quizzes_classroom_home"),
             path("<int:pk>/students/", view(self.students_view), name="quizzes_classroom_students"),
             path("<int:pk>/students/template.csv", view(self.template_view), name="quizzes_classroom_template"),
+            path("<int:pk>/students/import/<int:job_id>/", view(self.import_job_view), name="quizzes_classroom_import"),
+            path("<int:pk>/students/import/<int:job_id>/report.csv", view(self.import_report_view), name="quizzes_classroom_import_csv"),
             path("<int:pk>/students/<int:student_id>/password/", view(self.password_view), name="quizzes_classroom_password"),
         ] + super().get_urls()
 
@@ -371,9 +374,17 @@ class ClassroomAdmin(admin.ModelAdmin):
             if upload.is_valid():
                 checked = upload.cleaned_data["check_only"]
                 try:
-                    report = students_import_csv(classroom=classroom, file=upload.cleaned_data["file"], by=request.user, dry_run=checked)
+                    # Every row is checked now (fast: nothing is hashed or written), so bad rows show at
+                    # once; a good file is imported by a background job (hashing passwords takes time).
+                    rows = students_import_read(file=upload.cleaned_data["file"])
+                    report = students_import_rows(classroom=classroom, rows=rows, by=request.user, dry_run=True)
                 except StudentImportError as exc:
                     errors = exc.report.errors
+                else:
+                    if not checked:
+                        params = {"classroom_id": classroom.pk, "by_id": request.user.pk, "rows": rows}
+                        job = job_start(kind=Job.Kind.IMPORT_STUDENTS, params=params, user=request.user)
+                        return redirect(reverse("admin:quizzes_classroom_import", args=[classroom.pk, job.pk]))
         elif request.method == "POST":
             one = StudentForm(request.POST, groups=groups, prefix="one")
             if one.is_valid():
@@ -402,6 +413,47 @@ class ClassroomAdmin(admin.ModelAdmin):
             "slips": _slips(report, classroom) if report and not checked else [],
         }
         return TemplateResponse(request, "admin/quizzes/classroom/students.html", context)
+
+    def _import_job(self, request, pk: int, job_id: int) -> tuple[Classroom, Job]:
+        """A student import into this class that the viewer started (any, for a superuser)."""
+        classroom = self._classroom_to_change(request, pk)
+        job = get_object_or_404(jobs_for_user(request.user), pk=job_id, kind=Job.Kind.IMPORT_STUDENTS, params__classroom_id=classroom.pk)
+        return classroom, job
+
+    def import_job_view(self, request, pk: int, job_id: int):
+        """A CSV import running as a job: its progress in rows (the page refreshes itself), then what it
+        did, the results as CSV with the generated passwords, and slips to print; or every bad row."""
+        classroom, job = self._import_job(request, pk, job_id)
+        running = job.status in (Job.Status.QUEUED, Job.Status.RUNNING)
+        report = ImportReport.from_job_result(job.result) if job.result else None
+        done = job.status == Job.Status.DONE and report is not None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "classroom": classroom,
+            "title": gettext("Importing students into %(classroom)s") % {"classroom": classroom},
+            "job": job,
+            "running": running,
+            "report": report if done else None,
+            "errors": report.errors if report and job.status == Job.Status.FAILED else None,
+            "secrets_expired": bool(job.result.get("secrets_expired")),
+            "sign_in_url": request.build_absolute_uri(reverse("login")),
+            "report_csv_url": reverse("admin:quizzes_classroom_import_csv", args=[classroom.pk, job.pk]) if done else "",
+            "slips": _slips(report, classroom) if done and not job.result.get("secrets_expired") else [],
+            "retention_hours": RESULT_SECRETS_HOURS,
+        }
+        return TemplateResponse(request, "admin/quizzes/classroom/import_job.html", context)
+
+    def import_report_view(self, request, pk: int, job_id: int):
+        """What a finished import did, as a CSV (with the passwords it generated, while kept)."""
+        classroom, job = self._import_job(request, pk, job_id)
+        if job.status != Job.Status.DONE or not job.result:
+            raise Http404("the import has not finished")
+        response = HttpResponse(
+            import_report_csv(ImportReport.from_job_result(job.result), classroom), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="import-{classroom.code}-{job.pk}.csv"'
+        return response
 
 
 def _slips(report, classroom: Classroom) -> list[dict]:
@@ -778,7 +830,18 @@ class JobAdmin(admin.ModelAdmin):
     list_display = ["__str__", "status", "progress", "message", "created_by", "created_at", "finished_at"]
     list_filter = ["status", "kind"]
     fields = ["kind", "status", "progress", "message", "params", "created_by", "created_at", "started_at", "finished_at"]
-    readonly_fields = fields
+    readonly_fields = [*fields, "import_page"]
+
+    def get_fields(self, request, obj=None):
+        # An import's params hold the file's rows (and any passwords given in it) until it ends: link its page instead.
+        if obj is not None and obj.kind == Job.Kind.IMPORT_STUDENTS:
+            return [name if name != "params" else "import_page" for name in self.fields]
+        return self.fields
+
+    @admin.display(description=_("import"))
+    def import_page(self, obj):
+        url = reverse("admin:quizzes_classroom_import", args=[obj.params.get("classroom_id"), obj.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("The import's progress and report"))
 
     def get_queryset(self, request):
         return jobs_for_user(request.user)

@@ -9,6 +9,8 @@ import importlib
 import logging
 import time
 from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
 
 from django.db import connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -31,6 +33,13 @@ def _report(label: str) -> Callable[[object], str]:
     return summary
 
 
+def _import_summary(report: Any) -> str:
+    return (
+        f"Imported: {len(report.created)} new, {len(report.enrolled)} enrolled, {len(report.moved)} moved, "
+        f"{len(report.unchanged)} already in the class."
+    )
+
+
 # What a job kind runs: (module, function, the params passed as keyword arguments, the result as a
 # message). Imported when the job runs, so a kind whose code is missing fails as a job, not at import.
 RUNNERS: dict[str, tuple[str, str, tuple[str, ...], Callable[[object], str]]] = {
@@ -45,7 +54,18 @@ RUNNERS: dict[str, tuple[str, str, tuple[str, ...], Callable[[object], str]]] = 
         ),
     ),
     Job.Kind.LTI_ROSTER_SYNC: ("quizzes.lti.services", "lti_roster_sync", ("context_id",), lambda report: f"Roster synced: {report}"),
+    Job.Kind.IMPORT_STUDENTS: (
+        "quizzes.classes.services",
+        "students_import_job",
+        ("classroom_id", "by_id", "rows"),
+        _import_summary,
+    ),
 }
+# Params that may hold secrets (an import's rows carry the passwords given in the file): replaced by
+# their length once the job ends.
+SECRET_PARAMS = ("rows",)
+# How long a job keeps the passwords it generated for its starter (Job.result["created"]).
+RESULT_SECRETS_HOURS = 24
 
 
 @transaction.atomic
@@ -113,19 +133,38 @@ def job_run(*, job_id: int) -> str:
         job.save(update_fields=["status", "started_at", "done", "message"])
     module_name, function_name, param_names, summary = RUNNERS[job.kind]
     progress = ProgressWriter(job.pk)
+    result: dict = {}
     try:
         try:
             service = getattr(importlib.import_module(module_name), function_name)
         except (ImportError, AttributeError):
             raise RuntimeError(f"{job.get_kind_display().capitalize()} is not available in this version.") from None
         kwargs = {name: job.params[name] for name in param_names if name in job.params}
-        message = summary(service(progress=progress, **kwargs))
+        outcome = service(progress=progress, **kwargs)
+        message = summary(outcome)
+        result = outcome.job_result() if hasattr(outcome, "job_result") else {}
         status = Job.Status.DONE
     except Exception as exc:  # noqa: BLE001 - any failure ends the job with a message the teacher can read
-        log.exception("job %s (%s) failed", job.pk, job.kind)
+        if not hasattr(exc, "job_result"):
+            log.exception("job %s (%s) failed", job.pk, job.kind)
         message, status = f"Failed: {exc}", Job.Status.FAILED
+        result = exc.job_result() if hasattr(exc, "job_result") else {}
     finally:
         progress.close()
     done = progress.total if status == Job.Status.DONE else progress.done
-    Job.objects.filter(pk=job.pk).update(status=status, message=message, done=done, total=progress.total, finished_at=timezone.now())
+    params = {name: len(value) if name in SECRET_PARAMS and isinstance(value, list) else value for name, value in job.params.items()}
+    Job.objects.filter(pk=job.pk).update(
+        status=status, message=message, done=done, total=progress.total, finished_at=timezone.now(), result=result, params=params
+    )
     return message
+
+
+def job_secrets_expire(*, now=None) -> int:
+    """Blank the passwords jobs generated (an import's report) RESULT_SECRETS_HOURS after they ended; returns how many jobs."""
+    cutoff = (now or timezone.now()) - timedelta(hours=RESULT_SECRETS_HOURS)
+    expired = 0
+    for job in Job.objects.filter(finished_at__lte=cutoff, result__has_key="created").exclude(result__has_key="secrets_expired"):
+        created = [[username, "(expired)" if password else ""] for username, password in job.result.get("created", [])]
+        Job.objects.filter(pk=job.pk).update(result={**job.result, "created": created, "secrets_expired": True})
+        expired += 1
+    return expired

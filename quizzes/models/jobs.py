@@ -10,6 +10,7 @@ class Job(models.Model):
         GENERATE_SCENARIOS = "generate_scenarios", "generate scenarios"
         ITEM_STATISTICS = "item_statistics", "recompute item statistics"
         LTI_ROSTER_SYNC = "lti_roster_sync", "sync a class roster from an LTI platform"
+        IMPORT_STUDENTS = "import_students", "import students from a CSV file"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "queued"
@@ -24,6 +25,11 @@ class Job(models.Model):
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
+    # What the job produced for whoever started it, e.g. a student import's report:
+    # {"created": [[username, generated password or ""]], "enrolled": [...], "unchanged": [...],
+    #  "moved": [...], "errors": [{"line", "username", "reason"}]}. Generated passwords are
+    # blanked RESULT_SECRETS_HOURS after the job ends (jobs.services.job_secrets_expire).
+    result = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -1,15 +1,18 @@
 """Students from CSV, all or nothing: every bad row reported with its line number; a good file imports all."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
-from quizzes.classes.services import StudentImportError, classroom_create, students_import_csv
-from quizzes.models import ClassGroup, Enrolment
+from quizzes.classes.services import StudentImportError, classroom_create, students_import_csv, students_import_rows
+from quizzes.jobs.services import RESULT_SECRETS_HOURS, job_secrets_expire
+from quizzes.models import ClassGroup, Enrolment, Job
 from tests.teachers.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -93,17 +96,63 @@ def _upload(client, classroom, text: str, **extra):
     )
 
 
-def test_the_upload_page_reports_bad_rows_checks_and_imports(classroom, teacher_a):
+def test_the_upload_page_reports_bad_rows_checks_and_imports_as_a_job(classroom, teacher_a, teacher_b, django_capture_on_commit_callbacks):
     client = client_for(teacher_a)
     page = _upload(client, classroom, BAD)
-    assert page.status_code == 200 and "Nothing was imported" in page.text
-    assert "<td>5</td><td>bolat</td>" in page.text and "missing username" in page.text
-    good = "username,first_name,group\naliya,Aliya,Table 1\nbolat,Bolat,\n"
+    assert page.status_code == 200 and "Nothing was imported" in page.text  # bad rows show at once; no job
+    assert "<td>5</td><td>bolat</td>" in page.text and "missing username" in page.text and not Job.objects.exists()
+    good = "username,first_name,group,password\naliya,Aliya,Table 1,\nbolat,Bolat,,Str0ng-enough-pass\n"
     page = _upload(client, classroom, good, **{"csv-check_only": "on"})
-    assert "nothing has been imported yet" in page.text and not classroom.enrolments.exists()
-    page = _upload(client, classroom, good)
-    assert "2 new accounts" in page.text and "shown only now" in page.text
+    assert "nothing has been imported yet" in page.text and not classroom.enrolments.exists() and not Job.objects.exists()
+    # The upload returns at once: a queued job (run after the commit), its page waiting for a worker.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        page = _upload(client, classroom, good)
+    job = Job.objects.get()
+    assert page.status_code == 302 and page["Location"] == reverse("admin:quizzes_classroom_import", args=[classroom.pk, job.pk])
+    assert (job.kind, job.status, len(callbacks)) == (Job.Kind.IMPORT_STUDENTS, Job.Status.QUEUED, 1)
+    waiting = client.get(page["Location"])
+    assert "waiting for a worker" in waiting.text and 'http-equiv="refresh"' in waiting.text and not classroom.enrolments.exists()
+    # Only its starter sees it (another teacher of another class: not found).
+    assert client_for(teacher_b).get(page["Location"]).status_code == 404
+    callbacks[0]()  # the commit: in-process jobs run at once
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total) == (Job.Status.DONE, 2, 2) and job.message.startswith("Imported: 2 new")
+    assert job.params == {"classroom_id": classroom.pk, "by_id": teacher_a.pk, "rows": 2}, "the rows (with a given password) are not kept"
+    done = client.get(page["Location"])
+    assert "2 new accounts" in done.text and 'http-equiv="refresh"' not in done.text and done.text.count('class="kzl-slip"') == 1
     assert classroom.enrolments.count() == 2
+    report = client.get(reverse("admin:quizzes_classroom_import_csv", args=[classroom.pk, job.pk])).content.decode()
+    generated = dict(Job.objects.get().result["created"])["aliya"]
+    assert generated in report and generated in done.text and "Str0ng-enough-pass" not in report
+    # A day later the generated passwords are blanked.
+    assert job_secrets_expire() == 0
+    assert job_secrets_expire(now=timezone.now() + timedelta(hours=RESULT_SECRETS_HOURS, minutes=1)) == 1
+    later = client.get(page["Location"])
+    assert generated not in later.text and "were blanked" in later.text and 'class="kzl-slip"' not in later.text
+    assert generated not in client.get(reverse("admin:quizzes_classroom_import_csv", args=[classroom.pk, job.pk])).content.decode()
+
+
+def test_an_import_job_stays_all_or_nothing_when_a_username_is_taken_meanwhile(classroom, teacher_a, django_capture_on_commit_callbacks):
+    client = client_for(teacher_a)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        page = _upload(client, classroom, "username\naliya\nbolat\ndana\n")
+    User.objects.create_user(username="bolat")  # someone else's account, made before the job runs
+    callbacks[0]()
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED and "nothing was imported" in job.message
+    assert not User.objects.filter(username__in=["aliya", "dana"]).exists() and not classroom.enrolments.exists()
+    failed = client.get(page["Location"])
+    assert failed.status_code == 200 and "nothing was imported" in failed.text
+    assert "<td>3</td><td>bolat</td>" in failed.text and "username is taken" in failed.text
+    assert client.get(reverse("admin:quizzes_classroom_import_csv", args=[classroom.pk, job.pk])).status_code == 404
+
+
+def test_the_import_writes_in_a_fixed_number_of_queries(classroom, teacher_a, django_assert_max_num_queries):
+    rows = [(n, {"username": f"student-{n}", "group": "Table 1" if n % 2 else ""}) for n in range(2, 302)]
+    with django_assert_max_num_queries(30):
+        report = students_import_rows(classroom=classroom, rows=rows, by=teacher_a)
+    assert len(report.created) == 300 and classroom.enrolments.count() == 300
+    assert classroom.enrolments.filter(group__name="Table 1").count() == 150
 
 
 def test_one_student_at_a_time(classroom, teacher_a):
