@@ -149,6 +149,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker keeps its database connection between tasks (kzlearn/celery.py closes it as Django does
+# after a request: past CONN_MAX_AGE, or broken); without this Celery's Django fixup closes it after
+# every task, and each scoring job opened a new PostgreSQL session.
+CELERY_DB_REUSE_MAX = 2**31
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
 # Periodic work (celery beat). A SIGKILLed worker's unacked messages only come back after the
 # visibility timeout above (an hour), so it is the sweeper that guarantees every submitted attempt

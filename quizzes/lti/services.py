@@ -291,9 +291,12 @@ def lti_scores_record(*, attempt_id: int) -> list[int]:
     attempt = Attempt.objects.filter(pk=attempt_id, status=Attempt.Status.SCORED).first()
     if attempt is None:
         return []
+    launches = list(_owed_launches(attempt).values_list("pk", flat=True))
+    if not launches:  # the usual case (no LTI launch): no transaction opened for nothing
+        return []
     pending = []
     with transaction.atomic():
-        for launch_id in _owed_launches(attempt).values_list("pk", flat=True):
+        for launch_id in launches:
             row, _ = LtiScore.objects.get_or_create(attempt=attempt, launch_id=launch_id)
             if row.status == LtiScore.Status.PENDING:
                 pending.append(row.pk)

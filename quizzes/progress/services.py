@@ -34,6 +34,7 @@ from quizzes.bank.versions import version_content, versions_for
 from quizzes.classes.selectors import feedback_of, quiz_rules, quizzes_for_learner
 from quizzes.models import Assignment, Attempt, Question, QuestionVersion, Quiz, Response, ReviewCard, Topic, TopicMastery
 from quizzes.progress.errors import LearnerActionError
+from quizzes.progress.selectors import attempt_rows
 from quizzes.scoring import InvalidKey, InvalidResponse, Score, response_validate, score
 
 log = logging.getLogger(__name__)
@@ -392,7 +393,9 @@ def attempt_score(*, attempt_id: int, now: datetime | None = None) -> bool:
         list(get_user_model().objects.select_for_update(no_key=True).filter(pk=attempt.user_id).values_list("pk", flat=True))
         # Read the clock after the locks, so scored_at orders one learner's attempts as applied.
         now = _now(now)
-        rows = list(attempt.responses.select_related("version"))
+        # One read of small columns; each version's content from the shared cache (versions never
+        # change), not parsed again per response.
+        rows = attempt_rows(attempt)
         stored = {row.pk: (row.points, row.correct) for row in rows}
         for row in rows:
             snap = row.snapshot
@@ -446,15 +449,61 @@ def _progress_apply(*, user_id: int, rows: list[Response], now: datetime) -> Non
             t[0] += 1
             t[1] += int(bool(row.correct))
             t[2] += row.points
+    if connection.vendor == "postgresql":
+        _mastery_add(user_id=user_id, per_topic=per_topic, now=now)
+    else:
+        _mastery_add_portable(user_id=user_id, per_topic=per_topic, now=now)
+    outcomes: dict[tuple[int, str], bool] = {}
+    for row in rows:
+        for fact in row.snapshot.get("fact_ids", []):
+            key = (owner[row.pk], fact)
+            outcomes[key] = outcomes.get(key, True) and bool(row.correct)
+    review_cards_apply(user_id=user_id, outcomes=outcomes, now=now, create_on_miss_only=True)
+
+
+def _mastery_add(*, user_id: int, per_topic: dict[tuple[int, str], list], now: datetime) -> None:
+    """PostgreSQL: add each (collection, topic slug)'s counts to the learner's mastery in one upsert,
+    the addition done by the database (ON CONFLICT DO UPDATE locks and adds to the row as it stands),
+    so no read and no lock beforehand. Only the learner's own rows are written, in topic order; the
+    topic rows every learner shares are only read."""
+    if not per_topic:
+        return
+    keys = sorted(per_topic, key=lambda k: (k[0] or 0, k[1]))
+    m, t = TopicMastery._meta.db_table, Topic._meta.db_table
+    # Table names from the models' meta; every value is a parameter.
+    sql = (
+        f"INSERT INTO {m} AS m (user_id, topic_id, answered, correct, points, updated_at)"  # noqa: S608
+        " SELECT %s, t.id, v.answered, v.correct, v.points, %s"
+        " FROM unnest(%s::bigint[], %s::text[], %s::integer[], %s::integer[], %s::double precision[])"
+        " AS v(collection_id, slug, answered, correct, points)"
+        f" JOIN {t} t ON t.collection_id IS NOT DISTINCT FROM v.collection_id AND t.slug = v.slug"
+        " ORDER BY t.id"
+        " ON CONFLICT (user_id, topic_id) DO UPDATE SET answered = m.answered + EXCLUDED.answered,"
+        " correct = m.correct + EXCLUDED.correct, points = m.points + EXCLUDED.points, updated_at = EXCLUDED.updated_at"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                user_id,
+                now,
+                [k[0] for k in keys],
+                [k[1] for k in keys],
+                [per_topic[k][0] for k in keys],
+                [per_topic[k][1] for k in keys],
+                [float(per_topic[k][2]) for k in keys],
+            ],
+        )
+
+
+def _mastery_add_portable(*, user_id: int, per_topic: dict[tuple[int, str], list], now: datetime) -> None:
+    """_mastery_add for other databases: read (locked), add, write back in one upsert; safe because
+    attempt_score holds the learner's lock, and nothing else writes TopicMastery."""
     wanted = Q()
     for collection_id, slug in per_topic:
         wanted |= Q(collection_id=collection_id, slug=slug)
     found = Topic.objects.filter(wanted).order_by().values_list("pk", "collection_id", "slug") if per_topic else []
     topics = {(c, s): pk for pk, c, s in found}
-    # Read, add, write back in one upsert: safe because attempt_score holds the learner's lock (and
-    # locks these rows), and nothing else writes TopicMastery. Lock only the learner's own rows, in a
-    # fixed order: the model's default ordering joins quizzes_topic, and a plain FOR UPDATE would
-    # also lock the topic rows every learner shares, serialising (and deadlocking) scoring school-wide.
     locked = TopicMastery.objects.select_for_update(of=("self",)).filter(user_id=user_id, topic_id__in=topics.values()).order_by("topic_id")
     current = {m.topic_id: m for m in locked}
     totals = []
@@ -475,12 +524,6 @@ def _progress_apply(*, user_id: int, rows: list[Response], now: datetime) -> Non
     TopicMastery.objects.bulk_create(
         totals, update_conflicts=True, unique_fields=["user", "topic"], update_fields=["answered", "correct", "points", "updated_at"]
     )
-    outcomes: dict[tuple[int, str], bool] = {}
-    for row in rows:
-        for fact in row.snapshot.get("fact_ids", []):
-            key = (owner[row.pk], fact)
-            outcomes[key] = outcomes.get(key, True) and bool(row.correct)
-    review_cards_apply(user_id=user_id, outcomes=outcomes, now=now, create_on_miss_only=True)
 
 
 _SCHEDULER = Scheduler(enable_fuzzing=False)
