@@ -382,7 +382,7 @@ class ModuleItemForm(forms.ModelForm):
     """One row of a module: one picker for a quiz or a scenario; the position is kept by the page
     (drag, or the Up and Down buttons), never typed."""
 
-    content = forms.ChoiceField(label="Quiz or scenario")
+    content = forms.ChoiceField(label=_("Quiz or scenario"))
     content_choices: list = []  # set per request by ModuleItemInline.get_formset
 
     class Meta:
@@ -409,7 +409,7 @@ class ModuleItemForm(forms.ModelForm):
         value = data.get("content")
         if "content" in self.fields:
             if not value:
-                self.add_error("content", "Choose a quiz or a scenario.")
+                self.add_error("content", gettext("Choose a quiz or a scenario."))
             else:
                 kind, _, pk = value.partition(":")
                 self.instance.quiz_id = int(pk) if kind == "quiz" else None
@@ -524,40 +524,54 @@ class ModuleAdmin(OwnedContentMixin, admin.ModelAdmin):
 class QuizBuildForm(forms.Form):
     """Build a quiz from one collection's bank: which questions, how many, and the quiz's settings."""
 
-    collection = forms.ModelChoiceField(queryset=Collection.objects.order_by("position", "slug"), help_text="Whose questions it takes.")
-    title = forms.CharField(max_length=200)
-    slug = forms.SlugField(max_length=80, help_text="Its address: letters, numbers and hyphens; unique within the collection.")
+    collection = forms.ModelChoiceField(
+        label=_("Collection"), queryset=Collection.objects.order_by("position", "slug"), help_text=_("Whose questions it takes.")
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Slug"), max_length=80, help_text=_("Its address: letters, numbers and hyphens; unique within the collection.")
+    )
     topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"),
         queryset=Topic.objects.filter(retired_at__isnull=True).select_related("collection").order_by("collection__position", "name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Questions on any of these topics of the chosen collection; none ticked: every topic.",
+        help_text=_("Questions on any of these topics of the chosen collection; none ticked: every topic."),
     )
     qtypes = forms.MultipleChoiceField(
-        label="Question types",
+        label=_("Question types"),
         choices=QuestionType.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="None ticked: every type.",
+        help_text=_("None ticked: every type."),
     )
-    date_from = forms.DateField(required=False, help_text="Only questions about events from this day (YYYY-MM-DD).")
-    date_to = forms.DateField(required=False, help_text="Only questions about events up to this day.")
-    difficulty_min = forms.FloatField(min_value=0, max_value=1, initial=0, help_text="0 is easy, 1 hard.")
-    difficulty_max = forms.FloatField(min_value=0, max_value=1, initial=1)
-    size = forms.IntegerField(min_value=1, max_value=100, initial=10, help_text="Number of questions.")
-    seed = forms.IntegerField(min_value=0, initial=0, help_text="Another number picks other questions for the same spec.")
-    order = forms.ChoiceField(choices=Quiz.Order.choices, initial=Quiz.Order.FIXED)
-    feedback = forms.ChoiceField(choices=Quiz.Feedback.choices, initial=Quiz.Feedback.IMMEDIATE)
-    attempts_allowed = forms.IntegerField(min_value=0, initial=0, help_text="0 means unlimited.")
+    date_from = forms.DateField(
+        label=_("Date from"), required=False, help_text=_("Only questions about events from this day (YYYY-MM-DD).")
+    )
+    date_to = forms.DateField(label=_("Date to"), required=False, help_text=_("Only questions about events up to this day."))
+    difficulty_min = forms.FloatField(label=_("Difficulty min"), min_value=0, max_value=1, initial=0, help_text=_("0 is easy, 1 hard."))
+    difficulty_max = forms.FloatField(label=_("Difficulty max"), min_value=0, max_value=1, initial=1)
+    size = forms.IntegerField(label=_("Size"), min_value=1, max_value=100, initial=10, help_text=_("Number of questions."))
+    seed = forms.IntegerField(
+        label=_("Seed"), min_value=0, initial=0, help_text=_("Another number picks other questions for the same spec.")
+    )
+    order = forms.ChoiceField(label=_("Order"), choices=Quiz.Order.choices, initial=Quiz.Order.FIXED)
+    feedback = forms.ChoiceField(label=_("Feedback"), choices=Quiz.Feedback.choices, initial=Quiz.Feedback.IMMEDIATE)
+    attempts_allowed = forms.IntegerField(label=_("Attempts allowed"), min_value=0, initial=0, help_text=_("0 means unlimited."))
     questions_per_attempt = forms.IntegerField(
+        label=_("Questions per attempt"),
         min_value=0,
         initial=0,
         required=False,
-        help_text="0: every question, every attempt. Fewer than the size: each attempt draws this many, unseen ones first.",
+        help_text=_("0: every question, every attempt. Fewer than the size: each attempt draws this many, unseen ones first."),
     )
-    time_limit_minutes = forms.IntegerField(min_value=1, required=False, help_text="Empty means no limit.")
-    pass_mark = forms.IntegerField(min_value=0, max_value=100, initial=60, help_text="Percent.")
-    published = forms.BooleanField(required=False, initial=True, help_text="Learners see it (and it can be put in a module).")
+    time_limit_minutes = forms.IntegerField(
+        label=_("Time limit minutes"), min_value=1, required=False, help_text=_("Empty means no limit.")
+    )
+    pass_mark = forms.IntegerField(label=_("Pass mark"), min_value=0, max_value=100, initial=60, help_text=_("Percent."))
+    published = forms.BooleanField(
+        label=_("Published"), required=False, initial=True, help_text=_("Learners see it (and it can be put in a module).")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -572,9 +586,9 @@ class QuizBuildForm(forms.Form):
                 self.add_error("topics", f"{', '.join(foreign)}: not a topic of {collection.title}; tick only its topics.")
         lo, hi = data.get("difficulty_min"), data.get("difficulty_max")
         if lo is not None and hi is not None and lo > hi:
-            self.add_error("difficulty_max", "The highest difficulty must not be below the lowest.")
+            self.add_error("difficulty_max", gettext("The highest difficulty must not be below the lowest."))
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", "The last day must not be before the first.")
+            self.add_error("date_to", gettext("The last day must not be before the first."))
         return data
 
 

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.admin.home import class_page_view
@@ -138,15 +138,15 @@ class EnrolmentInline(admin.TabularInline):
 
 
 # One message whether the username is unknown or not a staff account: the form never tells which.
-NO_SUCH_TEACHER = "No teacher account has this username. Check the spelling with your colleague."
+NO_SUCH_TEACHER = gettext_noop("No teacher account has this username. Check the spelling with your colleague.")
 
 
 class ClassroomForm(forms.ModelForm):
     add_teacher = forms.CharField(
         required=False,
         max_length=150,
-        label="Add a co-teacher",
-        help_text="Their exact username. The list above shows only teachers you already share a class with.",
+        label=_("Add a co-teacher"),
+        help_text=_("Their exact username. The list above shows only teachers you already share a class with."),
     )
 
     class Meta:
@@ -159,7 +159,7 @@ class ClassroomForm(forms.ModelForm):
             return None
         teacher = User.objects.filter(username=username, is_staff=True, is_active=True).first()
         if teacher is None:
-            raise ValidationError(NO_SUCH_TEACHER)
+            raise ValidationError(gettext(NO_SUCH_TEACHER))
         return teacher
 
 
@@ -287,7 +287,7 @@ class ClassroomAdmin(admin.ModelAdmin):
                 kwargs["queryset"] = User.objects.filter(is_staff=True).order_by("username")
             else:
                 kwargs["queryset"] = colleagues_of(request.user).order_by("username")
-                kwargs.update(required=False, help_text="You are added to a class you create. Add others by username below.")
+                kwargs.update(required=False, help_text=_("You are added to a class you create. Add others by username below."))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_fields(self, request, obj=None):
@@ -464,25 +464,26 @@ def _slips(report, classroom: Classroom) -> list[dict]:
 
 
 class StudentForm(forms.Form):
-    username = forms.CharField(max_length=150)
-    first_name = forms.CharField(max_length=150, required=False)
-    last_name = forms.CharField(max_length=150, required=False)
-    email = forms.CharField(max_length=254, required=False)
-    group = forms.ChoiceField(required=False)
+    username = forms.CharField(label=_("Username"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.CharField(label=_("Email"), max_length=254, required=False)
+    group = forms.ChoiceField(label=_("Group"), required=False)
     password = forms.CharField(
+        label=_("Password"),
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text="Leave empty to generate one; it is shown once, after saving.",
+        help_text=_("Leave empty to generate one; it is shown once, after saving."),
     )
 
     def __init__(self, *args, groups: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [("", "(no group)")] + [(g, g) for g in groups]
+        self.fields["group"].choices = [("", gettext("(no group)"))] + [(g, g) for g in groups]
 
 
 class StudentCsvForm(forms.Form):
-    file = forms.FileField(label="CSV file")
-    check_only = forms.BooleanField(required=False, label="Only check the file; import nothing")
+    file = forms.FileField(label=_("CSV file"))
+    check_only = forms.BooleanField(required=False, label=_("Only check the file; import nothing"))
 
 
 # --- assignments --------------------------------------------------------------------------------

@@ -20,13 +20,14 @@ from quizzes.models import IntegrationCredential
 
 
 class CredentialForm(forms.ModelForm):
-    name = forms.CharField(max_length=255, help_text="Which system uses it, e.g. 'School SIS roster sync'.")
+    name = forms.CharField(label=_("Name"), max_length=255, help_text=_("Which system uses it, e.g. 'School SIS roster sync'."))
     owner = forms.ModelChoiceField(
+        label=_("Owner"),
         queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
         required=False,
-        help_text="The account it acts as (its classes and content). Empty: you.",
+        help_text=_("The account it acts as (its classes and content). Empty: you."),
     )
-    scopes = forms.MultipleChoiceField(choices=[], widget=forms.CheckboxSelectMultiple)
+    scopes = forms.MultipleChoiceField(label=_("Scopes"), choices=[], widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = IntegrationCredential
