@@ -95,7 +95,7 @@ ERRORS: dict[ErrorCode, ErrorInfo] = {
     E.WRONG_QUESTION: ErrorInfo(400, "That question does not test the card's fact.", True),
     E.NOT_SHOWN: ErrorInfo(400, "Not the question review shows for this card now (one error for any other question).", True),
     E.QUESTION_BROKEN: ErrorInfo(409, "The question's answer key is broken and cannot be scored; the error is logged.", True),
-    E.NOT_DUE: ErrorInfo(409, "The card has just been reviewed; it comes back later.", True),
+    E.NOT_DUE: ErrorInfo(409, "The card is not due: just reviewed (it comes back later), or past the daily review cap (tomorrow).", True),
     E.CLIENT_KEY_REUSED: ErrorInfo(409, "The `client_key` was sent before with a different answer or prediction.", True),
 }
 del E
