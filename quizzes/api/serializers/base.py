@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 from rest_framework import serializers
 
@@ -43,7 +45,9 @@ class InCollectionRef(SlugRef):
     def to_internal_value(self, data):
         if not isinstance(data, str) or not SLUG.fullmatch(data):
             self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:80])
-        found = self.get_queryset().filter(slug=data).select_related("collection")
+        queryset = self.get_queryset()
+        assert queryset is not None  # every slug field here is given its queryset
+        found = queryset.filter(slug=data).select_related("collection")
         initial = getattr(self.parent, "initial_data", None)
         chosen = initial.get("collection") if isinstance(initial, dict) else None
         if isinstance(chosen, str) and SLUG.fullmatch(chosen):
@@ -80,7 +84,7 @@ class CollectionChoice(serializers.CharField):
 
 
 # JSON type each writable field needs; DRF would otherwise read 0 as "0" and "5" as 5.
-_JSON_TYPES = [
+_JSON_TYPES: list[tuple[type | tuple[type, ...], tuple[type, ...], str]] = [
     (serializers.BooleanField, (bool,), "true or false"),
     ((serializers.IntegerField, serializers.PrimaryKeyRelatedField), (int,), "a whole number"),
     ((serializers.FloatField, serializers.DecimalField), (int, float), "a number"),
@@ -104,7 +108,23 @@ def _type_problem(field, value) -> str | None:
     return None
 
 
-class StrictJSON:
+# The mixin's type-checking base: it runs inside a Serializer (its `fields`, `_writable_fields` and
+# `to_internal_value`), but must not be one at run time, so the concrete serializer picks the base.
+if TYPE_CHECKING:
+    _SerializerBase = serializers.Serializer
+else:
+    _SerializerBase = object
+
+
+def field_queryset_set(serializer: serializers.Serializer, name: str, queryset: QuerySet) -> None:
+    """Limit what a related field of `serializer` accepts to `queryset` (the requester's own rows)."""
+    field = serializer.fields[name]
+    assert isinstance(field, serializers.RelatedField), f"{name} is not a related field"
+    # setattr: the stubs type RelatedField.queryset as a manager descriptor, not the plain attribute it is.
+    setattr(field, "queryset", queryset)  # noqa: B010
+
+
+class StrictJSON(_SerializerBase):
     """Input serializer mixin: each field must arrive with its JSON type (no "5" for 5, no 0 for "0"), and
     a field the serializer does not know is an error, not silently dropped (request schemas say additionalProperties: false)."""
 

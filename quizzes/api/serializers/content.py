@@ -25,7 +25,8 @@ from quizzes.models import (
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # A field named "source" shadows Field.source (the attribute path) in the stubs; DRF allows it.
+    source: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[assignment]
     anchor = serializers.CharField(read_only=True, help_text="Fragment id of the passage on the source reader page.")
 
     class Meta:
@@ -38,7 +39,7 @@ class SnapshotEvidenceSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     quote = serializers.CharField()
-    source = serializers.CharField(help_text="Source slug.")
+    source = serializers.CharField(help_text="Source slug.")  # type: ignore[assignment]  # as above
     source_label = serializers.CharField()
     outlet = serializers.CharField(allow_null=True)
     published_on = serializers.DateField(allow_null=True)
@@ -118,7 +119,7 @@ class EventSerializer(serializers.ModelSerializer):
     collection = collection_field()
     place = EntityRefSerializer(read_only=True, allow_null=True)
     actors = EntityRefSerializer(many=True, read_only=True)
-    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    topics: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
 
     class Meta:
@@ -154,9 +155,9 @@ class FigureReportSerializer(serializers.ModelSerializer):
 
 class FigureSerializer(serializers.ModelSerializer):
     collection = collection_field()
-    event = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    event: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     place = EntityRefSerializer(read_only=True, allow_null=True)
-    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    topics: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     contested = serializers.BooleanField(source="is_contested", read_only=True, help_text="The sources give different numbers.")
     reports = FigureReportSerializer(many=True, read_only=True)
 
@@ -169,8 +170,8 @@ class ClaimSerializer(serializers.ModelSerializer):
     collection = collection_field()
     claimant = EntityRefSerializer(read_only=True)
     attributed = serializers.CharField(source="__str__", read_only=True, help_text='"According to <claimant>, <statement>".')
-    about = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    about: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    topics: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
 
     class Meta:
@@ -201,7 +202,7 @@ class QuizSerializer(serializers.ModelSerializer):
 
 class ScenarioSerializer(serializers.ModelSerializer):
     collection = collection_field()
-    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    topics: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     step_count = serializers.IntegerField(read_only=True, help_text="Main-line steps; follow-up steps depend on the learner's choices.")
 
     class Meta:
@@ -220,10 +221,11 @@ class ModuleItemSerializer(serializers.Serializer):
 
     def to_representation(self, item: ModuleItem):
         target = item.quiz or item.scenario
+        assert target is not None  # a module item is a quiz or a scenario (moduleitem_quiz_or_scenario)
         return {
             "position": item.position,
             "kind": "quiz" if item.quiz_id else "scenario",
-            "collection": target.collection.slug if target.collection_id else None,
+            "collection": target.collection.slug if target.collection is not None else None,
             "slug": target.slug,
             "title": target.title,
         }

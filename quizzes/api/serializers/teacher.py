@@ -5,7 +5,15 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from quizzes.api.serializers.auth import UserRefSerializer
-from quizzes.api.serializers.base import ASSIGNMENT_SETTINGS, AssignmentSettings, CollectionChoice, InCollectionRef, StrictJSON, User
+from quizzes.api.serializers.base import (
+    ASSIGNMENT_SETTINGS,
+    AssignmentSettings,
+    CollectionChoice,
+    InCollectionRef,
+    StrictJSON,
+    User,
+    field_queryset_set,
+)
 from quizzes.api.serializers.content import (
     ModuleItemSerializer,
 )
@@ -40,11 +48,11 @@ class ClassGroupCreateSerializer(StrictJSON, serializers.ModelSerializer):
         model = ClassGroup
         fields = ["name"]
         # Unique per class: quizzes.classes.services.group_create checks it with the class in hand.
-        validators = []
+        validators: list = []
 
 
 class ClassroomSerializer(StrictJSON, serializers.ModelSerializer):
-    teachers = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    teachers: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
     groups = ClassGroupSerializer(many=True, read_only=True)
     student_count = serializers.IntegerField(read_only=True)
     join_code = serializers.SerializerMethodField(help_text="What students type to join, e.g. ABCD-EFGH; empty: joining is closed.")
@@ -98,8 +106,8 @@ class EnrolmentSerializer(StrictJSON, serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
-            self.fields["classroom"].queryset = classrooms_for_teacher(request.user).filter(archived_at__isnull=True)
-            self.fields["group"].queryset = groups_for_teacher(request.user)
+            field_queryset_set(self, "classroom", classrooms_for_teacher(request.user).filter(archived_at__isnull=True))
+            field_queryset_set(self, "group", groups_for_teacher(request.user))
 
     def validate_username(self, username):
         # Who may be enrolled is the service's rule (quizzes.classes.services.may_enrol); a missing
@@ -129,7 +137,7 @@ class AssignmentSerializer(StrictJSON, AssignmentSettings, serializers.ModelSeri
         help_text='The module\'s collection (slug, or "none" for a module outside any): needed only where several have this slug.'
     )
     module_collection = serializers.SerializerMethodField(help_text="The module's collection (slug); null for a module outside any.")
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    created_by: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Assignment
@@ -159,9 +167,9 @@ class AssignmentSerializer(StrictJSON, AssignmentSettings, serializers.ModelSeri
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
-            self.fields["classroom"].queryset = classrooms_for_teacher(request.user).filter(archived_at__isnull=True)
-            self.fields["group"].queryset = groups_for_teacher(request.user)
-            self.fields["module"].queryset = modules_for_teacher(request.user)
+            field_queryset_set(self, "classroom", classrooms_for_teacher(request.user).filter(archived_at__isnull=True))
+            field_queryset_set(self, "group", groups_for_teacher(request.user))
+            field_queryset_set(self, "module", modules_for_teacher(request.user))
 
 
 class AssignmentUpdateSerializer(AssignmentSerializer):
@@ -184,12 +192,12 @@ class ExtensionSerializer(StrictJSON, serializers.ModelSerializer):
         model = Extension
         fields = ["student", "due_at"]
         # One extension per student and assignment: a second grant replaces the first (quizzes.classes.services.extension_grant).
-        validators = []
+        validators: list = []
 
     def __init__(self, *args, assignment=None, **kwargs):
         super().__init__(*args, **kwargs)
         if assignment is not None:
-            self.fields["student"].queryset = User.objects.filter(enrolments__classroom_id=assignment.classroom_id)
+            field_queryset_set(self, "student", User.objects.filter(enrolments__classroom_id=assignment.classroom_id))
 
 
 class ItemResultSerializer(serializers.Serializer):
