@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast install install-dev chromium gettext messages lint bench clean
+.PHONY: run test test-fast install install-dev chromium gettext messages lint bench bench-scale clean
 
 ## make run: install, migrate, load the seeds, build the demo, serve (worker + beat where Redis is reachable)
 run: install messages
@@ -82,6 +82,12 @@ messages: install gettext
 bench: install-dev
 	@set -e; eval "$$($(PY) -m kzlearn.probe env test)"; \
 	$(PY) bench/run.py
+
+## make bench-scale: a district (SIZE=M: 1,000 students, 40 classes, 10k attempts, 135k answers; SIZE=L: five times that)
+## built with COPY into <database>_scale, checked and measured; writes the table into README.md (PostgreSQL only)
+bench-scale: install-dev
+	@set -e; eval "$$($(PY) -m kzlearn.probe env test)"; \
+	SIZE=$${SIZE:-M} $(PY) bench/scale.py
 
 ## make lint: the static gates, exactly as CI runs them (.ci/lint: ruff check, ruff format --check,
 ## makemigrations --check, mypy, import-linter layers); `.ci/lint mypy` runs one gate
