@@ -60,7 +60,11 @@ class ErrorInfo:
 
 E = ErrorCode
 ERRORS: dict[ErrorCode, ErrorInfo] = {
-    E.INVALID: ErrorInfo(400, "The request is not valid; `fields` names each bad field (or `non_field_errors`) with its messages."),
+    E.INVALID: ErrorInfo(
+        400,
+        "The request is not valid; `fields` names each bad field, query parameter (also one the operation does not take) "
+        "or `non_field_errors`, with its messages.",
+    ),
     E.PARSE_ERROR: ErrorInfo(400, "The body is not valid JSON."),
     E.NOT_AUTHENTICATED: ErrorInfo(401, "No credentials were given."),
     E.AUTHENTICATION_FAILED: ErrorInfo(401, "The token or the username and password are wrong."),

@@ -64,6 +64,18 @@ class AutoSchema(openapi.AutoSchema):
         from quizzes.api.idempotency import HEADER, Idempotent
 
         params = super().get_override_parameters()
+        extra = getattr(self.view, "extra_query_parameters", None)
+        if extra is not None and "collection" in extra():
+            params = [
+                *params,
+                OpenApiParameter(
+                    "collection",
+                    str,
+                    OpenApiParameter.QUERY,
+                    required=False,
+                    description="A collection slug: needed where several collections use this slug (400 otherwise).",
+                ),
+            ]
         if self.method == "POST" and isinstance(self.view, Idempotent):
             params = [
                 *params,
@@ -83,10 +95,8 @@ class AutoSchema(openapi.AutoSchema):
 def _codes(path: str, operation: dict) -> list[str]:
     params = operation.get("parameters", [])
     public = {} in operation.get("security", [])
-    codes = ["401"]
-    # A malformed header (an empty or over-long Idempotency-Key) is a 400 even on a POST with no body.
-    if any(p["in"] in ("query", "header") for p in params) or "requestBody" in operation:
-        codes.append("400")
+    # 400 on every operation: a query parameter it does not list is refused (quizzes.api.query.StrictQuery).
+    codes = ["401", "400"]
     if not public:
         codes.append("403")
     if "{" in path or any(p["name"] == "page" for p in params):

@@ -26,6 +26,8 @@ class Classroom(models.Model):
     # Archived (API DELETE, or the admin): gone from the teacher's and the students' lists, joining
     # closed; the enrolments, assignments and every attempt and run stay (nothing learners did is lost).
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The change feed's clock (`updated_since`): set on every change, also by a bulk UPDATE (a database trigger, migration 0029).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
@@ -65,6 +67,8 @@ class Enrolment(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
     via = models.CharField(max_length=12, choices=Via.choices, default=Via.ADMIN)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The change feed's clock, as Classroom.updated_at.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["classroom", "student__username"]
@@ -155,6 +159,8 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Archived (API DELETE, or the admin): no longer listed or startable; attempts made for it stay.
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The change feed's clock, as Classroom.updated_at.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["due_at", "id"]

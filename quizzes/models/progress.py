@@ -41,6 +41,8 @@ class Attempt(models.Model):
     # When its answers were added to the item statistics (quizzes.progress.statistics); null until
     # then, so each scored attempt is counted exactly once however often the job runs.
     statistics_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The change feed's clock, as Classroom.updated_at; counting an attempt in the statistics (statistics_at) does not move it.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -121,6 +123,8 @@ class ScenarioRun(models.Model):
     accuracy = models.FloatField(null=True, blank=True)
     # Mean Brier score over the predictions: 0 is perfect, 0.25 is a coin flip said at 50 %.
     brier = models.FloatField(null=True, blank=True)
+    # The change feed's clock, as Classroom.updated_at.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -148,6 +148,7 @@ class AttemptSerializer(serializers.ModelSerializer):
             "max_points",
             "percent",
             "passed",
+            "updated_at",
             "answered",
             "rules",
         ]
@@ -358,7 +359,19 @@ class ScenarioRunSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ScenarioRun
-        fields = ["id", "scenario", "assignment", "status", "started_at", "finished_at", "answered", "correct", "accuracy", "brier"]
+        fields = [
+            "id",
+            "scenario",
+            "assignment",
+            "status",
+            "started_at",
+            "finished_at",
+            "answered",
+            "correct",
+            "accuracy",
+            "brier",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 

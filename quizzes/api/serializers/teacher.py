@@ -59,7 +59,7 @@ class ClassroomSerializer(StrictJSON, serializers.ModelSerializer):
 
     class Meta:
         model = Classroom
-        fields = ["id", "name", "code", "join_code", "teachers", "groups", "student_count", "created_at"]
+        fields = ["id", "name", "code", "join_code", "teachers", "groups", "student_count", "created_at", "updated_at"]
         extra_kwargs = {"code": {"required": False, "help_text": "Unique; defaults to a slug of the name."}}
 
     def get_join_code(self, classroom) -> str:
@@ -100,7 +100,7 @@ class EnrolmentSerializer(StrictJSON, serializers.ModelSerializer):
 
     class Meta:
         model = Enrolment
-        fields = ["id", "classroom", "student", "username", "group", "joined_at"]
+        fields = ["id", "classroom", "student", "username", "group", "joined_at", "updated_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,7 +124,7 @@ class EnrolmentUpdateSerializer(EnrolmentSerializer):
     classroom = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta(EnrolmentSerializer.Meta):
-        fields = ["id", "classroom", "student", "group", "joined_at"]
+        fields = ["id", "classroom", "student", "group", "joined_at", "updated_at"]
 
 
 class AssignmentSerializer(StrictJSON, AssignmentSettings, serializers.ModelSerializer):
@@ -154,6 +154,7 @@ class AssignmentSerializer(StrictJSON, AssignmentSettings, serializers.ModelSeri
             *ASSIGNMENT_SETTINGS,
             "created_by",
             "created_at",
+            "updated_at",
         ]
 
     def get_module_collection(self, assignment) -> str | None:

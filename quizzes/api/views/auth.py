@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from quizzes.api import serializers
 from quizzes.api.errors import errors_for
 from quizzes.api.permissions import IsTeacher, is_teacher
+from quizzes.api.query import StrictQuery
 from quizzes.api.throttling import ScopedThrottle
 from quizzes.errors import ErrorCode
 
@@ -25,7 +26,7 @@ def _token_body(token: Token) -> dict:
     return serializers.TokenSerializer({"token": token.key, "user": user}).data
 
 
-class TokenView(APIView):
+class TokenView(StrictQuery, APIView):
     """POST: exchange a username and password for the user's API token. DELETE: revoke my token."""
 
     throttle_classes = [ScopedThrottle]
@@ -72,7 +73,7 @@ class TokenView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TokenNewView(APIView):
+class TokenNewView(StrictQuery, APIView):
     """A new token for an integration, replacing the teacher's previous one (which stops working)."""
 
     permission_classes = [IsTeacher]
@@ -84,7 +85,7 @@ class TokenNewView(APIView):
         return Response(_token_body(token), status=status.HTTP_201_CREATED)
 
 
-class MeView(generics.RetrieveAPIView):
+class MeView(StrictQuery, generics.RetrieveAPIView):
     """The signed-in user."""
 
     serializer_class = serializers.MeSerializer

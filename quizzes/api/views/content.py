@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from quizzes.api import filters, serializers
 from quizzes.api.permissions import IsTeacher
+from quizzes.api.query import StrictQuery
 from quizzes.api.views import SLUG_PATTERN
 from quizzes.bank.selectors import published_modules
 from quizzes.classes.selectors import modules_for_learner, quizzes_for_learner
@@ -22,7 +23,7 @@ from quizzes.progress.results import quiz_item_statistics
 EVIDENCE = Prefetch("evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start"))
 
 
-class ContentViewSet(viewsets.ReadOnlyModelViewSet):
+class ContentViewSet(StrictQuery, viewsets.ReadOnlyModelViewSet):
     """Slugs are unique within a collection: lists leave retired items out and take `?collection=`;
     a detail whose slug several collections use asks for `?collection=` (400) instead of guessing."""
 
@@ -31,6 +32,10 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = SLUG_PATTERN
     curated = False  # the model has retired_at (dropped by a later version of its collection)
     per_collection = False  # slugs unique within a collection only (curated models are, too)
+
+    def extra_query_parameters(self) -> tuple[str, ...]:
+        """A detail by a slug several collections may use takes `?collection=` to say which."""
+        return ("collection",) if self.action == "retrieve" and (self.curated or self.per_collection) else ()
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from quizzes.api import filters, serializers
 from quizzes.api.errors import errors_for
 from quizzes.api.idempotency import Idempotent
+from quizzes.api.query import ATTEMPT_ORDERING, FEED_BACKENDS, RUN_ORDERING, StrictQuery
 from quizzes.api.throttling import ScopedThrottle
 from quizzes.api.views import UserScoped
 from quizzes.classes.selectors import assignments_for_student
@@ -31,7 +32,7 @@ from quizzes.progress.services import attempt_begin, attempt_submit, response_an
 E = ErrorCode
 
 
-class MyAssignmentViewSet(UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MyAssignmentViewSet(StrictQuery, UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Assignments set for my classes (or my group), with my progress through each module."""
 
     serializer_class = serializers.MyAssignmentSerializer
@@ -71,13 +72,15 @@ def _my_attempts(user):
     ),
 )
 class AttemptViewSet(
-    Idempotent, UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    StrictQuery, Idempotent, UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     """My quiz attempts: start, fetch the questions, answer, submit, see the results."""
 
     serializer_class = serializers.AttemptSerializer
     filterset_class = filters.AttemptFilter
     queryset = Attempt.objects.none()
+    filter_backends = FEED_BACKENDS
+    ordering_fields = ATTEMPT_ORDERING
 
     def user_queryset(self, user):
         return _my_attempts(user)
@@ -142,7 +145,7 @@ def _answer_input(data) -> dict:
     return checked.validated_data
 
 
-class AttemptAnswerView(Idempotent, APIView):
+class AttemptAnswerView(StrictQuery, Idempotent, APIView):
     """POST /api/v1/attempts/{id}/answer/: the lesson's hot path, kept lean.
 
     The same authentication, permission, throttle (scope `answer`, one cache round trip), body
@@ -206,12 +209,14 @@ class AttemptAnswerView(Idempotent, APIView):
     retrieve=extend_schema(responses=serializers.ScenarioRunDetailSerializer),
 )
 class ScenarioRunViewSet(
-    Idempotent, UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    StrictQuery, Idempotent, UserScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     """My scenario runs: play a scenario step by step, predicting with a confidence."""
 
     serializer_class = serializers.ScenarioRunSerializer
     filterset_class = filters.ScenarioRunFilter
+    filter_backends = FEED_BACKENDS
+    ordering_fields = RUN_ORDERING
     throttle_scope = None  # set on the predict action
     queryset = ScenarioRun.objects.none()
 
@@ -267,7 +272,7 @@ class ScenarioRunViewSet(
         return Response(serializers.PredictResultSerializer(body).data)
 
 
-class ProgressView(APIView):
+class ProgressView(StrictQuery, APIView):
     """My progress: mastery by topic, modules, calibration of my predictions, mastered events, recent attempts."""
 
     @extend_schema(responses=serializers.ProgressSerializer)
@@ -275,7 +280,7 @@ class ProgressView(APIView):
         return Response(serializers.ProgressSerializer(progress_summary(request.user)).data)
 
 
-class ReviewViewSet(Idempotent, UserScoped, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ReviewViewSet(StrictQuery, Idempotent, UserScoped, mixins.ListModelMixin, viewsets.GenericViewSet):
     """My review queue: facts I missed, back on their FSRS schedule. List the due cards, take the next one, answer it."""
 
     serializer_class = serializers.ReviewCardSerializer
@@ -314,7 +319,7 @@ class ReviewViewSet(Idempotent, UserScoped, mixins.ListModelMixin, viewsets.Gene
         return Response(serializers.ReviewResultSerializer(result).data)
 
 
-class ClassJoinView(Idempotent, APIView):
+class ClassJoinView(StrictQuery, Idempotent, APIView):
     """POST: join a class with the join code the teacher gave (the student's consent to be taught there)."""
 
     permission_classes = [IsAuthenticated]

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from quizzes.api import filters, serializers
 from quizzes.api.idempotency import Idempotent
 from quizzes.api.permissions import IsTeacher
+from quizzes.api.query import ATTEMPT_ORDERING, FEED_BACKENDS, StrictQuery
 from quizzes.api.views import UserScoped
 from quizzes.classes import services
 from quizzes.models import Assignment, Attempt, Classroom, Enrolment
@@ -21,7 +22,7 @@ from quizzes.progress.results import assignment_results
 from quizzes.progress.selectors import attempts_with_answered
 
 
-class TeacherViewSet(Idempotent, UserScoped, viewsets.GenericViewSet):
+class TeacherViewSet(StrictQuery, Idempotent, UserScoped, viewsets.GenericViewSet):
     permission_classes = [IsTeacher]
 
 
@@ -39,6 +40,8 @@ class ClassroomViewSet(
 
     serializer_class = serializers.ClassroomSerializer
     queryset = Classroom.objects.none()
+    filter_backends = FEED_BACKENDS
+    ordering_fields = {"updated_at": "updated_at", "created_at": "created_at", "name": "name"}
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def user_queryset(self, user):
@@ -91,6 +94,8 @@ class EnrolmentViewSet(
 
     filterset_class = filters.EnrolmentFilter
     queryset = Enrolment.objects.none()
+    filter_backends = FEED_BACKENDS
+    ordering_fields = {"updated_at": "updated_at", "joined_at": "joined_at", "username": "student__username"}
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_serializer_class(self):
@@ -131,6 +136,8 @@ class AssignmentViewSet(
 
     filterset_class = filters.AssignmentFilter
     queryset = Assignment.objects.none()
+    filter_backends = FEED_BACKENDS
+    ordering_fields = {"updated_at": "updated_at", "created_at": "created_at", "opens_at": "opens_at", "due_at": "due_at"}
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
@@ -178,6 +185,8 @@ class TeacherAttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
     serializer_class = serializers.TeacherAttemptSerializer
     filterset_class = filters.TeacherAttemptFilter
     queryset = Attempt.objects.none()
+    filter_backends = FEED_BACKENDS
+    ordering_fields = ATTEMPT_ORDERING
 
     def user_queryset(self, user):
         # Answered counts are read for the page's rows only (paginate_queryset), not grouped over every visible attempt.
