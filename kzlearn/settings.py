@@ -172,12 +172,20 @@ KZL_LTI_SWEEP_AFTER_SECONDS = env.int("KZL_LTI_SWEEP_AFTER_SECONDS", default=600
 KZL_LTI_SCORE_MAX_TRIES = env.int("KZL_LTI_SCORE_MAX_TRIES", default=30)
 # Instructors launching from a platform join this group (its permissions are the admin's to set).
 KZL_LTI_TEACHER_GROUP = env("KZL_LTI_TEACHER_GROUP", default="Teachers")
+# Webhooks (docs/integrators.md#webhooks): each try waits at most TIMEOUT for an answer; a failed one is
+# retried after RETRY seconds, doubled each time (at most an hour), up to MAX_TRIES; a pending delivery
+# untried for SWEEP_AFTER seconds is re-queued by the sweeper.
+KZL_WEBHOOK_TIMEOUT_SECONDS = env.float("KZL_WEBHOOK_TIMEOUT_SECONDS", default=10)
+KZL_WEBHOOK_RETRY_SECONDS = env.float("KZL_WEBHOOK_RETRY_SECONDS", default=30)
+KZL_WEBHOOK_MAX_TRIES = env.int("KZL_WEBHOOK_MAX_TRIES", default=12)
+KZL_WEBHOOK_SWEEP_AFTER_SECONDS = env.int("KZL_WEBHOOK_SWEEP_AFTER_SECONDS", default=600)
 # The sweeper and the overdue closer are cheap and idempotent, so a tick that waited behind a
 # backlog still runs; a statistics tick older than its interval is dropped, not replayed.
 CELERY_BEAT_SCHEDULE = {
     "attempts-sweep": {"task": "quizzes.tasks.attempts_sweep_task", "schedule": KZL_SCORE_SWEEP_EVERY_SECONDS},
     "attempts-close-overdue": {"task": "quizzes.tasks.attempts_close_overdue_task", "schedule": KZL_OVERDUE_EVERY_SECONDS},
     "lti-scores-sweep": {"task": "quizzes.tasks.lti_scores_sweep_task", "schedule": KZL_SCORE_SWEEP_EVERY_SECONDS},
+    "webhook-deliveries-sweep": {"task": "quizzes.tasks.webhook_deliveries_sweep_task", "schedule": KZL_SCORE_SWEEP_EVERY_SECONDS},
     "idempotency-keys-expire": {"task": "quizzes.tasks.idempotency_keys_expire_task", "schedule": 3600},
     "job-secrets-expire": {"task": "quizzes.tasks.job_secrets_expire_task", "schedule": 3600},
     "item-statistics": {

@@ -21,6 +21,7 @@ from quizzes.lti.services import LtiTransientError, lti_score_send, lti_scores_r
 from quizzes.models import Attempt, Heartbeat, Job
 from quizzes.progress.services import ANSWER_GRACE, attempt_score, attempt_submit
 from quizzes.progress.statistics import item_statistics_compute
+from quizzes.webhooks.services import WebhookTransientError, webhook_backoff, webhook_deliver, webhook_deliveries_sweep
 
 # Rows handled per periodic run; the next run takes the rest.
 BATCH = 500
@@ -69,6 +70,26 @@ def lti_scores_sweep_task() -> dict:
     result = lti_scores_sweep()
     heartbeat("lti_scores_sweep", **result)
     return result
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
+def webhook_deliver_task(self, delivery_id: int) -> str:
+    """Send one owed webhook event; retried with backoff while it fails (the row counts the tries and
+    gives up at KZL_WEBHOOK_MAX_TRIES); a copy finds it delivered and sends nothing."""
+    try:
+        return webhook_deliver(delivery_id=delivery_id)
+    except WebhookTransientError as exc:
+        if self.request.is_eager:
+            return "pending"  # jobs in process: never wait for a retry in a request; the sweeper tries again
+        raise self.retry(exc=exc, countdown=webhook_backoff(self.request.retries + 1)) from exc
+
+
+@shared_task(ignore_result=True)
+def webhook_deliveries_sweep_task() -> int:
+    """Re-queue pending webhook deliveries whose message was lost; returns how many."""
+    requeued = webhook_deliveries_sweep()
+    heartbeat("webhook_deliveries_sweep", requeued=requeued)
+    return requeued
 
 
 @shared_task(ignore_result=True)

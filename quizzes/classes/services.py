@@ -30,8 +30,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 
-from quizzes.models import Assignment, ClassGroup, Classroom, Enrolment, Extension, Module, ProvisionedAccount
+from quizzes.models import Assignment, ClassGroup, Classroom, Enrolment, Extension, Module, ProvisionedAccount, WebhookEvent
 from quizzes.permissions import modules_for_teacher
+from quizzes.webhooks.services import EnrolmentChange, enrolment_changed_record, webhook_endpoints_for
 
 User = get_user_model()
 
@@ -149,19 +150,27 @@ def enrolment_add(*, classroom: Classroom, student, by, group=_KEEP) -> Enrolmen
     enrolment = Enrolment.objects.filter(classroom=classroom, student=student).first()
     if enrolment is None:
         via = Enrolment.Via.PROVISIONED if by is not None and not may_enrol_any(by) else Enrolment.Via.ADMIN
-        return Enrolment.objects.create(classroom=classroom, student=student, group=None if group is _KEEP else group, via=via, added_by=by)
+        enrolment = Enrolment.objects.create(
+            classroom=classroom, student=student, group=None if group is _KEEP else group, via=via, added_by=by
+        )
+        enrolment_changed_record(enrolment=enrolment, change=EnrolmentChange.ADDED)
+        return enrolment
     if group is not _KEEP and enrolment.group_id != (group.pk if group else None):
         enrolment.group = group
         enrolment.save(update_fields=["group"])
+        enrolment_changed_record(enrolment=enrolment, change=EnrolmentChange.MOVED)
     return enrolment
 
 
+@transaction.atomic
 def enrolment_move(*, enrolment: Enrolment, group: ClassGroup | None) -> Enrolment:
     """Move a student to another group of their class (None: no group)."""
     if group is not None and group.classroom_id != enrolment.classroom_id:
         raise ValidationError({"group": f"The group {group.name} belongs to another class."})
-    enrolment.group = group
-    enrolment.save(update_fields=["group"])
+    if enrolment.group_id != (group.pk if group else None):
+        enrolment.group = group
+        enrolment.save(update_fields=["group"])
+        enrolment_changed_record(enrolment=enrolment, change=EnrolmentChange.MOVED)
     return enrolment
 
 
@@ -188,9 +197,11 @@ def enrolment_join(*, student, code: str) -> Enrolment:
         except ValueError:  # expired between add and incr
             cache.set(key, 1, JOIN_WINDOW_SECONDS)
         raise ValidationError({"code": JOIN_REFUSED})
-    enrolment, _ = Enrolment.objects.get_or_create(
+    enrolment, created = Enrolment.objects.get_or_create(
         classroom=classroom, student=student, defaults={"via": Enrolment.Via.JOIN_CODE, "added_by": student}
     )
+    if created:
+        enrolment_changed_record(enrolment=enrolment, change=EnrolmentChange.ADDED)
     return enrolment
 
 
@@ -212,9 +223,11 @@ def classroom_restore(*, classroom: Classroom) -> Classroom:
     return classroom
 
 
+@transaction.atomic
 def enrolment_remove(*, enrolment: Enrolment) -> None:
     """Take a student out of a class. Their attempts, runs and progress stay theirs; the class's
     results simply no longer list them, and enrolling them again brings their work back."""
+    enrolment_changed_record(enrolment=enrolment, change=EnrolmentChange.REMOVED)
     enrolment.delete()
 
 
@@ -499,7 +512,7 @@ def _students_import_write(*, classroom: Classroom, by, new_users: list, enrol: 
             ProvisionedAccount.objects.bulk_create(
                 [ProvisionedAccount(user=user, created_by=by, classroom=classroom) for user in created], batch_size=500
             )
-            Enrolment.objects.bulk_create(
+            added = Enrolment.objects.bulk_create(
                 [
                     Enrolment(classroom=classroom, student=user, group=group, via=Enrolment.Via.PROVISIONED, added_by=by)
                     for user, (_line, _user, group) in zip(created, new_users, strict=True)
@@ -509,6 +522,14 @@ def _students_import_write(*, classroom: Classroom, by, new_users: list, enrol: 
             )
             for pk, group in moves:
                 Enrolment.objects.filter(pk=pk).update(group=group)
+            # In the import's transaction: one lookup of the endpoints for the whole import, then an
+            # enrolment.changed per student only when some endpoint hears this class.
+            endpoints = webhook_endpoints_for(event=WebhookEvent.ENROLMENT_CHANGED, classroom_ids=[classroom.pk])
+            if endpoints:
+                for enrolment in added:
+                    enrolment_changed_record(enrolment=enrolment, change=EnrolmentChange.ADDED, endpoints=endpoints)
+                for enrolment in Enrolment.objects.filter(pk__in=[pk for pk, _group in moves]):
+                    enrolment_changed_record(enrolment=enrolment, change=EnrolmentChange.MOVED, endpoints=endpoints)
     except IntegrityError:
         # Someone took one of the usernames (or enrolled a student) since the rows were checked.
         taken = set(User.objects.filter(username__in=[u.username for _l, u, _g in new_users]).values_list("username", flat=True))

@@ -31,6 +31,7 @@ from quizzes.models.lti import (
 from quizzes.models.progress import Attempt, ItemStatistic, Prediction, Response, ReviewCard, ScenarioRun, TopicMastery, VersionStatistic
 from quizzes.models.scenarios import Scenario, ScenarioOptionEvidence, ScenarioStep
 from quizzes.models.sources import Passage, Source
+from quizzes.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "Profile",
@@ -84,4 +85,7 @@ __all__ = [
     "Passage",
     "Source",
     "Topic",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

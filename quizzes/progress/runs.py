@@ -19,6 +19,7 @@ from quizzes.models import Assignment, Passage, Prediction, Scenario, ScenarioRu
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.snapshots import evidence_snapshot
 from quizzes.scenarios.selectors import options_with_evidence
+from quizzes.webhooks.services import run_finished_record
 
 _STEPS = ScenarioStep.objects.prefetch_related(
     Prefetch("reveal_evidence", queryset=Passage.objects.with_source().order_by("source__slug", "start")),
@@ -152,6 +153,7 @@ def _run_finish(run: ScenarioRun, *, now: datetime) -> None:
     run.accuracy = round(run.correct / run.answered, 4) if run.answered else 0.0
     run.brier = round(sum(scores) / len(scores), 4) if scores else None
     run.save(update_fields=["status", "finished_at", "accuracy", "brier"])
+    run_finished_record(run=run)
 
 
 def calibration_table(predictions) -> list[dict]:

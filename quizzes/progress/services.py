@@ -36,6 +36,7 @@ from quizzes.models import Assignment, Attempt, Question, QuestionVersion, Quiz,
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.selectors import attempt_rows
 from quizzes.scoring import InvalidKey, InvalidResponse, Score, response_validate, score
+from quizzes.webhooks.services import attempt_scored_record
 
 log = logging.getLogger(__name__)
 
@@ -424,6 +425,8 @@ def attempt_score(*, attempt_id: int, now: datetime | None = None) -> bool:
         attempt.status, attempt.scored_at = Attempt.Status.SCORED, now
         attempt.save(update_fields=["points", "max_points", "percent", "passed", "status", "scored_at"])
         _progress_apply(user_id=attempt.user_id, rows=rows, now=now)
+        # In this transaction: the event is owed exactly when the score is committed.
+        attempt_scored_record(attempt=attempt)
     return True
 
 

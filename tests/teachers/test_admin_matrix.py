@@ -68,6 +68,8 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
     "quizzes.ScenarioStep": CURATED,
     "quizzes.Source": DATASET,
     "quizzes.Topic": DATASET,
+    "quizzes.WebhookDelivery": RECORD_ADMIN,  # the delivery log; every field read-only, failed ones retried by an action
+    "quizzes.WebhookEndpoint": ADMIN_ONLY,
 }
 
 
