@@ -74,7 +74,7 @@ def field():
 
 
 class Migration(migrations.Migration):
-    dependencies = [("quizzes", "0028_quiz_module_slug_in_collection")]
+    dependencies = [("quizzes", "0029_question_facts")]
 
     operations = [
         *(
