@@ -42,8 +42,9 @@ def busy():
     return teacher, student
 
 
-# count + page, then one per prefetch (assignments: module items, extensions, and the two progress reads)
-LEARNER_LISTS = {"/api/v1/me/assignments/": 6, "/api/v1/attempts/": 2, "/api/v1/scenario-runs/": 2, "/api/v1/me/review/": 2}
+# count + page, then one per prefetch (assignments: module items, extensions, and the three progress reads:
+# the learner's enrolments, attempts and runs, counted per assignment's window)
+LEARNER_LISTS = {"/api/v1/me/assignments/": 7, "/api/v1/attempts/": 2, "/api/v1/scenario-runs/": 2, "/api/v1/me/review/": 2}
 # teacher/attempts: count, page, then the answered counts of the page's rows only
 TEACHER_LISTS = {"/api/v1/classes/": 4, "/api/v1/enrolments/": 2, "/api/v1/assignments/": 2, "/api/v1/teacher/attempts/": 3}
 

@@ -89,7 +89,7 @@ def test_rename_a_class_and_take_a_student_out_keeping_their_work(world):
     assert again.status_code == 201
     results = api.get(f"/api/v1/assignments/{world.assignment_x.pk}/results/").json()
     by_student = {s["student"]["username"]: s for s in results["students"]}
-    assert by_student[world.student_a.username]["items"][0]["status"] == "in progress"
+    assert by_student[world.student_a.username]["items"][0]["status"] == "in_progress"
 
 
 def test_give_a_student_more_time_on_an_assignment(world):
@@ -148,9 +148,9 @@ def test_results_and_attempts_of_my_students(world, django_capture_on_commit_cal
     assert [i["kind"] for i in results["items"]] == ["quiz", "scenario"]
     by_student = {s["student"]["username"]: s for s in results["students"]}
     assert set(by_student) == {world.student_a.username, world.student_b.username}
-    assert [i["status"] for i in by_student[world.student_a.username]["items"]] == ["scored", "in progress"]
+    assert [i["status"] for i in by_student[world.student_a.username]["items"]] == ["scored", "in_progress"]
     assert by_student[world.student_a.username]["items"][0]["percent"] == pytest.approx(100 / 3, abs=0.01)
-    assert by_student[world.student_b.username]["status"] == "not started"
+    assert by_student[world.student_b.username]["status"] == "not_started"
     # The attempts list holds my students' attempts only; the detail shows every answer with its key
     listed = api.get("/api/v1/teacher/attempts/").json()["results"]
     assert [a["id"] for a in listed] == [world.attempt_a.pk] and listed[0]["user"]["username"] == world.student_a.username

@@ -96,7 +96,7 @@ class MyAssignmentSerializer(AssignmentSettings, serializers.ModelSerializer):
 
     @extend_schema_field(ModuleProgressSerializer)
     def get_progress(self, assignment):
-        return ModuleProgressSerializer(self.context["progress"][assignment.module_id]).data
+        return ModuleProgressSerializer(self.context["progress"][assignment.pk]).data
 
 
 # --- learners: attempts ---------------------------------------------------------------------------

@@ -201,8 +201,16 @@ class ExtensionSerializer(StrictJSON, serializers.ModelSerializer):
             field_queryset_set(self, "student", User.objects.filter(enrolments__classroom_id=assignment.classroom_id))
 
 
+class StatusField(serializers.ChoiceField):
+    """A results status as a machine value spelt like the attempts' and runs' (`in_progress`, `not_started`),
+    not the words teachers read on the results page ("in progress")."""
+
+    def to_representation(self, value):
+        return str(value).replace(" ", "_")
+
+
 class ItemResultSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["not started", "in progress", "submitted", "scored", "finished"])
+    status = StatusField(choices=["not_started", "in_progress", "submitted", "scored", "finished"])
     percent = serializers.FloatField(allow_null=True, help_text="Best score (quiz) or accuracy (scenario), percent.")
     seconds = serializers.IntegerField(allow_null=True, help_text="Time from start to submit.")
     late = serializers.BooleanField()
@@ -214,7 +222,7 @@ class StudentResultSerializer(serializers.Serializer):
     group = serializers.CharField(source="group.name", allow_null=True, default=None)
     due = serializers.DateTimeField(help_text="With the student's extension, if any.")
     extended = serializers.BooleanField()
-    status = serializers.ChoiceField(choices=["not started", "in progress", "done"])
+    status = StatusField(choices=["not_started", "in_progress", "done"])
     done = serializers.IntegerField(help_text="Items done.")
     grade = serializers.FloatField(allow_null=True, help_text="Mean over the items (unfinished count 0); null before any is done.")
     seconds = serializers.IntegerField(allow_null=True)

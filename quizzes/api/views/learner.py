@@ -24,9 +24,10 @@ from quizzes.classes.services import enrolment_join
 from quizzes.errors import ErrorCode
 from quizzes.models import Assignment, Attempt, Prediction, Quiz, ReviewCard, ScenarioRun
 from quizzes.progress.errors import LearnerActionError
+from quizzes.progress.results import assignment_progress
 from quizzes.progress.review import review_answer, review_next
 from quizzes.progress.runs import prediction_make, scenario_run_next_step, scenario_run_start
-from quizzes.progress.selectors import answers_visible, attempt_rows, module_progress, progress_summary, response_revealed, review_queue
+from quizzes.progress.selectors import answers_visible, attempt_rows, progress_summary, response_revealed, review_queue
 from quizzes.progress.services import attempt_begin, attempt_submit, response_answer_in
 
 E = ErrorCode
@@ -44,9 +45,8 @@ class MyAssignmentViewSet(StrictQuery, UserScoped, mixins.ListModelMixin, mixins
     def get_serializer(self, instance=None, *args, **kwargs):
         if instance is not None:
             assignments = instance if isinstance(instance, list) else [instance]
-            kwargs.setdefault("context", self.get_serializer_context())["progress"] = module_progress(
-                self.request.user, [a.module for a in assignments]
-            )
+            # Only the work the teacher's results count for each assignment (its window), not all work on the module.
+            kwargs.setdefault("context", self.get_serializer_context())["progress"] = assignment_progress(self.request.user, assignments)
         return super().get_serializer(instance, *args, **kwargs)
 
 
