@@ -74,7 +74,7 @@ def field():
 
 
 class Migration(migrations.Migration):
-    dependencies = [("quizzes", "0029_question_facts")]
+    dependencies = [("quizzes", "0030_scenario_option_evidence")]
 
     operations = [
         *(
