@@ -74,7 +74,7 @@ def field():
 
 
 class Migration(migrations.Migration):
-    dependencies = [("quizzes", "0030_scenario_option_evidence")]
+    dependencies = [("quizzes", "0031_assignment_settings")]
 
     operations = [
         *(
