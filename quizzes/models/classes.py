@@ -26,7 +26,7 @@ class Classroom(models.Model):
     # Archived (API DELETE, or the admin): gone from the teacher's and the students' lists, joining
     # closed; the enrolments, assignments and every attempt and run stay (nothing learners did is lost).
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # The change feed's clock (`updated_since`): set on every change, also by a bulk UPDATE (a database trigger, migration 0032).
+    # The change feed's clock (`updated_since`): set on every change, also by a bulk UPDATE (a database trigger, migration 0033).
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:

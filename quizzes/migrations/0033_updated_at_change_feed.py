@@ -74,7 +74,7 @@ def field():
 
 
 class Migration(migrations.Migration):
-    dependencies = [("quizzes", "0031_assignment_settings")]
+    dependencies = [("quizzes", "0032_job_result")]
 
     operations = [
         *(

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0032_updated_at_change_feed'),
+        ('quizzes', '0033_updated_at_change_feed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
