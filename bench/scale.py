@@ -415,7 +415,7 @@ def measure(info: dict) -> dict:
 
     # Verification: running mastery and review cards equal their recomputation for every scored student.
     mismatched_mastery, mismatched_cards = 0, 0
-    from quizzes.models import Response
+    from quizzes.models import QuestionResponse
 
     for user in scored_users:
         running = {
@@ -425,7 +425,7 @@ def measure(info: dict) -> dict:
         mismatched_mastery += running != progress_recompute(user=user)
         expected: dict[tuple, list[int]] = {}
         per_attempt: dict[int, dict] = defaultdict(dict)
-        for attempt_id, correct, content in Response.objects.filter(attempt__user=user, attempt__status="scored").values_list(
+        for attempt_id, correct, content in QuestionResponse.objects.filter(attempt__user=user, attempt__status="scored").values_list(
             "attempt_id", "correct", "version__content"
         ):
             for fact in content.get("fact_ids", []):

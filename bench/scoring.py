@@ -48,7 +48,7 @@ def _submitted_attempts(n: int, seed: int) -> list[int]:
     from django.utils import timezone
 
     from quizzes.bank.versions import versions_for
-    from quizzes.models import Attempt, Question, QuestionVersion, Quiz, QuizQuestion, Response
+    from quizzes.models import Attempt, Question, QuestionResponse, QuestionVersion, Quiz, QuizQuestion
 
     quiz, created = Quiz.objects.get_or_create(slug="bench-scoring", defaults={"title": "Benchmark: scoring"})
     if created:
@@ -76,9 +76,9 @@ def _submitted_attempts(n: int, seed: int) -> list[int]:
         )
         for i in range(n)
     )
-    Response.objects.bulk_create(
+    QuestionResponse.objects.bulk_create(
         (
-            Response(attempt=a, question_id=q, version_id=versions[q], position=i, response=_response(s, rng), answered_at=now)
+            QuestionResponse(attempt=a, question_id=q, version_id=versions[q], position=i, response=_response(s, rng), answered_at=now)
             for a in attempts
             for i, (q, s) in enumerate(zip(questions, snapshots, strict=True), 1)
         ),

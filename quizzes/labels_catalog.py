@@ -364,6 +364,8 @@ LABELS = (
     gettext_noop("question fact"),
     gettext_noop("question facts"),
     gettext_noop("question order"),
+    gettext_noop("question response"),
+    gettext_noop("question responses"),
     gettext_noop("question version"),
     gettext_noop("question versions"),
     gettext_noop("questions"),

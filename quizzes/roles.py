@@ -28,7 +28,7 @@ SHARED_BANK = ["question", "scenario", "scenariostep"]
 OWNED = ["quiz", "quizquestion", "module", "moduleitem", "classroom", "classgroup", "enrolment", "assignment", "extension"]
 # Read only: teachers read their students' work, their jobs and their LMS courses (LTI; the admin
 # shows a teacher only the courses of classes they teach).
-RECORDS = ["attempt", "response", "job", "lticontext"]
+RECORDS = ["attempt", "questionresponse", "job", "lticontext"]
 
 ALL = ("add", "change", "delete", "view")
 

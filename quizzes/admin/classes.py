@@ -43,7 +43,7 @@ from quizzes.classes.services import (
     students_import_rows,
 )
 from quizzes.jobs.services import RESULT_SECRETS_HOURS, job_start
-from quizzes.models import Assignment, Attempt, ClassGroup, Classroom, Enrolment, Extension, Job, Quiz, Response
+from quizzes.models import Assignment, Attempt, ClassGroup, Classroom, Enrolment, Extension, Job, QuestionResponse, Quiz
 from quizzes.permissions import (
     assignments_for_teacher,
     attempt_quizzes_for_teacher,
@@ -728,7 +728,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 class ResponseInline(admin.TabularInline):
-    model = Response
+    model = QuestionResponse
     extra = 0
     fields = ["position", "stem", "answer", "points", "answered_at"]
     readonly_fields = fields

@@ -16,19 +16,19 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from quizzes.models import Attempt, Prediction, Response
+from quizzes.models import Attempt, Prediction, QuestionResponse
 from quizzes.permissions import attempts_for_teacher, runs_for_teacher
 from quizzes.progress.results import duration_label
 from quizzes.web.feedback import answer_text, evidence_view, feedback_view, key_text
 
 
-def shown(response: Response) -> dict:
+def shown(response: QuestionResponse) -> dict:
     """The question as the student saw it when the attempt started (stem, type, options, key, explanations,
     evidence): its QuestionVersion's content (select_related("version") when reading many)."""
     return response.version.content
 
 
-def response_review(response: Response) -> dict:
+def response_review(response: QuestionResponse) -> dict:
     """One answered (or unanswered) question for the teacher: the feedback view the student gets, their
     answer and the right answer in words."""
     question = shown(response)
@@ -42,7 +42,7 @@ def response_review(response: Response) -> dict:
     }
 
 
-def answer_summary(response: Response) -> str:
+def answer_summary(response: QuestionResponse) -> str:
     """A response in one line for a list: 'Almaty (right)', '33 police cars (not right; right: 35 police cars)'."""
     question = shown(response)
     given = answer_text(question, response.response)

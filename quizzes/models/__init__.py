@@ -28,7 +28,16 @@ from quizzes.models.lti import (
     LtiScore,
     LtiToolKey,
 )
-from quizzes.models.progress import Attempt, ItemStatistic, Prediction, Response, ReviewCard, ScenarioRun, TopicMastery, VersionStatistic
+from quizzes.models.progress import (
+    Attempt,
+    ItemStatistic,
+    Prediction,
+    QuestionResponse,
+    ReviewCard,
+    ScenarioRun,
+    TopicMastery,
+    VersionStatistic,
+)
 from quizzes.models.scenarios import Scenario, ScenarioOptionEvidence, ScenarioStep
 from quizzes.models.sources import Passage, Source
 from quizzes.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -58,7 +67,7 @@ __all__ = [
     "ItemStatistic",
     "VersionStatistic",
     "Prediction",
-    "Response",
+    "QuestionResponse",
     "ReviewCard",
     "ScenarioRun",
     "TopicMastery",

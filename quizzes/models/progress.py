@@ -71,7 +71,7 @@ class Attempt(models.Model):
         return f"{self.user} on {self.quiz} #{self.number}"
 
 
-class Response(models.Model):
+class QuestionResponse(models.Model):
     """One question of an attempt, as it was shown, and what the learner answered.
 
     The response references the question's version current when the attempt started (immutable,
@@ -92,6 +92,8 @@ class Response(models.Model):
     correct = models.BooleanField(null=True, blank=True)
 
     class Meta:
+        # The table keeps its name from before the rename (raw SQL and kzlearn.dbcheck name it).
+        db_table = "quizzes_response"
         ordering = ["attempt", "position"]
         constraints = [
             models.UniqueConstraint(fields=["attempt", "position"], name="response_unique_position"),
@@ -141,7 +143,7 @@ class Prediction(models.Model):
     run = models.ForeignKey(ScenarioRun, on_delete=models.CASCADE, related_name="predictions", db_index=False)
     step = models.ForeignKey(ScenarioStep, on_delete=models.PROTECT, related_name="predictions")
     # The step as shown: {"date_label", "briefing", "prompt", "options", "correct", "reveal",
-    #  "reveal_evidence": [...as Response.snapshot evidence], "reflection"}
+    #  "reveal_evidence": [...as QuestionResponse.snapshot evidence], "reflection"}
     snapshot = models.JSONField()
     choice = models.CharField(max_length=10)
     confidence = models.PositiveSmallIntegerField(help_text="Percent, 50 to 100.")

@@ -30,10 +30,10 @@ from quizzes.models import (
     Enrolment,
     ItemStatistic,
     ModuleItem,
+    QuestionResponse,
     QuestionType,
     QuestionVersion,
     Quiz,
-    Response,
     ScenarioRun,
 )
 from quizzes.permissions import joined_before_started
@@ -390,7 +390,7 @@ def assignment_item_statistics(assignment: Assignment) -> tuple[list[dict], list
     # version, points, picks and attempt score with its count, so a class of 300 is a few thousand rows.
     # The content of each distinct version is read once.
     answers = list(
-        Response.objects.filter(attempt_id__in=first.values())
+        QuestionResponse.objects.filter(attempt_id__in=first.values())
         .order_by()
         .annotate(picks=ResponsePicks("response"))
         .values("attempt__quiz_id", "question_id", "version_id", "points", "picks", "attempt__points", "attempt__max_points")

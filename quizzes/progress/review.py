@@ -16,7 +16,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from quizzes.models import Attempt, Passage, Question, Response, ReviewCard
+from quizzes.models import Attempt, Passage, Question, QuestionResponse, ReviewCard
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.selectors import review_queue
 from quizzes.progress.services import review_cards_apply, score_or_refuse
@@ -50,7 +50,9 @@ def review_question_pick(*, user, card: ReviewCard) -> Question | None:
     """The question to show for a card now, or None when no published question tests its fact any
     more. Never a question in one of the learner's open attempts: its feedback would give the key away."""
     in_open_attempts = set(
-        Response.objects.filter(attempt__user=user, attempt__status=Attempt.Status.IN_PROGRESS).values_list("question_id", flat=True)
+        QuestionResponse.objects.filter(attempt__user=user, attempt__status=Attempt.Status.IN_PROGRESS).values_list(
+            "question_id", flat=True
+        )
     )
     candidates = sorted(
         (q for q in questions_for_fact(card.fact_id, card.collection_id) if q.pk not in in_open_attempts),
@@ -58,7 +60,7 @@ def review_question_pick(*, user, card: ReviewCard) -> Question | None:
     )
     if not candidates:
         return None
-    seen = set(Response.objects.filter(attempt__user=user, question__in=candidates).values_list("question_id", flat=True))
+    seen = set(QuestionResponse.objects.filter(attempt__user=user, question__in=candidates).values_list("question_id", flat=True))
     pool = [q for q in candidates if q.pk not in seen] + [q for q in candidates if q.pk in seen]
     return pool[max(card.reviews - 1, 0) % len(pool)]
 

@@ -25,9 +25,9 @@ from quizzes.models import (
     Module,
     ModuleItem,
     Prediction,
+    QuestionResponse,
     QuestionVersion,
     Quiz,
-    Response,
     ReviewCard,
     ScenarioRun,
     TopicMastery,
@@ -213,7 +213,7 @@ def mastered_facts(user, *, now: datetime | None = None) -> set[tuple[int, str]]
     not on the review schedule, or on it, reviewed into FSRS's Review state and not due."""
     now = _now(now)
     right: set[tuple[int, str]] = set()
-    rows = Response.objects.filter(attempt__user=user, attempt__status=Attempt.Status.SCORED, correct=True)
+    rows = QuestionResponse.objects.filter(attempt__user=user, attempt__status=Attempt.Status.SCORED, correct=True)
     for fact_ids, collection_id in rows.values_list("version__content__fact_ids", "question__collection_id"):
         right.update((collection_id, f) for f in fact_ids or [])
     cards = {(c.collection_id, c.fact_id): c for c in ReviewCard.objects.filter(user=user).only("collection", "fact_id", "card", "due")}
@@ -266,19 +266,19 @@ def attempts_used(attempt: Attempt) -> int:
     return qs.count()
 
 
-def attempt_rows(attempt: Attempt) -> list[Response]:
+def attempt_rows(attempt: Attempt) -> list[QuestionResponse]:
     """The attempt's rows in order, each with its version (content from the shared per-process cache,
     as versions never change): one query of small columns, plus one for versions this process has
     not read yet."""
     found = list(
-        Response.objects.filter(attempt_id=attempt.pk)
+        QuestionResponse.objects.filter(attempt_id=attempt.pk)
         .order_by("position")
         .values_list("pk", "position", "question_id", "version_id", "version__content_hash", "response", "answered_at", "points", "correct")
     )
     content = versions_content((v, h) for _, _, _, v, h, *_ in found)
     rows = []
     for pk, position, question_id, version_id, content_hash, response, answered_at, points, correct in found:
-        row = Response(
+        row = QuestionResponse(
             id=pk,
             attempt=attempt,
             question_id=question_id,
@@ -295,7 +295,7 @@ def attempt_rows(attempt: Attempt) -> list[Response]:
     return rows
 
 
-def response_revealed(response: Response, attempt: Attempt) -> bool:
+def response_revealed(response: QuestionResponse, attempt: Attempt) -> bool:
     """The reveal rule for one item (the web player and the API both ask here): its key, explanations
     and evidence are shown once it is answered when the work gives feedback after each question, or
     once the attempt is closed and its review option allows it (answers_visible). Both by
@@ -316,7 +316,7 @@ class ScoreShown:
     final: bool
 
 
-def attempt_score_shown(attempt: Attempt, rows: list[Response]) -> ScoreShown | None:
+def attempt_score_shown(attempt: Attempt, rows: list[QuestionResponse]) -> ScoreShown | None:
     """The score of a finished attempt (`rows`: all its responses): the stored one once scored; for a
     submitted attempt whose every answer was marked when it was given (an answer's points are stored
     with it), the sum the scoring job will store (unanswered questions score 0), so the learner does not
@@ -359,7 +359,7 @@ def attempts_with_answered(attempts: list[Attempt]) -> list[Attempt]:
     """Set `answered` (questions answered so far) on these attempts, in one query over their own
     responses only: a list counts the rows it shows, never every attempt it filters."""
     counts = dict(
-        Response.objects.filter(attempt_id__in=[a.pk for a in attempts], answered_at__isnull=False)
+        QuestionResponse.objects.filter(attempt_id__in=[a.pk for a in attempts], answered_at__isnull=False)
         .order_by()
         .values("attempt_id")
         .annotate(n=Count("id"))

@@ -1,7 +1,7 @@
 """Quiz attempts: start, answer, submit, score; and the learner progress that scoring updates.
 
 Rules that keep answers safe:
-- every Response references the question's version current when the attempt starts (shared, immutable);
+- every QuestionResponse references the question's version current when the attempt starts (shared, immutable);
 - an answer with a client key already seen is a replay: it returns the stored result, changes nothing;
 - submit is idempotent (a double click, two tabs): the attempt is submitted once, scored once;
 - scoring runs as a job after commit; if the broker is down the submit still succeeds and the
@@ -32,7 +32,7 @@ from fsrs import Card, Rating, Scheduler
 from quizzes import queue
 from quizzes.bank.versions import version_content, versions_for
 from quizzes.classes.selectors import feedback_of, quiz_rules, quizzes_for_learner
-from quizzes.models import Assignment, Attempt, Question, QuestionVersion, Quiz, Response, ReviewCard, Topic, TopicMastery
+from quizzes.models import Assignment, Attempt, Question, QuestionResponse, QuestionVersion, Quiz, ReviewCard, Topic, TopicMastery
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.selectors import attempt_rows
 from quizzes.scoring import InvalidKey, InvalidResponse, Score, response_validate, score
@@ -145,8 +145,8 @@ def _attempt_create(*, user, quiz: Quiz, assignment: Assignment | None, now: dat
         return attempt
     with transaction.atomic():
         attempt.save(force_insert=True)
-        Response.objects.bulk_create(
-            Response(attempt=attempt, question_id=q, version_id=v, position=i) for i, (q, v) in enumerate(versions, start=1)
+        QuestionResponse.objects.bulk_create(
+            QuestionResponse(attempt=attempt, question_id=q, version_id=v, position=i) for i, (q, v) in enumerate(versions, start=1)
         )
     return attempt
 
@@ -162,11 +162,11 @@ def _insert_sql(model: type[models.Model], obj: models.Model) -> tuple[list[str]
 def _attempt_insert(attempt: Attempt, versions: list[tuple[int, int]]) -> None:
     """PostgreSQL: insert the attempt and its rows (position -> question, version) in one statement."""
     a_columns, a_values = _insert_sql(Attempt, attempt)
-    a, r = Attempt._meta.db_table, Response._meta.db_table
-    blank = Response(attempt_id=0, question_id=0, version_id=0, position=0)
-    r_columns, r_values = _insert_sql(Response, blank)
+    a, r = Attempt._meta.db_table, QuestionResponse._meta.db_table
+    blank = QuestionResponse(attempt_id=0, question_id=0, version_id=0, position=0)
+    r_columns, r_values = _insert_sql(QuestionResponse, blank)
     fixed = {"attempt_id": "a.id", "question_id": "t.question_id", "version_id": "t.version_id", "position": "t.position"}
-    names = [f.column for f in Response._meta.local_concrete_fields if not f.primary_key]
+    names = [f.column for f in QuestionResponse._meta.local_concrete_fields if not f.primary_key]
     selected, params = [], []
     for name, value in zip(names, r_values, strict=True):
         if name in fixed:
@@ -208,7 +208,7 @@ def _attempt_questions(*, quiz: Quiz, user, number: int, shuffled: bool | None =
     size = quiz.questions_per_attempt
     if 0 < size < len(questions):
         seen: dict[int, int] = defaultdict(int)
-        for question_id in Response.objects.filter(attempt__user=user, attempt__quiz=quiz).values_list("question_id", flat=True):
+        for question_id in QuestionResponse.objects.filter(attempt__user=user, attempt__quiz=quiz).values_list("question_id", flat=True):
             seen[question_id] += 1
         tiebreak = {q: rng.random() for q in questions}
         drawn = set(sorted(questions, key=lambda q: (seen[q], tiebreak[q]))[:size])
@@ -226,12 +226,14 @@ def attempt_is_overdue(attempt: Attempt, *, now: datetime | None = None, grace: 
 class Answered:
     """An answer as stored, with what a reply needs of its attempt (read under the same lock)."""
 
-    row: Response
+    row: QuestionResponse
     attempt_status: str
     feedback: str  # the work's feedback mode (Quiz.Feedback): the assignment's "answers shown" over the quiz's
 
 
-def response_answer(*, attempt: Attempt, position: int, response: object, client_key: str = "", now: datetime | None = None) -> Response:
+def response_answer(
+    *, attempt: Attempt, position: int, response: object, client_key: str = "", now: datetime | None = None
+) -> QuestionResponse:
     """Record an answer to one question of an open attempt and score it (for immediate feedback).
 
     A replay with the same client key returns the stored answer. With immediate feedback an
@@ -242,7 +244,7 @@ def response_answer(*, attempt: Attempt, position: int, response: object, client
 
 
 def _answer_sql() -> str:
-    r, a, q, v, s = (m._meta.db_table for m in (Response, Attempt, Quiz, QuestionVersion, Assignment))
+    r, a, q, v, s = (m._meta.db_table for m in (QuestionResponse, Attempt, Quiz, QuestionVersion, Assignment))
     lock = " FOR UPDATE OF a, r" if connection.features.has_select_for_update_of else ""
     # Table names from the models' meta; values are parameters. The assignment (if any) only for its
     # "answers shown", which decides the feedback mode with the quiz's (feedback_of); never locked.
@@ -293,7 +295,7 @@ def response_answer_in(
             )
     pk, question_id, version_id, content_hash, stored, key, answered_at, points, correct, status, deadline, _user, feedback, reveal = found
     feedback = feedback_of(feedback, reveal)
-    row = Response(
+    row = QuestionResponse(
         id=pk,
         attempt_id=attempt_id,
         question_id=question_id,
@@ -336,7 +338,7 @@ def response_answer_in(
     row.client_key, row.answered_at = client_key[:64], now
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Response._meta.db_table} SET response = %s, points = %s, correct = %s, client_key = %s,"  # noqa: S608 - meta name
+            f"UPDATE {QuestionResponse._meta.db_table} SET response = %s, points = %s, correct = %s, client_key = %s,"  # noqa: S608 - meta name
             " answered_at = %s WHERE id = %s",
             [json.dumps(normalised), row.points, row.correct, row.client_key, connection.ops.adapt_datetimefield_value(now), pk],
         )
@@ -417,7 +419,7 @@ def attempt_score(*, attempt_id: int, now: datetime | None = None) -> bool:
             if stored[row.pk] != (row.points, row.correct):
                 by_result[row.points, row.correct].append(row.pk)
         for (points, correct), pks in by_result.items():
-            Response.objects.filter(pk__in=pks).update(points=points, correct=correct)
+            QuestionResponse.objects.filter(pk__in=pks).update(points=points, correct=correct)
         total = round(sum(r.points for r in rows), 4)
         attempt.points, attempt.max_points = total, len(rows)
         attempt.percent = round(100 * total / len(rows), 2) if rows else 0.0
@@ -430,8 +432,8 @@ def attempt_score(*, attempt_id: int, now: datetime | None = None) -> bool:
     return True
 
 
-def _collections_of(rows: list[Response]) -> dict[int, int]:
-    """Response pk -> the collection of the question it answers: from the snapshot, or (for a snapshot
+def _collections_of(rows: list[QuestionResponse]) -> dict[int, int]:
+    """QuestionResponse pk -> the collection of the question it answers: from the snapshot, or (for a snapshot
     taken before collections existed) from the question."""
     out = {row.pk: row.snapshot.get("collection") for row in rows}
     missing = {row.question_id for row in rows if out[row.pk] is None}
@@ -441,7 +443,7 @@ def _collections_of(rows: list[Response]) -> dict[int, int]:
     return out
 
 
-def _progress_apply(*, user_id: int, rows: list[Response], now: datetime) -> None:
+def _progress_apply(*, user_id: int, rows: list[QuestionResponse], now: datetime) -> None:
     """Add one scored attempt to topic mastery and the review schedule (inside the scoring transaction).
     Topics and facts are matched within each question's collection."""
     owner = _collections_of(rows)
@@ -582,7 +584,7 @@ def progress_recompute(*, user) -> dict[tuple[int, str], tuple[int, int, float]]
     The running totals in TopicMastery must always equal this (a test checks after fault injection)."""
     totals: dict[tuple[int, str], list] = defaultdict(lambda: [0, 0, 0.0])
     rows = list(
-        Response.objects.filter(attempt__user=user, attempt__status=Attempt.Status.SCORED)
+        QuestionResponse.objects.filter(attempt__user=user, attempt__status=Attempt.Status.SCORED)
         .select_related("version")
         .only("version__content", "points", "correct", "question")
     )

@@ -34,7 +34,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from quizzes.locks import try_lock
-from quizzes.models import Attempt, ItemStatistic, QuestionVersion, Response, VersionStatistic
+from quizzes.models import Attempt, ItemStatistic, QuestionResponse, QuestionVersion, VersionStatistic
 from quizzes.qtypes import QTYPES
 
 MIN_RESPONSES = 5
@@ -226,7 +226,7 @@ def _add_attempts(attempt_ids: list[int], qtypes: dict[int, str], now) -> tuple[
     counted, in one transaction; returns (answers added, questions touched)."""
     # Answers alike (same version, points, picks and attempt score) come as one row with their count.
     rows = list(
-        Response.objects.filter(attempt_id__in=attempt_ids)
+        QuestionResponse.objects.filter(attempt_id__in=attempt_ids)
         .order_by()
         .annotate(picks=ResponsePicks("response"))
         .values("version_id", "question_id", "points", "picks", "attempt__points", "attempt__max_points")
@@ -313,7 +313,7 @@ def item_statistics_compute(*, progress: Callable[[int, int], None] | None = Non
                 VersionStatistic.objects.all().delete()
                 Attempt.objects.filter(statistics_at__isnull=False).update(statistics_at=None)
         due = Attempt.objects.filter(status=Attempt.Status.SCORED, statistics_at__isnull=True)
-        total = Response.objects.filter(attempt__in=due.order_by().values("pk")).count()
+        total = QuestionResponse.objects.filter(attempt__in=due.order_by().values("pk")).count()
         done, touched, qtypes = 0, set(), {}
         if progress:
             progress(0, total)
@@ -351,7 +351,7 @@ def source_statistics(*, attempts: QuerySet[Attempt] | None = None) -> list[Sour
     A response counts once for each distinct source its version's evidence quotes, so a question
     citing two sources counts for both. Answers are summed per version in the database; each
     version's evidence is read once."""
-    scored = Response.objects.filter(attempt__status=Attempt.Status.SCORED)
+    scored = QuestionResponse.objects.filter(attempt__status=Attempt.Status.SCORED)
     if attempts is not None:
         scored = scored.filter(attempt__in=attempts)
     per_version = list(

@@ -9,7 +9,7 @@ import pytest
 
 from quizzes.bank.services import question_bank_generate, question_copy, question_edit, question_set_status
 from quizzes.bank.versions import content_hash, question_content, question_versions_refresh, versions_for, with_content
-from quizzes.models import Question, QuestionVersion, Response
+from quizzes.models import Question, QuestionResponse, QuestionVersion
 from quizzes.progress.services import attempt_score, attempt_start, attempt_submit, response_answer
 from tests.factories import PassageFactory, QuestionFactory, UserFactory, quiz_with_questions
 
@@ -118,4 +118,4 @@ def test_a_version_in_use_cannot_be_deleted():
     row = attempt_start(user=user, quiz=quiz).responses.get()
     with pytest.raises(ProtectedError):
         QuestionVersion.objects.filter(pk=row.version_id).delete()
-    assert Response.objects.filter(pk=row.pk).exists()
+    assert QuestionResponse.objects.filter(pk=row.pk).exists()

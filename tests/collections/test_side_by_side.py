@@ -23,7 +23,7 @@ from quizzes.models import (
     Figure,
     Passage,
     Question,
-    Response,
+    QuestionResponse,
     ReviewCard,
     Source,
     Topic,
@@ -170,7 +170,7 @@ def test_a_changed_copy_retires_never_deletes_and_keeps_learners_answers_and_mas
             response_answer(attempt=attempt, position=row.position, response={"value": snap["answer"]["value"]})
     attempt_submit(attempt=attempt)
     attempt_score(attempt_id=attempt.pk)  # scoring runs after commit; the test's transaction never commits
-    answers = sorted(Response.objects.filter(attempt__user=user).values_list("pk", "question_id", "response", "points"))
+    answers = sorted(QuestionResponse.objects.filter(attempt__user=user).values_list("pk", "question_id", "response", "points"))
     mastery = sorted(TopicMastery.objects.filter(user=user).values_list("topic_id", "answered", "correct", "points"))
     cards = sorted(ReviewCard.objects.filter(user=user).values_list("collection_id", "fact_id", "due"))
     assert any(a[2] is not None for a in answers) and mastery and cards
@@ -202,7 +202,7 @@ def test_a_changed_copy_retires_never_deletes_and_keeps_learners_answers_and_mas
     rebuilt = quiz_build(collection=tiny, slug="after", title="After", size=50)
     assert rebuilt.items.count() > 0 and not [q for q in rebuilt.questions.all() if q.status != "published"]
     # and the learner's answers, mastery and review cards are exactly as they were
-    assert sorted(Response.objects.filter(attempt__user=user).values_list("pk", "question_id", "response", "points")) == answers
+    assert sorted(QuestionResponse.objects.filter(attempt__user=user).values_list("pk", "question_id", "response", "points")) == answers
     assert sorted(TopicMastery.objects.filter(user=user).values_list("topic_id", "answered", "correct", "points")) == mastery
     assert sorted(ReviewCard.objects.filter(user=user).values_list("collection_id", "fact_id", "due")) == cards
     # A later version that brings the march back restores the same rows.

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from quizzes.bank.versions import versions_for
-from quizzes.models import Attempt, Question, QuizQuestion, Response, ReviewCard, TopicMastery
+from quizzes.models import Attempt, Question, QuestionResponse, QuizQuestion, ReviewCard, TopicMastery
 from quizzes.progress.services import progress_recompute
 from tests.factories import PassageFactory, QuestionFactory, QuizFactory, TopicFactory
 
@@ -44,9 +44,11 @@ def open_attempts(*, users: int, quizzes: int, questions: int = 20, seed: int = 
     attempts = Attempt.objects.bulk_create(
         Attempt(user=u, quiz=z, number=1, started_at=now, max_points=questions) for u in learners for z in quiz_list
     )
-    Response.objects.bulk_create(
+    QuestionResponse.objects.bulk_create(
         (
-            Response(attempt=a, question=q, version_id=versions[q.pk], position=i, response={"choice": rng.choice("abc")}, answered_at=now)
+            QuestionResponse(
+                attempt=a, question=q, version_id=versions[q.pk], position=i, response={"choice": rng.choice("abc")}, answered_at=now
+            )
             for a in attempts
             for i, q in enumerate(bank, 1)
         ),
@@ -65,7 +67,7 @@ def assert_scored_exactly_once(attempt_ids: list[int]) -> None:
     right = dict.fromkeys(attempt_ids, 0)
     answers: dict[int, list[tuple[str, bool]]] = {}
     for attempt_id, response, facts in (
-        Response.objects.filter(attempt_id__in=attempt_ids)
+        QuestionResponse.objects.filter(attempt_id__in=attempt_ids)
         .order_by("position")
         .values_list("attempt_id", "response", "version__content__fact_ids")
     ):

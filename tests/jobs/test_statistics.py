@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from quizzes.bank.services import question_edit
-from quizzes.models import Attempt, Heartbeat, ItemStatistic, QuizQuestion, Response, VersionStatistic
+from quizzes.models import Attempt, Heartbeat, ItemStatistic, QuestionResponse, QuizQuestion, VersionStatistic
 from quizzes.progress.services import attempt_start, attempt_submit, response_answer
 from quizzes.progress.statistics import _Answer, item_statistic, item_statistics_compute, source_statistics
 from quizzes.tasks import item_statistics_task
@@ -170,7 +170,7 @@ def test_incremental_statistics_equal_a_full_recount(django_capture_on_commit_ca
     assert first.responses == 22 and VersionStatistic.objects.filter(question=questions[0]).count() == 2
     assert "d" in first.option_counts, "options of every version shown are counted"
     assert sum(first.option_counts.values()) == sum(
-        1 for r in Response.objects.filter(question=questions[0], attempt__status=Attempt.Status.SCORED) if r.response
+        1 for r in QuestionResponse.objects.filter(question=questions[0], attempt__status=Attempt.Status.SCORED) if r.response
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
-from quizzes.models import Attempt, Response
+from quizzes.models import Attempt, QuestionResponse
 from quizzes.progress import services
 from quizzes.progress.services import attempt_begin, attempt_start
 from tests.factories import UserFactory, quiz_with_questions
@@ -28,7 +28,9 @@ def test_a_start_in_autocommit_writes_the_attempt_and_its_rows_in_one_statement(
     stored = Attempt.objects.get(pk=attempt.pk)
     assert (stored.number, stored.status, stored.max_points, stored.started_at) == (1, "in_progress", 4, attempt.started_at)
     rows = list(
-        Response.objects.filter(attempt=stored).order_by("position").values_list("position", "question_id", "version_id", "response")
+        QuestionResponse.objects.filter(attempt=stored)
+        .order_by("position")
+        .values_list("position", "question_id", "version_id", "response")
     )
     expected = list(quiz.items.order_by("position").values_list("question_id", "question__current_version_id"))
     assert [(p, q, v) for p, q, v, _ in rows] == [(i, q, v) for i, (q, v) in enumerate(expected, 1)]
@@ -66,7 +68,7 @@ def test_a_start_that_loses_the_race_resumes_the_winners_attempt(monkeypatch):
     assert sorted(r.created for r in results) == [False, True]
     assert results[0].attempt.pk == results[1].attempt.pk
     assert Attempt.objects.filter(user=user, quiz=quiz).count() == 1
-    assert Response.objects.filter(attempt__user=user).count() == 3
+    assert QuestionResponse.objects.filter(attempt__user=user).count() == 3
 
 
 def test_a_start_in_autocommit_that_breaks_a_constraint_writes_nothing(monkeypatch):
@@ -76,4 +78,4 @@ def test_a_start_in_autocommit_that_breaks_a_constraint_writes_nothing(monkeypat
     monkeypatch.setattr(services, "_attempt_questions", lambda **kw: real(**kw) * 2)
     with pytest.raises(IntegrityError):
         attempt_start(user=user, quiz=quiz)
-    assert not Attempt.objects.filter(user=user).exists() and not Response.objects.filter(attempt__user=user).exists()
+    assert not Attempt.objects.filter(user=user).exists() and not QuestionResponse.objects.filter(attempt__user=user).exists()

@@ -13,17 +13,17 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from quizzes.models import QuestionVersion, Response, TopicMastery
+from quizzes.models import QuestionResponse, QuestionVersion, TopicMastery
 from quizzes.progress.services import _progress_apply
 from tests.factories import TopicFactory, UserFactory, default_collection
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("services_required")]
 
 
-def _rows(*slugs: str) -> list[Response]:
+def _rows(*slugs: str) -> list[QuestionResponse]:
     collection = default_collection().pk  # topic slugs are matched within the question's collection
     return [
-        Response(
+        QuestionResponse(
             position=i,
             version=QuestionVersion(content={"collection": collection, "topics": [slug], "fact_ids": []}),
             correct=True,

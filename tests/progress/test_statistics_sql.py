@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from quizzes.models import Response
+from quizzes.models import QuestionResponse
 from quizzes.progress.services import attempt_start
 from quizzes.progress.statistics import ResponsePicks, counts_picks, picks_of, picks_split
 from quizzes.qtypes import QTYPES
@@ -28,7 +28,7 @@ def _responses(qtype: str) -> list[dict]:
 
 def test_the_picks_read_in_sql_equal_the_registrys_for_every_type():
     attempt = attempt_start(user=UserFactory(), quiz=quiz_with_questions(1))
-    row = Response.objects.filter(attempt=attempt)
+    row = QuestionResponse.objects.filter(attempt=attempt)
     checked = 0
     for qtype in QTYPES:
         responses = _responses(qtype) if counts_picks(qtype) else [{"choice": "a"}, {"choices": ["a"]}, {"value": 3}]

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from quizzes.models import Attempt, Quiz, Response
+from quizzes.models import Attempt, QuestionResponse, Quiz
 from quizzes.progress.services import attempt_score, attempt_start, attempt_submit, response_answer
 from tests.factories import UserFactory, quiz_with_questions
 
@@ -46,7 +46,7 @@ def test_the_score_shows_at_once_when_every_answer_is_marked_and_the_job_stores_
 
 def test_the_scoring_page_stays_while_an_answer_waits_for_its_mark(client):
     attempt = _played(client, {1: "b"}, n=2, feedback=Quiz.Feedback.END)
-    Response.objects.filter(attempt=attempt, position=1).update(points=None, correct=None)  # stored without its mark
+    QuestionResponse.objects.filter(attempt=attempt, position=1).update(points=None, correct=None)  # stored without its mark
     attempt_submit(attempt=attempt)
     page = client.get(f"/attempts/{attempt.pk}/results/").text
     assert "Scoring your answers" in page and '<meta http-equiv="refresh" content="2">' in page and "✓ Right" not in page

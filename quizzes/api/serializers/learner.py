@@ -289,7 +289,7 @@ def _shown(row) -> tuple[dict, dict]:
     version = row.version
     found = _SHOWN.get(version.content_hash)
     if found is None:
-        from quizzes.models import Response as ResponseRow
+        from quizzes.models import QuestionResponse as ResponseRow
 
         blank = ResponseRow(position=0, version=version)
         full = AttemptQuestionSerializer(blank, context={"reveal_all": True, "attempt": True}).data

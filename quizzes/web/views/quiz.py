@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from quizzes.classes.selectors import assignment_due, assignment_for_work, assignments_for_student, quiz_rules, quizzes_for_learner
-from quizzes.models import Attempt, Quiz, Response
+from quizzes.models import Attempt, QuestionResponse, Quiz
 from quizzes.models.collections import collection_ref, in_collection
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.selectors import answers_visible, attempt_score_shown, attempts_limit, attempts_used, response_revealed
@@ -186,7 +186,7 @@ def attempt_answer(request, pk: int, position: int):
     """Save one answer (idempotent by client key); JSON for the page's script, a redirect for a plain form."""
     attempt = _attempt(request, pk)
     row = get_object_or_404(
-        Response.objects.select_related("version").only("version__content", "position"), attempt=attempt, position=position
+        QuestionResponse.objects.select_related("version").only("version__content", "position"), attempt=attempt, position=position
     )
     snap = row.snapshot
     if QTYPES[snap["qtype"]].reorderable and request.POST.get("move"):
@@ -203,7 +203,7 @@ def attempt_answer(request, pk: int, position: int):
     except LearnerActionError as exc:
         if exc.code != "already_answered":
             return _answer_refused(request, attempt, position, exc.code, exc.message, exc.status)
-        saved = Response.objects.select_related("version").get(pk=row.pk)  # answered in another tab: show what was stored
+        saved = QuestionResponse.objects.select_related("version").get(pk=row.pk)  # answered in another tab: show what was stored
     total = attempt.responses.count()
     immediate = quiz_rules(attempt.quiz, attempt.assignment).immediate
     if not wants_json(request):
