@@ -153,9 +153,16 @@ def job_run(*, job_id: int) -> str:
         progress.close()
     done = progress.total if status == Job.Status.DONE else progress.done
     params = {name: len(value) if name in SECRET_PARAMS and isinstance(value, list) else value for name, value in job.params.items()}
-    Job.objects.filter(pk=job.pk).update(
+    finished = Job.objects.filter(pk=job.pk)
+    if status == Job.Status.FAILED:
+        # A second delivery of the task that ran alongside the first (a redelivered job left "running")
+        # fails on what the first one did (an import's usernames, now taken): it must not turn the
+        # first run's success into a failure.
+        finished = finished.exclude(status=Job.Status.DONE)
+    if not finished.update(
         status=status, message=message, done=done, total=progress.total, finished_at=timezone.now(), result=result, params=params
-    )
+    ):
+        return f"job {job.pk} already done"
     return message
 
 

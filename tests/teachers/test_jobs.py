@@ -111,6 +111,24 @@ def test_a_job_is_not_run_twice_and_failures_are_readable(fake_runner, teacher_a
     assert job_run(job_id=missing.pk) == "Failed: Generate scenarios is not available in this version."
 
 
+def fake_fail_after_another_run_finished(*, progress):
+    """Stands in for a duplicate run: meanwhile the first run finished the job, then this one fails
+    on what that run did (an import's usernames, now taken)."""
+    Job.objects.filter(kind=Job.Kind.IMPORT_STUDENTS).update(status=Job.Status.DONE, message="Imported: 2 new")
+    raise ValueError("the username aliya is taken")
+
+
+@pytest.mark.django_db
+def test_a_duplicate_run_that_fails_does_not_undo_a_finished_job(teacher_a, monkeypatch):
+    monkeypatch.setitem(
+        jobs.RUNNERS, Job.Kind.IMPORT_STUDENTS, ("tests.teachers.test_jobs", "fake_fail_after_another_run_finished", (), str)
+    )
+    job = Job.objects.create(kind=Job.Kind.IMPORT_STUDENTS, created_by=teacher_a)
+    assert job_run(job_id=job.pk) == f"job {job.pk} already done"
+    job.refresh_from_db()
+    assert (job.status, job.message) == (Job.Status.DONE, "Imported: 2 new")
+
+
 @pytest.mark.postgres  # asserts with fact_ids__contains, a JSON containment lookup SQLite lacks
 @pytest.mark.django_db
 def test_generate_questions_action_starts_a_job(teacher_a, seeds, django_capture_on_commit_callbacks):
