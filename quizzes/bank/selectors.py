@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.functions import Length
 from django.utils.text import slugify
 
 from quizzes.generation.drafts import OptionDraft, QuestionDraft
@@ -13,6 +14,21 @@ from quizzes.qtypes import QTYPES
 
 def questions_published() -> QuerySet[Question]:
     return Question.objects.filter(status=Question.Status.PUBLISHED)
+
+
+def example_question(collection: Collection) -> Question | None:
+    """One question of the collection for the signed-out home: published, shared (no owner), answered by picking one
+    option, the shortest stem (then the key) so it reads at a glance; the same one until the bank changes."""
+    single = [name for name, qtype in QTYPES.items() if qtype.form_kind == "single"]
+    found = (
+        questions_published()
+        .filter(collection=collection, owner__isnull=True, qtype__in=single)
+        .annotate(stem_length=Length("stem"))
+        .order_by("stem_length", "key")
+        .only("stem", "options", "qtype", "collection")
+        .first()
+    )
+    return found
 
 
 def question_as_draft(question: Question, passages: dict[int, Passage], *, relations: bool = True) -> QuestionDraft:

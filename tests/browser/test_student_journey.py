@@ -99,11 +99,28 @@ def answer(page, question: Question, *, right: bool = True) -> None:
         assert dom_order(page) == [before[-1], *before[:-1]]
         order_by_keyboard(page, key["order"] if right else list(reversed(key["order"])))
     elif question.qtype == "matching":
-        for prompt, choice in key["pairs"].items():
-            page.get_by_label(text[prompt], exact=True).select_option(choice)
+        pair_by_tapping(page, question, right=right)
     else:
         choice = key["correct"] if right else next(o["id"] for o in question.options if o["id"] != key["correct"])
         page.get_by_label(text[choice], exact=True).check()
+
+
+def pair_by_tapping(page, question: Question, *, right: bool = True) -> None:
+    """Match every item by tapping it, then its partner (the dropdowns are hidden once the script runs); each pair
+    shows under its item. Wrong: every item gets the next item's partner."""
+    text = {o["id"]: o["text"] for o in question.options}
+    pairs = question.answer["pairs"]
+    if not right:
+        prompts = list(pairs)
+        pairs = dict(zip(prompts, [pairs[p] for p in prompts[1:] + prompts[:1]], strict=True))
+    box = page.locator("[data-tap-pair]")
+    assert box.is_visible() and page.locator(".matching .pair select").first.is_hidden()
+    for prompt, choice in pairs.items():
+        box.locator(f"[data-item='{prompt}']").click()
+        box.locator(f"[data-match='{choice}']").click()
+        assert text[choice] in box.locator(f"[data-item='{prompt}'] [data-partner]").inner_text()
+    sent = page.locator(".matching .pair select").evaluate_all("els => Object.fromEntries(els.map(e => [e.name.slice(5), e.value]))")
+    assert sent == pairs  # the hidden dropdowns, which the form sends, hold the pairs tapped
 
 
 def assign(student, *contents, title: str = "The January events") -> Module:

@@ -171,7 +171,7 @@ def test_the_player_page_with_its_css_and_js_stays_small(client):
     user = signed_in(client)
     attempt = attempt_start(user=user, quiz=quiz_with_questions(50))
     html = client.get(f"/attempts/{attempt.pk}/").content
-    assets = sum(Path(finders.find(p)).stat().st_size for p in ("css/kzlearn.css", "js/kzlearn.js"))
+    assets = sum(Path(finders.find(p)).stat().st_size for p in ("css/kzlearn.css", "js/kzlearn.js", "js/pairs.js"))
     catalog = client.get("/jsi18n/", HTTP_ACCEPT_LANGUAGE="ru").content  # the script's words, in the longest language
     assert b"/jsi18n/" in html and json.dumps("Сохраняем").strip('"').encode() in catalog
     assert len(html) + assets + len(catalog) < 60_000, (len(html), assets, len(catalog))

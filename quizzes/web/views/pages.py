@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from quizzes.bank.selectors import example_question, questions_published
 from quizzes.classes.selectors import modules_for_learner, quizzes_for_learner
 from quizzes.classes.services import enrolment_join
 from quizzes.dataset.selectors import collections_overview
@@ -19,11 +20,24 @@ from quizzes.sources.selectors import source_highlighted
 
 
 def home(request):
-    """Signed out: what KZLearn is, each collection (title, period, description, counts, sources) and a way in.
+    """Signed out: what a student will do, one example question from the bank, each collection in plain words
+    (title, period, description, how many questions, scenarios and articles) and a way in.
     Signed in: the learner's dashboard."""
     if request.user.is_authenticated:
         return dashboard(request)
-    return render(request, "quizzes/home.html", {"collections": collections_overview(with_counts=True)})
+    overview, rows = collections_overview(), []
+    for row in overview:
+        shared = {"collection": row.collection, "owner__isnull": True}
+        rows.append(
+            {
+                "collection": row.collection,
+                "sources": row.sources,
+                "questions": questions_published().filter(**shared).count(),
+                "scenarios": Scenario.objects.filter(published=True, **shared).count(),
+            }
+        )
+    example = next((q for row in overview if (q := example_question(row.collection)) is not None), None)
+    return render(request, "quizzes/home.html", {"collections": rows, "example": example})
 
 
 def _by_collection(items, collections: dict[int | None, Collection], of) -> list[tuple[Collection | None, list]]:
