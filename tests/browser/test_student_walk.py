@@ -163,7 +163,7 @@ def test_the_students_walk(live_server, walk, seeds_with_bank):
         else:  # a bar at the bottom of the screen, wherever the feedback is scrolled to
             page.locator("[data-feedback] .feedback > :not(.next)").last.scroll_into_view_if_needed()
             assert in_view(page, "[data-next-fb]"), f"Next scrolled away on the phone ({question.qtype})"
-            page.keyboard.press("End")
+            page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")  # to the very end of the page
             assert in_view(page, "[data-next-fb]")
             box = page.locator(".site-footer").bounding_box()  # the page keeps room for the bar: nothing ends under it
             bar = page.locator("[data-feedback] .feedback > .next").bounding_box()
