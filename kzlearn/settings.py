@@ -325,6 +325,7 @@ SPECTACULAR_SETTINGS = {
         "ScenarioRunStatusEnum": "quizzes.models.ScenarioRun.Status",
         "EntityKindEnum": "quizzes.models.Entity.Kind",
         "ItemKindEnum": ["quiz", "scenario"],
+        "WorkStatusEnum": "quizzes.progress.status.WorkStatus",
         "DatePrecisionEnum": "quizzes.models.sources.DatePrecision",
         "QuizOrderEnum": "quizzes.models.Quiz.Order",
         "GradeMethodEnum": "quizzes.models.Quiz.Grade",

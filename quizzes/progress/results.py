@@ -20,7 +20,6 @@ from datetime import datetime, tzinfo
 
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
-from django.utils.translation import gettext_noop
 
 from quizzes.classes.selectors import assignment_enrolments, quiz_rules
 from quizzes.models import (
@@ -48,20 +47,10 @@ from quizzes.progress.statistics import (
     source_statistics_of,
     tally_statistic,
 )
+from quizzes.progress.status import WorkStatus, attempt_work_status, run_work_status
 from quizzes.zones import zone_label
 
-NOT_STARTED, IN_PROGRESS, SUBMITTED, SCORED, FINISHED = "not started", "in progress", "submitted", "scored", "finished"
-# One vocabulary for teachers (results page, class page, grades CSV): a quiz scored and a scenario
-# finished are both "done"; a submitted attempt waiting for its score is "being scored".
-# Marked for translation here, translated where shown (their English also names CSS classes and CSV cells).
-STATUS_LABELS = {
-    NOT_STARTED: gettext_noop("not started"),
-    IN_PROGRESS: gettext_noop("in progress"),
-    SUBMITTED: gettext_noop("being scored"),
-    SCORED: gettext_noop("done"),
-    FINISHED: gettext_noop("done"),
-    "done": gettext_noop("done"),
-}
+NOT_STARTED, IN_PROGRESS, BEING_SCORED, DONE = WorkStatus.NOT_STARTED, WorkStatus.IN_PROGRESS, WorkStatus.BEING_SCORED, WorkStatus.DONE
 
 
 def duration_label(seconds: int | None) -> str:
@@ -86,11 +75,11 @@ class ItemResult:
 
     @property
     def done(self) -> bool:
-        return self.status in (SCORED, FINISHED)
+        return self.status == DONE
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(WorkStatus(self.status).label)
 
     @property
     def time_label(self) -> str:
@@ -113,11 +102,11 @@ class StudentResult:
     def status(self) -> str:
         if all(i.status == NOT_STARTED for i in self.items):
             return NOT_STARTED
-        return "done" if self.done == len(self.items) else IN_PROGRESS
+        return DONE if self.done == len(self.items) else IN_PROGRESS
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(WorkStatus(self.status).label)
 
     @property
     def grade(self) -> float | None:
@@ -145,7 +134,7 @@ class AssignmentResults:
     @property
     def summary(self) -> dict[str, int]:
         counts = Counter(s.status for s in self.students)
-        return {"done": counts["done"], "in_progress": counts[IN_PROGRESS], "not_started": counts[NOT_STARTED]}
+        return {"done": counts[DONE], "in_progress": counts[IN_PROGRESS], "not_started": counts[NOT_STARTED]}
 
 
 def _work(assignment: Assignment) -> Q:
@@ -169,9 +158,9 @@ def _quiz_result(attempts: list[Attempt], due: datetime, grade_method: str = "be
         chosen = scored[0] if grade_method == "first" else scored[-1]
         percent = round(sum(a.percent or 0 for a in scored) / len(scored), 2) if grade_method == "mean" else chosen.percent
         late = chosen.submitted_at is not None and chosen.submitted_at > due
-        return ItemResult(SCORED, percent, _seconds(chosen.started_at, chosen.submitted_at), late, len(attempts), chosen.pk)
+        return ItemResult(DONE, percent, _seconds(chosen.started_at, chosen.submitted_at), late, len(attempts), chosen.pk)
     best = max(attempts, key=lambda a: (rank[a.status], a.percent or 0, -a.number))
-    status = {Attempt.Status.SCORED: SCORED, Attempt.Status.SUBMITTED: SUBMITTED}.get(best.status, IN_PROGRESS)
+    status = attempt_work_status(best.status)
     late = best.submitted_at is not None and best.submitted_at > due
     return ItemResult(status, best.percent, _seconds(best.started_at, best.submitted_at), late, len(attempts), best.pk)
 
@@ -184,7 +173,7 @@ def _run_result(runs: list[ScenarioRun], due: datetime, grading: str = Assignmen
         return ItemResult(IN_PROGRESS, tries=len(runs), work_id=best.pk)
     late = best.finished_at > due
     percent = round(100 * (best.accuracy or 0), 2) if grading == Assignment.ScenarioGrading.ACCURACY else 100.0
-    return ItemResult(FINISHED, percent, _seconds(best.started_at, best.finished_at), late, len(runs), best.pk)
+    return ItemResult(run_work_status(best.status), percent, _seconds(best.started_at, best.finished_at), late, len(runs), best.pk)
 
 
 def assignment_results(assignment: Assignment) -> AssignmentResults:
@@ -251,7 +240,7 @@ def grades_csv(results: AssignmentResults, *, zone: tzinfo | None = None) -> str
         ]
         for i in s.items:
             row += [
-                i.label + (" (late)" if i.late else ""),
+                i.status + (" (late)" if i.late else ""),  # the vocabulary's English, as the header
                 "" if i.percent is None else f"{i.percent:g}",
                 "" if i.seconds is None else f"{i.seconds / 60:.1f}",
             ]

@@ -40,7 +40,7 @@ def test_results_show_each_students_status_score_and_time(worked, teacher_a, dja
         page = client.get(reverse("admin:quizzes_assignment_results", args=[assignment.pk]))
     assert page.status_code == 200
     rows = {s.student.username: s for s in page.context["results"].students}
-    assert (rows[s1.username].items[0].status, rows[s1.username].items[0].percent, rows[s1.username].grade) == ("scored", 66.67, 66.7)
+    assert (rows[s1.username].items[0].status, rows[s1.username].items[0].percent, rows[s1.username].grade) == ("done", 66.67, 66.7)
     assert rows[s1.username].items[0].seconds is not None and rows[s1.username].status == "done"
     assert (rows[s2.username].status, rows[s2.username].items[0].status, rows[s2.username].grade) == ("in progress", "in progress", None)
     assert rows[s3.username].status == "not started" and rows[s3.username].extended

@@ -119,7 +119,7 @@ def test_the_home_shows_a_card_per_class_with_completion_and_who_is_behind(teach
     assert "Your classes" in page.text and mine.classroom.name in page.text and theirs.classroom.name not in page.text
     assert reverse("admin:quizzes_classroom_home", args=[mine.classroom.pk]) in page.text
     assert "2 students · 1 assignment" in page.text
-    assert "50 % of the work set so far is finished" in page.text
+    assert "50 % of the work set so far is done" in page.text
     behind = page.text.split("<strong>Behind</strong>")[1].split("</p>")[0]
     assert "Bolat" in behind and done.username not in behind
 

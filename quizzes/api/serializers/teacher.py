@@ -33,6 +33,7 @@ from quizzes.models import (
     QuestionType,
 )
 from quizzes.permissions import classrooms_for_teacher, groups_for_teacher, modules_for_teacher
+from quizzes.progress.status import WorkStatus
 
 # --- teachers ---------------------------------------------------------------------------------------
 
@@ -210,7 +211,11 @@ class StatusField(serializers.ChoiceField):
 
 
 class ItemResultSerializer(serializers.Serializer):
-    status = StatusField(choices=["not_started", "in_progress", "submitted", "scored", "finished"])
+    status = StatusField(
+        choices=[v.replace(" ", "_") for v in WorkStatus.values],
+        help_text="One vocabulary for quizzes and scenarios (quizzes.progress.status): done is scored or finished.",
+    )
+    status_label = serializers.CharField(source="label", help_text="The status in the caller's language, as the admin shows it.")
     percent = serializers.FloatField(allow_null=True, help_text="Best score (quiz) or accuracy (scenario), percent.")
     seconds = serializers.IntegerField(allow_null=True, help_text="Time from start to submit.")
     late = serializers.BooleanField()
@@ -222,7 +227,8 @@ class StudentResultSerializer(serializers.Serializer):
     group = serializers.CharField(source="group.name", allow_null=True, default=None)
     due = serializers.DateTimeField(help_text="With the student's extension, if any.")
     extended = serializers.BooleanField()
-    status = StatusField(choices=["not_started", "in_progress", "done"])
+    status = StatusField(choices=[v.replace(" ", "_") for v in (WorkStatus.NOT_STARTED, WorkStatus.IN_PROGRESS, WorkStatus.DONE)])
+    status_label = serializers.CharField(source="label", help_text="The status in the caller's language.")
     done = serializers.IntegerField(help_text="Items done.")
     grade = serializers.FloatField(allow_null=True, help_text="Mean over the items (unfinished count 0); null before any is done.")
     seconds = serializers.IntegerField(allow_null=True)
