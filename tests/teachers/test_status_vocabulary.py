@@ -27,6 +27,12 @@ LABELS = {str(label) for _value, label in WorkStatus.choices}
 RAW = {"scored", "finished", "submitted"}  # the models' own status codes
 
 
+@pytest.fixture(autouse=True)
+def in_english():
+    with translation.override("en"):  # labels follow the active language; another test may leave one active
+        yield
+
+
 @pytest.fixture
 def every_status(teacher_a):
     """One assignment (a quiz and a scenario) where the four students' work is in each status."""
