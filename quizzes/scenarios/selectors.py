@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from quizzes.dataset.reader import dataset_read
+from quizzes.dataset.reader import DatasetInvalid, dataset_read
 from quizzes.generation.facts import Evidence
 from quizzes.generation.from_dataset import facts_from_dataset
 from quizzes.generation.scenarios import AccountSpec, BranchSpec, OptionSpec, Problem, ScenarioSpec, StepSpec, scenarios_check
@@ -203,7 +203,22 @@ def scenario_spec_from_db(scenario: Scenario) -> ScenarioSpec:
 def scenario_problems(scenario: Scenario, *, seeds_dir=None) -> list[Problem]:
     """Every scenario rule the stored path breaks, against the episode's event data (the files load_seeds loaded),
     including steps that repeat one of another published scenario."""
-    facts = facts_from_dataset(dataset_read(seeds_dir or scenario.collection.folder))
+    folder = seeds_dir or scenario.collection.folder
+    try:
+        facts = facts_from_dataset(dataset_read(folder))
+    except DatasetInvalid as exc:
+        # The episode's files moved or broke since they were loaded: the path cannot be checked, so it is
+        # reported (and, after an edit, unpublished) rather than trusted, and the admin shows why.
+        first = exc.errors[0] if exc.errors else exc
+        return [
+            Problem(
+                rule="episode-files",
+                scenario=scenario.slug,
+                step=None,
+                message=f"the episode's files at {folder or '(no folder recorded)'} cannot be read ({first}); "
+                "run load_seeds on the episode folder, then check the path again.",
+            )
+        ]
     others = [
         scenario_spec_from_db(s) for s in Scenario.objects.filter(published=True, collection=scenario.collection).exclude(pk=scenario.pk)
     ]

@@ -202,3 +202,19 @@ def test_an_edit_that_breaks_a_rule_unpublishes_the_path(admin_client, scenario)
     scenario.refresh_from_db()
     assert not scenario.published
     assert f"[unintroduced] fuel-to-emergency step {step.key}" in _messages(response)
+
+
+def test_a_path_whose_episode_files_are_gone_is_reported_and_unpublished_not_a_500(admin_client, scenario, tmp_path):
+    """The episode folder moved after loading: checking or editing the path names the problem (no 500)."""
+    scenario.collection.folder = str(tmp_path / "moved-away")
+    scenario.collection.save(update_fields=["folder"])
+    url = reverse("admin:quizzes_scenario_changelist")
+    response = admin_client.post(url, {"action": "check_rules", "_selected_action": [scenario.pk]}, follow=True)
+    assert response.status_code == 200
+    assert "[episode-files] fuel-to-emergency (scenario): the episode's files at" in _messages(response)
+    assert "moved-away" in _messages(response) and "run load_seeds" in _messages(response)
+    change = reverse("admin:quizzes_scenario_change", args=[scenario.pk])
+    response = admin_client.post(change, _scenario_form(scenario), follow=True)
+    scenario.refresh_from_db()
+    assert response.status_code == 200 and not scenario.published
+    assert "episode-files" in _messages(response)
