@@ -53,8 +53,9 @@ class StrictQuery:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         given = set(request.query_params)
-        if not given:
-            return
+        method = request.method.lower()
+        if not given or method == "options" or getattr(self, method, None) is None:
+            return  # a method the view does not have is a 405 (dispatch), whatever the query
         allowed = query_parameters(self)
         unknown = sorted(given - allowed)
         if unknown:

@@ -172,3 +172,10 @@ def test_the_feed_parameters_add_no_query(world, django_assert_num_queries):
     with django_assert_num_queries(3):
         reply = api.get("/api/v1/teacher/attempts/", {"updated_since": "2020-01-01T00:00:00Z", "ordering": "-updated_at"})
     assert reply.json()["count"] == 1
+
+
+def test_a_method_the_endpoint_lacks_is_still_a_405_whatever_the_query(world):
+    api = client_for(world.teacher_x)
+    assert api.generic("TRACE", "/api/v1/classes/?foo=1").status_code == 405
+    assert api.put("/api/v1/classes/?foo=1", {}, format="json").status_code == 405
+    assert api.get("/api/v1/classes/?foo=1").status_code == 400
