@@ -9,7 +9,7 @@ sync (classes, enrolments, assignments, attempts, scenario runs)."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
@@ -82,7 +82,11 @@ def updated_since_parse(raw: str) -> datetime:
         raise ValidationError({UPDATED_SINCE: [gettext("An ISO 8601 date and time with its offset, e.g. 2026-12-01T09:30:00Z.")]})
     if value.tzinfo is None:
         raise ValidationError({UPDATED_SINCE: [gettext("Give the time's offset (Z for UTC, or e.g. +05:00).")]})
-    return value
+    try:
+        # In UTC: PostgreSQL refuses offsets past 15:59 that Python accepts (schemathesis sent +17:07).
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError({UPDATED_SINCE: [gettext("An ISO 8601 date and time with its offset, e.g. 2026-12-01T09:30:00Z.")]}) from None
 
 
 class ChangeFeed(BaseFilterBackend):

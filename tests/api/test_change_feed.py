@@ -145,6 +145,9 @@ def test_updated_since_takes_an_offset_and_refuses_a_naive_or_bad_time(world):
         reply = api.get("/api/v1/classes/", {"updated_since": bad})
         assert reply.status_code == 400, bad
         assert list(reply.json()["error"]["fields"]) == ["updated_since"], bad
+    # Offsets PostgreSQL would refuse, and times that leave the calendar in UTC: read in UTC, or a 400
+    assert api.get("/api/v1/classes/", {"updated_since": "0484-10-22T23:02:35.180+17:07"}).status_code == 200
+    assert api.get("/api/v1/classes/", {"updated_since": "0001-01-01T00:00:00+05:00"}).status_code == 400
     twice = api.get("/api/v1/classes/?updated_since=2020-01-01T00:00:00Z&updated_since=2021-01-01T00:00:00Z")
     assert twice.status_code == 400
 
