@@ -21,8 +21,10 @@ class Span:
     title: str = ""
 
 
-def highlight_html(text: str, passages: Iterable[Span], furniture: Iterable[tuple[int, int]] = ()) -> SafeString:
-    """Escape text; wrap passages in <mark> (with an anchor at each start) and furniture in a span."""
+def highlight_html(text: str, passages: Iterable[Span], furniture: Iterable[tuple[int, int]] = (), *, chosen: str = "") -> SafeString:
+    """Escape text; wrap passages in <mark> (with an anchor at each start) and furniture in a span. The
+    pieces of the passage whose anchor is `chosen` (the one a learner came to read) are marked
+    class="chosen", every piece of it, also where other passages overlap it."""
     passages = sorted(passages, key=lambda s: (s.start, s.end))
     furniture = [Span(s, e) for s, e in furniture]
     cuts = sorted({0, len(text)} | {p.start for p in passages + furniture} | {p.end for p in passages + furniture})
@@ -40,6 +42,7 @@ def highlight_html(text: str, passages: Iterable[Span], furniture: Iterable[tupl
             chunk = f'<span class="furniture" title="Page furniture: not part of the article">{chunk}</span>'
         elif covering:
             title = escape(" | ".join(p.title for p in covering if p.title))
-            chunk = f'<mark title="{title}">{chunk}</mark>'
+            picked = ' class="chosen"' if chosen and any(p.anchor == chosen for p in covering) else ""
+            chunk = f'<mark{picked} title="{title}">{chunk}</mark>'
         out.append(chunk)
     return mark_safe("".join(out))  # noqa: S308 - every piece of text above is escaped

@@ -21,8 +21,9 @@ def passage_citers(passage: Passage) -> list[str]:
     return labels
 
 
-def source_highlighted(source: Source, *, with_citers: bool = False):
-    """The source text as HTML, every cited passage highlighted and anchored."""
+def source_highlighted(source: Source, *, with_citers: bool = False, chosen: str = ""):
+    """The source text as HTML, every cited passage highlighted and anchored; the passage anchored
+    `chosen` marked as the one being read."""
     passages = source.passages.all()
     if with_citers:
         # One query per citing model, whatever the number of passages.
@@ -33,4 +34,4 @@ def source_highlighted(source: Source, *, with_citers: bool = False):
             ]
         )
     spans = [Span(p.start, p.end, p.anchor, "; ".join(passage_citers(p)) if with_citers else "") for p in passages]
-    return highlight_html(source.text, spans, [tuple(s) for s in source.furniture_spans])
+    return highlight_html(source.text, spans, [tuple(s) for s in source.furniture_spans], chosen=chosen)

@@ -167,7 +167,8 @@ def test_new_student_completes_a_quiz_with_every_question_type(live_server, page
         assert feedback.locator(".verdict").inner_text().startswith("✓ Right" if right else "✗ Not right"), question.qtype
         assert question.explanation in feedback.inner_text()
         link = feedback.locator(".evidence a").first
-        assert re.fullmatch(r"/sources/[\w-]+/\?in=\d+#p\d+-\d+", link.get_attribute("href"))
+        source_link = r"/sources/[\w-]+/\?in=\d+&at=p\d+-\d+&back=%2Fattempts%2F\d+%2F%3Fq%3D\d+#p\d+-\d+"  # with the way back
+        assert re.fullmatch(source_link, link.get_attribute("href"))
         assert page.locator("[data-answer-form] input:enabled, [data-answer-form] select:enabled").count() == 0
         if n == 1:
             check_page(page, "quiz-feedback")

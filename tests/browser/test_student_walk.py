@@ -177,11 +177,25 @@ def test_the_students_walk(live_server, walk, seeds_with_bank):
             page.wait_for_url(f"**{href}")
             anchor = href.split("#")[1]
             assert page.locator(f"#{anchor}").count() == 1
+            # The cited passage alone keeps the highlight; the article's other cited passages are only underlined.
+            backgrounds = page.evaluate(
+                "() => [...document.querySelectorAll('.source-text mark')]"
+                ".map(m => [m.classList.contains('chosen'), getComputedStyle(m).backgroundColor])"
+            )
+            chosen = {bg for picked, bg in backgrounds if picked}
+            assert chosen and "rgba(0, 0, 0, 0)" not in chosen, backgrounds
+            assert all(bg == "rgba(0, 0, 0, 0)" for picked, bg in backgrounds if not picked)
             walk.state("source")
             page.go_back()
             page.wait_for_selector("#verdict")
             assert re.search(r"\?q=1$", page.url) and page.locator("h1").inner_text().startswith("Question 1")
             assert "1 of" in page.locator(".bar-row span").inner_text()  # not the stale "0 of" from before the answer
+            # The page's own way back does the same: "Back to question 1" opens the live question.
+            page.go_forward()
+            back = page.get_by_role("link", name="← Back to question 1")
+            tap(walk, back)
+            page.wait_for_selector("#verdict")
+            assert re.search(r"\?q=1$", page.url) and "1 of" in page.locator(".bar-row span").inner_text()
         tap(walk, page.locator("[data-next-fb]"))
 
     page.wait_for_url("**/finish/")

@@ -74,7 +74,9 @@ def test_immediate_feedback_shows_nothing_of_the_key_before_the_answer(client):
     after = client.get(answered.url).text
     passage = quiz.items.get(position=1).question.evidence.get()
     assert "✗ Not right" in after and EXPLANATION in after and OPTION_EXPLANATION in after
-    assert f'href="/sources/{passage.source.slug}/?in={passage.source.collection_id}#{passage.anchor}"' in after
+    back = f"%2Fattempts%2F{attempt.pk}%2F%3Fq%3D1"  # the way back to this question
+    where = f"in={passage.source.collection_id}&amp;at={passage.anchor}&amp;back={back}"
+    assert f'href="/sources/{passage.source.slug}/?{where}#{passage.anchor}"' in after
     # The next question is still unanswered, so its page holds no key either.
     assert EXPLANATION not in client.get(f"/attempts/{attempt.pk}/?q=2").text
 

@@ -1,11 +1,16 @@
 """Home (an introduction signed out, the dashboard signed in) and the source reader."""
 
+from urllib.parse import parse_qs, urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from quizzes.bank.selectors import example_question, questions_published
@@ -128,4 +133,30 @@ def source_detail(request, slug: str):
     if len(found) > 1:
         return render(request, "quizzes/sources/choose.html", {"slug": slug, "sources": found})
     source = found[0]
-    return render(request, "quizzes/sources/detail.html", {"source": source, "text_html": source_highlighted(source)})
+    text_html = source_highlighted(source, chosen=request.GET.get("at", "")[:40])
+    context = {"source": source, "text_html": text_html, "back": _back_link(request)}
+    return render(request, "quizzes/sources/detail.html", context)
+
+
+def _back_link(request) -> tuple[str, str] | None:
+    """Where a learner came from (`?back=`, set by the evidence links of a question, the results or a
+    scenario) and its label: "Back to question 3", "Back to your results", "Back to the scenario". Only a
+    path of this site is followed; anything else gives no link."""
+    back = request.GET.get("back", "")
+    if not back.startswith("/") or back.startswith("//") or not url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        return None
+    parts = urlsplit(back)
+    try:
+        name = resolve(parts.path).view_name
+    except Resolver404:
+        return None
+    if name == "web:attempt":
+        position = parse_qs(parts.query).get("q", [""])[0]
+        label = gettext("Back to question %(n)s") % {"n": position} if position.isdigit() else gettext("Back to the quiz")
+    elif name == "web:attempt-results":
+        label = gettext("Back to your results")
+    elif name.startswith("web:run"):
+        label = gettext("Back to the scenario")
+    else:
+        label = gettext("Back")
+    return back, label

@@ -174,6 +174,7 @@ def _player(request, attempt: Attempt, *, position: int | None, order: list[str]
             "prev_url": _player_url(attempt, position - 1) if position > 1 else None,
             "next_url": _after(attempt, position, len(nav)),
             "next_label": _next_label(position, len(nav)),
+            "back_url": _player_url(attempt, position),
             "seconds_left": seconds_left,
         },
         status=status,
@@ -211,7 +212,8 @@ def attempt_answer(request, pk: int, position: int):
     data = {"saved": True, "position": position, "next_url": _after(attempt, position, total)}
     if immediate:
         fb = feedback_view(saved.snapshot, saved.response, correct=saved.correct, points=saved.points)
-        context = {"fb": fb, "next_url": data["next_url"], "next_label": _next_label(position, total)}
+        back = _player_url(attempt, position)
+        context = {"fb": fb, "next_url": data["next_url"], "next_label": _next_label(position, total), "back_url": back}
         data["feedback_html"] = render_to_string("quizzes/partials/feedback.html", context, request=request)
     return JsonResponse(data)
 
