@@ -45,7 +45,7 @@ def test_learner_progress_of_an_assignment_counts_only_its_work_as_the_teachers_
     scored = Attempt.objects.get(pk=world.attempt_a.pk)
     progress, teacher = _mine(world), _teachers_view(world)
     assert (progress["items"][0]["done"], progress["items"][0]["best_percent"]) == (True, scored.percent)
-    assert teacher["items"][0]["status"] == "scored" and teacher["items"][0]["percent"] == scored.percent
+    assert teacher["items"][0]["status"] == "done" and teacher["items"][0]["percent"] == scored.percent
 
 
 def test_results_statuses_are_machine_values_like_the_attempts_and_the_schema_says_so(world):

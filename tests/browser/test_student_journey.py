@@ -272,7 +272,7 @@ def test_student_plays_a_scenario_to_its_summary(live_server, page):
         page.locator(".actions .button.primary").click()
     page.wait_for_url("**/summary/")
     assert "2 of 3 right (67 %)" in page.locator(".score").inner_text()
-    assert page.locator("table.data tbody tr").count() == 3  # the 60, 70 and 90 % bands
+    assert page.locator("ul.confidence-bands > li").count() == 3  # the 60, 70 and 90 % bands
     check_page(page, "scenario-summary")
 
     page.goto(f"{live_server.url}/progress/")

@@ -28,6 +28,7 @@ def test_the_beat_schedule_names_registered_tasks(settings):
         "quizzes.tasks.lti_scores_sweep_task",
         "quizzes.tasks.idempotency_keys_expire_task",
         "quizzes.tasks.job_secrets_expire_task",
+        "quizzes.tasks.webhook_deliveries_sweep_task",
     }
     assert all(entry["task"] in celery_app.tasks for entry in settings.CELERY_BEAT_SCHEDULE.values())
 
