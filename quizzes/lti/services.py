@@ -56,6 +56,7 @@ from quizzes.models import (
     Quiz,
 )
 from quizzes.models.collections import collection_label, in_collection
+from quizzes.outbox import Retry, outbox_try
 
 log = logging.getLogger(__name__)
 User = get_user_model()
@@ -340,47 +341,40 @@ def _score_post(row: LtiScore) -> None:
     ags.put_grade(grade)
 
 
+def _score_send_once(row: LtiScore) -> None:
+    """One passback of the row's score; records the outcome on the row (outbox_try's sender)."""
+    try:
+        _score_post(row)
+    except LtiServiceException as exc:
+        status = exc.response.status_code
+        row.last_error = f"The platform answered {status}: {exc.response.text[:500]}"
+        if _transient(status):
+            raise Retry(row.last_error) from None
+        row.status = LtiScore.Status.FAILED
+    except requests.RequestException as exc:
+        row.last_error = f"Could not reach the platform: {exc}"[:1000]
+        raise Retry(row.last_error) from None
+    except LtiException as exc:  # e.g. the launch granted no score scope: retrying cannot help
+        row.last_error, row.status = str(exc)[:1000], LtiScore.Status.FAILED
+    else:
+        row.status, row.sent_at, row.last_error = LtiScore.Status.SENT, row.last_try_at, ""
+
+
 def lti_score_send(*, score_id: int, now: datetime | None = None) -> str:
     """Send one owed score to its platform's line item; returns the row's status afterwards.
 
     Raises LtiTransientError (after recording it on the row) when a retry may succeed."""
-    retry_error = None
-    with transaction.atomic():
-        row = (
-            LtiScore.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("attempt", "launch__identity", "launch__resource_link__platform")
-            .filter(pk=score_id)
-            .first()
-        )
-        if row is None:
-            return "busy"  # missing, or another worker is sending it right now
-        if row.status != LtiScore.Status.PENDING:
-            return row.status
-        row.tries += 1
-        row.last_try_at = now or timezone.now()
-        try:
-            _score_post(row)
-        except LtiServiceException as exc:
-            status = exc.response.status_code
-            row.last_error = f"The platform answered {status}: {exc.response.text[:500]}"
-            if _transient(status):
-                retry_error = row.last_error
-            else:
-                row.status = LtiScore.Status.FAILED
-        except requests.RequestException as exc:
-            row.last_error = f"Could not reach the platform: {exc}"[:1000]
-            retry_error = row.last_error
-        except LtiException as exc:  # e.g. the launch granted no score scope: retrying cannot help
-            row.last_error, row.status = str(exc)[:1000], LtiScore.Status.FAILED
-        else:
-            row.status, row.sent_at, row.last_error = LtiScore.Status.SENT, row.last_try_at, ""
-        if retry_error and row.tries >= settings.KZL_LTI_SCORE_MAX_TRIES:
-            row.status, retry_error = LtiScore.Status.FAILED, None
-            row.last_error = f"Gave up after {row.tries} tries. {row.last_error}"
-        row.save(update_fields=["status", "tries", "last_try_at", "last_error", "sent_at"])
+    status, retry_error = outbox_try(
+        LtiScore.objects.select_related("attempt", "launch__identity", "launch__resource_link__platform"),
+        score_id,
+        send=_score_send_once,
+        max_tries=settings.KZL_LTI_SCORE_MAX_TRIES,
+        fields=["sent_at"],
+        now=now,
+    )
     if retry_error:
         raise LtiTransientError(retry_error)
-    return row.status
+    return status
 
 
 def lti_score_retry(*, score: LtiScore) -> None:

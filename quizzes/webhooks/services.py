@@ -48,6 +48,7 @@ from quizzes.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
+from quizzes.outbox import Retry, outbox_try
 
 log = logging.getLogger(__name__)
 
@@ -126,57 +127,49 @@ def webhook_backoff(tries: int) -> float:
     return min(base, 3600) * random.uniform(0.9, 1.1)  # noqa: S311 - jitter, not security
 
 
+def _post(row: WebhookDelivery) -> None:
+    """One signed POST of the row's payload; records the answer on the row (outbox_try's sender)."""
+    body = json.dumps(row.payload, separators=(",", ":"), sort_keys=True).encode()
+    timestamp = str(int(time.time()))
+    signature = webhook_signature(secret=row.endpoint.secret, timestamp=timestamp, body=body)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "KZLearn-Webhooks/1",
+        "KZL-Event": row.event,
+        "KZL-Delivery": str(row.event_id),
+        "KZL-Timestamp": timestamp,
+        SIGNATURE_HEADER: f"t={timestamp},v1={signature}",
+    }
+    try:
+        reply = requests.post(
+            row.endpoint.url, data=body, headers=headers, timeout=settings.KZL_WEBHOOK_TIMEOUT_SECONDS, allow_redirects=False
+        )
+    except requests.RequestException as exc:
+        row.last_status_code = None
+        row.last_error = f"Could not reach the endpoint: {exc}"[:1000]
+        raise Retry(row.last_error) from None
+    row.last_status_code = reply.status_code
+    if not 200 <= reply.status_code < 300:
+        row.last_error = f"The endpoint answered {reply.status_code}: {reply.text[:500]}"
+        raise Retry(row.last_error)
+    row.status, row.delivered_at, row.last_error = WebhookDelivery.Status.DELIVERED, row.last_try_at, ""
+
+
 def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
     """POST one owed event to its endpoint, signed; returns the row's status afterwards.
 
     Raises WebhookTransientError (after recording the try on the row) when it should be retried."""
-    retry_error = None
-    with transaction.atomic():
-        row = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("endpoint")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if row is None:
-            return "busy"  # missing, or another worker is sending it right now
-        if row.status != WebhookDelivery.Status.PENDING:
-            return row.status
-        row.tries += 1
-        row.last_try_at = now or timezone.now()
-        body = json.dumps(row.payload, separators=(",", ":"), sort_keys=True).encode()
-        timestamp = str(int(time.time()))
-        signature = webhook_signature(secret=row.endpoint.secret, timestamp=timestamp, body=body)
-        headers = {
-            "Content-Type": "application/json",
-            "User-Agent": "KZLearn-Webhooks/1",
-            "KZL-Event": row.event,
-            "KZL-Delivery": str(row.event_id),
-            "KZL-Timestamp": timestamp,
-            SIGNATURE_HEADER: f"t={timestamp},v1={signature}",
-        }
-        try:
-            reply = requests.post(
-                row.endpoint.url, data=body, headers=headers, timeout=settings.KZL_WEBHOOK_TIMEOUT_SECONDS, allow_redirects=False
-            )
-        except requests.RequestException as exc:
-            row.last_status_code = None
-            row.last_error = f"Could not reach the endpoint: {exc}"[:1000]
-            retry_error = row.last_error
-        else:
-            row.last_status_code = reply.status_code
-            if 200 <= reply.status_code < 300:
-                row.status, row.delivered_at, row.last_error = WebhookDelivery.Status.DELIVERED, row.last_try_at, ""
-            else:
-                row.last_error = f"The endpoint answered {reply.status_code}: {reply.text[:500]}"
-                retry_error = row.last_error
-        if retry_error and row.tries >= settings.KZL_WEBHOOK_MAX_TRIES:
-            row.status, retry_error = WebhookDelivery.Status.FAILED, None
-            row.last_error = f"Gave up after {row.tries} tries. {row.last_error}"
-        row.save(update_fields=["status", "tries", "last_try_at", "last_status_code", "last_error", "delivered_at"])
+    status, retry_error = outbox_try(
+        WebhookDelivery.objects.select_related("endpoint"),
+        delivery_id,
+        send=_post,
+        max_tries=settings.KZL_WEBHOOK_MAX_TRIES,
+        fields=["last_status_code", "delivered_at"],
+        now=now,
+    )
     if retry_error:
         raise WebhookTransientError(retry_error)
-    return row.status
+    return status
 
 
 def webhook_delivery_retry(*, delivery: WebhookDelivery) -> bool:
