@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
 from quizzes.bank.services import question_copy
 from quizzes.models import Question, QuestionFact
 from quizzes.progress.review import questions_for_fact
 from tests.factories import QuestionFactory, UserFactory
+from tests.migrating import migrate_to
 
 
 def _facts(question: Question) -> set[str]:
@@ -61,26 +61,17 @@ def test_questions_for_fact_match_the_exact_id_only():
 MIGRATED_FROM, MIGRATED_TO = ("quizzes", "0028_quiz_module_slug_in_collection"), ("quizzes", "0029_question_facts")
 
 
-def _migrate(target=None):
-    """Migrate to `target`, or to the newest migration when None."""
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    target = target or executor.loader.graph.leaf_nodes("quizzes")[0]
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.postgres
 def test_the_migration_backfills_one_row_per_distinct_fact():
     question, bare = QuestionFactory(), QuestionFactory()
     try:
-        apps = _migrate(MIGRATED_FROM)
+        apps = migrate_to(MIGRATED_FROM)
         Question_ = apps.get_model("quizzes", "Question")
         Question_.objects.filter(pk=question.pk).update(fact_ids=["event:x", "figure:y", "event:x"])
         Question_.objects.filter(pk=bare.pk).update(fact_ids=[])
-        apps = _migrate(MIGRATED_TO)
+        apps = migrate_to(MIGRATED_TO)
         rows = apps.get_model("quizzes", "QuestionFact").objects.values_list("question_id", "fact_id")
         assert sorted(r for r in rows if r[0] in (question.pk, bare.pk)) == [(question.pk, "event:x"), (question.pk, "figure:y")]
     finally:
-        _migrate()
+        migrate_to()

@@ -4,19 +4,12 @@ distinct content of a question) and going back copies them into the snapshots ag
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import migrate_to
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 BEFORE, AFTER = ("quizzes", "0015_question_meta_after_merge"), ("quizzes", "0018_response_version_required")
-
-
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
 
 
 def test_snapshots_become_deduplicated_versions_and_come_back():
@@ -24,7 +17,7 @@ def test_snapshots_become_deduplicated_versions_and_come_back():
 
     question, other, user = QuestionFactory(), QuestionFactory(), UserFactory()
     try:
-        apps = _migrate(BEFORE)
+        apps = migrate_to(BEFORE)
         Attempt, Response = apps.get_model("quizzes", "Attempt"), apps.get_model("quizzes", "Response")
         seen = {"qtype": "single", "stem": "As shown?", "options": [{"id": "a"}, {"id": "b"}], "answer": {"correct": "b"}}
         edited = {**seen, "stem": "Edited later?"}
@@ -46,21 +39,19 @@ def test_snapshots_become_deduplicated_versions_and_come_back():
                 Response.objects.create(attempt=attempt, question_id=question.pk, position=1, snapshot=q1),
                 Response.objects.create(attempt=attempt, question_id=other.pk, position=2, snapshot=q2),
             ]
-        apps = _migrate(AFTER)
+        apps = migrate_to(AFTER)
         Response, QuestionVersion = apps.get_model("quizzes", "Response"), apps.get_model("quizzes", "QuestionVersion")
         # Three distinct contents (two of the first question, one of the other), shared by six responses
         assert QuestionVersion.objects.count() == 3
         got = {r.pk: (r.version.question_id, r.version.content) for r in Response.objects.select_related("version")}
         assert got[rows[0].pk] == (question.pk, seen) and got[rows[4].pk] == (question.pk, edited)
         assert Response.objects.get(pk=rows[0].pk).version_id == Response.objects.get(pk=rows[2].pk).version_id
-        apps = _migrate(BEFORE)
+        apps = migrate_to(BEFORE)
         Response = apps.get_model("quizzes", "Response")
         assert Response.objects.get(pk=rows[4].pk).snapshot == edited
         assert Response.objects.get(pk=rows[1].pk).snapshot == {**seen, "stem": "Other?"}
     finally:
-        # Back to the newest migration, not just AFTER: later transactional tests need today's schema.
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes("quizzes"))
+        migrate_to()  # the newest migration, not just AFTER: later transactional tests need today's schema
 
 
 def _quiz(apps):

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.db.models import ProtectedError
 from django.urls import reverse
 
@@ -16,6 +14,7 @@ from quizzes.models import Passage, ScenarioOptionEvidence, ScenarioStep
 from quizzes.progress.runs import prediction_make, scenario_run_start
 from quizzes.scenarios.selectors import options_with_evidence, scenario_steps, step_views
 from tests.factories import PassageFactory, UserFactory, scenario_with_steps
+from tests.migrating import migrate_to
 
 
 def _step_form(step: ScenarioStep, options: list[dict]) -> dict:
@@ -86,15 +85,6 @@ def test_a_passage_an_option_cites_cannot_be_deleted_and_the_prediction_keeps_it
 MIGRATED_FROM, MIGRATED_TO = ("quizzes", "0029_question_facts"), ("quizzes", "0030_scenario_option_evidence")
 
 
-def _migrate(target=None):
-    """Migrate to `target`, or to the newest migration when None."""
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    target = target or executor.loader.graph.leaf_nodes("quizzes")[0]
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.postgres
 def test_the_migration_moves_ids_to_rows_and_back():
@@ -103,18 +93,18 @@ def test_the_migration_moves_ids_to_rows_and_back():
     kept, gone = PassageFactory(), PassageFactory()
     gone_pk = gone.pk
     try:
-        apps = _migrate(MIGRATED_FROM)
+        apps = migrate_to(MIGRATED_FROM)
         Step = apps.get_model("quizzes", "ScenarioStep")
         options = [dict(o) for o in Step.objects.get(pk=step.pk).options]
         options[0]["evidence"], options[1]["evidence"], options[2]["evidence"] = [kept.pk, gone_pk], [kept.pk, kept.pk], []
         Step.objects.filter(pk=step.pk).update(options=options)
         apps.get_model("quizzes", "Passage").objects.filter(pk=gone_pk).delete()
-        apps = _migrate(MIGRATED_TO)
+        apps = migrate_to(MIGRATED_TO)
         rows = apps.get_model("quizzes", "ScenarioOptionEvidence").objects.filter(step_id=step.pk).order_by("option", "position")
         assert [(r.option, r.passage_id) for r in rows] == [("a", kept.pk), ("b", kept.pk)]
         assert all("evidence" not in o for o in apps.get_model("quizzes", "ScenarioStep").objects.get(pk=step.pk).options)
-        apps = _migrate(MIGRATED_FROM)
+        apps = migrate_to(MIGRATED_FROM)
         back = apps.get_model("quizzes", "ScenarioStep").objects.get(pk=step.pk).options
         assert [o["evidence"] for o in back] == [[kept.pk], [kept.pk], []]
     finally:
-        _migrate()
+        migrate_to()
