@@ -197,6 +197,15 @@ def review_queue(user, *, now: datetime | None = None) -> QuerySet[ReviewCard]:
     return ReviewCard.objects.filter(pk__in=capped).order_by("due", "id")
 
 
+def review_counts(user, *, now: datetime | None = None) -> tuple[int, int]:
+    """(facts due now within today's cap, due facts waiting for tomorrow because the cap is reached), in one query."""
+    now = _now(now)
+    counts = ReviewCard.objects.filter(user=user, due__lte=now).aggregate(
+        every=Count("pk"), today=Count("pk", filter=Q(pk__in=review_queue(user, now=now).values("pk")))
+    )
+    return counts["today"], counts["every"] - counts["today"]
+
+
 def review_waiting(user, *, now: datetime | None = None) -> int:
     """How many due facts wait for tomorrow because today's cap is reached (two counts)."""
     now = _now(now)

@@ -13,7 +13,7 @@ from fsrs import Card
 from quizzes.models import ReviewCard
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.review import review_answer, review_next
-from quizzes.progress.selectors import review_day_start, review_queue, review_waiting
+from quizzes.progress.selectors import review_counts, review_day_start, review_queue, review_waiting
 from tests.factories import QuestionFactory, UserFactory, quiz_with_questions
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +112,30 @@ def test_the_review_page_says_how_many_wait_for_tomorrow(client, settings):
     done = " ".join(client.get("/review/").text.split())
     assert "That is enough review for today. 1 more fact waits for tomorrow (at most 2 a day)." in done
     assert 'name="card"' not in done
+
+
+def test_the_dashboard_review_card_says_how_many_wait_for_tomorrow(client, settings):
+    settings.KZL_REVIEW_DAILY_CAP = 2
+    user, now = UserFactory(), timezone.now()
+    client.force_login(user)
+    _cards(user, 3, now=now)
+    page = " ".join(client.get("/").text.split())
+    assert "Review 2 facts now" in page
+    assert "1 more fact waits for tomorrow (at most 2 a day)." in page
+    ReviewCard.objects.filter(user=user).update(last_reviewed_at=now, due=now + dt.timedelta(days=2))
+    _cards(user, 1, now=now)  # one more fact due, but two were reviewed today: the cap is reached
+    done = " ".join(client.get("/").text.split())
+    assert "Review 1 fact now" not in done and 'href="/review/"' in done  # the header's link only
+    assert "That is enough review for today." in done
+    assert "1 more fact waits for tomorrow (at most 2 a day)." in done
+    settings.KZL_REVIEW_DAILY_CAP = 0
+    assert "waits for tomorrow" not in client.get("/").text  # no cap: nothing waits
+
+
+def test_review_counts_agree_with_the_queue_and_the_waiting_count(settings, django_assert_num_queries):
+    settings.KZL_REVIEW_DAILY_CAP = 3
+    user, now = UserFactory(), timezone.now()
+    _cards(user, 5, now=now)
+    with django_assert_num_queries(1):
+        counts = review_counts(user, now=now)
+    assert counts == (review_queue(user, now=now).count(), review_waiting(user, now=now)) == (3, 2)

@@ -2,6 +2,7 @@
 
 from urllib.parse import parse_qs, urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from quizzes.classes.services import enrolment_join
 from quizzes.dataset.selectors import collections_overview
 from quizzes.models import Attempt, Collection, ModuleItem, Quiz, Scenario, ScenarioRun, Source
 from quizzes.models.collections import in_collection
-from quizzes.progress.selectors import review_queue
+from quizzes.progress.selectors import review_counts
 from quizzes.progress.todo import practice_modules, todo_list
 from quizzes.sources.selectors import source_highlighted
 
@@ -76,6 +77,7 @@ def dashboard(request, *, join_error: str = "", join_code: str = "", status: int
         .exclude(pk__in=assigned_scenarios)
         .order_by("position", "slug")
     )
+    review_due, review_waiting = review_counts(user, now=now)
     return render(
         request,
         "quizzes/dashboard.html",
@@ -91,7 +93,9 @@ def dashboard(request, *, join_error: str = "", join_code: str = "", status: int
             "open_runs": ScenarioRun.objects.filter(user=user, status=ScenarioRun.Status.IN_PROGRESS)
             .exclude(scenario_id__in=assigned_scenarios)
             .select_related("scenario"),
-            "review_due": review_queue(user, now=now).count(),
+            "review_due": review_due,
+            "review_waiting": review_waiting,
+            "review_cap": settings.KZL_REVIEW_DAILY_CAP,
             "classes_joined": user.enrolments.filter(classroom__archived_at__isnull=True)
             .select_related("classroom")
             .order_by("classroom__name"),
