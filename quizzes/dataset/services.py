@@ -295,6 +295,7 @@ class _Loader:
             "date_precision": start.precision,
             "date_end": end.last_day if end else None,
             "date_note": d.get("date_note", ""),
+            "date_inferred": bool(d.get("date_inferred", False)),
             "place_id": self.ref("entities", d.get("place")),
         }
         m2m = {

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from quizzes.dates import FuzzyDate
+from quizzes.dates import FuzzyDate, date_span_label
 
 
 def opening_words(text: str, n: int = 6) -> str:
@@ -170,6 +170,13 @@ class EventFact:
 
     def surely_before(self, other: EventFact) -> bool:
         return self.latest < other.earliest
+
+    @property
+    def when_label(self) -> str:
+        """'5 January 2022', 'between 4 and 6 January 2022', 'January 2022', '2019'; 'probably 18 January 2022'
+        for a day worked out rather than stated: every text that shows an event's date shows it this way."""
+        label = date_span_label(self.date, self.date_end, self.precision)
+        return f"probably {label}" if self.inferred else label
 
 
 @dataclass(frozen=True, kw_only=True)

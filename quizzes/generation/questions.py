@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
-from quizzes.dates import date_label, date_span_label
+from quizzes.dates import date_label
 from quizzes.generation.audit import (
     DEMONYMS,
     LOWER_BOUNDS,
@@ -79,7 +79,7 @@ def fmt_date(d: date, precision: str = "day") -> str:
 
 
 def fmt_event_date(ev: EventFact) -> str:
-    return date_span_label(ev.date, ev.date_end, ev.precision)
+    return ev.when_label
 
 
 def fmt_number(n: Decimal) -> str:

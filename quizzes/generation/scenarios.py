@@ -283,8 +283,7 @@ def spec_from_raw(raw: dict, locate: Locate, *, position: int = 0, file: str = "
 def event_date_label(ev: EventFact) -> str:
     """'5 January 2022', 'between 4 and 6 January 2022', 'January 2022', '2019'; 'probably 18 January 2022' for a
     day worked out rather than stated."""
-    label = date_span_label(ev.date, ev.date_end, ev.precision)
-    return f"probably {label}" if getattr(ev, "inferred", False) else label
+    return ev.when_label
 
 
 def step_date_label(known: list[EventFact], when: date) -> str:

@@ -95,6 +95,9 @@ class Event(Curated):
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     date_end = models.DateField(null=True, blank=True, help_text="Last possible day, when the sources only bound the date.")
     date_note = models.TextField(blank=True)
+    date_inferred = models.BooleanField(
+        default=False, help_text="The day is worked out from the sources, not stated by them: shown as 'probably'."
+    )
     place = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="events_here")
     actors = models.ManyToManyField(Entity, blank=True, related_name="events")
     topics = models.ManyToManyField(Topic, blank=True, related_name="events")

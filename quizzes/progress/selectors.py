@@ -213,8 +213,10 @@ def review_waiting(user, *, now: datetime | None = None) -> int:
 
 
 def event_date_label(event: Event) -> str:
-    """An event's date as precisely as the sources give it: '5 January 2022', 'January 2022', 'between 4 and 6 January 2022'."""
-    return date_span_label(event.date, event.date_end, event.date_precision)
+    """An event's date as precisely as the sources give it: '5 January 2022', 'January 2022', 'between 4 and 6 January 2022';
+    'probably 18 January 2022' for a day worked out rather than stated."""
+    label = date_span_label(event.date, event.date_end, event.date_precision)
+    return f"probably {label}" if event.date_inferred else label
 
 
 def mastered_facts(user, *, now: datetime | None = None) -> set[tuple[int, str]]:
@@ -237,7 +239,9 @@ def mastered_events(user, *, now: datetime | None = None) -> list[MasteredEvent]
     for collection_id, fact in mastered_facts(user, now=now):
         if fact.startswith(EVENT_FACT):
             wanted |= Q(collection_id=collection_id, slug=fact.removeprefix(EVENT_FACT))
-    events = Event.objects.filter(wanted).only("slug", "title", "date", "date_precision", "date_end").order_by("date", "slug")
+    events = (
+        Event.objects.filter(wanted).only("slug", "title", "date", "date_precision", "date_end", "date_inferred").order_by("date", "slug")
+    )
     return [MasteredEvent(e, EVENT_FACT + e.slug, event_date_label(e)) for e in events]
 
 

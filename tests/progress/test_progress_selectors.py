@@ -89,6 +89,8 @@ def test_event_date_label_says_only_what_the_sources_support():
     assert event_date_label(EventFactory.build(date=dt.date(2022, 1, 1), date_precision="month")) == "January 2022"
     # The same label as quizzes and scenarios give a span (quizzes.dates.date_span_label).
     assert event_date_label(EventFactory.build(date=dt.date(2022, 1, 3), date_end=dt.date(2022, 1, 6))) == "between 3 and 6 January 2022"
+    # A day the curator worked out (date_inferred) is never shown as if a source stated it.
+    assert event_date_label(EventFactory.build(date=dt.date(2022, 1, 18), date_inferred=True)) == "probably 18 January 2022"
 
 
 @pytest.mark.parametrize("size", [2, 12])

@@ -133,6 +133,7 @@ class EventSerializer(serializers.ModelSerializer):
             "date_precision",
             "date_end",
             "date_note",
+            "date_inferred",
             "place",
             "actors",
             "topics",
