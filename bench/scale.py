@@ -169,11 +169,11 @@ def build(size: str) -> dict:
             assignment_create(classroom=classroom, module=module, opens_at=opens, due_at=now + timedelta(days=30), attempts_allowed=0)
         )
         for sid in student_ids[position : position + n]:
-            enrol_rows.append((classroom.pk, sid, now, "admin"))
+            enrol_rows.append((classroom.pk, sid, now, "admin", now))
             ability[sid] = (assignments[-1].pk, min(0.95, max(0.15, rng.gauss(0.6, 0.18))))
         position += n
     with connection.cursor() as cursor:
-        _copy(cursor.cursor, "quizzes_enrolment", ["classroom_id", "student_id", "joined_at", "via"], enrol_rows)
+        _copy(cursor.cursor, "quizzes_enrolment", ["classroom_id", "student_id", "joined_at", "via", "updated_at"], enrol_rows)
 
     # History: attempts per student cycling through the module's quizzes (later rounds are retries).
     with connection.cursor() as c:
@@ -215,6 +215,7 @@ def build(size: str) -> dict:
                     round(100 * total / m, 2),
                     total / m >= 0.5,
                     False,
+                    when,
                 )
             )
             outcomes[sid].append((when, facts))
@@ -237,6 +238,7 @@ def build(size: str) -> dict:
                 "percent",
                 "passed",
                 "auto_submitted",
+                "updated_at",
             ],
             attempts,
         )
