@@ -9,6 +9,7 @@ import importlib
 import logging
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import timedelta
 from typing import Any
 
@@ -61,6 +62,11 @@ RUNNERS: dict[str, tuple[str, str, tuple[str, ...], Callable[[object], str]]] = 
         _import_summary,
     ),
 }
+# Kinds whose writes and DONE mark commit in one transaction: a worker killed after the commit
+# leaves the job done (a redelivered task skips it), one killed before leaves nothing written (the
+# redelivered task runs it whole). A CSV import is not idempotent (its usernames would be taken by
+# the first run), so it must never run again after its writes committed.
+ATOMIC_KINDS = frozenset({Job.Kind.IMPORT_STUDENTS})
 # Params that may hold secrets (an import's rows carry the passwords given in the file): replaced by
 # their length once the job ends.
 SECRET_PARAMS = ("rows",)
@@ -122,7 +128,8 @@ def job_run(*, job_id: int) -> str:
     """Run a queued job by its kind, reporting progress, and mark it done or failed with a readable message.
 
     A job already done or failed is not run again (a redelivered task changes nothing); a job left
-    running by a killed worker is run again, which the idempotent services allow."""
+    running by a killed worker is run again, which the idempotent services allow, and an atomic
+    kind (ATOMIC_KINDS) allows because its writes committed only with its DONE mark."""
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None:
@@ -133,37 +140,55 @@ def job_run(*, job_id: int) -> str:
         job.save(update_fields=["status", "started_at", "done", "message"])
     module_name, function_name, param_names, summary = RUNNERS[job.kind]
     progress = ProgressWriter(job.pk)
-    result: dict = {}
+    atomic = job.kind in ATOMIC_KINDS
     try:
         try:
-            service = getattr(importlib.import_module(module_name), function_name)
-        except (ImportError, AttributeError):
-            raise RuntimeError(f"{job.get_kind_display().capitalize()} is not available in this version.") from None
-        kwargs = {name: job.params[name] for name in param_names if name in job.params}
-        outcome = service(progress=progress, **kwargs)
-        message = summary(outcome)
-        result = outcome.job_result() if hasattr(outcome, "job_result") else {}
-        status = Job.Status.DONE
-    except Exception as exc:  # noqa: BLE001 - any failure ends the job with a message the teacher can read
-        if not hasattr(exc, "job_result"):
-            log.exception("job %s (%s) failed", job.pk, job.kind)
-        message, status = f"Failed: {exc}", Job.Status.FAILED
-        result = exc.job_result() if hasattr(exc, "job_result") else {}
+            # An atomic kind's writes and its DONE mark commit together (see ATOMIC_KINDS).
+            with transaction.atomic() if atomic else nullcontext():
+                try:
+                    service = getattr(importlib.import_module(module_name), function_name)
+                except (ImportError, AttributeError):
+                    raise RuntimeError(f"{job.get_kind_display().capitalize()} is not available in this version.") from None
+                kwargs = {name: job.params[name] for name in param_names if name in job.params}
+                outcome = service(progress=progress, **kwargs)
+                message = summary(outcome)
+                result = outcome.job_result() if hasattr(outcome, "job_result") else {}
+                if not _job_finish(job, progress, status=Job.Status.DONE, message=message, result=result):
+                    if atomic:
+                        raise _AlreadyDone  # rolls this run's writes back
+                    return f"job {job.pk} already done"
+        except _AlreadyDone:
+            return f"job {job.pk} already done"
+        except Exception as exc:  # noqa: BLE001 - any failure ends the job with a message the teacher can read
+            if not hasattr(exc, "job_result"):
+                log.exception("job %s (%s) failed", job.pk, job.kind)
+            message = f"Failed: {exc}"
+            result = exc.job_result() if hasattr(exc, "job_result") else {}
+            if not _job_finish(job, progress, status=Job.Status.FAILED, message=message, result=result):
+                return f"job {job.pk} already done"
+            return message
     finally:
         progress.close()
+    return message
+
+
+class _AlreadyDone(Exception):
+    """Another delivery of the task finished the job first: this run's writes are rolled back."""
+
+
+def _job_finish(job: Job, progress: ProgressWriter, *, status: str, message: str, result: dict) -> bool:
+    """Mark the job done or failed (with its counts, result and secret params replaced by their
+    length); False when the job was already done (a second delivery must not change that)."""
     done = progress.total if status == Job.Status.DONE else progress.done
     params = {name: len(value) if name in SECRET_PARAMS and isinstance(value, list) else value for name, value in job.params.items()}
-    finished = Job.objects.filter(pk=job.pk)
-    if status == Job.Status.FAILED:
-        # A second delivery of the task that ran alongside the first (a redelivered job left "running")
-        # fails on what the first one did (an import's usernames, now taken): it must not turn the
-        # first run's success into a failure.
-        finished = finished.exclude(status=Job.Status.DONE)
-    if not finished.update(
-        status=status, message=message, done=done, total=progress.total, finished_at=timezone.now(), result=result, params=params
-    ):
-        return f"job {job.pk} already done"
-    return message
+    # A second delivery of the task that ran alongside the first (a redelivered job left "running")
+    # must not turn the first run's success into a failure, nor finish it twice.
+    finished = Job.objects.filter(pk=job.pk).exclude(status=Job.Status.DONE)
+    return bool(
+        finished.update(
+            status=status, message=message, done=done, total=progress.total, finished_at=timezone.now(), result=result, params=params
+        )
+    )
 
 
 def job_secrets_expire(*, now=None) -> int:

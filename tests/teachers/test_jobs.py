@@ -112,13 +112,21 @@ def test_a_job_is_not_run_twice_and_failures_are_readable(fake_runner, teacher_a
 
 
 def fake_fail_after_another_run_finished(*, progress):
-    """Stands in for a duplicate run: meanwhile the first run finished the job, then this one fails
-    on what that run did (an import's usernames, now taken)."""
-    Job.objects.filter(kind=Job.Kind.IMPORT_STUDENTS).update(status=Job.Status.DONE, message="Imported: 2 new")
+    """Stands in for a duplicate run: meanwhile the first run (another worker, its own connection)
+    finished the job, then this one fails on what that run did (an import's usernames, now taken)."""
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                "UPDATE quizzes_job SET status = 'done', message = 'Imported: 2 new' WHERE kind = %s", [Job.Kind.IMPORT_STUDENTS]
+            )
+        other.commit()
+    finally:
+        other.close()
     raise ValueError("the username aliya is taken")
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_duplicate_run_that_fails_does_not_undo_a_finished_job(teacher_a, monkeypatch):
     monkeypatch.setitem(
         jobs.RUNNERS, Job.Kind.IMPORT_STUDENTS, ("tests.teachers.test_jobs", "fake_fail_after_another_run_finished", (), str)
