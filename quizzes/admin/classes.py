@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_noop, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from quizzes.admin.home import class_page_view
+from quizzes.admin.home import STUDENTS_PER_PAGE, class_page_view
 from quizzes.admin.work import answer_summary, attempt_work_view, review_link, run_work_view, shown, work_link
 from quizzes.classes.selectors import quiz_rules
 from quizzes.classes.services import (
@@ -88,12 +88,6 @@ class ClassGroupInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("classroom")
-
-
-# Students per page of the class form: a formset over one page only, so a class of any size loads
-# and saves (Django refuses a form of more than DATA_UPLOAD_MAX_NUMBER_FIELDS, 1,000, fields: a
-# formset over every enrolment broke at 330 students).
-STUDENTS_PER_PAGE = 50
 
 
 class EnrolmentInline(admin.TabularInline):
@@ -685,9 +679,12 @@ class AssignmentAdmin(admin.ModelAdmin):
         assignment = self._assignment(request, pk)
         results = assignment_results(assignment)
         kinds = ["quiz" if item.quiz_id else "scenario" for item in results.items]
+        # The summary counts every student; the table shows a page of them (a class of 300 is 1,200 cells).
+        pager = Paginator(results.students, STUDENTS_PER_PAGE).get_page(request.GET.get("students_page"))
         context = self._context(request, assignment, f"Results: {assignment}") | {
             "results": results,
-            "rows": [(s, [(i, work_link(kind, i.work_id)) for kind, i in zip(kinds, s.items, strict=True)]) for s in results.students],
+            "pager": pager,
+            "rows": [(s, [(i, work_link(kind, i.work_id)) for kind, i in zip(kinds, s.items, strict=True)]) for s in pager.object_list],
             "item_titles": [item_title(i) for i in results.items],
         }
         return TemplateResponse(request, "admin/quizzes/assignment/results.html", context)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
@@ -17,6 +18,12 @@ from quizzes.permissions import classrooms_for_teacher
 from quizzes.progress.overview import ClassOverview, class_overview, classes_taught
 
 admin.site.index_template = "admin/quizzes/home.html"
+
+# Students per page of the class form, the class page and an assignment's results: a formset over
+# one page only, so a class of any size loads and saves (Django refuses a form of more than
+# DATA_UPLOAD_MAX_NUMBER_FIELDS, 1,000, fields: a formset over every enrolment broke at 330
+# students), and a table that costs what it shows.
+STUDENTS_PER_PAGE = 50
 
 
 def teacher_cards(user) -> list[ClassOverview]:
@@ -32,6 +39,8 @@ def class_page_view(model_admin, request, pk: int):
         raise PermissionDenied
     classroom = get_object_or_404(classrooms_for_teacher(request.user), pk=pk)
     overview = class_overview(classroom)
+    # Counts, "behind" and the assignments' progress cover the class; the grades and people tables a page of it.
+    pager = Paginator(overview.enrolments, STUDENTS_PER_PAGE).get_page(request.GET.get("students_page"))
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
@@ -39,6 +48,8 @@ def class_page_view(model_admin, request, pk: int):
         "classroom": classroom,
         "original": classroom,
         "overview": overview,
+        "pager": pager,
+        "grade_rows": overview.grade_rows(list(pager.object_list)),
         "can_change": model_admin.has_change_permission(request, classroom),
         "join_code": join_code_display(classroom.join_code),
     }

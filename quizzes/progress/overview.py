@@ -68,8 +68,10 @@ class ClassOverview:
         set_for = sum(a.set_for for a in self.current)
         return round(100 * sum(a.done for a in self.current) / set_for) if set_for else None
 
-    def grade_rows(self) -> list[tuple[Enrolment, list[StudentResult | None]]]:
-        return [(e, [self.grades.get(e.student_id, {}).get(a.assignment.pk) for a in self.assignments]) for e in self.enrolments]
+    def grade_rows(self, enrolments: Sequence[Enrolment] | None = None) -> list[tuple[Enrolment, list[StudentResult | None]]]:
+        """Each student's result per assignment (None: not set it), for `enrolments` (default: the whole class)."""
+        shown = self.enrolments if enrolments is None else enrolments
+        return [(e, [self.grades.get(e.student_id, {}).get(a.assignment.pk) for a in self.assignments]) for e in shown]
 
 
 def class_overview(classroom: Classroom, now: datetime | None = None) -> ClassOverview:

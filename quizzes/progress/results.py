@@ -17,6 +17,7 @@ import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from typing import NamedTuple
 
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
@@ -146,11 +147,37 @@ def _work(assignment: Assignment) -> Q:
     return Q(assignment=assignment) | practice
 
 
+class AttemptRow(NamedTuple):
+    """The columns of an attempt that a results cell reads: narrow rows, not models (a class of 300
+    has thousands of attempts, and building a model for each cost most of the page's time)."""
+
+    pk: int
+    user_id: int
+    quiz_id: int
+    number: int
+    status: str
+    percent: float | None
+    started_at: datetime
+    submitted_at: datetime | None
+
+
+class RunRow(NamedTuple):
+    """The columns of a scenario run that a results cell reads (as AttemptRow)."""
+
+    pk: int
+    user_id: int
+    scenario_id: int
+    status: str
+    accuracy: float | None
+    started_at: datetime
+    finished_at: datetime | None
+
+
 def _seconds(start: datetime, end: datetime | None) -> int | None:
     return round((end - start).total_seconds()) if end else None
 
 
-def _quiz_result(attempts: list[Attempt], due: datetime, grade_method: str = "best") -> ItemResult:
+def _quiz_result(attempts: list[AttemptRow], due: datetime, grade_method: str = "best") -> ItemResult:
     """The item's result by the quiz's grade rule over scored attempts: best, first, last or mean."""
     rank = {Attempt.Status.SCORED: 2, Attempt.Status.SUBMITTED: 1, Attempt.Status.IN_PROGRESS: 0}
     scored = sorted((a for a in attempts if a.status == Attempt.Status.SCORED), key=lambda a: (a.number, a.pk))
@@ -165,7 +192,7 @@ def _quiz_result(attempts: list[Attempt], due: datetime, grade_method: str = "be
     return ItemResult(status, best.percent, _seconds(best.started_at, best.submitted_at), late, len(attempts), best.pk)
 
 
-def _run_result(runs: list[ScenarioRun], due: datetime, grading: str = Assignment.ScenarioGrading.COMPLETION) -> ItemResult:
+def _run_result(runs: list[RunRow], due: datetime, grading: str = Assignment.ScenarioGrading.COMPLETION) -> ItemResult:
     """A scenario's result: on completion (the default), a finished run is 100 %; on accuracy, the
     best finished run's share of predictions that came true. The cell links the best run either way."""
     best = max(runs, key=lambda r: (r.status == ScenarioRun.Status.FINISHED, r.accuracy or 0))
@@ -182,15 +209,17 @@ def assignment_results(assignment: Assignment) -> AssignmentResults:
     enrolments = list(assignment_enrolments(assignment))
     student_ids = [e.student_id for e in enrolments]
     extensions = dict(assignment.extensions.values_list("student_id", "due_at"))
-    attempts: dict[tuple[int, int], list[Attempt]] = defaultdict(list)
+    attempts: dict[tuple[int, int], list[AttemptRow]] = defaultdict(list)
     quiz_ids = [i.quiz_id for i in items if i.quiz_id]
     if quiz_ids:
-        for a in Attempt.objects.filter(_work(assignment), user_id__in=student_ids, quiz_id__in=quiz_ids):
+        found = Attempt.objects.filter(_work(assignment), user_id__in=student_ids, quiz_id__in=quiz_ids)
+        for a in map(AttemptRow._make, found.values_list(*AttemptRow._fields)):
             attempts[a.user_id, a.quiz_id].append(a)
-    runs: dict[tuple[int, int], list[ScenarioRun]] = defaultdict(list)
+    runs: dict[tuple[int, int], list[RunRow]] = defaultdict(list)
     scenario_ids = [i.scenario_id for i in items if i.scenario_id]
     if scenario_ids:
-        for r in ScenarioRun.objects.filter(_work(assignment), user_id__in=student_ids, scenario_id__in=scenario_ids):
+        found_runs = ScenarioRun.objects.filter(_work(assignment), user_id__in=student_ids, scenario_id__in=scenario_ids)
+        for r in map(RunRow._make, found_runs.values_list(*RunRow._fields)):
             runs[r.user_id, r.scenario_id].append(r)
     # Each quiz's grading method for this assignment: its own setting over the quiz's (quiz_rules).
     grade_methods = {i.quiz_id: quiz_rules(i.quiz, assignment).grade_method for i in items if i.quiz_id}
