@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from quizzes.models import Passage, Source
-from quizzes.sources.highlight import Span, highlight_html
+from quizzes.sources.highlight import Span, context_window, highlight_html, highlight_window
 
 
 def source_list() -> QuerySet[Source]:
@@ -35,3 +35,16 @@ def source_highlighted(source: Source, *, with_citers: bool = False, chosen: str
         )
     spans = [Span(p.start, p.end, p.anchor, "; ".join(passage_citers(p)) if with_citers else "") for p in passages]
     return highlight_html(source.text, spans, [tuple(s) for s in source.furniture_spans], chosen=chosen)
+
+
+def source_in_context(source: Source, *, at: str) -> dict | None:
+    """The cited passage anchored `at` with a few sentences before and after it (paragraphs kept, that passage
+    alone marked chosen, the other cited passages in reach underlined); None when `at` names no passage of it."""
+    passages = list(source.passages.all())
+    passage = next((p for p in passages if p.anchor == at), None)
+    if passage is None:
+        return None
+    a, b = context_window(source.text, passage.start, passage.end)
+    spans = [Span(p.start, p.end, p.anchor) for p in passages]
+    html = highlight_window(source.text, spans, [tuple(s) for s in source.furniture_spans], (a, b), chosen=at)
+    return {"html": html, "before": a > 0, "after": b < len(source.text)}

@@ -88,6 +88,9 @@ def question_view(snapshot: dict, response: dict | None = None, order: list[str]
 _number = number_text
 
 
+LONG_QUOTE = 200  # characters: over five lines of a 390 px phone screen
+
+
 def _deciding(evidence: list[dict], ids: list[int]) -> tuple[dict | None, list[dict]]:
     """The quote that decides the item (the first one the right answer cites, else the first) and the rest."""
     if not evidence:
@@ -111,7 +114,7 @@ def _credit(qtype: str, answer: dict, response: dict) -> dict | None:
 
 def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None, points: float | None) -> dict:
     """The verdict, one plain reason, the learner's answer beside the key, the quote that decides it,
-    and the rest (explanations of the other options, further quotes) as "more evidence".
+    the other options folded (with their explanations), and further quotes as "more evidence".
 
     No sentence is printed twice: the generator's option explanations often repeat the item's
     explanation ("No." + the same sentence), and a true/false item gives both options the explanation
@@ -128,7 +131,8 @@ def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None
         "partial": bool(points) and not correct,
         "points": points or 0.0,
         "reason": once.text(snapshot.get("explanation", "")),
-        "notes": [],
+        "others": [],
+        "right_notes": [],
     }
     right_ids: list = []
     kind = QTYPES[qtype].feedback_kind if qtype in QTYPES else ""
@@ -141,12 +145,20 @@ def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None
             for o in options
         ]
         shown = [o for o in options if o["id"] in chosen or o["id"] in right]
+        # One plain reason: after a wrong pick the item's explanation says why the right answer is right, so the right
+        # option's own note (often the same in other words) folds under "All options" with the other options.
+        missed = bool(view["reason"]) and bool(chosen) and chosen.isdisjoint(right)
         view["shown"] = [  # the learner's answer and the right one, each explanation only where it says something new
-            {"text": o["text"], "chosen": o["id"] in chosen, "right": o["id"] in right, "explanation": once.text(o.get("explanation", ""))}
+            {
+                "text": o["text"],
+                "chosen": o["id"] in chosen,
+                "right": o["id"] in right,
+                "explanation": "" if missed and o["id"] in right else once.text(o.get("explanation", "")),
+            }
             for o in shown
         ]
-        notes = [(o["text"], once.text(o.get("explanation", ""))) for o in options if o not in shown]
-        view["notes"] = [{"label": label, "text": note} for label, note in notes if note]
+        view["right_notes"] = [n for o in shown if missed and o["id"] in right and (n := once.text(o.get("explanation", "")))]
+        view["others"] = [{"text": o["text"], "explanation": once.text(o.get("explanation", ""))} for o in options if o not in shown]
         right_ids = [i for o in options if o["id"] in right for i in o.get("evidence", [])]
     elif kind == "numeric":
         view["kind"] = "numeric"
@@ -176,7 +188,9 @@ def feedback_view(snapshot: dict, response: dict | None, *, correct: bool | None
         ]
     view["credit"] = _credit(qtype, answer, response) if response and not correct else None
     view["evidence"] = evidence_view(snapshot.get("evidence", []))
-    view["quote"], view["more"] = _deciding(view["evidence"], right_ids)
+    quote, view["more"] = _deciding(view["evidence"], right_ids)
+    # A long deciding quote is clamped on a phone to its first lines, with "Read more" (a <details>, no script) for the rest.
+    view["quote"] = {**quote, "long": len(quote["quote"]) > LONG_QUOTE} if quote else None
     view["quote_list"] = [view["quote"]] if view["quote"] else []
     view["explanation"] = snapshot.get("explanation", "")
     return view

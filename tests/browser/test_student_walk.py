@@ -1,7 +1,8 @@
 """The student's whole way through, in Chromium on a desktop (1280 x 800) and a phone (390 x 844, touch):
 the signed-out home with its example question → sign in → dashboard → Start → every question type answered
 (matching by tap-to-pair, by touch and from the keyboard, undone and redone) → feedback (focus on the verdict,
-Next one Tab away and on screen, sticky on the phone) → the quote's passage in the source → back → Next →
+Next one Tab away and on screen, sticky on the phone) → the quote's passage in the source (a few sentences around
+it, the whole article one link away) → back → Next →
 finish → results → "Next in this module".
 
 Every state is checked with axe-core (no serious or critical violation), must not scroll sideways, and is kept
@@ -185,7 +186,18 @@ def test_the_students_walk(live_server, walk, seeds_with_bank):
             chosen = {bg for picked, bg in backgrounds if picked}
             assert chosen and "rgba(0, 0, 0, 0)" not in chosen, backgrounds
             assert all(bg == "rgba(0, 0, 0, 0)" for picked, bg in backgrounds if not picked)
+            # The passage with a few sentences around it, not the whole article; a link opens the whole article there.
+            context = page.locator(".in-context .source-text").inner_text()
+            quote = page.locator(".in-context mark.chosen").all_inner_texts()
+            assert quote and context.index(quote[0]) > 0 and len(context) > len("".join(quote)) + 40, context
             walk.state("source")
+            tap(walk, page.get_by_role("link", name="Show the whole article"))
+            page.wait_for_selector(".source-text mark.chosen")
+            assert page.locator(".in-context").count() == 0 and page.evaluate("location.hash") == f"#{anchor}"
+            assert len(page.locator(".source-text").inner_text()) > len(context)
+            walk.state("source-whole")
+            page.go_back()
+            page.wait_for_selector(".in-context")
             page.go_back()
             page.wait_for_selector("#verdict")
             assert re.search(r"\?q=1$", page.url) and page.locator("h1").inner_text().startswith("Question 1")

@@ -115,3 +115,30 @@ def test_the_player_puts_the_verdict_first_focused_with_next_right_under_it(clie
         f"/attempts/{attempt.pk}/questions/2/", {"choice": "a", "client_key": "k2"}, headers={"Accept": "application/json"}
     ).json()
     assert 'id="verdict" tabindex="-1"' in json["feedback_html"] and "Finish →" in json["feedback_html"]
+
+
+def test_a_wrong_pick_shows_one_reason_the_other_options_fold_and_a_long_quote_is_marked(seeds_with_bank):
+    from django.template.loader import render_to_string
+
+    from quizzes.web.feedback import LONG_QUOTE
+
+    question = question_of_type("sources_disagree")
+    snap = _snapshot(question)
+    wrong = _wrong(question)
+    fb = feedback_view(snap, wrong, correct=False, points=0.0)
+    right = next(o for o in fb["shown"] if o["right"])
+    assert fb["reason"] and right["explanation"] == ""  # the item's reason is the one reason shown
+    assert len(fb["right_notes"]) <= 1 and all(fb["right_notes"])  # the right option's note, if it says anything new
+    shown = {o["text"] for o in fb["shown"]}
+    assert {o["text"] for o in fb["others"]} == {o["text"] for o in snap["options"]} - shown  # every other option, folded
+    page = render_to_string("quizzes/partials/feedback.html", {"fb": fb})
+    folded = page[page.index('<details class="other-options">') :]
+    assert all(html.escape(o["text"]) in folded for o in fb["others"])
+    # Right: the option's own note stays beside it (nothing folds away from a right answer).
+    right_fb = feedback_view(snap, _right(question), correct=True, points=1.0)
+    assert right_fb["right_notes"] == []
+    # A deciding quote over LONG_QUOTE characters is marked long (clamped on a phone, with "Read the whole quote").
+    long = {**snap, "evidence": [{**snap["evidence"][0], "quote": "x " * LONG_QUOTE}]}
+    fb_long = feedback_view(long, wrong, correct=False, points=0.0)
+    assert fb_long["quote"]["long"] and fb["quote"]["long"] == (len(fb["quote"]["quote"]) > LONG_QUOTE)
+    assert "Read the whole quote" in render_to_string("quizzes/partials/feedback.html", {"fb": fb_long})

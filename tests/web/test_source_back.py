@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from quizzes.models import Source
 from quizzes.progress.services import attempt_start
-from quizzes.sources.highlight import Span, highlight_html
-from tests.factories import UserFactory, quiz_with_questions
+from quizzes.sources.highlight import Span, context_window, highlight_html
+from tests.factories import PassageFactory, SourceFactory, UserFactory, quiz_with_questions
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +78,53 @@ def test_the_evidence_link_names_its_passage_and_the_source_page_marks_it(client
     page = client.get(url, {"at": passage.anchor}).content.decode()
     assert page.count('<mark class="chosen"') >= 1
     assert '<mark class="chosen"' not in client.get(url).content.decode()
+
+
+def test_the_context_window_keeps_two_sentences_either_side_and_paragraph_breaks():
+    text = "One. Two two. Three three. The passage is here, said he. Four. Five five.\nSix six. Seven."
+    around = lambda part: text[slice(*context_window(text, text.index(part), text.index(part) + len(part)))]  # noqa: E731
+    assert around("The passage is here") == "Two two. Three three. The passage is here, said he. Four. Five five."
+    assert around("The passage is here, said he.") == "Two two. Three three. The passage is here, said he. Four. Five five."
+    assert around("Six") == "Four. Five five.\nSix six. Seven."  # a line break ends a sentence, and is kept
+    assert around("One.") == "One. Two two. Three three." and around("Seven.") == "Five five.\nSix six. Seven."
+    endless = "x " * 1000 + "PASSAGE" + " y" * 1000  # no stop anywhere: at most `reach` characters either way
+    a, b = context_window(endless, 2000, 2007)
+    assert 2000 - a <= 600 and b - 2007 <= 600 and endless[a] == "x" and endless[b - 1] == "y"
+
+
+def test_a_passage_opens_with_a_few_sentences_around_it_and_a_link_to_the_whole_article(client):
+    text = (
+        "Fuel prices doubled on 1 January. People gathered in Zhanaozen.\n\nThe next day more came. Police watched. "
+        "On January 5 protesters seized the airport in Almaty. Flights stopped. Phones went quiet.\n\n"
+        "On 6 January troops arrived. The streets were cleared."
+    )
+    source = SourceFactory(text=text)
+    passage = PassageFactory(source=source, quote="protesters seized the airport in Almaty")
+    PassageFactory(source=source, quote="Flights stopped.")  # another cited passage in reach: underlined only
+    url = reverse("web:source-detail", args=[source.slug])
+    back = "/attempts/7/?q=1"
+    page = client.get(url, {"at": passage.anchor, "back": back}).content.decode()
+    context = page[page.index('<section class="in-context"') : page.index("</section>")]
+    a, b = context_window(source.text, passage.start, passage.end)
+    shown = html.unescape(re.sub(r"<[^>]+>", "", context))
+    expected = "The next day more came. Police watched. On January 5 protesters seized the airport in Almaty. Flights stopped."
+    assert source.text[a:b] == expected + " Phones went quiet."
+    assert source.text[a:b] in shown and "Fuel prices" not in shown and "troops" not in shown  # the stretch, not the article
+    assert shown.count("[…]") == 2  # text left out before and after
+    assert source.text[a : passage.start].strip() and source.text[passage.end : b].strip()  # sentences before and after
+    assert re.findall(r'<mark class="chosen"[^>]*>([^<]*)</mark>', context) == [passage.quote]  # it alone highlighted
+    assert f'id="{passage.anchor}"' in context and "← Back to question 1" in page
+    (whole,) = re.findall(r'<a class="button" href="([^"]+)">Show the whole article</a>', context)
+    whole = html.unescape(whole)
+    parts = urlsplit(whole)
+    assert parse_qs(parts.query) == {"at": [passage.anchor], "back": [back], "whole": ["1"]} and parts.fragment == passage.anchor
+    article = client.get(whole).content.decode()  # without JavaScript: a plain link to the whole article at the passage
+    assert 'class="in-context"' not in article and "← Back to question 1" in article
+    assert "Fuel prices doubled" in article and "The streets were cleared." in article
+    assert '<mark class="chosen"' in article and f'id="{passage.anchor}"' in article
+
+
+def test_an_unknown_passage_opens_the_whole_article(client):
+    source = Source.objects.get(pk=quiz_with_questions(1).questions.get().evidence.get().source_id)
+    page = client.get(reverse("web:source-detail", args=[source.slug]), {"at": "p1-2"}).content.decode()
+    assert 'class="in-context"' not in page and '<div class="source-text">' in page

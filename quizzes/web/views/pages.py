@@ -22,7 +22,7 @@ from quizzes.models import Attempt, Collection, ModuleItem, Quiz, Scenario, Scen
 from quizzes.models.collections import in_collection
 from quizzes.progress.selectors import review_counts
 from quizzes.progress.todo import practice_modules, todo_list
-from quizzes.sources.selectors import source_highlighted
+from quizzes.sources.selectors import source_highlighted, source_in_context
 
 
 def home(request):
@@ -137,8 +137,16 @@ def source_detail(request, slug: str):
     if len(found) > 1:
         return render(request, "quizzes/sources/choose.html", {"slug": slug, "sources": found})
     source = found[0]
-    text_html = source_highlighted(source, chosen=request.GET.get("at", "")[:40])
-    context = {"source": source, "text_html": text_html, "back": _back_link(request)}
+    at = request.GET.get("at", "")[:40]
+    # Opened at a cited passage: that passage with a few sentences around it, and a link to the whole article.
+    in_context = source_in_context(source, at=at) if at and request.GET.get("whole") != "1" else None
+    context: dict[str, object] = {"source": source, "in_context": in_context, "back": _back_link(request)}
+    if in_context:
+        query = request.GET.copy()
+        query["whole"] = "1"
+        context["whole_url"] = f"{request.path}?{query.urlencode()}#{at}"
+    else:
+        context["text_html"] = source_highlighted(source, chosen=at)
     return render(request, "quizzes/sources/detail.html", context)
 
 
