@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from quizzes.api.errors import error_body
-from quizzes.api.views import auth, content, learner, teacher
+from quizzes.api.views import auth, content, learner, roster, teacher
 
 router = SimpleRouter()
 # Content (public reads)
@@ -49,6 +49,10 @@ urlpatterns = [
     path("v1/me/progress/", learner.ProgressView.as_view(), name="api-progress"),
     path("v1/me/classes/join/", learner.ClassJoinView.as_view(), name="api-class-join"),
     # Before the router: the lean answer path (the attempts viewset has no answer action).
+    path("v1/roster/", roster.RosterView.as_view(), name="api-roster"),
+    path("v1/roster/oneroster/", roster.OneRosterExportView.as_view(), name="api-roster-oneroster"),
+    path("v1/roster/imports/", roster.OneRosterImportView.as_view(), name="api-roster-imports"),
+    path("v1/roster/imports/<int:id>/", roster.OneRosterImportDetailView.as_view(), name="api-roster-import"),
     path("v1/attempts/<int:id>/answer/", learner.AttemptAnswerView.as_view(), name="attempt-answer"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

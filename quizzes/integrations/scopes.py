@@ -27,6 +27,10 @@ BY_URL_NAME: dict[str, tuple[str | None, str | None]] = {
     "assignment-results": RESULTS,
     "assignment-extensions": ASSIGNMENTS,
     "classroom-groups": ROSTER,
+    "api-roster": ROSTER,
+    "api-roster-oneroster": ROSTER,
+    "api-roster-imports": ROSTER,
+    "api-roster-import": ROSTER,
     # Who the credential acts as: open to every credential, whatever its scopes.
     "api-me": ("", None),
 }

@@ -41,6 +41,11 @@ def _import_summary(report: Any) -> str:
     )
 
 
+def _roster_summary(report: Any) -> str:
+    made, changed, same = (sum(counts.values()) for counts in (report.created, report.updated, report.unchanged))
+    return f"Roster imported: {made} rows new, {changed} changed, {same} already so."
+
+
 # What a job kind runs: (module, function, the params passed as keyword arguments, the result as a
 # message). Imported when the job runs, so a kind whose code is missing fails as a job, not at import.
 RUNNERS: dict[str, tuple[str, str, tuple[str, ...], Callable[[object], str]]] = {
@@ -61,15 +66,23 @@ RUNNERS: dict[str, tuple[str, str, tuple[str, ...], Callable[[object], str]]] = 
         ("classroom_id", "by_id", "rows"),
         _import_summary,
     ),
+    Job.Kind.IMPORT_ONEROSTER: (
+        "quizzes.classes.oneroster",
+        "oneroster_import_job",
+        ("by_id", "users", "classes", "enrollments", "notes"),
+        _roster_summary,
+    ),
 }
 # Kinds whose writes and DONE mark commit in one transaction: a worker killed after the commit
 # leaves the job done (a redelivered task skips it), one killed before leaves nothing written (the
 # redelivered task runs it whole). A CSV import is not idempotent (its usernames would be taken by
 # the first run), so it must never run again after its writes committed.
-ATOMIC_KINDS = frozenset({Job.Kind.IMPORT_STUDENTS})
+# A OneRoster import is idempotent by sourced id, but atomic too: a redelivery then reports what the
+# first run did instead of "unchanged".
+ATOMIC_KINDS = frozenset({Job.Kind.IMPORT_STUDENTS, Job.Kind.IMPORT_ONEROSTER})
 # Params that may hold secrets (an import's rows carry the passwords given in the file): replaced by
 # their length once the job ends.
-SECRET_PARAMS = ("rows",)
+SECRET_PARAMS = ("rows", "users")
 # How long a job keeps the passwords it generated for its starter (Job.result["created"]).
 RESULT_SECRETS_HOURS = 24
 

@@ -2,7 +2,17 @@
 
 from quizzes.models.accounts import Profile
 from quizzes.models.bank import Module, ModuleItem, Question, QuestionFact, QuestionType, QuestionVersion, Quiz, QuizQuestion
-from quizzes.models.classes import Assignment, ClassGroup, Classroom, Enrolment, Extension, ProvisionedAccount
+from quizzes.models.classes import (
+    Assignment,
+    ClassGroup,
+    Classroom,
+    Enrolment,
+    Extension,
+    ProvisionedAccount,
+    RosterRole,
+    SourcedEnrollment,
+    SourcedUser,
+)
 from quizzes.models.collections import Collection
 from quizzes.models.events import (
     Claim,
@@ -51,6 +61,9 @@ __all__ = [
     "Enrolment",
     "Extension",
     "ProvisionedAccount",
+    "RosterRole",
+    "SourcedEnrollment",
+    "SourcedUser",
     "Heartbeat",
     "IdempotencyKey",
     "IntegrationCredential",

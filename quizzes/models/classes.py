@@ -11,6 +11,9 @@ from quizzes.zones import time_zone_choices
 class Classroom(models.Model):
     name = models.CharField(max_length=200)
     code = models.SlugField(max_length=60, unique=True)
+    # The school information system's id of the class (OneRoster sourcedId), when it came from one
+    # (bulk provisioning, a OneRoster import): the key a re-import updates the class by.
+    sourced_id = models.CharField(max_length=255, unique=True, null=True, blank=True, editable=False)
     # What a student types on their dashboard to join (8 letters and digits with no look-alikes,
     # shown as ABCD-EFGH); empty: joining is closed. The teacher can give a new one at any time.
     join_code = models.CharField(max_length=8, unique=True, null=True, blank=True, editable=False)
@@ -195,3 +198,41 @@ class ProvisionedAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} (created by {self.created_by})"
+
+
+class RosterRole(models.TextChoices):
+    """A person's role in a school information system's roster (OneRoster's role), as KZLearn keeps it."""
+
+    STUDENT = "student", "student"
+    TEACHER = "teacher", "teacher"
+
+
+class SourcedUser(models.Model):
+    """The school information system's id (OneRoster sourcedId) of an account made or linked by bulk
+    provisioning or a OneRoster import: a second import with the same id updates this account."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sourced")
+    sourced_id = models.CharField(max_length=255, unique=True)
+    role = models.CharField(max_length=10, choices=RosterRole.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.sourced_id} ({self.user})"
+
+
+class SourcedEnrollment(models.Model):
+    """The school information system's id of one person's place in a class: a student's enrolment
+    or a teacher's (Classroom.teachers), so an export gives back the ids an import was given."""
+
+    sourced_id = models.CharField(max_length=255, unique=True)
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="sourced_enrollments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sourced_enrollments")
+    role = models.CharField(max_length=10, choices=RosterRole.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["classroom", "user"], name="sourcedenrollment_unique_person")]
+
+    def __str__(self) -> str:
+        return f"{self.sourced_id}: {self.user} in {self.classroom} as {self.role}"

@@ -11,6 +11,7 @@ class Job(models.Model):
         ITEM_STATISTICS = "item_statistics", "recompute item statistics"
         LTI_ROSTER_SYNC = "lti_roster_sync", "sync a class roster from an LTI platform"
         IMPORT_STUDENTS = "import_students", "import students from a CSV file"
+        IMPORT_ONEROSTER = "import_oneroster", "import a OneRoster 1.2 CSV zip"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "queued"

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from quizzes.integrations.scopes import all_scopes, scope_required
 from quizzes.integrations.services import integration_credential_create
-from quizzes.models import ProvisionedAccount, ReviewCard
+from quizzes.models import Job, ProvisionedAccount, ReviewCard
 from quizzes.roles import CURATORS, role_grant
 from tests.api.conftest import client_for, world_build
 from tests.factories import QuestionFactory, UserFactory
@@ -156,7 +156,23 @@ MATRIX = [
         expect(401, 403, 403, 201, 404),
     ),
     ("get", "/api/v1/teacher/attempts/", {}, None, TEACHERS),
+    # provisioning by SIS ids: a new student in a new class of the caller's
+    (
+        "post",
+        "/api/v1/roster/",
+        {},
+        lambda w: {
+            "users": [{"sourced_id": "m-stu", "role": "student", "username": "matrix-new"}],
+            "classes": [{"sourced_id": "m-cls", "title": "Matrix class"}],
+            "enrollments": [{"sourced_id": "m-enr", "class_sourced_id": "m-cls", "user_sourced_id": "m-stu", "role": "student"}],
+        },
+        expect(401, 403, 403, 200, 200),
+    ),
     ("get", "/api/v1/teacher/attempts/{id}/", {"id": lambda w: w.attempt_a.pk}, None, TEACHER_X),
+    ("get", "/api/v1/roster/oneroster/", {}, None, TEACHERS),
+    # The import takes a zip body (application/zip): a JSON body is a 400 saying so to those who may call it.
+    ("post", "/api/v1/roster/imports/", {}, lambda w: {}, expect(401, 403, 403, 400, 400)),
+    ("get", "/api/v1/roster/imports/{id}/", {"id": lambda w: w.roster_import.pk}, None, TEACHER_X),
 ]
 
 
@@ -172,6 +188,7 @@ def matrix_world():
     w.curator = UserFactory(username="curator", is_staff=True)
     role_grant(w.curator, CURATORS)
     w.admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    w.roster_import = Job.objects.create(kind=Job.Kind.IMPORT_ONEROSTER, created_by=w.teacher_x, status=Job.Status.DONE)
     w.newcomer = UserFactory()  # an account teacher X created (CSV import): X may enrol it
     ProvisionedAccount.objects.create(user=w.newcomer, created_by=w.teacher_x)
     # The question review shows for A's card: the fact's other questions are in A's open attempt.
@@ -200,6 +217,8 @@ LIKE = {"co_teacher": "teacher_x", "curator": "teacher_y", "admin": "teacher_x"}
 EXCEPT = {
     # The newcomer is an account teacher X created: the co-teacher did not, so may not enrol it.
     ("co_teacher", "post", "/api/v1/enrolments/"): 400,
+    # An import is seen by the teacher who started it (and administrators).
+    ("co_teacher", "get", "/api/v1/roster/imports/{id}/"): 404,
 }
 ALL_ROLES = ROLES + list(LIKE)
 

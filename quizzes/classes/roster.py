@@ -1,0 +1,489 @@
+"""Bulk provisioning keyed by a school information system's ids (OneRoster `sourcedId`): people
+(students, teachers), classes and enrolments made or updated in one call, all or nothing.
+
+The same rows twice change nothing the second time (every row is matched by its sourced id first),
+so a sync job may send its whole roster every night. Every row is checked before anything is
+written; a bad row is reported with where it came from (`users[3]`, or `users.csv line 5` for a
+OneRoster import) and nothing is written. Who may do what follows the class rules
+(quizzes.classes.services): a teacher provisions student accounts (recorded as created by them, so
+they may enrol them) into classes they teach; teacher accounts and other teachers' places in a class
+need an administrator (a superuser). Accounts are made without a usable password unless a row gives
+one: students sign in through LTI or get a password slip from their teacher. Nobody is removed: a
+person missing from a later roster keeps their account, class places and work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from quizzes.classes.services import USERNAME_TAKEN, classroom_create, enrolment_add
+from quizzes.models import Classroom, Enrolment, ProvisionedAccount, RosterRole, SourcedEnrollment, SourcedUser
+from quizzes.permissions import classrooms_for_teacher
+
+User = get_user_model()
+
+MAX_ROWS = 5000  # per section and call
+SOURCED_ID_MAX = 255
+ROLES = tuple(RosterRole.values)
+# How an export names what no school system named (quizzes.classes.oneroster).
+OWN_USER, OWN_CLASS = "kzl-user-", "kzl-class-"
+
+
+@dataclass(frozen=True)
+class UserRow:
+    sourced_id: str
+    role: str
+    username: str
+    given_name: str = ""
+    family_name: str = ""
+    email: str = ""
+    enabled: bool = True
+    password: str = ""  # used only when the account is made; empty: no usable password
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class ClassRow:
+    sourced_id: str
+    title: str
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class EnrollmentRow:
+    sourced_id: str
+    class_sourced_id: str
+    user_sourced_id: str
+    role: str
+    where: str = ""
+
+
+@dataclass
+class RowProblem:
+    where: str
+    sourced_id: str
+    field: str
+    reason: str
+
+
+@dataclass
+class RosterReport:
+    """Each row as it stands after the call (the same for the same rows sent twice), and what the call did."""
+
+    users: list[dict] = field(default_factory=list)  # {sourced_id, id, username, role, enabled}
+    classes: list[dict] = field(default_factory=list)  # {sourced_id, id, name, code}
+    enrollments: list[dict] = field(default_factory=list)  # {sourced_id, classroom, user, role}
+    created: dict[str, int] = field(default_factory=lambda: {"users": 0, "classes": 0, "enrollments": 0})
+    updated: dict[str, int] = field(default_factory=lambda: {"users": 0, "classes": 0, "enrollments": 0})
+    unchanged: dict[str, int] = field(default_factory=lambda: {"users": 0, "classes": 0, "enrollments": 0})
+    notes: list[str] = field(default_factory=list)
+
+    def job_result(self) -> dict:
+        return asdict(self)
+
+
+class RosterError(Exception):
+    """Rows that cannot be provisioned; `problems` lists every one. Nothing was written."""
+
+    def __init__(self, problems: list[RowProblem]):
+        super().__init__(f"{len(problems)} bad row(s); nothing was written")
+        self.problems = problems
+
+    def job_result(self) -> dict:
+        return {"errors": [asdict(p) for p in self.problems]}
+
+
+def _is_admin(by) -> bool:
+    return by is None or by.is_superuser
+
+
+def _may_manage(by, user, managed: set[int]) -> bool:
+    """Whether `by` may change this existing account through provisioning: an administrator any
+    non-superuser account; a teacher only a student account they created (by hand, CSV or here)."""
+    if user.is_superuser:
+        return False
+    if _is_admin(by):
+        return True
+    return not user.is_staff and user.pk in managed
+
+
+def _check_id(problems: list[RowProblem], row, seen: dict[str, str], name: str = "sourced_id") -> bool:
+    value = getattr(row, name)
+    if not value or not value.strip():
+        problems.append(RowProblem(row.where, "", name, "missing"))
+        return False
+    if len(value) > SOURCED_ID_MAX:
+        problems.append(RowProblem(row.where, value[:40], name, f"longer than {SOURCED_ID_MAX} characters"))
+        return False
+    if name == "sourced_id":
+        if value in seen:
+            problems.append(RowProblem(row.where, value, name, f"duplicate: also at {seen[value]}"))
+            return False
+        seen[value] = row.where
+    return True
+
+
+@dataclass
+class _Plan:
+    users: list[tuple[UserRow, Any]] = field(default_factory=list)  # (row, existing account or None)
+    classes: list[tuple[ClassRow, Any]] = field(default_factory=list)
+    enrollments: list[EnrollmentRow] = field(default_factory=list)
+    # Classes and people the enrollments name that exist already (sourced id -> object).
+    known_classes: dict[str, Any] = field(default_factory=dict)
+    known_users: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    # Rows naming an account the caller may not change, accepted because they change nothing.
+    as_is: set[str] = field(default_factory=set)
+    # Sourced ids of rows already reported bad: enrollments naming them are not reported again.
+    failed: set[str] = field(default_factory=set)
+
+
+def _matches(row: UserRow, account) -> bool:
+    """The row says of the account exactly what is already so."""
+    wanted = (row.username, row.given_name, row.family_name, row.email, row.enabled, row.role == RosterRole.TEACHER)
+    return wanted == (account.username, account.first_name, account.last_name, account.email, account.is_active, account.is_staff)
+
+
+def _own_ids(sourced_ids, prefix: str) -> dict[str, int]:
+    """KZLearn's own ids as its export writes them for rows no school system named (`kzl-class-7` -> 7),
+    so that a KZLearn export imported back updates what it came from instead of copying it."""
+    found = {}
+    for sourced_id in sourced_ids:
+        tail = sourced_id.removeprefix(prefix)
+        if sourced_id.startswith(prefix) and tail.isdigit() and len(tail) < 12:
+            found[sourced_id] = int(tail)
+    return found
+
+
+def _check_users(rows: Sequence[UserRow], by, problems: list[RowProblem], plan: _Plan) -> dict[str, tuple[str, Any]]:
+    """Check user rows; returns sourced id -> (role, existing account or None) for the enrollment check."""
+    linked = {s.sourced_id: s for s in SourcedUser.objects.filter(sourced_id__in=[r.sourced_id for r in rows]).select_related("user")}
+    by_name = {u.username.lower(): u for u in User.objects.filter(username__in=[r.username for r in rows if r.username])}
+    own_pks = _own_ids([r.sourced_id for r in rows if r.sourced_id not in linked], OWN_USER)
+    own_users = {u.pk: u for u in User.objects.filter(pk__in=own_pks.values(), sourced__isnull=True)}
+    own = {sid: own_users[pk] for sid, pk in own_pks.items() if pk in own_users}
+    accounts = [s.user for s in linked.values()] + list(by_name.values()) + list(own.values())
+    managed = set(ProvisionedAccount.objects.filter(user__in=accounts, created_by=by).values_list("user_id", flat=True)) if by else set()
+    taken_links = set(SourcedUser.objects.filter(user__in=list(by_name.values())).values_list("user_id", flat=True))
+    seen: dict[str, str] = {}
+    names: dict[str, str] = {}
+    known: dict[str, tuple[str, Any]] = {}
+    for row in rows:
+        if not _check_id(problems, row, seen):
+            continue
+        bad = len(problems)
+
+        def fail(name: str, reason: str, row=row) -> None:
+            problems.append(RowProblem(row.where, row.sourced_id, name, reason))
+
+        if row.role not in ROLES:
+            fail("role", f"must be one of {', '.join(ROLES)}, not {row.role!r}")
+        try:
+            User.username_validator(row.username)
+            if len(row.username) > 150:
+                fail("username", "longer than 150 characters")
+        except ValidationError:
+            fail("username", "missing, or not only letters, digits and @ . + - _")
+        if row.username.lower() in names:
+            fail("username", f"duplicate: also at {names[row.username.lower()]}")
+        names.setdefault(row.username.lower(), row.where)
+        if row.email:
+            try:
+                validate_email(row.email)
+            except ValidationError:
+                fail("email", f"not an e-mail address: {row.email!r}")
+        for name in ("given_name", "family_name"):
+            if len(getattr(row, name)) > 150:
+                fail(name, "longer than 150 characters")
+        link = linked.get(row.sourced_id)
+        account = link.user if link else None
+        if account is None and row.sourced_id in own and not own[row.sourced_id].is_superuser and _matches(row, own[row.sourced_id]):
+            account = own[row.sourced_id]
+            plan.as_is.add(row.sourced_id)
+        elif link is not None and not _may_manage(by, link.user, managed) and link.role == row.role and _matches(row, link.user):
+            plan.as_is.add(row.sourced_id)
+        elif link is not None:
+            if not _may_manage(by, link.user, managed):
+                fail("sourced_id", "names an account you may not change")
+            elif link.role != row.role:
+                fail("role", f"the account is a {link.role}; a role does not change by provisioning")
+            other = by_name.get(row.username.lower())
+            if other is not None and other.pk != link.user_id:
+                fail("username", USERNAME_TAKEN)
+        else:
+            account = own.get(row.sourced_id) or by_name.get(row.username.lower())
+            other = by_name.get(row.username.lower())
+            if account is not None and (
+                (other is not None and other.pk != account.pk) or not _may_manage(by, account, managed) or account.pk in taken_links
+            ):
+                fail("username", USERNAME_TAKEN)
+            elif account is not None and account.is_staff != (row.role == RosterRole.TEACHER):
+                fail("role", f"the account {row.username} is {'a staff' if account.is_staff else 'a student'} account")
+            elif account is None and row.role == RosterRole.TEACHER and not _is_admin(by):
+                fail("role", "only an administrator provisions teacher accounts")
+            if account is None and row.password:
+                try:
+                    password_validation.validate_password(row.password, User(username=row.username, first_name=row.given_name))
+                except ValidationError as exc:
+                    fail("password", " ".join(exc.messages))
+        if len(problems) == bad:
+            plan.users.append((row, account))
+            known[row.sourced_id] = (row.role, account)
+        else:
+            plan.failed.add(row.sourced_id)
+    return known
+
+
+def _check_classes(rows: Sequence[ClassRow], by, problems: list[RowProblem], plan: _Plan) -> dict[str, Any]:
+    existing = {c.sourced_id: c for c in Classroom.objects.filter(sourced_id__in=[r.sourced_id for r in rows])}
+    own = _own_ids([r.sourced_id for r in rows if r.sourced_id not in existing], OWN_CLASS)
+    by_pk = {c.pk: c for c in Classroom.objects.filter(pk__in=own.values(), sourced_id__isnull=True)}
+    existing |= {sid: by_pk[pk] for sid, pk in own.items() if pk in by_pk}
+    mine = set(classrooms_for_teacher(by).filter(pk__in=[c.pk for c in existing.values()]).values_list("pk", flat=True)) if by else None
+    seen: dict[str, str] = {}
+    known: dict[str, Any] = {}
+    for row in rows:
+        if not _check_id(problems, row, seen):
+            continue
+        classroom = existing.get(row.sourced_id)
+        if not row.title.strip() or len(row.title) > 200:
+            problems.append(RowProblem(row.where, row.sourced_id, "title", "missing, or longer than 200 characters"))
+            plan.failed.add(row.sourced_id)
+        elif classroom is not None and mine is not None and classroom.pk not in mine:
+            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", "names a class you do not teach"))
+            plan.failed.add(row.sourced_id)
+        else:
+            plan.classes.append((row, classroom))
+            known[row.sourced_id] = classroom
+    return known
+
+
+def _check_enrollments(rows: Sequence[EnrollmentRow], by, problems: list[RowProblem], plan: _Plan, users: dict, classes: dict) -> None:
+    # People and classes the rows name but the call does not carry: they must exist already.
+    missing_users = {r.user_sourced_id for r in rows} - set(users)
+    for link in SourcedUser.objects.filter(sourced_id__in=missing_users).select_related("user"):
+        users[link.sourced_id] = (link.role, link.user)
+    own_users = _own_ids(missing_users - set(users), OWN_USER)
+    for account in User.objects.filter(pk__in=own_users.values(), sourced__isnull=True):
+        users[f"{OWN_USER}{account.pk}"] = (RosterRole.TEACHER if account.is_staff else RosterRole.STUDENT, account)
+    missing_classes = {r.class_sourced_id for r in rows} - set(classes)
+    visible = classrooms_for_teacher(by) if by else Classroom.objects.all()
+    for classroom in visible.filter(sourced_id__in=missing_classes):
+        classes[classroom.sourced_id] = classroom
+    own_classes = _own_ids(missing_classes - set(classes), OWN_CLASS)
+    for classroom in visible.filter(pk__in=own_classes.values(), sourced_id__isnull=True):
+        classes[f"{OWN_CLASS}{classroom.pk}"] = classroom
+    plan.known_classes, plan.known_users = classes, users
+    managed = set(
+        ProvisionedAccount.objects.filter(created_by=by, user__in=[u for _r, u in users.values() if u]).values_list("user_id", flat=True)
+    )
+    existing = {e.sourced_id: e for e in SourcedEnrollment.objects.filter(sourced_id__in=[r.sourced_id for r in rows])}
+    seen: dict[str, str] = {}
+    pairs: dict[tuple[str, str], str] = {}
+    for row in rows:
+        if not (
+            _check_id(problems, row, seen)
+            and _check_id(problems, row, seen, "class_sourced_id")
+            and _check_id(problems, row, seen, "user_sourced_id")
+        ):
+            continue
+
+        def fail(name: str, reason: str, row=row) -> None:
+            problems.append(RowProblem(row.where, row.sourced_id, name, reason))
+
+        if row.class_sourced_id in plan.failed or row.user_sourced_id in plan.failed:
+            continue  # its class or person is reported already
+        if row.class_sourced_id not in classes:
+            fail("class_sourced_id", f"no class {row.class_sourced_id!r} in this roster or among your classes")
+            continue
+        if row.user_sourced_id not in users:
+            fail("user_sourced_id", f"no person {row.user_sourced_id!r} in this roster or provisioned before")
+            continue
+        if row.role not in ROLES:
+            fail("role", f"must be one of {', '.join(ROLES)}, not {row.role!r}")
+            continue
+        role, account = users[row.user_sourced_id]
+        if role != row.role:
+            fail("role", f"{row.user_sourced_id} is a {role}, not a {row.role}")
+            continue
+        if row.role == RosterRole.TEACHER and not _is_admin(by) and not (account is not None and account.pk == by.pk):
+            fail("role", "only an administrator adds teachers to a class")
+            continue
+        classroom = classes[row.class_sourced_id]
+        if (
+            row.role == RosterRole.STUDENT
+            and account is not None
+            and not _is_admin(by)
+            and account.pk not in managed
+            and not (classroom is not None and Enrolment.objects.filter(student=account, classroom=classroom).exists())
+        ):
+            fail("user_sourced_id", "names a student account you did not create; students join with the class's join code")
+            continue
+        pair = (row.class_sourced_id, row.user_sourced_id)
+        if pair in pairs:
+            fail("user_sourced_id", f"already placed in this class at {pairs[pair]}")
+            continue
+        pairs[pair] = row.where
+        known = existing.get(row.sourced_id)
+        if known is not None and (
+            classroom is None or account is None or (known.classroom_id, known.user_id) != (classroom.pk, account.pk)
+        ):
+            fail("sourced_id", "already names another person's place or another class")
+            continue
+        plan.enrollments.append(row)
+
+
+def roster_check(
+    *, users: Sequence[UserRow] = (), classes: Sequence[ClassRow] = (), enrollments: Sequence[EnrollmentRow] = (), by=None
+) -> _Plan:
+    """Check every row against the database and each other; RosterError listing every bad row, or the plan to write."""
+    problems: list[RowProblem] = []
+    for name, rows in (("users", users), ("classes", classes), ("enrollments", enrollments)):
+        if len(rows) > MAX_ROWS:
+            problems.append(RowProblem(name, "", name, f"more than {MAX_ROWS} rows; send them in parts"))
+    if problems:
+        raise RosterError(problems)
+    plan = _Plan()
+    known_users = _check_users(users, by, problems, plan)
+    known_classes = _check_classes(classes, by, problems, plan)
+    _check_enrollments(enrollments, by, problems, plan, known_users, known_classes)
+    if problems:
+        raise RosterError(problems)
+    return plan
+
+
+def roster_apply(
+    *,
+    users: Sequence[UserRow] = (),
+    classes: Sequence[ClassRow] = (),
+    enrollments: Sequence[EnrollmentRow] = (),
+    by=None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RosterReport:
+    """Create or update people, classes and class places by their sourced ids, as `by` (None: the system); all or nothing.
+
+    Raises RosterError (every bad row, nothing written). The same rows sent again change nothing."""
+    plan = roster_check(users=users, classes=classes, enrollments=enrollments, by=by)
+    total = len(plan.users) + len(plan.classes) + len(plan.enrollments)
+    # Passwords are hashed before the transaction (the hasher's full cost, about 0.2 s each).
+    hashed = {row.sourced_id: make_password(row.password) for row, account in plan.users if account is None and row.password}
+    report = RosterReport()
+    try:
+        with transaction.atomic():
+            people = _write_users(plan, by, hashed, report)
+            rooms = _write_classes(plan, by, report)
+            _write_enrollments(plan, by, people, rooms, report)
+    except IntegrityError:
+        # Someone took a username or a sourced id since the rows were checked.
+        raise RosterError(
+            [RowProblem("", "", "", "the roster changed while it was written (a username or id taken meanwhile); send it again")]
+        ) from None
+    if progress:
+        progress(total, total)
+    return report
+
+
+def _write_users(plan: _Plan, by, hashed: dict[str, str], report: RosterReport) -> dict[str, Any]:
+    people: dict[str, Any] = {}
+    teachers = Group.objects.filter(name=getattr(settings, "KZL_LTI_TEACHER_GROUP", "Teachers")).first()
+    for row, account in plan.users:
+        if row.sourced_id in plan.as_is:
+            people[row.sourced_id] = account
+            report.unchanged["users"] += 1
+            report.users.append(
+                {
+                    "sourced_id": row.sourced_id,
+                    "id": account.pk,
+                    "username": account.username,
+                    "role": row.role,
+                    "enabled": account.is_active,
+                }
+            )
+            continue
+        wanted = {
+            "username": row.username,
+            "first_name": row.given_name,
+            "last_name": row.family_name,
+            "email": row.email,
+            "is_active": row.enabled,
+        }
+        if account is None:
+            account = User(is_staff=row.role == RosterRole.TEACHER, **wanted)
+            if row.sourced_id in hashed:
+                account.password = hashed[row.sourced_id]
+            else:
+                account.set_unusable_password()
+            account.save()
+            if row.role == RosterRole.TEACHER and teachers is not None:
+                account.groups.add(teachers)
+            if row.role == RosterRole.STUDENT:
+                ProvisionedAccount.objects.get_or_create(user=account, defaults={"created_by": by})
+            SourcedUser.objects.create(user=account, sourced_id=row.sourced_id, role=row.role, created_by=by)
+            report.created["users"] += 1
+        else:
+            changed = [name for name, value in wanted.items() if getattr(account, name) != value]
+            for name in changed:
+                setattr(account, name, wanted[name])
+            if changed:
+                account.save(update_fields=changed)
+            _, linked = SourcedUser.objects.get_or_create(
+                user=account, defaults={"sourced_id": row.sourced_id, "role": row.role, "created_by": by}
+            )
+            (report.updated if changed or linked else report.unchanged)["users"] += 1
+        people[row.sourced_id] = account
+        report.users.append(
+            {"sourced_id": row.sourced_id, "id": account.pk, "username": account.username, "role": row.role, "enabled": account.is_active}
+        )
+    return people
+
+
+def _write_classes(plan: _Plan, by, report: RosterReport) -> dict[str, Classroom]:
+    rooms: dict[str, Classroom] = {}
+    for row, classroom in plan.classes:
+        if classroom is None:
+            classroom = classroom_create(name=row.title.strip(), teachers=[] if _is_admin(by) else [by])
+            classroom.sourced_id = row.sourced_id
+            classroom.save(update_fields=["sourced_id"])
+            report.created["classes"] += 1
+        elif classroom.name != row.title.strip():
+            classroom.name = row.title.strip()
+            classroom.save(update_fields=["name"])
+            report.updated["classes"] += 1
+        else:
+            report.unchanged["classes"] += 1
+        rooms[row.sourced_id] = classroom
+        report.classes.append({"sourced_id": row.sourced_id, "id": classroom.pk, "name": classroom.name, "code": classroom.code})
+    return rooms
+
+
+def _write_enrollments(plan: _Plan, by, people: dict, rooms: dict, report: RosterReport) -> None:
+    for row in plan.enrollments:
+        classroom = rooms.get(row.class_sourced_id) or plan.known_classes[row.class_sourced_id]
+        person = people.get(row.user_sourced_id) or plan.known_users[row.user_sourced_id][1]
+        if row.role == RosterRole.TEACHER:
+            placed = not classroom.teachers.filter(pk=person.pk).exists()
+            if placed:
+                classroom.teachers.add(person)
+        else:
+            placed = not Enrolment.objects.filter(classroom=classroom, student=person).exists()
+            if placed:
+                enrolment_add(classroom=classroom, student=person, by=by)
+        link, created = SourcedEnrollment.objects.get_or_create(
+            classroom=classroom, user=person, defaults={"sourced_id": row.sourced_id, "role": row.role}
+        )
+        relinked = not created and link.sourced_id != row.sourced_id
+        if relinked:
+            link.sourced_id = row.sourced_id
+            link.save(update_fields=["sourced_id", "updated_at"])
+        key = "created" if placed else ("updated" if created or relinked else "unchanged")
+        getattr(report, key)["enrollments"] += 1
+        report.enrollments.append({"sourced_id": row.sourced_id, "classroom": classroom.pk, "user": person.pk, "role": row.role})
