@@ -172,6 +172,9 @@ KZL_LTI_SWEEP_AFTER_SECONDS = env.int("KZL_LTI_SWEEP_AFTER_SECONDS", default=600
 KZL_LTI_SCORE_MAX_TRIES = env.int("KZL_LTI_SCORE_MAX_TRIES", default=30)
 # Instructors launching from a platform join this group (its permissions are the admin's to set).
 KZL_LTI_TEACHER_GROUP = env("KZL_LTI_TEACHER_GROUP", default="Teachers")
+# The one org (school) a OneRoster export names (KZLearn keeps no schools of its own): docs/integrators.md.
+KZL_ONEROSTER_ORG_ID = env("KZL_ONEROSTER_ORG_ID", default="kzlearn")
+KZL_ONEROSTER_ORG_NAME = env("KZL_ONEROSTER_ORG_NAME", default="KZLearn")
 # Webhooks (docs/integrators.md#webhooks): each try waits at most TIMEOUT for an answer; a failed one is
 # retried after RETRY seconds, doubled each time (at most an hour), up to MAX_TRIES; a pending delivery
 # untried for SWEEP_AFTER seconds is re-queued by the sweeper.

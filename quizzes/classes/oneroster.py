@@ -72,7 +72,7 @@ MAX_CSV_BYTES = 50_000_000  # uncompressed, all files together
 
 
 def _org() -> tuple[str, str]:
-    return getattr(settings, "KZL_ONEROSTER_ORG_ID", "kzlearn"), getattr(settings, "KZL_ONEROSTER_ORG_NAME", "KZLearn")
+    return settings.KZL_ONEROSTER_ORG_ID, settings.KZL_ONEROSTER_ORG_NAME
 
 
 def _school_year(today: date) -> tuple[date, date]:

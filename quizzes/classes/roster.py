@@ -159,7 +159,7 @@ def _own_ids(sourced_ids, prefix: str) -> dict[str, int]:
     found = {}
     for sourced_id in sourced_ids:
         tail = sourced_id.removeprefix(prefix)
-        if sourced_id.startswith(prefix) and tail.isdigit() and len(tail) < 12:
+        if sourced_id.startswith(prefix) and tail.isdigit() and len(tail) < 10:  # within an integer column
             found[sourced_id] = int(tail)
     return found
 
