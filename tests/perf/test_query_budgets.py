@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from quizzes.progress.services import attempt_score, attempt_start
+from quizzes.models import Module, ModuleItem, Quiz
+from quizzes.progress.services import attempt_score, attempt_start, attempt_submit, response_answer
 from tests.api.conftest import client_for
-from tests.factories import UserFactory, quiz_with_questions
+from tests.factories import UserFactory, class_with_assignment, quiz_with_questions
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +69,36 @@ def test_the_start_service_runs_the_same_queries_for_any_quiz_length(size, djang
     assert list(attempt.responses.order_by("position").values_list("position", flat=True)) == list(range(1, size + 1))
     with django_assert_num_queries(1):  # resumed: the attempts read finds it open
         assert attempt_start(user=user, quiz=quiz).pk == attempt.pk
+
+
+@pytest.mark.parametrize(
+    ("review", "revealed", "queries"),
+    # the attempt, the learner's extension, the attempts used (only when the rule asks), the rows
+    [(Quiz.Review.AFTER_LAST_ATTEMPT, True, 4), (Quiz.Review.AFTER_DUE, False, 3)],
+    ids=["after-last", "after-due"],
+)
+def test_the_results_of_a_closed_attempt_for_an_assignment_run_the_same_queries_for_any_quiz_length(review, revealed, queries, settings):
+    # Whether the answers are shown is decided once per attempt (the assignment's extension for the
+    # learner, the attempts used), not once per question: it was one or two queries more per question
+    # (after-last: 12 and 102 queries for 5 and 50 questions).
+    settings.JOBS_IN_PROCESS = False  # closed (submitted) is enough; the results show it before scoring
+    counts = {}
+    for size in (5, 50):
+        # Given a learner's submitted attempt (one try allowed) at a quiz assigned to the class
+        quiz = quiz_with_questions(size, feedback=Quiz.Feedback.END, review_answers=review, attempts_allowed=1)
+        module = Module.objects.create(slug=f"results-{size}-{review}", title="Results")
+        ModuleItem.objects.create(module=module, position=1, quiz=quiz)
+        assignment = class_with_assignment(students=1, module=module)
+        student = assignment.classroom.enrolments.get().student
+        attempt = attempt_start(user=student, quiz=quiz, assignment=assignment)
+        response_answer(attempt=attempt, position=1, response={"choice": "b"}, client_key="k")
+        attempt_submit(attempt=attempt)
+        client = client_for(student)
+        # When the learner opens its results
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(f"/api/v1/attempts/{attempt.pk}/results/").json()
+        # Then every question is there, revealed by the review rule, in the same queries for 5 and 50
+        assert len(body["questions"]) == size and {q["revealed"] for q in body["questions"]} == {revealed}
+        assert (body["questions"][0]["feedback"] is not None) is revealed
+        counts[size] = len(ctx.captured_queries)
+    assert counts == {5: queries, 50: queries}

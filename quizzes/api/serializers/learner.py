@@ -255,7 +255,10 @@ class AttemptQuestionSerializer(serializers.Serializer):
     def to_representation(self, row):
         attempt = self.context.get("attempt") or row.attempt
         snap = row.snapshot
-        revealed = self.context.get("reveal_all", False) or response_revealed(row, attempt)
+        # "revealed" in the context: decided once for every row (a closed attempt's results), not per row.
+        revealed = self.context.get("revealed")
+        if revealed is None:
+            revealed = self.context.get("reveal_all", False) or response_revealed(row, attempt)
         data = {
             "position": row.position,
             "qtype": snap["qtype"],

@@ -126,7 +126,10 @@ class AttemptViewSet(
         if attempt.status == Attempt.Status.IN_PROGRESS:
             raise LearnerActionError("attempt_open", gettext("Submit the attempt to see its results."))
         body = {"attempt": attempt, "questions": attempt.responses.select_related("version").order_by("position")}
-        return Response(serializers.AttemptResultsSerializer(body, context={"attempt": attempt}).data)
+        # A closed attempt shows all its answers or none (answers_visible): asked once, not per question
+        # (for an assignment that was the learner's extension and the attempts used, read per question).
+        context = {"attempt": attempt, "revealed": answers_visible(attempt)}
+        return Response(serializers.AttemptResultsSerializer(body, context=context).data)
 
 
 _CLIENT_KEY = re.compile(r"[A-Za-z0-9_.:-]{0,64}")
