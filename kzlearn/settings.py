@@ -33,6 +33,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Above the admin, so its admin/base_site.html (the language switch in the admin's header) is the one used.
+    "quizzes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -47,7 +49,6 @@ INSTALLED_APPS = [
     "django_filters",
     "oauth2_provider",
     "axes",
-    "quizzes",
 ]
 
 MIDDLEWARE = [

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime, RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -282,6 +284,9 @@ class ClassroomAdmin(admin.ModelAdmin):
             else:
                 kwargs["queryset"] = colleagues_of(request.user).order_by("username")
                 kwargs.update(required=False, help_text=_("You are added to a class you create. Add others by username below."))
+                # A few colleagues: ticks, not the two-list filter (whose search icons carry an ARIA
+                # label a plain element may not have: axe-core's aria-prohibited-attr, serious).
+                kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_fields(self, request, obj=None):
@@ -483,6 +488,15 @@ class StudentCsvForm(forms.Form):
 # --- assignments --------------------------------------------------------------------------------
 
 
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time inputs, each with its word ("Date:", "Time:") as its label."""
+
+    template_name = "admin/quizzes/widgets/split_datetime.html"
+
+
+DATETIME_LABELLED = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
+
+
 class GroupSelect(forms.Select):
     """A group picker whose options carry their class (data-classroom), so the page offers only the
     chosen class's groups (admin/quizzes/assignment/change_form.html); the form checks it again."""
@@ -566,8 +580,12 @@ class ExtensionFormSet(forms.BaseInlineFormSet):
                     form.add_error(None, exc)
 
 
+STUDENT_LABEL = _("Student")
+
+
 class ExtensionInline(admin.TabularInline):
     model = Extension
+    formfield_overrides = DATETIME_LABELLED
     formset = ExtensionFormSet
     extra = 0
     verbose_name_plural = "extensions (a later due date for one student; save the assignment first)"
@@ -581,12 +599,14 @@ class ExtensionInline(admin.TabularInline):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "student":
             field.label_from_instance = student_label
+            field.widget.attrs["aria-label"] = STUDENT_LABEL  # a table cell: its column's title, said
         return _cached_choices(field)
 
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
     form = AssignmentForm
+    formfield_overrides = DATETIME_LABELLED
     list_display = ["module", "classroom", "group", "opens_at", "due_at", "archived_at", "links"]
     list_filter = [("classroom", admin.RelatedOnlyFieldListFilter), "due_at", ("archived_at", admin.EmptyFieldListFilter)]
     list_select_related = ["module", "classroom", "group"]
@@ -609,6 +629,14 @@ class AssignmentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return assignments_for_teacher(request.user).select_related("module", "classroom", "group")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            # No add, edit or red delete icon beside the class, group or (often shared) module: this
+            # page sets work; deleting a class from here was one click away.
+            field.widget.can_add_related = field.widget.can_change_related = field.widget.can_delete_related = False
+        return field
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
