@@ -2,23 +2,29 @@
 (quizzes.roles, `manage.py setup_roles`), and the admin checks ownership object by object.
 
 The access matrix: every admin operation on shared and owned content and on classes, as a student,
-a teacher, a co-teacher, a curator and an administrator (superuser). Before the fix the Teachers
+a teacher, a co-teacher, a teacher of another class, a curator, an administrator (superuser) and
+nobody signed in; and every page and action of issue 21's teacher journey. Before the fix the Teachers
 group held every quizzes permission and only QuizAdmin/ModuleAdmin checked ownership, so a teacher
 changed a shared question's key, unpublished a shared scenario, changed a step's right option and
 deleted topics and events: the "teacher" column below failed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client, TestCase
 from django.urls import reverse
+from django.utils import timezone
 
-from quizzes.models import Event, Module, ModuleItem, Question, Quiz, Scenario, Source, Topic
+from quizzes.jobs.services import job_start
+from quizzes.models import Assignment, Classroom, Event, Extension, Job, Module, ModuleItem, Question, Quiz, Scenario, Source, Topic
 from quizzes.progress.runs import scenario_run_start
 from quizzes.roles import CURATORS, ROLES, TEACHERS, role_grant
 from tests.factories import EventFactory, UserFactory, class_with_assignment, quiz_with_questions, scenario_with_steps
@@ -26,7 +32,8 @@ from tests.teachers.conftest import client_for, make_teacher, work
 
 pytestmark = pytest.mark.django_db
 
-ROLE_NAMES = ["student", "teacher", "co_teacher", "curator", "admin"]
+# outsider: a teacher of another class; anonymous: nobody signed in.
+ROLE_NAMES = ["student", "teacher", "co_teacher", "outsider", "curator", "admin", "anonymous"]
 
 
 @dataclass
@@ -34,11 +41,13 @@ class World:
     student: object
     teacher: object
     co_teacher: object
+    outsider: object
     curator: object
     admin: object
     classroom: object
     shared_question: Question
     shared_quiz: Quiz
+    shared_module: Module
     own_quiz: Quiz
     own_module: Module
     scenario: Scenario
@@ -57,17 +66,23 @@ def w() -> World:
     shared_quiz = quiz_with_questions(2, slug="shared-quiz", published=True)
     own_quiz = quiz_with_questions(1, slug="own-quiz", owner=teacher)
     own_module = Module.objects.create(slug="own-module", title="Own module", owner=teacher)
+    shared_module = Module.objects.create(slug="shared-module", title="Shared module", published=True)
+    ModuleItem.objects.create(module=shared_module, position=1, quiz=shared_quiz)
+    outsider = make_teacher("outsider")
+    class_with_assignment(teacher=outsider, students=1)  # a teacher with a class of their own
     ModuleItem.objects.create(module=own_module, position=1, quiz=own_quiz)
     question = shared_quiz.items.get(position=1).question
     return World(
         student=assignment.classroom.enrolments.get().student,
         teacher=teacher,
         co_teacher=co_teacher,
+        outsider=outsider,
         curator=curator,
         admin=UserFactory(username="root", is_staff=True, is_superuser=True),
         classroom=assignment.classroom,
         shared_question=question,
         shared_quiz=shared_quiz,
+        shared_module=shared_module,
         own_quiz=own_quiz,
         own_module=own_module,
         scenario=scenario_with_steps(2),
@@ -186,50 +201,188 @@ def preview_class_private_module(client, w):
     return preview_module(client, w)
 
 
+def home_card(client, w):
+    """The class's card on the admin home (issue 21: a teacher's home)."""
+    page = client.get(reverse("admin:index"))
+    return page.status_code == 200 and reverse("admin:quizzes_classroom_home", args=[w.classroom.pk]) in page.text
+
+
+def add_class(client, w):
+    data = {"name": "New class", "code": "new-class", "groups-TOTAL_FORMS": 0, "groups-INITIAL_FORMS": 0}
+    if client.user is not None and client.user.is_superuser:
+        data["teachers"] = [client.user.pk]  # an administrator names the class's teachers (a teacher is one of them)
+    client.post(reverse("admin:quizzes_classroom_add"), data | {"enrolments-TOTAL_FORMS": 0, "enrolments-INITIAL_FORMS": 0})
+    return Classroom.objects.filter(code="new-class").exists()
+
+
+def import_students_csv(client, w):
+    """Upload a good CSV to the class: checked, then imported by a job (run here at the commit)."""
+    csv = SimpleUploadedFile("10a.csv", b"username,first_name\nnew.student,New\n", content_type="text/csv")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(reverse("admin:quizzes_classroom_students", args=[w.classroom.pk]), {"csv-file": csv})
+    return w.classroom.enrolments.filter(student__username="new.student").exists()
+
+
+def _teachers_import(w) -> Job:
+    """An import into the class that the class's teacher started (its pages are its starter's)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        job = job_start(
+            kind=Job.Kind.IMPORT_STUDENTS,
+            params={"classroom_id": w.classroom.pk, "by_id": w.teacher.pk, "rows": [[2, {"username": "imported"}]]},
+            user=w.teacher,
+        )
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.message
+    return job
+
+
+def import_job_page(client, w):
+    job = _teachers_import(w)
+    return client.get(reverse("admin:quizzes_classroom_import", args=[w.classroom.pk, job.pk])).status_code == 200
+
+
+def import_results_csv(client, w):
+    job = _teachers_import(w)
+    return client.get(reverse("admin:quizzes_classroom_import_csv", args=[w.classroom.pk, job.pk])).status_code == 200
+
+
+def reset_password(client, w):
+    before = w.student.password
+    client.post(reverse("admin:quizzes_classroom_password", args=[w.classroom.pk, w.student.pk]))
+    w.student.refresh_from_db()
+    return w.student.password != before
+
+
+def assignment_form(assignment, **changes) -> dict:
+    """The assignment page's fields as posted (dates split into date and time), with no extension rows."""
+    opens, due = (timezone.localtime(t) for t in (assignment.opens_at, assignment.due_at))
+    return {
+        "classroom": assignment.classroom_id,
+        "group": "",
+        "module": assignment.module_id,
+        "opens_at_0": opens.strftime("%Y-%m-%d"),
+        "opens_at_1": opens.strftime("%H:%M:%S"),
+        "due_at_0": due.strftime("%Y-%m-%d"),
+        "due_at_1": due.strftime("%H:%M:%S"),
+        "attempts_allowed": assignment.attempts_allowed,
+        "reveal": assignment.reveal,
+        "grade_method": assignment.grade_method,
+        "shuffle": assignment.shuffle,
+        "time_limit_minutes": "" if assignment.time_limit_minutes is None else assignment.time_limit_minutes,
+        "scenario_grading": assignment.scenario_grading,
+        "extensions-TOTAL_FORMS": 0,
+        "extensions-INITIAL_FORMS": 0,
+        "extensions-MIN_NUM_FORMS": 0,
+        "extensions-MAX_NUM_FORMS": 1000,
+    } | changes
+
+
+def assign_to_class(client, w):
+    """A shared module set for the class, with its settings and a due date."""
+    now = timezone.localtime()
+    data = {
+        "classroom": w.classroom.pk,
+        "module": w.shared_module.pk,
+        "opens_at_0": now.strftime("%Y-%m-%d"),
+        "opens_at_1": "00:00:00",
+        "due_at_0": (now + dt.timedelta(days=7)).strftime("%Y-%m-%d"),
+        "due_at_1": "18:00:00",
+    }
+    blank = Assignment(classroom=w.classroom, module=w.shared_module, opens_at=now, due_at=now)
+    client.post(reverse("admin:quizzes_assignment_add"), assignment_form(blank) | data | {"attempts_allowed": 1, "reveal": "submit"})
+    return Assignment.objects.filter(classroom=w.classroom, module=w.shared_module, reveal="submit").exists()
+
+
+def change_assignment_settings(client, w):
+    assignment = w.classroom.assignments.get()
+    client.post(reverse("admin:quizzes_assignment_change", args=[assignment.pk]), assignment_form(assignment, time_limit_minutes=25))
+    assignment.refresh_from_db()
+    return assignment.time_limit_minutes == 25
+
+
+def give_extension(client, w):
+    assignment = w.classroom.assignments.get()
+    later = timezone.localtime(assignment.due_at) + dt.timedelta(days=3)
+    rows = {
+        "extensions-TOTAL_FORMS": 1,
+        "extensions-0-student": w.student.pk,
+        "extensions-0-due_at_0": later.strftime("%Y-%m-%d"),
+        "extensions-0-due_at_1": later.strftime("%H:%M:%S"),
+        "extensions-0-assignment": assignment.pk,
+    }
+    client.post(reverse("admin:quizzes_assignment_change", args=[assignment.pk]), assignment_form(assignment) | rows)
+    return Extension.objects.filter(assignment=assignment, student=w.student).exists()
+
+
+def assignment_page(url_name: str):
+    def run(client, w):
+        return client.get(reverse(url_name, args=[w.classroom.assignments.get().pk])).status_code == 200
+
+    run.__name__ = f"view_{url_name}"
+    return run
+
+
 NO, YES = False, True
-#                                                      student teacher co_teacher curator admin
+#                                                      student teacher co_teacher outsider curator admin anonymous
 MATRIX = [
-    (view("admin:quizzes_question_changelist"), (NO, YES, YES, YES, YES)),
+    (view("admin:quizzes_question_changelist"), (NO, YES, YES, YES, YES, YES, NO)),
     # Issue 21: the curated dataset is the curators' (teachers read it on the site, not in the admin).
-    (view("admin:quizzes_event_changelist"), (NO, NO, NO, YES, YES)),
-    (view("admin:quizzes_passage_changelist"), (NO, NO, NO, YES, YES)),
-    (change_shared_key, (NO, NO, NO, YES, YES)),
-    (change("question", "shared_question"), (NO, NO, NO, YES, YES)),
-    (make_own_copy, (NO, YES, YES, YES, YES)),
-    (unpublish_shared_scenario, (NO, NO, NO, YES, YES)),
-    (change("scenario", "scenario"), (NO, NO, NO, YES, YES)),
-    (change_step, (NO, NO, NO, YES, YES)),
-    (set_scenario_owner, (NO, NO, NO, NO, YES)),
-    (change("topic", "topic"), (NO, NO, NO, YES, YES)),
-    (change("event", "event"), (NO, NO, NO, YES, YES)),
-    (change("source", "source"), (NO, NO, NO, YES, YES)),
-    (delete("event", "event"), (NO, NO, NO, YES, YES)),
-    (change("quiz", "shared_quiz"), (NO, NO, NO, YES, YES)),
-    (change("quiz", "own_quiz"), (NO, YES, NO, NO, YES)),
-    (change("module", "own_module"), (NO, YES, NO, NO, YES)),
-    (delete("module", "own_module"), (NO, YES, NO, NO, YES)),
-    (change("classroom", "classroom"), (NO, YES, YES, NO, YES)),
-    (add_students_page, (NO, YES, YES, NO, YES)),
-    (view("admin:quizzes_assignment_changelist"), (NO, YES, YES, NO, YES)),
-    (delete("topic", "topic"), (NO, NO, NO, YES, YES)),
+    (view("admin:quizzes_event_changelist"), (NO, NO, NO, NO, YES, YES, NO)),
+    (view("admin:quizzes_passage_changelist"), (NO, NO, NO, NO, YES, YES, NO)),
+    (change_shared_key, (NO, NO, NO, NO, YES, YES, NO)),
+    (change("question", "shared_question"), (NO, NO, NO, NO, YES, YES, NO)),
+    (make_own_copy, (NO, YES, YES, YES, YES, YES, NO)),
+    (unpublish_shared_scenario, (NO, NO, NO, NO, YES, YES, NO)),
+    (change("scenario", "scenario"), (NO, NO, NO, NO, YES, YES, NO)),
+    (change_step, (NO, NO, NO, NO, YES, YES, NO)),
+    (set_scenario_owner, (NO, NO, NO, NO, NO, YES, NO)),
+    (change("topic", "topic"), (NO, NO, NO, NO, YES, YES, NO)),
+    (change("event", "event"), (NO, NO, NO, NO, YES, YES, NO)),
+    (change("source", "source"), (NO, NO, NO, NO, YES, YES, NO)),
+    (delete("event", "event"), (NO, NO, NO, NO, YES, YES, NO)),
+    (change("quiz", "shared_quiz"), (NO, NO, NO, NO, YES, YES, NO)),
+    (change("quiz", "own_quiz"), (NO, YES, NO, NO, NO, YES, NO)),
+    (change("module", "own_module"), (NO, YES, NO, NO, NO, YES, NO)),
+    (delete("module", "own_module"), (NO, YES, NO, NO, NO, YES, NO)),
+    (change("classroom", "classroom"), (NO, YES, YES, NO, NO, YES, NO)),
+    (add_students_page, (NO, YES, YES, NO, NO, YES, NO)),
+    (view("admin:quizzes_assignment_changelist"), (NO, YES, YES, YES, NO, YES, NO)),
+    (delete("topic", "topic"), (NO, NO, NO, NO, YES, YES, NO)),
     # Issue 21: the class page, password reset, the import template and a student's work (the run is
     # practice after joining: the teachers of the class see it).
-    (class_page, (NO, YES, YES, NO, YES)),
-    (password_reset_page, (NO, YES, YES, NO, YES)),
-    (import_template, (NO, YES, YES, NO, YES)),
-    (review_attempt, (NO, YES, YES, NO, YES)),
-    (review_run, (NO, YES, YES, NO, YES)),
+    (class_page, (NO, YES, YES, NO, NO, YES, NO)),
+    (password_reset_page, (NO, YES, YES, NO, NO, YES, NO)),
+    (import_template, (NO, YES, YES, NO, NO, YES, NO)),
+    (review_attempt, (NO, YES, YES, NO, NO, YES, NO)),
+    (review_run, (NO, YES, YES, NO, NO, YES, NO)),
     # Issue 21, item 4: "Preview as a student" for whoever may see the module; a class-private one
     # only for its owner (and a superuser).
-    (preview_module, (NO, YES, YES, YES, YES)),
-    (preview_class_private_module, (NO, YES, NO, NO, YES)),
+    (preview_module, (NO, YES, YES, YES, YES, YES, NO)),
+    (preview_class_private_module, (NO, YES, NO, NO, NO, YES, NO)),
+    # Issue 21's journey (tests/browser/test_teacher_journey.py), each page and action it uses: the
+    # class's teachers may, a teacher of another class, a student and nobody signed in may not.
+    (home_card, (NO, YES, YES, NO, NO, NO, NO)),  # a card per class one teaches (an administrator teaches none here)
+    (add_class, (NO, YES, YES, YES, NO, YES, NO)),  # any teacher makes a class of their own
+    (import_students_csv, (NO, YES, YES, NO, NO, YES, NO)),
+    (import_job_page, (NO, YES, NO, NO, NO, YES, NO)),  # an import's page and passwords: whoever started it
+    (import_results_csv, (NO, YES, NO, NO, NO, YES, NO)),
+    (view("admin:quizzes_module_add"), (NO, YES, YES, YES, YES, YES, NO)),
+    (assign_to_class, (NO, YES, YES, NO, NO, YES, NO)),
+    (change_assignment_settings, (NO, YES, YES, NO, NO, YES, NO)),
+    (give_extension, (NO, YES, YES, NO, NO, YES, NO)),
+    (assignment_page("admin:quizzes_assignment_results"), (NO, YES, YES, NO, NO, YES, NO)),
+    (assignment_page("admin:quizzes_assignment_statistics"), (NO, YES, YES, NO, NO, YES, NO)),
+    (assignment_page("admin:quizzes_assignment_grades"), (NO, YES, YES, NO, NO, YES, NO)),
+    (reset_password, (NO, YES, YES, NO, NO, YES, NO)),
 ]
 
 
 @pytest.mark.parametrize("role", ROLE_NAMES)
 @pytest.mark.parametrize(("operation", "expected"), MATRIX, ids=[op.__name__ for op, _ in MATRIX])
 def test_admin_access(w, role, operation, expected):
-    allowed = operation(client_for(getattr(w, role)), w)
+    client = Client() if role == "anonymous" else client_for(getattr(w, role))
+    client.user = getattr(w, role, None)
+    allowed = operation(client, w)
     assert allowed == expected[ROLE_NAMES.index(role)]
 
 
