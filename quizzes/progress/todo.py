@@ -19,6 +19,7 @@ from quizzes.bank.selectors import published_modules
 from quizzes.classes.selectors import assignment_due, assignments_for_student, modules_for_learner
 from quizzes.models import Assignment, Attempt, Module, ModuleItem, ScenarioRun
 from quizzes.progress.selectors import ModuleProgress, module_progress
+from quizzes.progress.status import WorkStatus, attempt_work_status
 
 State = Literal["start", "continue", "review", "waiting"]
 
@@ -80,6 +81,15 @@ class Step:
     @property
     def done(self) -> bool:
         return self.last_attempt is not None or self.last_run is not None
+
+    @property
+    def status(self) -> WorkStatus:
+        """Where the learner's work on the item stands, in the words teachers read (quizzes.progress.status)."""
+        if self.state == "continue":
+            return WorkStatus.IN_PROGRESS
+        if self.last_attempt is not None:
+            return attempt_work_status(self.last_attempt.status)
+        return WorkStatus.DONE if self.last_run is not None else WorkStatus.NOT_STARTED
 
     @property
     def finished_at(self) -> datetime | None:

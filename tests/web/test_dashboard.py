@@ -8,10 +8,13 @@ import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 
 from quizzes.models import Attempt, Extension, Module, ModuleItem, ScenarioRun
-from quizzes.progress.services import attempt_start, attempt_submit, response_answer
+from quizzes.progress.services import attempt_score, attempt_start, attempt_submit, response_answer
+from quizzes.progress.status import WorkStatus
 from quizzes.progress.todo import next_in_module, todo_list
 from tests.factories import UserFactory, class_with_assignment, quiz_with_questions, scenario_with_steps
 
@@ -53,7 +56,12 @@ def test_each_assigned_item_has_its_due_date_and_one_button(client):
     done = finish(student, quizzes[2])  # Review, in the Done list
     page = client.get("/").text
     rows = items(page)
-    assert [r.split(" Due")[0] for r in rows] == ["Quiz First quiz", "Quiz Second quiz", "Scenario The airport"]
+    # Each with its status in the words teachers read (quizzes.progress.status).
+    assert [r.split(" Due")[0] for r in rows] == [
+        "Quiz First quiz Not started",
+        "Quiz Second quiz In progress",
+        "Scenario The airport Not started",
+    ]
     assert all(assignment.due_at.strftime("%-d %B %Y") in r for r in rows)
     assert "Start First quiz" in rows[0] and "Continue Second quiz" in rows[1] and "Start The airport" in rows[2]
     assert f'href="/attempts/{started.pk}/"' in page and 'action="/quizzes/' + quizzes[0].slug + '/start/"' in page
@@ -160,3 +168,40 @@ def test_the_dashboard_runs_the_same_queries_for_any_amount_of_work(size, client
     with django_assert_num_queries(18):
         page = client.get("/")
     assert page.status_code == 200 and len(items(page.text)) == size - size // 2
+
+
+@pytest.fixture
+def language_kept():
+    """The language active before the test is active after it (a request leaves its own active)."""
+    with translation.override(translation.get_language()):
+        yield
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_student_pages_use_the_status_words_teachers_read(client, lang, language_kept):
+    """Issue 21: the dashboard and a quiz's page say not started, in progress, being scored and done
+    as the results page, the class page and the grades CSV do, in the student's language."""
+    untouched, started, handed_in = (quiz_with_questions(1, title=t, published=True) for t in ("Untouched", "Started", "Handed in"))
+    assignment = class_with_assignment(students=1, module=module_of(untouched, started, handed_in))
+    student = assignment.classroom.students.get()
+    attempt_start(user=student, quiz=started)
+    attempt = finish(student, handed_in)  # submitted; its score waits for the worker
+    with translation.override(lang):
+        word = {status: capfirst(str(status.label)) for status in WorkStatus}
+    assert len(set(word.values())) == 4
+    client.force_login(student)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+
+    page = client.get("/").text
+    rows = items(page)
+    assert word[WorkStatus.NOT_STARTED] in rows[0] and word[WorkStatus.IN_PROGRESS] in rows[1]
+    done = page.split('class="done-list"')[1]
+    shown = {status: f'status-{status.value.replace(" ", "-")}">{word[status]}</span>' for status in WorkStatus}
+    assert shown[WorkStatus.BEING_SCORED] in done and shown[WorkStatus.DONE] not in done
+    assert shown[WorkStatus.BEING_SCORED] in client.get(f"/quizzes/{handed_in.slug}/").text
+    assert shown[WorkStatus.IN_PROGRESS] in client.get(f"/quizzes/{started.slug}/").text
+
+    attempt_score(attempt_id=attempt.pk)
+    done = client.get("/").text.split('class="done-list"')[1]
+    assert shown[WorkStatus.DONE] in done and shown[WorkStatus.BEING_SCORED] not in done
+    assert shown[WorkStatus.DONE] + ": " in client.get(f"/quizzes/{handed_in.slug}/").text
