@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from quizzes.progress.status import WorkStatus, attempt_work_status
+from quizzes.progress.status import WorkStatus, attempt_work_status, run_work_status
 
 register = template.Library()
 
@@ -15,3 +15,9 @@ def attempt_status(attempt) -> WorkStatus:
     """An attempt's status in the vocabulary: {{ attempt|attempt_status }} is its translated label,
     {{ (attempt|attempt_status).value }} its code."""
     return attempt_work_status(attempt.status)
+
+
+@register.filter
+def run_status(run) -> WorkStatus:
+    """A scenario run's status in the vocabulary."""
+    return run_work_status(run.status)

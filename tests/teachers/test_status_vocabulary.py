@@ -16,7 +16,7 @@ from quizzes.models import Module, ModuleItem
 from quizzes.progress.results import assignment_results, grades_csv
 from quizzes.progress.runs import prediction_make, scenario_run_next_step, scenario_run_start
 from quizzes.progress.services import attempt_start, attempt_submit
-from quizzes.progress.status import WorkStatus
+from quizzes.progress.status import WorkStatus, attempt_work_status, run_work_status
 from tests.api.conftest import client_for as api_client
 from tests.factories import class_with_assignment, quiz_with_questions, scenario_with_steps
 from tests.teachers.conftest import client_for, work
@@ -91,3 +91,20 @@ def test_the_api_uses_the_vocabulary_with_labels(every_status, teacher_a):
     assert {i["status"] for i in items} == machine and not {i["status"] for i in items} & RAW
     assert {i["status_label"] for i in items} == LABELS
     assert {s["status"] for s in body["students"]} <= machine
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_students_work_pages_use_the_vocabulary(every_status, teacher_a, lang):
+    """The review of one attempt or run (linked from every results cell) says its status as the
+    results do: done, being scored, in progress; never the models' scored, submitted or finished."""
+    client = client_for(teacher_a)
+    client.cookies["django_language"] = lang
+    pages = [(reverse("admin:quizzes_attempt_work", args=[a.pk]), attempt_work_status(a.status)) for a in every_status.attempts.all()]
+    pages += [(reverse("admin:quizzes_run_work", args=[r.pk]), run_work_status(r.status)) for r in every_status.scenario_runs.all()]
+    assert {status for _url, status in pages} == {WorkStatus.DONE, WorkStatus.IN_PROGRESS, WorkStatus.BEING_SCORED}
+    for url, status in pages:
+        with translation.override(lang):
+            label = str(status.label)
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE=lang).text
+        assert f'<span class="kzl-status kzl-{status.value.replace(" ", "-")}">{label}</span>' in page, (url, lang)
+        assert not {f">{raw}</span>" for raw in RAW} & set(re.findall(r">[a-z ]+</span>", page))
