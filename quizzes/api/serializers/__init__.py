@@ -66,6 +66,8 @@ from quizzes.api.serializers.learner import (
     StepSerializer,
     TopicProgressSerializer,
     answer_reply,
+    attempt_reply,
+    start_quiz_plain,
 )
 from quizzes.api.serializers.teacher import (
     AssignmentResultsSerializer,
@@ -96,6 +98,8 @@ __all__ = [
     "AssignmentUpdateSerializer",
     "AttemptQuestionSerializer",
     "answer_reply",
+    "attempt_reply",
+    "start_quiz_plain",
     "AttemptResultsSerializer",
     "AttemptSerializer",
     "AttemptStartSerializer",

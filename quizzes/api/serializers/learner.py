@@ -10,7 +10,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from quizzes.api.serializers.base import ASSIGNMENT_SETTINGS, MAX_ID, AssignmentSettings, CollectionChoice, InCollectionRef, StrictJSON
+from quizzes.api.serializers.base import (
+    ASSIGNMENT_SETTINGS,
+    MAX_ID,
+    SLUG,
+    AssignmentSettings,
+    CollectionChoice,
+    InCollectionRef,
+    StrictJSON,
+)
 from quizzes.api.serializers.content import (
     EvidenceSerializer,
     ModuleItemSerializer,
@@ -129,7 +137,7 @@ class AttemptSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(QuizRulesSerializer)
     def get_rules(self, attempt):
-        return QuizRulesSerializer(quiz_rules(attempt.quiz, attempt.assignment)).data
+        return _RULES.to_representation(quiz_rules(attempt.quiz, attempt.assignment))
 
     class Meta:
         model = Attempt
@@ -153,6 +161,19 @@ class AttemptSerializer(serializers.ModelSerializer):
             "rules",
         ]
         read_only_fields = fields
+
+
+# Renderers whose fields are built once per process: a serializer's to_representation keeps no state
+# of its own (each call reads only its argument and the active time zone), while building a
+# ModelSerializer's fields for each reply cost more CPU than the start's queries (issue 19).
+_RULES = QuizRulesSerializer()
+_ATTEMPT = AttemptSerializer()
+
+
+def attempt_reply(attempt) -> dict:
+    """AttemptSerializer's rendering of `attempt` (with its `answered` count), by a serializer built
+    once: what a start, a resume and a submit reply (tests/api/test_start_reply.py holds them equal)."""
+    return _ATTEMPT.to_representation(attempt)
 
 
 def _assignment_check(data: dict, **item) -> None:
@@ -191,10 +212,25 @@ class LearnerQuizRef(InCollectionRef):
 
     def visible(self, rows: list) -> list:
         request = self.context.get("request")
-        user = request.user if request is not None else None
-        others = [q.pk for q in rows if not (q.published and not q.private)]
-        allowed = set(quizzes_for_learner(user).filter(pk__in=others).values_list("pk", flat=True)) if others and user else set()
-        return [q for q in rows if (q.published and not q.private) or q.pk in allowed]
+        return _learner_visible(rows, request.user if request is not None else None)
+
+
+def _learner_visible(rows: list, user) -> list:
+    """The quizzes of `rows` `user` may take: shared ones, and the others only if quizzes_for_learner has them."""
+    others = [q.pk for q in rows if not (q.published and not q.private)]
+    allowed = set(quizzes_for_learner(user).filter(pk__in=others).values_list("pk", flat=True)) if others and user else set()
+    return [q for q in rows if (q.published and not q.private) or q.pk in allowed]
+
+
+def start_quiz_plain(data, user) -> Quiz | None:
+    """The usual start body, {"quiz": slug} alone, read as AttemptStartSerializer reads it but without
+    building the serializer: the one quiz of that slug the learner may take. None for any other body,
+    and for a slug that names no quiz or several: the serializer then decides, with its messages."""
+    if type(data) is not dict or data.keys() != {"quiz"} or type(data["quiz"]) is not str or not SLUG.fullmatch(data["quiz"]):
+        return None
+    found = Quiz.objects.filter(slug=data["quiz"]).select_related("collection").order_by("collection__slug")
+    rows = _learner_visible(list(found[: LearnerQuizRef.scan]), user)
+    return rows[0] if len(rows) == 1 else None
 
 
 class AttemptStartSerializer(StrictJSON, serializers.Serializer):

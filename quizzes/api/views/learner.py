@@ -86,16 +86,20 @@ class AttemptViewSet(
         return _my_attempts(user)
 
     def create(self, request):
-        data = serializers.AttemptStartSerializer(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        quiz, assignment = data.validated_data["quiz"], data.validated_data.get("assignment")
+        # A class starting together sends {"quiz": slug}: read without building the serializer;
+        # any other body (an assignment, a collection, a mistake) goes through it.
+        quiz, assignment = serializers.start_quiz_plain(request.data, request.user), None
+        if quiz is None:
+            data = serializers.AttemptStartSerializer(data=request.data, context=self.get_serializer_context())
+            data.is_valid(raise_exception=True)
+            quiz, assignment = data.validated_data["quiz"], data.validated_data.get("assignment")
         started = attempt_begin(user=request.user, quiz=quiz, assignment=assignment)
         if started.created:  # nothing answered yet, and its quiz (with collection) is the one just read
             attempt = started.attempt
             attempt.answered = 0  # type: ignore[attr-defined]  # what _my_attempts annotates
         else:
             attempt = self.get_queryset().get(pk=started.attempt.pk)
-        body = serializers.AttemptSerializer(attempt).data
+        body = serializers.attempt_reply(attempt)
         return Response(body, status=status.HTTP_201_CREATED if started.created else status.HTTP_200_OK)
 
     @extend_schema(responses=serializers.AttemptQuestionSerializer(many=True), filters=False)
@@ -116,7 +120,7 @@ class AttemptViewSet(
     def submit(self, request, pk=None):
         """Submit the attempt for scoring; submitting again returns it unchanged."""
         attempt_submit(attempt=self.get_object())
-        return Response(serializers.AttemptSerializer(self.get_queryset().get(pk=pk)).data)
+        return Response(serializers.attempt_reply(self.get_queryset().get(pk=pk)))
 
     @extend_schema(responses={200: serializers.AttemptResultsSerializer, **errors_for(E.ATTEMPT_OPEN)}, filters=False)
     @action(detail=True, filterset_class=None)

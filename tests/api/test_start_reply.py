@@ -1,0 +1,96 @@
+"""The lean start (issue 19): a start's reply is AttemptSerializer's rendering, by a serializer built once
+per process; the usual body {"quiz": slug} is read without building AttemptStartSerializer, and picks
+exactly the quiz that serializer picks (anything else goes through the serializer, its errors too)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIRequestFactory
+
+from quizzes.api import serializers
+from quizzes.api.views.learner import _my_attempts
+from quizzes.models import Collection, Quiz
+from tests.api.conftest import client_for
+from tests.factories import UserFactory, class_with_assignment, quiz_with_questions
+
+pytestmark = pytest.mark.django_db
+
+
+def _serialized(user, attempt_id: int) -> dict:
+    """What the attempts endpoint's own serializer, built for this one attempt, renders (the API answers in UTC)."""
+    with timezone.override(dt.UTC):
+        return dict(serializers.AttemptSerializer(_my_attempts(user).get(pk=attempt_id)).data)
+
+
+def test_start_resume_and_submit_reply_as_the_serializer_renders_the_attempt():
+    quiz, user = quiz_with_questions(3, time_limit_seconds=600), UserFactory()
+    api = client_for(user)
+    started = api.post("/api/v1/attempts/", {"quiz": quiz.slug}, format="json")
+    assert started.status_code == 201
+    attempt = started.json()["id"]
+    assert started.json() == _serialized(user, attempt)
+    assert started.json()["deadline_at"] is not None and started.json()["rules"]["time_limit_seconds"] == 600
+    api.post(f"/api/v1/attempts/{attempt}/answer/", {"position": 1, "response": {"choice": "b"}}, format="json")
+    resumed = api.post("/api/v1/attempts/", {"quiz": quiz.slug}, format="json")
+    assert resumed.status_code == 200 and resumed.json() == _serialized(user, attempt) and resumed.json()["answered"] == 1
+    submitted = api.post(f"/api/v1/attempts/{attempt}/submit/")
+    assert submitted.status_code == 200 and submitted.json() == _serialized(user, attempt)
+    assert submitted.json()["status"] != "in_progress" and submitted.json()["submitted_at"].endswith("Z")
+
+
+def test_a_start_for_an_assignment_replies_with_the_assignments_rules():
+    assignment = class_with_assignment(students=1, attempts_allowed=2, shuffle=Quiz.Order.SHUFFLED)
+    student, quiz = assignment.classroom.enrolments.get().student, assignment.module.items.get().quiz
+    reply = client_for(student).post("/api/v1/attempts/", {"quiz": quiz.slug, "assignment": assignment.pk}, format="json")
+    assert reply.status_code == 201 and reply.json() == _serialized(student, reply.json()["id"])
+    assert reply.json()["assignment"] == assignment.pk and reply.json()["rules"]["attempts"] == 2 and reply.json()["rules"]["shuffled"]
+
+
+def _picked_by_serializer(user, body):
+    request = APIRequestFactory().post("/api/v1/attempts/")
+    request.user = user
+    checked = serializers.AttemptStartSerializer(data=body, context={"request": request})
+    return checked.validated_data["quiz"] if checked.is_valid() else None
+
+
+def test_the_plain_read_picks_the_quiz_the_serializer_picks_or_leaves_it_to_the_serializer():
+    # Given a shared quiz, an unpublished one only an opened assignment shows its class, a private
+    # one of nobody's class, and one slug used by two collections
+    assignment = class_with_assignment(students=1)
+    student = assignment.classroom.enrolments.get().student
+    assigned = assignment.module.items.get().quiz
+    Quiz.objects.filter(pk=assigned.pk).update(published=False)
+    shared, private = quiz_with_questions(1), quiz_with_questions(1, private=True)
+    twins = [Collection.objects.create(slug=f"twin-{c}", title=f"Twin {c}") for c in "ab"]
+    for c in twins:
+        quiz_with_questions(1, slug="twin-quiz", collection=c)
+    outsider = UserFactory()
+    # Then for each learner and slug the plain read finds what the serializer finds, or nothing
+    # when the serializer would refuse (not visible, or ambiguous without "collection")
+    for user, slug, expected in [
+        (student, shared.slug, shared),
+        (student, assigned.slug, assigned),
+        (outsider, assigned.slug, None),
+        (student, private.slug, None),
+        (student, "twin-quiz", None),
+        (student, "no-such-quiz", None),
+    ]:
+        body = {"quiz": slug}
+        assert serializers.start_quiz_plain(body, user) == expected, slug
+        assert _picked_by_serializer(user, body) == expected, slug
+    # And any other body is left to the serializer
+    others = ({"quiz": shared.slug, "collection": "none"}, {"quiz": shared.slug, "assignment": None}, {"quiz": 5}, {"quiz": "a b"}, [], "x")
+    for body in others:
+        assert serializers.start_quiz_plain(body, student) is None, body
+
+
+def test_refusals_still_come_from_the_serializer():
+    user, private = UserFactory(), quiz_with_questions(1, private=True)
+    api = client_for(user)
+    for body in ({"quiz": private.slug}, {"quiz": "no-such-quiz"}, {"quiz": 5}, {"quiz": private.slug, "extra": 1}):
+        reply = api.post("/api/v1/attempts/", body, format="json")
+        assert reply.status_code == 400, body
+        assert set(reply.json()["error"]["fields"]) & {"quiz", "extra"}, reply.json()
