@@ -6,20 +6,25 @@ whatever the number of attempts, questions or cards.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from fsrs import State
 
 from quizzes.bank.selectors import published_modules
 from quizzes.bank.versions import versions_content
-from quizzes.classes.selectors import quiz_rules
+from quizzes.classes.selectors import feedback_of, quiz_rules
 from quizzes.dates import date_span_label
 from quizzes.models import (
+    Assignment,
     Attempt,
     Event,
     Module,
@@ -305,6 +310,67 @@ def attempt_rows(attempt: Attempt) -> list[QuestionResponse]:
         row._state.adding = False
         row.version = QuestionVersion(id=version_id, question_id=question_id, content_hash=content_hash, content=content[version_id])
         rows.append(row)
+    return rows
+
+
+def sql_datetime(value: Any) -> datetime | None:
+    """A datetime column read by a plain cursor: aware on PostgreSQL, text or naive UTC on SQLite."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def sql_json(value: Any) -> Any:
+    """A JSON column read by a plain cursor: text on some backends, already parsed on others."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _open_rows_sql() -> str:
+    r, a, q, v, s = (m._meta.db_table for m in (QuestionResponse, Attempt, Quiz, QuestionVersion, Assignment))
+    # Table names from the models' meta; every value is a parameter.
+    return (
+        "SELECT r.id, r.question_id, r.version_id, v.content_hash, r.position, r.response, r.answered_at, r.points, r.correct,"  # noqa: S608
+        " q.feedback, s.reveal"
+        f" FROM {r} r JOIN {a} a ON a.id = r.attempt_id JOIN {q} q ON q.id = a.quiz_id JOIN {v} v ON v.id = r.version_id"
+        f" LEFT JOIN {s} s ON s.id = a.assignment_id"
+        " WHERE r.attempt_id = %s AND a.user_id = %s AND a.status = %s ORDER BY r.position"
+    )
+
+
+def open_attempt_rows(*, attempt_id: int, user_id: int) -> list[tuple[QuestionResponse, bool]] | None:
+    """The rows of the learner's open attempt in order, each with whether it is revealed (as
+    response_revealed says of an open attempt: answered, with feedback after each question), in one
+    plain query of small columns with the attempt's feedback mode (the quiz's, or its assignment's
+    "answers shown"); the versions' content from the shared cache. None when `attempt_id` is not
+    `user_id`'s open attempt: the caller's full path decides (not found, or a closed attempt's review rule).
+
+    The questions request right after a start: building the ORM's queries for the attempt and its
+    rows cost several times what running them did."""
+    with connection.cursor() as cursor:
+        cursor.execute(_open_rows_sql(), [attempt_id, user_id, Attempt.Status.IN_PROGRESS])
+        found = cursor.fetchall()
+    if not found:
+        return None  # every attempt has rows: a start with no questions is refused
+    content = versions_content((version_id, content_hash) for _, _, version_id, content_hash, *_ in found)
+    immediate = feedback_of(found[0][9], found[0][10]) == Quiz.Feedback.IMMEDIATE
+    rows = []
+    for pk, question_id, version_id, content_hash, position, response, answered_at, points, correct, _, _ in found:
+        row = QuestionResponse(
+            id=pk,
+            attempt_id=attempt_id,
+            question_id=question_id,
+            version_id=version_id,
+            position=position,
+            response=sql_json(response),
+            answered_at=sql_datetime(answered_at),
+            points=points,
+            correct=None if correct is None else bool(correct),
+        )
+        row._state.adding, row._state.db = False, connection.alias
+        row.version = QuestionVersion(id=version_id, question_id=question_id, content_hash=content_hash, content=content[version_id])
+        rows.append((row, immediate and row.answered_at is not None))
     return rows
 
 

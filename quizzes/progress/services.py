@@ -17,7 +17,7 @@ import logging
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +25,6 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from fsrs import Card, Rating, Scheduler
 
@@ -34,7 +33,7 @@ from quizzes.bank.versions import version_content, versions_for
 from quizzes.classes.selectors import feedback_of, quiz_rules, quizzes_for_learner
 from quizzes.models import Assignment, Attempt, Question, QuestionResponse, QuestionVersion, Quiz, ReviewCard, Topic, TopicMastery
 from quizzes.progress.errors import LearnerActionError
-from quizzes.progress.selectors import attempt_rows
+from quizzes.progress.selectors import attempt_rows, sql_datetime, sql_json
 from quizzes.scoring import InvalidKey, InvalidResponse, Score, response_validate, score
 from quizzes.webhooks.services import attempt_scored_record
 
@@ -257,17 +256,7 @@ def _answer_sql() -> str:
     )
 
 
-def _aware(value: Any) -> datetime | None:
-    """A datetime column read by a plain cursor: aware on PostgreSQL, text or naive UTC on SQLite."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, UTC)
-    return value
-
-
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str | bytes) else value
+_aware, _json = sql_datetime, sql_json  # a plain cursor's datetime and JSON columns
 
 
 @transaction.atomic

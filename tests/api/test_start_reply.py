@@ -94,3 +94,49 @@ def test_refusals_still_come_from_the_serializer():
         reply = api.post("/api/v1/attempts/", body, format="json")
         assert reply.status_code == 400, body
         assert set(reply.json()["error"]["fields"]) & {"quiz", "extra"}, reply.json()
+
+
+def _questions_by_serializer(attempt_id: int) -> list[dict]:
+    """The questions endpoint's rendering by AttemptQuestionSerializer over the ORM's rows (the path
+    it took before the plain read), in UTC as the API answers."""
+    from quizzes.models import Attempt
+
+    attempt = Attempt.objects.select_related("quiz", "assignment").get(pk=attempt_id)
+    with timezone.override(dt.UTC):
+        rows = attempt.responses.select_related("version").order_by("position")
+        return [dict(serializers.AttemptQuestionSerializer(row, context={"attempt": attempt}).data) for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("feedback", "reveal"),
+    [(Quiz.Feedback.IMMEDIATE, ""), (Quiz.Feedback.END, ""), (Quiz.Feedback.IMMEDIATE, "submit"), (Quiz.Feedback.END, "each")],
+)
+def test_an_open_attempts_questions_are_what_the_serializer_renders(feedback, reveal):
+    # Given an open attempt, for an assignment whose "answers shown" may override the quiz's feedback,
+    # with one question answered right and one wrong
+    assignment = class_with_assignment(students=1, reveal=reveal)
+    student, quiz = assignment.classroom.enrolments.get().student, assignment.module.items.get().quiz
+    Quiz.objects.filter(pk=quiz.pk).update(feedback=feedback, review_answers=Quiz.Review.IMMEDIATELY)
+    api = client_for(student)
+    attempt = api.post("/api/v1/attempts/", {"quiz": quiz.slug, "assignment": assignment.pk}, format="json").json()["id"]
+    for position, choice in ((1, "b"), (2, "a")):
+        body = {"position": position, "response": {"choice": choice}}
+        assert api.post(f"/api/v1/attempts/{attempt}/answer/", body, format="json").status_code == 200
+    # Then its questions are the serializer's rendering, the answered ones revealed only with feedback after each question
+    shown = api.get(f"/api/v1/attempts/{attempt}/questions/").json()
+    assert shown == _questions_by_serializer(attempt)
+    immediate = (reveal or feedback) in (Quiz.Feedback.IMMEDIATE, "each")
+    assert [q["revealed"] for q in shown] == [immediate, immediate, False]
+    assert shown[0]["answered_at"].endswith("Z") and shown[0]["response"] == {"choice": "b"} and shown[2]["response"] is None
+
+
+def test_questions_of_a_closed_attempt_or_of_someone_else_take_the_full_path():
+    quiz, owner, other = quiz_with_questions(2, feedback=Quiz.Feedback.END), UserFactory(), UserFactory()
+    api = client_for(owner)
+    attempt = api.post("/api/v1/attempts/", {"quiz": quiz.slug}, format="json").json()["id"]
+    api.post(f"/api/v1/attempts/{attempt}/answer/", {"position": 1, "response": {"choice": "b"}}, format="json")
+    for pk in (attempt, "abc", "0", str(2**63), "٣"):
+        assert client_for(other).get(f"/api/v1/attempts/{pk}/questions/").status_code == 404, pk
+    assert api.post(f"/api/v1/attempts/{attempt}/submit/").status_code == 200
+    closed = api.get(f"/api/v1/attempts/{attempt}/questions/").json()
+    assert closed == _questions_by_serializer(attempt) and [q["revealed"] for q in closed] == [True, True]

@@ -17,6 +17,7 @@ from quizzes.api import filters, serializers
 from quizzes.api.errors import errors_for
 from quizzes.api.idempotency import Idempotent
 from quizzes.api.query import ATTEMPT_ORDERING, FEED_BACKENDS, RUN_ORDERING, StrictQuery
+from quizzes.api.serializers.base import MAX_ID
 from quizzes.api.throttling import ScopedThrottle
 from quizzes.api.views import UserScoped
 from quizzes.classes.selectors import assignments_for_student
@@ -27,7 +28,14 @@ from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.results import assignment_progress
 from quizzes.progress.review import review_answer, review_next
 from quizzes.progress.runs import prediction_make, scenario_run_next_step, scenario_run_start
-from quizzes.progress.selectors import answers_visible, attempt_rows, progress_summary, response_revealed, review_queue
+from quizzes.progress.selectors import (
+    answers_visible,
+    attempt_rows,
+    open_attempt_rows,
+    progress_summary,
+    response_revealed,
+    review_queue,
+)
 from quizzes.progress.services import attempt_begin, attempt_submit, response_answer_in
 
 E = ErrorCode
@@ -106,8 +114,14 @@ class AttemptViewSet(
     @action(detail=True, filterset_class=None, pagination_class=None)
     def questions(self, request, pk=None):
         """The attempt's questions in order; each one's key and explanations only once it is revealed."""
-        # The attempt without _my_attempts' count of answers, its rows' content from the version
-        # cache, each version's rendering kept (answer_reply): the request right after a start.
+        # The request right after a start: an open attempt's rows by one plain query, their content
+        # from the version cache, each version's rendering kept (answer_reply).
+        attempt_id = int(pk) if pk is not None and pk.isascii() and pk.isdigit() and 0 < int(pk) <= MAX_ID else None
+        found = open_attempt_rows(attempt_id=attempt_id, user_id=request.user.pk) if attempt_id is not None else None
+        if found is not None:
+            return Response([serializers.answer_reply(row, revealed=revealed) for row, revealed in found])
+        # Any other (a closed attempt, its review rule; someone else's or none: 404): the attempt
+        # without _my_attempts' count of answers.
         attempt = get_object_or_404(Attempt.objects.select_related("quiz", "assignment"), pk=pk, user=request.user)
         self.check_object_permissions(request, attempt)
         rows = attempt_rows(attempt)
