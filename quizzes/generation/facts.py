@@ -7,12 +7,21 @@ the database, and tests build them by hand.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from quizzes.dates import FuzzyDate, date_span_label
+from quizzes.dates import MONTHS, FuzzyDate, date_span_label
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _states_day(quote: str, day: dt.date) -> bool:
+    """Whether the quote names the day itself ('5 January', 'January 5'), not only its weekday."""
+    month = MONTHS["en"][day.month - 1]
+    return bool(re.search(rf"\b({day.day} {month}|{month} {day.day})\b", quote))
 
 
 def opening_words(text: str, n: int = 6) -> str:
@@ -172,11 +181,27 @@ class EventFact:
         return self.latest < other.earliest
 
     @property
+    def weekday_only(self) -> str:
+        """The weekday ('Wednesday') when the sources give this day only as its weekday, read against the
+        article's date; '' when a quote states the day itself, or the day is a span, or no quote names it."""
+        if self.precision != "day" or self.date_end or self.inferred:
+            return ""
+        name = WEEKDAYS[self.date.weekday()]
+        quotes = [e.quote for e in self.evidence]
+        if any(_states_day(q, self.date) for q in quotes):
+            return ""
+        return name if any(re.search(rf"\b{name}\b", q) for q in quotes) else ""
+
+    @property
     def when_label(self) -> str:
         """'5 January 2022', 'between 4 and 6 January 2022', 'January 2022', '2019'; 'probably 18 January 2022'
-        for a day worked out rather than stated: every text that shows an event's date shows it this way."""
+        for a day worked out rather than stated; 'Wednesday (5 January 2022)' for a day the sources give only as
+        its weekday: every text that shows an event's date shows it this way, so the learner sees how it is known."""
         label = date_span_label(self.date, self.date_end, self.precision)
-        return f"probably {label}" if self.inferred else label
+        if self.inferred:
+            return f"probably {label}"
+        weekday = self.weekday_only
+        return f"{weekday} ({label})" if weekday else label
 
 
 @dataclass(frozen=True, kw_only=True)

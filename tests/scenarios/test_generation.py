@@ -4,12 +4,14 @@ episode's paths and fails on a counter-example made from them."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import shutil
 from pathlib import Path
 
 import pytest
 
 from quizzes.dataset.reader import DatasetInvalid, dataset_read, scenario_specs
+from quizzes.generation.facts import EventFact, Evidence
 from quizzes.generation.from_dataset import facts_from_dataset
 from quizzes.generation.scenarios import (
     RULES,
@@ -499,3 +501,37 @@ def test_an_inferred_day_keeps_its_hedge_in_every_label(world):
                     assert "probably" in st.briefing.split(e.title.rstrip("."))[0].splitlines()[-1].lower(), (draft.slug, st.key)
                     if st.date == e.date and all(facts.events[k].inferred for k in st.known_events if facts.events[k].latest == st.date):
                         assert st.date_label.startswith("probably"), (draft.slug, st.key, st.date_label)
+
+
+def test_a_day_the_sources_give_only_as_a_weekday_shows_that_weekday(world):
+    """A reviewer could not tell '5 January' in a briefing was read off 'On Wednesday': every briefing line of
+    such an event names the weekday with the day, 'Wednesday (5 January 2022)'."""
+    _, facts, specs = world
+    weekday_only = [e for e in facts.events.values() if e.weekday_only]
+    assert weekday_only
+    seen = 0
+    for draft in scenarios_generate(facts, specs.values()).drafts:
+        for st in draft.steps:
+            for e in weekday_only:
+                if e.slug in st.known_events and e.title.rstrip(".") in st.briefing:
+                    line = st.briefing.split(e.title.rstrip("."))[0].splitlines()[-1]
+                    assert f"{e.weekday_only} (" in line, (draft.slug, st.key, line)
+                    seen += 1
+    assert seen
+
+
+def test_weekday_only_reads_the_quotes_not_the_calendar():
+    def event(quote: str, day: dt.date, **kw) -> EventFact:
+        evidence = (Evidence(passage_id=None, source="s", quote=quote),)
+        return EventFact(slug="x", title="X", summary="", date=day, precision="day", evidence=evidence, **kw)
+
+    wednesday = dt.date(2022, 1, 5)
+    assert event("On Wednesday, he was fired.", wednesday).when_label == "Wednesday (5 January 2022)"
+    # A quote that states the day itself needs no weekday; a weekday that is not this day's proves nothing.
+    assert event("On Wednesday, 5 January, he was fired.", wednesday).when_label == "5 January 2022"
+    assert event("On January 5 he was fired.", wednesday).when_label == "5 January 2022"
+    assert event("On Thursday he was fired.", wednesday).when_label == "5 January 2022"
+    assert event("He was fired.", wednesday).when_label == "5 January 2022"
+    # A worked-out day keeps its hedge; a span or a month has no single weekday.
+    assert event("On Wednesday, he was fired.", wednesday, inferred=True).when_label == "probably 5 January 2022"
+    assert event("On Wednesday, he was fired.", wednesday, date_end=dt.date(2022, 1, 6)).when_label.startswith("between")
