@@ -73,6 +73,94 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _vm_mb(pid: int, key: str = "VmRSS") -> float:
+    """A process's resident memory (VmRSS) or its peak (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {key} for process {pid}")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def worker_memory(info: dict) -> dict:
+    """A gunicorn worker's resident memory (VmRSS, /proc/PID/status) before and after the heaviest
+    teacher pages of the big class, each asked three times over HTTP as its teacher, and its peak (VmHWM)."""
+    import signal
+    import socket
+    import subprocess
+    import urllib.request
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from quizzes.models import Assignment
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = os.environ | {"DJANGO_SECRET_KEY": settings.SECRET_KEY, "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_LOG_LEVEL": "WARNING"}
+    threads = 4
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "kzlearn.wsgi", "-b", f"127.0.0.1:{port}", "-k", "gthread", "-w", "1"]
+        + ["--threads", str(threads), "--timeout", "300", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=5) as r:  # noqa: S310 - our own server
+                    if r.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("gunicorn did not answer /healthz") from None
+                time.sleep(0.5)
+        (worker,) = _children(server.pid)
+        client = Client()
+        client.force_login(get_user_model().objects.get(pk=info["teacher_big"]))
+        cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        assignment = Assignment.objects.get(pk=info["assignment_big"])
+        pages = {
+            "item statistics": reverse("admin:quizzes_assignment_statistics", args=[assignment.pk]),
+            "results": reverse("admin:quizzes_assignment_results", args=[assignment.pk]),
+            "class page": reverse("admin:quizzes_classroom_home", args=[assignment.classroom_id]),
+        }
+        out: dict = {"threads": threads, "start": _vm_mb(worker), "after": {}}
+        for name, path in pages.items():
+            for _ in range(3):
+                request = urllib.request.Request(base + path, headers={"Cookie": cookie, "X-Forwarded-Proto": "https"})  # noqa: S310
+                with urllib.request.urlopen(request, timeout=300) as r:  # noqa: S310 - our own server
+                    if r.status != 200 or r.geturl() != base + path:
+                        raise RuntimeError(f"{path}: {r.status} at {r.geturl()}")
+                    r.read()
+            out["after"][name] = _vm_mb(worker)
+        out["peak"] = _vm_mb(worker, "VmHWM")
+        return out
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
 def _copy(cursor, table: str, columns: list[str], rows) -> int:
     """COPY rows (tuples) into table; returns how many."""
     n = 0
@@ -515,6 +603,14 @@ def table(info: dict, out: dict) -> str:
         f"Resident memory of the measuring process: {before:.0f} MB before the pages, {after:.0f} MB after all of them "
         "(the item statistics page of the class of 300 included).",
     ]
+    worker = out.get("worker")
+    if worker:
+        steps = ", ".join(f"{mb:.0f} MB after the {name}" for name, mb in worker["after"].items())
+        lines.append(
+            f"A gunicorn worker (gthread, {worker['threads']} threads, DEBUG off), each of the big class's heaviest teacher pages "
+            f"asked three times over HTTP: {worker['start']:.0f} MB resident when it started, {steps}; peak {worker['peak']:.0f} MB "
+            "(VmRSS and VmHWM in /proc/PID/status; target < 200 MB)."
+        )
     return "\n".join(lines)
 
 
@@ -538,7 +634,11 @@ def main() -> int:
         saved.parent.mkdir(exist_ok=True)
         saved.write_text(json.dumps(info))
     print(f"built {scale}: {info}", flush=True)
+    if os.environ.get("ONLY") == "memory":  # the worker's memory alone, on a build (REUSE=1)
+        print(worker_memory(info))
+        return 0
     out = measure(info)
+    out["worker"] = worker_memory(info)
     block = f"{START}\nLatest run: {datetime.now(UTC).date().isoformat()}.\n\n{table(info, out)}\n{END}"
     print(block)
     if os.environ.get("WRITE", "1") == "1":
