@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.classes.services import assignment_create, assignment_update, extension_grant
-from quizzes.models import ClassGroup, Enrolment, ItemStatistic, Module, ModuleItem
+from quizzes.models import Attempt, ClassGroup, Enrolment, ItemStatistic, Module, ModuleItem
 from quizzes.progress.results import assignment_item_statistics, assignment_results
 from tests.factories import UserFactory, class_with_assignment
 from tests.teachers.conftest import client_for, work
@@ -77,6 +77,25 @@ def test_late_work_and_group_assignments(teacher_a):
     results = assignment_results(for_group)
     assert [s.student for s in results.students] == [e1.student]  # only the group is set it
     assert results.students[0].items[0].late and results.students[0].items[0].percent == 100.0
+
+
+def test_late_follows_each_students_due_date_and_time_runs_from_start_to_submission(teacher_a):
+    """Late and time are worked out in SQL (no timestamps read): late against the student's own due date."""
+    now = timezone.now()
+    assignment = class_with_assignment(
+        teacher=teacher_a, students=3, opens_at=now - dt.timedelta(days=3), due_at=now - dt.timedelta(days=1)
+    )
+    quiz = assignment.module.items.get().quiz
+    extended, plain, unsubmitted = (e.student for e in assignment.classroom.enrolments.order_by("id"))
+    extension_grant(assignment=assignment, student=extended, due_at=now + dt.timedelta(days=1))
+    for student in (extended, plain):
+        attempt = work(student, quiz, assignment, ["b", "b", "b"])
+        Attempt.objects.filter(pk=attempt.pk).update(started_at=attempt.submitted_at - dt.timedelta(minutes=7, seconds=30.4))
+    work(unsubmitted, quiz, assignment, ["b"], submit=False)
+    cells = {s.student: s.items[0] for s in assignment_results(assignment).students}
+    assert (cells[extended].late, cells[extended].seconds) == (False, 450)  # submitted now, before their extension
+    assert (cells[plain].late, cells[plain].seconds) == (True, 450)  # submitted now, a day after the class's due date
+    assert (cells[unsubmitted].late, cells[unsubmitted].seconds, cells[unsubmitted].status) == (False, None, "in progress")
 
 
 def test_grades_csv(worked, teacher_a):
