@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from quizzes.said import _
+
 FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
 # Month names per language: the name alone (a month of a year) and, where the language inflects it,
@@ -69,12 +71,12 @@ def parse_fuzzy_date(text: str) -> FuzzyDate:
     """'2022', '2022-01' or '2022-01-05' -> FuzzyDate; ValueError for anything else."""
     m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text or "")
     if not m:
-        raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValueError(_("%(text)s is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD", text=repr(text)))
     year, month, day = m.group(1), m.group(2), m.group(3)
     try:
         value = date(int(year), int(month or 1), int(day or 1))
     except ValueError as exc:
-        raise ValueError(f"{text!r} is not a real calendar date ({exc})") from None
+        raise ValueError(_("%(text)s is not a real calendar date (%(error)s)", text=repr(text), error=str(exc))) from None
     return FuzzyDate(value, "day" if day else "month" if month else "year")
 
 

@@ -583,7 +583,11 @@ class QuizBuildForm(forms.Form):
         if collection is not None:
             foreign = [t.name for t in topics if t.collection_id != collection.pk]
             if foreign:
-                self.add_error("topics", f"{', '.join(foreign)}: not a topic of {collection.title}; tick only its topics.")
+                self.add_error(
+                    "topics",
+                    gettext("%(topics)s: not a topic of %(collection)s; tick only its topics.")
+                    % {"topics": ", ".join(foreign), "collection": collection.title},
+                )
         lo, hi = data.get("difficulty_min"), data.get("difficulty_max")
         if lo is not None and hi is not None and lo > hi:
             self.add_error("difficulty_max", gettext("The highest difficulty must not be below the lowest."))

@@ -82,7 +82,7 @@ class ScenarioStepForm(forms.ModelForm):
     def clean_kind(self):
         kind = self.cleaned_data.get("kind") or "next"
         if kind not in ("next", "dispute"):
-            raise forms.ValidationError("A step is 'next' (what happened next) or 'dispute' (a point the sources disagree on).")
+            raise forms.ValidationError(gettext("A step is 'next' (what happened next) or 'dispute' (a point the sources disagree on)."))
         return kind
 
     def clean_accounts(self):
@@ -98,29 +98,35 @@ class ScenarioStepForm(forms.ModelForm):
             shape = {"id", "text", "explanation", "evidence"}
             kinds = {"happened", "later", "did_not_happen"}
             if not isinstance(options, list) or not all(isinstance(o, dict) and shape <= set(o) for o in options):
-                self.add_error("options", "Each option needs an id, a text, an explanation and a list of evidence passage ids.")
+                self.add_error("options", gettext("Each option needs an id, a text, an explanation and a list of evidence passage ids."))
             elif any(o.get("kind", "did_not_happen") not in kinds or not isinstance(o.get("events", []), list) for o in options):
-                self.add_error("options", "An option's kind is happened, later or did_not_happen; its events are a list of event slugs.")
+                self.add_error(
+                    "options", gettext("An option's kind is happened, later or did_not_happen; its events are a list of event slugs.")
+                )
             elif not 2 <= len(options) <= 4 or len({o["id"] for o in options}) != len(options):
-                self.add_error("options", "Give 2 to 4 options with distinct ids.")
+                self.add_error("options", gettext("Give 2 to 4 options with distinct ids."))
             elif data.get("correct") not in {o["id"] for o in options}:
-                self.add_error("correct", "The right answer must be the id of one of the options.")
+                self.add_error("correct", gettext("The right answer must be the id of one of the options."))
             else:
                 self._split_evidence(options)
         parent = data.get("branch_of")
         if parent and data.get("branch_option") not in {o["id"] for o in parent.options}:
-            self.add_error("branch_option", "Name an option of the step this follow-up branches from.")
+            self.add_error("branch_option", gettext("Name an option of the step this follow-up branches from."))
         return data
 
     def _split_evidence(self, options: list[dict]) -> None:
         ids = [o["evidence"] for o in options]
         if not all(isinstance(e, list) and all(isinstance(pk, int) and not isinstance(pk, bool) for pk in e) for e in ids):
-            self.add_error("options", "An option's evidence is a list of passage ids (numbers).")
+            self.add_error("options", gettext("An option's evidence is a list of passage ids (numbers)."))
             return
         cited = {pk for e in ids for pk in e}
         missing = cited - set(Passage.objects.filter(pk__in=cited).values_list("pk", flat=True))
         if missing:
-            self.add_error("options", f"No passage has the id(s) {', '.join(map(str, sorted(missing)))}.")
+            self.add_error(
+                "options",
+                ngettext("No passage has the id %(ids)s.", "No passage has the ids %(ids)s.", len(missing))
+                % {"ids": ", ".join(map(str, sorted(missing)))},
+            )
             return
         self.option_evidence = {o["id"]: list(o["evidence"]) for o in options}
         self.cleaned_data["options"] = [{k: v for k, v in o.items() if k != "evidence"} for o in options]

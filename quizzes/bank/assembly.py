@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from quizzes.bank.selectors import question_as_draft
 from quizzes.bank.versions import question_versions_refresh
@@ -77,7 +78,10 @@ def quiz_assemble(
         qs = qs.filter(period_end__lte=date_to)
     chosen = _pick(list(qs), size, seed)
     if not chosen:
-        raise QuizSpecError(f"no published question matches the spec of quiz {slug!r}; widen the topics, types, dates or difficulty")
+        raise QuizSpecError(
+            gettext("no published question matches the spec of quiz %(slug)s; widen the topics, types, dates or difficulty")
+            % {"slug": repr(slug)}
+        )
     spec = {
         "collection": collection.slug if collection else None,
         "topics": list(topics),
@@ -160,13 +164,19 @@ def quiz_build(
     if existing is not None:
         if not replace:
             raise QuizSpecError(
-                f"a quiz with the slug {slug!r} already exists in {collection.slug}; choose another slug (or rebuild it with --replace)"
+                gettext(
+                    "a quiz with the slug %(slug)s already exists in %(collection)s; choose another slug (or rebuild it with --replace)"
+                )
+                % {"slug": repr(slug), "collection": collection.slug}
             )
         if existing.owner_id != (owner.pk if owner else None):
-            raise QuizSpecError(f"the quiz {slug!r} belongs to someone else; choose another slug")
+            raise QuizSpecError(gettext("the quiz %(slug)s belongs to someone else; choose another slug") % {"slug": repr(slug)})
     topics = tuple(spec.get("topics", ()))
     known = set(Topic.objects.filter(collection=collection, slug__in=topics, retired_at__isnull=True).values_list("slug", flat=True))
     unknown = [t for t in topics if t not in known]
     if unknown:
-        raise QuizSpecError(f"{', '.join(unknown)} is not a topic of {collection.slug}; choose among its topics")
+        raise QuizSpecError(
+            gettext("%(topics)s is not a topic of %(collection)s; choose among its topics")
+            % {"topics": ", ".join(unknown), "collection": collection.slug}
+        )
     return quiz_assemble(collection=collection, slug=slug, title=title, owner=owner, **spec)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 
 from quizzes.bank.versions import question_versions_refresh
 from quizzes.events.selectors import facts_load
@@ -37,9 +38,11 @@ class GenerateReport:
         out = [", ".join(f"{n} {k}" for k, n in sorted(self.counts.items()))]
         for slug, outcomes in self.templates.items():
             types = self.by_collection.get(slug, Counter())
-            out.append(f"{slug}: {sum(types.values())} questions of {len(types)} types")
+            n = sum(types.values())
+            said = ngettext("%(collection)s: %(n)d question of %(types)d types", "%(collection)s: %(n)d questions of %(types)d types", n)
+            out.append(said % {"collection": slug, "n": n, "types": len(types)})
             out += [f"  {qtype}: {n}" for qtype, n in sorted(types.items())]
-            out.append("  by template:")
+            out.append("  " + gettext("by template:"))
             out += [f"    {o.line()}" for o in outcomes]
         return out
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from quizzes.dates import FuzzyDate, parse_fuzzy_date
+from quizzes.said import Said, _, joined, ngettext
 from quizzes.sources.quotes import QuoteNotFound, quote_locate
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"  # the format lives in the app, not in each dataset
@@ -45,29 +47,32 @@ _StringDateLoader.yaml_implicit_resolvers = {
 
 
 # How to fix a problem, by what its reason says: every refusal tells the author what to do.
-_FIXES: tuple[tuple[str, str], ...] = (
+_FIXES: tuple[tuple[str, Said], ...] = (
     (
         r"not a real calendar date|is not a date of the form|does not match '\^\\d\{4\}",
-        "write the date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2011-12 or 2011-12-16",
+        _("write the date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2011-12 or 2011-12-16"),
     ),
-    (r"quote not found|does not occur verbatim", "copy the passage from the source text exactly, curly quotes, dashes and spaces included"),
-    (r"overlaps page furniture|furniture", "quote the article's own text, not the page furniture around it"),
-    (r"^unknown (entity|event|figure|topic)", "add that item to the dataset or correct the slug"),
-    (r"unknown source", "add the source to sources.yaml or correct the slug"),
-    (r"duplicate slug", "give one of the two items another slug"),
-    (r"is a required property", "add the missing field"),
-    (r"Additional properties are not allowed", "remove the field or correct its spelling (the format is in docs/episodes.md)"),
-    (r"malformed YAML", "correct the YAML at that line (indentation, a missing colon or quote)"),
-    (r"is not one of|is not valid under", "use one of the values the format allows (docs/episodes.md)"),
-    (r"does not match", "write it in the form the format asks for (docs/episodes.md)"),
-    (r"goes back in time", "check the two events' dates, or make it an in_response_to link from the later event"),
-    (r"date_end .* is before date|is before 'from'", "check the two dates: the end must be on or after the start"),
-    (r"text file .* does not exist", "put the article's text file under sources/ or correct `file`"),
-    (r"not UTF-8", "save the file as UTF-8"),
-    (r"sources\.yaml is missing", "give the path of an episode folder, or add its sources.yaml (docs/episodes.md)"),
-    (r"no \*\.yaml data files", "put the curated items in data/*.yaml (docs/episodes.md)"),
-    (r"^missing$", "create it (docs/episodes.md gives its format)"),
-    (r"empty file", "add items to it or remove it"),
+    (
+        r"quote not found|does not occur verbatim",
+        _("copy the passage from the source text exactly, curly quotes, dashes and spaces included"),
+    ),
+    (r"overlaps page furniture|furniture", _("quote the article's own text, not the page furniture around it")),
+    (r"^unknown (entity|event|figure|topic)", _("add that item to the dataset or correct the slug")),
+    (r"unknown source", _("add the source to sources.yaml or correct the slug")),
+    (r"duplicate slug", _("give one of the two items another slug")),
+    (r"is a required property", _("add the missing field")),
+    (r"Additional properties are not allowed", _("remove the field or correct its spelling (the format is in docs/episodes.md)")),
+    (r"malformed YAML", _("correct the YAML at that line (indentation, a missing colon or quote)")),
+    (r"is not one of|is not valid under", _("use one of the values the format allows (docs/episodes.md)")),
+    (r"does not match", _("write it in the form the format asks for (docs/episodes.md)")),
+    (r"goes back in time", _("check the two events' dates, or make it an in_response_to link from the later event")),
+    (r"date_end .* is before date|is before 'from'", _("check the two dates: the end must be on or after the start")),
+    (r"text file .* does not exist", _("put the article's text file under sources/ or correct `file`")),
+    (r"not UTF-8", _("save the file as UTF-8")),
+    (r"sources\.yaml is missing", _("give the path of an episode folder, or add its sources.yaml (docs/episodes.md)")),
+    (r"no \*\.yaml data files", _("put the curated items in data/*.yaml (docs/episodes.md)")),
+    (r"^missing$", _("create it (docs/episodes.md gives its format)")),
+    (r"empty file", _("add items to it or remove it")),
 )
 
 
@@ -84,15 +89,25 @@ class DatasetError:
                 return fix
         return ""
 
-    def __str__(self) -> str:
+    def render(self, say: Callable[[str], str] = str) -> str:
+        """'file: item: reason; fix.', the reason and fix through ``say`` (quizzes.i18n.translated shows
+        them in the active language; the default is the English)."""
         fix = self.fix
-        return f"{self.file}: {self.item}: {self.reason}" + (f"; {fix}." if fix and fix not in self.reason else "")
+        return f"{self.file}: {self.item}: {say(self.reason)}" + (f"; {say(fix)}." if fix and fix not in self.reason else "")
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 class DatasetInvalid(Exception):
     def __init__(self, errors: list[DatasetError]):
         self.errors = errors
-        super().__init__(f"{len(errors)} problem(s) in the dataset:\n" + "\n".join(f"  - {e}" for e in errors))
+        super().__init__(self.render())
+
+    def render(self, say: Callable[[str], str] = str) -> str:
+        """Every problem, one a line, through ``say`` (as DatasetError.render)."""
+        head = ngettext("%(n)d problem in the dataset:", "%(n)d problems in the dataset:", len(self.errors))
+        return say(head) + "\n" + "\n".join(f"  - {e.render(say)}" for e in self.errors)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -193,12 +208,21 @@ def _load_yaml(path: Path, rel: str, errors: list[DatasetError]) -> Any:
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_StringDateLoader)  # noqa: S506 - a SafeLoader subclass
     except UnicodeDecodeError as exc:
-        errors.append(DatasetError(file=rel, item="(file)", reason=f"not UTF-8 text: {exc}"))
+        errors.append(DatasetError(file=rel, item="(file)", reason=_("not UTF-8 text: %(error)s", error=str(exc))))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        errors.append(DatasetError(file=rel, item="(file)", reason=f"malformed YAML{where}: {problem}"))
+        reason = (
+            _(
+                "malformed YAML at line %(line)d, column %(column)d: %(problem)s",
+                line=mark.line + 1,
+                column=mark.column + 1,
+                problem=problem,
+            )
+            if mark
+            else _("malformed YAML: %(problem)s", problem=problem)
+        )
+        errors.append(DatasetError(file=rel, item="(file)", reason=reason))
     return None
 
 
@@ -237,7 +261,7 @@ def _read_collection(seeds: Path, errors: list[DatasetError]) -> CollectionMeta 
             DatasetError(
                 file=rel,
                 item="(file)",
-                reason="missing: every episode folder needs one (slug, title, period, description, language; see docs/episodes.md)",
+                reason=_("missing: every episode folder needs one (slug, title, period, description, language; see docs/episodes.md)"),
             )
         )
         return None
@@ -253,15 +277,22 @@ def _read_collection(seeds: Path, errors: list[DatasetError]) -> CollectionMeta 
             DatasetError(
                 file=rel,
                 item="slug",
-                reason=f"{doc['slug']!r} cannot name a collection: links read 'none' as 'outside any collection' and digits as an id; "
-                "choose a slug with a letter in it, such as the folder's name",
+                reason=_(
+                    "%(slug)s cannot name a collection: links read 'none' as 'outside any collection' and digits as an id; "
+                    "choose a slug with a letter in it, such as the folder's name",
+                    slug=repr(doc["slug"]),
+                ),
             )
         )
     dates = doc.get("dates") or {}
     start = _check_date(dates.get("from"), rel, "dates", "from", errors)
     end = _check_date(dates.get("to"), rel, "dates", "to", errors)
     if start and end and end.last_day < start.value:
-        errors.append(DatasetError(file=rel, item="dates", reason=f"'to' ({end}) is before 'from' ({start}): swap them"))
+        errors.append(
+            DatasetError(
+                file=rel, item="dates", reason=_("'to' (%(end)s) is before 'from' (%(start)s): swap them", end=str(end), start=str(start))
+            )
+        )
     return CollectionMeta(
         slug=doc["slug"],
         title=doc["title"],
@@ -292,18 +323,30 @@ def _read_modules(seeds: Path, topics: set[str], errors: list[DatasetError]) -> 
         label = f"modules[{i}] (slug: {module['slug']})"
         if module["slug"] in modules_seen:
             errors.append(
-                DatasetError(file=rel, item=label, reason=f"module slug {module['slug']!r} is used twice; give each module its own slug")
+                DatasetError(
+                    file=rel,
+                    item=label,
+                    reason=_("module slug %(slug)s is used twice; give each module its own slug", slug=repr(module["slug"])),
+                )
             )
         modules_seen.add(module["slug"])
         for quiz in module["quizzes"]:
             if quiz["slug"] in seen:
                 errors.append(
-                    DatasetError(file=rel, item=label, reason=f"quiz slug {quiz['slug']!r} is used twice; give each quiz its own slug")
+                    DatasetError(
+                        file=rel,
+                        item=label,
+                        reason=_("quiz slug %(slug)s is used twice; give each quiz its own slug", slug=repr(quiz["slug"])),
+                    )
                 )
             seen.add(quiz["slug"])
             for topic in quiz.get("topics", []):
                 if topic not in topics:
-                    errors.append(DatasetError(file=rel, item=label, reason=f"quiz {quiz['slug']}: unknown topic {topic!r}"))
+                    errors.append(
+                        DatasetError(
+                            file=rel, item=label, reason=_("quiz %(quiz)s: unknown topic %(topic)s", quiz=quiz["slug"], topic=repr(topic))
+                        )
+                    )
     return doc["modules"]
 
 
@@ -311,7 +354,7 @@ def _read_sources(seeds: Path, errors: list[DatasetError]) -> dict[str, SourceDo
     rel = SOURCES_FILE
     path = seeds / SOURCES_FILE
     if not path.exists():
-        errors.append(DatasetError(file=rel, item="(file)", reason="missing"))
+        errors.append(DatasetError(file=rel, item="(file)", reason=_("missing")))
         return {}
     doc = _load_yaml(path, rel, errors)
     if doc is None:
@@ -324,40 +367,56 @@ def _read_sources(seeds: Path, errors: list[DatasetError]) -> dict[str, SourceDo
     for i, raw in enumerate(doc["sources"]):
         label = f"sources[{i}] (slug: {raw['slug']})"
         if raw["slug"] in out:
-            errors.append(DatasetError(file=rel, item=label, reason=f"duplicate slug {raw['slug']!r}"))
+            errors.append(DatasetError(file=rel, item=label, reason=_("duplicate slug %(slug)s", slug=repr(raw["slug"]))))
             continue
         text_path = seeds / SOURCE_TEXT_DIR / raw["file"]
         if not text_path.exists():
-            errors.append(DatasetError(file=rel, item=label, reason=f"text file {SOURCE_TEXT_DIR}/{raw['file']} does not exist"))
+            errors.append(
+                DatasetError(file=rel, item=label, reason=_("text file %(file)s does not exist", file=f"{SOURCE_TEXT_DIR}/{raw['file']}"))
+            )
             continue
         data = text_path.read_bytes()
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            errors.append(DatasetError(file=f"{SOURCE_TEXT_DIR}/{raw['file']}", item=label, reason=f"not UTF-8 text: {exc}"))
+            errors.append(
+                DatasetError(file=f"{SOURCE_TEXT_DIR}/{raw['file']}", item=label, reason=_("not UTF-8 text: %(error)s", error=str(exc)))
+            )
             continue
         published = None
         if raw["published_on"] is not None:
             try:
                 published = parse_fuzzy_date(raw["published_on"])
             except ValueError as exc:
-                errors.append(DatasetError(file=rel, item=label, reason=f"published_on: {exc}"))
+                errors.append(DatasetError(file=rel, item=label, reason=joined("published_on: %(problem)s", problem=exc.args[0])))
         spans = []
         for entry in raw.get("furniture", []):
             passage = entry if isinstance(entry, str) else entry["from"]
             starts = [m.start() for m in re.finditer(re.escape(passage), text)]
             if not starts:
-                errors.append(DatasetError(file=rel, item=label, reason=f"furniture passage {passage[:60]!r} does not occur in the text"))
+                errors.append(
+                    DatasetError(
+                        file=rel,
+                        item=label,
+                        reason=_("furniture passage %(passage)s does not occur in the text", passage=repr(passage[:60])),
+                    )
+                )
             spans += [(s, len(text) if isinstance(entry, dict) else s + len(passage)) for s in starts]
         for key, quote in (raw.get("metadata_evidence") or {}).items():
             if raw.get(key) is None:
-                errors.append(DatasetError(file=rel, item=label, reason=f"metadata_evidence for {key}, which is null"))
+                errors.append(DatasetError(file=rel, item=label, reason=_("metadata_evidence for %(field)s, which is null", field=key)))
             elif quote not in text:
-                errors.append(DatasetError(file=rel, item=label, reason=f"metadata_evidence for {key} does not occur verbatim in the text"))
+                errors.append(
+                    DatasetError(
+                        file=rel, item=label, reason=_("metadata_evidence for %(field)s does not occur verbatim in the text", field=key)
+                    )
+                )
         for key in ("title", "outlet", "author", "published_on", "url", "kind"):
             if raw.get(key) is not None and key not in (raw.get("metadata_evidence") or {}):
                 errors.append(
-                    DatasetError(file=rel, item=label, reason=f"{key} is set but metadata_evidence gives no passage supporting it")
+                    DatasetError(
+                        file=rel, item=label, reason=_("%(field)s is set but metadata_evidence gives no passage supporting it", field=key)
+                    )
                 )
         out[raw["slug"]] = SourceDoc(
             slug=raw["slug"],
@@ -393,13 +452,17 @@ def _resolve_evidence(
     for ev in evidence:
         src = sources.get(ev["source"])
         if src is None:
-            errors.append(DatasetError(file=rel, item=label, reason=f"evidence cites unknown source {ev['source']!r}"))
+            errors.append(
+                DatasetError(file=rel, item=label, reason=_("evidence cites unknown source %(source)s", source=repr(ev["source"])))
+            )
             continue
         quote = ev["quote"]
         try:
             start, end = quote_locate(src.text, quote, occurrence=ev.get("occurrence", 1), excluded=src.furniture_spans)
         except QuoteNotFound as exc:
-            errors.append(DatasetError(file=rel, item=label, reason=f"{src.slug}: {exc}"))
+            errors.append(
+                DatasetError(file=rel, item=label, reason=joined("%(source)s: %(problem)s", source=src.slug, problem=exc.args[0]))
+            )
             continue
         refs.append(PassageRef(source=src.slug, start=start, end=end, quote=quote))
     return refs
@@ -411,7 +474,7 @@ def _check_date(value: str | None, rel: str, label: str, name: str, errors: list
     try:
         return parse_fuzzy_date(value)
     except ValueError as exc:
-        errors.append(DatasetError(file=rel, item=label, reason=f"{name}: {exc}"))
+        errors.append(DatasetError(file=rel, item=label, reason=joined("%(field)s: %(problem)s", field=name, problem=exc.args[0])))
         return None
 
 
@@ -420,7 +483,9 @@ def dataset_read(seeds_dir: str | Path) -> Dataset:
     seeds = Path(seeds_dir)
     errors: list[DatasetError] = []
     if not (seeds / SOURCES_FILE).exists():
-        raise DatasetInvalid([DatasetError(file=str(seeds), item="(folder)", reason=f"not an episode folder: {SOURCES_FILE} is missing")])
+        raise DatasetInvalid(
+            [DatasetError(file=str(seeds), item="(folder)", reason=_("not an episode folder: %(file)s is missing", file=SOURCES_FILE))]
+        )
     collection = _read_collection(seeds, errors)
     sources = _read_sources(seeds, errors)
     validator = _schema(seeds, "dataset.schema.json")
@@ -429,13 +494,13 @@ def dataset_read(seeds_dir: str | Path) -> Dataset:
 
     data_files = sorted((seeds / DATA_DIR_NAME).glob("*.yaml")) if (seeds / DATA_DIR_NAME).is_dir() else []
     if not data_files:
-        errors.append(DatasetError(file=f"{DATA_DIR_NAME}/", item="(folder)", reason="no *.yaml data files"))
+        errors.append(DatasetError(file=f"{DATA_DIR_NAME}/", item="(folder)", reason=_("no *.yaml data files")))
     for path in data_files:
         rel = f"{DATA_DIR_NAME}/{path.name}"
         doc = _load_yaml(path, rel, errors)
         if doc is None:
             if path.read_text(encoding="utf-8", errors="replace").strip() == "":
-                errors.append(DatasetError(file=rel, item="(file)", reason="empty file"))
+                errors.append(DatasetError(file=rel, item="(file)", reason=_("empty file")))
             continue
         file_errors = list(validator.iter_errors(doc))
         errors.extend(_schema_errors(file_errors, doc, rel))
@@ -453,7 +518,16 @@ def dataset_read(seeds_dir: str | Path) -> Dataset:
                 if slug in items[kind] or slug in invalid[kind]:
                     first = items[kind][slug].file if slug in items[kind] else invalid[kind][slug]
                     errors.append(
-                        DatasetError(file=rel, item=label, reason=f"duplicate slug {slug!r} among {kind} (first defined in {first})")
+                        DatasetError(
+                            file=rel,
+                            item=label,
+                            reason=_(
+                                "duplicate slug %(slug)s among %(kind)s (first defined in %(first)s)",
+                                slug=repr(slug),
+                                kind=kind,
+                                first=first,
+                            ),
+                        )
                     )
                     continue
                 if (kind, i) in broken:
@@ -531,7 +605,11 @@ def _check_scenarios(dataset: Dataset) -> list[DatasetError]:
     out = []
     for p in scenarios_check(facts_from_dataset(dataset), specs):
         item = f"scenarios (slug: {p.scenario})" + (f" step {p.step}" if p.step else "")
-        out.append(DatasetError(file=files.get(p.scenario, "data/"), item=item, reason=f"[{p.rule}] {p.message}"))
+        out.append(
+            DatasetError(
+                file=files.get(p.scenario, "data/"), item=item, reason=joined("[%(rule)s] %(problem)s", rule=p.rule, problem=p.message)
+            )
+        )
     return out
 
 
@@ -547,7 +625,11 @@ def _check_generated_for(items: dict[str, dict[str, Item]], errors: list[Dataset
                 DatasetError(
                     file=item.file,
                     item=f"topics {slug}",
-                    reason=f"generated_for: {purpose} is already given to topic {first[purpose].slug!r}; keep it on one topic only",
+                    reason=_(
+                        "generated_for: %(purpose)s is already given to topic %(topic)s; keep it on one topic only",
+                        purpose=purpose,
+                        topic=repr(first[purpose].slug),
+                    ),
                 )
             )
         else:
@@ -555,12 +637,13 @@ def _check_generated_for(items: dict[str, dict[str, Item]], errors: list[Dataset
 
 
 def _check_references(items: dict[str, dict[str, Item]], errors: list[DatasetError], invalid: dict[str, dict[str, str]]) -> None:
-    def need(item: Item, label: str, ref: str | None, kind: str, what: str) -> Item | None:
+    def need(item: Item, label: str, ref: str | None, kind: str, unknown: Said) -> Item | None:
+        """``unknown``: the reason when ``ref`` names nothing, a msgid taking %(ref)s."""
         pool = items[kind]
         if ref is None or ref in invalid[kind]:
             return None  # an item already reported as invalid is not reported again as missing
         if ref not in pool:
-            errors.append(DatasetError(file=item.file, item=label, reason=f"unknown {what} {ref!r}"))
+            errors.append(DatasetError(file=item.file, item=label, reason=Said(unknown.msgid, {"ref": repr(ref)})))
             return None
         return pool[ref]
 
@@ -569,55 +652,77 @@ def _check_references(items: dict[str, dict[str, Item]], errors: list[DatasetErr
             d = item.data
             label = f"{kind} {slug}"
             for tag in d.get("tags", []):
-                need(item, label, tag, "topics", "topic (tags must be listed under topics:)")
+                need(item, label, tag, "topics", _("unknown topic (tags must be listed under topics:) %(ref)s"))
             if kind == "events":
-                place = need(item, label, d.get("place"), "entities", "entity (place)")
+                place = need(item, label, d.get("place"), "entities", _("unknown entity (place) %(ref)s"))
                 if place and place.data["kind"] not in PLACE_KINDS:
                     errors.append(
                         DatasetError(
-                            file=item.file, item=label, reason=f"place {place.slug!r} is a {place.data['kind']}, not a place or country"
+                            file=item.file,
+                            item=label,
+                            reason=_(
+                                "place %(place)s is a %(kind)s, not a place or country", place=repr(place.slug), kind=place.data["kind"]
+                            ),
                         )
                     )
                 for actor in d.get("actors", []):
-                    need(item, label, actor, "entities", "entity (actor)")
+                    need(item, label, actor, "entities", _("unknown entity (actor) %(ref)s"))
                 start = _check_date(d["date"], item.file, label, "date", errors)
                 end = _check_date(d.get("date_end"), item.file, label, "date_end", errors)
                 if start and end and end.last_day < start.value:
-                    errors.append(DatasetError(file=item.file, item=label, reason=f"date_end {end} is before date {start}"))
+                    errors.append(
+                        DatasetError(
+                            file=item.file,
+                            item=label,
+                            reason=_("date_end %(end)s is before date %(start)s", end=str(end), start=str(start)),
+                        )
+                    )
             elif kind == "figures":
-                need(item, label, d.get("event"), "events", "event")
-                place = need(item, label, d.get("place"), "entities", "entity (place)")
+                need(item, label, d.get("event"), "events", _("unknown event %(ref)s"))
+                place = need(item, label, d.get("place"), "entities", _("unknown entity (place) %(ref)s"))
                 if place and place.data["kind"] not in PLACE_KINDS:
                     errors.append(
                         DatasetError(
-                            file=item.file, item=label, reason=f"place {place.slug!r} is a {place.data['kind']}, not a place or country"
+                            file=item.file,
+                            item=label,
+                            reason=_(
+                                "place %(place)s is a %(kind)s, not a place or country", place=repr(place.slug), kind=place.data["kind"]
+                            ),
                         )
                     )
                 for j, report in enumerate(d["reports"]):
-                    need(item, f"{label} reports[{j}]", report.get("reported_by"), "entities", "entity (reported_by)")
+                    need(item, f"{label} reports[{j}]", report.get("reported_by"), "entities", _("unknown entity (reported_by) %(ref)s"))
                     _check_date(report.get("as_of"), item.file, f"{label} reports[{j}]", "as_of", errors)
                     if "low" in report and "high" in report and report["high"] < report["low"]:
-                        errors.append(DatasetError(file=item.file, item=f"{label} reports[{j}]", reason="high is below low"))
+                        errors.append(DatasetError(file=item.file, item=f"{label} reports[{j}]", reason=_("high is below low")))
             elif kind == "claims":
-                need(item, label, d["claimant"], "entities", "entity (claimant)")
+                need(item, label, d["claimant"], "entities", _("unknown entity (claimant) %(ref)s"))
                 _check_date(d.get("date"), item.file, label, "date", errors)
                 for ev in d.get("about", []):
-                    need(item, label, ev, "events", "event (about)")
+                    need(item, label, ev, "events", _("unknown event (about) %(ref)s"))
             elif kind == "links":
-                a = need(item, label, d["from"], "events", "event (from)")
-                b = need(item, label, d["to"], "events", "event (to)")
+                a = need(item, label, d["from"], "events", _("unknown event (from) %(ref)s"))
+                b = need(item, label, d["to"], "events", _("unknown event (to) %(ref)s"))
                 if d["from"] == d["to"]:
-                    errors.append(DatasetError(file=item.file, item=label, reason="a link cannot join an event to itself"))
+                    errors.append(DatasetError(file=item.file, item=label, reason=_("a link cannot join an event to itself")))
                 elif a and b and d["kind"] in ("led_to", "followed_by"):
                     da = _check_date(a.data["date"], item.file, label, "from date", [])
                     db = _check_date(b.data["date"], item.file, label, "to date", [])
                     if da and db and db.last_day < da.value:
-                        errors.append(DatasetError(file=item.file, item=label, reason=f"{d['kind']} goes back in time ({da} -> {db})"))
+                        errors.append(
+                            DatasetError(
+                                file=item.file,
+                                item=label,
+                                reason=_(
+                                    "%(kind)s goes back in time (%(from)s -> %(to)s)", kind=d["kind"], **{"from": str(da), "to": str(db)}
+                                ),
+                            )
+                        )
             elif kind == "scenarios":
                 for tag in d.get("topics", []):
-                    need(item, label, tag, "topics", "topic")
+                    need(item, label, tag, "topics", _("unknown topic %(ref)s"))
             elif kind == "disputes":
                 for ev in d.get("events", []):
-                    need(item, label, ev, "events", "event")
+                    need(item, label, ev, "events", _("unknown event %(ref)s"))
                 for fig in d.get("figures", []):
-                    need(item, label, fig, "figures", "figure")
+                    need(item, label, fig, "figures", _("unknown figure %(ref)s"))

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from quizzes.bank.versions import question_versions_refresh
 from quizzes.dataset.reader import Dataset, Item, PassageRef
@@ -41,6 +42,19 @@ from quizzes.models import (
 )
 
 ACTIONS = ("created", "updated", "unchanged", "retired", "deleted")
+SAID = {
+    "created": gettext_noop("%(n)d created"),
+    "updated": gettext_noop("%(n)d updated"),
+    "unchanged": gettext_noop("%(n)d unchanged"),
+    "retired": gettext_noop("%(n)d retired"),
+    "deleted": gettext_noop("%(n)d deleted"),
+}
+DRY_RUN_SAID = SAID | {
+    "created": gettext_noop("%(n)d would be created"),
+    "updated": gettext_noop("%(n)d would change"),
+    "retired": gettext_noop("%(n)d would be retired"),
+    "deleted": gettext_noop("%(n)d would be deleted"),
+}
 
 
 @dataclass
@@ -57,11 +71,11 @@ class LoadReport:
         return any(c["created"] or c["updated"] or c["retired"] or c["deleted"] for c in self.counts.values())
 
     def lines(self) -> list[str]:
-        verbs = {"created": "would be created", "updated": "would change", "retired": "would be retired", "deleted": "would be deleted"}
+        """Per kind, the count of each action ("events: 0 created, 1 updated, ..."), in the active language."""
+        said = DRY_RUN_SAID if self.dry_run else SAID
         out = []
         for kind, counter in self.counts.items():
-            names = verbs if self.dry_run else {}
-            parts = [f"{counter[a]} {names.get(a, a)}" for a in ACTIONS] + [f"{n} {a}" for a, n in counter.items() if a not in ACTIONS]
+            parts = [gettext(said[a]) % {"n": counter[a]} for a in ACTIONS] + [f"{n} {a}" for a, n in counter.items() if a not in ACTIONS]
             out.append(f"{kind:>16}: " + ", ".join(parts))
         return out
 

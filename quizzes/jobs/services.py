@@ -13,32 +13,49 @@ from contextlib import nullcontext
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from quizzes import queue
-from quizzes.models import Job
+from quizzes.models import Job, Profile
 
 log = logging.getLogger(__name__)
 PROGRESS_INTERVAL = 0.5  # seconds between progress writes
 
 
 def _report(label: str) -> Callable[[object], str]:
-    """The first line of a generation report (or the result as text), after `label`."""
+    """The first line of a generation report (or the result as text), after `label` (a msgid)."""
 
     def summary(result) -> str:
         lines = getattr(result, "lines", None)
-        return f"{label}: {lines()[0] if callable(lines) else result}"
+        return gettext(label) + ": " + (lines()[0] if callable(lines) else str(result))
 
     return summary
 
 
 def _import_summary(report: Any) -> str:
-    return (
-        f"Imported: {len(report.created)} new, {len(report.enrolled)} enrolled, {len(report.moved)} moved, "
-        f"{len(report.unchanged)} already in the class."
-    )
+    return gettext("Imported: %(new)d new, %(enrolled)d enrolled, %(moved)d moved, %(unchanged)d already in the class.") % {
+        "new": len(report.created),
+        "enrolled": len(report.enrolled),
+        "moved": len(report.moved),
+        "unchanged": len(report.unchanged),
+    }
+
+
+def _statistics_summary(n: Any) -> str:
+    if n is None:
+        return gettext("Skipped: another run of the item statistics was in progress.")
+    return ngettext("Item statistics updated for %(n)d question.", "Item statistics updated for %(n)d questions.", n) % {"n": n}
+
+
+def _job_language(job: Job) -> str:
+    """A job's messages are written once, in the language of the person who started it (their
+    profile's), else the site's LANGUAGE_CODE: a worker has no request to take one from."""
+    chosen = Profile.objects.filter(user_id=job.created_by_id).values_list("language", flat=True).first() if job.created_by_id else None
+    return chosen or settings.LANGUAGE_CODE
 
 
 def _roster_summary(report: Any) -> str:
@@ -49,17 +66,30 @@ def _roster_summary(report: Any) -> str:
 # What a job kind runs: (module, function, the params passed as keyword arguments, the result as a
 # message). Imported when the job runs, so a kind whose code is missing fails as a job, not at import.
 RUNNERS: dict[str, tuple[str, str, tuple[str, ...], Callable[[object], str]]] = {
-    Job.Kind.GENERATE_QUESTIONS: ("quizzes.bank.services", "question_bank_generate", ("event_slugs", "seed"), _report("Questions")),
-    Job.Kind.GENERATE_SCENARIOS: ("quizzes.scenarios.services", "scenario_bank_generate", ("event_slugs", "seed"), _report("Scenarios")),
+    Job.Kind.GENERATE_QUESTIONS: (
+        "quizzes.bank.services",
+        "question_bank_generate",
+        ("event_slugs", "seed"),
+        _report(gettext_noop("Questions")),
+    ),
+    Job.Kind.GENERATE_SCENARIOS: (
+        "quizzes.scenarios.services",
+        "scenario_bank_generate",
+        ("event_slugs", "seed"),
+        _report(gettext_noop("Scenarios")),
+    ),
     Job.Kind.ITEM_STATISTICS: (
         "quizzes.progress.statistics",
         "item_statistics_compute",
         (),
-        lambda n: (
-            "Skipped: another run of the item statistics was in progress." if n is None else f"Item statistics updated for {n} questions."
-        ),
+        _statistics_summary,
     ),
-    Job.Kind.LTI_ROSTER_SYNC: ("quizzes.lti.services", "lti_roster_sync", ("context_id",), lambda report: f"Roster synced: {report}"),
+    Job.Kind.LTI_ROSTER_SYNC: (
+        "quizzes.lti.services",
+        "lti_roster_sync",
+        ("context_id",),
+        lambda report: gettext("Roster synced: %(report)s") % {"report": report},
+    ),
     Job.Kind.IMPORT_STUDENTS: (
         "quizzes.classes.services",
         "students_import_job",
@@ -118,7 +148,7 @@ class ProgressWriter:
         if done < total and now - self.last < self.interval:
             return
         self.last = now
-        self.write(done=done, total=total, message=f"{done} of {total}")
+        self.write(done=done, total=total, message=gettext("%(done)d of %(total)d") % {"done": done, "total": total})
 
     def write(self, **fields) -> None:
         self.writes += 1
@@ -138,7 +168,8 @@ class ProgressWriter:
 
 
 def job_run(*, job_id: int) -> str:
-    """Run a queued job by its kind, reporting progress, and mark it done or failed with a readable message.
+    """Run a queued job by its kind, reporting progress, and mark it done or failed with a readable message
+    (in the language of whoever started it, _job_language).
 
     A job already done or failed is not run again (a redelivered task changes nothing); a job left
     running by a killed worker is run again, which the idempotent services allow, and an atomic
@@ -149,8 +180,16 @@ def job_run(*, job_id: int) -> str:
             return f"job {job_id} does not exist"
         if job.status in (Job.Status.DONE, Job.Status.FAILED):
             return f"job {job_id} already {job.status}: {job.message}"
-        job.status, job.started_at, job.done, job.message = Job.Status.RUNNING, timezone.now(), 0, "started"
+        language = _job_language(job)
+        with translation.override(language):
+            job.status, job.started_at, job.done, job.message = Job.Status.RUNNING, timezone.now(), 0, gettext("started")
         job.save(update_fields=["status", "started_at", "done", "message"])
+    with translation.override(language):
+        return _job_work(job)
+
+
+def _job_work(job: Job) -> str:
+    """job_run's work once the job is claimed: run its service, then record the outcome."""
     module_name, function_name, param_names, summary = RUNNERS[job.kind]
     progress = ProgressWriter(job.pk)
     atomic = job.kind in ATOMIC_KINDS
@@ -161,7 +200,9 @@ def job_run(*, job_id: int) -> str:
                 try:
                     service = getattr(importlib.import_module(module_name), function_name)
                 except (ImportError, AttributeError):
-                    raise RuntimeError(f"{job.get_kind_display().capitalize()} is not available in this version.") from None
+                    raise RuntimeError(
+                        gettext("%(kind)s is not available in this version.") % {"kind": job.get_kind_display().capitalize()}
+                    ) from None
                 kwargs = {name: job.params[name] for name in param_names if name in job.params}
                 outcome = service(progress=progress, **kwargs)
                 message = summary(outcome)
@@ -175,7 +216,7 @@ def job_run(*, job_id: int) -> str:
         except Exception as exc:  # noqa: BLE001 - any failure ends the job with a message the teacher can read
             if not hasattr(exc, "job_result"):
                 log.exception("job %s (%s) failed", job.pk, job.kind)
-            message = f"Failed: {exc}"
+            message = gettext("Failed: %(error)s") % {"error": exc}
             result = exc.job_result() if hasattr(exc, "job_result") else {}
             if not _job_finish(job, progress, status=Job.Status.FAILED, message=message, result=result):
                 return f"job {job.pk} already done"

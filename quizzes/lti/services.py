@@ -28,7 +28,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
@@ -421,10 +421,12 @@ class RosterReport:
     skipped: int = 0
 
     def __str__(self) -> str:
-        return (
-            f"{self.learners} learner(s) and {self.instructors} teacher(s) on the platform; "
-            f"{self.added} added to the class; {self.skipped} skipped (inactive or another role)."
-        )
+        """What the sync did, in the active language (the job runs in its starter's)."""
+        learners = ngettext("%(n)d learner", "%(n)d learners", self.learners) % {"n": self.learners}
+        teachers = ngettext("%(n)d teacher", "%(n)d teachers", self.instructors) % {"n": self.instructors}
+        return gettext(
+            "%(learners)s and %(teachers)s on the platform; %(added)d added to the class; %(skipped)d skipped (inactive or another role)."
+        ) % {"learners": learners, "teachers": teachers, "added": self.added, "skipped": self.skipped}
 
 
 def lti_roster_sync(*, context_id: int, progress: Callable[[int, int], None] | None = None) -> RosterReport:
@@ -432,9 +434,9 @@ def lti_roster_sync(*, context_id: int, progress: Callable[[int, int], None] | N
     teachers added, accounts linked by (issuer, user id). Nobody is removed (their work stays listed)."""
     context = LtiContext.objects.select_related("platform", "classroom").get(pk=context_id)
     if not context.memberships_url:
-        raise LtiLaunchError("The platform has not offered this course's roster (no Names and Roles service in its launches).")
+        raise LtiLaunchError(gettext("The platform has not offered this course's roster (no Names and Roles service in its launches)."))
     if context.classroom is None:
-        raise LtiLaunchError("This course has no KZLearn class yet: open KZLearn from the course once as its teacher.")
+        raise LtiLaunchError(gettext("This course has no KZLearn class yet: open KZLearn from the course once as its teacher."))
     connector = ServiceConnector(registration_for(context.platform), requests_session=http_session())
     service = NamesRolesProvisioningService(connector, {"context_memberships_url": context.memberships_url})
     try:
@@ -442,9 +444,11 @@ def lti_roster_sync(*, context_id: int, progress: Callable[[int, int], None] | N
     except LtiServiceException as exc:
         if _transient(exc.response.status_code):
             raise LtiTransientError(str(exc)) from exc
-        raise LtiLaunchError(f"The platform refused the roster request ({exc.response.status_code}).") from exc
+        raise LtiLaunchError(
+            gettext("The platform refused the roster request (%(status)s).") % {"status": exc.response.status_code}
+        ) from exc
     except requests.RequestException as exc:
-        raise LtiTransientError(f"Could not reach the platform: {exc}") from exc
+        raise LtiTransientError(gettext("Could not reach the platform: %(error)s") % {"error": exc}) from exc
     report = RosterReport()
     total = len(members)
     with transaction.atomic():

@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
+from django.utils.translation import gettext
 
+from quizzes.i18n import translated
 from quizzes.models.collections import Collection
 from quizzes.sources.quotes import QuoteNotFound, quote_locate
 
@@ -97,4 +99,7 @@ class Passage(models.Model):
                 return
             self.start, self.end = quote_locate(text, self.quote, excluded=furniture)
         except QuoteNotFound as exc:
-            raise ValidationError({"quote": f"Not evidence from {self.source.label}: {exc}."}) from None
+            problem = translated(exc.args[0])
+            raise ValidationError(
+                {"quote": gettext("Not evidence from %(source)s: %(problem)s.") % {"source": self.source.label, "problem": problem}}
+            ) from None

@@ -36,6 +36,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
 from quizzes.classes.selectors import assignment_enrolments, quiz_rules
 from quizzes.models import (
@@ -75,7 +76,9 @@ def duration_label(seconds: int | None) -> str:
         return ""
     minutes, secs = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {secs:02d} s"
+    if hours:
+        return pgettext("duration", "%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+    return pgettext("duration", "%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": secs}
 
 
 @dataclass
@@ -341,7 +344,7 @@ class ItemStats:
     @property
     def plain_flags(self) -> list[tuple[str, str]]:
         """Each flag in plain words, with the statistical term it stands for: [(words, term)]."""
-        return [(_flag_words(f), f) for f in self.flags]
+        return [(_flag_words(f), _flag_term(f)) for f in self.flags]
 
     @property
     def top_wrong(self) -> OptionCount | None:
@@ -350,13 +353,32 @@ class ItemStats:
         return max(wrong, key=lambda o: o.count) if wrong else None
 
 
-def _flag_words(flag: str) -> str:
-    if flag == "negative discrimination":
-        return "weaker students do better on it than stronger ones: check the key and the wording"
-    if flag == "strong students miss the key":
-        return "most of the strongest students get it wrong: the key may be wrong or ambiguous"
+def _distractor(flag: str) -> str | None:
+    """The option id of a "distractor X never chosen" flag, else None."""
     if flag.startswith("distractor ") and flag.endswith(" never chosen"):
-        return f"nobody chose wrong option {flag.removeprefix('distractor ').removesuffix(' never chosen')}"
+        return flag.removeprefix("distractor ").removesuffix(" never chosen")
+    return None
+
+
+def _flag_words(flag: str) -> str:
+    """A flag (stored and sent by the API as its English code) in plain words, in the active language."""
+    if flag == "negative discrimination":
+        return gettext("weaker students do better on it than stronger ones: check the key and the wording")
+    if flag == "strong students miss the key":
+        return gettext("most of the strongest students get it wrong: the key may be wrong or ambiguous")
+    if (option := _distractor(flag)) is not None:
+        return gettext("nobody chose wrong option %(option)s") % {"option": option}
+    return flag
+
+
+def _flag_term(flag: str) -> str:
+    """The statistical term a flag stands for, in the active language."""
+    if flag == "negative discrimination":
+        return gettext("negative discrimination")
+    if flag == "strong students miss the key":
+        return gettext("strong students miss the key")
+    if (option := _distractor(flag)) is not None:
+        return gettext("distractor %(option)s never chosen") % {"option": option}
     return flag
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils.translation import gettext
 
 from quizzes.dataset.reader import dataset_read, scenario_specs
 from quizzes.generation.facts import Evidence
@@ -65,9 +66,10 @@ class ScenarioReport:
     notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        scenarios = ", ".join(f"{n} {k}" for k, n in sorted(self.counts.items())) or "nothing to do"
+        scenarios = ", ".join(f"{n} {k}" for k, n in sorted(self.counts.items())) or gettext("nothing to do")
         steps = ", ".join(f"{n} {k}" for k, n in sorted(self.steps.items()))
-        return [f"Scenarios: {scenarios}" + (f"; steps: {steps}" if steps else ""), *(f"  {note}" for note in self.notes)]
+        head = gettext("Scenarios: %(scenarios)s") % {"scenarios": scenarios}
+        return [head + ("; " + gettext("steps: %(steps)s") % {"steps": steps} if steps else ""), *(f"  {note}" for note in self.notes)]
 
 
 @dataclass

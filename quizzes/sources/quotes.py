@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from quizzes.said import _, joined, ngettext
+
 _TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
 
@@ -21,27 +23,42 @@ def _normalise(text: str) -> str:
 
 
 def near_miss_hint(quote: str, text: str) -> str:
-    """Why a quote that is not verbatim may look as if it were (curly quotes, dashes, spaces)."""
+    """Why a quote that is not verbatim may look as if it were (curly quotes, dashes, spaces): " (...)" or ""."""
     if _normalise(quote) and _normalise(quote) in _normalise(text):
-        return " (it does occur once quote marks, dashes and spaces are normalised: copy it exactly from the source)"
+        return joined(
+            " (%(hint)s)", hint=_("it does occur once quote marks, dashes and spaces are normalised: copy it exactly from the source")
+        )
     words = quote.split()
     prefix = " ".join(words[: max(3, len(words) // 2)])
     if prefix and prefix in text:
-        return f" (its beginning {prefix!r} occurs, the rest differs)"
+        return joined(" (%(hint)s)", hint=_("its beginning %(prefix)s occurs, the rest differs", prefix=repr(prefix)))
     return ""
 
 
 def quote_locate(text: str, quote: str, *, occurrence: int = 1, excluded: Iterable[tuple[int, int]] = ()) -> tuple[int, int]:
     """Return the (start, end) character offsets of the quote's n-th occurrence in text."""
     if not quote or not quote.strip():
-        raise QuoteNotFound("the quote is empty")
+        raise QuoteNotFound(_("the quote is empty"))
     starts = [m.start() for m in re.finditer(re.escape(quote), text)]
     if not starts:
-        raise QuoteNotFound(f"quote not found verbatim: {quote[:80]!r}{near_miss_hint(quote, text)}")
+        raise QuoteNotFound(
+            joined(
+                "%(problem)s%(hint)s",
+                problem=_("quote not found verbatim: %(quote)s", quote=repr(quote[:80])),
+                hint=near_miss_hint(quote, text),
+            )
+        )
     if occurrence > len(starts):
-        raise QuoteNotFound(f"the quote occurs {len(starts)} time(s), not {occurrence}")
+        raise QuoteNotFound(
+            ngettext(
+                "the quote occurs %(n)d time, not %(occurrence)d",
+                "the quote occurs %(n)d times, not %(occurrence)d",
+                len(starts),
+                occurrence=occurrence,
+            )
+        )
     start = starts[occurrence - 1]
     end = start + len(quote)
     if any(s < end and start < e for s, e in excluded):
-        raise QuoteNotFound(f"the quote lies in page furniture, not in the article: {quote[:60]!r}")
+        raise QuoteNotFound(_("the quote lies in page furniture, not in the article: %(quote)s", quote=repr(quote[:60])))
     return start, end

@@ -287,3 +287,94 @@ def test_time_until_a_due_date_reads_in_each_language():
     assert said["kk"][0] == "2\xa0күн, 3\xa0сағат" and said["ru"][0] == "2\xa0дня, 3\xa0часа"
     assert said["en"][0] == "2\xa0days, 3\xa0hours"
     assert "жыл" in said["kk"][1] and "год" in said["ru"][1]
+
+
+def test_durations_read_in_each_language():
+    """The time a student spent ("3 min 05 s"), on the results page and a student's work."""
+    from quizzes.progress.results import duration_label
+
+    said = {}
+    for lang in LANGS:
+        with translation.override(lang):
+            said[lang] = (duration_label(185), duration_label(3720), duration_label(None))
+    assert said["en"] == ("3 min 05 s", "1 h 02 min", "")
+    assert said["ru"] == ("3 мин 05 с", "1 ч 02 мин", "")
+    assert said["kk"] == ("3 мин 05 сек", "1 сағ 02 мин", "")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_item_statistics_page_says_its_flags_in_each_language(lang):
+    """Flags are stored (and sent by the API) as English codes; the page words them in the teacher's language."""
+    from django.utils import timezone
+
+    from quizzes.models import ItemStatistic
+    from tests.factories import class_with_assignment
+    from tests.teachers.conftest import make_teacher
+
+    teacher = make_teacher(f"stats_{lang}")
+    quiz = class_with_assignment(teacher=teacher, students=0).module.items.get().quiz
+    ItemStatistic.objects.create(
+        question=quiz.items.get(position=1).question,
+        responses=40,
+        facility=0.9,
+        discrimination=-0.2,
+        option_counts={"a": 4, "b": 36, "c": 0},
+        flags=["negative discrimination", "distractor c never chosen", "strong students miss the key"],
+        computed_at=timezone.now(),
+    )
+    client = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    client.force_login(teacher)
+    page = client.get(reverse("admin:quizzes_quiz_statistics", args=[quiz.pk]))
+    assert page.status_code == 200 and f'lang="{lang}"' in page.text
+    wanted = {
+        "ru": [
+            '<abbr title="отрицательная различающая способность">слабые ученики отвечают на него лучше сильных',
+            '<abbr title="неверный вариант c никто не выбрал (дистрактор)">неверный вариант c никто не выбрал</abbr>',
+            '<abbr title="сильные ученики ошибаются">большинство самых сильных учеников отвечает неверно',
+        ],
+        "kk": [
+            '<abbr title="теріс ажырату қабілеті">әлсіз оқушылар оған күштілерден жақсы жауап береді',
+            '<abbr title="c қате нұсқасын ешкім таңдамады (алаңдатқыш)">c қате нұсқасын ешкім таңдамады</abbr>',
+            '<abbr title="күшті оқушылар қателеседі">ең күшті оқушылардың көбі қате жауап береді',
+        ],
+    }[lang]
+    for html in wanted:
+        assert html in page.text, html
+    shown = visible_text(page.text)
+    for name in (
+        quiz.title,
+        *(i.question.stem for i in quiz.items.all()),
+        *(o["text"] for i in quiz.items.all() for o in i.question.options),
+    ):
+        shown = shown.replace(" ".join(str(name).split()), " ")
+    assert not [s for s in english_sentences() if s in shown]
+    assert "never chosen" not in page.text and "negative discrimination" not in page.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "lang, said", [("ru", "Статистика вопросов обновлена: 3 вопроса."), ("kk", "Сұрақтар статистикасы жаңартылды: 3 сұрақ.")]
+)
+def test_a_background_jobs_message_is_in_its_starters_language(lang, said, django_capture_on_commit_callbacks):
+    """A worker has no request: the job speaks the language of the teacher who started it (their profile's)."""
+    from quizzes.jobs.services import job_start
+    from quizzes.models import Job
+    from tests.factories import class_with_assignment
+    from tests.teachers.conftest import make_teacher, work
+
+    teacher = make_teacher(f"jobs_{lang}")
+    Profile.objects.update_or_create(user=teacher, defaults={"language": lang})
+    assignment = class_with_assignment(teacher=teacher, students=2)
+    for e in assignment.classroom.enrolments.all():
+        work(e.student, assignment.module.items.get().quiz, assignment, ["b", "a", "b"])
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(kind=Job.Kind.ITEM_STATISTICS, user=teacher)
+    job.refresh_from_db()
+    assert (job.status, job.message) == (Job.Status.DONE, said)
+    # Someone with no language of their own gets the site's (English)
+    other = make_teacher(f"jobs_{lang}_plain")
+    with django_capture_on_commit_callbacks(execute=True):
+        plain = job_start(kind=Job.Kind.ITEM_STATISTICS, user=other)
+    plain.refresh_from_db()
+    assert plain.message in ("Item statistics updated for 3 questions.", "Item statistics updated for 0 questions.")

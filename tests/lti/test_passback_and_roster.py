@@ -157,7 +157,7 @@ def test_roster_sync_enrols_the_courses_learners_and_adds_its_teachers(client, r
     assert job.status == Job.Status.DONE, job.message
     assert (
         job.message
-        == "Roster synced: 2 learner(s) and 2 teacher(s) on the platform; 3 added to the class; 2 skipped (inactive or another role)."
+        == "Roster synced: 2 learners and 2 teachers on the platform; 3 added to the class; 2 skipped (inactive or another role)."
     )
     classroom = Classroom.objects.get(pk=context.classroom_id)
     students = set(Enrolment.objects.filter(classroom=classroom).values_list("student__lti_identities__sub", flat=True))

@@ -61,7 +61,7 @@ def test_the_admin_edits_option_evidence_in_the_options_json_and_stores_rows(adm
     assert [p.pk for p in views[0].options[0].passages] == [second.pk, first.pk]
     # Ids of no passage, or not ids at all: a message on the form, nothing stored
     before = list(ScenarioOptionEvidence.objects.filter(step=step).values_list("option", "passage_id", "position"))
-    for bad, message in ((10**9, "No passage has the id(s) 1000000000"), ("seven", "a list of passage ids")):
+    for bad, message in ((10**9, "No passage has the id 1000000000."), ("seven", "a list of passage ids")):
         options[1]["evidence"] = [bad]
         response = admin_client.post(url, _step_form(step, options))
         assert response.status_code == 200 and message in response.content.decode()

@@ -1,8 +1,10 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext, ngettext
 
 from quizzes.bank.selectors import bank_questions, question_drafts
 from quizzes.events.selectors import facts_load
 from quizzes.generation.audit import RULES, audit_bank, audit_quiz, summary
+from quizzes.management.base import Command as BaseCommand
 from quizzes.models import Collection, Quiz
 from quizzes.models.collections import collection_label
 
@@ -38,15 +40,20 @@ class Command(BaseCommand):
                 findings += audit_quiz([by_key[k] for k in chosen], quiz=f"{collection_label(quiz)}/{quiz.slug}")
         templates = sorted({d.template for d in drafts})
         flagged = {f.key.split(":", 1)[-1] if f.rule.startswith("quiz-") else f.key for f in findings}
-        self.stdout.write(f"{len(drafts)} active questions, {len(flagged & keys)} with a finding, {len(findings)} findings")
+        self.stdout.write(
+            gettext("%(questions)d active questions, %(flagged)d with a finding, %(findings)d findings")
+            % {"questions": len(drafts), "flagged": len(flagged & keys), "findings": len(findings)}
+        )
         per_rule = summary(findings)
         for rule in RULES:
             counts = per_rule[rule]
             detail = ", ".join(f"{t} {n}" for t, n in sorted(counts.items()))
             self.stdout.write(f"  {rule:<20} {sum(counts.values()):>4}" + (f"   ({detail})" if detail else ""))
-        self.stdout.write("questions per template: " + ", ".join(f"{t} {sum(d.template == t for d in drafts)}" for t in templates))
+        self.stdout.write(
+            gettext("questions per template:") + " " + ", ".join(f"{t} {sum(d.template == t for d in drafts)}" for t in templates)
+        )
         if not quiet:
             for f in sorted(findings, key=lambda f: (RULES.index(f.rule) if f.rule in RULES else 99, f.key)):
                 self.stdout.write(f"{f.rule}\t{f.key}\t{f.detail}")
         if fail and findings:
-            raise CommandError(f"{len(findings)} findings")
+            raise CommandError(ngettext("%(n)d finding", "%(n)d findings", len(findings)) % {"n": len(findings)})

@@ -9,11 +9,14 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext
 
 from quizzes.dataset.reader import DatasetInvalid, dataset_read
 from quizzes.generation.bank import questions_generate_reported
 from quizzes.generation.from_dataset import facts_from_dataset
+from quizzes.i18n import translated
+from quizzes.management.base import Command as BaseCommand
 from quizzes.management.commands.load_seeds import episode_folders
 from quizzes.qtypes import QTYPES
 
@@ -61,13 +64,16 @@ class Command(BaseCommand):
         try:
             table = figures_table(folders, seed=seed)
         except DatasetInvalid as exc:
-            raise CommandError(f"An episode does not load: {exc}") from exc
+            raise CommandError(gettext("An episode does not load: %(problems)s") % {"problems": exc.render(translated)}) from exc
         for path in write:
             text = path.read_text(encoding="utf-8")
             if START not in text or END not in text:
-                raise CommandError(f"{path} has no {START} ... {END} markers to write the table between.")
+                raise CommandError(
+                    gettext("%(path)s has no %(start)s ... %(end)s markers to write the table between.")
+                    % {"path": path, "start": START, "end": END}
+                )
             text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: f"{START}\n{table}\n{END}", text, flags=re.S)
             path.write_text(text, encoding="utf-8")
-            self.stdout.write(f"Wrote the table into {path}.")
+            self.stdout.write(gettext("Wrote the table into %(path)s.") % {"path": path})
         if not write:
             self.stdout.write(table)

@@ -1,9 +1,11 @@
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext, ngettext
 
 from quizzes.bank.assembly import QuizSpecError, quiz_build
+from quizzes.management.base import Command as BaseCommand
 from quizzes.models import Collection, QuestionType, Quiz
 
 
@@ -11,7 +13,7 @@ def _date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2022-01-06.") from None
+        raise CommandError(gettext("%(value)s is not a date; write it as YYYY-MM-DD, e.g. 2022-01-06.") % {"value": repr(value)}) from None
 
 
 class Command(BaseCommand):
@@ -46,20 +48,20 @@ class Command(BaseCommand):
     def handle(self, *args, slug, collection, title, description, topics, qtypes, date_from, date_to, difficulty, size, seed, **o):
         found = Collection.objects.filter(slug=collection).first()
         if found is None:
-            known = ", ".join(Collection.objects.values_list("slug", flat=True)) or "none loaded yet"
-            raise CommandError(f"No collection {collection!r} (collections: {known}).")
+            known = ", ".join(Collection.objects.values_list("slug", flat=True)) or gettext("none loaded yet")
+            raise CommandError(gettext("No collection %(slug)s (collections: %(known)s).") % {"slug": repr(collection), "known": known})
         lo, hi = difficulty
         if not (0 <= lo <= hi <= 1):
-            raise CommandError("--difficulty takes MIN MAX between 0 and 1, MIN not above MAX, e.g. --difficulty 0.3 0.7.")
+            raise CommandError(gettext("--difficulty takes MIN MAX between 0 and 1, MIN not above MAX, e.g. --difficulty 0.3 0.7."))
         if size < 1 or size > 100:
-            raise CommandError("--size must be between 1 and 100.")
+            raise CommandError(gettext("--size must be between 1 and 100."))
         if not 0 <= o["pass_mark"] <= 100:
-            raise CommandError("--pass-mark is a percent between 0 and 100.")
+            raise CommandError(gettext("--pass-mark is a percent between 0 and 100."))
         owner = None
         if o["owner"]:
             owner = get_user_model().objects.filter(username=o["owner"]).first()
             if owner is None:
-                raise CommandError(f"No user {o['owner']!r}.")
+                raise CommandError(gettext("No user %(username)s.") % {"username": repr(o["owner"])})
         try:
             quiz = quiz_build(
                 collection=found,
@@ -85,4 +87,10 @@ class Command(BaseCommand):
         except QuizSpecError as exc:
             raise CommandError(f"{exc}.") from None
         types = sorted({q.qtype for q in quiz.questions.all()})
-        self.stdout.write(self.style.SUCCESS(f"Quiz {quiz.slug}: {quiz.items.count()} questions ({', '.join(types)}) from {found.slug}."))
+        n = quiz.items.count()
+        said = ngettext(
+            "Quiz %(slug)s: %(n)d question (%(types)s) from %(collection)s.",
+            "Quiz %(slug)s: %(n)d questions (%(types)s) from %(collection)s.",
+            n,
+        )
+        self.stdout.write(self.style.SUCCESS(said % {"slug": quiz.slug, "n": n, "types": ", ".join(types), "collection": found.slug}))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connections
+from django.utils.translation import gettext
 
 from kzlearn.dbcheck import database_report
+from quizzes.management.base import Command as BaseCommand
 
 
 class Command(BaseCommand):
@@ -18,10 +20,17 @@ class Command(BaseCommand):
         connection = connections[database]
         rows = database_report(connection)
         if not rows:
-            self.stdout.write(f"{connection.vendor}: nothing to check (the settings checked are PostgreSQL's).")
+            self.stdout.write(
+                gettext("%(vendor)s: nothing to check (the settings checked are PostgreSQL's).") % {"vendor": connection.vendor}
+            )
             return
         for what, found, wanted, ok in rows:
-            self.stdout.write(f"{'ok  ' if ok else 'FAIL'} {what}: {found} (wanted {wanted})")
+            self.stdout.write(
+                f"{'ok  ' if ok else 'FAIL'} "
+                + gettext("%(what)s: %(found)s (wanted %(wanted)s)") % {"what": what, "found": found, "wanted": wanted}
+            )
         failed = [what for what, _found, _wanted, ok in rows if not ok]
         if failed:
-            raise CommandError(f"database settings to fix: {', '.join(failed)} (docs/operations.md#database)")
+            raise CommandError(
+                gettext("database settings to fix: %(settings)s (docs/operations.md#database)") % {"settings": ", ".join(failed)}
+            )

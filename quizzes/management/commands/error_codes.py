@@ -3,9 +3,11 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext
 
 from quizzes.errors import errors_markdown
+from quizzes.management.base import Command as BaseCommand
 
 DOC = Path(settings.BASE_DIR) / "docs" / "api.md"
 START, END = "<!-- error-codes:start (python manage.py error_codes --write) -->\n", "<!-- error-codes:end -->\n"
@@ -14,7 +16,10 @@ START, END = "<!-- error-codes:start (python manage.py error_codes --write) -->\
 def doc_with_table(text: str) -> str:
     """The doc's text with the table between its markers replaced by the current one."""
     if START not in text or END not in text:
-        raise CommandError(f"{DOC} has no error-codes markers ({START.strip()} ... {END.strip()})")
+        raise CommandError(
+            gettext("%(path)s has no error-codes markers (%(start)s ... %(end)s)")
+            % {"path": DOC, "start": START.strip(), "end": END.strip()}
+        )
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
     return head + START + errors_markdown() + END + tail
@@ -31,4 +36,4 @@ class Command(BaseCommand):
             self.stdout.write(errors_markdown(), ending="")
             return
         DOC.write_text(doc_with_table(DOC.read_text(encoding="utf-8")), encoding="utf-8")
-        self.stdout.write(f"Wrote the error codes into {DOC}.")
+        self.stdout.write(gettext("Wrote the error codes into %(path)s.") % {"path": DOC})

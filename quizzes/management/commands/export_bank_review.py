@@ -1,9 +1,11 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import ngettext
 
 from quizzes.bank.review import bank_review_markdown
 from quizzes.bank.selectors import bank_questions
+from quizzes.management.base import Command as BaseCommand
 
 
 class Command(BaseCommand):
@@ -23,4 +25,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         text, count = bank_review_markdown(questions)
         Path(out).write_text(text, encoding="utf-8")
-        self.stdout.write(f"{count} questions written to {out}")
+        self.stdout.write(
+            ngettext("%(n)d question written to %(path)s", "%(n)d questions written to %(path)s", count) % {"n": count, "path": out}
+        )

@@ -1,8 +1,10 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext
 
 from quizzes.bank.export import FORMATS, quiz_export
+from quizzes.management.base import Command as BaseCommand
 from quizzes.models import Quiz
 from quizzes.models.collections import NO_COLLECTION, collection_label, in_collection
 
@@ -33,14 +35,22 @@ class Command(BaseCommand):
             found = in_collection(found, collection)
         quizzes = list(found.order_by("collection__slug")[:10])
         if not quizzes:
-            raise CommandError(f"no quiz with slug {slug!r}" + (f" in {collection}" if collection else ""))
+            raise CommandError(
+                (gettext("no quiz with slug %(slug)s in %(collection)s") if collection else gettext("no quiz with slug %(slug)s"))
+                % {"slug": repr(slug), "collection": collection}
+            )
         if len(quizzes) > 1:
             owners = ", ".join(collection_label(q) for q in quizzes)
-            raise CommandError(f"several collections have a quiz {slug!r} ({owners}); add --collection SLUG")
+            raise CommandError(
+                gettext("several collections have a quiz %(slug)s (%(owners)s); add --collection SLUG")
+                % {"slug": repr(slug), "owners": owners}
+            )
         quiz = quizzes[0]
         filename, _, content = quiz_export(quiz=quiz, fmt=fmt, base_url=base_url)
         if output:
             Path(output).write_text(content, encoding="utf-8")
-            self.stderr.write(f"Wrote {output} ({fmt}; suggested name {filename}).")
+            self.stderr.write(
+                gettext("Wrote %(path)s (%(format)s; suggested name %(filename)s).") % {"path": output, "format": fmt, "filename": filename}
+            )
         else:
             self.stdout.write(content, ending="")

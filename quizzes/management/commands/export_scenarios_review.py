@@ -1,7 +1,8 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
 
+from quizzes.management.base import Command as BaseCommand
 from quizzes.scenarios.selectors import scenarios_review_markdown
 
 
@@ -20,4 +21,4 @@ class Command(BaseCommand):
             self.stdout.write(text, ending="")
             return
         Path(output).write_text(text, encoding="utf-8")
-        self.stderr.write(f"Wrote {output}.")
+        self.stderr.write(gettext("Wrote %(path)s.") % {"path": output})

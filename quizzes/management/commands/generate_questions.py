@@ -1,7 +1,9 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext
 from tqdm import tqdm
 
 from quizzes.bank.services import question_bank_generate
+from quizzes.management.base import Command as BaseCommand
 from quizzes.models import Collection
 
 
@@ -20,8 +22,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed, events, no_progress, collection=None, **options):
         if collection and not Collection.objects.filter(slug=collection).exists():
-            known = ", ".join(Collection.objects.values_list("slug", flat=True)) or "none loaded yet"
-            raise CommandError(f"No collection {collection!r} (collections: {known}); load it first with load_seeds.")
+            known = ", ".join(Collection.objects.values_list("slug", flat=True)) or gettext("none loaded yet")
+            raise CommandError(
+                gettext("No collection %(slug)s (collections: %(known)s); load it first with load_seeds.")
+                % {"slug": repr(collection), "known": known}
+            )
         bar = None
 
         def progress(done: int, total: int) -> None:

@@ -1,5 +1,4 @@
-from django.core.management.base import BaseCommand
-
+from quizzes.management.base import Command as BaseCommand
 from quizzes.scenarios.services import scenario_bank_generate
 
 

@@ -1,11 +1,21 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DatabaseError, transaction
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from quizzes.dataset.reader import COLLECTION_FILE, SOURCES_FILE, Dataset, DatasetInvalid, dataset_read
 from quizzes.dataset.services import dataset_load
+from quizzes.i18n import translated
+from quizzes.management.base import Command as BaseCommand
+
+# The counts as the dataset files name them (topics:, events: ...), and the three that are not file keys.
+COUNTS_SAID = {
+    "sources": gettext_noop("%(n)d sources"),
+    "evidence passages": gettext_noop("%(n)d evidence passages"),
+    "contested": gettext_noop("%(n)d contested"),
+}
 
 
 def episode_folders(root: Path) -> list[Path]:
@@ -36,14 +46,21 @@ class Command(BaseCommand):
         if seeds_dir:
             folders = [Path(seeds_dir)]
             if not folders[0].is_dir():
-                raise CommandError(f"{seeds_dir} is not a folder; give the path of an episode folder (it holds collection.yaml).")
+                raise CommandError(
+                    gettext("%(path)s is not a folder; give the path of an episode folder (it holds collection.yaml).")
+                    % {"path": seeds_dir}
+                )
         else:
             root = Path(settings.KZL_SEEDS_ROOT)
             if not root.is_dir():
-                raise CommandError(f"{root} (KZL_SEEDS_ROOT) is not a folder; set KZL_SEEDS_ROOT or give an episode folder.")
+                raise CommandError(
+                    gettext("%(path)s (KZL_SEEDS_ROOT) is not a folder; set KZL_SEEDS_ROOT or give an episode folder.") % {"path": root}
+                )
             folders = episode_folders(root)
             if not folders:
-                raise CommandError(f"No episode folder under {root}; each episode is a folder with a collection.yaml.")
+                raise CommandError(
+                    gettext("No episode folder under %(path)s; each episode is a folder with a collection.yaml.") % {"path": root}
+                )
         datasets: list[tuple[Path, Dataset]] = []
         problems = 0
         for folder in folders:
@@ -52,23 +69,33 @@ class Command(BaseCommand):
             except DatasetInvalid as exc:
                 problems += len(exc.errors)
                 for error in exc.errors:
-                    self.stderr.write(f"  {folder}/{error}")
+                    self.stderr.write(f"  {folder}/{error.render(translated)}")
         owners: dict[str, Path] = {}
         for folder, dataset in datasets:
             assert dataset.collection is not None  # dataset_read refuses a folder without collection.yaml
             slug = dataset.collection.slug
             if slug in owners:
                 problems += 1
-                self.stderr.write(
-                    f"  {folder}/{COLLECTION_FILE}: slug: {slug!r} is already the slug of {owners[slug]}; give each episode its own slug."
-                )
+                said = gettext("%(slug)s is already the slug of %(folder)s; give each episode its own slug.")
+                self.stderr.write(f"  {folder}/{COLLECTION_FILE}: slug: " + said % {"slug": repr(slug), "folder": owners[slug]})
             owners.setdefault(slug, folder)
         if problems:
-            where = folders[0] if len(folders) == 1 else f"{len(folders)} episode folders"
-            raise CommandError(f"{problems} problem(s) in {where}; nothing was loaded.")
+            if len(folders) == 1:
+                where = ngettext("%(n)d problem in %(folder)s", "%(n)d problems in %(folder)s", problems) % {
+                    "n": problems,
+                    "folder": folders[0],
+                }
+            else:
+                where = ngettext(
+                    "%(n)d problem in %(folders)d episode folders", "%(n)d problems in %(folders)d episode folders", problems
+                ) % {"n": problems, "folders": len(folders)}
+            raise CommandError(gettext("%(problems)s; nothing was loaded.") % {"problems": where})
         for _folder, dataset in datasets:
-            counts = ", ".join(f"{n} {name}" for name, n in dataset.counts().items())
-            self.stdout.write(f"{dataset.collection.slug if dataset.collection else _folder}: valid: {counts}.")
+            counts = ", ".join(
+                gettext(COUNTS_SAID[name]) % {"n": n} if name in COUNTS_SAID else f"{n} {name}" for name, n in dataset.counts().items()
+            )
+            name = dataset.collection.slug if dataset.collection else _folder
+            self.stdout.write(gettext("%(collection)s: valid: %(counts)s.") % {"collection": name, "counts": counts})
         if check:
             return
         try:
@@ -77,13 +104,19 @@ class Command(BaseCommand):
         except DatabaseError as exc:  # a database refusal is reported as a sentence, never a traceback
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise CommandError(
-                f"The database refused the load ({first}); nothing was loaded. Run `manage.py migrate` and try again."
+                gettext("The database refused the load (%(error)s); nothing was loaded. Run `manage.py migrate` and try again.")
+                % {"error": first}
             ) from None
         for report in reports:
-            self.stdout.write(f"{report.collection}{' (dry run: nothing written)' if dry_run else ''}:")
+            self.stdout.write(
+                (gettext("%(collection)s (dry run: nothing written):") if dry_run else "%(collection)s:")
+                % {"collection": report.collection}
+            )
             for line in report.lines():
                 self.stdout.write(line)
             if dry_run:
-                self.stdout.write("Nothing written (dry run)." if report.changed else "Nothing would change.")
+                self.stdout.write(gettext("Nothing written (dry run).") if report.changed else gettext("Nothing would change."))
             else:
-                self.stdout.write(self.style.SUCCESS("Loaded." if report.changed else "Already up to date: nothing changed."))
+                self.stdout.write(
+                    self.style.SUCCESS(gettext("Loaded.") if report.changed else gettext("Already up to date: nothing changed."))
+                )

@@ -1,13 +1,14 @@
 import os
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext
 
 from quizzes.bank.assembly import module_demo_build
 from quizzes.bank.services import question_bank_generate
 from quizzes.classes.services import join_code_display
 from quizzes.demo.classroom import demo_class_build
+from quizzes.management.base import Command as BaseCommand
 from quizzes.roles import CURATORS, TEACHERS, role_grant, roles_setup
 from quizzes.scenarios.services import scenario_bank_generate
 
@@ -24,10 +25,13 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         report = question_bank_generate()
-        self.stdout.write("Question bank: " + report.lines()[0])
+        self.stdout.write(gettext("Question bank: %(counts)s") % {"counts": report.lines()[0]})
         self.stdout.write(scenario_bank_generate().lines()[0])
         modules = module_demo_build()
-        self.stdout.write(f"Modules: {len(modules)}, with {sum(m.items.count() for m in modules)} quizzes and scenarios")
+        self.stdout.write(
+            gettext("Modules: %(modules)d, with %(items)d quizzes and scenarios")
+            % {"modules": len(modules), "items": sum(m.items.count() for m in modules)}
+        )
         password = os.environ.get(DEMO_PASSWORD_ENV, DEFAULT_DEMO_PASSWORD)
         User = get_user_model()
         roles_setup()
@@ -47,12 +51,17 @@ class Command(BaseCommand):
         for n, name in enumerate(["Dana", "Arman", "Madina", "Timur", "Zarina", "Yerlan"], start=1):
             account(f"student{n}", first_name=name)
         self.stdout.write(
-            "Demo accounts: admin, curator, teacher, student1..student6 "
-            f"(password from ${DEMO_PASSWORD_ENV}, default '{DEFAULT_DEMO_PASSWORD}')."
+            gettext("Demo accounts: admin, curator, teacher, student1..student6 (password from $%(variable)s, default '%(default)s').")
+            % {"variable": DEMO_PASSWORD_ENV, "default": DEFAULT_DEMO_PASSWORD}
         )
         classroom = demo_class_build()
         if classroom is not None:
             self.stdout.write(
-                f"Demo class: {classroom.name}, {classroom.enrolments.count()} students, "
-                f"{classroom.assignments.count()} assignments with work done; join code {join_code_display(classroom.join_code)}"
+                gettext("Demo class: %(name)s, %(students)d students, %(assignments)d assignments with work done; join code %(code)s")
+                % {
+                    "name": classroom.name,
+                    "students": classroom.enrolments.count(),
+                    "assignments": classroom.assignments.count(),
+                    "code": join_code_display(classroom.join_code),
+                }
             )

@@ -1,5 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
+from quizzes.management.base import Command as BaseCommand
 from quizzes.roles import ROLES, roles_setup
 
 
@@ -12,4 +13,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for name, count in roles_setup().items():
-            self.stdout.write(f"{name}: {count} permissions ({', '.join(sorted(ROLES[name])[:4])}, ...)")
+            said = ngettext("%(role)s: %(n)d permission (%(some)s, ...)", "%(role)s: %(n)d permissions (%(some)s, ...)", count)
+            self.stdout.write(said % {"role": name, "n": count, "some": ", ".join(sorted(ROLES[name])[:4])})

@@ -1,0 +1,58 @@
+"""Sentences of ours said by pure code (no Django), translated where they are shown.
+
+A `Said` is the English sentence itself (a ``str``, so code and tests that read the English keep
+working) that also remembers its msgid, plural and values. Pure modules (the dataset reader, quotes,
+dates) build them with ``_`` and ``ngettext`` below, whose names makemessages reads; the place that
+shows one (a management command, the admin) calls ``said.render(gettext, ngettext)`` with Django's
+functions, or ``quizzes.i18n.translated``. Values that are themselves `Said` are translated too, so a
+reason built around another module's message reads wholly in one language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+class Said(str):
+    msgid: str
+    plural: str | None
+    n: int | None
+    values: tuple[tuple[str, Any], ...]
+
+    def __new__(cls, msgid: str, values: dict[str, Any] | None = None, *, plural: str | None = None, n: int | None = None) -> Said:
+        values = dict(values or {})
+        english = _fill(msgid if plural is None or n == 1 else plural, values, str)
+        made = super().__new__(cls, english)
+        made.msgid, made.plural, made.n, made.values = msgid, plural, n, tuple(values.items())
+        return made
+
+    def render(self, gettext: Callable[[str], str], ngettext: Callable[[str, str, int], str]) -> str:
+        """The sentence in the language of the given functions (Django's: the active language)."""
+        text = gettext(self.msgid) if self.plural is None else ngettext(self.msgid, self.plural, self.n or 0)
+        return _fill(text, dict(self.values), lambda v: v.render(gettext, ngettext))
+
+    def __reduce__(self):  # pickled (Celery results, caches) as the English it reads
+        return (str, (str(self),))
+
+
+def _fill(text: str, values: dict[str, Any], inner: Callable[[Said], str]) -> str:
+    if not values:
+        return text
+    return text % {k: inner(v) if isinstance(v, Said) else v for k, v in values.items()}
+
+
+def _(msgid: str, **values: Any) -> Said:
+    """A sentence to translate where it is shown (makemessages reads ``_``); %(name)s takes values."""
+    return Said(msgid, values)
+
+
+def ngettext(singular: str, plural: str, n: int, **values: Any) -> Said:
+    """A sentence with a count, its form chosen per language where it is shown (``n`` is a value too)."""
+    return Said(singular, {"n": n, **values}, plural=plural, n=n)
+
+
+def joined(template: str, **values: Any) -> Said:
+    """Sentences put together by a pattern that is not itself a sentence ("%(where)s: %(problem)s"):
+    not in the catalog, its values translated."""
+    return Said(template, values)

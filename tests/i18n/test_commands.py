@@ -1,0 +1,140 @@
+"""Management commands speak the operator's language: --language, else the terminal's LANGUAGE /
+LC_ALL / LC_MESSAGES / LANG, else English. A broken episode checked with load_seeds in Russian or
+Kazakh shows no English sentence of ours: the reader's reasons (file: item: reason; fix), built in
+English by pure code, are translated where the command shows them (quizzes.said, quizzes.i18n)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from quizzes.dataset.reader import DatasetInvalid, dataset_read
+from quizzes.i18n import translated
+from quizzes.management.base import terminal_language
+from quizzes.said import Said
+from tests.dataset.conftest import mini_data, write_seeds
+from tests.i18n.test_languages import english_sentences
+
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def broken_episode(folder):
+    """Four kinds of problem at once: an unknown place, a quote not in the source, a date that is
+    not in the calendar, a slug used twice."""
+    data = mini_data()
+    data["events.yaml"]["events"][0].update(place="atlantis")
+    data["links.yaml"]["links"][0]["evidence"][0].update(quote="words that are not there")
+    data["events.yaml"]["events"][1].update(date="2022-02-30")
+    data["figures.yaml"]["figures"].append(dict(data["figures.yaml"]["figures"][0]))
+    return write_seeds(folder, data)
+
+
+def check(folder, *args) -> str:
+    """What `load_seeds --check` says about the folder (its stderr and its error), in one text."""
+    import io
+
+    err = io.StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("load_seeds", str(folder), "--check", *args, stderr=err)
+    return err.getvalue() + "\n" + str(refused.value)
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """A terminal with no locale set; the test sets the variables it wants."""
+    for name in LOCALE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+WANTED = {
+    "ru": [
+        "неизвестный участник или место (place) 'atlantis'",
+        "цитата не найдена дословно: 'words that are not there'",
+        "'2022-02-30' — такой даты в календаре нет",
+        "короткое имя 'police-cars-burned' повторяется среди figures",
+        "скопируйте фрагмент из текста источника в точности",
+        "4 ошибки в ",
+        "ничего не загружено.",
+    ],
+    "kk": [
+        "белгісіз қатысушы не орын (place) 'atlantis'",
+        "дәйексөз сөзбе-сөз табылмады: 'words that are not there'",
+        "'2022-02-30' — күнтізбеде мұндай күн жоқ",
+        "'police-cars-burned' қысқа атауы figures ішінде қайталанады",
+        "үзіндіні дереккөз мәтінінен дәл көшіріңіз",
+        "ішінде 4 қате",
+        "ештеңе жүктелмеді.",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+@pytest.mark.parametrize("chosen_by", ["LANGUAGE", "LANG", "--language"])
+def test_seed_validation_of_a_broken_episode_says_nothing_in_english(tmp_path, terminal, lang, chosen_by):
+    folder = broken_episode(tmp_path / "episode")
+    if chosen_by == "--language":
+        terminal.setenv("LANG", "C.UTF-8")
+        said = check(folder, "--language", lang)
+    else:
+        terminal.setenv(chosen_by, {"LANGUAGE": f"{lang}:en", "LANG": f"{lang}_KZ.UTF-8"}[chosen_by])
+        said = check(folder)
+    for words in WANTED[lang]:
+        assert words in said, (words, said)
+    left = [s for s in english_sentences() if s in said]
+    assert not left, f"English of ours in {lang}: {left}\n{said}"
+    # The English is still what a terminal without a language of ours gets (and what other tests read)
+    terminal.setenv("LANG", "C.UTF-8")
+    terminal.delenv("LANGUAGE", raising=False)
+    english = check(folder)
+    assert "unknown entity (place) 'atlantis'" in english and "4 problems in " in english and "nothing was loaded." in english
+
+
+def test_a_valid_episode_is_reported_in_the_language_too(tmp_path, terminal):
+    folder = write_seeds(tmp_path / "episode", mini_data())
+    import io
+
+    out = io.StringIO()
+    call_command("load_seeds", str(folder), "--check", "--language", "ru", stdout=out)
+    assert "проверка пройдена:" in out.getvalue() and "источников: 1" in out.getvalue()
+    assert not [s for s in english_sentences() if s in out.getvalue()]
+
+
+@pytest.mark.parametrize(
+    "environ, language",
+    [
+        ({}, "en"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "ru_RU.UTF-8"}, "ru"),
+        ({"LANG": "kk_KZ.UTF-8"}, "kk"),
+        ({"LANGUAGE": "de:kk:en", "LANG": "C.UTF-8"}, "kk"),
+        ({"LANGUAGE": "de", "LANG": "ru_RU.UTF-8"}, "ru"),
+        ({"LC_ALL": "C", "LANG": "ru_RU.UTF-8"}, "en"),  # LC_ALL is in force over LANG
+        ({"LC_MESSAGES": "kk_KZ.UTF-8@latin", "LANG": "ru_RU.UTF-8"}, "kk"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+    ],
+)
+def test_the_terminals_language(environ, language):
+    assert terminal_language(environ) == language
+
+
+def test_a_command_leaves_the_language_it_found(tmp_path, terminal):
+    folder = broken_episode(tmp_path / "episode")
+    with translation.override("kk"):
+        said = check(folder, "--language", "ru")
+        assert translation.get_language() == "kk"
+    assert "ничего не загружено." in said
+
+
+def test_a_reason_is_english_until_shown_in_a_language(tmp_path):
+    with pytest.raises(DatasetInvalid) as invalid:
+        dataset_read(broken_episode(tmp_path / "episode"))
+    reasons = [e.reason for e in invalid.value.errors]
+    assert all(isinstance(r, Said) for r in reasons)
+    assert "unknown entity (place) 'atlantis'" in reasons  # a Said is the English str itself
+    with translation.override("ru"):
+        assert "неизвестный участник или место (place) 'atlantis'" in [translated(r) for r in reasons]
+        shown = invalid.value.render(translated)
+    assert shown.startswith("В наборе данных 4 ошибки:") and "unknown" not in shown
+    assert str(invalid.value).startswith("4 problems in the dataset:")
