@@ -60,7 +60,11 @@ def _job_language(job: Job) -> str:
 
 def _roster_summary(report: Any) -> str:
     made, changed, same = (sum(counts.values()) for counts in (report.created, report.updated, report.unchanged))
-    return f"Roster imported: {made} rows new, {changed} changed, {same} already so."
+    return gettext("Roster imported: %(new)d rows new, %(changed)d changed, %(same)d already so.") % {
+        "new": made,
+        "changed": changed,
+        "same": same,
+    }
 
 
 # What a job kind runs: (module, function, the params passed as keyword arguments, the result as a
