@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import csv
 import io
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -67,6 +69,8 @@ REQUIRED = {
     "roles.csv": ("sourcedId", "userSourcedId", "roleType", "role", "orgSourcedId"),
 }
 KNOWN = {"users.csv": USERS, "classes.csv": CLASSES, "enrollments.csv": ENROLLMENTS, "roles.csv": ROLES}
+# What reading a damaged, encrypted or oddly compressed zip may raise.
+UNREADABLE = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError, zlib.error)
 MAX_ZIP_BYTES = 20_000_000
 MAX_CSV_BYTES = 50_000_000  # uncompressed, all files together
 
@@ -237,6 +241,9 @@ def _read_csv(archive: zipfile.ZipFile, archive_name: str, name: str, problems: 
     except UnicodeDecodeError:
         problems.append(FileProblem(name, 0, "not UTF-8 text"))
         return None
+    except UNREADABLE as exc:
+        problems.append(FileProblem(name, 0, f"cannot be read from the zip ({exc})"))
+        return None
     reader = csv.reader(io.StringIO(raw, newline=""))
     try:
         header = next(reader, None)
@@ -283,7 +290,7 @@ def oneroster_read(*, file) -> dict:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = {info.filename.rsplit("/", 1)[-1]: info for info in archive.infolist() if not info.is_dir()}
-    except (zipfile.BadZipFile, EOFError, ValueError):
+    except (*UNREADABLE, ValueError, struct.error):
         raise OneRosterFileError([FileProblem("upload", 0, "not a zip file")]) from None
     if sum(info.file_size for info in infos.values()) > MAX_CSV_BYTES:
         raise OneRosterFileError([FileProblem("upload", 0, f"its files hold more than {MAX_CSV_BYTES // 1_000_000} MB")])
@@ -293,7 +300,7 @@ def oneroster_read(*, file) -> dict:
         raise OneRosterFileError([FileProblem("manifest.csv", 0, "missing: a OneRoster zip starts with its manifest")])
     try:
         manifest_raw = archive.read(names["manifest.csv"]).decode("utf-8-sig")
-    except (UnicodeDecodeError, zipfile.BadZipFile, RuntimeError, NotImplementedError) as exc:
+    except (UnicodeDecodeError, *UNREADABLE) as exc:
         raise OneRosterFileError([FileProblem("manifest.csv", 0, f"cannot be read ({exc})")]) from None
     manifest = {row[0].strip(): row[1].strip() for row in csv.reader(io.StringIO(manifest_raw)) if len(row) >= 2}
     if manifest.get("oneroster.version") != "1.2":

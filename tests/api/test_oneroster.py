@@ -278,3 +278,13 @@ def test_an_import_is_seen_only_by_its_starter(django_capture_on_commit_callback
     as_json = client_as(teacher).post("/api/v1/roster/imports/", {"file": "a"}, format="json")
     assert as_json.status_code == 400 and "application/zip" in as_json.json()["error"]["message"]
     assert client_as(teacher).post("/api/v1/roster/imports/", "a,b", content_type="text/csv").status_code == 415
+
+
+def test_a_damaged_zip_is_a_400_not_a_500(django_capture_on_commit_callbacks):
+    body = bytearray(make_zip(SIS_ZIP))
+    start = body.index(b"sourcedId,status,dateLastModified,enabledUser")  # users.csv, stored uncompressed
+    body[start] ^= 0xFF  # its CRC no longer matches
+    response = _import(client_as(UserFactory(is_staff=True)), bytes(body), django_capture_on_commit_callbacks)
+    assert response.status_code == 400, response.content
+    assert "cannot be read from the zip" in response.json()["error"]["fields"]["users.csv"][0]
+    assert not Job.objects.exists()

@@ -22,6 +22,8 @@ ST = Path(sys.executable).with_name("st")
 # These two replace or delete the caller's own token, which would sign the rest of the run out;
 # tests/api/test_auth.py covers them.
 TOKEN_CHANGING = ["v1_auth_token_destroy", "v1_auth_token_new_create"]
+# Schemathesis cannot make an application/zip body; tests/api/test_oneroster.py sends it bad and damaged zips.
+NO_SERIALIZER = ["roster_oneroster_import"]
 
 
 def _run(schema: Path, base_url: str, token: str, tags: list[str], report: Path) -> subprocess.CompletedProcess:
@@ -53,7 +55,7 @@ def _run(schema: Path, base_url: str, token: str, tags: list[str], report: Path)
     ]
     for tag in tags:
         command += ["--include-tag", tag]
-    for operation in TOKEN_CHANGING:
+    for operation in TOKEN_CHANGING + NO_SERIALIZER:
         command += ["--exclude-operation-id", operation]
     return subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
 
@@ -74,7 +76,7 @@ def test_schemathesis_run_is_clean(live_server, settings, tmp_path):
     with ThreadPoolExecutor(max_workers=2) as pool:
         runs = {
             "student": pool.submit(_run, schema, live_server.url, student.key, ["content", "auth", "learner"], tmp_path / "student.xml"),
-            "teacher": pool.submit(_run, schema, live_server.url, teacher.key, ["teacher", "learner"], tmp_path / "teacher.xml"),
+            "teacher": pool.submit(_run, schema, live_server.url, teacher.key, ["teacher", "learner", "roster"], tmp_path / "teacher.xml"),
         }
         results = {role: future.result() for role, future in runs.items()}
     # Then neither run found a failure or an error
