@@ -31,6 +31,12 @@ class QuizzesConfig(AppConfig):
 
         from kzlearn.dbcheck import database_settings_check
 
+        # The Celery tasks registered in every process, not only the worker: services that cannot import
+        # quizzes.tasks (the layers) queue some tasks by name (webhook deliveries), and a web process that
+        # had not yet imported the module could not queue them at all (NotRegistered: they waited for
+        # the sweeper; a test of the admin's enrolment webhook run alone showed it).
+        from quizzes import tasks  # noqa: F401
+
         checks.register(database_settings_check, checks.Tags.database)
 
         # Said once: runserver's autoreloader parent (no RUN_MAIN) stays quiet; its child says it.

@@ -34,6 +34,8 @@ from quizzes.classes.services import (
     classroom_archive,
     classroom_join_code_rotate,
     classroom_restore,
+    enrolment_move,
+    enrolment_remove,
     extension_check,
     import_report_csv,
     import_template_csv,
@@ -247,6 +249,24 @@ class ClassroomAdmin(admin.ModelAdmin):
         if not change and not obj.join_code:
             obj.join_code = join_code_generate()
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        """Students moved between groups or taken out, and students left without a group when their group
+        is deleted, go through the class services like the API's and the CSV import's changes, so each
+        owes its enrolment.changed webhook (a plain formset save wrote the rows and told no one)."""
+        if formset.model is Enrolment:
+            changed = formset.save(commit=False)
+            for enrolment in formset.deleted_objects:
+                enrolment_remove(enrolment=enrolment)
+            for enrolment in changed:
+                enrolment_move(enrolment=Enrolment.objects.get(pk=enrolment.pk), group=enrolment.group)
+            return
+        if formset.model is ClassGroup:
+            formset.save(commit=False)
+            for group in formset.deleted_objects:
+                for enrolment in Enrolment.objects.filter(group=group):
+                    enrolment_move(enrolment=enrolment, group=None)
+        super().save_formset(request, form, formset, change)
 
     def get_queryset(self, request):
         return (

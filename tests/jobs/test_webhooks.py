@@ -11,16 +11,19 @@ import time
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 
 from quizzes.classes.services import enrolment_add, enrolment_move, enrolment_remove, group_create
-from quizzes.models import Attempt, Enrolment, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from quizzes.models import Attempt, ClassGroup, Enrolment, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from quizzes.progress.runs import prediction_make, scenario_run_next_step
 from quizzes.progress.services import attempt_score, attempt_submit
+from quizzes.roles import TEACHERS, role_grant
 from quizzes.webhooks.services import WebhookTransientError, webhook_deliver, webhook_deliveries_sweep
 from tests.api.conftest import world_build
 from tests.factories import UserFactory
 from tests.jobs.receiver import Receiver
 from tests.jobs.support import wait_until
+from tests.teachers.conftest import client_for
 
 ALL = [e.value for e in WebhookEvent]
 
@@ -155,3 +158,44 @@ def test_a_receiver_failing_twice_gets_the_event_once_from_a_real_worker(jobs, m
         assert all(b == bodies[0] for b in bodies) and bodies[0]["data"]["attempt"]["status"] == "scored"
     finally:
         receiver.stop()
+
+
+@pytest.mark.django_db
+def test_admin_form_enrolment_edits_are_events_like_the_api_and_csv_ones(receiver, django_capture_on_commit_callbacks):
+    """The class form's student rows (move to a group, remove) and a deleted group (its students left
+    without one) each owe enrolment.changed, as the same changes through the API or a CSV import do."""
+    world = world_build()
+    teacher = world.teacher_x
+    role_grant(teacher, TEACHERS)
+    endpoint = WebhookEndpoint.objects.create(name="X", url=receiver.url, owner=teacher, events=ALL)
+    classroom = world.assignment_x.classroom
+    table = ClassGroup.objects.create(classroom=classroom, name="Table 1")
+    a, b = (classroom.enrolments.get(student=s) for s in (world.student_a, world.student_b))
+    url = reverse("admin:quizzes_classroom_change", args=[classroom.pk])
+
+    def post(groups: list[dict], enrolments: list[dict]):
+        data = {"name": classroom.name, "code": classroom.code, "time_zone": classroom.time_zone or "", "teachers": [teacher.pk]}
+        data |= {"groups-TOTAL_FORMS": len(groups), "groups-INITIAL_FORMS": len(groups)}
+        data |= {"enrolments-TOTAL_FORMS": len(enrolments), "enrolments-INITIAL_FORMS": len(enrolments)}
+        for i, g in enumerate(groups):
+            data |= {f"groups-{i}-{k}": v for k, v in g.items()} | {f"groups-{i}-classroom": classroom.pk}
+        for i, e in enumerate(enrolments):
+            data |= {f"enrolments-{i}-{k}": v for k, v in e.items()} | {f"enrolments-{i}-classroom": classroom.pk}
+        with django_capture_on_commit_callbacks(execute=True):
+            page = client_for(teacher).post(url, data)
+        assert page.status_code == 302, page.content.decode()[:2000]
+        sent = [verify(r, endpoint.secret)["data"] for r in receiver.requests]
+        receiver.requests.clear()
+        return [(d["change"], d["student"]["username"], d["enrolment"]["group"]) for d in sent]
+
+    # When the teacher moves A to Table 1 and leaves B as they are: one event, A moved
+    a_row, b_row = {"id": a.pk, "group": table.pk}, {"id": b.pk, "group": ""}
+    assert post([{"id": table.pk, "name": table.name}], [a_row, b_row]) == [("moved", world.student_a.username, table.pk)]
+    # When the teacher deletes Table 1: A is left without a group, and that is a move too
+    assert post([{"id": table.pk, "name": table.name, "DELETE": "on"}], [{"id": a.pk, "group": ""}, b_row]) == [
+        ("moved", world.student_a.username, None)
+    ]
+    assert Enrolment.objects.get(pk=a.pk).group_id is None and not ClassGroup.objects.filter(pk=table.pk).exists()
+    # When the teacher removes B from the class: removed, and B is gone
+    assert post([], [{"id": a.pk, "group": ""}, b_row | {"DELETE": "on"}]) == [("removed", world.student_b.username, None)]
+    assert not Enrolment.objects.filter(pk=b.pk).exists()
