@@ -159,7 +159,8 @@ class AssignmentResults:
 
 def _work(assignment: Assignment) -> Q:
     """Work that counts: started for the assignment; and, when it does not limit attempts, practice
-    after it opened and after the student joined (with a limit, practice would be unlimited retakes)."""
+    after it opened and after the student joined (with a limit, practice would be unlimited retakes).
+    `work_counts` is the same rule for one learner's rows already read (their progress, their to-do list)."""
     if assignment.attempts_allowed:
         return Q(assignment=assignment)
     practice = Q(joined_before_started([assignment.classroom_id]), assignment__isnull=True, started_at__gte=assignment.opens_at)
@@ -540,13 +541,30 @@ def quiz_item_statistics(quiz: Quiz) -> tuple[list[ItemStats], datetime | None]:
     return stats, computed
 
 
+def enrolments_joined(user) -> dict[int, datetime]:
+    """When the learner joined each of their classes (class id -> joined_at): what `work_counts` needs."""
+    return dict(Enrolment.objects.filter(student=user).values_list("classroom_id", "joined_at"))
+
+
+def work_counts(assignment: Assignment, *, assignment_id: int | None, started_at: datetime, joined: dict[int, datetime]) -> bool:
+    """Whether one attempt or run of the learner counts for `assignment`: the rule of `_work` (which the
+    teacher's results query with), for rows already read. The API's progress (assignment_progress) and
+    the web to-do list (quizzes.progress.todo) both count by it, so neither says done where the teacher's
+    results say not started."""
+    if assignment_id == assignment.pk:
+        return True
+    since = joined.get(assignment.classroom_id)
+    practice = assignment_id is None and since is not None and started_at >= max(since, assignment.opens_at)
+    return not assignment.attempts_allowed and practice
+
+
 def assignment_progress(user, assignments: list[Assignment]) -> dict[int, ModuleProgress]:
     """The learner's progress through each assignment's module, counting only the work the teacher's
-    results count for that assignment (`_work`: started for it, or practice in its window when it
+    results count for that assignment (`work_counts`: started for it, or practice in its window when it
     does not limit attempts), so both say the same. Three queries for any number of assignments."""
     quiz_ids = {i.quiz_id for a in assignments for i in a.module.items.all() if i.quiz_id}
     scenario_ids = {i.scenario_id for a in assignments for i in a.module.items.all() if i.scenario_id}
-    joined = dict(Enrolment.objects.filter(student=user).values_list("classroom_id", "joined_at"))
+    joined = enrolments_joined(user)
     attempts = list(
         Attempt.objects.filter(user=user, quiz_id__in=quiz_ids)
         .exclude(status=Attempt.Status.IN_PROGRESS)
@@ -559,11 +577,7 @@ def assignment_progress(user, assignments: list[Assignment]) -> dict[int, Module
     )
 
     def counts(assignment: Assignment, assignment_id: int | None, started_at: datetime) -> bool:
-        if assignment_id == assignment.pk:
-            return True
-        since = joined.get(assignment.classroom_id)
-        practice = assignment_id is None and since is not None and started_at >= max(since, assignment.opens_at)
-        return not assignment.attempts_allowed and practice
+        return work_counts(assignment, assignment_id=assignment_id, started_at=started_at, joined=joined)
 
     result = {}
     for assignment in assignments:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from quizzes.bank.selectors import published_modules
 from quizzes.classes.selectors import assignment_due, assignments_for_student, modules_for_learner
 from quizzes.models import Assignment, Attempt, Module, ModuleItem, ScenarioRun
+from quizzes.progress.results import enrolments_joined, work_counts
 from quizzes.progress.selectors import ModuleProgress, module_progress
 from quizzes.progress.status import WorkStatus, attempt_work_status
 
@@ -33,6 +34,31 @@ class Work:
     best_percent: dict[int, float | None] = field(default_factory=dict)  # quiz id -> best percent (None while scoring)
     open_runs: dict[int, ScenarioRun] = field(default_factory=dict)  # scenario id -> the open run
     finished_runs: dict[int, ScenarioRun] = field(default_factory=dict)  # scenario id -> the latest finished run
+    attempts_done: list[Attempt] = field(default_factory=list)  # every finished attempt, oldest first
+    runs_done: list[ScenarioRun] = field(default_factory=list)  # every finished run, oldest first
+
+    def add_attempt(self, a: Attempt) -> None:
+        self.attempts_done.append(a)
+        self.finished_attempts[a.quiz_id] = a
+        best = self.best_percent.get(a.quiz_id)
+        self.best_percent[a.quiz_id] = a.percent if best is None else max(best, a.percent or 0)
+
+    def add_run(self, r: ScenarioRun) -> None:
+        self.runs_done.append(r)
+        self.finished_runs[r.scenario_id] = r
+
+    def for_assignment(self, assignment: Assignment, joined: dict[int, datetime]) -> Work:
+        """The same work with only the finished attempts and runs that count for `assignment` (the
+        teacher's results' rule, results.work_counts), so the to-do list's Done agrees with the
+        teacher's results and the API's progress; open attempts and runs stay (Continue)."""
+        counted = Work(open_attempts=self.open_attempts, open_runs=self.open_runs)
+        for a in self.attempts_done:
+            if work_counts(assignment, assignment_id=a.assignment_id, started_at=a.started_at, joined=joined):
+                counted.add_attempt(a)
+        for r in self.runs_done:
+            if work_counts(assignment, assignment_id=r.assignment_id, started_at=r.started_at, joined=joined):
+                counted.add_run(r)
+        return counted
 
 
 def work_of(user: User) -> Work:
@@ -45,15 +71,15 @@ def work_of(user: User) -> Work:
         if a.status == Attempt.Status.IN_PROGRESS:
             work.open_attempts[a.quiz_id] = a
             continue
-        work.finished_attempts[a.quiz_id] = a
-        best = work.best_percent.get(a.quiz_id)
-        work.best_percent[a.quiz_id] = a.percent if best is None else max(best, a.percent or 0)
-    runs = ScenarioRun.objects.filter(user=user).only("pk", "scenario_id", "status", "started_at", "finished_at", "answered", "correct")
+        work.add_attempt(a)
+    runs = ScenarioRun.objects.filter(user=user).only(
+        "pk", "scenario_id", "status", "started_at", "finished_at", "answered", "correct", "assignment_id"
+    )
     for r in runs.order_by("started_at", "pk"):
         if r.status == ScenarioRun.Status.IN_PROGRESS:
             work.open_runs[r.scenario_id] = r
         else:
-            work.finished_runs[r.scenario_id] = r
+            work.add_run(r)
     return work
 
 
@@ -137,20 +163,24 @@ class Todo:
 
 def todo_list(user: User, *, now: datetime | None = None) -> list[Todo]:
     """Every item of every assignment set for the learner, once each (the earliest due assignment wins):
-    what is to do first (soonest due, in module order), then what opens later, then what is done."""
+    what is to do first (soonest due, in module order), then what opens later, then what is done. Done
+    counts only the work the assignment counts (results.work_counts), as the API's progress and the
+    teacher's results do: practice before the assignment opened, or any practice when it limits
+    attempts, leaves its item to do."""
     now = now or timezone.now()
-    work = work_of(user)
+    work, joined = work_of(user), enrolments_joined(user)
     seen: set[tuple[str, int | None]] = set()
     rows: list[Todo] = []
     for assignment in assignments_for_student(user):  # ordered by due date
         due = assignment_due(assignment)
         opens_later = assignment.opens_at > now
+        counted = work.for_assignment(assignment, joined)
         for item in assignment.module.items.all():
             key = ("quiz", item.quiz_id) if item.quiz_id else ("scenario", item.scenario_id)
             if key in seen:
                 continue
             seen.add(key)
-            step = step_of(item, work, waiting=opens_later)
+            step = step_of(item, counted, waiting=opens_later)
             finished = step.finished_at
             rows.append(
                 Todo(

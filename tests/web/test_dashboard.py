@@ -12,10 +12,11 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 
-from quizzes.models import Attempt, Extension, Module, ModuleItem, ScenarioRun
+from quizzes.models import Attempt, Enrolment, Extension, Module, ModuleItem, ScenarioRun
 from quizzes.progress.services import attempt_score, attempt_start, attempt_submit, response_answer
 from quizzes.progress.status import WorkStatus
 from quizzes.progress.todo import next_in_module, todo_list
+from tests.api.conftest import client_for as api_client_for
 from tests.factories import UserFactory, class_with_assignment, quiz_with_questions, scenario_with_steps
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,13 @@ def finish(user, quiz, **kwargs) -> Attempt:
     return attempt
 
 
+def joined_before_it_opened(student, assignment) -> None:
+    """The student joined the class before the assignment opened, so practice in its window counts for it
+    (a test's rows share one transaction, whose clock PostgreSQL's now() stops at its start: an attempt
+    would otherwise start "before" the enrolment made in the same test)."""
+    Enrolment.objects.filter(student=student, classroom=assignment.classroom).update(joined_at=assignment.opens_at - dt.timedelta(days=10))
+
+
 def items(page: str) -> list[str]:
     """The to-do list's rows, as text with spaces squeezed (the Done list is separate)."""
     todo = page.split('id="todo-heading"')[1].split("</ol>")[0]
@@ -53,7 +61,7 @@ def test_each_assigned_item_has_its_due_date_and_one_button(client):
     client.force_login(student)
 
     started = attempt_start(user=student, quiz=quizzes[1])  # Continue
-    done = finish(student, quizzes[2])  # Review, in the Done list
+    done = finish(student, quizzes[2], assignment=assignment)  # Review, in the Done list
     page = client.get("/").text
     rows = items(page)
     # Each with its status in the words teachers read (quizzes.progress.status).
@@ -162,10 +170,10 @@ def test_the_dashboard_runs_the_same_queries_for_any_amount_of_work(size, client
     module_of(*[quiz_with_questions(1) for _ in range(size)], title="Practice")
     student = assignment.classroom.students.get()
     for quiz in quizzes[: size // 2]:
-        finish(student, quiz)
+        finish(student, quiz, assignment=assignment)
     client.force_login(student)
     assert len(todo_list(student)) == size
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):  # one for when the student joined (practice counts only after)
         page = client.get("/")
     assert page.status_code == 200 and len(items(page.text)) == size - size // 2
 
@@ -185,7 +193,7 @@ def test_student_pages_use_the_status_words_teachers_read(client, lang, language
     assignment = class_with_assignment(students=1, module=module_of(untouched, started, handed_in))
     student = assignment.classroom.students.get()
     attempt_start(user=student, quiz=started)
-    attempt = finish(student, handed_in)  # submitted; its score waits for the worker
+    attempt = finish(student, handed_in, assignment=assignment)  # submitted; its score waits for the worker
     with translation.override(lang):
         word = {status: capfirst(str(status.label)) for status in WorkStatus}
     assert len(set(word.values())) == 4
@@ -205,3 +213,43 @@ def test_student_pages_use_the_status_words_teachers_read(client, lang, language
     done = client.get("/").text.split('class="done-list"')[1]
     assert shown[WorkStatus.DONE] in done and shown[WorkStatus.BEING_SCORED] not in done
     assert shown[WorkStatus.DONE] + ": " in client.get(f"/quizzes/{handed_in.slug}/").text
+
+
+def _three_views(client, student, teacher, assignment) -> tuple[bool, bool, str]:
+    """Is the assignment's quiz done on the web to-do list, done in the API's progress, and its status
+    in the teacher's results through the API."""
+    (todo,) = todo_list(student)
+    client.force_login(student)
+    page = client.get("/").text
+    web_done = todo.done
+    assert ("Done (1)" in page) == web_done  # the page shows what the selector says
+    mine = api_client_for(student).get("/api/v1/me/assignments/").json()["results"]
+    (progress,) = [a["progress"] for a in mine if a["id"] == assignment.pk]
+    results = api_client_for(teacher).get(f"/api/v1/assignments/{assignment.pk}/results/").json()
+    (row,) = [s for s in results["students"] if s["student"]["username"] == student.username]
+    return web_done, progress["items"][0]["done"], row["items"][0]["status"]
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("practice before it opened, attempts not limited", (False, False, "not_started")),
+        ("practice after it opened, attempts limited", (False, False, "not_started")),
+        ("practice after it opened, attempts not limited", (True, True, "done")),
+        ("an attempt for the assignment", (True, True, "done")),
+    ],
+)
+def test_the_dashboard_the_api_and_the_teachers_results_count_the_same_work(client, case, expected):
+    """Issue 24 point 8: the web to-do list counted any past attempt at the quiz as done, where the API's
+    progress and the teacher's results count only the assignment's work (one rule: results.work_counts)."""
+
+    quiz = quiz_with_questions(2, published=True)
+    limit = 1 if case.endswith("attempts limited") else 0  # 1, the default: one attempt; 0: as the quiz sets (unlimited here)
+    assignment = class_with_assignment(students=1, module=module_of(quiz), attempts_allowed=limit)
+    teacher, student = assignment.classroom.teachers.get(), assignment.classroom.students.get()
+    joined_before_it_opened(student, assignment)
+    attempt = finish(student, quiz, **({"assignment": assignment} if case.startswith("an attempt") else {}))
+    attempt_score(attempt_id=attempt.pk)
+    if "before it opened" in case:
+        Attempt.objects.filter(pk=attempt.pk).update(started_at=assignment.opens_at - dt.timedelta(days=2))
+    assert _three_views(client, student, teacher, assignment) == expected
