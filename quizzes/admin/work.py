@@ -130,7 +130,7 @@ def run_work_view(model_admin, request, pk: int):
     context = _context(model_admin, request, f"{run.user.get_full_name() or run.user.username}: {run.scenario}") | {
         "run": run,
         "student": run.user,
-        "steps": [prediction_review(p) for p in run.predictions.order_by("answered_at", "id")],
+        "steps": [prediction_review(p) for p in run.predictions.select_related("version").order_by("answered_at", "id")],
         "siblings": siblings,
         "accuracy": None if run.accuracy is None else round(100 * run.accuracy),
         "time_label": duration_label(round((run.finished_at - run.started_at).total_seconds()) if run.finished_at else None),

@@ -48,7 +48,7 @@ from quizzes.models.progress import (
     TopicMastery,
     VersionStatistic,
 )
-from quizzes.models.scenarios import Scenario, ScenarioOptionEvidence, ScenarioStep
+from quizzes.models.scenarios import Scenario, ScenarioOptionEvidence, ScenarioStep, ScenarioStepVersion
 from quizzes.models.sources import Passage, Source
 from quizzes.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
@@ -87,6 +87,7 @@ __all__ = [
     "Scenario",
     "ScenarioOptionEvidence",
     "ScenarioStep",
+    "ScenarioStepVersion",
     "Module",
     "ModuleItem",
     "Question",

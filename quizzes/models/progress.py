@@ -9,7 +9,7 @@ from quizzes.models.bank import Question, QuestionVersion, Quiz
 from quizzes.models.classes import Assignment
 from quizzes.models.collections import Collection
 from quizzes.models.events import Topic
-from quizzes.models.scenarios import Scenario, ScenarioStep
+from quizzes.models.scenarios import Scenario, ScenarioStep, ScenarioStepVersion
 
 
 class Attempt(models.Model):
@@ -142,9 +142,8 @@ class Prediction(models.Model):
     # No index of its own: prediction_unique_step (run, step) starts with it.
     run = models.ForeignKey(ScenarioRun, on_delete=models.CASCADE, related_name="predictions", db_index=False)
     step = models.ForeignKey(ScenarioStep, on_delete=models.PROTECT, related_name="predictions")
-    # The step as shown: {"date_label", "briefing", "prompt", "options", "correct", "reveal",
-    #  "reveal_evidence": [...as QuestionResponse.snapshot evidence], "reflection"}
-    snapshot = models.JSONField()
+    # The step as shown (shared, immutable; never copied per prediction): `snapshot` reads its content.
+    version = models.ForeignKey(ScenarioStepVersion, on_delete=models.PROTECT, related_name="predictions")
     choice = models.CharField(max_length=10)
     confidence = models.PositiveSmallIntegerField(help_text="Percent, 50 to 100.")
     correct = models.BooleanField()
@@ -161,6 +160,11 @@ class Prediction(models.Model):
 
     def __str__(self) -> str:
         return f"Prediction {self.choice} at {self.confidence} %"
+
+    @property
+    def snapshot(self) -> dict:
+        """The step as shown (ScenarioStepVersion.content); select_related("version") when reading many."""
+        return self.version.content
 
 
 class ReviewCard(models.Model):

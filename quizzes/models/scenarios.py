@@ -98,6 +98,28 @@ class ScenarioStep(models.Model):
         return f"Step {self.position}: {self.date_label}"
 
 
+class ScenarioStepVersion(models.Model):
+    """One content of a scenario step as learners were shown it and their predictions scored against:
+    immutable, shared by every prediction made on it, identified by the hash of its content (so a
+    step that has not changed makes no new version). Built by quizzes.progress.runs.step_version_for.
+
+    content: {"key", "date", "date_label", "briefing", "prompt", "options": [{"id", "text",
+    "explanation", "evidence": [passage ids]}], "correct", "reveal", "reveal_evidence": [...as
+    QuestionVersion evidence], "reflection", "kind", "accounts": [{"by", "text", "evidence"}]}"""
+
+    step = models.ForeignKey(ScenarioStep, on_delete=models.CASCADE, related_name="versions")
+    # sha256 of the step id and the canonical JSON of content.
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    content = models.JSONField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["step", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.step_id}@{self.content_hash[:10]}"
+
+
 class ScenarioOptionEvidence(models.Model):
     """A passage one option of a step cites (in its order): a real relation, so a cited passage is
     never deleted under the option (PROTECT; the seed loader keeps every passage something cites) and

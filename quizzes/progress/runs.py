@@ -8,6 +8,8 @@ when it finishes.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -15,7 +17,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from quizzes.models import Assignment, Passage, Prediction, Scenario, ScenarioRun, ScenarioStep
+from quizzes.models import Assignment, Passage, Prediction, Scenario, ScenarioRun, ScenarioStep, ScenarioStepVersion
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.snapshots import evidence_snapshot
 from quizzes.scenarios.selectors import options_with_evidence
@@ -49,6 +51,27 @@ def step_snapshot(step: ScenarioStep) -> dict:
         "kind": step.kind,
         "accounts": _accounts_snapshot(step),
     }
+
+
+def step_content_hash(step_id: int, content: dict) -> str:
+    """Identifies one content of one step (canonical JSON: key order and spacing do not count)."""
+    canonical = json.dumps({"step": step_id, "content": content}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def step_version_for(step: ScenarioStep) -> ScenarioStepVersion:
+    """The version of the step as it stands now: found by its content hash (the usual case: one read),
+    or built once and shared by every later prediction on the same content. Never changed."""
+    content = step_snapshot(step)
+    content_hash = step_content_hash(step.pk, content)
+    found = ScenarioStepVersion.objects.filter(content_hash=content_hash).first()
+    if found is None:
+        # Two learners meeting a new content at once: the second insert does nothing, both read the one row.
+        ScenarioStepVersion.objects.bulk_create(
+            [ScenarioStepVersion(step=step, content_hash=content_hash, content=content)], ignore_conflicts=True
+        )
+        found = ScenarioStepVersion.objects.get(content_hash=content_hash)
+    return found
 
 
 def _accounts_snapshot(step: ScenarioStep) -> list[dict]:
@@ -131,7 +154,7 @@ def prediction_make(
     prediction = Prediction.objects.create(
         run=locked,
         step=step,
-        snapshot=step_snapshot(step),
+        version=step_version_for(step),
         choice=choice,
         confidence=confidence,
         correct=right,

@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from quizzes.generation.scenarios import GenerationResult, scenarios_generate
 from quizzes.models import Event, EventLink, Passage, Prediction, Scenario, ScenarioRun, ScenarioStep
-from quizzes.progress.runs import brier, prediction_make, scenario_run_next_step, scenario_run_start
+from quizzes.progress.runs import brier, prediction_make, scenario_run_next_step, scenario_run_start, step_version_for
 from quizzes.scenarios import services
 from quizzes.scenarios.selectors import options_with_evidence, scenario_steps, scenarios_published
 from quizzes.scenarios.services import scenario_bank_generate, scenario_steps_save
@@ -149,7 +149,14 @@ def test_a_step_no_longer_generated_is_removed_unless_predicted(generated, monke
     doomed = other.steps.order_by("position").last()
     run = ScenarioRun.objects.create(user=UserFactory(), scenario=other, started_at=doomed.scenario.created_at)
     Prediction.objects.create(
-        run=run, step=doomed, snapshot={}, choice=doomed.correct, confidence=60, correct=True, brier=0.16, answered_at=run.started_at
+        run=run,
+        step=doomed,
+        version=step_version_for(doomed),
+        choice=doomed.correct,
+        confidence=60,
+        correct=True,
+        brier=0.16,
+        answered_at=run.started_at,
     )
     report = scenario_bank_generate()
     other.refresh_from_db()

@@ -244,7 +244,8 @@ class ScenarioRunViewSet(
     def user_queryset(self, user):
         runs = ScenarioRun.objects.filter(user=user).select_related("scenario__collection")
         if self.action != "list":
-            runs = runs.prefetch_related(Prefetch("predictions", queryset=Prediction.objects.order_by("answered_at", "id")))
+            predictions = Prediction.objects.select_related("version").order_by("answered_at", "id")
+            runs = runs.prefetch_related(Prefetch("predictions", queryset=predictions))
         return runs
 
     def _detail(self, run: ScenarioRun, **kwargs) -> Response:

@@ -156,7 +156,7 @@ def run_predict(request, pk: int):
 def run_reveal(request, pk: int, step_id: int):
     """What did happen after a predicted step, with its evidence, and how the prediction scored."""
     run = _run(request, pk)
-    prediction = get_object_or_404(Prediction, run=run, step_id=step_id)
+    prediction = get_object_or_404(Prediction.objects.select_related("version"), run=run, step_id=step_id)
     snap = prediction.snapshot
     return render(
         request,
@@ -181,7 +181,7 @@ def run_summary(request, pk: int):
     run = _run(request, pk)
     if run.status != ScenarioRun.Status.FINISHED:
         return redirect("web:run", pk=pk)
-    predictions = list(run.predictions.all())
+    predictions = list(run.predictions.select_related("version"))
     rows = []
     for p in predictions:
         text = {o["id"]: o["text"] for o in p.snapshot["options"]}
