@@ -23,12 +23,12 @@ run: install messages
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: install the app, the test tools, Chromium and the GIFT parser, then run the whole suite
-test: install-dev chromium messages tests/bank/node_modules/.installed tests/browser/node_modules/.installed
+test: install-dev chromium messages tests/bank/node_modules/.installed tests/browser/node_modules/.installed tests/api/node_modules/.installed
 	@set -e; eval "$$($(PY) -m kzlearn.probe env test)"; \
 	$(VENV)/bin/pytest
 
 ## make test-fast: the inner loop: the suite without the browser, fault and slow tests (pytest -m "not browser and not faults and not slow"); ARGS=... passes more
-test-fast: install-dev messages tests/bank/node_modules/.installed
+test-fast: install-dev messages tests/bank/node_modules/.installed tests/api/node_modules/.installed
 	@set -e; eval "$$($(PY) -m kzlearn.probe env test)"; \
 	$(VENV)/bin/pytest -m "not browser and not faults and not slow" $(ARGS)
 
@@ -58,6 +58,11 @@ tests/bank/node_modules/.installed: tests/bank/package.json tests/bank/package-l
 ## axe-core, injected into each page by the accessibility checks of the browser tests (pinned by the lock)
 tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	touch $@
+
+## Redocly CLI, which lints the generated OpenAPI schema with its recommended rules (tests/api/test_redocly.py; pinned by the lock)
+tests/api/node_modules/.installed: tests/api/package.json tests/api/package-lock.json
+	npm ci --prefix tests/api --no-audit --no-fund --silent
 	touch $@
 
 ## Debian's Chromium, driven by Playwright for the browser tests (no browser download of its own)
