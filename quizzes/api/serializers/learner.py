@@ -55,6 +55,8 @@ from quizzes.progress.selectors import response_revealed
 class ItemProgressSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=["quiz", "scenario"])
+    # Sent all along (the module item's own fields) but missing from the schema: tests/api/test_contract_walk.py
+    collection = serializers.CharField(allow_null=True, help_text="The quiz's or scenario's collection (slug); null for one outside any.")
     slug = serializers.CharField()
     title = serializers.CharField()
     done = serializers.BooleanField()
