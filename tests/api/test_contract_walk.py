@@ -130,7 +130,7 @@ class Walker:
             path = template.removeprefix("/api/v1")
             if "{" not in path:
                 reply = self.api.get(f"/api/v1{path}")
-                if reply.status_code == 200:
+                if reply.status_code == 200 and reply["Content-Type"].startswith("application/json"):  # not a file (a zip)
                     self.contract.response("GET", f"/api/v1{path}", 200, reply.json())
                     rows = reply.json().get("results") if isinstance(reply.json(), dict) else None
                     if rows:
@@ -142,7 +142,7 @@ class Walker:
                 continue
             concrete = re.sub(r"\{\w+\}", str(row.get(param, row.get("id"))), path, count=1)
             reply = self.api.get(f"/api/v1{concrete}")
-            if reply.status_code == 200:
+            if reply.status_code == 200 and reply["Content-Type"].startswith("application/json"):
                 self.contract.response("GET", f"/api/v1{concrete}", 200, reply.json())
 
 
