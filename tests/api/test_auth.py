@@ -105,3 +105,29 @@ def test_tokens_expire_and_a_password_change_revokes_them(settings):
     user.save()
     assert not Token.objects.filter(user=user).exists()
     assert APIClient(HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/v1/me/").status_code == 401
+
+
+def test_a_user_token_is_accepted_with_the_bearer_prefix_generated_clients_send(settings):
+    """openapi-python-client and most HTTP libraries send `Bearer`; a user token works with either prefix,
+    and a bearer value that is nobody's token is still refused (by the integration check, with its message)."""
+    from rest_framework.authtoken.models import Token
+
+    user = UserFactory(username="bearer-dana")
+    token = Token.objects.create(user=user)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
+    assert api.get("/api/v1/me/").json()["username"] == "bearer-dana"
+
+    api.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    refused = api.get("/api/v1/me/")
+    assert refused.status_code == 401 and "unknown, expired or revoked" in refused.json()["error"]["message"]
+
+    # Expiry and a deactivated account hold whatever the prefix.
+    settings.KZL_API_TOKEN_DAYS = 0
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
+    expired = api.get("/api/v1/me/")
+    assert expired.status_code == 401 and "expired" in expired.json()["error"]["message"]
+    settings.KZL_API_TOKEN_DAYS = 30
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert api.get("/api/v1/me/").status_code == 401

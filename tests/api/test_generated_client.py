@@ -79,8 +79,8 @@ def signed_in(kz, base_url: str, username: str, password: str):
     sign_in = op(kz, "auth", "v1_auth_token_create").sync_detailed(
         client=kz.Client(base_url=base_url), body=models.SignInRequest(username=username, password=password)
     )
-    # "Token", as docs/api.md says: the generated client's default "Bearer" is for integration credentials
-    return kz.AuthenticatedClient(base_url=base_url, token=ok(sign_in).token, prefix="Token")
+    # The generated client's own default prefix, "Bearer": the API takes a user token with either prefix.
+    return kz.AuthenticatedClient(base_url=base_url, token=ok(sign_in).token)
 
 
 def assign_a_module(kz, base_url: str, username: str, password: str) -> int:
