@@ -7,6 +7,9 @@ teach, their students' work and their own jobs; another teacher's object is "not
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime, RelatedFieldWidgetWrapper
@@ -514,7 +517,7 @@ class LabelledSplitDateTime(AdminSplitDateTime):
     template_name = "admin/quizzes/widgets/split_datetime.html"
 
 
-DATETIME_LABELLED = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
+DATETIME_LABELLED: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
 
 
 class GroupSelect(forms.Select):
@@ -617,8 +620,8 @@ class ExtensionInline(admin.TabularInline):
             kwargs["queryset"] = students.order_by("last_name", "first_name", "username")
             kwargs["help_text"] = "A student of the assignment's class, by name."
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "student":
-            field.label_from_instance = student_label
+        if db_field.name == "student" and field is not None:
+            field.label_from_instance = student_label  # type: ignore[assignment]  # Django's documented per-field override
             field.widget.attrs["aria-label"] = STUDENT_LABEL  # a table cell: its column's title, said
         return _cached_choices(field)
 

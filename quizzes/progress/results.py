@@ -241,13 +241,13 @@ def assignment_results(assignment: Assignment) -> AssignmentResults:
     quiz_ids = [i.quiz_id for i in items if i.quiz_id]
     if quiz_ids:
         # The student's due date: their extension's, or the assignment's.
-        due = Coalesce(
+        student_due = Coalesce(
             Subquery(Extension.objects.filter(assignment_id=assignment.pk, student_id=OuterRef("user_id")).values("due_at")[:1]),
             Value(assignment.due_at),
         )
         found = Attempt.objects.filter(_work(assignment), user_id__in=student_ids, quiz_id__in=quiz_ids).annotate(
             taken=ExpressionWrapper(F("submitted_at") - F("started_at"), output_field=DurationField()),
-            late=Case(When(submitted_at__gt=due, then=Value(True)), default=Value(False), output_field=BooleanField()),
+            late=Case(When(submitted_at__gt=student_due, then=Value(True)), default=Value(False), output_field=BooleanField()),
         )
         for a in map(AttemptRow._make, found.values_list(*AttemptRow._fields)):
             attempts[a.user_id, a.quiz_id].append(a)

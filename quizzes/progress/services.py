@@ -18,7 +18,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from fsrs import Card, Rating, Scheduler
+from fsrs.card import CardDict
 
 from quizzes import queue
 from quizzes.bank.versions import version_content, versions_for
@@ -566,9 +567,9 @@ def review_cards_schedule(
                 fresh[right] = _SCHEDULER.review_card(Card(card_id=int(now.timestamp() * 1000)), rating, review_datetime=now)[0]
             fsrs_card = fresh[right]
         else:
-            fsrs_card = _SCHEDULER.review_card(Card.from_dict(state.card), rating, review_datetime=now)[0]
+            fsrs_card = _SCHEDULER.review_card(Card.from_dict(cast(CardDict, state.card)), rating, review_datetime=now)[0]
         reviews, lapses = (state.reviews, state.lapses) if state else (0, 0)
-        out.append(Scheduled(key[0], key[1], fsrs_card.to_dict(), fsrs_card.due, reviews + 1, lapses + (not right)))
+        out.append(Scheduled(key[0], key[1], dict(fsrs_card.to_dict()), fsrs_card.due, reviews + 1, lapses + (not right)))
     return out
 
 
