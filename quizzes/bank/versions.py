@@ -54,10 +54,16 @@ def question_content(question: Question) -> dict[str, Any]:
     }
 
 
-def content_hash(question_id: int, content: dict[str, Any]) -> str:
-    """Identifies one content of one question (canonical JSON: key order and spacing do not count)."""
-    canonical = json.dumps({"question": question_id, "content": content}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def owned_content_hash(owner: str, owner_id: int, content: dict[str, Any]) -> str:
+    """Identifies one content of one versioned thing (a question, a scenario step): sha256 of canonical JSON
+    {owner: id, "content": content}, so key order and spacing do not count."""
+    canonical = json.dumps({owner: owner_id, "content": content}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def content_hash(question_id: int, content: dict[str, Any]) -> str:
+    """Identifies one content of one question."""
+    return owned_content_hash("question", question_id, content)
 
 
 def with_content(questions: QuerySet[Question]) -> QuerySet[Question]:

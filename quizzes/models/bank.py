@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
-from quizzes.models.collections import Collection
+from quizzes.models.collections import Collection, ContentVersion
 from quizzes.models.events import Topic
 from quizzes.models.sources import Passage
 from quizzes.qtypes import QTYPES
@@ -98,7 +98,7 @@ class QuestionFact(models.Model):
         return self.fact_id
 
 
-class QuestionVersion(models.Model):
+class QuestionVersion(ContentVersion):
     """One published content of a question, as learners are shown it and scored against: immutable,
     shared by every attempt that showed it, identified by the hash of its content (so regenerating a
     question without a change makes no new version). Built by quizzes.bank.versions.
@@ -108,10 +108,6 @@ class QuestionVersion(models.Model):
     "published_on", "anchor", ...}], "generator_version"}"""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
-    # sha256 of the question id and the canonical JSON of content.
-    content_hash = models.CharField(max_length=64, unique=True, editable=False)
-    content = models.JSONField(editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["question", "created_at", "id"]

@@ -53,3 +53,16 @@ def in_collection(queryset, ref: str):
 def collection_label(obj) -> str:
     """The slug of its collection, or NO_COLLECTION, for messages listing where a slug is used."""
     return obj.collection.slug if obj.collection_id else NO_COLLECTION
+
+
+class ContentVersion(models.Model):
+    """What a versioned thing (a question, a scenario step) showed learners: immutable, shared by every
+    use of it, identified by the hash of its owner and content (quizzes.bank.versions.owned_content_hash),
+    so content that has not changed makes no new version. Subclasses add the owner's foreign key."""
+
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    content = models.JSONField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from quizzes.models.collections import Collection
+from quizzes.models.collections import Collection, ContentVersion
 from quizzes.models.events import Event, Topic
 from quizzes.models.sources import Passage
 
@@ -98,7 +98,7 @@ class ScenarioStep(models.Model):
         return f"Step {self.position}: {self.date_label}"
 
 
-class ScenarioStepVersion(models.Model):
+class ScenarioStepVersion(ContentVersion):
     """One content of a scenario step as learners were shown it and their predictions scored against:
     immutable, shared by every prediction made on it, identified by the hash of its content (so a
     step that has not changed makes no new version). Built by quizzes.progress.runs.step_version_for.
@@ -108,10 +108,6 @@ class ScenarioStepVersion(models.Model):
     QuestionVersion evidence], "reflection", "kind", "accounts": [{"by", "text", "evidence"}]}"""
 
     step = models.ForeignKey(ScenarioStep, on_delete=models.CASCADE, related_name="versions")
-    # sha256 of the step id and the canonical JSON of content.
-    content_hash = models.CharField(max_length=64, unique=True, editable=False)
-    content = models.JSONField(editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["step", "created_at", "id"]

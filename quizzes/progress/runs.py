@@ -8,8 +8,6 @@ when it finishes.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -17,6 +15,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from quizzes.bank.versions import owned_content_hash
 from quizzes.models import Assignment, Passage, Prediction, Scenario, ScenarioRun, ScenarioStep, ScenarioStepVersion
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.snapshots import evidence_snapshot
@@ -54,9 +53,8 @@ def step_snapshot(step: ScenarioStep) -> dict:
 
 
 def step_content_hash(step_id: int, content: dict) -> str:
-    """Identifies one content of one step (canonical JSON: key order and spacing do not count)."""
-    canonical = json.dumps({"step": step_id, "content": content}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """Identifies one content of one step (the same canonical hash as a question version's)."""
+    return owned_content_hash("step", step_id, content)
 
 
 def step_version_for(step: ScenarioStep) -> ScenarioStepVersion:
