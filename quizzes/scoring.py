@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from quizzes.qtypes import QTYPES, InvalidResponse, Score
+from quizzes.said import _
 
 __all__ = ["InvalidKey", "InvalidResponse", "Score", "key_problems", "response_validate", "score"]
 
@@ -31,27 +32,27 @@ def key_problems(qtype: str, options: object, answer: object) -> list[str]:
 
     The question admin refuses to save a question with problems; score() refuses to score one."""
     if not isinstance(options, list) or not all(isinstance(o, dict) for o in options):
-        return ["options must be a list of objects"]
+        return [_("options must be a list of objects")]
     ids = [o.get("id") for o in options]
     if not all(isinstance(i, str) and i for i in ids) or not all(isinstance(o.get("text"), str) for o in options):
-        return ["every option needs an 'id' (text) and a 'text'"]
+        return [_("every option needs an 'id' (text) and a 'text'")]
     if len(set(ids)) != len(ids):
-        return ["option ids must be distinct"]
+        return [_("option ids must be distinct")]
     if not isinstance(answer, dict):
-        return ["the answer key must be a JSON object"]
+        return [_("the answer key must be a JSON object")]
     kind = QTYPES.get(qtype)
     if kind is None:
-        return [f"unknown question type {qtype!r}"]
+        return [_("unknown question type %(qtype)s", qtype=repr(qtype))]
     return kind.key_problems(options, answer, {str(i) for i in ids})
 
 
 def response_validate(qtype: str, options: list[dict[str, Any]], response: object) -> dict[str, Any]:
     """Check a response's shape against the question; return it normalised or raise InvalidResponse."""
     if not isinstance(response, dict):
-        raise InvalidResponse("the response must be a JSON object")
+        raise InvalidResponse(_("the response must be a JSON object"))
     kind = QTYPES.get(qtype)
     if kind is None:
-        raise InvalidResponse(f"unknown question type {qtype!r}")
+        raise InvalidResponse(_("unknown question type %(qtype)s", qtype=repr(qtype)))
     return kind.response_validate(options, response)
 
 

@@ -16,6 +16,7 @@ from quizzes.bank.export import quiz_export
 from quizzes.bank.selectors import module_preview, module_slug_free
 from quizzes.bank.services import GENERATED_FIELDS, question_copy, question_set_status
 from quizzes.bank.versions import question_versions_refresh
+from quizzes.i18n import translated
 from quizzes.models import Collection, Module, ModuleItem, Question, QuestionType, Quiz, QuizQuestion, Topic
 from quizzes.permissions import (
     content_editable_by,
@@ -138,7 +139,7 @@ class QuestionForm(forms.ModelForm):
             options = data.get("options", self.instance.options)
             answer = data.get("answer", self.instance.answer)
             for problem in key_problems(self.instance.qtype, options, answer):
-                self.add_error("answer" if problem.startswith("answer") else "options", problem)
+                self.add_error("answer" if problem.startswith("answer") else "options", translated(problem))
         return data
 
 

@@ -16,6 +16,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from quizzes.i18n import translated
 from quizzes.models import Attempt, Passage, Question, QuestionResponse, ReviewCard
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.selectors import review_queue
@@ -95,7 +96,7 @@ def review_answer(*, user, card: ReviewCard, question: Question, response: objec
     try:
         normalised = response_validate(question.qtype, question.options, response)
     except InvalidResponse as exc:
-        raise LearnerActionError("invalid_response", str(exc), status=400) from None
+        raise LearnerActionError("invalid_response", translated(exc.args[0]), status=400) from None
     result = score_or_refuse({"qtype": question.qtype, "answer": question.answer}, normalised, question_id=question.pk)
     review_cards_apply(
         user_id=user.pk, outcomes={(locked.collection_id, locked.fact_id): result.correct}, now=now, create_on_miss_only=False

@@ -32,6 +32,7 @@ from fsrs.card import CardDict
 from quizzes import queue
 from quizzes.bank.versions import version_content, versions_for
 from quizzes.classes.selectors import feedback_of, quiz_rules, quizzes_for_learner
+from quizzes.i18n import translated
 from quizzes.models import Assignment, Attempt, Question, QuestionResponse, QuestionVersion, Quiz, ReviewCard, Topic, TopicMastery
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.selectors import attempt_rows, sql_datetime, sql_json
@@ -322,7 +323,7 @@ def response_answer_in(
     try:
         normalised = response_validate(snap["qtype"], snap["options"], response)
     except InvalidResponse as exc:
-        raise LearnerActionError("invalid_response", str(exc), status=400) from None
+        raise LearnerActionError("invalid_response", translated(exc.args[0]), status=400) from None
     result = score_or_refuse(snap, normalised, question_id=question_id)
     row.response, row.points, row.correct = normalised, result.points, result.correct
     row.client_key, row.answered_at = client_key[:64], now

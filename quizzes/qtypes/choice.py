@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizzes.qtypes.base import AnswerMissing, Credit, FormData, InvalidResponse, Options, QType, Score, gettext_noop, ids, texts
+from quizzes.said import _
 
 
 def _right(answer: dict[str, Any]) -> set[str]:
@@ -51,15 +52,15 @@ class SingleChoice(_Choice):
 
     def key_problems(self, options: Options, answer: dict[str, Any], known: set[str]) -> list[str]:
         if len(options) < 2:
-            return ["give at least two options"]
+            return [_("give at least two options")]
         if not isinstance(answer.get("correct"), str) or answer["correct"] not in known:
-            return [f"answer 'correct' must be one option id of {sorted(known)}"]
+            return [_("answer 'correct' must be one option id of %(ids)s", ids=sorted(known))]
         return []
 
     def response_validate(self, options: Options, response: dict[str, Any]) -> dict[str, Any]:
         choice = response.get("choice")
         if not isinstance(choice, str) or choice not in ids(options):
-            raise InvalidResponse(f"'choice' must be one of {sorted(ids(options))}")
+            raise InvalidResponse(_("'choice' must be one of %(ids)s", ids=sorted(ids(options))))
         return {"choice": choice}
 
     def score(self, answer: dict[str, Any], response: dict[str, Any]) -> Score:
@@ -92,15 +93,15 @@ class MultiChoice(_Choice):
     def key_problems(self, options: Options, answer: dict[str, Any], known: set[str]) -> list[str]:
         correct = answer.get("correct")
         if not isinstance(correct, list) or not correct or not all(isinstance(c, str) and c in known for c in correct):
-            return [f"answer 'correct' must be a non-empty list of option ids of {sorted(known)}"]
-        return [] if len(set(correct)) == len(correct) else ["answer 'correct' must not repeat an option"]
+            return [_("answer 'correct' must be a non-empty list of option ids of %(ids)s", ids=sorted(known))]
+        return [] if len(set(correct)) == len(correct) else [_("answer 'correct' must not repeat an option")]
 
     def response_validate(self, options: Options, response: dict[str, Any]) -> dict[str, Any]:
         choices = response.get("choices")
         if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices) or not set(choices) <= ids(options):
-            raise InvalidResponse(f"'choices' must be a list drawn from {sorted(ids(options))}")
+            raise InvalidResponse(_("'choices' must be a list drawn from %(ids)s", ids=sorted(ids(options))))
         if len(set(choices)) != len(choices):
-            raise InvalidResponse("'choices' must not repeat an option")
+            raise InvalidResponse(_("'choices' must not repeat an option"))
         return {"choices": sorted(choices)}
 
     def score(self, answer: dict[str, Any], response: dict[str, Any]) -> Score:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizzes.qtypes.base import AnswerMissing, Credit, FormData, InvalidResponse, Options, QType, Score, gettext_noop, ids
+from quizzes.said import _
 
 
 @dataclass(frozen=True)
@@ -23,17 +24,25 @@ class Matching(QType):
         prompts = {o["id"] for o in options if o.get("side") == "prompt"}
         choices = {o["id"] for o in options if o.get("side") == "choice"}
         if not prompts or not choices or prompts | choices != known:
-            return ["matching options need 'side': 'prompt' or 'choice', and at least one of each"]
+            return [_("matching options need 'side': 'prompt' or 'choice', and at least one of each")]
         pairs = answer.get("pairs")
         if not isinstance(pairs, dict) or set(pairs) != prompts or not all(isinstance(c, str) and c in choices for c in pairs.values()):
-            return [f"answer 'pairs' must map each prompt of {sorted(prompts)} to a choice of {sorted(choices)}"]
+            return [
+                _(
+                    "answer 'pairs' must map each prompt of %(prompts)s to a choice of %(choices)s",
+                    prompts=sorted(prompts),
+                    choices=sorted(choices),
+                )
+            ]
         return []
 
     def response_validate(self, options: Options, response: dict[str, Any]) -> dict[str, Any]:
         pairs = response.get("pairs")
         prompts, choices = ids(options, "prompt"), ids(options, "choice")
         if not isinstance(pairs, dict) or set(pairs) != prompts or not all(isinstance(v, str) and v in choices for v in pairs.values()):
-            raise InvalidResponse(f"'pairs' must map each of {sorted(prompts)} to one of {sorted(choices)}")
+            raise InvalidResponse(
+                _("'pairs' must map each of %(prompts)s to one of %(choices)s", prompts=sorted(prompts), choices=sorted(choices))
+            )
         return {"pairs": dict(pairs)}
 
     def score(self, answer: dict[str, Any], response: dict[str, Any]) -> Score:

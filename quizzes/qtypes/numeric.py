@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizzes.qtypes.base import AnswerMissing, FormData, InvalidResponse, Options, QType, Score, finite, gettext_noop
+from quizzes.said import _
 
 
 def number_text(value: object) -> str:
@@ -43,13 +44,13 @@ class Numeric(QType):
         value, tolerance = answer.get("value"), answer.get("tolerance", 0)
         for name, number in (("value", value), ("tolerance", tolerance)):
             if not finite(number):
-                return [f"answer '{name}' must be a finite number"]
-        return [] if float(tolerance) >= 0 else ["answer 'tolerance' must not be negative"]
+                return [_("answer '%(name)s' must be a finite number", name=name)]
+        return [] if float(tolerance) >= 0 else [_("answer 'tolerance' must not be negative")]
 
     def response_validate(self, options: Options, response: dict[str, Any]) -> dict[str, Any]:
         value = response.get("value")
         if not finite(value):
-            raise InvalidResponse("'value' must be a finite number")
+            raise InvalidResponse(_("'value' must be a finite number"))
         return {"value": value}
 
     def score(self, answer: dict[str, Any], response: dict[str, Any]) -> Score:

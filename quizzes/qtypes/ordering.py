@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizzes.qtypes.base import Credit, FormData, InvalidResponse, Options, QType, Score, ids, texts
+from quizzes.said import _
 
 
 @dataclass(frozen=True)
@@ -23,13 +24,13 @@ class Ordering(QType):
     def key_problems(self, options: Options, answer: dict[str, Any], known: set[str]) -> list[str]:
         order = answer.get("order")
         if len(options) < 2 or not isinstance(order, list) or sorted(map(str, order)) != sorted(known) or len(order) != len(options):
-            return [f"answer 'order' must list each of the option ids {sorted(known)} exactly once (two or more)"]
+            return [_("answer 'order' must list each of the option ids %(ids)s exactly once (two or more)", ids=sorted(known))]
         return []
 
     def response_validate(self, options: Options, response: dict[str, Any]) -> dict[str, Any]:
         order = response.get("order")
         if not isinstance(order, list) or sorted(map(str, order)) != sorted(ids(options)) or len(order) != len(options):
-            raise InvalidResponse(f"'order' must list each of {sorted(ids(options))} exactly once")
+            raise InvalidResponse(_("'order' must list each of %(ids)s exactly once", ids=sorted(ids(options))))
         return {"order": list(order)}
 
     def score(self, answer: dict[str, Any], response: dict[str, Any]) -> Score:

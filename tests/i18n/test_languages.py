@@ -31,17 +31,44 @@ def test_no_msgid_is_left_empty_or_fuzzy(lang):
     assert not fuzzy, f"fuzzy (not compiled) in {lang}: {fuzzy[:5]}"
 
 
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdfr]|%[sdfr]|\{\w*\}")
+
+
+def placeholders(text: str) -> list[str]:
+    """%(name)s, %s and {name} of a message (%% is a percent sign, not a placeholder), sorted."""
+    return sorted(PLACEHOLDER.findall(text.replace("%%", "")))
+
+
+def nplurals(header: str) -> int:
+    return int(re.search(r"nplurals=(\d+)", header).group(1))
+
+
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_catalog_has_the_same_msgids_and_keeps_every_placeholder(lang):
-    english = {e.key: e for e in read(LOCALE / "en" / "LC_MESSAGES" / "django.po")[1:]}
-    entries = {e.key: e for e in read(LOCALE / lang / "LC_MESSAGES" / "django.po")[1:]}
+def test_every_catalog_has_the_same_msgids_and_keeps_every_placeholder(lang, domain):
+    english = {e.key: e for e in read(LOCALE / "en" / "LC_MESSAGES" / f"{domain}.po")[1:]}
+    header, *rest = read(LOCALE / lang / "LC_MESSAGES" / f"{domain}.po")
+    entries = {e.key: e for e in rest}
     assert entries.keys() == english.keys()
+    forms = nplurals(header.msgstr[0])
+    assert forms == {"ru": 4, "kk": 2, "en": 2}[lang]
     for e in entries.values():
-        wanted = set(re.findall(r"%\(\w+\)[sd]", e.msgid))
-        for form in e.msgstr.values():
-            assert set(re.findall(r"%\(\w+\)[sd]", form)) == wanted, (lang, e.msgid, form)
+        # Every form keeps the placeholders: the msgid's; in Russian and Kazakh, where one form serves many
+        # numbers (1, 21, 31...), every form keeps the plural's (the count included)
+        for n, form in e.msgstr.items():
+            source = e.msgid if e.msgid_plural is None or (lang == "en" and n == 0) else e.msgid_plural
+            assert placeholders(form) == placeholders(source), (lang, e.msgid, n, form)
         if "<a href" in e.msgid:
             assert all("<a href" in form for form in e.msgstr.values())
+        if e.msgid_plural is not None:  # a plural entry has every form its language's rule can choose
+            assert sorted(e.msgstr) == list(range(forms)), (lang, e.msgid, sorted(e.msgstr))
+
+
+def test_the_placeholder_check_catches_a_lost_or_renamed_placeholder():
+    assert placeholders("%(n)s facts in {name}, 50%% done") == ["%(n)s", "{name}"]
+    assert placeholders("%(n)s фактов в {name}") == placeholders("%(n)s facts in {name}")
+    assert placeholders("фактов в {имя}") != placeholders("%(n)s facts in {name}")
+    assert placeholders("%(count)s фактов") != placeholders("%(n)s facts")
 
 
 @pytest.mark.parametrize(
