@@ -55,6 +55,21 @@ ENROLLMENTS = (
     "sourcedId", "status", "dateLastModified", "classSourcedId", "schoolSourcedId", "userSourcedId", "role", "primary", "beginDate",
     "endDate",
 )  # fmt: skip
+# The gradebook's files (written by quizzes.progress.oneroster, which reads the results): the 1.2 binding's
+# columns as listed in 1EdTech "OneRoster: CSV Binding" 1.2.1 §3 (https://www.imsglobal.org/spec/oneroster/v1p2/bind/csv;
+# the stored copy's tables were transcribed from a public OneRoster 1.2.1 CSV library's "spec-defined headers in exact
+# order", found with the docs/code search "OneRoster 1.2 CSV lineItems results columns"). Their first columns are the
+# 1.1 tables' (sourcedId … resultValueMax; sourcedId … scoreDate, comment); 1.2 added academicSessionSourcedId and
+# schoolSourcedId to a line item (gradingPeriodSourcedId went), and textScore, classSourcedId and the four flags to a result.
+CATEGORIES = ("sourcedId", "status", "dateLastModified", "title", "weight")
+LINE_ITEMS = (
+    "sourcedId", "status", "dateLastModified", "title", "description", "assignDate", "dueDate", "classSourcedId",
+    "categorySourcedId", "academicSessionSourcedId", "resultValueMin", "resultValueMax", "schoolSourcedId",
+)  # fmt: skip
+RESULTS = (
+    "sourcedId", "status", "dateLastModified", "lineItemSourcedId", "studentSourcedId", "scoreStatus", "score", "scoreDate",
+    "comment", "textScore", "classSourcedId", "inProgress", "incomplete", "late", "missing",
+)  # fmt: skip
 # Every file the manifest names (file.<name>), absent unless written.
 MANIFEST_FILES = (
     "academicSessions", "categories", "classes", "classResources", "courses", "courseResources", "demographics", "enrollments",
@@ -94,10 +109,28 @@ def _csv(header: tuple[str, ...], rows: list[dict]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def oneroster_export(*, by) -> bytes:
+@dataclass
+class ExportScope:
+    """What an export holds, for the files another layer adds (the gradebook, quizzes.progress.oneroster):
+    the classes (model instances, in order), their sourcedIds and the people's, the org and the session."""
+
+    classes: list
+    class_ids: dict[int, str]
+    user_ids: dict[int, str]
+    org_id: str
+    term_id: str
+
+
+def csv_file(header: tuple[str, ...], rows: list[dict]) -> bytes:
+    """One file of the binding: its header, then the rows (a column a row lacks is empty)."""
+    return _csv(header, rows)
+
+
+def oneroster_export(*, by, gradebook: Callable[[ExportScope], dict[str, bytes]] | None = None) -> bytes:
     """A OneRoster 1.2 CSV zip (bulk) of the classes `by` teaches (an administrator: every class), their
     students and teachers, and each one's place in a class: manifest, orgs, academicSessions, courses,
-    classes, users, roles, enrollments. Archived classes are left out; passwords never leave."""
+    classes, users, roles, enrollments; and the files `gradebook` makes of the same scope (categories,
+    lineItems, results). Archived classes are left out; passwords never leave."""
     org_id, org_name = _org()
     start, end = _school_year(timezone.localdate())
     term_id, course_id = f"{org_id}-{end.year}", f"{org_id}-course"
@@ -204,6 +237,8 @@ def oneroster_export(*, by) -> bytes:
             ],
         ),
     }
+    if gradebook is not None:
+        files |= gradebook(ExportScope(classes, class_ids, user_ids, org_id, term_id))
     written = {name.removesuffix(".csv") for name in files}
     manifest = [{"propertyName": "manifest.version", "value": "1.0"}, {"propertyName": "oneroster.version", "value": "1.2"}]
     manifest += [{"propertyName": f"file.{name}", "value": "bulk" if name in written else "absent"} for name in MANIFEST_FILES]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
+from oauth2_provider.models import AbstractAccessToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import BaseScopes
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
@@ -18,6 +19,15 @@ def _credential(application) -> IntegrationCredential | None:
     if application is None:
         return None
     return IntegrationCredential.objects.filter(application_id=application.pk).first()
+
+
+def request_allows(request, scope: str) -> bool:
+    """Whether this call may see what `scope` guards beyond the endpoint's own scope: always for a
+    session or a user token (the person's own rights apply), for an integration token only with `scope`."""
+    token = getattr(request, "auth", None)
+    if not isinstance(token, AbstractAccessToken):
+        return True
+    return scope in (token.scope or "").split()
 
 
 class CredentialScopes(BaseScopes):

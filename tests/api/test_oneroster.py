@@ -6,16 +6,22 @@ not OneRoster refused with the file and line named and nothing written."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import zipfile
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from quizzes.classes.services import classroom_create, enrolment_add
-from quizzes.models import Classroom, Enrolment, Job, SourcedEnrollment, SourcedUser
-from tests.factories import UserFactory
+from quizzes.integrations.services import integration_credential_create
+from quizzes.models import Assignment, ClassGroup, Classroom, Enrolment, Job, SourcedEnrollment, SourcedUser
+from quizzes.progress.services import attempt_start, attempt_submit, response_answer
+from tests.factories import UserFactory, class_with_assignment
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -48,7 +54,22 @@ SPEC = {
         "sourcedId", "status", "dateLastModified", "classSourcedId", "schoolSourcedId", "userSourcedId", "role", "primary",
         "beginDate", "endDate",
     ],
+    # The gradebook files (the binding's §3 tables for categories, lineItems and results).
+    "categories.csv": ["sourcedId", "status", "dateLastModified", "title", "weight"],
+    "lineItems.csv": [
+        "sourcedId", "status", "dateLastModified", "title", "description", "assignDate", "dueDate", "classSourcedId",
+        "categorySourcedId", "academicSessionSourcedId", "resultValueMin", "resultValueMax", "schoolSourcedId",
+    ],
+    "results.csv": [
+        "sourcedId", "status", "dateLastModified", "lineItemSourcedId", "studentSourcedId", "scoreStatus", "score", "scoreDate",
+        "comment", "textScore", "classSourcedId", "inProgress", "incomplete", "late", "missing",
+    ],
 }  # fmt: skip
+GRADEBOOK = ("categories.csv", "lineItems.csv", "results.csv")
+# Queries the export makes per assignment of its classes (its results: module items, enrolments, extensions, attempts, runs).
+PER_ASSIGNMENT = 4
+# results.csv scoreStatus: the binding's vocabulary.
+SCORE_STATUSES = {"exempt", "fully graded", "not submitted", "partially graded", "submitted"}
 # The manifest's file.* properties in the 1.2 binding.
 MANIFEST_FILES = {
     "academicSessions", "categories", "classes", "classResources", "courses", "courseResources", "demographics", "enrollments",
@@ -163,6 +184,99 @@ def test_the_export_reads_back_as_oneroster_1_2_with_the_specs_headers(teacher_w
     assert {r["orgSourcedId"] for r in rows["roles.csv"]} <= set(ids["orgs.csv"])
     (session,) = rows["academicSessions.csv"]
     assert session["type"] == "schoolYear" and session["startDate"] < session["endDate"]
+
+
+def _bearer(owner, scopes: list[str]) -> APIClient:
+    made = integration_credential_create(owner=owner, name="sis", scopes=scopes)
+    token = APIClient().post(
+        "/o/token/", {"grant_type": "client_credentials", "client_id": made.client_id, "client_secret": made.client_secret}
+    )
+    assert token.status_code == 200, token.content
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.json()['access_token']}")
+    return client
+
+
+@pytest.fixture
+def graded_world(django_capture_on_commit_callbacks):
+    """A class with a module of one 3-question quiz (key "b") assigned twice: to the class, due next week
+    (student A scored 2 of 3, B not started), and to a group of B alone, already past due (B not started)."""
+    current = class_with_assignment(students=2)
+    teacher = current.classroom.teachers.get()
+    a, b = [e.student for e in current.classroom.enrolments.order_by("student__username")]
+    group = ClassGroup.objects.create(classroom=current.classroom, name="Table 2")
+    Enrolment.objects.filter(classroom=current.classroom, student=b).update(group=group)
+    now = timezone.now()
+    past = Assignment.objects.create(
+        classroom=current.classroom, group=group, module=current.module, opens_at=now - dt.timedelta(days=10),
+        due_at=now - dt.timedelta(days=1),
+    )  # fmt: skip
+    quiz = current.module.items.get().quiz
+    attempt = attempt_start(user=a, quiz=quiz, assignment=current)
+    for position, choice in ((1, "b"), (2, "b"), (3, "a")):
+        response_answer(attempt=attempt, position=position, response={"choice": choice})
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt_submit(attempt=attempt)
+    return teacher, current, past, a, b
+
+
+def test_the_gradebook_exports_assignments_as_line_items_and_grades_as_results(graded_world):
+    teacher, current, past, a, b = graded_world
+    files = read_zip(client_as(teacher).get("/api/v1/roster/oneroster/").content)
+    for name in GRADEBOOK:
+        assert files[name][0] == SPEC[name], name
+    manifest = {row["propertyName"]: row["value"] for row in files["manifest.csv"][1]}
+    assert (manifest["file.lineItems"], manifest["file.results"], manifest["file.categories"]) == ("bulk", "bulk", "bulk")
+    rows = {name: body for name, (_h, body) in files.items()}
+    ids = {name: {r["sourcedId"] for r in body} for name, body in rows.items() if name != "manifest.csv"}
+    items = {r["sourcedId"]: r for r in rows["lineItems.csv"]}
+    assert set(items) == {f"kzl-lineitem-{current.pk}", f"kzl-lineitem-{past.pk}"}
+    line = items[f"kzl-lineitem-{current.pk}"]
+    assert line["title"] == current.module.title and items[f"kzl-lineitem-{past.pk}"]["title"] == f"{current.module.title} (Table 2)"
+    assert line["assignDate"] == current.opens_at.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    assert line["dueDate"] == current.due_at.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    assert (line["resultValueMin"], line["resultValueMax"]) == ("0", "100")
+    for r in rows["lineItems.csv"]:
+        assert r["classSourcedId"] in ids["classes.csv"] and r["categorySourcedId"] in ids["categories.csv"]
+        assert r["academicSessionSourcedId"] in ids["academicSessions.csv"] and r["schoolSourcedId"] in ids["orgs.csv"]
+    user_id = {u["username"]: u["sourcedId"] for u in rows["users.csv"]}
+    results = {(r["lineItemSourcedId"], r["studentSourcedId"]): r for r in rows["results.csv"]}
+    # One result per student the assignment is for: both for the class's, only B for the group's.
+    assert set(results) == {
+        (f"kzl-lineitem-{current.pk}", user_id[a.username]),
+        (f"kzl-lineitem-{current.pk}", user_id[b.username]),
+        (f"kzl-lineitem-{past.pk}", user_id[b.username]),
+    }
+    for r in rows["results.csv"]:
+        assert r["lineItemSourcedId"] in ids["lineItems.csv"] and r["studentSourcedId"] in ids["users.csv"]
+        assert r["classSourcedId"] in ids["classes.csv"] and r["scoreStatus"] in SCORE_STATUSES
+        assert r["scoreDate"] == timezone.localdate().isoformat() and r["status"] == r["dateLastModified"] == ""
+    scored = results[f"kzl-lineitem-{current.pk}", user_id[a.username]]
+    # 2 of 3 right on the module's only quiz: 66.7 %, as the teacher's results say.
+    teacher_view = client_as(teacher).get(f"/api/v1/assignments/{current.pk}/results/").json()
+    grade = next(s["grade"] for s in teacher_view["students"] if s["student"]["username"] == a.username)
+    assert (scored["scoreStatus"], scored["score"], grade) == ("fully graded", "66.7", 66.7)
+    assert (scored["inProgress"], scored["incomplete"], scored["late"], scored["missing"]) == ("false", "false", "false", "false")
+    waiting = results[f"kzl-lineitem-{current.pk}", user_id[b.username]]
+    assert (waiting["scoreStatus"], waiting["score"], waiting["incomplete"], waiting["missing"]) == ("not submitted", "", "true", "false")
+    missed = results[f"kzl-lineitem-{past.pk}", user_id[b.username]]
+    assert (missed["scoreStatus"], missed["score"], missed["missing"]) == ("not submitted", "", "true")
+    assert len({r["sourcedId"] for r in rows["results.csv"]}) == 3
+
+
+def test_an_archived_assignment_is_no_line_item_and_grades_need_results_read(graded_world):
+    teacher, current, past, _a, _b = graded_world
+    Assignment.objects.filter(pk=past.pk).update(archived_at=timezone.now())
+    files = read_zip(_bearer(teacher, ["roster:read", "results:read"]).get("/api/v1/roster/oneroster/").content)
+    assert [r["sourcedId"] for r in files["lineItems.csv"][1]] == [f"kzl-lineitem-{current.pk}"]
+    assert {r["lineItemSourcedId"] for r in files["results.csv"][1]} == {f"kzl-lineitem-{current.pk}"}
+    # A credential that may read the roster but not results gets the roster without the gradebook.
+    roster_only = _bearer(teacher, ["roster:read"]).get("/api/v1/roster/oneroster/")
+    assert roster_only.status_code == 200
+    files = read_zip(roster_only.content)
+    assert not set(GRADEBOOK) & set(files) and "users.csv" in files
+    manifest = {row["propertyName"]: row["value"] for row in files["manifest.csv"][1]}
+    assert all(manifest[f"file.{name.removesuffix('.csv')}"] == "absent" for name in GRADEBOOK)
 
 
 def test_the_export_is_for_teachers_and_takes_no_query(teacher_world):
@@ -288,3 +402,26 @@ def test_a_damaged_zip_is_a_400_not_a_500(django_capture_on_commit_callbacks):
     assert response.status_code == 400, response.content
     assert "cannot be read from the zip" in response.json()["error"]["fields"]["users.csv"][0]
     assert not Job.objects.exists()
+
+
+def test_the_exports_queries_grow_with_assignments_not_with_students(graded_world):
+    """Query budget: a fixed number per export plus a fixed number per assignment (its results are read
+    as the teacher's results page reads them), whatever the number of students."""
+    teacher, current, _past, _a, _b = graded_world
+    client = client_as(teacher)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/roster/oneroster/").status_code == 200
+        return len(queries)
+
+    two = count()
+    assert two <= 14  # measured: 14 (the roster's files, auth, and 2 x PER_ASSIGNMENT)
+    for _ in range(6):
+        enrolment_add(classroom=current.classroom, student=UserFactory(), by=None)
+    assert count() == two
+    Assignment.objects.create(
+        classroom=current.classroom, module=current.module, opens_at=current.opens_at, due_at=current.due_at, attempts_allowed=0
+    )
+    three = count()
+    assert three - two == PER_ASSIGNMENT

@@ -22,9 +22,11 @@ from quizzes.api.query import StrictQuery
 from quizzes.api.serializers.roster import RosterReportSerializer, RosterSerializer
 from quizzes.classes.oneroster import OneRosterFileError, oneroster_export, oneroster_read
 from quizzes.classes.roster import ClassRow, EnrollmentRow, RosterError, UserRow, roster_apply
+from quizzes.integrations.oauth import request_allows
 from quizzes.jobs.services import job_start
 from quizzes.models import Job
 from quizzes.permissions import jobs_for_user
+from quizzes.progress.oneroster import oneroster_gradebook
 
 EXAMPLE_REQUEST = {
     "users": [
@@ -119,18 +121,22 @@ class OneRosterExportView(StrictQuery, APIView):
 
     @extend_schema(
         operation_id="roster_oneroster_export",
-        summary="My classes, their people and enrolments as a OneRoster 1.2 CSV zip",
+        summary="My classes, their people, enrolments and grades as a OneRoster 1.2 CSV zip",
         responses={(200, "application/zip"): OpenApiTypes.BINARY},
         description=(
             "A OneRoster 1.2 CSV zip (bulk): manifest.csv, orgs.csv, academicSessions.csv, courses.csv, classes.csv, "
             "users.csv, roles.csv and enrollments.csv, with the binding's headers in its order, of the classes I teach "
             "(an administrator: every class; archived ones left out), their students and teachers. Ids from a school "
             "information system come back as given; others are `kzl-class-<id>`, `kzl-user-<id>`. No passwords. "
+            "The gradebook too: categories.csv, lineItems.csv (an assignment: `kzl-lineitem-<id>`, scored 0-100) and "
+            "results.csv (each student's grade on it, `kzl-result-<assignment>-<student>`), unless the caller is an "
+            "integration credential without `results:read` (then those files are `absent` in the manifest). "
             "Scope `roster:read`."
         ),
     )
     def get(self, request):
-        body = oneroster_export(by=request.user)
+        grades = oneroster_gradebook if request_allows(request, "results:read") else None
+        body = oneroster_export(by=request.user, gradebook=grades)
         response = HttpResponse(body, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="oneroster-{timezone.localdate():%Y%m%d}.zip"'
         return response
