@@ -24,7 +24,17 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from quizzes.classes.roster import OWN_CLASS, OWN_USER, ClassRow, EnrollmentRow, RosterReport, UserRow, roster_apply
+from quizzes.classes.roster import (
+    OWN_CLASS,
+    OWN_USER,
+    ClassRow,
+    EnrollmentRow,
+    RemovalRow,
+    Removals,
+    RosterReport,
+    UserRow,
+    roster_apply,
+)
 from quizzes.models import Enrolment, RosterRole, SourcedEnrollment, SourcedUser
 from quizzes.permissions import active_classrooms_for_teacher
 
@@ -357,11 +367,16 @@ def oneroster_read(*, file) -> dict:
             read[name] = rows or []
     if problems:
         raise OneRosterFileError(problems)
-    return _rows(read)
+    provisioning = _rows(read)
+    # Bulk: the file is the school system's complete set, so what it leaves out goes (quizzes.classes.roster
+    # Removals.complete); delta: only the rows marked tobedeleted go.
+    provisioning["complete"] = [name for name in ("users", "enrollments") if manifest.get(f"file.{name}") == "bulk"]
+    return provisioning
 
 
 def _rows(read: dict[str, list[tuple[int, dict]]]) -> dict:
     notes: list[str] = []
+    remove: dict[str, list[dict]] = {"users": [], "classes": [], "enrollments": []}
     deleted = "tobedeleted"
     roles: dict[str, str] = {}
     for _line, row in read.get("roles.csv", []):
@@ -373,7 +388,7 @@ def _rows(read: dict[str, list[tuple[int, dict]]]) -> dict:
     users, skipped = [], set()
     for line, row in read["users.csv"]:
         if row.get("status") == deleted:
-            notes.append(f"users.csv line {line}: {row['sourcedId']} is marked tobedeleted; KZLearn removes nobody")
+            remove["users"].append(asdict(RemovalRow(row["sourcedId"], f"users.csv line {line}")))
             continue
         role = roles.get(row["sourcedId"], "")
         if role not in RosterRole.values:
@@ -402,10 +417,15 @@ def _rows(read: dict[str, list[tuple[int, dict]]]) -> dict:
         for line, row in read["classes.csv"]
         if row.get("status") != deleted
     ]
+    remove["classes"] = [
+        asdict(RemovalRow(row["sourcedId"], f"classes.csv line {line}"))
+        for line, row in read["classes.csv"]
+        if row.get("status") == deleted
+    ]
     enrollments = []
     for line, row in read["enrollments.csv"]:
         if row.get("status") == deleted:
-            notes.append(f"enrollments.csv line {line}: {row['sourcedId']} is marked tobedeleted; KZLearn removes nobody")
+            remove["enrollments"].append(asdict(RemovalRow(row["sourcedId"], f"enrollments.csv line {line}")))
         elif row["userSourcedId"] in skipped or row["role"] not in RosterRole.values:
             notes.append(
                 f"enrollments.csv line {line}: {row['sourcedId']} is a {row['role']}'s place: only students and teachers are imported"
@@ -422,21 +442,38 @@ def _rows(read: dict[str, list[tuple[int, dict]]]) -> dict:
                     )
                 )
             )
-    return {"users": users, "classes": classes, "enrollments": enrollments, "notes": notes}
+    return {"users": users, "classes": classes, "enrollments": enrollments, "notes": notes, "remove": remove}
 
 
 def oneroster_import_job(
-    *, progress: Callable[[int, int], None], by_id: int, users: list, classes: list, enrollments: list, notes: list | None = None
+    *,
+    progress: Callable[[int, int], None],
+    by_id: int,
+    users: list,
+    classes: list,
+    enrollments: list,
+    notes: list | None = None,
+    remove: dict | None = None,
+    complete: list | None = None,
 ) -> RosterReport:
     """The background job of a OneRoster import (quizzes.jobs RUNNERS): roster_apply on the rows read
-    from the zip, as the person who started it; all or nothing (RosterError lists each bad row by file and line)."""
+    from the zip, as the person who started it, with the removals the file asks for (rows marked
+    tobedeleted; in bulk mode also what it leaves out); all or nothing (RosterError lists each bad row
+    by file and line)."""
     by = User.objects.get(pk=by_id)
+    remove = remove or {}
     report = roster_apply(
         users=[UserRow(**row) for row in users],
         classes=[ClassRow(**row) for row in classes],
         enrollments=[EnrollmentRow(**row) for row in enrollments],
+        removals=Removals(
+            users=[RemovalRow(**row) for row in remove.get("users", [])],
+            classes=[RemovalRow(**row) for row in remove.get("classes", [])],
+            enrollments=[RemovalRow(**row) for row in remove.get("enrollments", [])],
+            complete=frozenset(complete or ()),
+        ),
         by=by,
         progress=progress,
     )
-    report.notes = list(notes or [])
+    report.notes = list(notes or []) + report.notes
     return report

@@ -8,8 +8,17 @@ OneRoster import) and nothing is written. Who may do what follows the class rule
 (quizzes.classes.services): a teacher provisions student accounts (recorded as created by them, so
 they may enrol them) into classes they teach; teacher accounts and other teachers' places in a class
 need an administrator (a superuser). Accounts are made without a usable password unless a row gives
-one: students sign in through LTI or get a password slip from their teacher. Nobody is removed: a
-person missing from a later roster keeps their account, class places and work.
+one: students sign in through LTI or get a password slip from their teacher.
+
+Removals (OneRoster `tobedeleted`, or the API's `remove`) name what goes by sourced id: a place in a
+class is taken away (a student's enrolment, through enrolment_remove; a teacher's place, administrators
+only), an account is deactivated (never deleted: its work stays; only one the caller may change), a
+class is archived (only one the caller teaches). What is already gone, or was never provisioned, is
+noted and changes nothing, so a removal sent twice is harmless. `complete` says which sections are a
+school system's complete set (a OneRoster bulk file): then what the caller provisioned before and the
+set leaves out goes too - accounts the caller provisioned (users), and places with a sourced id in the
+classes the call names (enrollments). A place without a sourced id (a student who joined by code) is
+never removed by a roster.
 """
 
 from __future__ import annotations
@@ -26,7 +35,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from quizzes.classes.services import USERNAME_TAKEN, classroom_create, enrolment_add
+from quizzes.classes.services import USERNAME_TAKEN, classroom_archive, classroom_create, enrolment_add, enrolment_remove
 from quizzes.models import Classroom, Enrolment, ProvisionedAccount, RosterRole, SourcedEnrollment, SourcedUser
 from quizzes.permissions import classrooms_for_teacher
 
@@ -68,6 +77,14 @@ class EnrollmentRow:
     where: str = ""
 
 
+@dataclass(frozen=True)
+class RemovalRow:
+    """Something to remove, by its sourced id (a OneRoster row marked tobedeleted, or the API's `remove`)."""
+
+    sourced_id: str
+    where: str = ""
+
+
 @dataclass
 class RowProblem:
     where: str
@@ -86,6 +103,8 @@ class RosterReport:
     created: dict[str, int] = field(default_factory=lambda: {"users": 0, "classes": 0, "enrollments": 0})
     updated: dict[str, int] = field(default_factory=lambda: {"users": 0, "classes": 0, "enrollments": 0})
     unchanged: dict[str, int] = field(default_factory=lambda: {"users": 0, "classes": 0, "enrollments": 0})
+    # Removals done: accounts deactivated, classes archived, places taken away.
+    removed: dict[str, int] = field(default_factory=lambda: {"users": 0, "classes": 0, "enrollments": 0})
     notes: list[str] = field(default_factory=list)
 
     def job_result(self) -> dict:
@@ -145,6 +164,11 @@ class _Plan:
     as_is: set[str] = field(default_factory=set)
     # Sourced ids of rows already reported bad: enrollments naming them are not reported again.
     failed: set[str] = field(default_factory=set)
+    # Removals checked: (where, sourced id, what) per section; what is gone already is only noted.
+    remove_users: list[tuple[str, str, Any]] = field(default_factory=list)
+    remove_classes: list[tuple[str, str, Any]] = field(default_factory=list)
+    remove_enrollments: list[tuple[str, str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def _matches(row: UserRow, account) -> bool:
@@ -342,12 +366,113 @@ def _check_enrollments(rows: Sequence[EnrollmentRow], by, problems: list[RowProb
         plan.enrollments.append(row)
 
 
+@dataclass(frozen=True)
+class Removals:
+    """What a call removes, by sourced id, and which of its sections are complete sets (OneRoster bulk)."""
+
+    users: Sequence[RemovalRow] = ()
+    classes: Sequence[RemovalRow] = ()
+    enrollments: Sequence[RemovalRow] = ()
+    complete: frozenset[str] = frozenset()  # of "users", "enrollments"
+
+
+def _implied(removals: Removals, by, plan: _Plan) -> tuple[list[RemovalRow], list[RemovalRow]]:
+    """The removals a complete set implies: what the caller provisioned and the set leaves out."""
+    users: list[RemovalRow] = []
+    enrollments: list[RemovalRow] = []
+    named = {r.sourced_id for r in removals.users} | {r.sourced_id for r, _a in plan.users}
+    if "users" in removals.complete and by is not None:
+        gone = SourcedUser.objects.filter(created_by=by, user__is_active=True).exclude(sourced_id__in=named)
+        users = [RemovalRow(s, "not in the complete users.csv") for s in gone.order_by("sourced_id").values_list("sourced_id", flat=True)]
+    if "enrollments" in removals.complete:
+        rooms = [c.pk for _r, c in plan.classes if c is not None]
+        kept = {r.sourced_id for r in plan.enrollments} | {r.sourced_id for r in removals.enrollments}
+        gone_places = SourcedEnrollment.objects.filter(classroom__in=rooms).exclude(sourced_id__in=kept).order_by("sourced_id")
+        if not _is_admin(by):  # a teacher's place is an administrator's to take away, and never the caller's own
+            gone_places = gone_places.exclude(role=RosterRole.TEACHER)
+        enrollments = [RemovalRow(s, "not in the complete enrollments.csv") for s in gone_places.values_list("sourced_id", flat=True)]
+    return users, enrollments
+
+
+def _check_removals(removals: Removals, by, problems: list[RowProblem], plan: _Plan) -> None:
+    implied_users, implied_enrollments = _implied(removals, by, plan)
+    user_rows = [*removals.users, *implied_users]
+    enrollment_rows = [*removals.enrollments, *implied_enrollments]
+    kept_users = {r.sourced_id for r, _a in plan.users} | plan.failed
+    kept_classes = {r.sourced_id for r, _c in plan.classes} | plan.failed
+    kept_places = {r.sourced_id for r in plan.enrollments} | plan.failed
+
+    def gone(row: RemovalRow, what: str) -> None:
+        plan.notes.append(f"{row.where}: {what} {row.sourced_id} is not here (removed already, or never provisioned); nothing to remove")
+
+    links = {s.sourced_id: s for s in SourcedUser.objects.filter(sourced_id__in=[r.sourced_id for r in user_rows]).select_related("user")}
+    managed = set(
+        ProvisionedAccount.objects.filter(created_by=by, user__in=[s.user for s in links.values()]).values_list("user_id", flat=True)
+    )
+    for row in user_rows:
+        link = links.get(row.sourced_id)
+        if row.sourced_id in kept_users:
+            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", "both provisioned and removed in this roster"))
+        elif link is None:
+            gone(row, "person")
+        elif not _may_manage(by, link.user, managed) and link.user.pk != getattr(by, "pk", None):
+            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", "names an account you may not change"))
+        elif link.user.pk == getattr(by, "pk", None):
+            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", "names your own account"))
+        else:
+            plan.remove_users.append((row.where, row.sourced_id, link.user))
+    rooms = {c.sourced_id: c for c in Classroom.objects.filter(sourced_id__in=[r.sourced_id for r in removals.classes])}
+    mine = set(classrooms_for_teacher(by).filter(pk__in=[c.pk for c in rooms.values()]).values_list("pk", flat=True)) if by else None
+    for row in removals.classes:
+        classroom = rooms.get(row.sourced_id)
+        if row.sourced_id in kept_classes:
+            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", "both provisioned and removed in this roster"))
+        elif classroom is None or classroom.archived_at is not None:
+            gone(row, "class")
+        elif mine is not None and not _is_admin(by) and classroom.pk not in mine:
+            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", "names a class you do not teach"))
+        else:
+            plan.remove_classes.append((row.where, row.sourced_id, classroom))
+    named_places = SourcedEnrollment.objects.filter(sourced_id__in=[r.sourced_id for r in enrollment_rows])
+    places = {e.sourced_id: e for e in named_places.select_related("classroom", "user")}
+    taught = (
+        set(classrooms_for_teacher(by).filter(pk__in=[e.classroom_id for e in places.values()]).values_list("pk", flat=True))
+        if by and not _is_admin(by)
+        else None
+    )
+    for row in enrollment_rows:
+        place = places.get(row.sourced_id)
+        if row.sourced_id in kept_places:
+            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", "both placed and removed in this roster"))
+        elif place is None:
+            gone(row, "place")
+        elif taught is not None and place.classroom_id not in taught:
+            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", "names a place in a class you do not teach"))
+        elif place.role == RosterRole.TEACHER and not _is_admin(by):
+            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", "only an administrator takes a teacher out of a class"))
+        else:
+            plan.remove_enrollments.append((row.where, row.sourced_id, place))
+
+
 def roster_check(
-    *, users: Sequence[UserRow] = (), classes: Sequence[ClassRow] = (), enrollments: Sequence[EnrollmentRow] = (), by=None
+    *,
+    users: Sequence[UserRow] = (),
+    classes: Sequence[ClassRow] = (),
+    enrollments: Sequence[EnrollmentRow] = (),
+    removals: Removals = Removals(),
+    by=None,
 ) -> _Plan:
     """Check every row against the database and each other; RosterError listing every bad row, or the plan to write."""
     problems: list[RowProblem] = []
-    for name, rows in (("users", users), ("classes", classes), ("enrollments", enrollments)):
+    sections = (
+        ("users", users),
+        ("classes", classes),
+        ("enrollments", enrollments),
+        ("remove.users", removals.users),
+        ("remove.classes", removals.classes),
+        ("remove.enrollments", removals.enrollments),
+    )
+    for name, rows in sections:
         if len(rows) > MAX_ROWS:
             problems.append(RowProblem(name, "", name, f"more than {MAX_ROWS} rows; send them in parts"))
     if problems:
@@ -356,6 +481,7 @@ def roster_check(
     known_users = _check_users(users, by, problems, plan)
     known_classes = _check_classes(classes, by, problems, plan)
     _check_enrollments(enrollments, by, problems, plan, known_users, known_classes)
+    _check_removals(removals, by, problems, plan)
     if problems:
         raise RosterError(problems)
     return plan
@@ -366,14 +492,16 @@ def roster_apply(
     users: Sequence[UserRow] = (),
     classes: Sequence[ClassRow] = (),
     enrollments: Sequence[EnrollmentRow] = (),
+    removals: Removals = Removals(),
     by=None,
     progress: Callable[[int, int], None] | None = None,
 ) -> RosterReport:
-    """Create or update people, classes and class places by their sourced ids, as `by` (None: the system); all or nothing.
+    """Create or update people, classes and class places by their sourced ids, and remove what `removals`
+    names (or a complete set leaves out), as `by` (None: the system); all or nothing.
 
     Raises RosterError (every bad row, nothing written). The same rows sent again change nothing."""
-    plan = roster_check(users=users, classes=classes, enrollments=enrollments, by=by)
-    total = len(plan.users) + len(plan.classes) + len(plan.enrollments)
+    plan = roster_check(users=users, classes=classes, enrollments=enrollments, removals=removals, by=by)
+    total = len(plan.users) + len(plan.classes) + len(plan.enrollments) + len(plan.remove_users) + len(plan.remove_enrollments)
     # Passwords are hashed before the transaction (the hasher's full cost, about 0.2 s each).
     hashed = {row.sourced_id: make_password(row.password) for row, account in plan.users if account is None and row.password}
     report = RosterReport()
@@ -382,6 +510,7 @@ def roster_apply(
             people = _write_users(plan, by, hashed, report)
             rooms = _write_classes(plan, by, report)
             _write_enrollments(plan, by, people, rooms, report)
+            _write_removals(plan, report)
     except IntegrityError:
         # Someone took a username or a sourced id since the rows were checked.
         raise RosterError(
@@ -487,3 +616,32 @@ def _write_enrollments(plan: _Plan, by, people: dict, rooms: dict, report: Roste
         key = "created" if placed else ("updated" if created or relinked else "unchanged")
         getattr(report, key)["enrollments"] += 1
         report.enrollments.append({"sourced_id": row.sourced_id, "classroom": classroom.pk, "user": person.pk, "role": row.role})
+
+
+def _write_removals(plan: _Plan, report: RosterReport) -> None:
+    """Places first (a student taken out, a teacher's place), then classes archived, then accounts deactivated."""
+    for where, sourced_id, place in plan.remove_enrollments:
+        if place.role == RosterRole.TEACHER:
+            taken = place.classroom.teachers.filter(pk=place.user_id).exists()
+            place.classroom.teachers.remove(place.user)
+        else:
+            enrolment = Enrolment.objects.filter(classroom_id=place.classroom_id, student_id=place.user_id).first()
+            taken = enrolment is not None
+            if enrolment is not None:
+                enrolment_remove(enrolment=enrolment)
+        place.delete()
+        (report.removed if taken else report.unchanged)["enrollments"] += 1
+        report.notes.append(f"{where}: {sourced_id} " + ("taken out of the class" if taken else "was no longer in the class"))
+    for where, sourced_id, classroom in plan.remove_classes:
+        classroom_archive(classroom=classroom)
+        report.removed["classes"] += 1
+        report.notes.append(f"{where}: class {sourced_id} archived (its work stays)")
+    for where, sourced_id, account in plan.remove_users:
+        if account.is_active:
+            account.is_active = False
+            account.save(update_fields=["is_active"])
+            report.removed["users"] += 1
+            report.notes.append(f"{where}: {sourced_id} deactivated (the account and its work stay)")
+        else:
+            report.unchanged["users"] += 1
+    report.notes.extend(plan.notes)

@@ -103,7 +103,7 @@ RUNNERS: dict[str, tuple[str, str, tuple[str, ...], Callable[[object], str]]] = 
     Job.Kind.IMPORT_ONEROSTER: (
         "quizzes.classes.oneroster",
         "oneroster_import_job",
-        ("by_id", "users", "classes", "enrollments", "notes"),
+        ("by_id", "users", "classes", "enrollments", "notes", "remove", "complete"),
         _roster_summary,
     ),
 }

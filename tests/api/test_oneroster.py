@@ -425,3 +425,65 @@ def test_the_exports_queries_grow_with_assignments_not_with_students(graded_worl
     )
     three = count()
     assert three - two == PER_ASSIGNMENT
+
+
+def _lines_without(text: str, marker: str) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if marker not in line)
+
+
+def _job_report(client, response) -> dict:
+    assert response.status_code == 202, response.content
+    job = client.get(f"/api/v1/roster/imports/{response.json()['id']}/").json()
+    assert job["status"] == "done", job
+    return job["report"]
+
+
+def test_a_delta_file_removes_the_rows_marked_tobedeleted_once(django_capture_on_commit_callbacks):
+    teacher = UserFactory(is_staff=True)
+    client = client_as(teacher)
+    _job_report(client, _import(client, make_zip(SIS_ZIP), django_capture_on_commit_callbacks))
+    delta_manifest = SIS_ZIP["manifest.csv"]
+    for name in ("users", "enrollments", "classes"):
+        delta_manifest = delta_manifest.replace(f"file.{name},bulk", f"file.{name},delta")
+    delta = {
+        "manifest.csv": delta_manifest,
+        "users.csv": ",".join(SPEC["users.csv"])
+        + "\nu-101,tobedeleted,2026-12-01T10:00:00Z,true,timur.b,,Timur,Bekov,,,,,,,11,,,,,,,sch-1,\n",
+        "classes.csv": ",".join(SPEC["classes.csv"]) + "\n",
+        "enrollments.csv": ",".join(SPEC["enrollments.csv"])
+        + "\ne-101,tobedeleted,2026-12-01T10:00:00Z,cls-11b,sch-1,u-101,student,false,2026-09-01,\n",
+    }
+    report = _job_report(client, _import(client, make_zip(delta), django_capture_on_commit_callbacks))
+    assert report["removed"] == {"users": 1, "classes": 0, "enrollments": 1}
+    assert any(n.startswith("enrollments.csv line 2: e-101 taken out") for n in report["notes"]), report["notes"]
+    timur = SourcedUser.objects.get(sourced_id="u-101").user
+    assert not timur.is_active and not Enrolment.objects.filter(student=timur).exists()
+    assert list(Classroom.objects.get(sourced_id="cls-11b").enrolments.values_list("student__username", flat=True)) == ["samal.a"]
+    # The same delta again: nothing to remove, said so; Samal (not in the delta) is untouched.
+    again = _job_report(client, _import(client, make_zip(delta), django_capture_on_commit_callbacks))
+    assert again["removed"] == {"users": 0, "classes": 0, "enrollments": 0}
+    assert any("e-101 is not here" in n for n in again["notes"])
+    assert SourcedUser.objects.get(sourced_id="u-100").user.is_active
+
+
+def test_a_bulk_file_removes_what_it_leaves_out_of_what_the_importer_provisioned(django_capture_on_commit_callbacks):
+    teacher = UserFactory(is_staff=True)
+    client = client_as(teacher)
+    _job_report(client, _import(client, make_zip(SIS_ZIP), django_capture_on_commit_callbacks))
+    classroom = Classroom.objects.get(sourced_id="cls-11b")
+    joined = UserFactory(username="joined.by.code")
+    enrolment_add(classroom=classroom, student=joined, by=None)  # no sourced id: no roster takes them out
+    smaller = {
+        **SIS_ZIP,
+        "users.csv": _lines_without(SIS_ZIP["users.csv"], "u-101"),
+        "roles.csv": _lines_without(SIS_ZIP["roles.csv"], "u-101"),
+        "enrollments.csv": _lines_without(SIS_ZIP["enrollments.csv"], "u-101"),
+    }
+    report = _job_report(client, _import(client, make_zip(smaller), django_capture_on_commit_callbacks))
+    assert report["removed"] == {"users": 1, "classes": 0, "enrollments": 1}
+    assert any("not in the complete users.csv: u-101 deactivated" in n for n in report["notes"]), report["notes"]
+    assert sorted(classroom.enrolments.values_list("student__username", flat=True)) == ["joined.by.code", "samal.a"]
+    assert not SourcedUser.objects.get(sourced_id="u-101").user.is_active
+    again = _job_report(client, _import(client, make_zip(smaller), django_capture_on_commit_callbacks))
+    assert again["removed"] == {"users": 0, "classes": 0, "enrollments": 0}
+    assert again["unchanged"] == {"users": 1, "classes": 1, "enrollments": 1}

@@ -179,3 +179,80 @@ def test_a_weak_password_is_refused_with_the_validators_reason(teacher):
     assert response.status_code == 400
     assert "password" in response.json()["error"]["fields"]["users[0].password"][0].lower()
     assert not User.objects.filter(username="weak.one").exists()
+
+
+# --- removals (OneRoster tobedeleted) ---------------------------------------------------------------
+
+
+def test_remove_takes_a_student_out_and_deactivates_them_once_with_a_report(teacher):
+    client = client_as(teacher)
+    assert client.post("/api/v1/roster/", ROSTER, format="json").status_code == 200
+    classroom = Classroom.objects.get(sourced_id="cls-10a")
+    bolat = User.objects.get(username="bolat.k")
+    removal = {"remove": {"enrollments": ["enr-2"], "users": ["stu-2"]}}
+    response = client.post("/api/v1/roster/", removal, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["removed"] == {"users": 1, "classes": 0, "enrollments": 1}
+    assert any("enr-2 taken out of the class" in n for n in body["notes"]) and any("stu-2 deactivated" in n for n in body["notes"])
+    assert list(classroom.enrolments.values_list("student__username", flat=True)) == ["aruzhan.s"]
+    bolat.refresh_from_db()
+    assert not bolat.is_active and SourcedUser.objects.filter(sourced_id="stu-2").exists()  # deactivated, not deleted
+    assert not SourcedEnrollment.objects.filter(sourced_id="enr-2").exists()
+    # The same removal again changes nothing and says so.
+    before = snapshot()
+    again = client.post("/api/v1/roster/", removal, format="json").json()
+    assert again["removed"] == {"users": 0, "classes": 0, "enrollments": 0} and again["unchanged"]["users"] == 1
+    assert any("enr-2 is not here" in n for n in again["notes"])
+    assert snapshot() == before
+    # The roster sent again (enabled, placed) brings Bolat back into the class with his account active.
+    back = client.post("/api/v1/roster/", ROSTER, format="json").json()
+    assert back["created"]["enrollments"] == 1 and back["updated"]["users"] == 1
+    bolat.refresh_from_db()
+    assert bolat.is_active and classroom.enrolments.filter(student=bolat).exists()
+
+
+def test_remove_refuses_what_the_caller_may_not_touch_and_writes_nothing(teacher):
+    assert client_as(teacher).post("/api/v1/roster/", ROSTER, format="json").status_code == 200
+    other = UserFactory(is_staff=True)
+    theirs = {
+        "users": [{"sourced_id": "stu-9", "role": "student", "username": "other.s"}],
+        "classes": [{"sourced_id": "cls-9", "title": "9B"}],
+        "enrollments": [{"sourced_id": "enr-9", "class_sourced_id": "cls-9", "user_sourced_id": "stu-9", "role": "student"}],
+    }
+    assert client_as(other).post("/api/v1/roster/", theirs, format="json").status_code == 200
+    before = snapshot()
+    response = client_as(teacher).post(
+        "/api/v1/roster/",
+        {
+            "users": [{"sourced_id": "stu-1", "role": "student", "username": "aruzhan.s"}],
+            "remove": {"users": ["stu-9", "stu-1"], "enrollments": ["enr-9", "enr-1"], "classes": ["cls-9"]},
+        },
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    fields = response.json()["error"]["fields"]
+    assert fields["remove.users[0].sourced_id"] == ["names an account you may not change"]
+    assert fields["remove.users[1].sourced_id"] == ["both provisioned and removed in this roster"]
+    assert fields["remove.enrollments[0].sourced_id"] == ["names a place in a class you do not teach"]
+    assert fields["remove.classes[0].sourced_id"] == ["names a class you do not teach"]
+    assert "remove.enrollments[1].sourced_id" not in fields  # enr-1 was fine, but nothing is written
+    assert snapshot() == before and Enrolment.objects.filter(classroom__sourced_id="cls-10a").count() == 2
+
+
+def test_remove_archives_a_class_and_only_an_administrator_takes_a_teacher_out(teacher):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    roster = {
+        "users": [{"sourced_id": "tch-1", "role": "teacher", "username": "t.one"}],
+        "classes": [{"sourced_id": "cls-a", "title": "A"}, {"sourced_id": "cls-b", "title": "B"}],
+        "enrollments": [{"sourced_id": "enr-t", "class_sourced_id": "cls-a", "user_sourced_id": "tch-1", "role": "teacher"}],
+    }
+    assert client_as(admin).post("/api/v1/roster/", roster, format="json").status_code == 200
+    one = User.objects.get(username="t.one")
+    refused = client_as(one).post("/api/v1/roster/", {"remove": {"enrollments": ["enr-t"]}}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"]["remove.enrollments[0].sourced_id"] == ["only an administrator takes a teacher out of a class"]
+    done = client_as(admin).post("/api/v1/roster/", {"remove": {"enrollments": ["enr-t"], "classes": ["cls-b"]}}, format="json")
+    assert done.status_code == 200 and done.json()["removed"] == {"users": 0, "classes": 1, "enrollments": 1}
+    assert not Classroom.objects.get(sourced_id="cls-a").teachers.filter(pk=one.pk).exists()
+    assert Classroom.objects.get(sourced_id="cls-b").archived_at is not None

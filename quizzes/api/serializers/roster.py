@@ -44,10 +44,25 @@ class RosterEnrollmentInSerializer(StrictJSON, serializers.Serializer):
     )
 
 
+def _ids(help_text: str) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(max_length=SOURCED_ID_MAX), required=False, default=list, max_length=MAX_ROWS, help_text=help_text
+    )
+
+
+class RosterRemoveSerializer(StrictJSON, serializers.Serializer):
+    """What goes, by sourced id (OneRoster's status tobedeleted). Already gone, or never provisioned: noted, nothing changes."""
+
+    users = _ids("Accounts to deactivate (never deleted: their work stays); only accounts you may change.")
+    classes = _ids("Classes to archive (their work stays); only classes you teach.")
+    enrollments = _ids("Places in a class to take away: a student's enrolment, or (administrators) a teacher's place.")
+
+
 class RosterSerializer(StrictJSON, serializers.Serializer):
     users = RosterUserInSerializer(many=True, required=False, default=list, max_length=MAX_ROWS)  # type: ignore[call-arg]
     classes = RosterClassInSerializer(many=True, required=False, default=list, max_length=MAX_ROWS)  # type: ignore[call-arg]
     enrollments = RosterEnrollmentInSerializer(many=True, required=False, default=list, max_length=MAX_ROWS)  # type: ignore[call-arg]
+    remove = RosterRemoveSerializer(required=False, help_text="What goes, by sourced id, after the rows above are written.")
 
 
 class RosterUserOutSerializer(serializers.Serializer):
@@ -85,3 +100,5 @@ class RosterReportSerializer(serializers.Serializer):
     created = RosterCountsSerializer(help_text="Rows this call made.")
     updated = RosterCountsSerializer(help_text="Rows this call changed.")
     unchanged = RosterCountsSerializer(help_text="Rows already as sent (all of them when the same call is sent twice).")
+    removed = RosterCountsSerializer(help_text="Accounts deactivated, classes archived and places taken away by this call.")
+    notes = serializers.ListField(child=serializers.CharField(), help_text="What each removal did, or why it changed nothing.")

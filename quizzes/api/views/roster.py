@@ -21,7 +21,7 @@ from quizzes.api.permissions import IsTeacher
 from quizzes.api.query import StrictQuery
 from quizzes.api.serializers.roster import RosterReportSerializer, RosterSerializer
 from quizzes.classes.oneroster import OneRosterFileError, oneroster_export, oneroster_read
-from quizzes.classes.roster import ClassRow, EnrollmentRow, RosterError, UserRow, roster_apply
+from quizzes.classes.roster import ClassRow, EnrollmentRow, RemovalRow, Removals, RosterError, UserRow, roster_apply
 from quizzes.integrations.oauth import request_allows
 from quizzes.jobs.services import job_start
 from quizzes.models import Job
@@ -52,7 +52,10 @@ EXAMPLE_REPORT = {
     "created": {"users": 2, "classes": 1, "enrollments": 2},
     "updated": {"users": 0, "classes": 0, "enrollments": 0},
     "unchanged": {"users": 0, "classes": 0, "enrollments": 0},
+    "removed": {"users": 0, "classes": 0, "enrollments": 0},
+    "notes": [],
 }
+EXAMPLE_REMOVAL = {"remove": {"enrollments": ["sis-enr-2"], "users": ["sis-stu-1002"]}}
 EXAMPLE_ERROR = {
     "error": {
         "code": "invalid",
@@ -63,6 +66,10 @@ EXAMPLE_ERROR = {
         },
     }
 }
+
+
+def removal_rows(remove: dict, name: str) -> list[RemovalRow]:
+    return [RemovalRow(sourced_id, f"remove.{name}[{n}]") for n, sourced_id in enumerate(remove.get(name, []))]
 
 
 def roster_problems(error: RosterError) -> exceptions.ValidationError:
@@ -84,6 +91,7 @@ class RosterView(StrictQuery, Idempotent, APIView):
         responses={200: RosterReportSerializer},
         examples=[
             OpenApiExample("A class of two", value=EXAMPLE_REQUEST, request_only=True),
+            OpenApiExample("A student leaves: out of the class, account deactivated", value=EXAMPLE_REMOVAL, request_only=True),
             OpenApiExample("Made (the same call again: the same rows, all counted unchanged)", value=EXAMPLE_REPORT, response_only=True),
             OpenApiExample("Bad rows: nothing written", value=EXAMPLE_ERROR, response_only=True, status_codes=["400"]),
         ],
@@ -94,18 +102,26 @@ class RosterView(StrictQuery, Idempotent, APIView):
             "earlier one. Every row is checked first: any bad row is a 400 whose `fields` name each one "
             "(`users[3].username`), and nothing is written. A teacher provisions student accounts into classes "
             "they teach (a class made here is theirs); teacher accounts and teachers' places need an administrator. "
-            "Accounts get no usable password unless `password` is given. Nobody is removed. Scope `roster:write`."
+            "Accounts get no usable password unless `password` is given. `remove` names what goes by sourced id "
+            "(OneRoster tobedeleted): places taken away, classes archived, accounts deactivated (never deleted; work "
+            "stays); what is already gone is noted in `notes` and changes nothing. Scope `roster:write`."
         ),
     )
     def post(self, request):
         data = RosterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
+        remove = v.get("remove") or {}
         try:
             report = roster_apply(
                 users=[UserRow(**row, where=f"users[{n}]") for n, row in enumerate(v["users"])],
                 classes=[ClassRow(**row, where=f"classes[{n}]") for n, row in enumerate(v["classes"])],
                 enrollments=[EnrollmentRow(**row, where=f"enrollments[{n}]") for n, row in enumerate(v["enrollments"])],
+                removals=Removals(
+                    users=removal_rows(remove, "users"),
+                    classes=removal_rows(remove, "classes"),
+                    enrollments=removal_rows(remove, "enrollments"),
+                ),
                 by=request.user,
             )
         except RosterError as error:
@@ -180,8 +196,11 @@ class OneRosterImportView(StrictQuery, Idempotent, APIView):
             "are read now: a zip that is not OneRoster 1.2 CSV is a 400 naming each file and line. Then a job "
             "provisions the people (role from roles.csv), classes and enrollments by sourcedId exactly as "
             "`POST roster/` does, all or nothing: poll `GET roster/imports/{id}/` for its report, or for every bad "
-            "row by file and line (nothing written). Rows marked `tobedeleted` and people neither students nor "
-            "teachers are left out and noted. Scope `roster:write`."
+            "row by file and line (nothing written). Rows marked `tobedeleted` are removed as `POST roster/`'s "
+            "`remove` does; a file the manifest marks `bulk` is the complete set, so accounts you provisioned that "
+            "users.csv leaves out are deactivated, and places with a sourced id in its classes that enrollments.csv "
+            "leaves out are taken away (`delta`: only what is marked). People neither students nor teachers are "
+            "left out and noted. Scope `roster:write`."
         ),
     )
     def post(self, request):
