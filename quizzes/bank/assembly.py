@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext
 
-from quizzes.bank.selectors import question_as_draft
+from quizzes.bank.selectors import question_drafts_for_assembly
 from quizzes.bank.versions import question_versions_refresh
-from quizzes.generation.audit import quiz_conflict
+from quizzes.generation.audit import later_conflict, quiz_conflict
+from quizzes.generation.drafts import QuestionDraft
 from quizzes.models import Collection, Module, ModuleItem, Question, Quiz, QuizQuestion, Scenario, Topic
 
 
@@ -19,11 +21,12 @@ class QuizSpecError(ValueError):
     """The spec cannot make a quiz: one plain sentence saying why and what to change."""
 
 
-def _pick(questions: list[Question], size: int, seed: int) -> list[Question]:
+def _pick(questions: list[Question], size: int, seed: int, after: Sequence[QuestionDraft] = ()) -> list[Question]:
     """A varied, reproducible selection: types taken in turn, never two questions on the same fact,
-    never one whose stem names another's key (quizzes.generation.audit.quiz_conflict)."""
+    never one whose stem, feedback or quotes give another's key (quizzes.generation.audit.quiz_conflict),
+    never one on a fact an earlier quiz of the module (`after`) asked or whose key it gave away."""
     rng = random.Random(seed)
-    drafts = {q.pk: question_as_draft(q, {}, relations=False) for q in questions}
+    drafts = question_drafts_for_assembly(questions)
     by_type: dict[str, list[Question]] = defaultdict(list)
     for q in sorted(questions, key=lambda q: q.key):
         by_type[q.qtype].append(q)
@@ -37,6 +40,8 @@ def _pick(questions: list[Question], size: int, seed: int) -> list[Question]:
             pool = by_type[qtype]
             while pool:
                 q = pool.pop()
+                if any(later_conflict(e, drafts[q.pk]) for e in after):
+                    continue
                 if not any(quiz_conflict(drafts[q.pk], drafts[c.pk]) for c in chosen):
                     chosen.append(q)
                     break
@@ -59,12 +64,13 @@ def quiz_assemble(
     difficulty: tuple[float, float] = (0.0, 1.0),
     size: int = 10,
     seed: int = 0,
+    after: Sequence[QuestionDraft] = (),
     **settings,
 ) -> Quiz:
     """Create or rebuild the quiz `slug` of the collection (quiz slugs are unique within a collection;
     without one, among the quizzes outside any collection) from published questions of the
-    collection (all, if none) matching the spec (same spec and bank, same quiz). Raises
-    QuizSpecError when nothing matches."""
+    collection (all, if none) matching the spec (same spec and bank, same quiz); `after`: the items
+    of the quizzes a module shows before this one. Raises QuizSpecError when nothing matches."""
     qs = Question.objects.filter(status=Question.Status.PUBLISHED, difficulty__gte=difficulty[0], difficulty__lte=difficulty[1])
     if collection is not None:
         qs = qs.filter(collection=collection)
@@ -76,7 +82,7 @@ def quiz_assemble(
         qs = qs.filter(period_start__gte=date_from)
     if date_to:
         qs = qs.filter(period_end__lte=date_to)
-    chosen = _pick(list(qs), size, seed)
+    chosen = _pick(list(qs), size, seed, after)
     if not chosen:
         raise QuizSpecError(
             gettext("no published question matches the spec of quiz %(slug)s; widen the topics, types, dates or difficulty")
@@ -134,12 +140,16 @@ def module_demo_build(*, seed: int = 0, collection: Collection | None = None) ->
             )
             module.items.all().delete()
             items = [ModuleItem(scenario=scenarios[s]) for s in spec.get("scenarios", []) if s in scenarios]
+            shown: list[QuestionDraft] = []  # the items of the module's earlier quizzes
             for quiz_spec in spec["quizzes"]:
                 try:
-                    quiz = quiz_assemble(collection=c, seed=seed, description=spec.get("description", ""), **_quiz_spec(quiz_spec))
+                    quiz = quiz_assemble(
+                        collection=c, seed=seed, description=spec.get("description", ""), after=shown, **_quiz_spec(quiz_spec)
+                    )
                 except QuizSpecError:
                     continue
                 items.append(ModuleItem(quiz=quiz))
+                shown += question_drafts_for_assembly([i.question for i in quiz.items.select_related("question")]).values()
             for i, item in enumerate(items, start=1):
                 item.module, item.position = module, i
             ModuleItem.objects.bulk_create(items)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 from django.db.models.functions import Length
 from django.utils.text import slugify
 
@@ -69,6 +69,24 @@ def question_as_draft(question: Question, passages: dict[int, Passage], *, relat
         difficulty=question.difficulty,
         answer_texts=[o.text for o in options if o.correct],
     )
+
+
+def question_drafts_for_assembly(questions: list[Question]) -> dict[int, QuestionDraft]:
+    """Drafts by question id with the evidence quotes a learner reads in feedback (topics left out),
+    for quiz assembly's conflict rules: two queries for any number of questions."""
+    prefetch_related_objects(questions, "evidence")
+    ids = {i for q in questions for o in q.options for i in o.get("evidence", [])}
+    ids |= {p.pk for q in questions for p in q.evidence.all()}
+    passages = Passage.objects.with_source().in_bulk(ids)
+    out = {}
+    for q in questions:
+        d = question_as_draft(q, passages, relations=False)
+        d.evidence = [
+            Evidence(passage_id=p.pk, source=p.source.slug, quote=p.quote, start=p.start, end=p.end)
+            for p in (passages[e.pk] for e in q.evidence.all() if e.pk in passages)
+        ]
+        out[q.pk] = d
+    return out
 
 
 def question_drafts(questions: QuerySet[Question]) -> list[QuestionDraft]:

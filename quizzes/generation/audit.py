@@ -13,11 +13,11 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from quizzes.generation.drafts import CHOICE_TYPES, QuestionDraft
-from quizzes.generation.facts import Facts
+from quizzes.generation.facts import EventFact, Facts, ReportFact
 from quizzes.qtypes import QTYPES
 
 # The rules, in the order they are reported.
@@ -52,6 +52,7 @@ RULES = (
     "source-kind-options",
     "same-figure",
     "invented-figure",
+    "distractor-also-true",
 )
 
 # Words that name a producer's type: in a source-kind stem they give the answer away.
@@ -495,6 +496,8 @@ def audit_bank(drafts: list[QuestionDraft], facts: Facts | None = None) -> list[
     findings += check_invented_figures(drafts, facts)
     for d in drafts:
         findings += check_item(d, facts) + check_matching(d)
+        if facts is not None:
+            findings += check_also_true(d, facts)
     return findings
 
 
@@ -519,32 +522,68 @@ def _names_key(text: str, keys: list[str]) -> bool:
     return False
 
 
-def quiz_conflict(a: QuestionDraft, b: QuestionDraft) -> str:
-    """Why two items must not sit in one quiz ("" when they may): the same fact, or one's stem or
-    feedback naming the other's key."""
+def same_fact(a: QuestionDraft, b: QuestionDraft) -> str:
+    """The fact two items share ("" none): answering one answers the other."""
     base = {f.split("#")[0] for f in a.fact_ids} & {f.split("#")[0] for f in b.fact_ids}
-    if base:
-        return f"same fact {sorted(base)[0]}"
-    for x, y in ((a, b), (b, a)):
-        # A matching item's key is its pairs: a text naming both sides of one gives it away.
-        for left, right in matching_pairs(y):
-            if any(
-                left.lower() in t.lower() and right.lower() in t.lower()
-                for t in [x.stem, x.explanation, *(o.explanation for o in x.options)]
-            ):
-                return f"{x.key} names a pair of {y.key}"
-        if _names_key(x.stem, key_texts(y)):
-            return f"{x.key} names the key of {y.key}"
-        # Feedback is read during the quiz too (immediate feedback): it must not give another
-        # item's key. Only distinctive keys count here (a name, a date, a number of two digits or
-        # more), or every "1" and "one" in an explanation would clash.
-        # A "which sources report it?" key is a source's name, which feedback names freely.
-        keys = key_texts(y) if y.template != "sources-agree" else []
-        distinctive = [k for k in keys if (len(k) >= 4 and not k.isdigit()) or (k.replace(",", "").isdigit() and len(k) >= 2)]
-        feedback = " ".join([x.explanation, *(o.explanation for o in x.options)])
-        if distinctive and _names_key(feedback, distinctive):
-            return f"{x.key}'s feedback names the key of {y.key}"
+    return sorted(base)[0] if base else ""
+
+
+def gives_away(x: QuestionDraft, y: QuestionDraft) -> str:
+    """Why what a learner reads of x (its stem, options, feedback and evidence quotes) gives y's key
+    away ("" when it does not)."""
+    # A matching item's key is its pairs: a text naming both sides of one gives it away.
+    for left, right in matching_pairs(y):
+        texts = [x.stem, x.explanation, *(o.explanation for o in x.options)]
+        if any(left.lower() in t.lower() and right.lower() in t.lower() for t in texts):
+            return f"{x.key} names a pair of {y.key}"
+    if _names_key(x.stem, key_texts(y)):
+        return f"{x.key} names the key of {y.key}"
+    # Feedback is read during the quiz too (immediate feedback): it must not give another
+    # item's key. Only distinctive keys count here (a name, a date, a number of two digits or
+    # more), or every "1" and "one" in an explanation would clash.
+    # A "which sources report it?" key is a source's name, which feedback names freely.
+    keys = key_texts(y) if y.template != "sources-agree" else []
+    distinctive = [k for k in keys if (len(k) >= 4 and not k.isdigit()) or (k.replace(",", "").isdigit() and len(k) >= 2)]
+    feedback = " ".join([x.explanation, *(o.explanation for o in x.options)])
+    if distinctive and _names_key(feedback, distinctive):
+        return f"{x.key}'s feedback names the key of {y.key}"
+    # The feedback also shows x's evidence quotes: a quote that proves y's key, or y's figure
+    # in any form ("nearly ten thousand" for 10,000; figures of two digits or more), gives it away.
+    proof = {(e.source, e.quote) for e in y.evidence} & {(e.source, e.quote) for e in x.all_evidence}
+    if proof:
+        return f"{x.key} quotes what proves the key of {y.key}: {sorted(proof)[0][1][:60]!r}"
+    shown = " ".join([x.stem, feedback, *(e.quote for e in x.all_evidence)])
+    for value in key_figures(y):
+        if number_in(value, shown):
+            return f"{x.key} shows the figure {value:f} that {y.key} asks for"
     return ""
+
+
+def quiz_conflict(a: QuestionDraft, b: QuestionDraft) -> str:
+    """Why two items must not sit in one quiz ("" when they may): the same fact, or what a learner
+    reads of one (stem, feedback, evidence quotes) giving the other's key. Both ways: a quiz may be
+    shuffled, and its stems are all shown before any feedback."""
+    fact = same_fact(a, b)
+    if fact:
+        return f"same fact {fact}"
+    return gives_away(a, b) or gives_away(b, a)
+
+
+def later_conflict(earlier: QuestionDraft, later: QuestionDraft) -> str:
+    """Why `later` must not come in a later quiz of the module that showed `earlier` ("" when it may):
+    the same fact, or `earlier` giving `later`'s key (the other way round is no giveaway: `earlier`
+    was answered first)."""
+    fact = same_fact(earlier, later)
+    return f"same fact {fact}" if fact else gives_away(earlier, later)
+
+
+def key_figures(d: QuestionDraft) -> list[Decimal]:
+    """The figures a learner answers with (a numeric key, a keyed figure option) of two digits or more:
+    smaller ones ("two", "five") are in too many sentences to give anything away."""
+    values = [Decimal(str(d.answer["value"]))] if d.qtype == "numeric" and "value" in d.answer else []
+    if d.qtype == "sources_disagree":  # figure options; a date item's "2019" or "16 February" is no figure
+        values += [got[1] for o in d.options if o.correct and (got := _number_of(o.text)) is not None]
+    return [v for v in values if v >= 10]
 
 
 # Matching shows a dropdown per item (on a phone, one line): each right-hand item stays short.
@@ -618,6 +657,20 @@ def audit_quiz(drafts: list[QuestionDraft], quiz: str = "") -> list[Finding]:
             if why:
                 rule = "quiz-same-fact" if why.startswith("same fact") else "quiz-giveaway"
                 out.append(Finding(rule, a.template, f"{quiz}:{a.key}" if quiz else a.key, f"with {b.key}: {why}"))
+    return out
+
+
+def audit_module(quizzes: list[list[QuestionDraft]], module: str = "") -> list[Finding]:
+    """Quizzes of one module, in their order: no item of a later quiz on a fact an earlier quiz asked,
+    or whose key an earlier quiz's stems, feedback or quotes gave away (each quiz by itself: audit_quiz)."""
+    out = []
+    for i, quiz in enumerate(quizzes):
+        for earlier in (d for q in quizzes[:i] for d in q):
+            for d in quiz:
+                why = later_conflict(earlier, d)
+                if why:
+                    rule = "quiz-same-fact" if why.startswith("same fact") else "quiz-giveaway"
+                    out.append(Finding(rule, d.template, f"{module}:{d.key}" if module else d.key, f"after {earlier.key}: {why}"))
     return out
 
 
@@ -1020,4 +1073,112 @@ def check_invented_figures(drafts: Iterable[QuestionDraft], facts: Facts | None)
                     out.append(
                         Finding("invented-figure", d.template, d.key, f"{o.text!r} is said to be in no source, but {slug} writes {m}")
                     )
+    return out
+
+
+# --- a wrong option the data supports as true too --------------------------------------------
+
+_DAY_IN_TEXT = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({'|'.join(MONTHS)})(?:,? (\d{{4}}))?\b"
+    rf"|\b({'|'.join(MONTHS)}) (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (\d{{4}}))?"
+)
+# An option that is true whenever another is: "Both", "Either of them", "All of the above".
+BOTH_OPTION = re.compile(r"^(?:both\b|either\b|all of (?:the above|these|them)\b|any of (?:the above|these|them)\b)", re.I)
+
+
+def days_in(text: str, year: int) -> set[date]:
+    """Every day a text states ('7 January', 'January 7, 2022'); a day without a year is in `year`."""
+    out = set()
+    for m in _DAY_IN_TEXT.finditer(text):
+        day, month, y = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
+        try:
+            out.add(date(int(y) if y else year, MONTHS.index(month) + 1, int(day)))
+        except ValueError:
+            continue
+    return out
+
+
+def supported_days(ev: EventFact, facts: Facts) -> set[date]:
+    """Every day the data lets the event have happened on: each day of its span (a day, or date to
+    date_end), and each day stated by a quote of it or by a dispute about it (quotes and accounts)."""
+    out: set[date] = set()
+    if ev.precision == "day":
+        out |= {ev.date + timedelta(days=i) for i in range((ev.latest - ev.date).days + 1)}
+    texts = [e.quote for e in ev.evidence]
+    for dispute in facts.disputes.values():
+        if ev.slug in dispute.events:
+            texts += [a.account for a in dispute.accounts] + [e.quote for a in dispute.accounts for e in a.evidence]
+    for text in texts:
+        out |= days_in(text, ev.date.year)
+    return out
+
+
+def supported_years(ev: EventFact) -> set[int]:
+    """The years the event's span covers (a year item's wrong options must lie outside it)."""
+    return set(range(ev.date.year, ev.latest.year + 1))
+
+
+def same_giver(key: ReportFact, other: ReportFact) -> bool:
+    """Whether a stem naming the key report's giver (its sources, and its speaker if any) names the
+    other report's giver too: then the other's figure is also an answer to "what does X give?"."""
+    if not set(key.sources) & set(other.sources):
+        return False
+    return key.reported_by is None or key.reported_by == other.reported_by
+
+
+def check_also_true(d: QuestionDraft, facts: Facts) -> list[Finding]:
+    """No wrong option that the data supports as true too, unless the stem tells them apart: a
+    day the event's span or a quote of it (or a dispute about it) gives; a figure the same source
+    and speaker also give; a "both"/"either"/"all of the above" option beside a single key; a
+    true/false item keyed False on a day the data gives for the event."""
+    out: list[Finding] = []
+
+    def flag(detail: str) -> None:
+        out.append(Finding("distractor-also-true", d.template, d.key, detail))
+
+    wrong = [o for o in d.options if not o.correct and o.side != "prompt"]
+    if d.qtype in CHOICE_TYPES and QTYPES[d.qtype].single_key:
+        for o in wrong:
+            if BOTH_OPTION.match(o.text.strip()):
+                flag(f"{o.text!r} is true whenever another option is")
+    events = [facts.events[f.split(":", 1)[1]] for f in d.fact_ids if f.startswith("event:") and f.split(":", 1)[1] in facts.events]
+    if d.qtype == "date" and len(events) == 1:
+        ev = events[0]
+        days, years = supported_days(ev, facts), supported_years(ev)
+        for o in wrong:
+            when = _date_value(o.text)
+            if when is None:
+                continue
+            as_year = ev.precision == "year" and re.fullmatch(r"\d{4}", o.text.strip()) is not None
+            if (as_year and when.year in years) or (ev.precision == "day" and when.date() in days):
+                flag(f"the data supports {o.text!r} for {ev.slug} too")
+    if d.qtype == "true_false" and len(events) == 1 and any(o.correct and o.text == "False" for o in d.options):
+        ev = events[0]
+        for stated in days_in(_unquoted(d.stem), ev.date.year):
+            if stated in supported_days(ev, facts):
+                flag(f"keyed False, but the data gives {stated.isoformat()} for {ev.slug}")
+    if d.qtype == "matching":
+        by_title = {e.title.rstrip("."): e for e in facts.events.values()}
+        choices = [o.text for o in d.options if o.side == "choice"]
+        for left, right in matching_pairs(d):
+            paired = by_title.get(left.rstrip("."))
+            if paired is None:
+                continue
+            days = supported_days(paired, facts)
+            for text in choices:
+                when = _date_value(text)
+                if text != right and when is not None and when.date() in days:
+                    flag(f"the data supports {text!r} for {left!r} too")
+    if d.qtype == "sources_disagree":
+        m = re.search(r"figure/([^#]+)#(\d+)$", d.key)
+        fig = facts.figures.get(m.group(1)) if m else None
+        if m and fig is not None and int(m.group(2)) < len(fig.reports):
+            keyed = fig.reports[int(m.group(2))]
+            for o in wrong:
+                got = _number_of(o.text)
+                if got is None:
+                    continue
+                for r in fig.reports:
+                    if r is not keyed and r.number == got[1] and r.number != keyed.number and same_giver(keyed, r):
+                        flag(f"{o.text!r} is a figure the stem's source gives too")
     return out

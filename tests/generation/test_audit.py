@@ -130,7 +130,8 @@ def test_quiz_conflicts():
         "Which city saw the worst violence?", [OptionDraft("a", "Almaty", True), OptionDraft("b", "Aktau")], key="a", fact_ids=["event:x"]
     )
     b = draft("What happened in Almaty on 5 January?", key="b", fact_ids=["event:y"])
-    c = draft("Which of these is right?", key="c", fact_ids=["event:x"])
+    # (its own quote: two items proving their keys by one quote give each other away)
+    c = draft("Which of these is right?", key="c", fact_ids=["event:x"], evidence=[Evidence(passage_id=None, source="s2", quote="Other.")])
     assert rules(audit_quiz([a, b])) == {"quiz-giveaway"}
     assert rules(audit_quiz([a, c])) == {"quiz-same-fact"}
     assert audit_quiz([b, c]) == []
@@ -223,7 +224,10 @@ def test_quiz_conflict_when_feedback_gives_another_key():
         "Fact or claim: “Extremists attacked civilians”?", key="c", fact_ids=["claim:b"], explanation="A claim: 500 civilians attacked."
     )
     assert rules(audit_quiz([number, claim])) == {"quiz-giveaway"}
-    quiet = draft("Fact or claim: “Extremists attacked civilians”?", key="c", fact_ids=["claim:b"], explanation="A claim of 1 speaker.")
+    own = [Evidence(passage_id=None, source="s2", quote="Extremists attacked civilians, he said.")]
+    quiet = draft(
+        "Fact or claim: “Extremists attacked civilians”?", key="c", fact_ids=["claim:b"], explanation="A claim of 1 speaker.", evidence=own
+    )
     assert audit_quiz([number, quiet]) == []
 
 

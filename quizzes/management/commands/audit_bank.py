@@ -3,9 +3,9 @@ from django.utils.translation import gettext, ngettext
 
 from quizzes.bank.selectors import bank_questions, question_drafts
 from quizzes.events.selectors import facts_load
-from quizzes.generation.audit import RULES, audit_bank, audit_quiz, summary
+from quizzes.generation.audit import RULES, audit_bank, audit_module, audit_quiz, summary
 from quizzes.management.base import Command as BaseCommand
-from quizzes.models import Collection, Quiz
+from quizzes.models import Collection, Module, Quiz
 from quizzes.models.collections import collection_label
 
 
@@ -38,6 +38,16 @@ class Command(BaseCommand):
             chosen = [(i.question.collection_id, i.question.key) for i in quiz.items.all().order_by("position")]
             if chosen and set(chosen) <= by_key.keys():
                 findings += audit_quiz([by_key[k] for k in chosen], quiz=f"{collection_label(quiz)}/{quiz.slug}")
+        # A module's quizzes in their order: a later one asks nothing an earlier one asked or gave away.
+        for module in Module.objects.select_related("collection").prefetch_related("items__quiz__items__question").order_by("position"):
+            quizzes = [
+                [(i.question.collection_id, i.question.key) for i in item.quiz.items.all()]
+                for item in sorted(module.items.all(), key=lambda item: item.position)
+                if item.quiz is not None
+            ]
+            if len(quizzes) > 1 and all(set(q) <= by_key.keys() for q in quizzes):
+                label = f"{collection_label(module)}/{module.slug}"
+                findings += audit_module([[by_key[k] for k in q] for q in quizzes], module=label)
         templates = sorted({d.template for d in drafts})
         flagged = {f.key.split(":", 1)[-1] if f.rule.startswith("quiz-") else f.key for f in findings}
         self.stdout.write(

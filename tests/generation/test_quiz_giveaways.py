@@ -1,0 +1,93 @@
+"""Items in one quiz, or in a module's later quizzes, never give away each other's keys through what a
+learner reads: stems, feedback and the evidence quotes feedback shows (pure, synthetic items, no DB)."""
+
+from __future__ import annotations
+
+from quizzes.generation.audit import audit_module, audit_quiz, later_conflict, quiz_conflict
+from quizzes.generation.drafts import OptionDraft, QuestionDraft
+from quizzes.generation.facts import Evidence
+
+MARCH = Evidence(passage_id=None, source="paper", quote="On 10 March nearly four hundred weavers marched to the town hall.")
+WAGES = Evidence(passage_id=None, source="paper", quote="The mill cut wages on 3 March.")
+STRIKE = Evidence(passage_id=None, source="paper", quote="The weavers walked out on 4 March.")
+
+
+def _item(key: str, qtype: str, stem: str, fact: str, evidence: list[Evidence], **kw) -> QuestionDraft:
+    options = kw.pop("options", [])
+    answer = kw.pop("answer", {"correct": next((o.id for o in options if o.correct), "a")})
+    return QuestionDraft(
+        key=key,
+        template=key.split(":")[0],
+        qtype=qtype,
+        stem=stem,
+        options=options,
+        answer=answer,
+        explanation=kw.pop("explanation", "See the quote."),
+        evidence=evidence,
+        fact_ids=[fact],
+        topics=["t"],
+        difficulty=0.5,
+        **kw,
+    )
+
+
+def _when(event: str, key_day: str, evidence: Evidence) -> QuestionDraft:
+    days = (
+        ["9 March 1920", "10 March 1920", "11 March 1920", "12 March 1920"]
+        if "10" in key_day
+        else ["2 March 1920", "3 March 1920", "4 March 1920", "5 March 1920"]
+    )
+    options = [OptionDraft(id="abcd"[i], text=d, correct=d == key_day) for i, d in enumerate(days)]
+    return _item(f"when:event/{event}", "date", f"On what date did this happen: “{event}”?", f"event:{event}", [evidence], options=options)
+
+
+MARCHERS = _item(
+    "number:figure/marchers",
+    "numeric",
+    "What figure does the paper give for the number of weavers who marched?",
+    "figure:marchers",
+    [MARCH],
+    answer={"value": 400.0, "qualifier": "nearly", "unit": "weavers", "tolerance": 20},
+)
+
+
+def test_a_quote_in_one_items_feedback_that_proves_anothers_key_keeps_them_apart():
+    # The number item's feedback quotes the sentence that dates the march: the date item is answered by it.
+    march_date = _when("The weavers march to the town hall", "10 March 1920", MARCH)
+    why = quiz_conflict(MARCHERS, march_date)
+    assert "quotes what proves the key" in why
+    assert {f.rule for f in audit_quiz([MARCHERS, march_date])} == {"quiz-giveaway"}
+    # An item proved by another quote is no conflict.
+    assert quiz_conflict(MARCHERS, _when("The mill cuts wages", "3 March 1920", WAGES)) == ""
+
+
+def test_a_figure_written_in_words_gives_a_typed_key_away():
+    # "nearly four hundred" in a quote gives the typed answer 400, though no digit is shown.
+    telling = _when(
+        "The weavers walk out", "4 March 1920", Evidence(passage_id=None, source="other", quote=MARCH.quote.replace("On 10 March n", "N"))
+    )
+    assert "shows the figure 400" in quiz_conflict(telling, MARCHERS)
+    # A small number ("two") is in too many sentences to count.
+    small = _item(
+        "number:figure/mills", "numeric", "How many mills closed?", "figure:mills", [WAGES], answer={"value": 2.0, "unit": "mills"}
+    )
+    two = _when(
+        "The weavers walk out", "4 March 1920", Evidence(passage_id=None, source="x", quote="Two days later the weavers walked out.")
+    )
+    assert quiz_conflict(two, small) == ""
+
+
+def test_a_later_quiz_of_a_module_keeps_clear_of_what_an_earlier_one_gave_away():
+    march_date = _when("The weavers march to the town hall", "10 March 1920", MARCH)
+    strike_date = _when("The weavers walk out", "4 March 1920", STRIKE)
+    strike_date.explanation = "They walked out on 4 March 1920; the march followed on 10 March 1920."
+    wages_date = _when("The mill cuts wages", "3 March 1920", WAGES)
+    # The earlier quiz's feedback gives the march's date: a later quiz may not ask it, nor ask the same fact again.
+    assert later_conflict(strike_date, march_date)
+    assert later_conflict(strike_date, strike_date).startswith("same fact")
+    assert later_conflict(strike_date, wages_date) == ""
+    # The other way round gives nothing away: the strike was answered before the march item was shown.
+    assert later_conflict(march_date, strike_date) == ""
+    findings = audit_module([[strike_date], [march_date, wages_date]], module="m")
+    assert [(f.rule, f.key) for f in findings] == [("quiz-giveaway", "m:when:event/The weavers march to the town hall")]
+    assert audit_module([[march_date], [strike_date, wages_date]]) == []
