@@ -56,9 +56,9 @@ class _Student(FastHttpUser):
             if r.status_code not in (200, 201):
                 r.failure(f"{r.status_code} {r.text[:200]}")
                 raise StopUser()
-            attempt = r.json()["id"]
-        questions = self.client.get(f"/api/v1/attempts/{attempt}/questions/", headers=self.headers, name="questions").json()
-        return attempt, questions
+            body = r.json()
+        # The start's reply carries the questions (docs/api.md): a client's next request is its first answer.
+        return body["id"], body["questions"]
 
     def _answer(self, attempt: int, q: dict) -> None:
         body = {"position": q["position"], "response": answer_for(q), "client_key": uuid.uuid4().hex}

@@ -16,7 +16,7 @@ import json
 import logging
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -55,10 +55,15 @@ def attempt_open_get(*, user, quiz: Quiz) -> Attempt | None:
 
 @dataclass
 class Started:
-    """What attempt_begin did: the attempt, and whether it is new (False: the open one, resumed)."""
+    """What attempt_begin did: the attempt, and whether it is new (False: the open one, resumed).
+
+    `shown`: for a new attempt, (question id, version id, the version's content hash or None) of each
+    position in order, what was just written, so a reply can render the questions without reading
+    them back (progress.selectors.new_attempt_rows); empty for a resumed one."""
 
     attempt: Attempt
     created: bool
+    shown: list[tuple[int, int, str | None]] = field(default_factory=list)
 
 
 def attempt_start(*, user, quiz: Quiz, assignment: Assignment | None = None, now: datetime | None = None) -> Attempt:
@@ -90,9 +95,8 @@ def attempt_begin(*, user, quiz: Quiz, assignment: Assignment | None = None, now
     done = len(earlier)
     for_assignment = sum(1 for a in earlier if assignment is not None and a.assignment_id == assignment.pk)
     try:
-        return Started(
-            _attempt_create(user=user, quiz=quiz, assignment=assignment, now=now, done=done, for_assignment=for_assignment), True
-        )
+        attempt, shown = _attempt_create(user=user, quiz=quiz, assignment=assignment, now=now, done=done, for_assignment=for_assignment)
+        return Started(attempt, True, shown)
     except IntegrityError:
         # A concurrent start won the race (unique open attempt / number): resume that one.
         existing = attempt_open_get(user=user, quiz=quiz)
@@ -101,7 +105,9 @@ def attempt_begin(*, user, quiz: Quiz, assignment: Assignment | None = None, now
         return Started(existing, created=False)
 
 
-def _attempt_create(*, user, quiz: Quiz, assignment: Assignment | None, now: datetime, done: int, for_assignment: int) -> Attempt:
+def _attempt_create(
+    *, user, quiz: Quiz, assignment: Assignment | None, now: datetime, done: int, for_assignment: int
+) -> tuple[Attempt, list[tuple[int, int, str | None]]]:
     rules = quiz_rules(quiz, assignment)  # the assignment's settings over the quiz's
     if rules.attempts and rules.attempts_per_assignment and for_assignment >= rules.attempts:
         raise LearnerActionError(
@@ -130,9 +136,10 @@ def _attempt_create(*, user, quiz: Quiz, assignment: Assignment | None, now: dat
         raise LearnerActionError("quiz_empty", gettext("This quiz has no questions yet."), status=409)
     # Storage: the attempt and its position -> version list; nothing is copied. Versions are built
     # when a question is generated, edited or published; one missing (a save made elsewhere) is built now.
-    missing = [q for q, v in selection if v is None]
+    missing = [q for q, v, _ in selection if v is None]
     built = versions_for(missing) if missing else {}
-    versions = [(q, v if v is not None else built[q]) for q, v in selection]
+    versions = [(q, v if v is not None else built[q]) for q, v, _ in selection]
+    shown = [(q, v if v is not None else built[q], h if v is not None else None) for q, v, h in selection]
     deadline = now + timedelta(seconds=rules.time_limit_seconds) if rules.time_limit_seconds else None
     attempt = Attempt(
         user=user, quiz=quiz, assignment=assignment, number=done + 1, started_at=now, deadline_at=deadline, max_points=len(versions)
@@ -143,13 +150,13 @@ def _attempt_create(*, user, quiz: Quiz, assignment: Assignment | None, now: dat
                 _attempt_insert(attempt, versions)
         else:
             _attempt_insert(attempt, versions)  # one statement: atomic by itself, no BEGIN/COMMIT round trips
-        return attempt
+        return attempt, shown
     with transaction.atomic():
         attempt.save(force_insert=True)
         QuestionResponse.objects.bulk_create(
             QuestionResponse(attempt=attempt, question_id=q, version_id=v, position=i) for i, (q, v) in enumerate(versions, start=1)
         )
-    return attempt
+    return attempt, shown
 
 
 def _insert_sql(model: type[models.Model], obj: models.Model) -> tuple[list[str], list[Any]]:
@@ -188,9 +195,9 @@ def _attempt_insert(attempt: Attempt, versions: list[tuple[int, int]]) -> None:
     attempt._state.adding, attempt._state.db = False, connection.alias
 
 
-def _attempt_questions(*, quiz: Quiz, user, number: int, shuffled: bool | None = None) -> list[tuple[int, int | None]]:
-    """Selection: (question id, its current version id or None) for each question attempt `number`
-    shows, in order (one query, two for a draw).
+def _attempt_questions(*, quiz: Quiz, user, number: int, shuffled: bool | None = None) -> list[tuple[int, int | None, str | None]]:
+    """Selection: (question id, its current version id or None, that version's content hash) for each
+    question attempt `number` shows, in order (one query, two for a draw).
 
     A retired question (wrong, unsupported, or withdrawn by a curator) is never put into a new
     attempt. When the quiz draws fewer questions per attempt than it holds (`questions_per_attempt`),
@@ -201,10 +208,10 @@ def _attempt_questions(*, quiz: Quiz, user, number: int, shuffled: bool | None =
     rows = list(
         quiz.items.exclude(question__status=Question.Status.RETIRED)
         .order_by("position")
-        .values_list("question_id", "question__current_version_id")
+        .values_list("question_id", "question__current_version_id", "question__current_version__content_hash")
     )
-    version = dict(rows)
-    questions = [q for q, _ in rows]
+    version = {q: (v, h) for q, v, h in rows}
+    questions = [q for q, _, _ in rows]
     rng = random.Random(f"{user.pk}:{quiz.pk}:{number}")
     size = quiz.questions_per_attempt
     if 0 < size < len(questions):
@@ -216,7 +223,7 @@ def _attempt_questions(*, quiz: Quiz, user, number: int, shuffled: bool | None =
         questions = [q for q in questions if q in drawn]
     if (quiz.order == Quiz.Order.SHUFFLED) if shuffled is None else shuffled:
         rng.shuffle(questions)
-    return [(q, version[q]) for q in questions]
+    return [(q, *version[q]) for q in questions]
 
 
 def attempt_is_overdue(attempt: Attempt, *, now: datetime | None = None, grace: timedelta = ANSWER_GRACE) -> bool:

@@ -1,6 +1,8 @@
 """The lean start (issue 19): a start's reply is AttemptSerializer's rendering, by a serializer built once
-per process; the usual body {"quiz": slug} is read without building AttemptStartSerializer, and picks
-exactly the quiz that serializer picks (anything else goes through the serializer, its errors too)."""
+per process, with the attempt's questions exactly as the questions endpoint and AttemptQuestionSerializer
+render them (a new attempt's from the rows just written, not read back); the usual body {"quiz": slug}
+is read without building AttemptStartSerializer, and picks exactly the quiz that serializer picks
+(anything else goes through the serializer, its errors too)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from rest_framework.test import APIRequestFactory
 
 from quizzes.api import serializers
 from quizzes.api.views.learner import _my_attempts
-from quizzes.models import Collection, Quiz
+from quizzes.models import Collection, Question, QuestionResponse, Quiz
 from tests.api.conftest import client_for
 from tests.factories import UserFactory, class_with_assignment, quiz_with_questions
 
@@ -25,19 +27,34 @@ def _serialized(user, attempt_id: int) -> dict:
         return dict(serializers.AttemptSerializer(_my_attempts(user).get(pk=attempt_id)).data)
 
 
+def _attempt_part(reply) -> dict:
+    """A start's reply without its questions (the attempt as AttemptSerializer renders it)."""
+    return {k: v for k, v in reply.json().items() if k != "questions"}
+
+
 def test_start_resume_and_submit_reply_as_the_serializer_renders_the_attempt():
-    quiz, user = quiz_with_questions(3, time_limit_seconds=600), UserFactory()
+    quiz, user = quiz_with_questions(3, time_limit_seconds=600, feedback=Quiz.Feedback.IMMEDIATE), UserFactory()
     api = client_for(user)
     started = api.post("/api/v1/attempts/", {"quiz": quiz.slug}, format="json")
     assert started.status_code == 201
     attempt = started.json()["id"]
-    assert started.json() == _serialized(user, attempt)
+    assert _attempt_part(started) == _serialized(user, attempt)
     assert started.json()["deadline_at"] is not None and started.json()["rules"]["time_limit_seconds"] == 600
+    # The start carries the questions as the questions endpoint and the serializer give them: nothing answered or revealed
+    assert started.json()["questions"] == _questions_by_serializer(attempt) == api.get(f"/api/v1/attempts/{attempt}/questions/").json()
+    assert [(q["position"], q["answered"], q["revealed"], q["feedback"]) for q in started.json()["questions"]] == [
+        (p, False, False, None) for p in (1, 2, 3)
+    ]
+    assert all("correct" not in o for q in started.json()["questions"] for o in q["options"])  # no key before an answer
     api.post(f"/api/v1/attempts/{attempt}/answer/", {"position": 1, "response": {"choice": "b"}}, format="json")
     resumed = api.post("/api/v1/attempts/", {"quiz": quiz.slug}, format="json")
-    assert resumed.status_code == 200 and resumed.json() == _serialized(user, attempt) and resumed.json()["answered"] == 1
+    assert resumed.status_code == 200 and _attempt_part(resumed) == _serialized(user, attempt) and resumed.json()["answered"] == 1
+    # A resume's questions show the answer given, revealed (feedback after each question), the others not
+    assert resumed.json()["questions"] == _questions_by_serializer(attempt)
+    assert [q["revealed"] for q in resumed.json()["questions"]] == [True, False, False]
+    assert resumed.json()["questions"][0]["response"] == {"choice": "b"} and resumed.json()["questions"][0]["feedback"] is not None
     submitted = api.post(f"/api/v1/attempts/{attempt}/submit/")
-    assert submitted.status_code == 200 and submitted.json() == _serialized(user, attempt)
+    assert submitted.status_code == 200 and submitted.json() == _serialized(user, attempt) and "questions" not in submitted.json()
     assert submitted.json()["status"] != "in_progress" and submitted.json()["submitted_at"].endswith("Z")
 
 
@@ -45,8 +62,34 @@ def test_a_start_for_an_assignment_replies_with_the_assignments_rules():
     assignment = class_with_assignment(students=1, attempts_allowed=2, shuffle=Quiz.Order.SHUFFLED)
     student, quiz = assignment.classroom.enrolments.get().student, assignment.module.items.get().quiz
     reply = client_for(student).post("/api/v1/attempts/", {"quiz": quiz.slug, "assignment": assignment.pk}, format="json")
-    assert reply.status_code == 201 and reply.json() == _serialized(student, reply.json()["id"])
+    assert reply.status_code == 201 and _attempt_part(reply) == _serialized(student, reply.json()["id"])
     assert reply.json()["assignment"] == assignment.pk and reply.json()["rules"]["attempts"] == 2 and reply.json()["rules"]["shuffled"]
+    assert reply.json()["questions"] == _questions_by_serializer(reply.json()["id"])  # in the attempt's own (shuffled) order
+
+
+@pytest.mark.parametrize("case", ["shuffled", "draw", "version-built-at-start"])
+def test_a_new_attempts_questions_in_its_start_reply_are_the_rows_written(case):
+    # Given a quiz whose attempt order is its own (shuffled), a draw of fewer questions than the quiz
+    # holds, or a question whose current version is not built yet (the start builds it)
+    quiz = quiz_with_questions(8, order=Quiz.Order.SHUFFLED if case == "shuffled" else Quiz.Order.FIXED)
+    if case == "draw":
+        Quiz.objects.filter(pk=quiz.pk).update(questions_per_attempt=3)
+    if case == "version-built-at-start":
+        Question.objects.filter(pk=quiz.items.get(position=2).question_id).update(current_version=None)
+    user = UserFactory()
+    api = client_for(user)
+    # When the learner starts (twice over: a retake after submitting draws and orders anew)
+    for _ in range(2):
+        started = api.post("/api/v1/attempts/", {"quiz": quiz.slug}, format="json")
+        assert started.status_code == 201
+        attempt = started.json()["id"]
+        # Then the reply's questions are the stored rows in order, as the serializer renders them
+        assert started.json()["questions"] == _questions_by_serializer(attempt)
+        stored = list(
+            QuestionResponse.objects.filter(attempt_id=attempt).order_by("position").values_list("version__content__stem", flat=True)
+        )
+        assert [q["stem"] for q in started.json()["questions"]] == stored and len(stored) == (3 if case == "draw" else 8)
+        assert api.post(f"/api/v1/attempts/{attempt}/submit/").status_code == 200
 
 
 def _picked_by_serializer(user, body):

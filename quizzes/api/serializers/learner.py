@@ -379,6 +379,21 @@ class AnswerSerializer(StrictJSON, serializers.Serializer):
     )
 
 
+class AttemptStartedSerializer(AttemptSerializer):
+    """A start's (or resume's) reply: the attempt, and its questions as `GET attempts/{id}/questions/` gives them."""
+
+    questions = AttemptQuestionSerializer(
+        many=True,
+        read_only=True,
+        help_text="The attempt's questions in order, as GET attempts/{id}/questions/ returns them "
+        "(so a client need not ask for them after a start).",
+    )
+
+    class Meta(AttemptSerializer.Meta):
+        fields = [*AttemptSerializer.Meta.fields, "questions"]
+        read_only_fields = fields
+
+
 class AttemptResultsSerializer(serializers.Serializer):
     attempt = AttemptSerializer()
     questions = AttemptQuestionSerializer(many=True)

@@ -31,6 +31,7 @@ from quizzes.progress.runs import prediction_make, scenario_run_next_step, scena
 from quizzes.progress.selectors import (
     answers_visible,
     attempt_rows,
+    new_attempt_rows,
     open_attempt_rows,
     progress_summary,
     response_revealed,
@@ -72,11 +73,13 @@ def _my_attempts(user):
     create=extend_schema(
         request=serializers.AttemptStartSerializer,
         responses={
-            201: serializers.AttemptSerializer,
-            200: serializers.AttemptSerializer,
+            201: serializers.AttemptStartedSerializer,
+            200: serializers.AttemptStartedSerializer,
             **errors_for(E.QUIZ_UNAVAILABLE, E.NO_ATTEMPTS_LEFT, E.QUIZ_EMPTY),
         },
-        description="Start an attempt at a published quiz (201), or resume my open one (200).",
+        description="Start an attempt at a published quiz (201), or resume my open one (200). The reply carries "
+        "the attempt's questions (`questions`, as `GET attempts/{id}/questions/` gives them), so the next request "
+        "can be the first answer.",
     ),
 )
 class AttemptViewSet(
@@ -107,27 +110,38 @@ class AttemptViewSet(
             attempt.answered = 0  # type: ignore[attr-defined]  # what _my_attempts annotates
         else:
             attempt = self.get_queryset().get(pk=started.attempt.pk)
-        body = serializers.attempt_reply(attempt)
+        # The questions come with the start: a class starting together sends one request each, not two
+        # (the questions request repeated the token, the middleware and the dispatch for one query).
+        # A new attempt's rows are those just written (no read back); a resumed one's are read.
+        rows = new_attempt_rows(attempt=attempt, shown=started.shown) if started.created else None
+        body = {**serializers.attempt_reply(attempt), "questions": self._questions(request, attempt.pk, rows)}
         return Response(body, status=status.HTTP_201_CREATED if started.created else status.HTTP_200_OK)
+
+    def _questions(self, request, attempt_id: int, found: list | None = None) -> list[dict]:
+        """What `questions` replies for the learner's attempt `attempt_id` (`found`: its rows, when in hand)."""
+        # An open attempt (the request right after a start): its rows by one plain query, their content
+        # from the version cache, each version's rendering kept (answer_reply).
+        if found is None:
+            found = open_attempt_rows(attempt_id=attempt_id, user_id=request.user.pk)
+        if found is not None:
+            return [serializers.answer_reply(row, revealed=revealed) for row, revealed in found]
+        # Any other (a closed attempt, its review rule; someone else's or none: 404): the attempt
+        # without _my_attempts' count of answers.
+        attempt = get_object_or_404(Attempt.objects.select_related("quiz", "assignment"), pk=attempt_id, user=request.user)
+        self.check_object_permissions(request, attempt)
+        rows = attempt_rows(attempt)
+        closed = attempt.status != Attempt.Status.IN_PROGRESS
+        shown_all = closed and answers_visible(attempt)  # once per attempt, not per row
+        return [serializers.answer_reply(row, revealed=shown_all if closed else response_revealed(row, attempt)) for row in rows]
 
     @extend_schema(responses=serializers.AttemptQuestionSerializer(many=True), filters=False)
     @action(detail=True, filterset_class=None, pagination_class=None)
     def questions(self, request, pk=None):
         """The attempt's questions in order; each one's key and explanations only once it is revealed."""
-        # The request right after a start: an open attempt's rows by one plain query, their content
-        # from the version cache, each version's rendering kept (answer_reply).
         attempt_id = int(pk) if pk is not None and pk.isascii() and pk.isdigit() and 0 < int(pk) <= MAX_ID else None
-        found = open_attempt_rows(attempt_id=attempt_id, user_id=request.user.pk) if attempt_id is not None else None
-        if found is not None:
-            return Response([serializers.answer_reply(row, revealed=revealed) for row, revealed in found])
-        # Any other (a closed attempt, its review rule; someone else's or none: 404): the attempt
-        # without _my_attempts' count of answers.
-        attempt = get_object_or_404(Attempt.objects.select_related("quiz", "assignment"), pk=pk, user=request.user)
-        self.check_object_permissions(request, attempt)
-        rows = attempt_rows(attempt)
-        closed = attempt.status != Attempt.Status.IN_PROGRESS
-        shown_all = closed and answers_visible(attempt)  # once per attempt, not per row
-        return Response([serializers.answer_reply(row, revealed=shown_all if closed else response_revealed(row, attempt)) for row in rows])
+        if attempt_id is None:
+            raise Http404
+        return Response(self._questions(request, attempt_id))
 
     @extend_schema(request=None, responses={200: serializers.AttemptSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
