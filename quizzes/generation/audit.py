@@ -1126,6 +1126,28 @@ def same_giver(key: ReportFact, other: ReportFact) -> bool:
     return key.reported_by is None or key.reported_by == other.reported_by
 
 
+# A sentence that attributes what it reports to someone else does not state it as fact.
+ATTRIBUTED = re.compile(
+    r"\b(?:said|says|say|saying|claim(?:s|ed)?|reportedly|according to|told|reports?|reported|announced|allegedly|"
+    r"rumou?rs?|unconfirmed|speculat\w*|described|called|accused|blamed|argu\w*|believes?)\b",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[.!?][”\"’)])\s+|\n+")
+
+
+def own_voice_sentences(facts: Facts, statement: str) -> list[tuple[str, str]]:
+    """(source, sentence) for every sentence of a source's text that states the whole statement in the
+    source's own voice (attributing it to no one): there, "an established fact" is defensible too."""
+    if not statement:
+        return []
+    out = []
+    for slug, src in facts.sources.items():
+        for sentence in _SENTENCE_END.split(src.text):
+            if not ATTRIBUTED.search(sentence) and quote_states(sentence, statement):
+                out.append((slug, sentence.strip()))
+    return out
+
+
 def check_also_true(d: QuestionDraft, facts: Facts) -> list[Finding]:
     """No wrong option that the data supports as true too, unless the stem tells them apart: a
     day the event's span or a quote of it (or a dispute about it) gives; a figure the same source
@@ -1169,16 +1191,29 @@ def check_also_true(d: QuestionDraft, facts: Facts) -> list[Finding]:
                 when = _date_value(text)
                 if text != right and when is not None and when.date() in days:
                     flag(f"the data supports {text!r} for {left!r} too")
+    if d.template == "fact-or-claim" and any(f.startswith("claim:") for f in d.fact_ids):
+        said = re.search(r"“([^”]*)”", d.stem)
+        for slug, sentence in own_voice_sentences(facts, said.group(1) if said else ""):
+            flag(f"keyed a claim, but {slug} states it in its own voice: {sentence[:60]!r}")
     if d.qtype == "sources_disagree":
         m = re.search(r"figure/([^#]+)#(\d+)$", d.key)
         fig = facts.figures.get(m.group(1)) if m else None
         if m and fig is not None and int(m.group(2)) < len(fig.reports):
             keyed = fig.reports[int(m.group(2))]
+            # Another source's figure is a fair wrong option only while the stem names whose figure it asks for.
+            givers = [facts.sources[s].citation for s in keyed.sources if s in facts.sources]
+            if keyed.reported_by in facts.entities:
+                givers += list(facts.entities[keyed.reported_by].names)
+            named = any(g.lower().removeprefix("the ") in d.stem.lower() for g in givers)
             for o in wrong:
                 got = _number_of(o.text)
                 if got is None:
                     continue
                 for r in fig.reports:
-                    if r is not keyed and r.number == got[1] and r.number != keyed.number and same_giver(keyed, r):
+                    if r is keyed or r.number != got[1] or r.number == keyed.number:
+                        continue
+                    if same_giver(keyed, r):
                         flag(f"{o.text!r} is a figure the stem's source gives too")
+                    elif not named:
+                        flag(f"{o.text!r} is another source's figure, and the stem names no source to tell them apart")
     return out
