@@ -19,7 +19,7 @@ from django.utils import timezone
 from quizzes.integrations.idempotency import idempotency_keys_expire
 from quizzes.lti.services import LtiTransientError, lti_score_send, lti_scores_record, lti_scores_sweep
 from quizzes.models import Attempt, Heartbeat, Job
-from quizzes.progress.services import ANSWER_GRACE, attempt_score, attempt_submit
+from quizzes.progress.services import ANSWER_GRACE, attempt_score_run, attempt_submit
 from quizzes.progress.statistics import item_statistics_compute
 from quizzes.webhooks.services import WebhookTransientError, webhook_backoff, webhook_deliver, webhook_deliveries_sweep
 
@@ -43,10 +43,13 @@ JOB_REQUEUE_AFTER = timedelta(minutes=5)
 def attempt_score_task(self, attempt_id: int) -> bool:
     """Score a submitted attempt and update the learner's progress, then record (and queue) the scores
     it owes LTI platforms; a redelivery changes nothing."""
-    scored = attempt_score(attempt_id=attempt_id)
-    # Also on a redelivery (scored=False): a worker lost between the two steps left the passback unrecorded.
-    lti_scores_record(attempt_id=attempt_id)
-    return scored
+    run = attempt_score_run(attempt_id=attempt_id)
+    # Also on a redelivery (not scored now): a worker lost between the two steps left the passback
+    # unrecorded. Skipped only when the scoring read, under its locks, that the learner has no LTI
+    # identity: then no launch (one made before the attempt started) can be owed a score.
+    if not run.scored or run.lti_identity:
+        lti_scores_record(attempt_id=attempt_id)
+    return run.scored
 
 
 @shared_task(

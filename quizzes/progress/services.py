@@ -16,6 +16,7 @@ import json
 import logging
 import random
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -30,10 +31,22 @@ from fsrs import Card, Rating, Scheduler
 from fsrs.card import CardDict
 
 from quizzes import queue
-from quizzes.bank.versions import version_content, versions_for
+from quizzes.bank.versions import version_content, versions_content, versions_for
 from quizzes.classes.selectors import feedback_of, quiz_rules, quizzes_for_learner
 from quizzes.i18n import translated
-from quizzes.models import Assignment, Attempt, Question, QuestionResponse, QuestionVersion, Quiz, ReviewCard, Topic, TopicMastery
+from quizzes.models import (
+    Assignment,
+    Attempt,
+    LtiIdentity,
+    Question,
+    QuestionResponse,
+    QuestionVersion,
+    Quiz,
+    ReviewCard,
+    Topic,
+    TopicMastery,
+    WebhookEndpoint,
+)
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.selectors import attempt_rows, sql_datetime, sql_json
 from quizzes.scoring import InvalidKey, InvalidResponse, Score, response_validate, score
@@ -382,12 +395,34 @@ def attempt_score(*, attempt_id: int, now: datetime | None = None) -> bool:
     """Score a submitted attempt from its snapshots and apply it to the learner's progress, once.
 
     Returns False (and changes nothing) when the attempt is missing, open or already scored."""
+    return attempt_score_run(attempt_id=attempt_id, now=now).scored
+
+
+@dataclass(frozen=True)
+class ScoreRun:
+    """What attempt_score_run did: whether it scored the attempt, and whether its learner has an LTI
+    identity (False: no LTI passback can be owed for it, so the job need not look for one)."""
+
+    scored: bool
+    lti_identity: bool = True
+
+
+def attempt_score_run(*, attempt_id: int, now: datetime | None = None) -> ScoreRun:
+    """attempt_score, for the scoring job: with whether the learner has an LTI identity (read under the locks)."""
+    if connection.vendor == "postgresql":
+        return _attempt_score_pg(attempt_id=attempt_id, now=now)
+    return _attempt_score_orm(attempt_id=attempt_id, now=now)
+
+
+def _attempt_score_orm(*, attempt_id: int, now: datetime | None = None) -> ScoreRun:
+    """attempt_score through the ORM (any database; PostgreSQL takes _attempt_score_pg, which a test
+    holds equal to this one)."""
     with transaction.atomic():
         # A second scorer of the same attempt waits here, then sees it scored (PostgreSQL re-reads a
         # locked row after the lock holder commits). Only the attempt row: not its quiz.
         attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").filter(pk=attempt_id).first()
         if attempt is None or attempt.status != Attempt.Status.SUBMITTED:
-            return False
+            return ScoreRun(False)
         # One learner's attempts are applied one at a time: two at once would race to create the
         # same review card or mastery row (an IntegrityError, a rollback and a retry). NO KEY UPDATE
         # does not block rows that merely reference the user (a new attempt, an answer).
@@ -399,16 +434,8 @@ def attempt_score(*, attempt_id: int, now: datetime | None = None) -> bool:
         rows = attempt_rows(attempt)
         stored = {row.pk: (row.points, row.correct) for row in rows}
         for row in rows:
-            snap = row.snapshot
-            if row.response is None:
-                row.points, row.correct = 0.0, False
-            else:
-                try:
-                    result = score(snap["qtype"], snap["answer"], row.response)
-                except InvalidKey as exc:  # a broken key scores nothing and is logged; the attempt is still scored
-                    log.error("attempt %s, question %s: %s", attempt.pk, row.question_id, exc)
-                    result = Score(0.0, False)
-                row.points, row.correct = result.points, result.correct
+            result = _response_score(attempt_id, row.question_id, row.snapshot, row.response)
+            row.points, row.correct = result.points, result.correct
         # One UPDATE per distinct (points, correct) among the rows whose score changed (an answer
         # already stored its score against the same version; unanswered rows get 0): a handful at
         # most, where bulk_update builds a CASE per row.
@@ -427,50 +454,171 @@ def attempt_score(*, attempt_id: int, now: datetime | None = None) -> bool:
         _progress_apply(user_id=attempt.user_id, rows=rows, now=now)
         # In this transaction: the event is owed exactly when the score is committed.
         attempt_scored_record(attempt=attempt)
-    return True
+    return ScoreRun(True)
 
 
-def _collections_of(rows: list[QuestionResponse]) -> dict[int, int]:
-    """QuestionResponse pk -> the collection of the question it answers: from the snapshot, or (for a snapshot
-    taken before collections existed) from the question."""
-    out = {row.pk: row.snapshot.get("collection") for row in rows}
-    missing = {row.question_id for row in rows if out[row.pk] is None}
+def _response_score(attempt_id: int, question_id: int, snap: dict[str, Any], response: Any) -> Score:
+    """One row's score at scoring time: unanswered 0; a broken key scores nothing and is logged (the attempt is still scored)."""
+    if response is None:
+        return Score(0.0, False)
+    try:
+        return score(snap["qtype"], snap["answer"], response)
+    except InvalidKey as exc:
+        log.error("attempt %s, question %s: %s", attempt_id, question_id, exc)
+        return Score(0.0, False)
+
+
+def _lock_sql() -> str:
+    a, q, u, w, i = (m._meta.db_table for m in (Attempt, Quiz, get_user_model(), WebhookEndpoint, LtiIdentity))
+    # Table names from the models' meta; the value is a parameter. PostgreSQL takes the locks of one
+    # row in the order of the locking clauses: the attempt, then the learner (as the portable path).
+    return (
+        f"SELECT a.user_id, a.status, q.pass_mark, EXISTS (SELECT 1 FROM {w} w WHERE w.active),"  # noqa: S608
+        f" EXISTS (SELECT 1 FROM {i} i WHERE i.user_id = a.user_id)"
+        f" FROM {a} a JOIN {q} q ON q.id = a.quiz_id JOIN {u} u ON u.id = a.user_id"
+        " WHERE a.id = %s FOR UPDATE OF a FOR NO KEY UPDATE OF u"
+    )
+
+
+def _rows_sql() -> str:
+    r, v = QuestionResponse._meta.db_table, QuestionVersion._meta.db_table
+    return (
+        "SELECT r.id, r.question_id, r.version_id, v.content_hash, r.response, r.points, r.correct"  # noqa: S608 - meta names
+        f" FROM {r} r JOIN {v} v ON v.id = r.version_id WHERE r.attempt_id = %s ORDER BY r.position"
+    )
+
+
+def _attempt_score_pg(*, attempt_id: int, now: datetime | None) -> ScoreRun:
+    """attempt_score on PostgreSQL, in four statements inside its transaction, none built by the ORM:
+    the attempt and its learner locked (one statement, attempt first) with the quiz's pass mark and
+    whether any webhook endpoint is active and the learner has an LTI identity; the rows (small
+    columns; content from the version cache); the learner's review cards of the missed and known
+    facts, locked in order; then one statement of data-modifying CTEs writing the rows' scores, the
+    attempt, mastery (added by the database) and the review cards. The same rules and results as
+    the portable path (the scoring loop, _progress_of and review_cards_schedule are shared)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_lock_sql(), [attempt_id])
+        found = cursor.fetchone()
+        if found is None or found[1] != Attempt.Status.SUBMITTED:
+            return ScoreRun(False, lti_identity=bool(found and found[4]))
+        user_id, _, pass_mark, hooks, lti_identity = found
+        now = _now(now)  # after the locks, so scored_at orders one learner's attempts as applied
+        cursor.execute(_rows_sql(), [attempt_id])
+        found_rows = cursor.fetchall()
+        content = versions_content((v, h) for _, _, v, h, *_ in found_rows)
+        snaps = [content[v] for _, _, v, *_ in found_rows]
+        changed: tuple[list[int], list[float], list[bool]] = ([], [], [])
+        results = []
+        for (pk, question_id, _, _, response, points, correct), snap in zip(found_rows, snaps, strict=True):
+            result = _response_score(attempt_id, question_id, snap, sql_json(response))
+            results.append(result)
+            if (points, correct) != (result.points, result.correct):  # an answer stored its score against the same version
+                changed[0].append(pk)
+                changed[1].append(result.points)
+                changed[2].append(result.correct)
+        total = round(sum(r.points for r in results), 4)
+        percent = round(100 * total / len(results), 2) if results else 0.0
+        owners = _collections([(q, snap) for (_, q, *_), snap in zip(found_rows, snaps, strict=True)])
+        per_topic, outcomes = _progress_of(zip(owners, snaps, results, strict=True))
+        cards = {key: right for key, right in outcomes.items() if key[0] is not None}
+        scheduled = []
+        if cards:
+            current = _review_cards_lock(cursor, user_id=user_id, keys=sorted(cards))
+            scheduled = review_cards_schedule(outcomes=cards, current=current, now=now, create_on_miss_only=True)
+        r, a = QuestionResponse._meta.db_table, Attempt._meta.db_table
+        # Table names from the models' meta; every value is a parameter. Each CTE writes only the
+        # learner's own rows (its attempt's rows, mastery, cards); all are already serialised by the
+        # learner's lock above, and the cards are locked.
+        ctes = [
+            f"a AS (UPDATE {a} SET points = %s, max_points = %s, percent = %s, passed = %s, status = %s, scored_at = %s WHERE id = %s)"  # noqa: S608
+        ]
+        params: list[Any] = [total, len(results), percent, percent >= pass_mark, Attempt.Status.SCORED, now, attempt_id]
+        if changed[0]:
+            ctes.append(
+                f"r AS (UPDATE {r} r SET points = v.points, correct = v.correct"  # noqa: S608
+                " FROM unnest(%s::bigint[], %s::double precision[], %s::boolean[]) AS v(id, points, correct) WHERE r.id = v.id)"
+            )
+            params += list(changed)
+        if per_topic:
+            sql, values = _mastery_add_sql(user_id=user_id, per_topic=per_topic, now=now)
+            ctes.append(f"m AS ({sql})")
+            params += values
+        if scheduled:
+            sql, values = _review_cards_upsert_sql(user_id=user_id, rows=scheduled, now=now)
+            ctes.append(f"c AS ({sql})")
+            params += values
+        cursor.execute(f"WITH {', '.join(ctes)} SELECT 1", params)
+        if hooks:  # some endpoint is active: who hears of it is decided by the webhooks' own query
+            attempt_scored_record(attempt=Attempt.objects.get(pk=attempt_id))
+    return ScoreRun(True, lti_identity=bool(lti_identity))
+
+
+def _collections(rows: list[tuple[int, dict[str, Any]]]) -> list[int | None]:
+    """The collection of each (question id, snapshot): from the snapshot, or (for a snapshot taken
+    before collections existed) from the question."""
+    out = [snap.get("collection") for _, snap in rows]
+    missing = {q for (q, _), c in zip(rows, out, strict=True) if c is None}
     if missing:
         owners = dict(Question.objects.filter(pk__in=missing).values_list("pk", "collection_id"))
-        out.update({row.pk: owners.get(row.question_id) for row in rows if out[row.pk] is None})
+        out = [c if c is not None else owners.get(q) for (q, _), c in zip(rows, out, strict=True)]
     return out
+
+
+def _collections_of(rows: list[QuestionResponse]) -> dict[int, int | None]:
+    """QuestionResponse pk -> the collection of the question it answers (see _collections)."""
+    owners = _collections([(row.question_id, row.snapshot) for row in rows])
+    return {row.pk: owner for row, owner in zip(rows, owners, strict=True)}
+
+
+def _progress_of(
+    scored: Iterable[tuple[Any, dict[str, Any], Score]],
+) -> tuple[dict[tuple[int, str], list], dict[tuple[int, str], bool]]:
+    """PURE: from each scored row's (collection, snapshot, score), the counts to add to each
+    (collection, topic slug)'s mastery ([answered, correct, points]) and each (collection, fact)'s
+    outcome (right only when every row on the fact was right). Topics and facts are matched within
+    each question's collection."""
+    per_topic: dict[tuple[int, str], list] = defaultdict(lambda: [0, 0, 0.0])
+    outcomes: dict[tuple[int, str], bool] = {}
+    for owner, snap, result in scored:
+        right = bool(result.correct)
+        for slug in snap.get("topics", []):
+            t = per_topic[owner, slug]
+            t[0] += 1
+            t[1] += int(right)
+            t[2] += result.points
+        for fact in snap.get("fact_ids", []):
+            key = (owner, fact)
+            outcomes[key] = outcomes.get(key, True) and right
+    return per_topic, outcomes
 
 
 def _progress_apply(*, user_id: int, rows: list[QuestionResponse], now: datetime) -> None:
     """Add one scored attempt to topic mastery and the review schedule (inside the scoring transaction).
     Topics and facts are matched within each question's collection."""
     owner = _collections_of(rows)
-    per_topic: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0, 0, 0.0])
-    for row in rows:
-        for slug in row.snapshot.get("topics", []):
-            t = per_topic[owner[row.pk], slug]
-            t[0] += 1
-            t[1] += int(bool(row.correct))
-            t[2] += row.points
+    per_topic, outcomes = _progress_of((owner[row.pk], row.snapshot, Score(row.points or 0.0, bool(row.correct))) for row in rows)
     if connection.vendor == "postgresql":
         _mastery_add(user_id=user_id, per_topic=per_topic, now=now)
     else:
         _mastery_add_portable(user_id=user_id, per_topic=per_topic, now=now)
-    outcomes: dict[tuple[int, str], bool] = {}
-    for row in rows:
-        for fact in row.snapshot.get("fact_ids", []):
-            key = (owner[row.pk], fact)
-            outcomes[key] = outcomes.get(key, True) and bool(row.correct)
     review_cards_apply(user_id=user_id, outcomes=outcomes, now=now, create_on_miss_only=True)
 
 
 def _mastery_add(*, user_id: int, per_topic: dict[tuple[int, str], list], now: datetime) -> None:
-    """PostgreSQL: add each (collection, topic slug)'s counts to the learner's mastery in one upsert,
-    the addition done by the database (ON CONFLICT DO UPDATE locks and adds to the row as it stands),
-    so no read and no lock beforehand. Only the learner's own rows are written, in topic order; the
-    topic rows every learner shares are only read."""
+    """PostgreSQL: add each (collection, topic slug)'s counts to the learner's mastery in one upsert
+    (_mastery_add_sql)."""
     if not per_topic:
         return
+    sql, params = _mastery_add_sql(user_id=user_id, per_topic=per_topic, now=now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _mastery_add_sql(*, user_id: int, per_topic: dict[tuple[int, str], list], now: datetime) -> tuple[str, list[Any]]:
+    """PostgreSQL: the upsert adding each (collection, topic slug)'s counts to the learner's mastery,
+    the addition done by the database (ON CONFLICT DO UPDATE locks and adds to the row as it stands),
+    so no read and no lock beforehand. Only the learner's own rows are written, in topic order; the
+    topic rows every learner shares are only read. A statement of its own, or a CTE of scoring's write."""
     keys = sorted(per_topic, key=lambda k: (k[0] or 0, k[1]))
     m, t = TopicMastery._meta.db_table, Topic._meta.db_table
     # Table names from the models' meta; every value is a parameter.
@@ -484,19 +632,16 @@ def _mastery_add(*, user_id: int, per_topic: dict[tuple[int, str], list], now: d
         " ON CONFLICT (user_id, topic_id) DO UPDATE SET answered = m.answered + EXCLUDED.answered,"
         " correct = m.correct + EXCLUDED.correct, points = m.points + EXCLUDED.points, updated_at = EXCLUDED.updated_at"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [
-                user_id,
-                now,
-                [k[0] for k in keys],
-                [k[1] for k in keys],
-                [per_topic[k][0] for k in keys],
-                [per_topic[k][1] for k in keys],
-                [float(per_topic[k][2]) for k in keys],
-            ],
-        )
+    params = [
+        user_id,
+        now,
+        [k[0] for k in keys],
+        [k[1] for k in keys],
+        [per_topic[k][0] for k in keys],
+        [per_topic[k][1] for k in keys],
+        [float(per_topic[k][2]) for k in keys],
+    ]
+    return sql, params
 
 
 def _mastery_add_portable(*, user_id: int, per_topic: dict[tuple[int, str], list], now: datetime) -> None:
@@ -625,41 +770,52 @@ def _review_cards_apply_pg(*, user_id: int, outcomes: dict[tuple[int, str], bool
     """review_cards_apply on PostgreSQL: two statements built without the ORM (its statement building
     was most of scoring's CPU): the learner's cards of these (collection, fact) pairs read and locked
     in order, then every new and rescheduled card in one INSERT ... ON CONFLICT DO UPDATE."""
-    r = ReviewCard._meta.db_table
-    keys = sorted(outcomes)
     with connection.cursor() as cursor:
-        # Table name from the model's meta; every value is a parameter. Only this learner's rows
-        # match (user_id first in the unique index), locked in the index's order.
-        cursor.execute(
-            f"SELECT r.collection_id, r.fact_id, r.card::text, r.reviews, r.lapses FROM {r} r"  # noqa: S608
-            " JOIN unnest(%s::bigint[], %s::text[]) AS k(collection_id, fact_id)"
-            " ON r.collection_id = k.collection_id AND r.fact_id = k.fact_id"
-            " WHERE r.user_id = %s ORDER BY r.collection_id, r.fact_id FOR UPDATE OF r",
-            [[k[0] for k in keys], [k[1] for k in keys], user_id],
-        )
-        current = {(c, f): CardState(json.loads(card), reviews, lapses) for c, f, card, reviews, lapses in cursor.fetchall()}
+        current = _review_cards_lock(cursor, user_id=user_id, keys=sorted(outcomes))
         rows = review_cards_schedule(outcomes=outcomes, current=current, now=now, create_on_miss_only=create_on_miss_only)
-        if not rows:
-            return
-        cursor.execute(
-            f"INSERT INTO {r} AS r (user_id, collection_id, fact_id, card, due, reviews, lapses, last_reviewed_at)"  # noqa: S608
-            " SELECT %s, v.collection_id, v.fact_id, v.card::jsonb, v.due, v.reviews, v.lapses, %s"
-            " FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::timestamptz[], %s::integer[], %s::integer[])"
-            " AS v(collection_id, fact_id, card, due, reviews, lapses)"
-            " ORDER BY v.collection_id, v.fact_id"
-            " ON CONFLICT (user_id, collection_id, fact_id) DO UPDATE SET card = EXCLUDED.card, due = EXCLUDED.due,"
-            " reviews = EXCLUDED.reviews, lapses = EXCLUDED.lapses, last_reviewed_at = EXCLUDED.last_reviewed_at",
-            [
-                user_id,
-                now,
-                [s.collection_id for s in rows],
-                [s.fact_id for s in rows],
-                [json.dumps(s.card) for s in rows],
-                [s.due for s in rows],
-                [s.reviews for s in rows],
-                [s.lapses for s in rows],
-            ],
-        )
+        if rows:
+            cursor.execute(*_review_cards_upsert_sql(user_id=user_id, rows=rows, now=now))
+
+
+def _review_cards_lock(cursor, *, user_id: int, keys: list[tuple[int, str]]) -> dict[tuple[int, str], CardState]:
+    """PostgreSQL: the learner's cards of these (collection, fact) pairs, read and locked. Only this
+    learner's rows match (user_id first in the unique index), locked in the index's order."""
+    r = ReviewCard._meta.db_table
+    # Table name from the model's meta; every value is a parameter.
+    cursor.execute(
+        f"SELECT r.collection_id, r.fact_id, r.card::text, r.reviews, r.lapses FROM {r} r"  # noqa: S608
+        " JOIN unnest(%s::bigint[], %s::text[]) AS k(collection_id, fact_id)"
+        " ON r.collection_id = k.collection_id AND r.fact_id = k.fact_id"
+        " WHERE r.user_id = %s ORDER BY r.collection_id, r.fact_id FOR UPDATE OF r",
+        [[k[0] for k in keys], [k[1] for k in keys], user_id],
+    )
+    return {(c, f): CardState(json.loads(card), reviews, lapses) for c, f, card, reviews, lapses in cursor.fetchall()}
+
+
+def _review_cards_upsert_sql(*, user_id: int, rows: list[Scheduled], now: datetime) -> tuple[str, list[Any]]:
+    """PostgreSQL: every new and rescheduled card in one INSERT ... ON CONFLICT DO UPDATE from arrays,
+    in (collection, fact) order. A statement of its own, or a CTE of scoring's write."""
+    r = ReviewCard._meta.db_table
+    sql = (
+        f"INSERT INTO {r} AS r (user_id, collection_id, fact_id, card, due, reviews, lapses, last_reviewed_at)"  # noqa: S608
+        " SELECT %s, v.collection_id, v.fact_id, v.card::jsonb, v.due, v.reviews, v.lapses, %s"
+        " FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::timestamptz[], %s::integer[], %s::integer[])"
+        " AS v(collection_id, fact_id, card, due, reviews, lapses)"
+        " ORDER BY v.collection_id, v.fact_id"
+        " ON CONFLICT (user_id, collection_id, fact_id) DO UPDATE SET card = EXCLUDED.card, due = EXCLUDED.due,"
+        " reviews = EXCLUDED.reviews, lapses = EXCLUDED.lapses, last_reviewed_at = EXCLUDED.last_reviewed_at"
+    )
+    params = [
+        user_id,
+        now,
+        [s.collection_id for s in rows],
+        [s.fact_id for s in rows],
+        [json.dumps(s.card) for s in rows],
+        [s.due for s in rows],
+        [s.reviews for s in rows],
+        [s.lapses for s in rows],
+    ]
+    return sql, params
 
 
 def progress_recompute(*, user) -> dict[tuple[int, str], tuple[int, int, float]]:

@@ -7,13 +7,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from quizzes.jobs.services import job_start
 from quizzes.lti import claims as c
 from quizzes.lti.services import LtiTransientError, lti_score_retry, lti_score_send, lti_scores_record, lti_scores_sweep
 from quizzes.models import Attempt, Classroom, Enrolment, Job, LtiContext, LtiIdentity, LtiScore
-from quizzes.progress.services import attempt_score, attempt_start, attempt_submit, response_answer
+from quizzes.progress.services import attempt_score, attempt_score_run, attempt_start, attempt_submit, response_answer
+from quizzes.tasks import attempt_score_task
 from tests.factories import UserFactory, quiz_with_questions
 from tests.lti.conftest import launch
 from tests.lti.platform import MEMBERSHIP, member
@@ -65,6 +68,31 @@ def test_a_scored_attempt_owes_one_score_and_sending_it_posts_it_once(learner_la
     assert token_request["assertion"]["sub"] == platform.client_id and c.AGS_SCORE_SCOPE in token_request["scope"]
     row = LtiScore.objects.get()
     assert row.status == LtiScore.Status.SENT and row.tries == 1 and row.sent_at is not None
+
+
+def test_the_scoring_job_records_the_score_owed_and_looks_for_none_when_the_learner_never_came_by_lti(learner_launched):
+    platform, quiz, user = learner_launched
+    # Given a submitted attempt of a learner who came from the platform's graded link
+    attempt = attempt_start(user=user, quiz=quiz)
+    response_answer(attempt=attempt, position=1, response={"choice": "b"})
+    attempt_submit(attempt=attempt)
+    # When the scoring job runs it, then the attempt is scored and its passback is owed, once
+    assert attempt_score_task.apply(args=[attempt.pk]).get() is True
+    assert list(LtiScore.objects.values_list("attempt_id", "status")) == [(attempt.pk, LtiScore.Status.PENDING)]
+    assert attempt_score_task.apply(args=[attempt.pk]).get() is False and LtiScore.objects.count() == 1  # a redelivery
+    # Given a learner with no LTI identity (a web attempt at the same quiz)
+    other = attempt_start(user=UserFactory(), quiz=quiz)
+    attempt_submit(attempt=other)
+    # When the job scores it, then no launch is looked for (PostgreSQL: the scoring read it under its
+    # locks) and nothing is owed
+    with CaptureQueriesContext(connection) as ctx:
+        assert attempt_score_task.apply(args=[other.pk]).get() is True
+    looked = [q["sql"] for q in ctx.captured_queries if "ltilaunch" in q["sql"]]
+    assert looked == [] if connection.vendor == "postgresql" else len(looked) == 1
+    assert LtiScore.objects.count() == 1
+    other_done = attempt_start(user=other.user, quiz=quiz)  # a second attempt: the job's service says why
+    attempt_submit(attempt=other_done)
+    assert attempt_score_run(attempt_id=other_done.pk).lti_identity is (connection.vendor != "postgresql")
 
 
 def test_attempts_owe_nothing_without_a_graded_launch_or_from_before_it(client, registered):
