@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import NamedTuple
@@ -30,6 +31,7 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -230,13 +232,21 @@ def _run_result(runs: list[RunRow], due: datetime, grading: str = Assignment.Sce
 _NOT_SHOWN = ("joined_at", "updated_at", "student__password", "student__last_login", "student__date_joined")
 
 
-def assignment_results(assignment: Assignment) -> AssignmentResults:
-    """Each student's status, score and time on each item of the assigned module (a fixed number of queries)."""
-    items = list(assignment.module.items.select_related("quiz", "scenario").order_by("position"))
+def results_enrolments(assignment: Assignment) -> QuerySet[Enrolment]:
+    """The students an assignment's results list, in their order (last name, first name, username:
+    unique, so pages never overlap), without the columns no results cell reads."""
     # Not the timestamps and password hashes of 300 enrolments and accounts: nothing here shows them.
-    enrolments = list(assignment_enrolments(assignment).defer(*_NOT_SHOWN))
+    return assignment_enrolments(assignment).defer(*_NOT_SHOWN)
+
+
+def assignment_results(assignment: Assignment, *, enrolments: Iterable[Enrolment] | None = None) -> AssignmentResults:
+    """Each student's status, score and time on each item of the assigned module (a fixed number of
+    queries), for every student it is set for or only for `enrolments` (a page of results_enrolments:
+    then only their attempts, runs and extensions are read)."""
+    items = list(assignment.module.items.select_related("quiz", "scenario").order_by("position"))
+    enrolments = list(results_enrolments(assignment) if enrolments is None else enrolments)
     student_ids = [e.student_id for e in enrolments]
-    extensions = dict(assignment.extensions.values_list("student_id", "due_at"))
+    extensions = dict(assignment.extensions.filter(student_id__in=student_ids).values_list("student_id", "due_at"))
     attempts: dict[tuple[int, int], list[AttemptRow]] = defaultdict(list)
     quiz_ids = [i.quiz_id for i in items if i.quiz_id]
     if quiz_ids:

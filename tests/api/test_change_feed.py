@@ -62,7 +62,7 @@ def test_every_operation_takes_exactly_the_query_parameters_its_schema_lists():
         ("get", "/api/v1/classes/", {"updated_sinc": "2026-01-01T00:00:00Z"}),  # a misspelt filter
         ("get", "/api/v1/enrolments/", {"class": "1"}),
         ("get", "/api/v1/teacher/attempts/", {"user": "a"}),
-        ("get", "/api/v1/assignments/{x}/results/", {"page": "1"}),  # no paging on a detail
+        ("get", "/api/v1/assignments/{x}/results/", {"pages": "1"}),  # paged by `page`
         ("post", "/api/v1/classes/", {"dry_run": "1"}),
     ],
 )

@@ -23,7 +23,7 @@ def _mine(world):
 
 def _teachers_view(world):
     results = client_for(world.teacher_x).get(f"/api/v1/assignments/{world.assignment_x.pk}/results/").json()
-    (row,) = [s for s in results["students"] if s["student"]["username"] == world.student_a.username]
+    (row,) = [s for s in results["results"] if s["student"]["username"] == world.student_a.username]
     return row
 
 

@@ -168,7 +168,7 @@ def test_a_generated_client_takes_a_quiz_and_a_teacher_reads_the_results(live_se
         assert item.done and item.best_percent == results.attempt.percent
         # The teacher sees that attempt in the assignment's results, done with its percent, and every answer
         teacher = read_results(kz, live_server.url, "teacher", "kzlearn-demo", seen["assignment"].id, seen["attempt"].id)
-        (row,) = [s for s in teacher["results"].students if s.student.username == "student1"]
+        (row,) = [s for s in teacher["results"].results if s.student.username == "student1"]
         column = next(n for n, i in enumerate(teacher["results"].items) if i.kind.value == "quiz" and i.slug == slug)
         assert row.items[column].status.value == "done" and row.items[column].percent == results.attempt.percent
         assert teacher["attempt"].attempt.id == seen["attempt"].id and len(teacher["attempt"].questions) == len(questions)

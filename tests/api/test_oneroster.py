@@ -254,7 +254,7 @@ def test_the_gradebook_exports_assignments_as_line_items_and_grades_as_results(g
     scored = results[f"kzl-lineitem-{current.pk}", user_id[a.username]]
     # 2 of 3 right on the module's only quiz: 66.7 %, as the teacher's results say.
     teacher_view = client_as(teacher).get(f"/api/v1/assignments/{current.pk}/results/").json()
-    grade = next(s["grade"] for s in teacher_view["students"] if s["student"]["username"] == a.username)
+    grade = next(s["grade"] for s in teacher_view["results"] if s["student"]["username"] == a.username)
     assert (scored["scoreStatus"], scored["score"], grade) == ("fully graded", "66.7", 66.7)
     assert (scored["inProgress"], scored["incomplete"], scored["late"], scored["missing"]) == ("false", "false", "false", "false")
     waiting = results[f"kzl-lineitem-{current.pk}", user_id[b.username]]

@@ -79,7 +79,7 @@ def test_rename_a_class_and_take_a_student_out_keeping_their_work(world):
     assert api.delete(f"/api/v1/enrolments/{enrolment.pk}/").status_code == 204
     assert api.delete(f"/api/v1/enrolments/{enrolment.pk}/").status_code == 404
     results = api.get(f"/api/v1/assignments/{world.assignment_x.pk}/results/").json()
-    assert {s["student"]["username"] for s in results["students"]} == {world.student_b.username}
+    assert {s["student"]["username"] for s in results["results"]} == {world.student_b.username}
     assert client_for(world.student_a).get(f"/api/v1/attempts/{world.attempt_a.pk}/").status_code == 200
     # The teacher cannot put them back (not an account they created); A joins again with the code
     refused = api.post("/api/v1/enrolments/", {"classroom": classroom.pk, "username": world.student_a.username}, format="json")
@@ -88,7 +88,7 @@ def test_rename_a_class_and_take_a_student_out_keeping_their_work(world):
     again = client_for(world.student_a).post("/api/v1/me/classes/join/", {"code": classroom.join_code}, format="json")
     assert again.status_code == 201
     results = api.get(f"/api/v1/assignments/{world.assignment_x.pk}/results/").json()
-    by_student = {s["student"]["username"]: s for s in results["students"]}
+    by_student = {s["student"]["username"]: s for s in results["results"]}
     assert by_student[world.student_a.username]["items"][0]["status"] == "in_progress"
 
 
@@ -104,7 +104,7 @@ def test_give_a_student_more_time_on_an_assignment(world):
     even_later = later + dt.timedelta(days=1)
     assert api.post(url, {"student": world.student_a.username, "due_at": even_later.isoformat()}, format="json").status_code == 201
     assert list(Extension.objects.filter(assignment=assignment).values_list("due_at", flat=True)) == [even_later]
-    results = {s["student"]["username"]: s for s in api.get(f"/api/v1/assignments/{assignment.pk}/results/").json()["students"]}
+    results = {s["student"]["username"]: s for s in api.get(f"/api/v1/assignments/{assignment.pk}/results/").json()["results"]}
     assert results[world.student_a.username]["extended"] is True
     assert dt.datetime.fromisoformat(results[world.student_a.username]["due"]) == even_later
     assert results[world.student_b.username]["extended"] is False
@@ -146,7 +146,7 @@ def test_results_and_attempts_of_my_students(world, django_capture_on_commit_cal
     api = client_for(world.teacher_x)
     results = api.get(f"/api/v1/assignments/{world.assignment_x.pk}/results/").json()
     assert [i["kind"] for i in results["items"]] == ["quiz", "scenario"]
-    by_student = {s["student"]["username"]: s for s in results["students"]}
+    by_student = {s["student"]["username"]: s for s in results["results"]}
     assert set(by_student) == {world.student_a.username, world.student_b.username}
     assert [i["status"] for i in by_student[world.student_a.username]["items"]] == ["done", "in_progress"]
     assert by_student[world.student_a.username]["items"][0]["percent"] == pytest.approx(100 / 3, abs=0.01)

@@ -30,7 +30,7 @@ PINNED = {
     "api attempts of a student": 3,
     "api attempt detail": 3,
     "api classes": 4,
-    "api results": 5,
+    "api results": 6,  # count, then the page of students: only their attempts and extensions
     # admin, class teacher (session, user and permissions included): count, page, filter choices
     "admin attempts": 7,
     "admin attempts search": 7,

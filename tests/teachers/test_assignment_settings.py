@@ -145,7 +145,7 @@ def test_the_assignments_grading_method_replaces_the_quizs(method, percent):
     # The teacher's API shows the same result and the setting, read-only
     teacher = assignment.classroom.teachers.get()
     body = api_client(teacher).get(f"/api/v1/assignments/{assignment.pk}/results/").json()
-    assert body["students"][0]["items"][0]["percent"] == percent and body["assignment"]["grade_method"] == method
+    assert body["results"][0]["items"][0]["percent"] == percent and body["assignment"]["grade_method"] == method
 
 
 def test_scenarios_are_graded_on_completion_by_default_and_on_accuracy_when_set():

@@ -1,10 +1,11 @@
 """A big class's results page and class page (issue 25): the tables show a page of 50 students, the
 counts above them cover the whole class, and both pages run the same queries for a class of 3 as
-for a class of 60 (two pages)."""
+for a class of 60 (two pages). The API's results are paged the same way, as every API list."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 from django.db import connection
@@ -12,11 +13,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from quizzes.admin.home import STUDENTS_PER_PAGE
+from quizzes.api.serializers import StudentResultSerializer
+from quizzes.progress.results import assignment_results
+from tests.api.conftest import client_for as api_client_for
 from tests.factories import class_with_assignment
 from tests.teachers.conftest import client_for, work
 
 pytestmark = pytest.mark.django_db
-RESULTS_QUERIES, CLASS_PAGE_QUERIES = 9, 12  # as tests/perf/test_teacher_paths.py pins them
+RESULTS_QUERIES, CLASS_PAGE_QUERIES, API_RESULTS_QUERIES = 9, 12, 6  # as tests/perf/test_teacher_paths.py pins them
 
 
 def _class(teacher, students: int):
@@ -94,3 +98,54 @@ def test_class_page_shows_a_page_of_grades_and_people_and_runs_fixed_queries(siz
     grades = second.split('aria-labelledby="grades"', 1)[1].split("</table>", 1)[0]
     assert re.findall(r'<th scope="row">(F\d{3})', grades) == [f"F{n:03d}" for n in range(STUDENTS_PER_PAGE, size)]
     assert f"F{size - 1:03d} L{size - 1:03d}</td>" in second.split('aria-labelledby="people"', 1)[1]
+
+
+def _due_parsed(row: dict) -> dict:
+    """A results row with its due date as a datetime (the API writes it in UTC, the bare serializer in the active zone)."""
+    return row | {"due": datetime.fromisoformat(row["due"])}
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_api_results_are_paged_as_every_list_and_read_only_the_pages_work(size, teacher_a):
+    assignment, enrolled = _class(teacher_a, size)
+    api = api_client_for(teacher_a)
+    url = f"/api/v1/assignments/{assignment.pk}/results/"
+    # What the whole class's results say of each student, computed unpaged
+    whole = {
+        row["student"]["username"]: _due_parsed(row)
+        for row in StudentResultSerializer(assignment_results(assignment).students, many=True).data
+    }
+
+    def get(**params):
+        with CaptureQueriesContext(connection) as ctx:
+            reply = api.get(url, params)
+        return reply, len(ctx.captured_queries)
+
+    first, queries = get()
+    assert first.status_code == 200 and queries == API_RESULTS_QUERIES
+    body = first.json()
+    assert body["count"] == size and body["previous"] is None
+    assert [i["kind"] for i in body["items"]] == ["quiz"] and body["assignment"]["id"] == assignment.pk
+    names = [row["student"]["first_name"] for row in body["results"]]
+    assert names == [f"F{n:03d}" for n in range(min(size, STUDENTS_PER_PAGE))]
+    for row in body["results"]:
+        assert _due_parsed(row) == whole[row["student"]["username"]]
+    assert body["results"][0]["items"][0]["status"] == "done" and body["results"][1]["items"][0]["status"] == "in_progress"
+    # A client's own page size, and the next page by its link
+    small = api.get(url, {"page_size": 2, "page": 2}).json()
+    assert [row["student"]["first_name"] for row in small["results"]] == [f"F{n:03d}" for n in range(2, min(size, 4))]
+    assert small["previous"] and ("page_size=2" in small["previous"])
+    if size <= STUDENTS_PER_PAGE:
+        assert body["next"] is None
+    else:
+        second, queries = get(page=2)
+        assert queries == API_RESULTS_QUERIES
+        rows = second.json()["results"]
+        assert [row["student"]["first_name"] for row in rows] == [f"F{n:03d}" for n in range(STUDENTS_PER_PAGE, size)]
+        assert _due_parsed(rows[-1]) == whole[enrolled[-1].username] and rows[-1]["items"][0]["percent"] == 100.0
+        assert second.json()["next"] is None and body["next"].endswith("page=2")
+    # Pages are checked as on the lists: out of range 404, not a number or too big a page size 400
+    assert api.get(url, {"page": 99}).status_code == 404
+    for bad in ({"page": "x"}, {"page_size": 0}, {"page_size": 101}, {"page": ["1", "2"]}):
+        reply = api.get(url, bad)
+        assert reply.status_code == 400 and list(reply.json()["error"]["fields"]) == list(bad)

@@ -226,7 +226,7 @@ def _three_views(client, student, teacher, assignment) -> tuple[bool, bool, str]
     mine = api_client_for(student).get("/api/v1/me/assignments/").json()["results"]
     (progress,) = [a["progress"] for a in mine if a["id"] == assignment.pk]
     results = api_client_for(teacher).get(f"/api/v1/assignments/{assignment.pk}/results/").json()
-    (row,) = [s for s in results["students"] if s["student"]["username"] == student.username]
+    (row,) = [s for s in results["results"] if s["student"]["username"] == student.username]
     return web_done, progress["items"][0]["done"], row["items"][0]["status"]
 
 

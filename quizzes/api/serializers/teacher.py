@@ -236,9 +236,15 @@ class StudentResultSerializer(serializers.Serializer):
 
 
 class AssignmentResultsSerializer(serializers.Serializer):
+    """A page of an assignment's results: paged as every list (`count`, `next`, `previous`, `results`),
+    with the assignment and its items on every page."""
+
     assignment = AssignmentSerializer()
     items = ModuleItemSerializer(many=True)
-    students = StudentResultSerializer(many=True)
+    count = serializers.IntegerField(help_text="Students the assignment is set for, on all pages.")
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null on the last.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page, or null on the first.")
+    results = StudentResultSerializer(many=True, help_text="This page's students, by last name, first name and username.")
 
 
 class TeacherAttemptSerializer(AttemptSerializer):

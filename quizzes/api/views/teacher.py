@@ -4,21 +4,24 @@ Every queryset comes from quizzes.classes.selectors, so another teacher's class 
 found (404); students get 403 from IsTeacher. Writes go through quizzes.classes.services.
 """
 
+from typing import cast
+
 from django.db.models import Count
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from quizzes.api import filters, serializers
 from quizzes.api.idempotency import Idempotent
+from quizzes.api.pagination import PageNumberPagination
 from quizzes.api.permissions import IsTeacher
 from quizzes.api.query import ATTEMPT_ORDERING, FEED_BACKENDS, StrictQuery
 from quizzes.api.views import UserScoped
 from quizzes.classes import services
 from quizzes.models import Assignment, Attempt, Classroom, Enrolment
 from quizzes.permissions import active_classrooms_for_teacher, assignments_for_teacher, attempts_for_teacher
-from quizzes.progress.results import assignment_results
+from quizzes.progress.results import assignment_results, results_enrolments
 from quizzes.progress.selectors import attempts_with_answered
 
 
@@ -122,7 +125,28 @@ class EnrolmentViewSet(
         services.enrolment_remove(enrolment=instance)
 
 
-@extend_schema_view(results=extend_schema(responses=serializers.AssignmentResultsSerializer, filters=False))
+@extend_schema_view(
+    results=extend_schema(
+        responses=serializers.AssignmentResultsSerializer,
+        filters=False,
+        parameters=[
+            OpenApiParameter(
+                "page",
+                {"type": "integer", "minimum": 1},
+                OpenApiParameter.QUERY,
+                required=False,
+                description="A page number within the students.",
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": 100},
+                OpenApiParameter.QUERY,
+                required=False,
+                description="Students per page (50 unless given).",
+            ),
+        ],
+    )
+)
 class AssignmentViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -171,11 +195,31 @@ class AssignmentViewSet(
         extension = services.extension_grant(assignment=assignment, **serializer.validated_data)
         return Response(serializers.ExtensionSerializer(extension).data, status=201)
 
-    @action(detail=True, filterset_class=None, pagination_class=None)
+    def extra_query_parameters(self) -> tuple[str, ...]:
+        """The results are paged as the lists are (a class of 300 is 1,200 cells)."""
+        if self.action != "results":
+            return ()
+        paginator = cast(PageNumberPagination, self.paginator)
+        return (paginator.page_query_param, paginator.page_size_query_param)
+
+    @action(detail=True, filterset_class=None)
     def results(self, request, pk=None):
-        """Each student's status, score and time on each item of the assigned module (extensions included)."""
-        results = assignment_results(self.get_object())
-        return Response(serializers.AssignmentResultsSerializer(results).data)
+        """Each student's status, score and time on each item of the assigned module (extensions included),
+        a page of students at a time (`page`, `page_size`, as every list): only the page's work is read."""
+        assignment = self.get_object()
+        page = self.paginate_queryset(results_enrolments(assignment))
+        results = assignment_results(assignment, enrolments=page)
+        paginator = cast(PageNumberPagination, self.paginator)
+        assert paginator.page is not None  # paginate_queryset took a page (or raised a 400 or 404)
+        body = {
+            "assignment": assignment,
+            "items": results.items,
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": results.students,
+        }
+        return Response(serializers.AssignmentResultsSerializer(body).data)
 
 
 @extend_schema_view(retrieve=extend_schema(responses=serializers.TeacherAttemptResultsSerializer))
