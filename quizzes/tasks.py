@@ -20,7 +20,7 @@ from quizzes.integrations.idempotency import idempotency_keys_expire
 from quizzes.lti.services import LtiTransientError, lti_score_send, lti_scores_record, lti_scores_sweep
 from quizzes.models import Attempt, Heartbeat, Job
 from quizzes.progress.services import ANSWER_GRACE, attempt_score_run, attempt_submit
-from quizzes.progress.statistics import item_statistics_compute
+from quizzes.progress.statistics import item_statistics_backlog, item_statistics_compute
 from quizzes.webhooks.services import WebhookTransientError, webhook_backoff, webhook_deliver, webhook_deliveries_sweep
 
 # Rows handled per periodic run; the next run takes the rest.
@@ -203,6 +203,10 @@ def item_statistics_task() -> int | None:
     computed = item_statistics_compute()
     if computed is None:
         heartbeat("item_statistics", skipped="another run in progress")
-    else:
-        heartbeat("item_statistics", questions=computed)
+        return None
+    heartbeat("item_statistics", questions=computed)
+    # A run stops after RUN_SECONDS; a backlog (the first run after a deploy) goes on in the next one,
+    # queued now rather than at the next period. In process (no broker) the next period does it.
+    if not settings.CELERY_TASK_ALWAYS_EAGER and item_statistics_backlog():
+        item_statistics_task.apply_async(countdown=1)
     return computed

@@ -18,11 +18,14 @@ Attempt.statistics_at), reading one narrow row per answer (version, points, resp
 score), never a version's content per answer, then rewrites the ItemStatistic of the questions it
 touched from their versions' sums. Sums are integers (millionths), so adding in any order and in
 any batches gives exactly what one pass over everything gives. One run at a time (quizzes.locks).
+Each run is short (RUN_SECONDS of batches, then one commit of sums and marks): a backlog, as on the
+first run after a deploy, is worked off over several runs, the task queueing the next at once.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -40,7 +43,8 @@ from quizzes.qtypes import QTYPES
 MIN_RESPONSES = 5
 FLAG_MIN_RESPONSES = 10
 UNIT = 1_000_000  # sums are kept in millionths of a point, as integers
-ATTEMPTS_PER_BATCH = 500  # attempts added per transaction (about 10,000 answers)
+ATTEMPTS_PER_BATCH = 2000  # attempts read per query (about 28,000 answers, grouped in SQL to a few thousand rows)
+RUN_SECONDS = 3.0  # a run takes no new batch after this; the next run (or the task's follow-up) adds the rest
 _BATCH = 200
 LOCK_NAME = "item-statistics"
 
@@ -221,12 +225,11 @@ def keys_of(qtype: str, answer: dict) -> set[str]:
     return kind.keys(answer) if kind else set()
 
 
-def _add_attempts(attempt_ids: list[int], qtypes: dict[int, str], now) -> tuple[int, set[int]]:
-    """Add the answers of these scored attempts to their versions' sums and mark the attempts
-    counted, in one transaction; returns (answers added, questions touched)."""
+def _answers_add(attempts: QuerySet[Attempt], added: dict[int, Tally], question_of: dict[int, int], qtypes: dict[int, str]) -> int:
+    """Add the answers of these scored attempts to `added` (sums per version, in memory); returns how many."""
     # Answers alike (same version, points, picks and attempt score) come as one row with their count.
     rows = list(
-        QuestionResponse.objects.filter(attempt_id__in=attempt_ids)
+        QuestionResponse.objects.filter(attempt__in=attempts.order_by().values("pk"))
         .order_by()
         .annotate(picks=ResponsePicks("response"))
         .values("version_id", "question_id", "points", "picks", "attempt__points", "attempt__max_points")
@@ -236,8 +239,6 @@ def _add_attempts(attempt_ids: list[int], qtypes: dict[int, str], now) -> tuple[
     unknown = {row[0] for row in rows} - qtypes.keys()
     if unknown:
         qtypes.update(QuestionVersion.objects.filter(pk__in=unknown).values_list("pk", "content__qtype"))
-    added: dict[int, Tally] = defaultdict(Tally)
-    question_of: dict[int, int] = {}
     answers = 0
     for version_id, question_id, points, picks, attempt_points, attempt_max, n in rows:
         points = points or 0.0
@@ -245,7 +246,12 @@ def _add_attempts(attempt_ids: list[int], qtypes: dict[int, str], now) -> tuple[
         added[version_id].add(points, rest_of(points, attempt_points or 0.0, attempt_max), picks_split(qtype, picks), n)
         question_of[version_id] = question_id
         answers += n
-    stored = {s.version_id: s for s in VersionStatistic.objects.select_for_update().filter(version_id__in=added)}
+    return answers
+
+
+def _sums_write(added: dict[int, Tally], question_of: dict[int, int], now, *, replace: bool) -> None:
+    """Add `added` to the stored sums per version (or, for a full recount, store it as they are), one upsert."""
+    stored = {} if replace else {s.version_id: s for s in VersionStatistic.objects.select_for_update().filter(version_id__in=added)}
     changed = []
     for version_id, tally in added.items():
         row = stored.get(version_id)
@@ -260,8 +266,6 @@ def _add_attempts(attempt_ids: list[int], qtypes: dict[int, str], now) -> tuple[
     VersionStatistic.objects.bulk_create(
         changed, update_conflicts=True, unique_fields=["version"], update_fields=["tally", "responses", "updated_at"]
     )
-    Attempt.objects.filter(pk__in=attempt_ids).update(statistics_at=now)
-    return answers, set(question_of.values())
 
 
 def _item_statistics_write(question_ids: set[int], now) -> None:
@@ -297,36 +301,61 @@ def _item_statistics_write(question_ids: set[int], now) -> None:
         )
 
 
-def item_statistics_compute(*, progress: Callable[[int, int], None] | None = None, full: bool = False) -> int | None:
+def item_statistics_backlog() -> bool:
+    """Whether more than a batch of scored attempts wait to be counted (a run stopped on its time limit,
+    not just attempts scored meanwhile): at most a batch of the partial index attempt_statistics_due is read."""
+    due = Attempt.objects.filter(status=Attempt.Status.SCORED, statistics_at__isnull=True).order_by()
+    return due[: ATTEMPTS_PER_BATCH + 1].count() > ATTEMPTS_PER_BATCH
+
+
+def item_statistics_compute(
+    *, progress: Callable[[int, int], None] | None = None, full: bool = False, seconds: float | None = RUN_SECONDS
+) -> int | None:
     """Add the answers of attempts scored since the last run to the item statistics; returns how many
     questions' statistics changed, or None when another run holds the lock (this one then does nothing).
 
-    Progress is counted in answers: `progress(done, total)` after each batch of ATTEMPTS_PER_BATCH
-    attempts, each batch its own transaction (a run stopped half way keeps what it added, and the
-    next run adds the rest). `full` first forgets every sum and counts everything again."""
+    A run takes batches of ATTEMPTS_PER_BATCH attempts (by id) until `seconds` have passed (None: no
+    limit) and commits their sums and marks together at the end, so each run stays short and the next
+    run adds the rest (a run stopped half way leaves nothing half counted). Progress is counted in
+    answers: `progress(done, total)` after each batch. `full` counts every scored attempt again from
+    scratch in one run (no time limit: its sums replace the stored ones only when all are counted)."""
     with try_lock(LOCK_NAME) as held:
         if not held:
             return None
-        now = timezone.now()
-        if full:
-            with transaction.atomic():
-                VersionStatistic.objects.all().delete()
-                Attempt.objects.filter(statistics_at__isnull=False).update(statistics_at=None)
-        due = Attempt.objects.filter(status=Attempt.Status.SCORED, statistics_at__isnull=True)
+        now, began = timezone.now(), time.monotonic()
+        scored = Attempt.objects.filter(status=Attempt.Status.SCORED)
+        # A full recount reads every scored attempt (and marks those not yet counted); a run, those not yet counted.
+        due = scored if full else scored.filter(statistics_at__isnull=True)
         total = QuestionResponse.objects.filter(attempt__in=due.order_by().values("pk")).count()
-        done, touched, qtypes = 0, set(), {}
+        done, last, qtypes = 0, 0, {}
+        added: dict[int, Tally] = defaultdict(Tally)
+        question_of: dict[int, int] = {}
         if progress:
             progress(0, total)
-        while True:
-            with transaction.atomic():
-                ids = list(due.order_by("pk").values_list("pk", flat=True)[:ATTEMPTS_PER_BATCH])
-                if not ids:
+        with transaction.atomic():
+            if full:
+                VersionStatistic.objects.all().delete()
+            while True:
+                bound = due.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[ATTEMPTS_PER_BATCH - 1 :].first()
+                batch = scored.filter(pk__gt=last) if bound is None else scored.filter(pk__gt=last, pk__lte=bound)
+                # Marked first, then read by the mark (this transaction sees its own): an attempt scored
+                # meanwhile is either marked and read, or neither (the next run's).
+                marked = batch.filter(statistics_at__isnull=True).update(statistics_at=now)
+                if not marked and not full:
                     break
-                added, questions = _add_attempts(ids, qtypes, now)
-            done, touched = done + added, touched | questions
-            total = max(total, done)  # attempts scored while it runs join the queue
-            if progress:
-                progress(done, total)
+                counted = batch.filter(statistics_at__isnull=False) if full else batch.filter(statistics_at=now)
+                done += _answers_add(counted, added, question_of, qtypes)
+                total = max(total, done)  # attempts scored while it runs join the queue
+                if progress:
+                    progress(done, total)
+                if bound is None:
+                    break
+                last = bound
+                if not full and seconds is not None and time.monotonic() - began > seconds:
+                    break  # the next run adds the rest
+            if added:
+                _sums_write(added, question_of, now, replace=full)
+        touched = set(question_of.values())
         if touched:
             _item_statistics_write(touched, now)
         # Statistics of questions no one has answered any more (a full recount found none).

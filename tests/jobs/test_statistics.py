@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from quizzes.bank.services import question_edit
 from quizzes.models import Attempt, Heartbeat, ItemStatistic, QuestionResponse, QuizQuestion, VersionStatistic
+from quizzes.progress import statistics as statistics_module
 from quizzes.progress.services import attempt_start, attempt_submit, response_answer
 from quizzes.progress.statistics import _Answer, item_statistic, item_statistics_compute, source_statistics
 from quizzes.tasks import item_statistics_task
@@ -172,6 +173,28 @@ def test_incremental_statistics_equal_a_full_recount(django_capture_on_commit_ca
     assert sum(first.option_counts.values()) == sum(
         1 for r in QuestionResponse.objects.filter(question=questions[0], attempt__status=Attempt.Status.SCORED) if r.response
     )
+
+
+@pytest.mark.django_db
+def test_a_backlog_is_counted_over_short_runs_each_attempt_once(scored_class, monkeypatch):
+    # Given 12 scored attempts never counted (as on the first run after a deploy), batches of 5, and
+    # runs that take no new batch once their time is up (here at once: one batch per run)
+    monkeypatch.setattr(statistics_module, "ATTEMPTS_PER_BATCH", 5)
+    assert statistics_module.item_statistics_backlog()
+    counted, calls = [], []
+    # When the job runs until nothing is left
+    while (changed := item_statistics_compute(seconds=0, progress=lambda done, total: calls.append((done, total)))) != 0:
+        assert changed == 4
+        counted.append(Attempt.objects.filter(statistics_at__isnull=False).count())
+        assert {s.responses for s in ItemStatistic.objects.all()} == {counted[-1]}, "the statistics cover what was counted"
+    # Then each run counted one batch, the backlog went after the second, progress was in answers of the run's queue
+    assert counted == [5, 10, 12] and not statistics_module.item_statistics_backlog()
+    assert calls == [(0, 48), (20, 48), (0, 28), (20, 28), (0, 8), (8, 8), (0, 0)]
+    assert Attempt.objects.filter(status=Attempt.Status.SCORED, statistics_at__isnull=True).count() == 0
+    # And the sums equal a full recount from scratch (which ignores the time limit and counts all in one run)
+    incremental = _stored()
+    assert item_statistics_compute(full=True, seconds=0) == 4
+    assert _stored() == incremental
 
 
 @pytest.mark.postgres  # two connections at once; the lock is PostgreSQL's advisory lock
