@@ -163,6 +163,9 @@ class EventFact:
     # A full declarative sentence the sources establish ("" none): a headline-style title is no statement.
     statement: str = ""
     inferred: bool = False  # the day is worked out, not stated: shown with its hedge everywhere
+    # The source's own time expression when the day is read from context, not stated ("Around 1 a.m." in a report
+    # of the evening before): shown with the day as ours, "Around 1 a.m. (our reading: 6 January 2022)".
+    said: str = ""
 
     @property
     def earliest(self) -> dt.date:
@@ -194,14 +197,23 @@ class EventFact:
 
     @property
     def when_label(self) -> str:
-        """'5 January 2022', 'between 4 and 6 January 2022', 'January 2022', '2019'; 'probably 18 January 2022'
-        for a day worked out rather than stated; 'Wednesday (5 January 2022)' for a day the sources give only as
-        its weekday: every text that shows an event's date shows it this way, so the learner sees how it is known."""
+        """'5 January 2022', 'between 4 and 6 January 2022', 'January 2022', '2019'; for a day the sources do not
+        state, the source's own words with the day marked as ours: 'Wednesday (our reading: 5 January 2022)' for a
+        day given only as its weekday, 'Around 1 a.m. (our reading: 6 January 2022)' for a day read from context
+        (`said`), 'probably 18 January 2022' for a day worked out otherwise. Every text that shows an event's date
+        shows it this way, so the learner sees how it is known and never takes our conversion for the source's."""
         label = date_span_label(self.date, self.date_end, self.precision)
+        if self.said:
+            return f"{self.said} (our reading: {label})"
         if self.inferred:
             return f"probably {label}"
         weekday = self.weekday_only
-        return f"{weekday} ({label})" if weekday else label
+        return f"{weekday} (our reading: {label})" if weekday else label
+
+    @property
+    def hedged(self) -> bool:
+        """Whether the day shown is our reading of the sources, not a day a source states."""
+        return bool(self.said or self.inferred or self.weekday_only)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -82,6 +82,7 @@ def facts_from_dataset(dataset: Dataset) -> Facts:
             evidence=_ev(it.evidence),
             statement=d.get("statement", ""),
             inferred=bool(d.get("date_inferred", False)),
+            said=d.get("date_said", ""),
         )
     for slug, it in items["figures"].items():
         d = it.data

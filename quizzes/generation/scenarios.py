@@ -65,6 +65,15 @@ RULES = {
     ),
     "earlier-text": "no earlier learner text (briefings, feedback, reveals, reflections) names what only the key says",
     "fragment-evidence": "a bibliographic or footnote fragment is never evidence alone, only with its sentence",
+    "moment": (
+        "a step's moment is not after the earliest day any source gives for its answer: the briefing holds only events "
+        "every source places no later than that day"
+    ),
+    "our-reading": "a day read from a weekday or from context is written as ours ('Thursday (our reading: 6 January)')",
+    "contested-date": "a day the sources dispute is never written as a plain fact: give the range or say who dates it",
+    "open-prompt": "a prompt that allows 'no one' or 'nothing' ('who, if anyone') offers that answer as an option",
+    "dangling-quote": "a quote that opens by pointing back ('the decision', 'he', 'this') is shown with what it points to",
+    "abbreviation": "an abbreviation is spelled out where the learner first reads it",
 }
 
 # Phrases of machine-made or unfinished text; learner text must read as written by a teacher.
@@ -287,10 +296,15 @@ def event_date_label(ev: EventFact) -> str:
 
 
 def step_date_label(known: list[EventFact], when: date) -> str:
-    """The step's date as precisely as the events that fix it: a day, or their month or year."""
+    """The step's date as precisely as the events that fix it: a day, or their month or year. A day no source states
+    (worked out, read from a weekday or from context) keeps the events' own label, 'Thursday (our reading: 6 January
+    2022)', or 'probably 6 January 2022' when they read it differently."""
     fixing = [e for e in known if e.latest == when]
-    if fixing and all(e.inferred for e in fixing):
-        return f"probably {date_label(when)}"
+    if not fixing:  # the moment is the answer's earliest day, before the latest day of what is known
+        return date_label(when)
+    if all(e.hedged and e.exact_day for e in fixing):
+        labels = {e.when_label for e in fixing}
+        return labels.pop() if len(labels) == 1 else f"probably {date_label(when)}"
     if any(e.precision == "day" or e.date_end for e in fixing):
         return date_label(when)
     if any(e.precision == "month" for e in fixing):
@@ -504,6 +518,8 @@ def _shape(text: str) -> str:
     """The grammatical start of an option: one pronoun, 'that', a figure, a past-tense verb, or a noun phrase."""
     words = _words(text)
     first = words[0] if words else ""
+    if words[:2] == ["no", "one"]:  # 'No one ...' answers 'who, if anyone': a noun phrase, not a figure
+        return "noun phrase"
     if first in _PRONOUNS or first == "that":
         return first
     head = words[:3]
@@ -531,32 +547,50 @@ def _briefed(tl: Timeline, spec: ScenarioSpec, step: StepSpec, known: _Known, pr
     """(the events the briefing lists, in order; the events new to it)."""
     target = set(step.answer_events)
     start = set(spec.start) if not previous and not known.date else set()
-    new = set(step.also_known) | start | (tl.chain_between(set(known.events), target) if target else set())
+    chain = tl.chain_between(set(known.events), target) if target else set()
+    new = set(step.also_known) | start | chain
     new -= set(known.events)
     shown = new | set(previous)
     return tl.ordered(shown), tl.ordered(new)
+
+
+def _contested_with(tl: Timeline, step: StepSpec) -> set[str]:
+    """For a step about a dispute over a day or an order: that dispute's events (the sources date or order them
+    differently, so none of them fixes the step's moment); otherwise nothing."""
+    d = tl.facts.disputes.get(step.dispute or "") if step.kind == "dispute" else None
+    return set(d.events) if d and {"date", "order"} & set(d.contests) else set()
+
+
+def answer_floor(tl: Timeline, step: StepSpec) -> date | None:
+    """The earliest day any source gives for the step's answer (its events dated to a day or a span of days); None
+    when the sources give only a month or a year. The step's moment may not lie after it."""
+    days = [tl.events[a].earliest for a in step.answer_events if a in tl.events and tl.events[a].precision == "day"]
+    return min(days) if days else None
 
 
 def briefing_text(tl: Timeline, slugs: list[str], grouped: tuple[str, ...] = ()) -> str:
     """One line per event; the events of a disputed answer the learner has just seen (`grouped`: the sources leave
     open whether they are one event or several) stay one attributed, uncertain line, never a settled sequence."""
     lines = []
+    disputed_days = {e for d in tl.facts.disputes.values() if "date" in d.contests for e in d.events}
     together = [s for s in slugs if s in grouped] if len(grouped) > 1 else []
     for slug in slugs:
         if together and slug == together[0]:
             evs = [tl.events[s] for s in together]
             first, last = min(e.earliest for e in evs), max(e.latest for e in evs)
             label = date_span_label(first, last if last != first else None)
-            titles = "; ".join(e.title.rstrip(".") for e in evs)
+            titles = " ".join(f"{e.title.rstrip('.')}." for e in evs)
             lines.append(
-                f"• {label[0].upper()}{label[1:]}: {titles} "
-                "(as the sources tell it; they differ on the dates and on whether these were one decision or several)."
+                f"• {label[0].upper()}{label[1:]}, as the sources tell it (they differ on the dates and on whether these "
+                f"were one decision or several): {titles}"
             )
             continue
         if slug in together:
             continue
         ev = tl.events[slug]
         label = event_date_label(ev)
+        if ev.date_end and slug in disputed_days:
+            label += " (the sources differ on the day)"
         lines.append(f"• {label[0].upper()}{label[1:]}: {ev.title.rstrip('.')}.")
     return "What the sources report so far:\n" + "\n".join(lines)
 
@@ -612,6 +646,24 @@ def _check_step(
     if known.date and when < known.date:
         when = known.date
     text = briefing_text(tl, shown, known.grouped) if shown else ""
+    floor = answer_floor(tl, step)
+    own = _contested_with(tl, step)
+    # a known event some source may date after the answer's earliest day, unless a source orders it before the answer
+    # (a link), or it belongs to the disputed day or order the step is about
+    late = sorted(
+        s
+        for s in all_known
+        if floor is not None and tl.events[s].latest > floor and s not in own and not any(tl.linked_before(s, a) for a in answers)
+    )
+    if late or (floor is not None and known.date is not None and known.date > floor):
+        bad(
+            "moment",
+            f"the step's moment ({date_label(when)}) is after {date_label(floor or when)}, the earliest day a source gives "
+            f"for the answer; known by then, though a source may date them later: {late or 'the previous step'}. Ask from an "
+            "earlier moment, or ask about the package ('what else did he do?') instead of keying one of them as next",
+        )
+    elif floor is not None and when > floor:
+        when = floor  # every later-dated known event is ordered before the answer: the moment is the answer's earliest day
     for s in new:
         if s in answers or s in later_answers:
             bad("spoiler", f"the briefing would list {s}, the answer of this or a later step")
@@ -818,8 +870,11 @@ def _check_step(
                 bad("option-shape", f"only the answer says {marker!r}: write the wrong options alike or drop it")
             elif not has[answer.id] and len(wrong_opts) >= 2 and all(has[o.id] for o in wrong_opts):
                 bad("option-shape", f"every wrong option says {marker!r} and the answer does not: the key is the odd one out")
+        open_prompt = bool(_OPEN_PROMPT.search(step.prompt))
+        if open_prompt and not any(_NOBODY.search(o.text) for o in step.options):
+            bad("open-prompt", "the prompt allows 'no one' or 'nothing' ('if anyone'): offer that answer as an option")
         for o in step.options:
-            if _NON_ANSWER.search(o.text):
+            if _NON_ANSWER.search(o.text) and not (open_prompt and _NOBODY.search(o.text)):
                 bad("option-shape", f"option {o.id} is a non-answer ({o.text!r}): offer a choice the actors had")
         # the prompt names the key's category only the key fits
         hint = (_content(step.prompt) & _content(answer.text)) - set().union(*(_content(o.text) for o in wrong_opts))
@@ -897,6 +952,27 @@ def _check_step(
         if m:
             bad("generator-text", f"{name} reads like generator working: {m.group(0)!r}")
 
+    # days: our readings marked, disputed days never plain, quotes that show their point on their own
+    for name, value in [
+        ("prompt", step.prompt),
+        ("reveal", step.reveal),
+        ("reflection", step.reflection),
+        *((f"option {o.id}", o.text) for o in step.options),
+        *((f"option {o.id} explanation", o.explanation) for o in step.options),
+        *((f"account by {a.by}", f"{a.by}: {a.text}") for a in step.accounts),
+    ]:
+        for gloss in unmarked_readings(value):
+            bad("our-reading", f"the {name} writes {gloss!r}: mark the day as ours, 'Thursday (our reading: 6 January)'")
+        for sentence in contested_days(tl, value) if not name.startswith("account") else ():
+            bad("contested-date", f"the {name} gives a disputed day as fact: {sentence!r}")
+    for name, evidence in [
+        ("reveal", step.reveal_evidence),
+        *((f"option {o.id}", o.evidence) for o in step.options),
+        *((f"account by {a.by}", a.evidence) for a in step.accounts),
+    ]:
+        for quote in dangling_quotes(evidence):
+            bad("dangling-quote", f"the {name} quotes {quote[:60]!r}, which points back to something not shown: quote its antecedent")
+
     # branches
     if parent is not None and (_content(step.prompt) == _content(parent.prompt) or step.prompt == parent.prompt):
         bad("branch", "a branch asks the parent's question again: ask a new question that follows from the choice")
@@ -928,6 +1004,10 @@ def _walk(
         m = _GENERATOR_TEXT.search(value) or tl.slug_in(value)
         if m:
             problems.append(Problem("generator-text", spec.slug, None, f"{name} reads like generator working: {m.group(0)!r}"))
+        for sentence in contested_days(tl, value):
+            problems.append(Problem("contested-date", spec.slug, None, f"the {name} gives a disputed day as fact: {sentence!r}"))
+        for gloss in unmarked_readings(value):
+            problems.append(Problem("our-reading", spec.slug, None, f"the {name} writes {gloss!r}: mark the day as ours"))
     all_steps = [s for st in spec.steps for s in (st, *(b.step for b in st.branches))]
     keys = [s.key for s in all_steps]
     for k in {k for k in keys if keys.count(k) > 1}:
@@ -986,11 +1066,37 @@ def _walk(
         )
         previous = tuple(answers) or previous
     _check_feedback_spoilers(tl, spec, problems)
+    # abbreviations spelled out where the learner first reads them, in the order the path is read
+    reading = [spec.title, spec.intro]
+    for st, *_, briefing, _ in out:
+        reading += [briefing, st.prompt, *(o.text for o in st.options), *(o.explanation for o in st.options)]
+        reading += [*(f"{a.by}: {a.text}" for a in st.accounts), st.reveal, st.reflection]
+    for abbr in unexplained_abbreviations(reading):
+        problems.append(
+            Problem("abbreviation", spec.slug, None, f"{abbr!r} is used before it is spelled out: write 'the full name ({abbr})' first")
+        )
     return out
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WEEKDAY_DATE = re.compile(rf"\b({'|'.join(_WEEKDAYS)})\W{{1,3}}(\d{{1,2}})\s+{_MONTH}\b", re.IGNORECASE)
+_WEEKDAY_DATE = re.compile(rf"\b({'|'.join(_WEEKDAYS)})\W{{1,3}}our reading:\s*(\d{{1,2}})\s+{_MONTH}\b", re.IGNORECASE)
+# a prompt that allows the answer 'no one' or 'nothing'
+_OPEN_PROMPT = re.compile(r"\bif (?:anyone|anybody|anything|any|at all)\b", re.IGNORECASE)
+_NOBODY = re.compile(r"^(?:no one|nobody|none|nothing|no\b)", re.IGNORECASE)
+# a quote that opens by pointing back to something before it
+_DANGLING = re.compile(
+    r"^\W*(?:(?:first|second|third|finally|however|but|and|also|then|so|yet|still|moreover)\W+)?"
+    r"(?:the decision|the move|the measure|the step|this|these|those|such)\b",
+    re.IGNORECASE,
+)
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+# abbreviations every reader knows
+_KNOWN_ABBREVIATIONS = {"TV", "US", "USA", "UK", "UN", "EU", "AM", "PM"}
+_HEDGE = re.compile(
+    r"\b(?:between|whether|differ\w*|disput\w*|contest\w*|according to|puts?|dates?|reports?|paper|analysis|says|said|account\w*"
+    r"|our reading|probably)\b",
+    re.IGNORECASE,
+)
 
 
 def _weekday_dates(text: str, pool: str, when: date) -> set[tuple[int, int]]:
@@ -1006,6 +1112,67 @@ def _weekday_dates(text: str, pool: str, when: date) -> set[tuple[int, int]]:
             continue
         if weekday in quoted and _WEEKDAYS[named.weekday()] == weekday and abs((named - when).days) <= 7:
             out.add((month, day))
+    return out
+
+
+def unmarked_readings(text: str) -> list[str]:
+    """Days written next to a weekday ('Friday evening, 7 January', 'Thursday (6 January)') without saying that the
+    day is our reading of the weekday; words in quotation marks are the source's and are left alone."""
+    bare = re.sub(r"“[^”]*”|\"[^\"]*\"", " ", text)
+    out = []
+    for m in re.finditer(rf"\b(?:{'|'.join(_WEEKDAYS)})\b", bare, re.IGNORECASE):
+        tail = bare[m.end() : m.end() + 45]
+        d = _DAY_MONTH.search(tail)
+        if d and len(tail[: d.start()].split()) <= 3 and "our reading" not in tail[: d.start()].lower():
+            out.append(m.group(0) + tail[: d.end()])
+    return out
+
+
+def contested_days(tl: Timeline, text: str) -> list[str]:
+    """Sentences that give a plain day (a date or a weekday) for an event whose day the sources dispute (a dispute
+    contesting [date], the event dated to a span covering every source's day), naming it by
+    most of its title's words, without a range, an attribution or 'our reading'."""
+    out = []
+    for d in tl.facts.disputes.values():
+        if "date" not in d.contests:
+            continue
+        for slug in d.events:
+            ev = tl.events.get(slug)
+            words = _content(ev.title) if ev and ev.date_end else set()  # a single day is every source's day
+            for sentence in re.split(r"(?<=[.;:!?])\s+", text):
+                said = _content(sentence)
+                dated = day_months(sentence) or re.search(rf"\b(?:{'|'.join(_WEEKDAYS)})\b", sentence, re.IGNORECASE)
+                if words and len(words & said) * 2 >= len(words) and dated and not _HEDGE.search(sentence):
+                    out.append(sentence.strip())
+    return out
+
+
+def dangling_quotes(evidence: Iterable[Evidence]) -> list[str]:
+    """Quotes that open by pointing back ('Second, the decision ...', 'He claimed ...') with no quote just before
+    them, from the same source, that says what they point to."""
+    out, prev = [], None
+    for e in evidence:
+        joined = prev is not None and prev.source == e.source and prev.end <= e.start <= prev.end + 3
+        if _DANGLING.match(e.quote) and not joined:
+            out.append(e.quote)
+        prev = e
+    return out
+
+
+def unexplained_abbreviations(texts: Iterable[str]) -> list[str]:
+    """Abbreviations ('LPG', 'CSTO') whose first use, in reading order, neither follows its expansion '... (LPG)' nor
+    is followed by one 'LPG (...)'; quotation marks do not excuse it (a quote is read too)."""
+    seen: set[str] = set()
+    out = []
+    for text in texts:
+        for m in _ACRONYM.finditer(text):
+            abbr = m.group(0)
+            if abbr in seen or abbr in _KNOWN_ABBREVIATIONS:
+                continue
+            seen.add(abbr)
+            before, after = text[max(0, m.start() - 1) : m.start()], text[m.end() : m.end() + 2]
+            if not (before == "(" or after.startswith(" (")):
+                out.append(abbr)
     return out
 
 

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from quizzes.generation.scenarios import GenerationResult, scenarios_generate
-from quizzes.models import Event, EventLink, Passage, Prediction, Scenario, ScenarioRun, ScenarioStep
+from quizzes.models import Dispute, Event, EventLink, Passage, Prediction, Scenario, ScenarioRun, ScenarioStep
 from quizzes.progress.runs import brier, prediction_make, scenario_run_next_step, scenario_run_start, step_version_for
 from quizzes.scenarios import services
 from quizzes.scenarios.selectors import options_with_evidence, scenario_steps, scenarios_published
@@ -59,6 +59,21 @@ def test_no_briefing_draws_on_an_event_after_its_step(generated):
         .order_by("scenario", "position")
     )
     assert steps
+    graph: dict[int, set[int]] = {}
+    for link in EventLink.objects.all():
+        first, then = (link.to_event_id, link.from_event_id) if link.kind == "in_response_to" else (link.from_event_id, link.to_event_id)
+        graph.setdefault(first, set()).add(then)
+
+    def _after(pk: int) -> set[int]:
+        seen, todo = set(), [pk]
+        while todo:
+            for nxt in graph.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    disputed = {d.slug: {e.pk for e in d.events.all()} for d in Dispute.objects.prefetch_related("events")}
     for step in steps:
         passages = [p.pk for p in step.briefing_evidence.all()]
         by_passage = set(Event.objects.filter(evidence__in=passages))
@@ -69,8 +84,17 @@ def test_no_briefing_draws_on_an_event_after_its_step(generated):
                 "next_event", flat=True
             )
         ) | {step.next_event_id}
+        key = next(o for o in step.options if o["id"] == step.correct)
+        answer = set(
+            Event.objects.filter(collection=step.next_event.collection, slug__in=key.get("events", [])).values_list("pk", flat=True)
+        )
+        answer.add(step.next_event_id)
         for ev in [*step.known_events.all(), *by_passage]:
-            assert _latest(ev) <= step.date, (step.scenario.slug, step.key, ev.slug)
+            # dated after the step's moment only where a source's words (a link chain) put it before the step's answer,
+            # or the step is about the disputed day or order of that event (rule 'moment': the moment is then the
+            # answer's earliest day, not the latest day of what is known)
+            ordered = bool(answer & _after(ev.pk)) or ev.pk in disputed.get(step.dispute, set())
+            assert _latest(ev) <= step.date or ordered, (step.scenario.slug, step.key, ev.slug)
             assert ev.pk not in later, (step.scenario.slug, step.key, ev.slug)
         # every briefed event shows; a disputed answer's events may share one line (the sources leave open if they are one)
         assert all(ev.title.rstrip(".") in step.briefing for ev in step.known_events.all()), (step.scenario.slug, step.key)
