@@ -122,7 +122,7 @@ def take_assigned_quiz(kz, base_url: str, username: str, password: str, assignme
         body = models.AnswerRequest(
             position=q.position, response=models.AnswerRequestResponse.from_dict(_response_for(q.to_dict())), client_key=str(uuid.uuid4())
         )
-        answered.append(ok(op(kz, "learner", "attempts_answer_create").sync_detailed(attempt.id, client=student, body=body)))
+        answered.append(ok(op(kz, "learner", "v1_attempts_answer_create").sync_detailed(attempt.id, client=student, body=body)))
     submitted = ok(op(kz, "learner", "v1_attempts_submit_create").sync_detailed(attempt.id, client=student))
     results = ok(op(kz, "learner", "v1_attempts_results_retrieve").sync_detailed(attempt.id, client=student))
     progress = ok(op(kz, "learner", "v1_me_assignments_retrieve").sync_detailed(assignment.id, client=student))

@@ -60,3 +60,20 @@ def test_every_api_error_is_json_even_for_deep_nesting_and_django_errors(setting
 
     assert server_error(RequestFactory().get("/api/v1/x/")).status_code == 500
     assert server_error(RequestFactory().get("/api/v1/x/"))["Content-Type"] == "application/json"
+
+
+# The operation id each method gets: drf-spectacular's own naming (v1_<path words>_<action>), which every
+# operation follows, so that a generated client's functions are named one way.
+ACTIONS = {"get": ("list", "retrieve"), "post": ("create",), "put": ("update",), "patch": ("partial_update",), "delete": ("destroy",)}
+
+
+def test_every_operation_id_is_named_one_way_from_its_path():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    seen = set()
+    for path, operations in schema["paths"].items():
+        words = [w.replace("-", "_") for w in path.strip("/").split("/")[1:] if not w.startswith("{")]
+        for method, operation in operations.items():
+            expected = {"_".join([*words, action]) for action in ACTIONS[method]}
+            assert operation["operationId"] in expected, (method, path, operation["operationId"], expected)
+            seen.add(operation["operationId"])
+    assert len(seen) == sum(len(ops) for ops in schema["paths"].values())  # unique

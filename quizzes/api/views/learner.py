@@ -192,7 +192,7 @@ class AttemptAnswerView(StrictQuery, Idempotent, APIView):
     throttle_scope = "answer"
 
     @extend_schema(
-        operation_id="attempts_answer_create",
+        operation_id="v1_attempts_answer_create",
         request=serializers.AnswerSerializer,
         responses={
             200: serializers.AttemptQuestionSerializer,

@@ -85,7 +85,7 @@ class RosterView(StrictQuery, Idempotent, APIView):
     permission_classes = [IsTeacher]
 
     @extend_schema(
-        operation_id="roster_provision",
+        operation_id="v1_roster_create",
         summary="Create or update people, classes and enrolments by their SIS ids, all or nothing",
         request=RosterSerializer,
         responses={200: RosterReportSerializer},
@@ -136,7 +136,7 @@ class OneRosterExportView(StrictQuery, APIView):
     permission_classes = [IsTeacher]
 
     @extend_schema(
-        operation_id="roster_oneroster_export",
+        operation_id="v1_roster_oneroster_retrieve",
         summary="My classes, their people, enrolments and grades as a OneRoster 1.2 CSV zip",
         responses={(200, "application/zip"): OpenApiTypes.BINARY},
         description=(
@@ -161,7 +161,7 @@ class OneRosterExportView(StrictQuery, APIView):
 class RosterImportSerializer(serializers.ModelSerializer):
     report = serializers.JSONField(
         source="result",
-        help_text="When done: what roster_provision answers (users, classes, enrollments, created, updated, unchanged, notes); "
+        help_text="When done: what v1_roster_create answers (users, classes, enrollments, created, updated, unchanged, notes); "
         "when failed: {errors: [{where, sourced_id, field, reason}]}, `where` naming the file and line.",
     )
 
@@ -186,7 +186,7 @@ class OneRosterImportView(StrictQuery, Idempotent, APIView):
     parser_classes = [ZipParser, JSONParser]
 
     @extend_schema(
-        operation_id="roster_oneroster_import",
+        operation_id="v1_roster_imports_create",
         summary="Import a OneRoster 1.2 CSV zip (users, roles, classes, enrollments) as a background job",
         request={"application/zip": OpenApiTypes.BINARY},
         responses={202: RosterImportSerializer},
@@ -222,7 +222,7 @@ class OneRosterImportDetailView(StrictQuery, APIView):
     permission_classes = [IsTeacher]
 
     @extend_schema(
-        operation_id="roster_oneroster_import_status",
+        operation_id="v1_roster_imports_retrieve",
         summary="A OneRoster import's state and report",
         responses={200: RosterImportSerializer},
         description="Only its starter (or an administrator) sees an import. Scope `roster:read`.",
