@@ -214,10 +214,11 @@ class AttemptFilter(SlugInCollectionFilterSet):
 class TeacherAttemptFilter(AttemptFilter):
     classroom = IdFilter(method="filter_classroom", help_text="Class id.")
     assignment = IdFilter(field_name="assignment_id", help_text="Assignment id.")
-    student = filters.CharFilter(field_name="user__username", max_length=150)
+    student = filters.CharFilter(field_name="user__username", max_length=150, help_text="Username (deprecated: use `student_id`).")
+    student_id = IdFilter(field_name="user_id", help_text="The student's id (`student.id` in enrolments, `user.id` here).")
 
     class Meta(AttemptFilter.Meta):
-        fields = ["quiz", "collection", "status", "classroom", "assignment", "student"]
+        fields = ["quiz", "collection", "status", "classroom", "assignment", "student", "student_id"]
 
     def filter_classroom(self, queryset, name, value):
         # A subquery: the students of that class, no join with enrolments.

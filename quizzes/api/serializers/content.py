@@ -238,4 +238,4 @@ class ModuleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Module
-        fields = ["collection", "slug", "title", "description", "position", "items"]
+        fields = ["id", "collection", "slug", "title", "description", "position", "items"]

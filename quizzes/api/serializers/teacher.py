@@ -91,9 +91,17 @@ class EnrolmentSerializer(StrictJSON, serializers.ModelSerializer):
     student = UserRefSerializer(read_only=True)
     username = serializers.CharField(
         write_only=True,
+        required=False,
         max_length=150,
+        help_text="The student to enrol by username (deprecated: send `student_id`).",
+    )
+    student_id = serializers.IntegerField(
+        write_only=True,
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
         help_text="The student to enrol: an account you created (an administrator: any student account). "
-        "Anyone else joins with the class's join code.",
+        "Anyone else joins with the class's join code. Give this or `username`.",
     )
     group = serializers.PrimaryKeyRelatedField(
         queryset=ClassGroup.objects.none(), required=False, allow_null=True, help_text="A group of the class, or null."
@@ -101,7 +109,7 @@ class EnrolmentSerializer(StrictJSON, serializers.ModelSerializer):
 
     class Meta:
         model = Enrolment
-        fields = ["id", "classroom", "student", "username", "group", "joined_at", "updated_at"]
+        fields = ["id", "classroom", "student", "student_id", "username", "group", "joined_at", "updated_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,6 +126,22 @@ class EnrolmentSerializer(StrictJSON, serializers.ModelSerializer):
             raise serializers.ValidationError(NOT_YOURS)
         return student
 
+    def validate_student_id(self, student_id):
+        student = User.objects.filter(pk=student_id).first()
+        if student is None:
+            raise serializers.ValidationError(NOT_YOURS)  # the same words as for any account not yours
+        return student
+
+    def validate(self, data):
+        by_id, by_name = data.pop("student_id", None), data.get("username")
+        if by_id is None and by_name is None and self.instance is None:
+            raise serializers.ValidationError({"student_id": ["Give the student's id (or, deprecated, their username)."]})
+        if by_id is not None and by_name is not None and by_id.pk != by_name.pk:
+            raise serializers.ValidationError({"student_id": ["student_id and username name two different accounts."]})
+        if by_id is not None:
+            data["username"] = by_id  # the view reads the account from here
+        return super().validate(data)
+
 
 class EnrolmentUpdateSerializer(EnrolmentSerializer):
     """An update moves the student to another group of the class; changing class is a new enrolment."""
@@ -133,7 +157,15 @@ class AssignmentSerializer(StrictJSON, AssignmentSettings, serializers.ModelSeri
     group = serializers.PrimaryKeyRelatedField(
         queryset=ClassGroup.objects.none(), required=False, allow_null=True, help_text="A group of the class; null: the whole class."
     )
-    module = InCollectionRef(queryset=Module.objects.none(), help_text="Slug of a module I own or a published one.")
+    module = InCollectionRef(
+        queryset=Module.objects.none(), required=False, help_text="Slug of a module I own or a published one (deprecated: use `module_id`)."
+    )
+    module_id = serializers.PrimaryKeyRelatedField(
+        source="module",
+        queryset=Module.objects.none(),
+        required=False,
+        help_text="The module's id (`id` in `modules/`): one I own or a published one. Give this or `module`.",
+    )
     collection = CollectionChoice(
         help_text='The module\'s collection (slug, or "none" for a module outside any): needed only where several have this slug.'
     )
@@ -147,6 +179,7 @@ class AssignmentSerializer(StrictJSON, AssignmentSettings, serializers.ModelSeri
             "classroom",
             "group",
             "module",
+            "module_id",
             "collection",
             "module_collection",
             "opens_at",
@@ -161,8 +194,21 @@ class AssignmentSerializer(StrictJSON, AssignmentSettings, serializers.ModelSeri
     def get_module_collection(self, assignment) -> str | None:
         return assignment.module.collection.slug if assignment.module.collection_id else None
 
+    def to_internal_value(self, data):
+        # `module` and `module_id` both write the module: read each alone, so that two naming different modules are refused.
+        given = {name for name in ("module", "module_id") if isinstance(data, dict) and name in data}
+        if given == {"module", "module_id"}:
+            slug_only = super().to_internal_value({k: v for k, v in data.items() if k != "module_id"})
+            by_id = super().to_internal_value({k: v for k, v in data.items() if k != "module"})
+            if slug_only["module"].pk != by_id["module"].pk:
+                raise serializers.ValidationError({"module_id": ["module_id and module name two different modules."]})
+            return by_id
+        return super().to_internal_value(data)
+
     def validate(self, data):
         data.pop("collection", None)  # it only picked the module
+        if "module" not in data and not self.partial:
+            raise serializers.ValidationError({"module_id": ["Give the module's id (or, deprecated, its slug as `module`)."]})
         return super().validate(data)
 
     def __init__(self, *args, **kwargs):
@@ -172,6 +218,7 @@ class AssignmentSerializer(StrictJSON, AssignmentSettings, serializers.ModelSeri
             field_queryset_set(self, "classroom", classrooms_for_teacher(request.user).filter(archived_at__isnull=True))
             field_queryset_set(self, "group", groups_for_teacher(request.user))
             field_queryset_set(self, "module", modules_for_teacher(request.user))
+            field_queryset_set(self, "module_id", modules_for_teacher(request.user))
 
 
 class AssignmentUpdateSerializer(AssignmentSerializer):
@@ -186,13 +233,21 @@ class ExtensionSerializer(StrictJSON, serializers.ModelSerializer):
     student = serializers.SlugRelatedField(
         slug_field="username",
         queryset=User.objects.none(),
-        help_text="Username of a student in the assignment's class.",
+        required=False,
+        help_text="Username of a student in the assignment's class (deprecated: use `student_id`).",
         error_messages={"does_not_exist": "{value} is not a student in this class."},
+    )
+    student_id = serializers.PrimaryKeyRelatedField(
+        source="student",
+        queryset=User.objects.none(),
+        required=False,
+        help_text="Id of a student in the assignment's class. Give this or `student`.",
+        error_messages={"does_not_exist": "{pk_value} is not a student in this class."},
     )
 
     class Meta:
         model = Extension
-        fields = ["student", "due_at"]
+        fields = ["student", "student_id", "due_at"]
         # One extension per student and assignment: a second grant replaces the first (quizzes.classes.services.extension_grant).
         validators: list = []
 
@@ -200,6 +255,21 @@ class ExtensionSerializer(StrictJSON, serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         if assignment is not None:
             field_queryset_set(self, "student", User.objects.filter(enrolments__classroom_id=assignment.classroom_id))
+            field_queryset_set(self, "student_id", User.objects.filter(enrolments__classroom_id=assignment.classroom_id))
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and "student" in data and "student_id" in data:
+            by_name = super().to_internal_value({k: v for k, v in data.items() if k != "student_id"})
+            by_id = super().to_internal_value({k: v for k, v in data.items() if k != "student"})
+            if by_name["student"].pk != by_id["student"].pk:
+                raise serializers.ValidationError({"student_id": ["student_id and student name two different students."]})
+            return by_id
+        return super().to_internal_value(data)
+
+    def validate(self, data):
+        if "student" not in data:
+            raise serializers.ValidationError({"student_id": ["Give the student's id (or, deprecated, their username as `student`)."]})
+        return data
 
 
 class StatusField(serializers.ChoiceField):
@@ -224,7 +294,10 @@ class ItemResultSerializer(serializers.Serializer):
 
 class StudentResultSerializer(serializers.Serializer):
     student = UserRefSerializer()
-    group = serializers.CharField(source="group.name", allow_null=True, default=None)
+    group = serializers.CharField(
+        source="group.name", allow_null=True, default=None, help_text="The group's name (deprecated: use `group_id`, as elsewhere)."
+    )
+    group_id = serializers.IntegerField(source="group.pk", allow_null=True, default=None, help_text="The student's group's id; null: none.")
     due = serializers.DateTimeField(help_text="With the student's extension, if any.")
     extended = serializers.BooleanField()
     status = StatusField(choices=[v.replace(" ", "_") for v in (WorkStatus.NOT_STARTED, WorkStatus.IN_PROGRESS, WorkStatus.DONE)])
