@@ -107,7 +107,7 @@ def test_results_give_the_group_id_and_attempts_filter_by_student_id(world):
     api = client_for(world.teacher_x)
     group = ClassGroup.objects.create(classroom=world.assignment_x.classroom, name="Table 1")
     Enrolment.objects.filter(student=world.student_a).update(group=group)
-    students = {s["student"]["id"]: s for s in api.get(f"/api/v1/assignments/{world.assignment_x.pk}/results/").json()["students"]}
+    students = {s["student"]["id"]: s for s in api.get(f"/api/v1/assignments/{world.assignment_x.pk}/results/").json()["results"]}
     assert (students[world.student_a.pk]["group_id"], students[world.student_a.pk]["group"]) == (group.pk, "Table 1")
     assert (students[world.student_b.pk]["group_id"], students[world.student_b.pk]["group"]) == (None, None)
     # The enrolment's `group` is the same id.
