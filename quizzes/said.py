@@ -10,8 +10,10 @@ reason built around another module's message reads wholly in one language.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
+
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 
 class Said(str):
@@ -56,3 +58,17 @@ def joined(template: str, **values: Any) -> Said:
     """Sentences put together by a pattern that is not itself a sentence ("%(where)s: %(problem)s"):
     not in the catalog, its values translated."""
     return Said(template, values)
+
+
+def locale_language(environ: Mapping[str, str], ours: Collection[str], default: str) -> str:
+    """The language of ours a terminal with this environment asks for, as gettext programs choose: the first of
+    ours in ``LANGUAGE`` (a list: ``ru_RU:ru:en``), then the locale in force (``LC_ALL``, ``LC_MESSAGES``, ``LANG``:
+    ``ru_RU.UTF-8`` is Russian); ``default`` otherwise (a ``C`` or ``C.UTF-8`` terminal)."""
+    for name in LOCALE_VARIABLES:
+        for part in environ.get(name, "").split(":"):
+            code = part.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+            if code in ours:
+                return code
+        if name != "LANGUAGE" and environ.get(name):
+            break  # the first locale set is the one in force (gettext's order); LANGUAGE may still have spoken
+    return default

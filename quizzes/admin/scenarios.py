@@ -8,6 +8,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.admin.bank import OwnershipChecksMixin
+from quizzes.i18n import translated
 from quizzes.models import Passage, Scenario, ScenarioStep
 from quizzes.permissions import content_editable_by
 from quizzes.scenarios.selectors import options_with_evidence, scenario_problems, scenario_steps, step_views
@@ -28,7 +29,7 @@ def _report(modeladmin, request, scenario, problems) -> None:
     if not problems:
         modeladmin.message_user(request, gettext("%(slug)s: every scenario rule holds.") % {"slug": scenario.slug}, messages.SUCCESS)
     for p in problems:
-        modeladmin.message_user(request, str(p), messages.ERROR)
+        modeladmin.message_user(request, translated(p.said()), messages.ERROR)
 
 
 class ScenarioStepForm(forms.ModelForm):

@@ -16,6 +16,7 @@ from quizzes.generation.bank import TemplateOutcome, questions_generate_reported
 from quizzes.generation.drafts import GENERATOR_VERSION, QuestionDraft
 from quizzes.generation.facts import Facts
 from quizzes.generation.questions import RETIRED_TEMPLATES
+from quizzes.i18n import translated
 from quizzes.models import Collection, Question, Topic
 from quizzes.sources.errors import ContentWithoutEvidence
 
@@ -43,7 +44,7 @@ class GenerateReport:
             out.append(said % {"collection": slug, "n": n, "types": len(types)})
             out += [f"  {qtype}: {n}" for qtype, n in sorted(types.items())]
             out.append("  " + gettext("by template:"))
-            out += [f"    {o.line()}" for o in outcomes]
+            out += [f"    {translated(o.line())}" for o in outcomes]
         return out
 
 

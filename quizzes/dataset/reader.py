@@ -194,6 +194,16 @@ class Dataset:
         counts["contested"] = len(self.contested())
         return counts
 
+    def counts_said(self) -> list[Said]:
+        """The counts in words ("4 events", "12 evidence passages"): the file keys (topics, events ...) as the
+        files name them, the three that are not file keys translated where shown."""
+        said = {
+            "sources": lambda n: _("%(n)d sources", n=n),
+            "evidence passages": lambda n: _("%(n)d evidence passages", n=n),
+            "contested": lambda n: _("%(n)d contested", n=n),
+        }
+        return [said[name](n) if name in said else joined("%(n)d %(name)s", n=n, name=name) for name, n in self.counts().items()]
+
     def contested(self) -> list[str]:
         """Disputes, plus figures whose reports give different numbers."""
         out = [f"dispute:{slug}" for slug in self.items.get("disputes", {})]

@@ -15,6 +15,7 @@ from quizzes.generation.facts import Facts
 from quizzes.generation.matching import MATCHING_TEMPLATES
 from quizzes.generation.questions import TEMPLATES, bank_rules_apply, dated_events
 from quizzes.generation.thinking import THINKING_TEMPLATES
+from quizzes.said import Said, _, joined
 
 
 def _explicitly_dated(f: Facts) -> int:
@@ -22,25 +23,30 @@ def _explicitly_dated(f: Facts) -> int:
 
 
 # Template name -> what it needs, given the facts; shown when the template made nothing.
-NEEDS: dict[str, Callable[[Facts], str]] = {
-    "t_when": lambda f: f"an event dated to a day or a year by a quote that states the date (such events: {len(dated_events(f))})",
-    "t_number": lambda f: f"a figure the sources do not dispute, with a reported number (figures: {len(f.figures)})",
-    "t_sources_disagree": lambda f: f"a figure whose reports give different numbers (figures: {len(f.figures)})",
-    "t_true_false": lambda f: f"events dated to the day by a quote that states the date (such events: {len(dated_events(f))})",
-    "t_ordering": lambda f: (
-        f"3 events dated by quotes that state the date, each surely before the next (such events: {_explicitly_dated(f)})"
+NEEDS: dict[str, Callable[[Facts], Said]] = {
+    "t_when": lambda f: _("an event dated to a day or a year by a quote that states the date (such events: %(n)d)", n=len(dated_events(f))),
+    "t_number": lambda f: _("a figure the sources do not dispute, with a reported number (figures: %(n)d)", n=len(f.figures)),
+    "t_sources_disagree": lambda f: _("a figure whose reports give different numbers (figures: %(n)d)", n=len(f.figures)),
+    "t_true_false": lambda f: _("events dated to the day by a quote that states the date (such events: %(n)d)", n=len(dated_events(f))),
+    "t_ordering": lambda f: _(
+        "3 events dated by quotes that state the date, each surely before the next (such events: %(n)d)", n=_explicitly_dated(f)
     ),
-    "t_fact_or_claim": lambda f: (
-        f"claims marked neutral and events with a `statement` that two sources state whole in their own voice (claims: {len(f.claims)})"
+    "t_fact_or_claim": lambda f: _(
+        "claims marked neutral and events with a `statement` that two sources state whole in their own voice (claims: %(n)d)",
+        n=len(f.claims),
     ),
-    "t_sources_agree": lambda f: (
-        f"3 sources and an event that at least two of them report, each in quotes that state the whole title (sources: {len(f.sources)})"
+    "t_sources_agree": lambda f: _(
+        "3 sources and an event that at least two of them report, each in quotes that state the whole title (sources: %(n)d)",
+        n=len(f.sources),
     ),
-    "t_source_kind": lambda f: f"sources whose kind the text shows (sources.yaml `kind` with metadata_evidence; sources: {len(f.sources)})",
-    "t_match_date": lambda f: (
-        f"3 events dated to different days by quotes that state the date, titles naming no date (such events: {len(dated_events(f))})"
+    "t_source_kind": lambda f: _(
+        "sources whose kind the text shows (sources.yaml `kind` with metadata_evidence; sources: %(n)d)", n=len(f.sources)
     ),
-    "t_figures_differ": lambda f: f"a figure whose reports differ and whose data say why (`differ`; figures: {len(f.figures)})",
+    "t_match_date": lambda f: _(
+        "3 events dated to different days by quotes that state the date, titles naming no date (such events: %(n)d)",
+        n=len(dated_events(f)),
+    ),
+    "t_figures_differ": lambda f: _("a figure whose reports differ and whose data say why (`differ`; figures: %(n)d)", n=len(f.figures)),
 }
 
 
@@ -51,12 +57,13 @@ class TemplateOutcome:
     skipped: str = ""  # why it made nothing: what the data lack
     error: str = ""  # an exception it raised (a bug: the bank sweep test asserts there is none)
 
-    def line(self) -> str:
+    def line(self) -> Said:
+        """One line of the generator's report, in English; translated where shown (quizzes.i18n.translated)."""
         if self.error:
-            return f"{self.template}: FAILED ({self.error})"
+            return _("%(template)s: FAILED (%(error)s)", template=self.template, error=self.error)
         if self.made:
-            return f"{self.template}: {self.made}"
-        return f"{self.template}: 0, skipped: needs {self.skipped}"
+            return joined("%(name)s: %(made)d", name=self.template, made=self.made)
+        return _("%(template)s: 0, skipped: needs %(need)s", template=self.template, need=self.skipped)
 
 
 def questions_generate_reported(facts: Facts, *, seed: int = 0) -> tuple[list[QuestionDraft], list[TemplateOutcome]]:

@@ -30,6 +30,7 @@ from datetime import date
 
 from quizzes.dates import date_label, date_span_label
 from quizzes.generation.facts import EventFact, Evidence, Facts
+from quizzes.said import Said, _, joined, ngettext
 
 SCENARIO_GENERATOR_VERSION = "2.0"
 LETTERS = "abcd"
@@ -226,8 +227,38 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"step {self.step}" if self.step else "(scenario)"
-        return f"[{self.rule}] {self.scenario} {where}: {self.message}"
+        return str(self.said())
+
+    def said(self) -> Said:
+        """The problem as one sentence of ours, "[rule] scenario step key: message", translated where shown."""
+        where = _("step %(step)s", step=self.step) if self.step else _("(scenario)")
+        return joined(
+            "[%(rule)s] %(scenario)s %(where)s: %(message)s", rule=self.rule, scenario=self.scenario, where=where, message=self.message
+        )
+
+
+# The parts of a step a problem can name, said in the curator's language where the problem is shown.
+PARTS = {
+    "prompt": _("prompt"),
+    "briefing": _("briefing"),
+    "title": _("title"),
+    "intro": _("intro"),
+    "reveal": _("reveal"),
+    "reflection": _("reflection"),
+}
+
+
+def part(name: str) -> Said | str:
+    """A part of a step as a problem names it: "prompt", "option b", "option b explanation", "account by X"."""
+    if name in PARTS:
+        return PARTS[name]
+    if m := re.fullmatch(r"option (\S+) explanation", name):
+        return _("option %(id)s explanation", id=m.group(1))
+    if m := re.fullmatch(r"option (\S+)", name):
+        return _("option %(id)s", id=m.group(1))
+    if m := re.fullmatch(r"account by (.+)", name, re.S):
+        return _("account by %(by)s", by=m.group(1))
+    return name
 
 
 class ScenarioInvalid(ValueError):
@@ -618,21 +649,21 @@ def _check_step(
     facts = tl.facts
     ids = [o.id for o in step.options]
     if not 3 <= len(step.options) <= 4:
-        bad("shape", f"{len(step.options)} options; write 3 or 4")
+        bad("shape", ngettext("%(n)d option; write 3 or 4", "%(n)d options; write 3 or 4", len(step.options)))
     if len(set(ids)) != len(ids) or len({o.text.lower() for o in step.options}) != len(ids):
-        bad("shape", "two options share an id or a text")
+        bad("shape", _("two options share an id or a text"))
     if sum(o.kind == "happened" for o in step.options) != 1:
-        bad("shape", "exactly one option must be what happened (kind: happened)")
+        bad("shape", _("exactly one option must be what happened (kind: happened)"))
     if not step.prompt.endswith("?"):
-        bad("shape", "the prompt must be a question")
+        bad("shape", _("the prompt must be a question"))
     for slug in [*step.also_known, *(s for o in step.options for s in o.events)]:
         if slug not in tl.events:
-            bad("unknown-ref", f"unknown event {slug!r}")
+            bad("unknown-ref", _("unknown event %(slug)s", slug=repr(slug)))
     if any(s not in tl.events for s in [*step.also_known, *(s for o in step.options for s in o.events)]):
         return [], None, "", ""
     for o in step.options:
         if o.kind in ("happened", "later") and not o.events:
-            bad("evidence", f"option {o.id} ({o.kind}) names no event")
+            bad("evidence", _("option %(id)s (%(kind)s) names no event", id=o.id, kind=o.kind))
     answer = step.answer
     answers = set(step.answer_events)
 
@@ -640,7 +671,7 @@ def _check_step(
     shown, new = _briefed(tl, spec, step, known, previous)
     all_known = [*known.events, *new]
     if not all_known:
-        bad("briefing", "nothing is known before this step: list events under start or also_known")
+        bad("briefing", _("nothing is known before this step: list events under start or also_known"))
         return [], None, "", ""
     when = max(tl.events[s].latest for s in all_known)
     if known.date and when < known.date:
@@ -658,26 +689,40 @@ def _check_step(
     if late or (floor is not None and known.date is not None and known.date > floor):
         bad(
             "moment",
-            f"the step's moment ({date_label(when)}) is after {date_label(floor or when)}, the earliest day a source gives "
-            f"for the answer; known by then, though a source may date them later: {late or 'the previous step'}. Ask from an "
-            "earlier moment, or ask about the package ('what else did he do?') instead of keying one of them as next",
+            _(
+                "the step's moment (%(moment)s) is after %(floor)s, the earliest day a source gives for the answer; known by then,"
+                " though a source may date them later: %(late)s. Ask from an earlier moment, or ask about the package"
+                " ('what else did he do?') instead of keying one of them as next",
+                moment=date_label(when),
+                floor=date_label(floor or when),
+                late=late or _("the previous step"),
+            ),
         )
     elif floor is not None and when > floor:
         when = floor  # every later-dated known event is ordered before the answer: the moment is the answer's earliest day
     for s in new:
         if s in answers or s in later_answers:
-            bad("spoiler", f"the briefing would list {s}, the answer of this or a later step")
+            bad("spoiler", _("the briefing would list %(event)s, the answer of this or a later step", event=s))
         for a in answers if step.kind == "next" else ():
             if not tl.surely_before(s, a):
                 bad(
                     "dating",
-                    f"{s} ({event_date_label(tl.events[s])}) is briefed but is not surely before the answer {a} "
-                    f"({event_date_label(tl.events[a])}) under every source's dating",
+                    _(
+                        "%(event)s (%(when)s) is briefed but is not surely before the answer %(answer)s (%(answer_when)s)"
+                        " under every source's dating",
+                        event=s,
+                        when=event_date_label(tl.events[s]),
+                        answer=a,
+                        answer_when=event_date_label(tl.events[a]),
+                    ),
                 )
     if step.kind == "dispute" and answers:
         for s in new:
             if not any(tl.surely_before(s, a) for a in answers):
-                bad("dating", f"{s} is briefed but is not surely before any of the answer's events under every source's dating")
+                bad(
+                    "dating",
+                    _("%(event)s is briefed but is not surely before any of the answer's events under every source's dating", event=s),
+                )
     involved = set(all_known) | {e for o in step.options for e in o.events}
     if step.kind != "dispute":
         for slug, events in tl.order_disputes:
@@ -685,12 +730,19 @@ def _check_step(
             if keyed and len(involved & events) > 1:
                 bad(
                     "contested-order",
-                    f"the sources disagree on the order of {sorted(involved & events)} ({slug}): make this a step about that dispute",
+                    _(
+                        "the sources disagree on the order of %(events)s (%(slug)s): make this a step about that dispute",
+                        events=sorted(involved & events),
+                        slug=slug,
+                    ),
                 )
     for a in answers:
         for k in known.answers:
             if a in tl.events and k in tl.events and tl.events[a].latest < tl.events[k].earliest:
-                bad("dating", f"the answer {a} surely happened before {k}, which the learner already knows")
+                bad(
+                    "dating",
+                    _("the answer %(answer)s surely happened before %(known)s, which the learner already knows", answer=a, known=k),
+                )
     if known.date:
         skipped = [
             s
@@ -698,27 +750,35 @@ def _check_step(
             if tl.events[s].latest <= when and s not in later_answers
         ]
         if skipped:
-            bad("briefing", f"the briefing leaves out events between the previous step and this one: {sorted(skipped)}")
+            bad("briefing", _("the briefing leaves out events between the previous step and this one: %(events)s", events=sorted(skipped)))
 
     # dating of the key and the 'later' options
     if step.kind == "dispute" and answers and max(tl.events[a].latest for a in answers) < when:
-        bad("dating", f"every event of the answer surely happened before the step date {date_label(when)}")
+        bad("dating", _("every event of the answer surely happened before the step date %(date)s", date=date_label(when)))
     for a in answers if step.kind == "next" else ():
         ev = tl.events[a]
         if ev.latest < when:
-            bad("dating", f"the answer {a} ({event_date_label(ev)}) surely happened before the step date {date_label(when)}")
+            bad(
+                "dating",
+                _(
+                    "the answer %(answer)s (%(when)s) surely happened before the step date %(date)s",
+                    answer=a,
+                    when=event_date_label(ev),
+                    date=date_label(when),
+                ),
+            )
         if a in known.events:
-            bad("reused-answer", f"{a} is already known from an earlier step")
+            bad("reused-answer", _("%(event)s is already known from an earlier step", event=a))
     if any(o.kind == "later" for o in step.options) and not re.search(r"\b(next|first)\b", step.prompt, re.IGNORECASE):
-        bad("dating", "a 'later' option is wrong only if the prompt asks what happened next (or first): ask so, or drop the option")
+        bad("dating", _("a 'later' option is wrong only if the prompt asks what happened next (or first): ask so, or drop the option"))
     for o in step.options:
         if o.kind != "later":
             continue
         for s in o.events:
             if s in all_known or s in answers:
-                bad("dating", f"option {o.id}: {s} is already known or is the answer, not later")
+                bad("dating", _("option %(id)s: %(event)s is already known or is the answer, not later", id=o.id, event=s))
             elif not all(tl.surely_before(a, s) for a in answers):
-                bad("dating", f"option {o.id}: {s} is not surely after the answer under every source's dating")
+                bad("dating", _("option %(id)s: %(event)s is not surely after the answer under every source's dating", id=o.id, event=s))
 
     # evidence, refutations and accounts
     # A party to the events (an actor of any event the step involves) is interested: its own claim cannot refute.
@@ -726,22 +786,22 @@ def _check_step(
     claim_passages = [e for c in facts.claims.values() if c.claimant in actors for e in c.evidence]
     for o in step.options:
         if not o.explanation or not o.evidence:
-            bad("evidence", f"option {o.id} needs an explanation and evidence")
+            bad("evidence", _("option %(id)s needs an explanation and evidence", id=o.id))
             continue
         if o.events:
             about = [e for s in o.events for e in tl.events[s].evidence] + [
                 e for link in facts.links if link.source in o.events or link.target in o.events for e in link.evidence
             ]
             if not any(_overlaps(e, about) for e in o.evidence):
-                bad("evidence", f"option {o.id}: no cited passage is about {', '.join(o.events)}")
+                bad("evidence", _("option %(id)s: no cited passage is about %(events)s", id=o.id, events=", ".join(o.events)))
         if o.kind == "did_not_happen" and all(_overlaps(e, claim_passages) for e in o.evidence):
-            bad("refutation", f"option {o.id} is refuted only by quoting a party's own claim: quote what a source reports")
+            bad("refutation", _("option %(id)s is refuted only by quoting a party's own claim: quote what a source reports", id=o.id))
     if not step.reveal or not step.reveal_evidence:
-        bad("evidence", "the reveal needs text and evidence")
+        bad("evidence", _("the reveal needs text and evidence"))
     accounts_ev = {d.slug: [list(a.evidence) for a in d.accounts] for d in facts.disputes.values()}
     if step.kind == "dispute":
         if step.dispute not in facts.disputes:
-            bad("unknown-ref", f"unknown dispute {step.dispute!r}")
+            bad("unknown-ref", _("unknown dispute %(slug)s", slug=repr(step.dispute)))
         else:
             covered = {
                 i for i, acc in enumerate(accounts_ev[step.dispute]) for a in step.accounts if any(_overlaps(e, acc) for e in a.evidence)
@@ -749,7 +809,11 @@ def _check_step(
             if len(covered) < 2:
                 bad(
                     "both-accounts",
-                    f"a step about {step.dispute} shows {len(covered)} of its accounts with their evidence; show at least two",
+                    _(
+                        "a step about %(slug)s shows %(n)d of its accounts with their evidence; show at least two",
+                        slug=step.dispute,
+                        n=len(covered),
+                    ),
                 )
     shown_ev = [e for o in step.options for e in o.evidence] + list(step.reveal_evidence) + [e for a in step.accounts for e in a.evidence]
     for slug, groups in accounts_ev.items():
@@ -757,10 +821,13 @@ def _check_step(
         if len(touched) == 1:
             shown_accounts = {i for i, acc in enumerate(groups) for a in step.accounts if any(_overlaps(e, acc) for e in a.evidence)}
             if len(shown_accounts) < 2:
-                bad("both-accounts", f"the step quotes one side of the disputed point {slug}: show the other account(s) too (accounts:)")
+                bad(
+                    "both-accounts",
+                    _("the step quotes one side of the disputed point %(slug)s: show the other account(s) too (accounts:)", slug=slug),
+                )
     for a in step.accounts:
         if not a.by.strip() or not a.evidence:
-            bad("both-accounts", "every account says who gives it (by) and quotes it")
+            bad("both-accounts", _("every account says who gives it (by) and quotes it"))
 
     # what the options may name
     seen_text = " ".join([*known.texts, text, step.prompt])
@@ -771,13 +838,13 @@ def _check_step(
         strangers = tl.named(o.text) - introduced
         if strangers:
             names = ", ".join(sorted(facts.entities[s].name for s in strangers))
-            bad("unintroduced", f"option {o.id} names {names}, whom the learner has not met yet")
+            bad("unintroduced", _("option %(id)s names %(names)s, whom the learner has not met yet", id=o.id, names=names))
     # negation pairs and rewordings
     for i, a in enumerate(step.options):
         for b in step.options[i + 1 :]:
             ca, cb = _content(a.text), _content(b.text)
             if ca and cb and (ca == cb or len(ca & cb) / len(ca | cb) >= 0.75):
-                bad("negation", f"options {a.id} and {b.id} say the same thing, one the negation of the other")
+                bad("negation", _("options %(a)s and %(b)s say the same thing, one the negation of the other", a=a.id, b=b.id))
 
     # wrong options that are variations of one idea
     wrongs = [o for o in step.options if o is not answer]
@@ -788,20 +855,25 @@ def _check_step(
             if ca and cb and len(shared) >= 2 and len(shared) / min(len(ca), len(cb)) >= 0.5:
                 bad(
                     "distractor-overlap",
-                    f"wrong options {a.id} and {b.id} share {sorted(shared)}: one idea twice, write a distinct alternative",
+                    _(
+                        "wrong options %(a)s and %(b)s share %(words)s: one idea twice, write a distinct alternative",
+                        a=a.id,
+                        b=b.id,
+                        words=sorted(shared),
+                    ),
                 )
     # the key alone unrestricted: every wrong option excludes or qualifies something, or the key contains another
     if answer and len(wrongs) >= 2:
         if not _QUALIFIERS.search(answer.text) and all(_QUALIFIERS.search(o.text) for o in wrongs):
             bad(
                 "unqualified-key",
-                "every wrong option restricts or excludes ('alone', 'no', 'while' ...) and the answer does not: the key is the superset",
+                _("every wrong option restricts or excludes ('alone', 'no', 'while' ...) and the answer does not: the key is the superset"),
             )
         ck = _content(answer.text)
         for o in wrongs:
             co = _content(o.text) - {w for w in _content(o.text) if _QUALIFIERS.fullmatch(w)}
             if len(co) >= 2 and co < ck:
-                bad("unqualified-key", f"the answer contains everything option {o.id} says and more: the key is a superset")
+                bad("unqualified-key", _("the answer contains everything option %(id)s says and more: the key is a superset", id=o.id))
     # earlier learner text (feedback, reveals, reflections, briefings; not the title and intro, which the spoiler
     # rule reads) that names what only the key says, and none of what the wrong options say, singles out the key
     if answer and len(step.options) > 1:
@@ -813,15 +885,28 @@ def _check_step(
         for earlier in known.texts[2:]:
             words = _content(earlier)
             if own and own <= words and not any(said_only_by(o) and said_only_by(o) <= words for o in step.options if o is not answer):
-                bad("earlier-text", f"earlier learner text ({earlier[:60]!r}...) names {sorted(own)}, which only the answer says")
+                bad(
+                    "earlier-text",
+                    _(
+                        "earlier learner text (%(text)s...) names %(words)s, which only the answer says",
+                        text=repr(earlier[:60]),
+                        words=sorted(own),
+                    ),
+                )
                 break
     for o in step.options:
         for e in o.evidence:
             if _FRAGMENT.match(e.quote):
-                bad("fragment-evidence", f"option {o.id} cites a bare reference ({e.quote!r}): quote the sentence it belongs to")
+                bad(
+                    "fragment-evidence",
+                    _("option %(id)s cites a bare reference (%(quote)s): quote the sentence it belongs to", id=o.id, quote=repr(e.quote)),
+                )
     for e in step.reveal_evidence:
         if _FRAGMENT.match(e.quote):
-            bad("fragment-evidence", f"the reveal cites a bare reference ({e.quote!r}): quote the sentence it belongs to")
+            bad(
+                "fragment-evidence",
+                _("the reveal cites a bare reference (%(quote)s): quote the sentence it belongs to", quote=repr(e.quote)),
+            )
 
     # spoilers: the answer stated before the learner predicts
     if answer:
@@ -829,12 +914,12 @@ def _check_step(
         telling = _content(answer.text) - others
         for name, where in (("prompt", step.prompt), ("briefing", text)):
             if telling and telling <= _content(where):
-                bad("spoiler", f"the {name} states the answer ({answer.text!r})")
+                bad("spoiler", _("the %(part)s states the answer (%(answer)s)", part=part(name), answer=repr(answer.text)))
         for a in answers:
             title = tl.events[a].title.lower().rstrip(".")
             for name, where in (("prompt", step.prompt), ("briefing", text), ("title", spec.title), ("intro", spec.intro)):
                 if title in where.lower():
-                    bad("spoiler", f"the {name} names the answer's event ({tl.events[a].title!r})")
+                    bad("spoiler", _("the %(part)s names the answer's event (%(title)s)", part=part(name), title=repr(tl.events[a].title)))
 
         def own_words(o: OptionSpec) -> set[str]:
             return _content(o.text) - set().union(set(), *(_content(x.text) for x in step.options if x is not o))
@@ -844,11 +929,17 @@ def _check_step(
             # an intro that names every option alike (the alliance's members, say) points at none of them
             all_named = all(own_words(o) and own_words(o) <= said for o in step.options if o is not answer)
             if telling and telling <= said and not all_named:
-                bad("spoiler", f"the scenario's {name} states this step's answer ({answer.text!r})")
+                bad(
+                    "spoiler",
+                    _("the scenario's %(part)s states this step's answer (%(answer)s)", part=part(name), answer=repr(answer.text)),
+                )
         # the title is read before every step: one word of the key that no wrong option shares points at the key
         hint = telling & _content(spec.title)
         if hint:
-            bad("spoiler", f"the scenario's title shares {sorted(hint)} with this step's answer and with none of its wrong options")
+            bad(
+                "spoiler",
+                _("the scenario's title shares %(words)s with this step's answer and with none of its wrong options", words=sorted(hint)),
+            )
 
     # the options' kind and shape: the answer is never the odd one out
     if answer and len(step.options) > 1:
@@ -856,30 +947,49 @@ def _check_step(
         shapes = {o.id: _shape(o.text) for o in step.options}
         if len(set(shapes.values())) > 1:
             described = ", ".join(f"{i}: {v}" for i, v in shapes.items())
-            bad("option-shape", f"the options begin in different shapes ({described}): write each in the answer's shape")
+            bad("option-shape", _("the options begin in different shapes (%(shapes)s): write each in the answer's shape", shapes=described))
         lengths = {o.id: len(_words(o.text)) for o in step.options}
         longest_wrong = max(lengths[o.id] for o in wrong_opts)
         if lengths[answer.id] > 1.5 * longest_wrong and lengths[answer.id] - longest_wrong >= 3:
-            bad("option-shape", f"the answer has {lengths[answer.id]} words, the longest wrong option {longest_wrong}: the key stands out")
+            bad(
+                "option-shape",
+                _(
+                    "the answer has %(n)d words, the longest wrong option %(longest)d: the key stands out",
+                    n=lengths[answer.id],
+                    longest=longest_wrong,
+                ),
+            )
         if max(lengths.values()) > 2.2 * max(1, min(lengths.values())):
-            bad("option-shape", f"option lengths run from {min(lengths.values())} to {max(lengths.values())} words: write them alike")
+            bad(
+                "option-shape",
+                _(
+                    "option lengths run from %(low)d to %(high)d words: write them alike",
+                    low=min(lengths.values()),
+                    high=max(lengths.values()),
+                ),
+            )
         # the key alone hedged ('part of', 'depending on'), or alone without the clause every wrong option has ('since ...')
         for marker in _FORM_MARKERS:
             has = {o.id: bool(re.search(rf"\b{marker}\b", o.text, re.IGNORECASE)) for o in step.options}
             if has[answer.id] and not any(has[o.id] for o in wrong_opts):
-                bad("option-shape", f"only the answer says {marker!r}: write the wrong options alike or drop it")
+                bad("option-shape", _("only the answer says %(marker)s: write the wrong options alike or drop it", marker=repr(marker)))
             elif not has[answer.id] and len(wrong_opts) >= 2 and all(has[o.id] for o in wrong_opts):
-                bad("option-shape", f"every wrong option says {marker!r} and the answer does not: the key is the odd one out")
+                bad(
+                    "option-shape",
+                    _("every wrong option says %(marker)s and the answer does not: the key is the odd one out", marker=repr(marker)),
+                )
         open_prompt = bool(_OPEN_PROMPT.search(step.prompt))
         if open_prompt and not any(_NOBODY.search(o.text) for o in step.options):
-            bad("open-prompt", "the prompt allows 'no one' or 'nothing' ('if anyone'): offer that answer as an option")
+            bad("open-prompt", _("the prompt allows 'no one' or 'nothing' ('if anyone'): offer that answer as an option"))
         for o in step.options:
             if _NON_ANSWER.search(o.text) and not (open_prompt and _NOBODY.search(o.text)):
-                bad("option-shape", f"option {o.id} is a non-answer ({o.text!r}): offer a choice the actors had")
+                bad(
+                    "option-shape", _("option %(id)s is a non-answer (%(text)s): offer a choice the actors had", id=o.id, text=repr(o.text))
+                )
         # the prompt names the key's category only the key fits
         hint = (_content(step.prompt) & _content(answer.text)) - set().union(*(_content(o.text) for o in wrong_opts))
         if hint:
-            bad("prompt-hint", f"the prompt shares {sorted(hint)} with the answer and with no wrong option")
+            bad("prompt-hint", _("the prompt shares %(words)s with the answer and with no wrong option", words=sorted(hint)))
 
     # the step's 'now': nothing the learner reads before answering is dated after it
     for m, d in sorted(day_months(step.prompt)):
@@ -888,10 +998,12 @@ def _check_step(
         except ValueError:
             continue
         if named > when:
-            bad("step-date", f"the prompt names {date_label(named)}, after the step's date {date_label(when)}")
+            bad(
+                "step-date", _("the prompt names %(named)s, after the step's date %(date)s", named=date_label(named), date=date_label(when))
+            )
     for y in re.findall(r"\b(?:19|20)\d\d\b", step.prompt):
         if int(y) > when.year:
-            bad("step-date", f"the prompt names {y}, after the step's date {date_label(when)}")
+            bad("step-date", _("the prompt names %(named)s, after the step's date %(date)s", named=y, date=date_label(when)))
 
     # figures and dates: traceable to quotes, and compared with their dates
     feedback = [
@@ -904,7 +1016,7 @@ def _check_step(
         if "so far" in value.lower() and len({n for n in numbers(value) if n not in _UNTRACED_OK and not 1900 <= n <= 2100}) >= 2:
             dated = len(_DATE_WORDS.findall(value)) + (1 if _UNDATED.search(value) else 0)
             if dated < 2:
-                bad("comparison", f"the {name} compares a 'so far' figure with another without the date of each")
+                bad("comparison", _("the %(part)s compares a 'so far' figure with another without the date of each", part=part(name)))
     cited = [
         e.quote
         for e in [*(e for o in step.options for e in o.evidence), *step.reveal_evidence, *(e for a in step.accounts for e in a.evidence)]
@@ -934,10 +1046,21 @@ def _check_step(
         if missing_dates:
             bad(
                 "untraced",
-                f"the {name} names {', '.join(f'{d} {_MONTHS[m - 1].title()}' for m, d in missing_dates)}, which no quote shown states",
+                _(
+                    "the %(part)s names %(dates)s, which no quote shown states",
+                    part=part(name),
+                    dates=", ".join(f"{d} {_MONTHS[m - 1].title()}" for m, d in missing_dates),
+                ),
             )
         if missing:
-            bad("untraced", f"the {name} states {', '.join(f'{n:g}' for n in missing)}, which no quote shown states")
+            bad(
+                "untraced",
+                _(
+                    "the %(part)s states %(numbers)s, which no quote shown states",
+                    part=part(name),
+                    numbers=", ".join(f"{n:g}" for n in missing),
+                ),
+            )
 
     # learner text
     for name, value in [
@@ -950,7 +1073,7 @@ def _check_step(
     ]:
         m = _GENERATOR_TEXT.search(value) or tl.slug_in(value)
         if m:
-            bad("generator-text", f"{name} reads like generator working: {m.group(0)!r}")
+            bad("generator-text", _("the %(part)s reads like generator working: %(text)s", part=part(name), text=repr(m.group(0))))
 
     # days: our readings marked, disputed days never plain, quotes that show their point on their own
     for name, value in [
@@ -962,25 +1085,44 @@ def _check_step(
         *((f"account by {a.by}", f"{a.by}: {a.text}") for a in step.accounts),
     ]:
         for gloss in unmarked_readings(value):
-            bad("our-reading", f"the {name} writes {gloss!r}: mark the day as ours, 'Thursday (our reading: 6 January)'")
+            bad(
+                "our-reading",
+                _(
+                    "the %(part)s writes %(gloss)s: mark the day as ours, 'Thursday (our reading: 6 January)'",
+                    part=part(name),
+                    gloss=repr(gloss),
+                ),
+            )
         for sentence in contested_days(tl, value) if not name.startswith("account") else ():
-            bad("contested-date", f"the {name} gives a disputed day as fact: {sentence!r}")
+            bad("contested-date", _("the %(part)s gives a disputed day as fact: %(sentence)s", part=part(name), sentence=repr(sentence)))
     for name, evidence in [
         ("reveal", step.reveal_evidence),
         *((f"option {o.id}", o.evidence) for o in step.options),
         *((f"account by {a.by}", a.evidence) for a in step.accounts),
     ]:
         for quote in dangling_quotes(evidence):
-            bad("dangling-quote", f"the {name} quotes {quote[:60]!r}, which points back to something not shown: quote its antecedent")
+            bad(
+                "dangling-quote",
+                _(
+                    "the %(part)s quotes %(quote)s, which points back to something not shown: quote its antecedent",
+                    part=part(name),
+                    quote=repr(quote[:60]),
+                ),
+            )
 
     # branches
     if parent is not None and (_content(step.prompt) == _content(parent.prompt) or step.prompt == parent.prompt):
-        bad("branch", "a branch asks the parent's question again: ask a new question that follows from the choice")
+        bad("branch", _("a branch asks the parent's question again: ask a new question that follows from the choice"))
     for b in step.branches:
         chosen = next((o for o in step.options if o.id == b.on), None)
         if chosen is None or chosen.kind == "happened":
             problems.append(
-                Problem("branch", spec.slug, b.step.key, f"the branch follows option {b.on!r}, which is not a wrong option of {step.key}")
+                Problem(
+                    "branch",
+                    spec.slug,
+                    b.step.key,
+                    _("the branch follows option %(option)s, which is not a wrong option of %(step)s", option=repr(b.on), step=step.key),
+                )
             )
     return shown, when, text, _label(tl, known, shown, when)
 
@@ -999,33 +1141,65 @@ def _walk(
     """Check the path step by step; return each step with its parent, briefed events, date and briefing."""
     for slug in spec.start:
         if slug not in tl.events:
-            problems.append(Problem("unknown-ref", spec.slug, None, f"unknown event {slug!r} under start"))
+            problems.append(Problem("unknown-ref", spec.slug, None, _("unknown event %(slug)s under start", slug=repr(slug))))
     for name, value in (("title", spec.title), ("intro", spec.intro)):
         m = _GENERATOR_TEXT.search(value) or tl.slug_in(value)
         if m:
-            problems.append(Problem("generator-text", spec.slug, None, f"{name} reads like generator working: {m.group(0)!r}"))
+            problems.append(
+                Problem(
+                    "generator-text",
+                    spec.slug,
+                    None,
+                    _("the %(part)s reads like generator working: %(text)s", part=part(name), text=repr(m.group(0))),
+                )
+            )
         for sentence in contested_days(tl, value):
-            problems.append(Problem("contested-date", spec.slug, None, f"the {name} gives a disputed day as fact: {sentence!r}"))
+            problems.append(
+                Problem(
+                    "contested-date",
+                    spec.slug,
+                    None,
+                    _("the %(part)s gives a disputed day as fact: %(sentence)s", part=part(name), sentence=repr(sentence)),
+                )
+            )
         for gloss in unmarked_readings(value):
-            problems.append(Problem("our-reading", spec.slug, None, f"the {name} writes {gloss!r}: mark the day as ours"))
+            problems.append(
+                Problem(
+                    "our-reading",
+                    spec.slug,
+                    None,
+                    _("the %(part)s writes %(gloss)s: mark the day as ours", part=part(name), gloss=repr(gloss)),
+                )
+            )
     all_steps = [s for st in spec.steps for s in (st, *(b.step for b in st.branches))]
     keys = [s.key for s in all_steps]
     for k in {k for k in keys if keys.count(k) > 1}:
-        problems.append(Problem("shape", spec.slug, k, "two steps share this key"))
+        problems.append(Problem("shape", spec.slug, k, _("two steps share this key")))
     seen_options: list[tuple[set[str], str]] = []
     for s in all_steps:
         for o in s.options:
             words = _content(o.text)
             for earlier, where in seen_options:
                 if words and earlier and len(words & earlier) / len(words | earlier) >= 0.75 and where != s.key:
-                    problems.append(Problem("reused-answer", spec.slug, s.key, f"option {o.id} repeats an option of step {where}"))
+                    problems.append(
+                        Problem(
+                            "reused-answer", spec.slug, s.key, _("option %(id)s repeats an option of step %(step)s", id=o.id, step=where)
+                        )
+                    )
                     break
         seen_options.extend((_content(o.text), s.key) for o in s.options)
     seen_answers: dict[str, str] = {}
     for s in all_steps:
         for a in s.answer_events:
             if a in seen_answers:
-                problems.append(Problem("reused-answer", spec.slug, s.key, f"{a} is already the answer of step {seen_answers[a]}"))
+                problems.append(
+                    Problem(
+                        "reused-answer",
+                        spec.slug,
+                        s.key,
+                        _("%(event)s is already the answer of step %(step)s", event=a, step=seen_answers[a]),
+                    )
+                )
             seen_answers.setdefault(a, s.key)
     known = _Known(events=[], texts=[spec.title, spec.intro], date=None)
     previous: tuple[str, ...] = ()
@@ -1068,12 +1242,17 @@ def _walk(
     _check_feedback_spoilers(tl, spec, problems)
     # abbreviations spelled out where the learner first reads them, in the order the path is read
     reading = [spec.title, spec.intro]
-    for st, *_, briefing, _ in out:
+    for st, *_middle, briefing, _last in out:
         reading += [briefing, st.prompt, *(o.text for o in st.options), *(o.explanation for o in st.options)]
         reading += [*(f"{a.by}: {a.text}" for a in st.accounts), st.reveal, st.reflection]
     for abbr in unexplained_abbreviations(reading):
         problems.append(
-            Problem("abbreviation", spec.slug, None, f"{abbr!r} is used before it is spelled out: write 'the full name ({abbr})' first")
+            Problem(
+                "abbreviation",
+                spec.slug,
+                None,
+                _("%(abbr)s is used before it is spelled out: write 'the full name (%(short)s)' first", abbr=repr(abbr), short=abbr),
+            )
         )
     return out
 
@@ -1200,13 +1379,28 @@ def _check_opening(
                         "step-date",
                         spec.slug,
                         None,
-                        f"the {name} names {date_label(named)}, after the first step's date {date_label(when)}",
+                        _(
+                            "the %(part)s names %(named)s, after the first step's date %(date)s",
+                            part=part(name),
+                            named=date_label(named),
+                            date=date_label(when),
+                        ),
                     )
                 )
         for y in re.findall(r"\b(?:19|20)\d\d\b", value):
             if int(y) > when.year:
                 problems.append(
-                    Problem("step-date", spec.slug, None, f"the {name} names {y}, after the first step's date {date_label(when)}")
+                    Problem(
+                        "step-date",
+                        spec.slug,
+                        None,
+                        _(
+                            "the %(part)s names %(named)s, after the first step's date %(date)s",
+                            part=part(name),
+                            named=y,
+                            date=date_label(when),
+                        ),
+                    )
                 )
         bare = re.sub(r"“[^”]*”|\"[^\"]*\"", " ", value)
         missing_dates = sorted(day_months(bare) - allowed_dates)
@@ -1214,7 +1408,12 @@ def _check_opening(
         if missing_dates or missing:
             what = [f"{d} {_MONTHS[m - 1].title()}" for m, d in missing_dates] + [f"{n:g}" for n in missing]
             problems.append(
-                Problem("untraced", spec.slug, None, f"the {name} states {', '.join(what)}, which no quote of the opening states")
+                Problem(
+                    "untraced",
+                    spec.slug,
+                    None,
+                    _("the %(part)s states %(what)s, which no quote of the opening states", part=part(name), what=", ".join(what)),
+                )
             )
 
 
@@ -1247,7 +1446,13 @@ def _check_feedback_spoilers(tl: Timeline, spec: ScenarioSpec, problems: list[Pr
                             "feedback-spoiler",
                             spec.slug,
                             step.key,
-                            f"the {name} gives away the answer of step {nxt.key} ({key.text!r}; shares {sorted(hit)})",
+                            _(
+                                "the %(part)s gives away the answer of step %(step)s (%(answer)s; shares %(words)s)",
+                                part=part(name),
+                                step=nxt.key,
+                                answer=repr(key.text),
+                                words=sorted(hit),
+                            ),
                         )
                     )
 
@@ -1259,16 +1464,26 @@ def scenarios_check(facts: Facts, specs: Iterable[ScenarioSpec]) -> list[Problem
     problems: list[Problem] = []
     slugs = [s.slug for s in specs]
     for slug in {s for s in slugs if slugs.count(s) > 1}:
-        problems.append(Problem("shape", slug, None, "two scenarios share this slug"))
+        problems.append(Problem("shape", slug, None, _("two scenarios share this slug")))
     owner: dict[tuple, tuple[str, str]] = {}
     for spec in specs:
         problems += scenario_check(facts, spec, timeline=tl)
         for step in (s for st in spec.steps for s in (st, *(b.step for b in st.branches))):
             for sig in {("answer", a) for a in step.answer_events} | {("prompt", step.prompt.lower())}:
                 if sig in owner and owner[sig][0] != spec.slug:
-                    what = f"its answer {sig[1]}" if sig[0] == "answer" else "its prompt"
+                    what = _("its answer %(event)s", event=sig[1]) if sig[0] == "answer" else _("its prompt")
                     problems.append(
-                        Problem("duplicate-step", spec.slug, step.key, f"{what} repeats step {owner[sig][1]} of scenario {owner[sig][0]}")
+                        Problem(
+                            "duplicate-step",
+                            spec.slug,
+                            step.key,
+                            _(
+                                "%(what)s repeats step %(step)s of scenario %(scenario)s",
+                                what=what,
+                                step=owner[sig][1],
+                                scenario=owner[sig][0],
+                            ),
+                        )
                     )
                 owner.setdefault(sig, (spec.slug, step.key))
     return problems
@@ -1463,7 +1678,7 @@ def scenarios_generate(facts: Facts, specs: Iterable[ScenarioSpec], *, seed: int
     result = GenerationResult()
     broken = {p.scenario for p in scenarios_check(facts, specs)}
     for p in scenarios_check(facts, specs):
-        result.problems.append(str(p))
+        result.problems.append(p.said())
     for spec in specs:
         if spec.slug in broken:
             continue

@@ -9,38 +9,58 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 
-LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+from quizzes.said import locale_language
 
 
 def terminal_language(environ: Mapping[str, str] = os.environ) -> str:
     """The interface language for a command run in a terminal with this environment."""
-    ours = {code for code, _name in settings.LANGUAGES}
-    for name in LOCALE_VARIABLES:
-        # LANGUAGE is a list (ru_RU:ru:en); the LC_* and LANG a locale (kk_KZ.UTF-8, C.UTF-8)
-        for part in environ.get(name, "").split(":"):
-            code = part.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
-            if code in ours:
-                return code
-        if name != "LANGUAGE" and environ.get(name):
-            break  # the first locale set is the one in force (gettext's order); LANGUAGE may still have spoken
-    return settings.LANGUAGE_CODE
+    return locale_language(environ, {code for code, _name in settings.LANGUAGES}, settings.LANGUAGE_CODE)
+
+
+def argv_language(argv: list[str]) -> str | None:
+    """The ``--language`` given on a command line, if any (read before argparse, so ``--help`` speaks it too)."""
+    for i, arg in enumerate(argv):
+        if arg == "--language" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--language="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 class Command(BaseCommand):
-    """A BaseCommand whose output (messages, errors) is in the chosen language (module docstring)."""
+    """A BaseCommand whose output (messages, errors, ``--help``) is in the chosen language (module docstring).
+
+    A command's ``help`` and its arguments' ``help`` are ``gettext_lazy`` texts: the parser is built in the
+    chosen language (``run_from_argv`` chooses it before argparse reads ``--help``). The options Django adds to
+    every command (``--verbosity``, ``--settings`` ...) are Django's own and stay English."""
+
+    help: Any = ""  # a gettext_lazy text in our commands (BaseCommand types it str)
+
+    def run_from_argv(self, argv):
+        ours = {code for code, _name in settings.LANGUAGES}
+        chosen = argv_language(argv)
+        with translation.override(chosen if chosen in ours else terminal_language()):
+            return super().run_from_argv(argv)
 
     def create_parser(self, prog_name, subcommand, **kwargs):
+        self.help = str(self.help)  # a lazy text, in the active language (argparse needs a str)
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.add_argument(
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
-            help="Language of the output (default: the terminal's LANGUAGE / LANG, else English).",
+            help=gettext("Language of the output (default: the terminal's LANGUAGE / LANG, else English)."),
         )
+        for action in parser._actions:
+            if isinstance(action.help, Promise):
+                action.help = str(action.help)
         return parser
 
     def execute(self, *args, **options):

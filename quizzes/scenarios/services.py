@@ -21,6 +21,7 @@ from quizzes.generation.scenarios import (
     scenario_assemble,
     scenarios_generate,
 )
+from quizzes.i18n import translated
 from quizzes.models import Collection, Event, Passage, Prediction, Scenario, ScenarioOptionEvidence, ScenarioStep, Source, Topic
 from quizzes.scenarios.selectors import option_evidence_ids, scenario_problems, scenario_spec_from_db
 from quizzes.sources.errors import ContentWithoutEvidence
@@ -268,8 +269,11 @@ def scenario_save_draft(*, draft: ScenarioDraft, ids: DraftIds, report: Scenario
             Scenario.objects.filter(pk=scenario.pk).update(published=False)
             report.counts["unpublished"] += 1
         report.notes.append(
-            f"{scenario.key}: unpublished; step(s) {', '.join(blocked)} are no longer generated but "
-            "learners' predictions point at them. Review the scenario, then publish it again."
+            gettext(
+                "%(key)s: unpublished; step(s) %(steps)s are no longer generated but learners' predictions point at them."
+                " Review the scenario, then publish it again."
+            )
+            % {"key": scenario.key, "steps": ", ".join(blocked)}
         )
     if action == "unchanged" and set(+outcomes) - {"unchanged"}:
         action = "updated"
@@ -299,12 +303,12 @@ def scenario_bank_generate(
     report = ScenarioReport()
     for c in collections:
         if not c.folder:
-            report.notes.append(f"{c.slug}: skipped: its folder is not known; load it again with load_seeds")
+            report.notes.append(gettext("%(slug)s: skipped: its folder is not known; load it again with load_seeds") % {"slug": c.slug})
             continue
         dataset = dataset_read(c.folder)
         result = scenarios_generate(facts_from_dataset(dataset), scenario_specs(dataset), seed=seed)
         ids = DraftIds.load(c)
-        report.notes += [f"{c.slug}: skipped: {p}" for p in result.problems]
+        report.notes += [gettext("%(slug)s: skipped: %(problem)s") % {"slug": c.slug, "problem": translated(p)} for p in result.problems]
         for i, draft in enumerate(result.drafts, start=1):
             steps_before = report.steps.copy()
             try:
@@ -312,13 +316,15 @@ def scenario_bank_generate(
             except (ContentWithoutEvidence, SlugTaken) as exc:
                 report.steps = steps_before
                 report.counts["refused"] += 1
-                report.notes.append(f"refused {draft.key}: {exc}")
+                report.notes.append(
+                    gettext("refused %(key)s: %(reason)s") % {"key": draft.key, "reason": translated(exc.args[0]) if exc.args else ""}
+                )
             if progress:
                 progress(i, len(result.drafts))
         generated = {d.key for d in result.drafts}
         gone = Scenario.objects.filter(collection=c, key__startswith="path:", published=True).exclude(key__in=generated)
         for key in gone.values_list("key", flat=True):
-            report.notes.append(f"{key}: unpublished; the data files no longer hold it (or it breaks a rule)")
+            report.notes.append(gettext("%(key)s: unpublished; the data files no longer hold it (or it breaks a rule)") % {"key": key})
         report.counts["unpublished"] += gone.update(published=False)
     if not report.counts["unpublished"]:
         del report.counts["unpublished"]

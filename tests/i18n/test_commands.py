@@ -138,3 +138,78 @@ def test_a_reason_is_english_until_shown_in_a_language(tmp_path):
         shown = invalid.value.render(translated)
     assert shown.startswith("В наборе данных 4 ошибки:") and "unknown" not in shown
     assert str(invalid.value).startswith("4 problems in the dataset:")
+
+
+@pytest.mark.parametrize(
+    "lang, description, option",
+    [
+        ("ru", "Проверяет папки эпизодов", "Только проверить; ничего не записывать."),
+        ("kk", "Эпизод қалталарын тексереді", "Тек тексеру; ештеңе жазбау."),
+    ],
+)
+def test_a_commands_help_is_in_the_terminals_language(terminal, capsys, lang, description, option):
+    """`manage.py load_seeds --help`: our description and options' help in the operator's language, chosen
+    before argparse prints it (LANG, or --language given anywhere on the line)."""
+    from quizzes.management.commands.load_seeds import Command
+
+    terminal.setenv("LANG", f"{lang}_KZ.UTF-8")
+    with pytest.raises(SystemExit):
+        Command().run_from_argv(["manage.py", "load_seeds", "--help"])
+    by_lang = " ".join(capsys.readouterr().out.split())
+    terminal.setenv("LANG", "C.UTF-8")
+    with pytest.raises(SystemExit):
+        Command().run_from_argv(["manage.py", "load_seeds", "--help", "--language", lang])
+    by_flag = " ".join(capsys.readouterr().out.split())
+    for said in (by_lang, by_flag):
+        assert description in said and option in said, said
+        assert "Validate episode folders" not in said and "Validate only" not in said
+    with pytest.raises(SystemExit):
+        Command().run_from_argv(["manage.py", "load_seeds", "--help"])
+    assert "Validate only; write nothing." in " ".join(capsys.readouterr().out.split())
+
+
+def test_every_commands_help_is_marked_for_translation():
+    """A command's description and each of its options' help, written as a plain string, would stay English."""
+    from django.core.management import get_commands, load_command_class
+    from django.utils.functional import Promise
+
+    from quizzes.management.base import Command as OurCommand
+
+    ours = [name for name, app in get_commands().items() if app == "quizzes"]
+    assert len(ours) >= 10
+    for name in ours:
+        command = load_command_class("quizzes", name)
+        assert isinstance(command, OurCommand), name
+        assert isinstance(type(command).help, Promise), name
+        with translation.override("ru"):
+            parser = command.create_parser("manage.py", name)
+        own = [a for a in parser._actions if a.dest not in DJANGO_OPTIONS and a.help]
+        english = {str(a.help) for a in own}
+        with translation.override("en"):
+            assert not [h for h in english if h in {str(a.help) for a in command.create_parser("manage.py", name)._actions}], name
+
+
+DJANGO_OPTIONS = {"help", "version", "verbosity", "settings", "pythonpath", "traceback", "no_color", "force_color", "skip_checks"}
+
+
+@pytest.mark.parametrize(
+    "lang, valid, problem",
+    [
+        ("ru", "проверка пройдена:", "неизвестный участник или место (place) 'atlantis'"),
+        ("kk", "тексеруден өтті:", "белгісіз қатысушы не орын (place) 'atlantis'"),
+    ],
+)
+def test_the_dataset_check_speaks_the_terminals_language_without_django(tmp_path, capsys, lang, valid, problem):
+    """`python -m quizzes.dataset.check`: no database, no settings; Python's gettext reads our compiled catalogs."""
+    from quizzes.dataset.check import main
+
+    good = write_seeds(tmp_path / "good", mini_data())
+    assert main(["check", str(good)], {"LANG": f"{lang}_KZ.UTF-8"}) == 0
+    out = capsys.readouterr().out
+    assert valid in out and not [s for s in english_sentences() if s in out], out
+    assert main(["check", "--language", lang, str(broken_episode(tmp_path / "bad"))], {"LANG": "C.UTF-8"}) == 1
+    err = capsys.readouterr().err
+    assert problem in err and not [s for s in english_sentences() if s in err], err
+    assert main(["check", str(tmp_path / "bad")], {"LANG": "C.UTF-8"}) == 1
+    assert "unknown entity (place) 'atlantis'" in capsys.readouterr().err
+    assert main(["check", "--language", "xx", str(good)], {}) == 2

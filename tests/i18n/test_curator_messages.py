@@ -5,6 +5,7 @@ English sentence of ours left, their codes and English unchanged."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -130,3 +131,118 @@ def test_an_invalid_response_is_refused_in_the_learners_language_with_its_code(l
     )
     assert reply.status_code == 400
     assert reply.json()["error"] == {"code": "invalid_response", "message": message}
+
+
+# --- the scenario rules (quizzes.generation.scenarios) and the generator's notes ------------------
+
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "kazakhstan-2022"
+
+
+def _broken_paths():
+    """Counter-examples made from the real episode's paths: one per family of rule, several messages each."""
+    import dataclasses
+
+    from quizzes.dataset.reader import dataset_read, scenario_specs
+    from quizzes.generation.from_dataset import facts_from_dataset
+
+    dataset = dataset_read(SEEDS)
+    facts, specs = facts_from_dataset(dataset), {s.slug: s for s in scenario_specs(dataset)}
+
+    def with_step(spec, key, **changes):
+        return dataclasses.replace(spec, steps=tuple(dataclasses.replace(s, **changes) if s.key == key else s for s in spec.steps))
+
+    def step(spec, key):
+        return next(s for s in spec.steps if s.key == key)
+
+    def options(st, oid, **changes):
+        return tuple(dataclasses.replace(o, **changes) if o.id == oid else o for o in st.options)
+
+    fuel, csto = specs["fuel-to-emergency"], specs["csto-intervention"]
+    react, appeal = step(fuel, "people-react"), step(fuel, "appeal-abroad")
+    broken = [
+        with_step(fuel, "people-react", options=options(react, "protests", kind="later")),  # shape
+        with_step(fuel, "people-react", options=options(react, "largest-city", events=("no-such-event",))),  # unknown-ref
+        with_step(fuel, "appeal-abroad", options=options(appeal, "internet", events=("massimov-dismissed",))),  # dating
+        with_step(fuel, "appeal-abroad", also_known=("csto-deployment-announced",)),  # dating (briefing)
+        with_step(csto, "alliance-decides", kind="next"),  # contested-order
+        dataclasses.replace(csto, start=()),  # briefing
+        with_step(fuel, "people-react", prompt=react.prompt.rstrip("?") + "."),  # shape, prompt
+    ]
+    return facts, broken
+
+
+def test_every_scenario_rule_problem_reads_in_russian_and_kazakh():
+    from quizzes.generation.scenarios import scenario_check
+
+    facts, broken = _broken_paths()
+    problems = [p for spec in broken for p in scenario_check(facts, spec)]
+    rules = {p.rule for p in problems}
+    assert {"shape", "unknown-ref", "dating", "contested-order", "briefing"} <= rules, rules
+    sentences = english_sentences()
+    for p in problems:
+        assert str(p).startswith(f"[{p.rule}] {p.scenario} ")  # the English, as the loader and logs read it
+        for lang, where in (("ru", "шаг "), ("kk", " қадамы")):
+            with translation.override(lang):
+                shown = translated(p.said())
+            assert shown.startswith(f"[{p.rule}] {p.scenario} ") and (where in shown or "(сценарий)" in shown), shown
+            left = [s for s in sentences if s in shown]
+            assert not left, (lang, shown, left)
+
+
+def test_every_scenario_rule_message_is_marked_for_translation():
+    """A rule's message written as a plain or f-string would stay English: each one goes through quizzes.said."""
+    import ast
+
+    import quizzes.generation.scenarios as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    unmarked = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("bad", "Problem"):
+            message = node.args[-1] if node.args else None
+            if isinstance(message, ast.Name):
+                continue  # the helper's own parameter passed on (bad -> Problem)
+            if not (isinstance(message, ast.Call) and isinstance(message.func, ast.Name) and message.func.id in ("_", "ngettext")):
+                unmarked.append(ast.unparse(node)[:100])
+    assert not unmarked, unmarked
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang, said", [("ru", "шаг "), ("kk", " қадамы")])
+def test_the_scenario_admin_reports_a_broken_rule_in_the_curators_language(seeds_with_scenarios, lang, said):
+    from quizzes.models import Scenario, ScenarioStep
+
+    scenario = Scenario.objects.get(slug="fuel-to-emergency")
+    step = scenario.steps.get(position=1)
+    options = [dict(o) for o in step.options]
+    next(o for o in options if o["id"] != step.correct)["text"] = "People waited for the CSTO to send troops"
+    ScenarioStep.objects.filter(pk=step.pk).update(options=options)
+    curator = get_user_model().objects.create_superuser(f"curator_{lang}", "c@example.org", "pw-for-test-1")
+    client = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    client.force_login(curator)
+    page = client.post(
+        reverse("admin:quizzes_scenario_changelist"), {"action": "check_rules", "_selected_action": [scenario.pk]}, follow=True
+    )
+    shown = " | ".join(str(m) for m in page.context["messages"])
+    assert f"[unintroduced] fuel-to-emergency{' шаг ' if lang == 'ru' else ' '}{step.key}" in shown, shown
+    assert said in shown and "Collective Security Treaty" in shown  # the names are content: they stay as written
+    assert not [s for s in english_sentences() if s in shown], shown
+
+
+def test_the_generators_notes_read_in_each_language():
+    """Per template, what the data lack (quizzes.generation.bank.NEEDS): English in code, translated where shown."""
+    from quizzes.generation.bank import NEEDS, TemplateOutcome
+    from quizzes.generation.facts import Facts
+
+    empty = Facts()
+    lines = [TemplateOutcome(name.removeprefix("t_"), skipped=need(empty)).line() for name, need in NEEDS.items()]
+    lines.append(TemplateOutcome("when", error="KeyError: 'x'").line())
+    assert str(TemplateOutcome("when", made=9).line()) == "when: 9"  # a count is no sentence: the same in every language
+    assert str(lines[0]).startswith("when: 0, skipped: needs an event dated")
+    sentences = english_sentences()
+    for lang in ("ru", "kk"):
+        with translation.override(lang):
+            shown = [translated(line) for line in lines]
+        assert not [s for line in shown for s in sentences if s in line], shown
+        assert all(a != str(b) for a, b in zip(shown, lines, strict=True))

@@ -405,3 +405,33 @@ def test_a_background_jobs_message_is_in_its_starters_language(lang, said, djang
         plain = job_start(kind=Job.Kind.ITEM_STATISTICS, user=other)
     plain.refresh_from_db()
     assert plain.message in ("Item statistics updated for 3 questions.", "Item statistics updated for 0 questions.")
+
+
+# One word per term (docs/languages.md, "Glossary"): the variants a read-through replaced must not come back.
+REJECTED = {
+    "ru": {
+        "отрыв": "passage is «фрагмент»",
+        "объяснени": "explanation is «пояснение»",
+        "подтверждения (": "evidence is «свидетельства»",
+        "Посмотреть подтверждения": "evidence is «свидетельства»",
+        "выведено из использования": "retired is «выведено из оборота»",
+        "выводятся из использования": "retired is «выведено из оборота»",
+    },
+    "kk": {
+        "талпыныс": "attempt is «әрекет»",
+        "Талпыныс": "attempt is «әрекет»",
+        "талдау соңында": "feedback is «кері байланыс»",
+        "кейін талдау": "feedback is «кері байланыс»",
+        "slug-ы": "slug is «қысқа атау (slug)»",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_glossarys_terms_are_used_throughout(lang):
+    found = []
+    for domain in ("django", "djangojs"):
+        for e in read(LOCALE / lang / "LC_MESSAGES" / f"{domain}.po")[1:]:
+            for form in e.msgstr.values():
+                found += [(e.msgid[:60], form[:80], why) for word, why in REJECTED[lang].items() if word in form]
+    assert not found, found

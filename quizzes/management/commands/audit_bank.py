@@ -1,24 +1,25 @@
 from django.core.management.base import CommandError
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from quizzes.bank.selectors import bank_questions, question_drafts
 from quizzes.events.selectors import facts_load
 from quizzes.generation.audit import RULES, audit_bank, audit_module, audit_quiz, summary
+from quizzes.i18n import translated
 from quizzes.management.base import Command as BaseCommand
 from quizzes.models import Collection, Module, Quiz
 from quizzes.models.collections import collection_label
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Lint the question bank against every machine-checkable item-writing rule (quizzes.generation.audit): "
         "prints counts per rule and template, then every finding with its item key. Also checks each quiz."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--collection", help="Only this collection's bank.")
-        parser.add_argument("--fail", action="store_true", help="Exit with status 1 when any rule has a finding.")
-        parser.add_argument("--quiet", action="store_true", help="Counts only, no list of findings.")
+        parser.add_argument("--collection", help=gettext_lazy("Only this collection's bank."))
+        parser.add_argument("--fail", action="store_true", help=gettext_lazy("Exit with status 1 when any rule has a finding."))
+        parser.add_argument("--quiet", action="store_true", help=gettext_lazy("Counts only, no list of findings."))
 
     def handle(self, *args, collection, fail, quiet, **options):
         try:
@@ -64,6 +65,6 @@ class Command(BaseCommand):
         )
         if not quiet:
             for f in sorted(findings, key=lambda f: (RULES.index(f.rule) if f.rule in RULES else 99, f.key)):
-                self.stdout.write(f"{f.rule}\t{f.key}\t{f.detail}")
+                self.stdout.write(f"{f.rule}\t{f.key}\t{translated(f.detail)}")
         if fail and findings:
             raise CommandError(ngettext("%(n)d finding", "%(n)d findings", len(findings)) % {"n": len(findings)})

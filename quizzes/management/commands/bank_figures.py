@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import CommandError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from quizzes.dataset.reader import DatasetInvalid, dataset_read
 from quizzes.generation.bank import questions_generate_reported
@@ -49,15 +49,19 @@ def figures_table(folders: list[Path], *, seed: int = 0) -> str:
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Print questions per type per collection, generated from episode folders (default: every episode under "
         "KZL_SEEDS_ROOT); with --write FILE, replace the table between the bank-figures markers in FILE."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("folders", nargs="*", type=Path, help="Episode folders (collection.yaml, sources.yaml, sources/, data/).")
+        parser.add_argument(
+            "folders", nargs="*", type=Path, help=gettext_lazy("Episode folders (collection.yaml, sources.yaml, sources/, data/).")
+        )
         parser.add_argument("--seed", type=int, default=0)
-        parser.add_argument("--write", type=Path, action="append", default=[], help="A markdown file with the markers to rewrite.")
+        parser.add_argument(
+            "--write", type=Path, action="append", default=[], help=gettext_lazy("A markdown file with the markers to rewrite.")
+        )
 
     def handle(self, *args, folders=(), seed=0, write=(), **options):
         folders = list(folders) or episode_folders(Path(settings.KZL_SEEDS_ROOT))

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from quizzes.bank.assembly import QuizSpecError, quiz_build
 from quizzes.management.base import Command as BaseCommand
@@ -17,33 +17,44 @@ def _date(value: str) -> date:
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Build a quiz from one collection's published question bank: by topics, question types, dates and "
         "difficulty, with its settings. Reproducible: the same spec and bank give the same quiz."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("slug", help="The new quiz's slug (unique within the collection).")
-        parser.add_argument("--collection", required=True, help="The collection (slug) whose questions it takes.")
-        parser.add_argument("--title", help="The quiz's title (default: from the slug).")
+        parser.add_argument("slug", help=gettext_lazy("The new quiz's slug (unique within the collection)."))
+        parser.add_argument("--collection", required=True, help=gettext_lazy("The collection (slug) whose questions it takes."))
+        parser.add_argument("--title", help=gettext_lazy("The quiz's title (default: from the slug)."))
         parser.add_argument("--description", default="")
-        parser.add_argument("--topic", action="append", dest="topics", default=[], help="A topic slug (repeatable); any of them.")
         parser.add_argument(
-            "--type", action="append", dest="qtypes", default=[], choices=QuestionType.values, help="A question type (repeatable)."
+            "--topic", action="append", dest="topics", default=[], help=gettext_lazy("A topic slug (repeatable); any of them.")
         )
-        parser.add_argument("--date-from", type=_date, help="Questions about events from this day (YYYY-MM-DD).")
-        parser.add_argument("--date-to", type=_date, help="Questions about events up to this day (YYYY-MM-DD).")
-        parser.add_argument("--difficulty", nargs=2, type=float, metavar=("MIN", "MAX"), default=(0.0, 1.0), help="0 easy to 1 hard.")
-        parser.add_argument("--size", type=int, default=10, help="Number of questions (default 10).")
-        parser.add_argument("--seed", type=int, default=0, help="Seed of the selection (default 0).")
+        parser.add_argument(
+            "--type",
+            action="append",
+            dest="qtypes",
+            default=[],
+            choices=QuestionType.values,
+            help=gettext_lazy("A question type (repeatable)."),
+        )
+        parser.add_argument("--date-from", type=_date, help=gettext_lazy("Questions about events from this day (YYYY-MM-DD)."))
+        parser.add_argument("--date-to", type=_date, help=gettext_lazy("Questions about events up to this day (YYYY-MM-DD)."))
+        parser.add_argument(
+            "--difficulty", nargs=2, type=float, metavar=("MIN", "MAX"), default=(0.0, 1.0), help=gettext_lazy("0 easy to 1 hard.")
+        )
+        parser.add_argument("--size", type=int, default=10, help=gettext_lazy("Number of questions (default 10)."))
+        parser.add_argument("--seed", type=int, default=0, help=gettext_lazy("Seed of the selection (default 0)."))
         parser.add_argument("--order", choices=Quiz.Order.values, default=Quiz.Order.FIXED)
         parser.add_argument("--feedback", choices=Quiz.Feedback.values, default=Quiz.Feedback.IMMEDIATE)
-        parser.add_argument("--attempts", type=int, default=0, help="Attempts allowed; 0 means unlimited.")
-        parser.add_argument("--time-limit", type=int, help="Time limit in minutes.")
-        parser.add_argument("--pass-mark", type=int, default=60, help="Percent (default 60).")
-        parser.add_argument("--owner", help="Username of the teacher who owns it.")
-        parser.add_argument("--unpublished", action="store_true", help="Build it unpublished (learners do not see it yet).")
-        parser.add_argument("--replace", action="store_true", help="Rebuild an existing quiz with this slug (same owner only).")
+        parser.add_argument("--attempts", type=int, default=0, help=gettext_lazy("Attempts allowed; 0 means unlimited."))
+        parser.add_argument("--time-limit", type=int, help=gettext_lazy("Time limit in minutes."))
+        parser.add_argument("--pass-mark", type=int, default=60, help=gettext_lazy("Percent (default 60)."))
+        parser.add_argument("--owner", help=gettext_lazy("Username of the teacher who owns it."))
+        parser.add_argument("--unpublished", action="store_true", help=gettext_lazy("Build it unpublished (learners do not see it yet)."))
+        parser.add_argument(
+            "--replace", action="store_true", help=gettext_lazy("Rebuild an existing quiz with this slug (same owner only).")
+        )
 
     def handle(self, *args, slug, collection, title, description, topics, qtypes, date_from, date_to, difficulty, size, seed, **o):
         found = Collection.objects.filter(slug=collection).first()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.core.management.base import CommandError
 from django.db import connections
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from kzlearn.dbcheck import database_report
 from quizzes.management.base import Command as BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Check PostgreSQL's jit, work_mem, autovacuum and redundant indexes on the tables that grow with learners."
+    help = gettext_lazy("Check PostgreSQL's jit, work_mem, autovacuum and redundant indexes on the tables that grow with learners.")
 
     def add_arguments(self, parser):
         parser.add_argument("--database", default="default")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import CommandError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from quizzes.errors import errors_markdown
 from quizzes.management.base import Command as BaseCommand
@@ -26,10 +26,10 @@ def doc_with_table(text: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Print the API's error codes with their statuses and meanings; --write puts the table into docs/api.md."
+    help = gettext_lazy("Print the API's error codes with their statuses and meanings; --write puts the table into docs/api.md.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--write", action="store_true", help=f"Rewrite the table in {DOC}.")
+        parser.add_argument("--write", action="store_true", help=gettext("Rewrite the table in %(doc)s.") % {"doc": DOC})
 
     def handle(self, *args, write=False, **options):
         if not write:

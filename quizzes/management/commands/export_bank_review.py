@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import CommandError
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from quizzes.bank.review import bank_review_markdown
 from quizzes.bank.selectors import bank_questions
@@ -9,14 +9,14 @@ from quizzes.management.base import Command as BaseCommand
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Write every active question for a blind reviewer, as Markdown: key, type, stem, options with the key marked, "
         "per-option explanations, the explanation and every evidence quote with its source."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("out", help="The Markdown file to write.")
-        parser.add_argument("--collection", help="Only this collection's bank.")
+        parser.add_argument("out", help=gettext_lazy("The Markdown file to write."))
+        parser.add_argument("--collection", help=gettext_lazy("Only this collection's bank."))
 
     def handle(self, *args, out, collection, **options):
         try:

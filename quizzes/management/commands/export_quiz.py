@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import CommandError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from quizzes.bank.export import FORMATS, quiz_export
 from quizzes.management.base import Command as BaseCommand
@@ -10,23 +10,26 @@ from quizzes.models.collections import NO_COLLECTION, collection_label, in_colle
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Export a quiz for Moodle (or any LMS that imports Moodle XML or GIFT): its questions in order, "
         "retired ones left out, each with per-answer feedback and its evidence quotes in the general feedback."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("slug", help="The quiz's slug.")
+        parser.add_argument("slug", help=gettext_lazy("The quiz's slug."))
         parser.add_argument(
             "--collection",
-            help=f"The quiz's collection (slug; {NO_COLLECTION} for a quiz outside any): needed where several have the slug.",
+            help=gettext("The quiz's collection (slug; %(none)s for a quiz outside any): needed where several have the slug.")
+            % {"none": NO_COLLECTION},
         )
-        parser.add_argument("--format", dest="fmt", choices=sorted(FORMATS), default="moodle", help="moodle (XML, default) or gift.")
-        parser.add_argument("-o", "--output", help="File to write (default: standard output).")
+        parser.add_argument(
+            "--format", dest="fmt", choices=sorted(FORMATS), default="moodle", help=gettext_lazy("moodle (XML, default) or gift.")
+        )
+        parser.add_argument("-o", "--output", help=gettext_lazy("File to write (default: standard output)."))
         parser.add_argument(
             "--base-url",
             default="",
-            help="Site address, e.g. https://kzlearn.example: evidence then links to the passage in our source reader.",
+            help=gettext_lazy("Site address, e.g. https://kzlearn.example: evidence then links to the passage in our source reader."),
         )
 
     def handle(self, *args, slug, collection, fmt, output, base_url, **options):

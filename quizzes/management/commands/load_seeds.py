@@ -3,19 +3,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import DatabaseError, transaction
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from quizzes.dataset.reader import COLLECTION_FILE, SOURCES_FILE, Dataset, DatasetInvalid, dataset_read
 from quizzes.dataset.services import dataset_load
 from quizzes.i18n import translated
 from quizzes.management.base import Command as BaseCommand
-
-# The counts as the dataset files name them (topics:, events: ...), and the three that are not file keys.
-COUNTS_SAID = {
-    "sources": gettext_noop("%(n)d sources"),
-    "evidence passages": gettext_noop("%(n)d evidence passages"),
-    "contested": gettext_noop("%(n)d contested"),
-}
 
 
 def episode_folders(root: Path) -> list[Path]:
@@ -24,7 +17,7 @@ def episode_folders(root: Path) -> list[Path]:
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Validate episode folders (collection.yaml, schema, references, dates, verbatim quotes), then load each "
         "into its own collection, atomically and idempotently; other collections are never touched, and items a "
         "new version drops are retired, never deleted. With no folder, every episode under KZL_SEEDS_ROOT. On any "
@@ -35,11 +28,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "seeds_dir",
             nargs="?",
-            help="An episode folder (collection.yaml, sources.yaml, sources/, data/); default: every one under KZL_SEEDS_ROOT.",
+            help=gettext_lazy(
+                "An episode folder (collection.yaml, sources.yaml, sources/, data/); default: every one under KZL_SEEDS_ROOT."
+            ),
         )
-        parser.add_argument("--check", action="store_true", help="Validate only; write nothing.")
+        parser.add_argument("--check", action="store_true", help=gettext_lazy("Validate only; write nothing."))
         parser.add_argument(
-            "--dry-run", action="store_true", help="Say what would be created, changed and retired, per kind; write nothing."
+            "--dry-run", action="store_true", help=gettext_lazy("Say what would be created, changed and retired, per kind; write nothing.")
         )
 
     def handle(self, *args, seeds_dir=None, check=False, dry_run=False, **options):
@@ -91,9 +86,7 @@ class Command(BaseCommand):
                 ) % {"n": problems, "folders": len(folders)}
             raise CommandError(gettext("%(problems)s; nothing was loaded.") % {"problems": where})
         for _folder, dataset in datasets:
-            counts = ", ".join(
-                gettext(COUNTS_SAID[name]) % {"n": n} if name in COUNTS_SAID else f"{n} {name}" for name, n in dataset.counts().items()
-            )
+            counts = ", ".join(translated(said) for said in dataset.counts_said())
             name = dataset.collection.slug if dataset.collection else _folder
             self.stdout.write(gettext("%(collection)s: valid: %(counts)s.") % {"collection": name, "counts": counts})
         if check:

@@ -2,7 +2,7 @@ import os
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from quizzes.bank.assembly import module_demo_build
 from quizzes.bank.services import question_bank_generate
@@ -17,7 +17,7 @@ DEFAULT_DEMO_PASSWORD = "kzlearn-demo"  # noqa: S105 - local demo accounts only
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Build the demo (idempotent): the question bank, the modules and their quizzes, the demo accounts "
         "(an admin, a teacher, students) and a demo class with work already done. Local use only."
     )

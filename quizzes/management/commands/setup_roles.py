@@ -1,11 +1,11 @@
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from quizzes.management.base import Command as BaseCommand
 from quizzes.roles import ROLES, roles_setup
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Create or update the staff roles as groups with exactly their permissions (idempotent): Curators edit the "
         "curated dataset and the shared bank and scenarios; Teachers read shared content and own their quizzes, "
         "modules, classes and assignments; Administrators are teachers who may enrol any student account."
