@@ -42,6 +42,7 @@ from quizzes.models import (
     QuestionResponse,
     QuestionVersion,
     Quiz,
+    QuizQuestion,
     ReviewCard,
     Topic,
     TopicMastery,
@@ -98,7 +99,7 @@ def attempt_begin(*, user, quiz: Quiz, assignment: Assignment | None = None, now
     shared = quiz.published and not quiz.private  # open to everyone: no query needed
     if not shared and not quizzes_for_learner(user).filter(pk=quiz.pk).exists():
         raise LearnerActionError("quiz_unavailable", gettext("This quiz is not available to you."), status=404)
-    earlier = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+    earlier = _learner_attempts(user_id=user.pk, quiz_id=quiz.pk)
     open_attempt = next((a for a in earlier if a.status == Attempt.Status.IN_PROGRESS), None)
     if open_attempt is not None:
         if attempt_is_overdue(open_attempt, now=now):
@@ -208,6 +209,41 @@ def _attempt_insert(attempt: Attempt, versions: list[tuple[int, int]]) -> None:
     attempt._state.adding, attempt._state.db = False, connection.alias
 
 
+def _learner_attempts(*, user_id: int, quiz_id: int) -> list[Attempt]:
+    """The learner's attempts at the quiz by number, as `Attempt.objects.filter(user=..., quiz=...)
+    .order_by("number")` reads them (each column through the backend's and the field's converters),
+    by one plain query: on a start, building that query cost more than running it."""
+    fields = Attempt._meta.concrete_fields
+    table = Attempt._meta.db_table
+    columns = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in fields)
+    cols = [f.get_col(table) for f in fields]
+    convert = [(i, c) for i, f in enumerate(fields) for c in connection.ops.get_db_converters(cols[i]) + f.get_db_converters(connection)]
+    # Table and column names from the model's meta; the values are parameters.
+    sql = f"SELECT {columns} FROM {table} WHERE user_id = %s AND quiz_id = %s ORDER BY number"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, quiz_id])
+        found = cursor.fetchall()
+    names = [f.attname for f in fields]
+    attempts = []
+    for values in found:
+        row = list(values)
+        for i, converter in convert:
+            row[i] = converter(row[i], cols[i], connection)
+        attempts.append(Attempt.from_db(connection.alias, names, row))
+    return attempts
+
+
+def _selection_sql() -> str:
+    i, q, v = (m._meta.db_table for m in (QuizQuestion, Question, QuestionVersion))
+    # Table names from the models' meta; every value is a parameter. Plain: building the ORM's query
+    # cost several times what running it did (bench/README.md).
+    return (
+        "SELECT i.question_id, q.current_version_id, v.content_hash"  # noqa: S608
+        f" FROM {i} i JOIN {q} q ON q.id = i.question_id LEFT JOIN {v} v ON v.id = q.current_version_id"
+        " WHERE i.quiz_id = %s AND q.status <> %s ORDER BY i.position"
+    )
+
+
 def _attempt_questions(*, quiz: Quiz, user, number: int, shuffled: bool | None = None) -> list[tuple[int, int | None, str | None]]:
     """Selection: (question id, its current version id or None, that version's content hash) for each
     question attempt `number` shows, in order (one query, two for a draw).
@@ -218,11 +254,9 @@ def _attempt_questions(*, quiz: Quiz, user, number: int, shuffled: bool | None =
     a seed of learner, quiz and attempt number), so a retake shows unseen questions while the pool
     has them; the drawn questions keep the quiz's order unless it is shuffled (`shuffled`: the
     assignment's order over the quiz's, see quiz_rules)."""
-    rows = list(
-        quiz.items.exclude(question__status=Question.Status.RETIRED)
-        .order_by("position")
-        .values_list("question_id", "question__current_version_id", "question__current_version__content_hash")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_selection_sql(), [quiz.pk, Question.Status.RETIRED])
+        rows = cursor.fetchall()
     version = {q: (v, h) for q, v, h in rows}
     questions = [q for q, _, _ in rows]
     rng = random.Random(f"{user.pk}:{quiz.pk}:{number}")

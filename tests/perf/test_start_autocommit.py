@@ -9,11 +9,12 @@ import threading
 import pytest
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from quizzes.models import Attempt, QuestionResponse
+from quizzes.models import Attempt, QuestionResponse, Quiz
 from quizzes.progress import services
-from quizzes.progress.services import attempt_begin, attempt_start
-from tests.factories import UserFactory, quiz_with_questions
+from quizzes.progress.services import attempt_begin, attempt_score, attempt_start, attempt_submit, response_answer
+from tests.factories import UserFactory, class_with_assignment, quiz_with_questions
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -79,3 +80,27 @@ def test_a_start_in_autocommit_that_breaks_a_constraint_writes_nothing(monkeypat
     with pytest.raises(IntegrityError):
         attempt_start(user=user, quiz=quiz)
     assert not Attempt.objects.filter(user=user).exists() and not QuestionResponse.objects.filter(attempt__user=user).exists()
+
+
+def test_the_learners_attempts_read_plainly_are_the_orms():
+    # Given a learner's attempts at a quiz in every state a start meets: scored (points, percent,
+    # passed), submitted automatically, for an assignment with a deadline, and one still open
+    assignment = class_with_assignment(students=1, attempts_allowed=0)
+    student, quiz = assignment.classroom.enrolments.get().student, assignment.module.items.get().quiz
+    Quiz.objects.filter(pk=quiz.pk).update(time_limit_seconds=600)
+    quiz.refresh_from_db()
+    first = attempt_start(user=student, quiz=quiz, assignment=assignment)
+    response_answer(attempt=first, position=1, response={"choice": "b"}, client_key="k")
+    attempt_submit(attempt=first)
+    attempt_score(attempt_id=first.pk)
+    second = attempt_start(user=student, quiz=quiz)
+    Attempt.objects.filter(pk=second.pk).update(status=Attempt.Status.SUBMITTED, submitted_at=timezone.now(), auto_submitted=True)
+    attempt_start(user=student, quiz=quiz)
+    attempt_start(user=UserFactory(), quiz=quiz)  # another learner's: not read
+    # Then the start's plain read gives the same instances, field by field, as the ORM's query
+    orm = list(Attempt.objects.filter(user=student, quiz=quiz).order_by("number"))
+    plain = services._learner_attempts(user_id=student.pk, quiz_id=quiz.pk)
+    fields = [f.attname for f in Attempt._meta.concrete_fields]
+    assert [[getattr(a, f) for f in fields] for a in plain] == [[getattr(a, f) for f in fields] for a in orm]
+    assert len(plain) == 3 and plain[0].passed is not None and plain[0].points is not None and plain[1].auto_submitted
+    assert all(not a._state.adding and a._state.db == "default" for a in plain)
