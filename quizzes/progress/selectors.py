@@ -7,13 +7,14 @@ whatever the number of attempts, questions or cards.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, Subquery, Value, When, Window
+from django.db.models import Avg, Case, Count, F, IntegerField, Model, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -325,6 +326,23 @@ def sql_datetime(value: Any) -> datetime | None:
 def sql_json(value: Any) -> Any:
     """A JSON column read by a plain cursor: text on some backends, already parsed on others."""
     return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def plain_columns(model: type[Model], alias: str) -> str:
+    """`alias.column, ...` of the model's concrete fields, in their order (what plain_instance reads)."""
+    return ", ".join(f"{alias}.{connection.ops.quote_name(cast(str, f.column))}" for f in model._meta.concrete_fields)
+
+
+def plain_instance(model: type[Model], values: Sequence[Any]) -> Model:
+    """An instance from the values of plain_columns(model), each through the backend's and the
+    field's converters, as the ORM's own read builds it (`Model.from_db`)."""
+    fields = model._meta.concrete_fields
+    row = list(values)
+    for i, f in enumerate(fields):
+        col = f.get_col(model._meta.db_table)
+        for converter in connection.ops.get_db_converters(col) + f.get_db_converters(connection):
+            row[i] = converter(row[i], col, connection)
+    return model.from_db(connection.alias, [f.attname for f in fields], row)
 
 
 def _open_rows_sql() -> str:

@@ -49,7 +49,7 @@ from quizzes.models import (
     WebhookEndpoint,
 )
 from quizzes.progress.errors import LearnerActionError
-from quizzes.progress.selectors import attempt_rows, sql_datetime, sql_json
+from quizzes.progress.selectors import attempt_rows, plain_columns, plain_instance, sql_datetime, sql_json
 from quizzes.scoring import InvalidKey, InvalidResponse, Score, response_validate, score
 from quizzes.webhooks.services import attempt_scored_record
 
@@ -213,23 +213,12 @@ def _learner_attempts(*, user_id: int, quiz_id: int) -> list[Attempt]:
     """The learner's attempts at the quiz by number, as `Attempt.objects.filter(user=..., quiz=...)
     .order_by("number")` reads them (each column through the backend's and the field's converters),
     by one plain query: on a start, building that query cost more than running it."""
-    fields = Attempt._meta.concrete_fields
-    table = Attempt._meta.db_table
-    columns = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in fields)
-    cols = [f.get_col(table) for f in fields]
-    convert = [(i, c) for i, f in enumerate(fields) for c in connection.ops.get_db_converters(cols[i]) + f.get_db_converters(connection)]
     # Table and column names from the model's meta; the values are parameters.
-    sql = f"SELECT {columns} FROM {table} WHERE user_id = %s AND quiz_id = %s ORDER BY number"  # noqa: S608
+    sql = f"SELECT {plain_columns(Attempt, 'a')} FROM {Attempt._meta.db_table} a WHERE a.user_id = %s AND a.quiz_id = %s ORDER BY a.number"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [user_id, quiz_id])
         found = cursor.fetchall()
-    names = [f.attname for f in fields]
-    attempts = []
-    for values in found:
-        row = list(values)
-        for i, converter in convert:
-            row[i] = converter(row[i], cols[i], connection)
-        attempts.append(Attempt.from_db(connection.alias, names, row))
+    attempts = [cast(Attempt, plain_instance(Attempt, values)) for values in found]
     return attempts
 
 

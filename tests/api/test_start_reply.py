@@ -183,3 +183,22 @@ def test_questions_of_a_closed_attempt_or_of_someone_else_take_the_full_path():
     assert api.post(f"/api/v1/attempts/{attempt}/submit/").status_code == 200
     closed = api.get(f"/api/v1/attempts/{attempt}/questions/").json()
     assert closed == _questions_by_serializer(attempt) and [q["revealed"] for q in closed] == [True, True]
+
+
+def test_the_quizzes_of_a_slug_read_plainly_are_the_orms():
+    # Given one slug used by quizzes in two collections and by one in none, with settings of every kind
+    twins = [Collection.objects.create(slug=f"plain-{c}", title=f"Plain {c}") for c in "ba"]
+    for c in twins:
+        quiz_with_questions(1, slug="plain-quiz", collection=c, time_limit_seconds=300, private=c.slug == "plain-b")
+    quiz_with_questions(1, slug="plain-quiz", collection=None)
+    # Then the start's plain read gives the ORM's quizzes in its order (collection slug, none last),
+    # field by field, each with its collection
+    orm = list(Quiz.objects.filter(slug="plain-quiz").select_related("collection").order_by("collection__slug"))
+    plain = serializers.learner._quizzes_by_slug("plain-quiz")
+    fields = [f.attname for f in Quiz._meta.concrete_fields]
+    assert [[getattr(q, f) for f in fields] for q in plain] == [[getattr(q, f) for f in fields] for q in orm]
+    assert [q.collection and q.collection.slug for q in plain] == ["plain-a", "plain-b", None]
+    assert [q.collection and [getattr(q.collection, f.attname) for f in Collection._meta.concrete_fields] for q in plain] == [
+        q.collection and [getattr(q.collection, f.attname) for f in Collection._meta.concrete_fields] for q in orm
+    ]
+    assert serializers.learner._quizzes_by_slug("no-such-quiz") == []
