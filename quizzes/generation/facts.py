@@ -211,6 +211,15 @@ class EventFact:
         return f"{weekday} (our reading: {label})" if weekday else label
 
     @property
+    def day_derived(self) -> bool:
+        """The day is read from context, not stated: no quote names the day itself or its weekday (a clock time after
+        a night, "the same day"), and the data gives neither `said` nor `inferred`. False for a span, a month or a
+        year and an event without quotes. Shown in a scenario, such a day needs `date_said` (rule our-reading)."""
+        if self.precision != "day" or self.date_end or self.inferred or self.said or not self.evidence:
+            return False
+        return not self.weekday_only and not any(_states_day(e.quote, self.date) for e in self.evidence)
+
+    @property
     def hedged(self) -> bool:
         """Whether the day shown is our reading of the sources, not a day a source states."""
         return bool(self.said or self.inferred or self.weekday_only)

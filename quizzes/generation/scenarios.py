@@ -701,6 +701,16 @@ def _check_step(
     elif floor is not None and when > floor:
         when = floor  # every later-dated known event is ordered before the answer: the moment is the answer's earliest day
     for s in new:
+        if tl.events[s].day_derived:
+            bad(
+                "our-reading",
+                _(
+                    "%(event)s is dated %(day)s from context (no quote states the day or its weekday): give the source's "
+                    "words in date_said (and date_inferred), shown as '... (our reading: D Month)'",
+                    event=s,
+                    day=date_label(tl.events[s].date),
+                ),
+            )
         if s in answers or s in later_answers:
             bad("spoiler", _("the briefing would list %(event)s, the answer of this or a later step", event=s))
         for a in answers if step.kind == "next" else ():

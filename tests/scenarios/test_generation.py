@@ -654,6 +654,11 @@ def test_rule_our_reading():
     assert facts.events["mayor-resigns"].when_label == "Friday (our reading: 1 March 2030)"
     said = dataclasses.replace(facts.events["troops-sent"], said="Around 1 a.m.", inferred=True)
     assert said.when_label == "Around 1 a.m. (our reading: 6 March 2030)"
+    # a briefed day read from context (no quote states the day or its weekday) needs the source's words
+    assert facts.events["troops-sent"].day_derived
+    assert "our-reading" in _rules(facts, _mini_spec(_mini_step(), start=("troops-sent",)))
+    facts.events["troops-sent"] = said
+    assert "our-reading" not in _rules(facts, _mini_spec(_mini_step(), start=("troops-sent",)))
 
 
 def test_rule_contested_date():
