@@ -19,6 +19,7 @@ from decimal import Decimal
 from quizzes.generation.drafts import CHOICE_TYPES, QuestionDraft
 from quizzes.generation.facts import EventFact, Facts, ReportFact
 from quizzes.qtypes import QTYPES
+from quizzes.said import Said, _, joined, ngettext
 
 # The rules, in the order they are reported.
 RULES = (
@@ -145,20 +146,20 @@ DEMONYMS = (
     "uzbek|uzbekistani|turkish|turkic|european|soviet|iranian|ukrainian|afghan|arab|african|asian"
 )
 GRAMMAR = [
-    (re.compile(r"\ba (?=[aeiouAEIOU])(?!one\b|uni|use|usu|euro|Euro|U\.|UN\b|US\b|U\b)\w"), "'a' before a vowel sound"),
-    (re.compile(r"\ban (?=[b-df-hj-np-tv-z])(?!hour|honest|honou?r)\w"), "'an' before a consonant sound"),
+    (re.compile(r"\ba (?=[aeiouAEIOU])(?!one\b|uni|use|usu|euro|Euro|U\.|UN\b|US\b|U\b)\w"), _("'a' before a vowel sound")),
+    (re.compile(r"\ban (?=[b-df-hj-np-tv-z])(?!hour|honest|honou?r)\w"), _("'an' before a consonant sound")),
     (
         re.compile(
             r"(?<![\d,.])\b1 (?!January|February|March|April|May|June|July|August|September|October|November|December)"
             r"(?:[a-z]+s|people|police officers|children|men|women)\b"
         ),
-        "plural after 1",
+        _("plural after 1"),
     ),
-    (re.compile(rf"\b(?:{DEMONYMS})\b"), "lower-case proper adjective"),
-    (re.compile(r"\b(\w+) \1\b", re.I), "doubled word"),
-    (re.compile(r" [,.;:?!]"), "space before punctuation"),
-    (re.compile(r"\.\.(?!\.)|,,|\?\.|\.\?"), "doubled punctuation"),
-    (re.compile(r"  "), "double space"),
+    (re.compile(rf"\b(?:{DEMONYMS})\b"), _("lower-case proper adjective")),
+    (re.compile(r"\b(\w+) \1\b", re.I), _("doubled word")),
+    (re.compile(r" [,.;:?!]"), _("space before punctuation")),
+    (re.compile(r"\.\.(?!\.)|,,|\?\.|\.\?"), _("doubled punctuation")),
+    (re.compile(r"  "), _("double space")),
     # A plural subject ("Spokespeople for the airport", "Officials") with a singular verb: the head
     # noun may be followed by "for/of/at/in <Name ...>" and a bracket before the verb.
     (
@@ -168,7 +169,7 @@ GRAMMAR = [
             r"(?:\s+(?:for|of|from|at|in)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:of\s+)?[A-Z][\w’'-]*)*)?(?:\s*\([^)]*\))?"
             r"\s+(?:gives|does|dates|says|states|reports|mentions|claims|counts|puts|is|was|has)\b"
         ),
-        "plural subject with a singular verb",
+        _("plural subject with a singular verb"),
     ),
 ]
 WORKING = re.compile(
@@ -195,6 +196,20 @@ def _words(text: str) -> set[str]:
             continue
         out.add(w[:-1] if w.endswith("s") and len(w) > 4 else w)
     return out
+
+
+PLACES = {"stem": _("stem"), "explanation": _("explanation"), "left-hand item": _("left-hand item")}
+
+
+def place(where: str) -> Said | str:
+    """Where in an item a finding is ("stem", "option b", "option b explanation"), said where it is shown."""
+    if where in PLACES:
+        return PLACES[where]
+    if m := re.fullmatch(r"option (\S+) explanation", where):
+        return _("option %(id)s explanation", id=m.group(1))
+    if m := re.fullmatch(r"option (\S+)", where):
+        return _("option %(id)s", id=m.group(1))
+    return where
 
 
 def _learner_texts(d: QuestionDraft) -> list[tuple[str, str]]:
@@ -279,7 +294,10 @@ def check_key_rotation(drafts: Iterable[QuestionDraft]) -> list[Finding]:
         common, count = Counter(steps).most_common(1)[0]
         if common != 0 and count >= 0.8 * len(steps):
             shown = "".join("abcdefgh"[p] for _, p in items)
-            out += [Finding("key-rotation", template, d.key, f"key positions in bank order: {shown}") for d, _ in items]
+            out += [
+                Finding("key-rotation", template, d.key, _("key positions in bank order: %(positions)s", positions=shown))
+                for d, _position in items
+            ]
     return out
 
 
@@ -298,7 +316,7 @@ def check_one_quantity(drafts: Iterable[QuestionDraft]) -> list[Finding]:
             continue
         ident = (_quantity_stem(d), frozenset((e.source, e.quote) for e in d.evidence))
         if ident in seen:
-            out.append(Finding("one-quantity", d.template, d.key, f"the same quantity as {seen[ident]}"))
+            out.append(Finding("one-quantity", d.template, d.key, _("the same quantity as %(key)s", key=seen[ident])))
         else:
             seen[ident] = d.key
     return out
@@ -325,7 +343,14 @@ def check_key_position(drafts: Iterable[QuestionDraft]) -> list[Finding]:
             shown = ", ".join(f"{'abcdefgh'[p]}:{counts[p]}" for p in range(n_options))
             for d, p in items:
                 if p in over:
-                    out.append(Finding("key-position", template, d.key, f"key at {'abcdefgh'[p]}; positions {shown}"))
+                    out.append(
+                        Finding(
+                            "key-position",
+                            template,
+                            d.key,
+                            _("key at %(position)s; positions %(positions)s", position="abcdefgh"[p], positions=shown),
+                        )
+                    )
     return out
 
 
@@ -350,10 +375,10 @@ def check_item(d: QuestionDraft, facts: Facts | None = None) -> list[Finding]:
         for text in right:
             shared = (_words(text) & stem_words) - wrong_words
             if shared and not wrong_echo:
-                flag("stem-key-overlap", f"{sorted(shared)} in stem and key {text!r}")
+                flag("stem-key-overlap", _("%(words)s in stem and key %(key)s", words=sorted(shared), key=repr(text)))
         for text in right:
             if text.lower() not in GENERIC_ANSWERS and len(text) >= 4 and text.lower() in d.stem.lower():
-                flag("stem-key-overlap", f"the key {text!r} is in the stem")
+                flag("stem-key-overlap", _("the key %(key)s is in the stem", key=repr(text)))
     # distractor kind and pronouns, where options are entities
     if facts is not None and d.qtype in CHOICE_TYPES:
         by_name = {n: e for e in facts.entities.values() for n in e.names}
@@ -361,86 +386,86 @@ def check_item(d: QuestionDraft, facts: Facts | None = None) -> list[Finding]:
         if ents and all(ents):
             kinds = {_kind_group(e.kind) for e in ents if e}
             if len(kinds) > 1:
-                flag("distractor-kind", f"options mix {sorted(kinds)}")
+                flag("distractor-kind", _("options mix %(kinds)s", kinds=sorted(kinds)))
             pronoun = PRONOUN.search(d.stem)
             if "person" in kinds and pronoun:
-                flag("pronoun-gender", f"gendered pronoun in a stem with people as options: {pronoun.group(0)!r}")
+                flag("pronoun-gender", _("gendered pronoun in a stem with people as options: %(pronoun)s", pronoun=repr(pronoun.group(0))))
     # evidence shows what it is cited for
     quotes = _quotes(d)
     if not d.evidence:
-        flag("evidence-support", "no evidence for the key")
+        flag("evidence-support", _("no evidence for the key"))
     if d.qtype == "numeric" and "value" in d.answer and not number_in(Decimal(str(d.answer["value"])), quotes):
-        flag("evidence-support", f"the number {d.answer['value']} is in no quote")
+        flag("evidence-support", _("the number %(number)s is in no quote", number=d.answer["value"]))
     if d.qtype == "date":
         for text in right:
             if not _date_supported(text, quotes, d.explanation):
-                flag("evidence-support", f"no quote dates {text!r} and no weekday conversion is shown")
+                flag("evidence-support", _("no quote dates %(key)s and no weekday conversion is shown", key=repr(text)))
     if facts is not None:
         by_name = {n: e for e in facts.entities.values() for n in e.names}
         for text in right:
             ent = by_name.get(text)
             if ent is not None and not any(re.search(rf"\b{re.escape(n)}\b", quotes) for n in ent.names):
-                flag("evidence-support", f"the key {text!r} is named in no quote")
+                flag("evidence-support", _("the key %(key)s is named in no quote", key=repr(text)))
         cites = {s.citation.lower(): slug for slug, s in facts.sources.items()}
         for o in d.options:
             slug = cites.get(o.text.lower())
             if slug and o.correct and not any(e.source == slug for e in d.all_evidence):
-                flag("evidence-support", f"keyed source {o.text!r} has no quote")
+                flag("evidence-support", _("keyed source %(source)s has no quote", source=repr(o.text)))
     # contested facts only as attributed or as ranges
     if facts is not None:
         for fid in d.fact_ids:
-            kind, _, slug = fid.partition(":")
+            kind, _sep, slug = fid.partition(":")
             if kind == "event" and QTYPES[d.qtype].states_event_day and slug in facts.events:
                 ev = facts.events[slug]
                 if not ev.exact_day and ev.precision == "day":
-                    flag("contested-as-fact", f"{slug} has only a span of dates but is asked as one day")
+                    flag("contested-as-fact", _("%(slug)s has only a span of dates but is asked as one day", slug=slug))
             contested_figure = kind == "figure" and slug in facts.figures and facts.figures[slug].contested
             if contested_figure and d.qtype == "numeric" and not ATTRIBUTION.search(d.stem):
-                flag("contested-as-fact", f"contested figure {slug} asked without attribution")
+                flag("contested-as-fact", _("contested figure %(slug)s asked without attribution", slug=slug))
             if kind == "claim" and slug in facts.claims:
                 text = d.stem + " " + d.explanation
                 if not re.search(r"\bsaid\b|\bsays\b|according to|claim", text, re.I):
-                    flag("contested-as-fact", f"claim {slug} not attributed")
+                    flag("contested-as-fact", _("claim %(slug)s not attributed", slug=slug))
     # item-writing rules of the historical-thinking and number templates
     if d.template == "figures-differ" and len(wrong) < MIN_WRONG_REASONS:
-        flag("too-few-distractors", f"{len(wrong)} wrong reason(s): the key follows from the wording")
+        flag("too-few-distractors", _("%(n)d wrong reason(s): the key follows from the wording", n=len(wrong)))
     if d.template == "fact-or-claim" and BACKGROUND in d.topics:
-        flag("background-item", "a background event or claim is no one side's version")
+        flag("background-item", _("a background event or claim is no one side's version"))
     if d.template == "fact-or-claim" and any(f.startswith("event:") for f in d.fact_ids):
         statement = re.search(r"“([^”]*)”", d.stem)
         said = statement.group(1) if statement else ""
         for o in d.options:
             for e in o.evidence if o.correct and said else ():
                 if not quote_states(e.quote, said):
-                    flag("evidence-support", f"quote does not itself state the statement: {e.quote[:60]!r}")
+                    flag("evidence-support", _("quote does not itself state the statement: %(quote)s", quote=repr(e.quote[:60])))
     kind_word = KIND_WORDS.search(d.stem) if d.template == "source-kind" else None
     if kind_word:
-        flag("kind-in-stem", f"the stem names the producer's type: {kind_word.group(0)!r}")
+        flag("kind-in-stem", _("the stem names the producer's type: %(word)s", word=repr(kind_word.group(0))))
     lower_bound = d.answer.get("qualifier") in ("at_least", "more_than", "over")
     if d.qtype == "numeric" and lower_bound and Decimal(str(d.answer.get("value", 2))) <= 1:
-        flag("bare-lower-bound", "the answer is the bound of 'at least one': no figure to learn")
+        flag("bare-lower-bound", _("the answer is the bound of 'at least one': no figure to learn"))
     # attribute once; the unit never holds the answer
     if len(ATTRIBUTION.findall(d.stem)) > 1:
-        flag("attributed-twice", "the stem attributes twice")
+        flag("attributed-twice", _("the stem attributes twice"))
     if d.qtype == "numeric":
         unit = str(d.answer.get("unit", ""))
         if re.search(r"\d|=|\(", unit):
-            flag("answer-in-unit", f"unit {unit!r}")
+            flag("answer-in-unit", _("unit %(unit)s", unit=repr(unit)))
     # grammar and generator working
     for where, text in _learner_texts(d):
         if text and not (text[0].isupper() or text[0].isdigit() or text[0] in "“\"‘'("):
-            flag("grammar", f"{where} starts in lower case: {text[:40]!r}")
+            flag("grammar", _("%(where)s starts in lower case: %(text)s", where=place(where), text=repr(text[:40])))
         if text.count("“") != text.count("”"):
-            flag("grammar", f"{where}: unbalanced quotation marks")
+            flag("grammar", _("%(where)s: unbalanced quotation marks", where=place(where)))
         for pattern, what in GRAMMAR:
             m = pattern.search(_unquoted(text))
             if m:
-                flag("grammar", f"{where}: {what}: {m.group(0)!r}")
+                flag("grammar", joined("%(where)s: %(what)s: %(text)s", where=place(where), what=what, text=repr(m.group(0))))
         working = WORKING.search(text)
         if working:
-            flag("generator-working", f"{where}: {working.group(0)!r}")
+            flag("generator-working", joined("%(where)s: %(text)s", where=place(where), text=repr(working.group(0))))
     if not d.stem.rstrip().endswith(("?", ":")):
-        flag("grammar", "the stem ends in neither ? nor :")
+        flag("grammar", _("the stem ends in neither ? nor :"))
     out += check_order_display(d) + check_statement(d, facts) + check_citation_evidence(d)
     if facts is not None:
         out += check_figure_distractors(d, facts) + check_speaker_wording(d, facts) + check_source_kind_options(d, facts)
@@ -449,7 +474,10 @@ def check_item(d: QuestionDraft, facts: Facts | None = None) -> list[Finding]:
             title = statement_of(d)
             for o in d.options:
                 if o.correct and not quote_states(" ".join(e.quote for e in o.evidence), title):
-                    flag("evidence-support", f"{o.text!r}'s quotes do not state the whole of {title!r}")
+                    flag(
+                        "evidence-support",
+                        _("the quotes of %(source)s do not state the whole of %(title)s", source=repr(o.text), title=repr(title)),
+                    )
     return out
 
 
@@ -483,7 +511,14 @@ def check_duplicates(drafts: list[QuestionDraft]) -> list[Finding]:
             ("facts", d.template, tuple(sorted(d.fact_ids)), tuple(sorted(_correct(d)))),
         ]:
             if sig in seen:
-                out.append(Finding("duplicate", d.template, d.key, f"same {sig[0]} as {seen[sig]}"))
+                out.append(
+                    Finding(
+                        "duplicate",
+                        d.template,
+                        d.key,
+                        (_("same text as %(key)s", key=seen[sig]) if sig[0] == "text" else _("same facts as %(key)s", key=seen[sig])),
+                    )
+                )
             else:
                 seen[sig] = d.key
     return out
@@ -528,16 +563,16 @@ def same_fact(a: QuestionDraft, b: QuestionDraft) -> str:
     return sorted(base)[0] if base else ""
 
 
-def gives_away(x: QuestionDraft, y: QuestionDraft) -> str:
+def gives_away(x: QuestionDraft, y: QuestionDraft) -> Said | str:
     """Why what a learner reads of x (its stem, options, feedback and evidence quotes) gives y's key
     away ("" when it does not)."""
     # A matching item's key is its pairs: a text naming both sides of one gives it away.
     for left, right in matching_pairs(y):
         texts = [x.stem, x.explanation, *(o.explanation for o in x.options)]
         if any(left.lower() in t.lower() and right.lower() in t.lower() for t in texts):
-            return f"{x.key} names a pair of {y.key}"
+            return _("%(key)s names a pair of %(other)s", key=x.key, other=y.key)
     if _names_key(x.stem, key_texts(y)):
-        return f"{x.key} names the key of {y.key}"
+        return _("%(key)s names the key of %(other)s", key=x.key, other=y.key)
     # Feedback is read during the quiz too (immediate feedback): it must not give another
     # item's key. Only distinctive keys count here (a name, a date, a number of two digits or
     # more), or every "1" and "one" in an explanation would clash.
@@ -546,35 +581,35 @@ def gives_away(x: QuestionDraft, y: QuestionDraft) -> str:
     distinctive = [k for k in keys if (len(k) >= 4 and not k.isdigit()) or (k.replace(",", "").isdigit() and len(k) >= 2)]
     feedback = " ".join([x.explanation, *(o.explanation for o in x.options)])
     if distinctive and _names_key(feedback, distinctive):
-        return f"{x.key}'s feedback names the key of {y.key}"
+        return _("the feedback of %(key)s names the key of %(other)s", key=x.key, other=y.key)
     # The feedback also shows x's evidence quotes: a quote that proves y's key, or y's figure
     # in any form ("nearly ten thousand" for 10,000; figures of two digits or more), gives it away.
     proof = {(e.source, e.quote) for e in y.evidence} & {(e.source, e.quote) for e in x.all_evidence}
     if proof:
-        return f"{x.key} quotes what proves the key of {y.key}: {sorted(proof)[0][1][:60]!r}"
+        return _("%(key)s quotes what proves the key of %(other)s: %(quote)s", key=x.key, other=y.key, quote=repr(sorted(proof)[0][1][:60]))
     shown = " ".join([x.stem, feedback, *(e.quote for e in x.all_evidence)])
     for value in key_figures(y):
         if number_in(value, shown):
-            return f"{x.key} shows the figure {value:f} that {y.key} asks for"
+            return _("%(key)s shows the figure %(value)s that %(other)s asks for", key=x.key, value=f"{value:f}", other=y.key)
     return ""
 
 
-def quiz_conflict(a: QuestionDraft, b: QuestionDraft) -> str:
+def quiz_conflict(a: QuestionDraft, b: QuestionDraft) -> Said | str:
     """Why two items must not sit in one quiz ("" when they may): the same fact, or what a learner
     reads of one (stem, feedback, evidence quotes) giving the other's key. Both ways: a quiz may be
     shuffled, and its stems are all shown before any feedback."""
     fact = same_fact(a, b)
     if fact:
-        return f"same fact {fact}"
+        return _("same fact %(fact)s", fact=fact)
     return gives_away(a, b) or gives_away(b, a)
 
 
-def later_conflict(earlier: QuestionDraft, later: QuestionDraft) -> str:
+def later_conflict(earlier: QuestionDraft, later: QuestionDraft) -> Said | str:
     """Why `later` must not come in a later quiz of the module that showed `earlier` ("" when it may):
     the same fact, or `earlier` giving `later`'s key (the other way round is no giveaway: `earlier`
     was answered first)."""
     fact = same_fact(earlier, later)
-    return f"same fact {fact}" if fact else gives_away(earlier, later)
+    return _("same fact %(fact)s", fact=fact) if fact else gives_away(earlier, later)
 
 
 def key_figures(d: QuestionDraft) -> list[Decimal]:
@@ -615,24 +650,24 @@ def check_matching(d: QuestionDraft) -> list[Finding]:
     choices = [o for o in d.options if o.side == "choice"]
     pairs = d.answer.get("pairs", {})
     if not 3 <= len(prompts) <= 4:
-        flag("matching-pairs", f"{len(prompts)} pairs (3 or 4 make an item)")
+        flag("matching-pairs", ngettext("%(n)d pair (3 or 4 make an item)", "%(n)d pairs (3 or 4 make an item)", len(prompts)))
     if len(choices) <= len(prompts):
-        flag("matching-pairs", "no spare right-hand item: the last pair follows by elimination")
+        flag("matching-pairs", _("no spare right-hand item: the last pair follows by elimination"))
     texts = [c.text for c in choices]
     if len(set(texts)) != len(texts) or len(set(pairs.values())) != len(pairs):
-        flag("matching-pairs", "two left-hand items share a right-hand item, or two right-hand items read the same")
+        flag("matching-pairs", _("two left-hand items share a right-hand item, or two right-hand items read the same"))
     for c in choices:
         if len(c.text) > MATCH_CHOICE_MAX:
-            flag("matching-pairs", f"right-hand item longer than {MATCH_CHOICE_MAX} characters: {c.text!r}")
+            flag("matching-pairs", _("right-hand item longer than %(n)d characters: %(text)s", n=MATCH_CHOICE_MAX, text=repr(c.text)))
     # In the order the learner sees the left-hand items (not the key's dict order).
     choice_ids = [c.id for c in choices]
     order = [choice_ids.index(pairs[p.id]) for p in prompts if pairs.get(p.id) in choice_ids]
     if len(order) >= 3 and (order == sorted(order) or order == sorted(order, reverse=True)):
-        flag("matching-pairs", "left-hand items listed in the order of their keys")
+        flag("matching-pairs", _("left-hand items listed in the order of their keys"))
     dates = bool(texts) and all(DATE_LABEL.fullmatch(t) for t in texts)
     for where, text in [("stem", d.stem), *(("left-hand item", p.text) for p in prompts)]:
         if any(len(t) >= 4 and t.lower() in text.lower() for t in texts) or (dates and DATE_TEXT.search(text)):
-            flag("stem-key-overlap", f"the {where} names a right-hand item or a date: {text!r}")
+            flag("stem-key-overlap", _("the %(where)s names a right-hand item or a date: %(text)s", where=place(where), text=repr(text)))
     by_id = {o.id: o for o in d.options}
     for p, c in pairs.items():
         prompt, choice = by_id.get(p), by_id.get(c)
@@ -640,11 +675,11 @@ def check_matching(d: QuestionDraft) -> list[Finding]:
             continue
         quotes = " \n ".join(e.quote for e in prompt.evidence)
         if not prompt.evidence:
-            flag("evidence-support", f"no evidence for the pair {prompt.text!r}")
+            flag("evidence-support", _("no evidence for the pair %(item)s", item=repr(prompt.text)))
         elif dates and not _date_supported(choice.text, quotes, prompt.explanation):
-            flag("evidence-support", f"no quote of {prompt.text!r} dates it {choice.text!r}")
+            flag("evidence-support", _("no quote of %(item)s dates it %(choice)s", item=repr(prompt.text), choice=repr(choice.text)))
         elif not dates and choice.text.lower() not in quotes.lower():
-            flag("evidence-support", f"no quote of {prompt.text!r} gives {choice.text!r}")
+            flag("evidence-support", _("no quote of %(item)s gives %(choice)s", item=repr(prompt.text), choice=repr(choice.text)))
     return out
 
 
@@ -656,7 +691,7 @@ def audit_quiz(drafts: list[QuestionDraft], quiz: str = "") -> list[Finding]:
             why = quiz_conflict(a, b)
             if why:
                 rule = "quiz-same-fact" if why.startswith("same fact") else "quiz-giveaway"
-                out.append(Finding(rule, a.template, f"{quiz}:{a.key}" if quiz else a.key, f"with {b.key}: {why}"))
+                out.append(Finding(rule, a.template, f"{quiz}:{a.key}" if quiz else a.key, _("with %(key)s: %(why)s", key=b.key, why=why)))
     return out
 
 
@@ -670,7 +705,14 @@ def audit_module(quizzes: list[list[QuestionDraft]], module: str = "") -> list[F
                 why = later_conflict(earlier, d)
                 if why:
                     rule = "quiz-same-fact" if why.startswith("same fact") else "quiz-giveaway"
-                    out.append(Finding(rule, d.template, f"{module}:{d.key}" if module else d.key, f"after {earlier.key}: {why}"))
+                    out.append(
+                        Finding(
+                            rule,
+                            d.template,
+                            f"{module}:{d.key}" if module else d.key,
+                            _("after %(key)s: %(why)s", key=earlier.key, why=why),
+                        )
+                    )
     return out
 
 
@@ -813,8 +855,8 @@ def check_order_display(d: QuestionDraft) -> list[Finding]:
     shown = [o.id for o in d.options]
     key = list(d.answer.get("order", []))
     if len(key) >= 2 and shown in (key, key[::-1]):
-        how = "in the key's order" if shown == key else "in the reverse of the key's order"
-        return [Finding("order-display", d.template, d.key, f"events shown {how}")]
+        how = _("events shown in the key's order") if shown == key else _("events shown in the reverse of the key's order")
+        return [Finding("order-display", d.template, d.key, how)]
     return []
 
 
@@ -846,7 +888,7 @@ def check_date_rank(drafts: Iterable[QuestionDraft]) -> list[Finding]:
         gaps = [(b[0] - a[0]) for a, b in zip(ranked, ranked[1:], strict=False)]
         # The key at an end with a wider gap to its neighbour than any other gap stands apart.
         if len(gaps) >= 2 and ((rank == 0 and gaps[0] > max(gaps[1:])) or (rank == len(ranked) - 1 and gaps[-1] > max(gaps[:-1]))):
-            out.append(Finding("date-rank", d.template, d.key, "the key stands apart from the other dates by a gap"))
+            out.append(Finding("date-rank", d.template, d.key, _("the key stands apart from the other dates by a gap")))
     for (template, n), items in groups.items():
         if len(items) < n:
             continue
@@ -859,7 +901,10 @@ def check_date_rank(drafts: Iterable[QuestionDraft]) -> list[Finding]:
         too_middle = n > 2 and middle > (n - 2) / n * len(items) + slack
         if over or under or too_middle:
             shown = ", ".join(f"{r + 1}:{counts[r]}" for r in range(n))
-            out += [Finding("date-rank", template, d.key, f"key's calendar rank {r + 1}; ranks {shown}") for d, r in items]
+            out += [
+                Finding("date-rank", template, d.key, _("key's calendar rank %(rank)d; ranks %(ranks)s", rank=r + 1, ranks=shown))
+                for d, r in items
+            ]
     return out
 
 
@@ -870,7 +915,7 @@ def check_figure_distractors(d: QuestionDraft, facts: Facts) -> list[Finding]:
         return []
     reported: set[Decimal] = set()
     for fid in d.fact_ids:
-        kind, _, slug = fid.partition(":")
+        kind, _sep, slug = fid.partition(":")
         fig = facts.figures.get(slug.split("#")[0]) if kind == "figure" else None
         if fig is not None:
             reported |= {r.number for r in fig.reports if r.number is not None}
@@ -884,17 +929,45 @@ def check_figure_distractors(d: QuestionDraft, facts: Facts) -> list[Finding]:
     # Every figure option in one form: digits (a "One region" among "2 regions", "3 regions" stands out).
     worded = [o.text for o in d.options if _number_of(o.text) is None]
     if worded:
-        out.append(Finding("distractor-hedge", d.template, d.key, f"{worded[0]!r} is not written in digits like the other options"))
+        out.append(
+            Finding(
+                "distractor-hedge",
+                d.template,
+                d.key,
+                _("%(option)s is not written in digits like the other options", option=repr(worded[0])),
+            )
+        )
     for o in d.options:
         got = _number_of(o.text)
         if o.correct or got is None or got[1] in reported:
             continue
         if got[0] != hedge:
-            out.append(Finding("distractor-hedge", d.template, d.key, f"{o.text!r} is not hedged like the key ({hedge or 'exact'})"))
+            out.append(
+                Finding(
+                    "distractor-hedge",
+                    d.template,
+                    d.key,
+                    _("%(option)s is not hedged like the key (%(hedge)s)", option=repr(o.text), hedge=hedge or "exact"),
+                )
+            )
         if (hedge in LOWER_BOUNDS and got[1] < key_value) or (hedge in UPPER_BOUNDS and got[1] > key_value):
-            out.append(Finding("distractor-hedge", d.template, d.key, f"{o.text!r} follows from the key {hedge} {key_value}"))
+            out.append(
+                Finding(
+                    "distractor-hedge",
+                    d.template,
+                    d.key,
+                    _("%(option)s follows from the key %(hedge)s %(value)s", option=repr(o.text), hedge=hedge, value=key_value),
+                )
+            )
         if key_value >= 10 and any(simple_ratio(got[1], v) for v in reported):
-            out.append(Finding("distractor-hedge", d.template, d.key, f"{o.text!r} is a simple multiple or fraction of a reported figure"))
+            out.append(
+                Finding(
+                    "distractor-hedge",
+                    d.template,
+                    d.key,
+                    _("%(option)s is a simple multiple or fraction of a reported figure", option=repr(o.text)),
+                )
+            )
     return out
 
 
@@ -933,7 +1006,7 @@ def check_one_number_per_sentence(drafts: Iterable[QuestionDraft], facts: Facts 
         spots = number_sentences(d, facts)
         clash = next((seen[s] for s in spots if s in seen), None)
         if clash:
-            out.append(Finding("one-number-per-sentence", d.template, d.key, f"read from the same sentence as {clash}"))
+            out.append(Finding("one-number-per-sentence", d.template, d.key, _("read from the same sentence as %(key)s", key=clash)))
             continue
         for s in spots:
             seen[s] = d.key
@@ -953,16 +1026,16 @@ def check_statement(d: QuestionDraft, facts: Facts | None) -> list[Finding]:
     said = statement_of(d)
     titles = {e.title.rstrip(".").lower() for e in facts.events.values()} if facts is not None else set()
     if said.rstrip(".").lower() in titles:
-        return [Finding("headline-statement", d.template, d.key, f"the statement is an event's title: {said!r}")]
+        return [Finding("headline-statement", d.template, d.key, _("the statement is an event's title: %(text)s", text=repr(said)))]
     if headline_style(said):
-        return [Finding("headline-statement", d.template, d.key, f"a headline, not a sentence: {said!r}")]
+        return [Finding("headline-statement", d.template, d.key, _("a headline, not a sentence: %(text)s", text=repr(said)))]
     return []
 
 
 def check_citation_evidence(d: QuestionDraft) -> list[Finding]:
     """No reference-list, bibliography or footnote line as evidence."""
     return [
-        Finding("citation-evidence", d.template, d.key, f"a citation line as evidence: {e.quote[:60]!r}")
+        Finding("citation-evidence", d.template, d.key, _("a citation line as evidence: %(quote)s", quote=repr(e.quote[:60])))
         for e in d.all_evidence
         if citation_line(e.quote)
     ]
@@ -979,13 +1052,15 @@ def check_speaker_wording(d: QuestionDraft, facts: Facts) -> list[Finding]:
     stem = _unquoted(d.stem)
     gender = GENDER_WORDS.search(stem)
     if gender:
-        out.append(Finding("speaker-wording", d.template, d.key, f"the stem names a gender: {gender.group(0)!r}"))
+        out.append(Finding("speaker-wording", d.template, d.key, _("the stem names a gender: %(word)s", word=repr(gender.group(0)))))
     role_words = {w.lower() for e in ents if e for r in e.roles for w in re.findall(r"[A-Za-z]{4,}", r.core)} - STOP
     for word in sorted(role_words):
         if re.search(rf"\b{word}\b", stem, re.I):
             holders = [e for e in ents if e and any(word in r.core for r in e.roles)]
             if len(holders) != len(ents):
-                out.append(Finding("speaker-wording", d.template, d.key, f"the stem's post {word!r} fits only some options"))
+                out.append(
+                    Finding("speaker-wording", d.template, d.key, _("the stem's post %(word)s fits only some options", word=repr(word)))
+                )
     return out
 
 
@@ -1015,16 +1090,31 @@ def check_source_kind_options(d: QuestionDraft, facts: Facts) -> list[Finding]:
     out = []
     unknown = [o.text for o in d.options if o.text not in by_label]
     if unknown:
-        out.append(Finding("source-kind-options", d.template, d.key, f"a label not defined to exclude the others: {unknown[0]!r}"))
+        out.append(
+            Finding(
+                "source-kind-options", d.template, d.key, _("a label not defined to exclude the others: %(label)s", label=repr(unknown[0]))
+            )
+        )
     key = next((k for k, ok in kinds if ok), None)
     if key in NEAREST_KIND and NEAREST_KIND[key] not in [k for k, _ in kinds]:
-        out.append(Finding("source-kind-options", d.template, d.key, f"the nearest genre to {key} ({NEAREST_KIND[key]}) is not offered"))
+        out.append(
+            Finding(
+                "source-kind-options",
+                d.template,
+                d.key,
+                _("the nearest genre to %(kind)s (%(nearest)s) is not offered", kind=key, nearest=NEAREST_KIND[key]),
+            )
+        )
     slug = next((f.split(":", 1)[1] for f in d.fact_ids if f.startswith("source:")), "")
     src = facts.sources.get(slug)
     if src is not None and not (src.outlet or src.author):
         for k, ok in kinds:
             if k in PRODUCER_KINDS and not ok:
-                out.append(Finding("source-kind-options", d.template, d.key, f"{k} offered as wrong, but the text names no producer"))
+                out.append(
+                    Finding(
+                        "source-kind-options", d.template, d.key, _("%(kind)s offered as wrong, but the text names no producer", kind=k)
+                    )
+                )
     return out
 
 
@@ -1038,7 +1128,7 @@ def check_same_figure(drafts: Iterable[QuestionDraft]) -> list[Finding]:
             continue
         value = Decimal(str(d.answer["value"]))
         if value in seen:
-            out.append(Finding("same-figure", d.template, d.key, f"the same figure as {seen[value]}"))
+            out.append(Finding("same-figure", d.template, d.key, _("the same figure as %(key)s", key=seen[value])))
         else:
             seen[value] = d.key
     return out
@@ -1071,7 +1161,17 @@ def check_invented_figures(drafts: Iterable[QuestionDraft], facts: Facts | None)
                 slug = invented_figure_in_sources(Decimal(m.replace(",", "")), facts)
                 if slug:
                     out.append(
-                        Finding("invented-figure", d.template, d.key, f"{o.text!r} is said to be in no source, but {slug} writes {m}")
+                        Finding(
+                            "invented-figure",
+                            d.template,
+                            d.key,
+                            _(
+                                "%(option)s is said to be in no source, but %(source)s writes %(number)s",
+                                option=repr(o.text),
+                                source=slug,
+                                number=m,
+                            ),
+                        )
                     )
     return out
 
@@ -1162,7 +1262,7 @@ def check_also_true(d: QuestionDraft, facts: Facts) -> list[Finding]:
     if d.qtype in CHOICE_TYPES and QTYPES[d.qtype].single_key:
         for o in wrong:
             if BOTH_OPTION.match(o.text.strip()):
-                flag(f"{o.text!r} is true whenever another option is")
+                flag(_("%(option)s is true whenever another option is", option=repr(o.text)))
     events = [facts.events[f.split(":", 1)[1]] for f in d.fact_ids if f.startswith("event:") and f.split(":", 1)[1] in facts.events]
     if d.qtype == "date" and len(events) == 1:
         ev = events[0]
@@ -1173,12 +1273,12 @@ def check_also_true(d: QuestionDraft, facts: Facts) -> list[Finding]:
                 continue
             as_year = ev.precision == "year" and re.fullmatch(r"\d{4}", o.text.strip()) is not None
             if (as_year and when.year in years) or (ev.precision == "day" and when.date() in days):
-                flag(f"the data supports {o.text!r} for {ev.slug} too")
+                flag(_("the data supports %(option)s for %(event)s too", option=repr(o.text), event=ev.slug))
     if d.qtype == "true_false" and len(events) == 1 and any(o.correct and o.text == "False" for o in d.options):
         ev = events[0]
         for stated in days_in(_unquoted(d.stem), ev.date.year):
             if stated in supported_days(ev, facts):
-                flag(f"keyed False, but the data gives {stated.isoformat()} for {ev.slug}")
+                flag(_("keyed False, but the data gives %(date)s for %(event)s", date=stated.isoformat(), event=ev.slug))
     if d.qtype == "matching":
         by_title = {e.title.rstrip("."): e for e in facts.events.values()}
         choices = [o.text for o in d.options if o.side == "choice"]
@@ -1190,11 +1290,11 @@ def check_also_true(d: QuestionDraft, facts: Facts) -> list[Finding]:
             for text in choices:
                 when = _date_value(text)
                 if text != right and when is not None and when.date() in days:
-                    flag(f"the data supports {text!r} for {left!r} too")
+                    flag(_("the data supports %(option)s for %(event)s too", option=repr(text), event=repr(left)))
     if d.template == "fact-or-claim" and any(f.startswith("claim:") for f in d.fact_ids):
         said = re.search(r"“([^”]*)”", d.stem)
         for slug, sentence in own_voice_sentences(facts, said.group(1) if said else ""):
-            flag(f"keyed a claim, but {slug} states it in its own voice: {sentence[:60]!r}")
+            flag(_("keyed a claim, but %(source)s states it in its own voice: %(sentence)s", source=slug, sentence=repr(sentence[:60])))
     if d.qtype == "sources_disagree":
         m = re.search(r"figure/([^#]+)#(\d+)$", d.key)
         fig = facts.figures.get(m.group(1)) if m else None
@@ -1213,7 +1313,9 @@ def check_also_true(d: QuestionDraft, facts: Facts) -> list[Finding]:
                     if r is keyed or r.number != got[1] or r.number == keyed.number:
                         continue
                     if same_giver(keyed, r):
-                        flag(f"{o.text!r} is a figure the stem's source gives too")
+                        flag(_("%(option)s is a figure the stem's source gives too", option=repr(o.text)))
                     elif not named:
-                        flag(f"{o.text!r} is another source's figure, and the stem names no source to tell them apart")
+                        flag(
+                            _("%(option)s is another source's figure, and the stem names no source to tell them apart", option=repr(o.text))
+                        )
     return out

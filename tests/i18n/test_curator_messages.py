@@ -246,3 +246,57 @@ def test_the_generators_notes_read_in_each_language():
             shown = [translated(line) for line in lines]
         assert not [s for line in shown for s in sentences if s in line], shown
         assert all(a != str(b) for a, b in zip(shown, lines, strict=True))
+
+
+# --- the item-writing audit (quizzes.generation.audit, audit_bank's findings) ----------------------
+
+
+def test_every_audit_finding_is_marked_for_translation():
+    """A finding's detail written as a plain or f-string would stay English in `audit_bank --language ru`."""
+    import ast
+
+    import quizzes.generation.audit as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    marked = ("_", "ngettext", "joined")
+    unmarked = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("flag", "Finding"):
+            detail = node.args[-1] if node.args else None
+            if isinstance(detail, ast.Name):
+                continue  # a variable holding a marked message (the helper's parameter, `how`)
+            calls = [detail.body, detail.orelse] if isinstance(detail, ast.IfExp) else [detail]
+            if not all(isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id in marked for c in calls):
+                unmarked.append(ast.unparse(node)[:100])
+    assert not unmarked, unmarked
+
+
+def test_audit_findings_read_in_russian_and_kazakh():
+    from quizzes.generation.audit import audit_quiz, check_item, check_key_position, check_matching
+    from quizzes.generation.drafts import OptionDraft, QuestionDraft
+
+    def draft(stem, options, key="t:x", qtype="single", answer=None, **kw):
+        correct = [o.id for o in options if o.correct]
+        fields = {"answer": answer or {"correct": correct[0]}, "explanation": "because.", "evidence": [], "fact_ids": ["event:e1"]} | kw
+        return QuestionDraft(key=key, template="t", qtype=qtype, stem=stem, options=options, topics=["t"], difficulty=0.5, **fields)
+
+    opts = [OptionDraft("a", "Almaty", True), OptionDraft("b", "Aktau"), OptionDraft("c", "Atyrau")]
+    flawed = draft("Where did  he go in Almaty", opts)
+    match = draft(
+        "Match each event to its day.",
+        [OptionDraft("p1", "Protest", side="prompt"), OptionDraft("c1", "5 January 2022", side="choice")],
+        qtype="matching",
+        answer={"pairs": {"p1": "c1"}},
+    )
+    findings = check_item(flawed) + check_matching(match) + check_key_position([draft("Who?", opts, key=f"t:{i}") for i in range(12)])
+    findings += audit_quiz([flawed, draft("Which city?", opts, key="t:y")], quiz="kz/q")
+    rules = {f.rule for f in findings}
+    assert {"grammar", "evidence-support", "stem-key-overlap", "matching-pairs", "key-position", "quiz-same-fact"} <= rules, rules
+    sentences = english_sentences()
+    for f in findings:
+        english = str(f.detail)
+        for lang in ("ru", "kk"):
+            with translation.override(lang):
+                shown = translated(f.detail)
+            assert shown != english or not [s for s in sentences if s in english], (f.rule, english)
+            assert not [s for s in sentences if s in shown], (lang, f.rule, shown)
