@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AdminSplitDateTime, RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -51,9 +52,11 @@ from quizzes.classes.services import (
 )
 from quizzes.jobs.services import RESULT_SECRETS_HOURS, job_start
 from quizzes.models import Assignment, Attempt, ClassGroup, Classroom, Enrolment, Extension, Job, QuestionResponse, Quiz
+from quizzes.paging import PAGE_BY_IDS_UP_TO, CappedCountPaginator
 from quizzes.permissions import (
     assignments_for_teacher,
     attempt_quizzes_for_teacher,
+    attempts_counted_for_teacher,
     attempts_for_teacher,
     classrooms_for_teacher,
     groups_for_teacher,
@@ -818,6 +821,17 @@ class AttemptQuizFilter(admin.SimpleListFilter):
         return queryset.filter(quiz_id=int(value)) if value.isdigit() else queryset.none()
 
 
+class AttemptChangeList(ChangeList):
+    """A list that fits on one page is read as the paginator's pages are (quizzes.paging): through the
+    teacher's own attempts when they are few, not by testing every attempt of the district."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        one_page = not self.multi_page or (self.show_all and self.can_show_all)
+        if one_page and self.result_count <= PAGE_BY_IDS_UP_TO:
+            self.result_list = self.paginator.count_of._clone()
+
+
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
     """Students' attempts, as records: teachers read them; nobody edits them here.
@@ -832,10 +846,19 @@ class AttemptAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "quiz__title"]
     search_help_text = "The start of a username, first or last name, or words of a quiz title."
     show_full_result_count = False
+    paginator = CappedCountPaginator  # the count reads at most 10,001 rows ("about N" above), a short list by the teacher's ids
     inlines = [ResponseInline]
 
     def get_queryset(self, request):
         return attempts_for_teacher(request.user)
+
+    def get_changelist(self, request, **kwargs):
+        return AttemptChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # Counted (and a short list read) through the teacher's own attempts by index, not a scan of all (quizzes.paging).
+        count_of = attempts_counted_for_teacher(queryset, request.user)
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page, count_of=count_of)
 
     def get_search_results(self, request, queryset, search_term):
         for word in search_term.split()[:5]:

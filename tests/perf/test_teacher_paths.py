@@ -5,13 +5,18 @@ Each path is measured at two sizes and must equal the pinned count at both."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from quizzes.admin.classes import AttemptAdmin
 from quizzes.models import Assignment, Attempt, Classroom, Enrolment, Module, ModuleItem
+from quizzes.paging import CappedCountPaginator
+from quizzes.permissions import attempts_for_teacher, work_ids_visible_to_teacher
 from quizzes.progress.statistics import item_statistics_compute
 from quizzes.roles import TEACHERS, role_grant
 from tests.api.conftest import client_for as api_client_for
@@ -125,3 +130,58 @@ def test_admin_attempts_search_by_name_prefix_and_quiz_title(django_capture_on_c
     assert found(quiz="x") == set()
     page = admin.get(url)
     assert quizzes[0].title in page.content.decode()
+
+
+def test_counted_ids_are_exactly_the_attempts_a_teacher_sees(django_capture_on_commit_callbacks):
+    """The union that counts (and pages a short list) selects the same attempts as the visibility rule:
+    assigned work of the teacher's classes, practice after joining; not another class's work, not practice
+    from before joining."""
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator, teacher, assignment, quizzes = _district(2, 3)
+    student = Enrolment.objects.filter(classroom=assignment.classroom).first().student
+    practice_after = work(student, quizzes[1], None, ["a"] * quizzes[1].items.count())
+    early = work(student, quizzes[0], None, ["b"] * quizzes[0].items.count())
+    Attempt.objects.filter(pk=early.pk).update(started_at=Enrolment.objects.get(student=student).joined_at - timedelta(days=1))
+    for user in (coordinator, teacher):
+        seen = set(attempts_for_teacher(user).values_list("pk", flat=True))
+        assert set(Attempt.objects.filter(pk__in=work_ids_visible_to_teacher(user, Attempt)).values_list("pk", flat=True)) == seen
+        assert practice_after.pk in seen and early.pk not in seen
+    assert attempts_for_teacher(teacher).count() < attempts_for_teacher(coordinator).count()
+    # The lists show the same rows, in the same order, through the union as through the rule.
+    api = api_client_for(teacher)
+    listed = [row["id"] for row in api.get("/api/v1/teacher/attempts/", {"ordering": "started_at"}).json()["results"]]
+    assert listed == list(attempts_for_teacher(teacher).order_by("started_at", "id").values_list("pk", flat=True))
+    admin = Client()
+    admin.force_login(teacher)
+    cl = admin.get(reverse("admin:quizzes_attempt_changelist")).context["cl"]
+    assert [a.pk for a in cl.result_list] == list(attempts_for_teacher(teacher).order_by("-started_at", "-id").values_list("pk", flat=True))
+    assert cl.result_count == len(seen_teacher := set(attempts_for_teacher(teacher).values_list("pk", flat=True))) and seen_teacher
+
+
+def test_admin_list_counts_at_most_a_cap_and_says_more_than(django_capture_on_commit_callbacks, monkeypatch):
+    """Above the cap the admin list does not count every row: one COUNT over a LIMIT of cap + 1 rows, the
+    list says "more than N attempts", and its pages still hold every row once."""
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator, teacher, assignment, quizzes = _district(2, 3)
+    total = attempts_for_teacher(coordinator).count()
+    assert total == 12
+    monkeypatch.setattr(CappedCountPaginator, "exact_up_to", 5)
+    monkeypatch.setattr(AttemptAdmin, "list_per_page", 4)
+    admin = Client()
+    admin.force_login(coordinator)
+    url = reverse("admin:quizzes_attempt_changelist")
+    with CaptureQueriesContext(connection) as ctx:
+        page = admin.get(url)
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper() and "quizzes_attempt" in q["sql"]]
+    assert len(counts) == 1 and "LIMIT 6" in counts[0]
+    assert "more than 5 attempts" in page.content.decode()
+    assert page.context["cl"].paginator.estimated
+    rows = []
+    for number in range(1, 4):
+        rows += [a.pk for a in admin.get(url, {"p": number}).context["cl"].result_list]
+    assert sorted(rows) == sorted(attempts_for_teacher(coordinator).values_list("pk", flat=True))
+    # At or under the cap the count is exact, as before.
+    monkeypatch.setattr(CappedCountPaginator, "exact_up_to", 12)
+    page = admin.get(url)
+    assert page.context["cl"].result_count == 12 and not page.context["cl"].paginator.estimated
+    assert "12 attempts" in page.content.decode()

@@ -20,7 +20,7 @@ from quizzes.api.query import ATTEMPT_ORDERING, FEED_BACKENDS, StrictQuery
 from quizzes.api.views import UserScoped
 from quizzes.classes import services
 from quizzes.models import Assignment, Attempt, Classroom, Enrolment
-from quizzes.permissions import active_classrooms_for_teacher, assignments_for_teacher, attempts_for_teacher
+from quizzes.permissions import active_classrooms_for_teacher, assignments_for_teacher, attempts_for_teacher, work_ids_visible_to_teacher
 from quizzes.progress.results import assignment_results, results_enrolments
 from quizzes.progress.selectors import attempts_with_answered
 
@@ -234,7 +234,20 @@ class TeacherAttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
 
     def user_queryset(self, user):
         # Answered counts are read for the page's rows only (paginate_queryset), not grouped over every visible attempt.
-        return attempts_for_teacher(user).select_related("quiz__collection", "assignment", "user").order_by("-started_at", "-id")
+        return self._listed(attempts_for_teacher(user))
+
+    @staticmethod
+    def _listed(queryset):
+        return queryset.select_related("quiz__collection", "assignment", "user").order_by("-started_at", "-id")
+
+    def count_queryset(self, queryset):
+        """The same rows, filtered alike, selected by the ids the teacher can see (each part read by
+        index): the count reads only the teacher's attempts, not every attempt of the district, and a
+        short list's page is read from them too (quizzes.paging; issue 25)."""
+        user = self.request.user
+        if user.is_superuser:
+            return queryset
+        return self.filter_queryset(self._listed(Attempt.objects.filter(pk__in=work_ids_visible_to_teacher(user, Attempt))))
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
