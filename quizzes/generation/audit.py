@@ -54,6 +54,7 @@ RULES = (
     "same-figure",
     "invented-figure",
     "distractor-also-true",
+    "evidence-names-subject",
 )
 
 # Words that name a producer's type: in a source-kind stem they give the answer away.
@@ -469,6 +470,7 @@ def check_item(d: QuestionDraft, facts: Facts | None = None) -> list[Finding]:
     out += check_order_display(d) + check_statement(d, facts) + check_citation_evidence(d)
     if facts is not None:
         out += check_figure_distractors(d, facts) + check_speaker_wording(d, facts) + check_source_kind_options(d, facts)
+        out += check_stem_names_in_evidence(d, facts)
         # A keyed source of a "which sources report it?" item: its quotes state the whole title.
         if d.template == "sources-agree":
             title = statement_of(d)
@@ -478,6 +480,37 @@ def check_item(d: QuestionDraft, facts: Facts | None = None) -> list[Finding]:
                         "evidence-support",
                         _("the quotes of %(source)s do not state the whole of %(title)s", source=repr(o.text), title=repr(title)),
                     )
+    return out
+
+
+# Who an item depends on: these kinds must be shown by its quotes. A place is often shown by the
+# article's own setting ("the city", "the airport"), which a quote need not repeat.
+SUBJECT_KINDS = ("person", "organisation", "group")
+NAME_FILLER = {"of", "the", "for", "and", "in", "on"}
+
+
+def _name_words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[\w-]+", re.sub(r"[’']s\b", "", text)) if w.lower() not in NAME_FILLER}
+
+
+def check_stem_names_in_evidence(d: QuestionDraft, facts: Facts) -> list[Finding]:
+    """Every person, organisation or group the stem names is named in at least one of the item's quotes
+    (by any of its names, in any word order: "Kazakhstan's Foreign Ministry" names the "Foreign Ministry
+    of Kazakhstan"): a quote cut after the name ("which includes ...", "a military alliance made up of
+    ...") or before the speaker does not show whose words or what body it is about. A source named as
+    the teller ("according to Meduza") is shown by the quote's source, not by its words."""
+    quote_words = _name_words(" ".join(e.quote for e in d.all_evidence))
+    tellers = {s.citation.lower() for s in facts.sources.values()}
+    stem = _unquoted(d.stem)
+    places = {w for e in facts.entities.values() if e.kind in ("place", "country") for n in e.names for w in _name_words(n)}
+    out = []
+    for ent in facts.entities.values():
+        if ent.kind not in SUBJECT_KINDS or any(n.lower() in tellers for n in ent.names):
+            continue
+        named = [n for n in ent.names if len(n) >= 3 and re.search(rf"\b{re.escape(n)}\b", stem)]
+        # A body named with its place ("Foreign Ministry of Kazakhstan") is shown without the place.
+        if named and not any(_name_words(n) - places <= quote_words for n in ent.names if _name_words(n) - places):
+            out.append(Finding("evidence-names-subject", d.template, d.key, f"the stem names {named[0]!r}; no quote does"))
     return out
 
 

@@ -34,7 +34,9 @@ def bank_of(dataset: Dataset, seed: int = 0):
 # 10 templates of 8 types: the real dataset and the medium episode (with a source whose kind its
 # text shows, and an event two of its four sources report) give all 8; the tiny one (2 sources, no
 # source kinds, neutral claims or undisputed figures) gives the 5 that need none of these.
-MIN_TYPES = {"tiny": 5, "medium": 8}
+# Since r7 an event is in one recall item and at most two sets, no two sets sharing two events
+# (date_items_per_event): the medium episode's matching set leaves no ordering set room, so 7.
+MIN_TYPES = {"tiny": 5, "medium": 7}
 
 
 @pytest.mark.parametrize("name", ["tiny", "medium"])

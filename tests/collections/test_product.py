@@ -65,7 +65,7 @@ def test_the_api_lists_collections_and_filters_content_by_collection(two_episode
     assert [c["slug"] for c in listed] == ["tiny-test-episode", "medium-test-episode"]
     assert listed[0]["period"] == "March 1923" and listed[0]["description"] == tiny.description
     events = api.get("/api/v1/events/", {"collection": "tiny-test-episode", "page_size": 100}).json()
-    assert events["count"] == 6 and {e["collection"] for e in events["results"]} == {"tiny-test-episode"}
+    assert events["count"] == 7 and {e["collection"] for e in events["results"]} == {"tiny-test-episode"}
     assert api.get("/api/v1/sources/", {"collection": "medium-test-episode"}).json()["count"] == 4
     assert api.get("/api/v1/events/", {"collection": "no-such"}).json()["count"] == 0
     # One slug in two collections: the detail asks which, in the API's error format
@@ -77,7 +77,7 @@ def test_the_api_lists_collections_and_filters_content_by_collection(two_episode
     assert chosen["collection"] == "tiny-test-episode" and chosen["name"] == "Comparing the newspapers"
     # Retired items leave the lists (their detail stays readable)
     Event.objects.filter(collection=tiny, slug="gates-locked").update(retired_at="2026-01-01T00:00:00Z")
-    assert api.get("/api/v1/events/", {"collection": "tiny-test-episode"}).json()["count"] == 5
+    assert api.get("/api/v1/events/", {"collection": "tiny-test-episode"}).json()["count"] == 6
     assert api.get("/api/v1/events/gates-locked/").status_code == 200
 
 

@@ -16,6 +16,7 @@ from quizzes.generation.audit import (
     check_key_rotation,
     check_one_number_per_sentence,
     check_statement,
+    check_stem_names_in_evidence,
     citation_line,
     headline_style,
     number_in,
@@ -425,3 +426,35 @@ def test_a_figure_offered_as_given_by_no_source_is_written_in_no_source():
         qtype="sources_disagree", options=[OptionDraft("a", "26", True), OptionDraft("b", "15", explanation="No. That is S1's figure.")]
     )
     assert check_invented_figures([sourced], facts) == []
+
+
+def test_every_body_or_speaker_the_stem_names_is_named_by_a_quote():
+    alliance = EntityFact(slug="pact", name="Northern Pact", kind="organisation", aliases=("NOPAC",))
+    ministry = EntityFact(slug="min", name="Foreign Ministry of Ruritania", kind="organisation")
+    expert = EntityFact(slug="ex", name="Ada Byrne", kind="person", aliases=("Byrne",))
+    land = EntityFact(slug="ru", name="Ruritania", kind="country")
+    outlet = EntityFact(slug="gaz", name="The Gazette", kind="organisation")
+    gazette = SourceFact(slug="s1", label="Gazette", outlet="The Gazette", author=None, published_on=None)
+    facts = Facts(
+        sources={"s1": gazette},
+        entities={e.slug: e for e in (alliance, ministry, expert, land, outlet)},
+    )
+
+    def item(stem: str, *quotes: str) -> QuestionDraft:
+        return draft(stem, evidence=[Evidence(passage_id=None, source="s1", quote=q) for q in quotes])
+
+    # A quote cut after the name shows a count, not whose members they are.
+    cut = item("How many members does NOPAC have besides Ruritania?", "a military alliance made up of five states")
+    assert rules(check_stem_names_in_evidence(cut, facts)) == {"evidence-names-subject"}
+    whole = item("How many members does NOPAC have besides Ruritania?", "the Northern Pact, a military alliance made up of five states")
+    assert check_stem_names_in_evidence(whole, facts) == []
+    # A speaker is shown by any of their names; a body by its words in any order, its place aside.
+    said = item("What figure does Ada Byrne give?", "says Byrne, who counts three groups")
+    unsaid = item("What figure does Ada Byrne give?", "the nation’s three main groups")
+    assert check_stem_names_in_evidence(said, facts) == []
+    assert rules(check_stem_names_in_evidence(unsaid, facts)) == {"evidence-names-subject"}
+    reordered = item("What figure does the Foreign Ministry of Ruritania give?", "Ruritania’s Foreign Ministry says 317 were injured.")
+    assert check_stem_names_in_evidence(reordered, facts) == []
+    # The teller is shown by the quote's source; a country by the article's setting.
+    told = item("According to The Gazette, how many marched in Ruritania?", "About 400 people marched.")
+    assert check_stem_names_in_evidence(told, facts) == []

@@ -1,0 +1,76 @@
+"""Date items are asked about events of the story, once or twice each (pure, no DB): an event that one
+source mentions in passing gets none, one in a cause-and-effect link or reported by two sources does,
+and no event is in more than one recall item or two date items of any template."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from quizzes.generation.facts import EventFact, Evidence, Facts, LinkFact, SourceFact
+from quizzes.generation.questions import MAX_DATE_ITEMS_PER_EVENT, dated_events, questions_generate
+
+
+def ev(source: str, quote: str) -> Evidence:
+    return Evidence(passage_id=None, source=source, quote=quote)
+
+
+def event(slug: str, day: int, *sources: str) -> EventFact:
+    words = slug.replace("-", " ")
+    return EventFact(
+        slug=slug,
+        title=f"The {words} happens",
+        summary=f"The {words} happened.",
+        date=date(1923, 3, day),
+        precision="day",
+        topics=("strike",),
+        evidence=tuple(ev(s, f"On {day} March the {words} happened.") for s in sources),
+    )
+
+
+def world(*, linked: bool) -> Facts:
+    sources = {
+        s: SourceFact(slug=s, label=s.title(), outlet=s.title(), author=None, published_on=date(1923, 4, 1)) for s in ("courier", "gazette")
+    }
+    events = [
+        event("wage-cut", 1, "courier", "gazette"),
+        event("walk-out", 3, "courier", "gazette"),
+        event("gates-locked", 5, "courier", "gazette"),
+        event("town-meeting", 8, "courier", "gazette"),
+        event("big-march", 10, "courier", "gazette"),
+        event("stray-arrest", 12, "courier"),  # one source, in passing
+    ]
+    links = [LinkFact(source="wage-cut", target="stray-arrest", kind="led_to")] if linked else []
+    return Facts(collection="tiny", sources=sources, events={e.slug: e for e in events}, links=links)
+
+
+def date_uses(bank) -> Counter[str]:
+    uses: Counter[str] = Counter()
+    for d in bank:
+        if d.template in ("when", "tf-date", "order", "match-date"):
+            uses.update(f for f in d.fact_ids if f.startswith("event:"))
+    return uses
+
+
+def test_an_event_one_source_mentions_in_passing_gets_no_date_item():
+    facts = world(linked=False)
+    assert "stray-arrest" not in {e.slug for e, _ in dated_events(facts)}
+    assert "event:stray-arrest" not in date_uses(questions_generate(facts, seed=0))
+
+
+def test_an_event_in_a_cause_and_effect_link_is_part_of_the_story():
+    facts = world(linked=True)
+    assert "stray-arrest" in {e.slug for e, _ in dated_events(facts)}
+    assert "event:stray-arrest" in date_uses(questions_generate(facts, seed=0))
+
+
+def test_one_recall_item_and_at_most_two_date_items_per_event():
+    bank = questions_generate(world(linked=True), seed=0)
+    recall = Counter(f for d in bank if d.template in ("when", "tf-date") for f in d.fact_ids if f.startswith("event:"))
+    assert recall and max(recall.values()) == 1
+    uses = date_uses(bank)
+    assert max(uses.values()) <= MAX_DATE_ITEMS_PER_EVENT
+    # Both recall kinds stay in the bank, and some set puts events in order.
+    templates = Counter(d.template for d in bank)
+    assert templates["when"] and templates["tf-date"], templates
+    assert templates["order"] or templates["match-date"], templates
