@@ -1439,6 +1439,8 @@ def _check_feedback_spoilers(tl: Timeline, spec: ScenarioSpec, problems: list[Pr
         texts = [
             *((f"option {o.id} explanation", o.explanation) for o in step.options),
             *((f"account by {a.by}", a.text) for a in step.accounts),
+            # The name an account goes by is read too: a source named by what it reports gives that away.
+            *((f"account by {a.by}", a.by) for a in step.accounts),
             ("reveal", step.reveal),
             ("reflection", step.reflection),
         ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 
 from quizzes.i18n import translated
 from quizzes.models.collections import Collection
+from quizzes.sources.names import neutral_source_name
 from quizzes.sources.quotes import QuoteNotFound, quote_locate
 
 
@@ -50,6 +51,12 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def neutral_name(self) -> str:
+        """How a scenario names the source beside a quote: outlet or kind, never title or label
+        (quizzes.sources.names)."""
+        return neutral_source_name(self.outlet, self.kind)
 
 
 class PassageQuerySet(models.QuerySet):

@@ -101,8 +101,9 @@ def step_views(steps: list[ScenarioStep]) -> list[StepView]:
 
 
 def _by(p: Passage) -> str:
-    """How a quote's source is named beside it: our label and the kind of source."""
-    return f"{p.source.label}" + (f" — {p.source.kind.replace('-', ' ')}" if p.source.kind else "")
+    """How a quote's source is named beside it: as learners see it (outlet or kind, never a title or our
+    label: quizzes.sources.names), then, for the reviewer to find the file, our label."""
+    return f"{p.source.neutral_name}" + (f" — {p.source.kind.replace('-', ' ')}" if p.source.kind else "") + f" [file: {p.source.label}]"
 
 
 def scenarios_review_markdown(scenarios: QuerySet[Scenario] | None = None) -> str:

@@ -12,6 +12,7 @@ from datetime import date
 
 from quizzes import dates
 from quizzes.qtypes import QTYPES, number_text
+from quizzes.sources.names import neutral_source_name
 
 
 def date_label(iso: str | None, precision: str = "day") -> str:
@@ -21,17 +22,19 @@ def date_label(iso: str | None, precision: str = "day") -> str:
     return dates.date_label(date.fromisoformat(iso), precision or "day")
 
 
-def evidence_view(evidence: list[dict]) -> list[dict]:
-    """Evidence snapshots with the publisher and date as feedback shows them."""
-    return [
-        {
-            **e,
-            "by": e.get("outlet") or e.get("source_label") or e["source"],
-            "kind": e.get("source_kind", ""),
-            "date": date_label(e.get("published_on"), e.get("published_precision") or "day"),
-        }
-        for e in evidence
-    ]
+def evidence_view(evidence: list[dict], *, neutral: bool = False) -> list[dict]:
+    """Evidence snapshots with the publisher and date as feedback shows them. `neutral` (scenarios):
+    a source without an outlet is named by its kind, never by our label (quizzes.sources.names)."""
+    out = []
+    for e in evidence:
+        kind = e.get("source_kind", "")
+        if neutral:
+            by = neutral_source_name(e.get("outlet"), kind)
+            kind = kind if e.get("outlet") else ""  # named by its kind already
+        else:
+            by = e.get("outlet") or e.get("source_label") or e["source"]
+        out.append({**e, "by": by, "kind": kind, "date": date_label(e.get("published_on"), e.get("published_precision") or "day")})
+    return out
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘(\[A-Z0-9])")

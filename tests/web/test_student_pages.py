@@ -301,3 +301,24 @@ def test_every_answer_shape_works_from_plain_forms_without_javascript(client):
     assert [r.correct for r in attempt.responses.order_by("position")] == [True] * 5
     half = client.post(f"{url}5/", {"pair-p1": "c1", "pair-p2": ""})
     assert half.status_code == 400 and "Match every item before saving." in half.text
+
+
+def test_a_scenario_names_a_source_by_its_outlet_or_kind_never_by_our_label(client):
+    # Our label summarises what a source reports ("... calls for Russian help"): beside a quote in a
+    # scenario it would give away a later step's answer (blind review r8), so the kind stands in for it.
+    from quizzes.models import Source
+    from quizzes.sources.names import neutral_source_name
+
+    scenario = scenario_with_steps(1)
+    step = scenario.steps.get()
+    source = step.reveal_evidence.get().source
+    Source.objects.filter(pk=source.pk).update(outlet=None, kind="news-report", label="Report: protesters take the airport")
+    user = signed_in(client)
+    client.post(f"/scenarios/{scenario.slug}/start/")
+    run = ScenarioRun.objects.get(user=user)
+    done = client.post(f"/runs/{run.pk}/predict/", {"step": step.pk, "choice": "b", "confidence": "80", "client_key": "k"})
+    reveal = client.get(done.url).text
+    assert "— News report" in reveal and "protesters take the airport" not in reveal
+    assert neutral_source_name("Meduza", "live-report") == "Meduza"
+    assert neutral_source_name(None, "think tank paper") == "Think tank paper"
+    assert neutral_source_name("", "") == "Source"

@@ -167,8 +167,8 @@ def run_reveal(request, pk: int, step_id: int):
             "prediction": prediction,
             "snap": snap,
             "options": [{**o, "chosen": o["id"] == prediction.choice, "right": o["id"] == snap["correct"]} for o in snap["options"]],
-            "evidence": evidence_view(snap["reveal_evidence"]),
-            "accounts": [{**a, "evidence": evidence_view(a.get("evidence", []))} for a in snap.get("accounts", [])],
+            "evidence": evidence_view(snap["reveal_evidence"], neutral=True),
+            "accounts": [{**a, "evidence": evidence_view(a.get("evidence", []), neutral=True)} for a in snap.get("accounts", [])],
             "finished": run.status == ScenarioRun.Status.FINISHED,
         },
     )

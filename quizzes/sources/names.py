@@ -1,0 +1,17 @@
+"""How a source is named where naming it must not tell a story (PURE): a scenario cites its quotes
+before the learner has predicted what happened next, so it names a source by its outlet or, without
+one, by its kind ("News report"), never by its title or our label, which summarise what it reports
+("... calls for Russian help ...") and can give away the answer of a later step."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext
+
+
+def neutral_source_name(outlet: str | None, kind: str | None) -> str:
+    """The outlet; else the kind of text, capitalised ('news-report' or 'news report' -> 'News report');
+    else 'Source' in the viewer's language."""
+    if outlet and outlet.strip():
+        return outlet.strip()
+    words = (kind or "").replace("-", " ").strip()
+    return words[:1].upper() + words[1:] if words else gettext("Source")
