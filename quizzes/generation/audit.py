@@ -510,7 +510,9 @@ def check_stem_names_in_evidence(d: QuestionDraft, facts: Facts) -> list[Finding
         named = [n for n in ent.names if len(n) >= 3 and re.search(rf"\b{re.escape(n)}\b", stem)]
         # A body named with its place ("Foreign Ministry of Kazakhstan") is shown without the place.
         if named and not any(_name_words(n) - places <= quote_words for n in ent.names if _name_words(n) - places):
-            out.append(Finding("evidence-names-subject", d.template, d.key, f"the stem names {named[0]!r}; no quote does"))
+            out.append(
+                Finding("evidence-names-subject", d.template, d.key, _("the stem names %(name)s; no quote does", name=repr(named[0])))
+            )
     return out
 
 

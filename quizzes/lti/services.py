@@ -249,7 +249,7 @@ def lti_launch_accept(*, platform: LtiPlatform, launch: Mapping[str, Any], now: 
             if not created:
                 LtiLaunch.objects.filter(pk=row.pk).update(last_launch_at=now)
             if not link.lineitem_url:
-                result.notes.append("This course did not ask for grades, so your score stays in KZLearn.")
+                result.notes.append(gettext("This course did not ask for grades, so your score stays in KZLearn."))
     return result
 
 
