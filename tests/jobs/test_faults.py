@@ -50,14 +50,18 @@ def test_burst_of_500_with_the_worker_killed_three_times_scores_each_attempt_onc
             assert children, "the worker has no pool processes"
             os.kill(children[0], signal.SIGKILL)  # the main process sees the loss and requeues its task
 
-    # When the attempts are submitted in two waves and the worker is SIGKILLed mid-burst three times
+    # When the attempts are submitted in three waves and the worker is SIGKILLed mid-burst three times:
+    # one kill per wave, while that wave is being scored (scoring got fast enough to finish a wave of 250
+    # between two kills, so each kill waits for its own wave; the first leaves a backlog to sweep)
     for attempt in attempts[:250]:
         attempt_submit(attempt=attempt)
     kill_when(40, "group")
-    for attempt in attempts[250:]:
+    for attempt in attempts[250:375]:
         attempt_submit(attempt=attempt)
-    kill_when(at_kill[-1] + 60, "pool process")
-    kill_when(at_kill[-1] + 60, "group")
+    kill_when(at_kill[-1] + 20, "pool process")
+    for attempt in attempts[375:]:
+        attempt_submit(attempt=attempt)
+    kill_when(at_kill[-1] + 20, "group")
 
     # Then every attempt is scored, exactly once
     wait_until(lambda: _scored(ids) == len(ids), timeout=120, what=lambda: f"{_scored(ids)} of {len(ids)} scored", logs=stack.logs)
