@@ -405,6 +405,9 @@ def _check_removals(removals: Removals, by, problems: list[RowProblem], plan: _P
     def gone(row: RemovalRow, what: str) -> None:
         plan.notes.append(f"{row.where}: {what} {row.sourced_id} is not here (removed already, or never provisioned); nothing to remove")
 
+    def refuse(row: RemovalRow, reason: str) -> None:
+        problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", reason))
+
     links = {s.sourced_id: s for s in SourcedUser.objects.filter(sourced_id__in=[r.sourced_id for r in user_rows]).select_related("user")}
     managed = set(
         ProvisionedAccount.objects.filter(created_by=by, user__in=[s.user for s in links.values()]).values_list("user_id", flat=True)
@@ -412,13 +415,13 @@ def _check_removals(removals: Removals, by, problems: list[RowProblem], plan: _P
     for row in user_rows:
         link = links.get(row.sourced_id)
         if row.sourced_id in kept_users:
-            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", "both provisioned and removed in this roster"))
+            refuse(row, "both provisioned and removed in this roster")
         elif link is None:
             gone(row, "person")
-        elif not _may_manage(by, link.user, managed) and link.user.pk != getattr(by, "pk", None):
-            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", "names an account you may not change"))
         elif link.user.pk == getattr(by, "pk", None):
-            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", "names your own account"))
+            refuse(row, "names your own account")
+        elif not _may_manage(by, link.user, managed):
+            refuse(row, "names an account you may not change")
         else:
             plan.remove_users.append((row.where, row.sourced_id, link.user))
     rooms = {c.sourced_id: c for c in Classroom.objects.filter(sourced_id__in=[r.sourced_id for r in removals.classes])}
@@ -426,11 +429,11 @@ def _check_removals(removals: Removals, by, problems: list[RowProblem], plan: _P
     for row in removals.classes:
         classroom = rooms.get(row.sourced_id)
         if row.sourced_id in kept_classes:
-            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", "both provisioned and removed in this roster"))
+            refuse(row, "both provisioned and removed in this roster")
         elif classroom is None or classroom.archived_at is not None:
             gone(row, "class")
         elif mine is not None and not _is_admin(by) and classroom.pk not in mine:
-            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", "names a class you do not teach"))
+            refuse(row, "names a class you do not teach")
         else:
             plan.remove_classes.append((row.where, row.sourced_id, classroom))
     named_places = SourcedEnrollment.objects.filter(sourced_id__in=[r.sourced_id for r in enrollment_rows])
@@ -443,13 +446,13 @@ def _check_removals(removals: Removals, by, problems: list[RowProblem], plan: _P
     for row in enrollment_rows:
         place = places.get(row.sourced_id)
         if row.sourced_id in kept_places:
-            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", "both placed and removed in this roster"))
+            refuse(row, "both placed and removed in this roster")
         elif place is None:
             gone(row, "place")
         elif taught is not None and place.classroom_id not in taught:
-            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", "names a place in a class you do not teach"))
+            refuse(row, "names a place in a class you do not teach")
         elif place.role == RosterRole.TEACHER and not _is_admin(by):
-            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", "only an administrator takes a teacher out of a class"))
+            refuse(row, "only an administrator takes a teacher out of a class")
         else:
             plan.remove_enrollments.append((row.where, row.sourced_id, place))
 

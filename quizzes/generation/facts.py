@@ -168,6 +168,11 @@ class EventFact:
     said: str = ""
 
     @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources that report the event (its evidence's), in order."""
+        return tuple(dict.fromkeys(e.source for e in self.evidence))
+
+    @property
     def earliest(self) -> dt.date:
         return self.date
 

@@ -272,27 +272,27 @@ def dating_evidence(ev: EventFact, facts: Facts) -> list[Evidence]:
 MIN_DATE_SOURCES = 2
 
 
-def date_salient(ev: EventFact, facts: Facts) -> bool:
-    """Whether the event's date is worth asking: reported by MIN_DATE_SOURCES sources, or in a link."""
-    if len({e.source for e in ev.evidence}) >= MIN_DATE_SOURCES:
-        return True
-    return any(ev.slug in (link.source, link.target) for link in facts.links)
+def date_salient(ev: EventFact, linked: set[str]) -> bool:
+    """Whether the event's date is worth asking: reported by MIN_DATE_SOURCES sources, or one of the
+    `linked` events (those of the data's links)."""
+    return len(ev.sources) >= MIN_DATE_SOURCES or ev.slug in linked
 
 
 def dated_events(facts: Facts) -> list[tuple[EventFact, list[Evidence]]]:
     """Events a date question may be asked about, with the quotes that date them, by date: dated
     outright by a quote (dating_evidence) and part of the episode's story (date_salient)."""
-    out = [(ev, dating_evidence(ev, facts)) for ev in facts.events.values() if date_salient(ev, facts)]
+    linked = {slug for link in facts.links for slug in (link.source, link.target)}
+    out = [(ev, dating_evidence(ev, facts)) for ev in facts.events.values() if date_salient(ev, linked)]
     return sorted(((ev, q) for ev, q in out if q), key=lambda p: (p[0].earliest, p[0].slug))
 
 
-def recall_kinds(facts: Facts) -> dict[str, str]:
+def recall_kinds(dated: list[tuple[EventFact, list[Evidence]]]) -> dict[str, str]:
     """Which one recall item each dated event gets, "when" (its date) or "tf-date" (true or false on a
     day): a day asked both ways repeats one fact. Day events take the two in turn, in the order of a
     stable hash (so both kinds stay in the bank in equal numbers, and each template balances its own
     keys); a year is asked by "when" only."""
-    kinds = {ev.slug: "when" for ev, _ in dated_events(facts) if ev.precision == "year"}
-    days = sorted((ev.slug for ev, _ in dated_events(facts) if ev.precision == "day"), key=hash_rank)
+    kinds = {ev.slug: "when" for ev, _ in dated if ev.precision == "year"}
+    days = sorted((ev.slug for ev, _ in dated if ev.precision == "day"), key=hash_rank)
     kinds.update({slug: RECALL_DATE_TEMPLATES[i % 2] for i, slug in enumerate(days)})
     return kinds
 
@@ -313,8 +313,9 @@ def _dating_sentence(facts: Facts, quotes: list[Evidence], ev: EventFact) -> str
 def t_when(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     """Date: when did an explicitly dated event happen? The key's position is balanced over the items;
     the other options are nearby days (or years), in calendar order."""
-    kinds = recall_kinds(facts)
-    events = [(ev, q) for ev, q in dated_events(facts) if kinds.get(ev.slug) == "when"]
+    dated = dated_events(facts)
+    kinds = recall_kinds(dated)
+    events = [(ev, q) for ev, q in dated if kinds.get(ev.slug) == "when"]
     # The key's position goes by a stable hash of the item (balanced, but no rotation in bank order).
     where = positions_without_cycle([f"when:event/{ev.slug}" for ev, _ in events], 4, shift=_rng(seed, "when").randrange(4))
     for ev, quotes in events:
@@ -356,10 +357,9 @@ def t_true_false(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     """True/false on an explicitly dated day: as many true as false items, by a stable hash."""
     # True and false are balanced over a stable hash of each item, and never step through a cycle in
     # bank (key) order (True, False, True ...): a learner who spots it needs no knowledge.
-    kinds = recall_kinds(facts)
-    events = sorted(
-        ((ev, q) for ev, q in dated_events(facts) if kinds.get(ev.slug) == "tf-date"), key=lambda p: f"tf-date:event/{p[0].slug}"
-    )
+    dated = dated_events(facts)
+    kinds = recall_kinds(dated)
+    events = sorted(((ev, q) for ev, q in dated if kinds.get(ev.slug) == "tf-date"), key=lambda p: f"tf-date:event/{p[0].slug}")
     where = positions_without_cycle([f"tf-date:event/{ev.slug}" for ev, _ in events], 2, shift=_rng(seed, "tf-date").randrange(2))
     for ev, quotes in events:
         key = f"tf-date:event/{ev.slug}"
@@ -772,34 +772,24 @@ def _date_events(d: QuestionDraft) -> list[str]:
     return [f for f in d.fact_ids if f.startswith("event:")] if d.template in DATE_TEMPLATES else []
 
 
-def _fit_sets(sets: list[QuestionDraft], uses: Counter[str], first: str) -> list[str]:
-    """The keys of the sets kept, taken one at a time while their events have room and no kept set
-    shares two of its events (two sets on one pair of events repeat a comparison): the template with
-    the fewest kept so far, `first` on a tie, then by key."""
+def _fit_sets(sets: list[QuestionDraft], uses: Counter[str], first: str) -> list[QuestionDraft]:
+    """The sets kept, taken one at a time while their events have room and no kept set shares two of
+    their events (two sets on one pair of events repeat a comparison): the template with the fewest
+    kept so far, `first` on a tie, then by key."""
+    events = {d.key: set(_date_events(d)) for d in sets}
     kept: Counter[str] = Counter()
-    left, out = list(sets), list[str]()
-    shown: list[set[str]] = []
-    while True:
-        fits = [
-            d
-            for d in left
-            if all(uses[f] < MAX_DATE_ITEMS_PER_EVENT for f in _date_events(d))
-            and all(len(events & set(_date_events(d))) < 2 for events in shown)
-        ]
-        if not fits:
-            return out
+    left, out = list(sets), list[QuestionDraft]()
+    while fits := [
+        d
+        for d in left
+        if all(uses[f] < MAX_DATE_ITEMS_PER_EVENT for f in events[d.key]) and all(len(events[k.key] & events[d.key]) < 2 for k in out)
+    ]:
         pick = min(fits, key=lambda d: (kept[d.template], d.template != first, d.key))
         kept[pick.template] += 1
-        shown.append(set(_date_events(pick)))
-        uses.update(_date_events(pick))
+        uses.update(events[pick.key])
         left.remove(pick)
-        out.append(pick.key)
-
-
-def _kinds_then_count(keys: Iterable[str]) -> tuple[int, int]:
-    """How a choice of sets ranks: by the kinds of set it keeps, then by how many."""
-    kept = list(keys)
-    return len({k.partition(":")[0] for k in kept}), len(kept)
+        out.append(pick)
+    return out
 
 
 def date_items_per_event(drafts: list[QuestionDraft]) -> list[QuestionDraft]:
@@ -816,7 +806,7 @@ def date_items_per_event(drafts: list[QuestionDraft]) -> list[QuestionDraft]:
     # more sets) wins.
     sets = sorted((d for d in drafts if d.template in SET_DATE_TEMPLATES), key=lambda d: d.key)
     choices = [_fit_sets(sets, Counter(uses), first) for first in SET_DATE_TEMPLATES]
-    best = set(max(choices, key=_kinds_then_count))
+    best = {d.key for d in max(choices, key=lambda kept: (len({d.template for d in kept}), len(kept)))}
     return [d for d in drafts if d.template not in SET_DATE_TEMPLATES or d.key in best]
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from quizzes.dates import date_label, date_span_label
+from quizzes.generation.audit import place
 from quizzes.generation.facts import EventFact, Evidence, Facts
 from quizzes.said import Said, _, joined, ngettext
 
@@ -252,13 +253,9 @@ def part(name: str) -> Said | str:
     """A part of a step as a problem names it: "prompt", "option b", "option b explanation", "account by X"."""
     if name in PARTS:
         return PARTS[name]
-    if m := re.fullmatch(r"option (\S+) explanation", name):
-        return _("option %(id)s explanation", id=m.group(1))
-    if m := re.fullmatch(r"option (\S+)", name):
-        return _("option %(id)s", id=m.group(1))
     if m := re.fullmatch(r"account by (.+)", name, re.S):
         return _("account by %(by)s", by=m.group(1))
-    return name
+    return place(name)  # options and their explanations are named as in a question
 
 
 class ScenarioInvalid(ValueError):

@@ -224,7 +224,7 @@ def t_sources_agree(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         return
     disputed = disputed_events(facts)
     for ev in sorted(facts.events.values(), key=lambda e: e.slug):
-        reporting = {e.source for e in ev.evidence}
+        reporting = set(ev.sources)
         if not 2 <= len(reporting) < len(facts.sources) or ev.slug in disputed:
             continue
         if any(may_report(src.text, ev.title) for slug, src in facts.sources.items() if slug not in reporting):
