@@ -56,6 +56,7 @@ RULES = (
     "invented-figure",
     "distractor-also-true",
     "evidence-names-subject",
+    "order-period",
 )
 
 # Words that name a producer's type: in a source-kind stem they give the answer away.
@@ -471,7 +472,7 @@ def check_item(d: QuestionDraft, facts: Facts | None = None) -> list[Finding]:
     out += check_order_display(d) + check_statement(d, facts) + check_citation_evidence(d)
     if facts is not None:
         out += check_figure_distractors(d, facts) + check_speaker_wording(d, facts) + check_source_kind_options(d, facts)
-        out += check_stem_names_in_evidence(d, facts)
+        out += check_stem_names_in_evidence(d, facts) + check_order_period(d, facts)
         # A keyed source of a "which sources report it?" item: its quotes state the whole title.
         if d.template == "sources-agree":
             title = statement_of(d)
@@ -900,6 +901,25 @@ def check_order_display(d: QuestionDraft) -> list[Finding]:
         how = _("events shown in the key's order") if shown == key else _("events shown in the reverse of the key's order")
         return [Finding("order-display", d.template, d.key, how)]
     return []
+
+
+def check_order_period(d: QuestionDraft, facts: Facts) -> list[Finding]:
+    """An ordering set's events lie within one period (Facts.one_period): a set mixing background years with the
+    episode's own days is ordered by its wording alone (the state's founding first, the crisis day last)."""
+    if d.qtype != "ordering":
+        return []
+    events = [facts.events[f.partition(":")[2]] for f in d.fact_ids if f.startswith("event:") and f.partition(":")[2] in facts.events]
+    if facts.one_period(events):
+        return []
+    years = sorted({e.date.year for e in events})
+    return [
+        Finding(
+            "order-period",
+            d.template,
+            d.key,
+            _("the set mixes periods (%(years)s): its order follows from the wording", years=", ".join(str(y) for y in years)),
+        )
+    ]
 
 
 def _date_value(text: str) -> datetime | None:

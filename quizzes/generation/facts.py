@@ -15,6 +15,9 @@ from typing import Any
 
 from quizzes.dates import MONTHS, FuzzyDate, date_span_label
 
+# With no span given for a collection, the events of one set (an ordering) lie within this many days of each other.
+ONE_PERIOD_DAYS = 366
+
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -331,3 +334,21 @@ class Facts:
     def in_period(self, event: EventFact) -> bool:
         """Whether the event falls in the collection's span (background events do not)."""
         return (self.date_from is None or event.date >= self.date_from) and (self.date_to is None or event.date <= self.date_to)
+
+    def period(self, event: EventFact) -> str:
+        """Which period of the episode the event lies in: 'before' its span (background), 'in' it, or 'after' it."""
+        if self.date_from is not None and event.date < self.date_from:
+            return "before"
+        if self.date_to is not None and event.date > self.date_to:
+            return "after"
+        return "in"
+
+    def one_period(self, events: list[EventFact]) -> bool:
+        """Whether a set of events lies within one period, so that no event's place in the set follows from its being
+        background (years before) or the episode's present: all on one side of the collection's span, and, with no
+        span given, within ONE_PERIOD_DAYS of each other."""
+        if len({self.period(e) for e in events}) > 1:
+            return False
+        if self.date_from is None and self.date_to is None and events:
+            return (max(e.latest for e in events) - min(e.earliest for e in events)).days <= ONE_PERIOD_DAYS
+        return True

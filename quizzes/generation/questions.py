@@ -5,7 +5,9 @@ that quizzes.generation.audit checks are followed by construction:
 - a date is asked only when a source states it outright (not from a weekday, not from a
   footnote), no source gives a different one and no dispute is about it; a date distractor is a
   day on which the event surely did not happen;
-- an ordering set only holds such explicitly dated events, surely ordered, each event in few sets;
+- an ordering set only holds such explicitly dated events, surely ordered, each event in few sets,
+  all from one period (all background or all the episode's own days: Facts.one_period), so that no
+  event's place follows from its being years older than the others;
 - a number is asked as one source's (or speaker's) figure, attributed once, and only when the
   quote shows that number; figures the sources give differently are asked as "what does X
   give?", with the reason the versions may differ where the data records it;
@@ -417,7 +419,7 @@ def display_order(chain: list[EventFact], rng: random.Random) -> list[EventFact]
 
 
 def t_ordering(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
-    """Chronology: put 3 or 4 explicitly dated events in order; every pair is surely ordered, and
+    """Chronology: put 3 or 4 explicitly dated events of one period in order; every pair is surely ordered, and
     no event is in more than three sets, so the sets do not repeat each other."""
     dated = dated_events(facts)
     quotes = {ev.slug: q for ev, q in dated}
@@ -437,7 +439,7 @@ def t_ordering(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
         candidates = free[start + 1 :]
         rng.shuffle(candidates)
         for ev in sorted(candidates[: size * 3], key=lambda e: e.earliest):
-            if chain[-1].surely_before(ev):
+            if chain[-1].surely_before(ev) and facts.one_period([*chain, ev]):
                 chain.append(ev)
             if len(chain) == size:
                 break

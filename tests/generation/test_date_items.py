@@ -74,3 +74,75 @@ def test_one_recall_item_and_at_most_two_date_items_per_event():
     templates = Counter(d.template for d in bank)
     assert templates["when"] and templates["tf-date"], templates
     assert templates["order"] or templates["match-date"], templates
+
+
+# --- blind review r8: an ordering set mixing background years with the episode's days is ordered by its wording --
+
+
+def background(slug: str, year: int) -> EventFact:
+    words = slug.replace("-", " ")
+    quote = f"In {year} the {words} happened."
+    return EventFact(
+        slug=slug,
+        title=f"The {words} happens",
+        summary=f"The {words} happened.",
+        date=date(year, 1, 1),
+        precision="year",
+        topics=("strike",),
+        evidence=(ev("courier", quote), ev("gazette", quote)),
+    )
+
+
+def two_periods(*, span: bool) -> Facts:
+    facts = world(linked=True)
+    older = [background("mill-founded", 1890), background("first-union", 1905), background("old-strike", 1911)]
+    facts.events.update({e.slug: e for e in older})
+    if span:
+        facts.date_from, facts.date_to = date(1923, 3, 1), date(1923, 3, 31)
+    return facts
+
+
+def test_an_ordering_set_holds_events_of_one_period():
+    from quizzes.generation.audit import audit_bank
+
+    for span in (True, False):
+        facts = two_periods(span=span)
+        for seed in range(6):
+            bank = questions_generate(facts, seed=seed)
+            for d in (d for d in bank if d.template == "order"):
+                events = [facts.events[f.split(":", 1)[1]] for f in d.fact_ids]
+                assert facts.one_period(events), (span, seed, d.key)
+                years = {e.date.year for e in events}
+                assert years == {1923} or 1923 not in years, d.key
+            assert not [f for f in audit_bank(bank, facts) if f.rule == "order-period"]
+
+
+def test_the_linter_flags_an_ordering_set_across_periods():
+    from quizzes.generation.audit import check_order_period
+    from quizzes.generation.drafts import OptionDraft, QuestionDraft
+
+    facts = two_periods(span=True)
+
+    def order_item(*slugs: str) -> QuestionDraft:
+        return QuestionDraft(
+            key="order:" + "+".join(slugs),
+            template="order",
+            qtype="ordering",
+            stem="Put these events in the order they happened, earliest first:",
+            options=[OptionDraft(f"e{i}", facts.events[s].title) for i, s in enumerate(slugs)],
+            answer={"order": [f"e{i}" for i in range(len(slugs))]},
+            explanation="",
+            evidence=[],
+            fact_ids=[f"event:{s}" for s in slugs],
+            topics=["strike"],
+            difficulty=0.5,
+        )
+
+    mixed = order_item("mill-founded", "first-union", "big-march")
+    assert [f.rule for f in check_order_period(mixed, facts)] == ["order-period"]
+    assert check_order_period(order_item("wage-cut", "walk-out", "big-march"), facts) == []
+    assert check_order_period(order_item("mill-founded", "first-union", "old-strike"), facts) == []
+    # With no span given, a set spanning decades is flagged; one within a year is not.
+    facts.date_from = facts.date_to = None
+    assert [f.rule for f in check_order_period(mixed, facts)] == ["order-period"]
+    assert check_order_period(order_item("wage-cut", "walk-out", "big-march"), facts) == []
