@@ -11,12 +11,13 @@ from django.db import transaction
 from django.utils.translation import gettext, ngettext
 
 from quizzes.bank.versions import question_versions_refresh
+from quizzes.dataset.services import COUNT_WORDS
 from quizzes.events.selectors import facts_load
 from quizzes.generation.bank import TemplateOutcome, questions_generate_reported
 from quizzes.generation.drafts import GENERATOR_VERSION, QuestionDraft
 from quizzes.generation.facts import Facts
 from quizzes.generation.questions import RETIRED_TEMPLATES
-from quizzes.i18n import translated
+from quizzes.i18n import counted, translated
 from quizzes.models import Collection, Question, Topic
 from quizzes.sources.errors import ContentWithoutEvidence
 
@@ -36,7 +37,7 @@ class GenerateReport:
     by_collection: dict[str, Counter] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
-        out = [", ".join(f"{n} {k}" for k, n in sorted(self.counts.items()))]
+        out = [counted(dict(sorted(self.counts.items())), COUNT_WORDS)]
         for slug, outcomes in self.templates.items():
             types = self.by_collection.get(slug, Counter())
             n = sum(types.values())

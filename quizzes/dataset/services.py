@@ -19,11 +19,12 @@ from decimal import Decimal
 
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from quizzes.bank.versions import question_versions_refresh
 from quizzes.dataset.reader import Dataset, Item, PassageRef
 from quizzes.dates import FuzzyDate, parse_fuzzy_date
+from quizzes.i18n import counted
 from quizzes.models import (
     Claim,
     Collection,
@@ -55,6 +56,13 @@ DRY_RUN_SAID = SAID | {
     "retired": gettext_noop("%(n)d would be retired"),
     "deleted": gettext_noop("%(n)d would be deleted"),
 }
+# The generators' reports (quizzes.bank.services, quizzes.scenarios.services) count these too.
+COUNT_WORDS = SAID | {
+    "removed": gettext_noop("%(n)d removed"),
+    "refused": gettext_noop("%(n)d refused"),
+    "refused (no evidence)": gettext_noop("%(n)d refused (no evidence)"),
+    "unpublished": gettext_noop("%(n)d unpublished"),
+}
 
 
 @dataclass
@@ -75,8 +83,8 @@ class LoadReport:
         said = DRY_RUN_SAID if self.dry_run else SAID
         out = []
         for kind, counter in self.counts.items():
-            parts = [gettext(said[a]) % {"n": counter[a]} for a in ACTIONS] + [f"{n} {a}" for a, n in counter.items() if a not in ACTIONS]
-            out.append(f"{kind:>16}: " + ", ".join(parts))
+            extra = {a: n for a, n in counter.items() if a not in ACTIONS}
+            out.append(f"{kind:>16}: " + counted({a: counter[a] for a in ACTIONS} | extra, said | COUNT_WORDS))
         return out
 
 

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 
 from quizzes.dataset.reader import dataset_read, scenario_specs
+from quizzes.dataset.services import COUNT_WORDS
 from quizzes.generation.facts import Evidence
 from quizzes.generation.from_dataset import facts_from_dataset
 from quizzes.generation.scenarios import (
@@ -21,7 +22,7 @@ from quizzes.generation.scenarios import (
     scenario_assemble,
     scenarios_generate,
 )
-from quizzes.i18n import translated
+from quizzes.i18n import counted, translated
 from quizzes.models import Collection, Event, Passage, Prediction, Scenario, ScenarioOptionEvidence, ScenarioStep, Source, Topic
 from quizzes.scenarios.selectors import option_evidence_ids, scenario_problems, scenario_spec_from_db
 from quizzes.sources.errors import ContentWithoutEvidence
@@ -67,8 +68,8 @@ class ScenarioReport:
     notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        scenarios = ", ".join(f"{n} {k}" for k, n in sorted(self.counts.items())) or gettext("nothing to do")
-        steps = ", ".join(f"{n} {k}" for k, n in sorted(self.steps.items()))
+        scenarios = counted(dict(sorted(self.counts.items())), COUNT_WORDS) or gettext("nothing to do")
+        steps = counted(dict(sorted(self.steps.items())), COUNT_WORDS)
         head = gettext("Scenarios: %(scenarios)s") % {"scenarios": scenarios}
         return [head + ("; " + gettext("steps: %(steps)s") % {"steps": steps} if steps else ""), *(f"  {note}" for note in self.notes)]
 

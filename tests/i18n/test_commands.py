@@ -213,3 +213,26 @@ def test_the_dataset_check_speaks_the_terminals_language_without_django(tmp_path
     assert main(["check", str(tmp_path / "bad")], {"LANG": "C.UTF-8"}) == 1
     assert "unknown entity (place) 'atlantis'" in capsys.readouterr().err
     assert main(["check", "--language", "xx", str(good)], {}) == 2
+
+
+@pytest.mark.parametrize(
+    "lang, scenarios, steps, questions",
+    [
+        ("en", "Scenarios: 3 created, 1 unpublished", "steps: 2 removed, 5 unchanged", "4 refused (no evidence), 0 retired"),
+        ("ru", "Сценарии: создано: 3, снято с публикации: 1", "удалено: 2, без изменений: 5", "отклонено (нет свидетельств): 4"),
+        ("kk", "жасалды: 3, жариялаудан алынды: 1", "алып тасталды: 2, өзгеріссіз: 5", "қабылданбады (дәлел жоқ): 4"),
+    ],
+)
+def test_the_generators_counts_are_said_in_the_language(lang, scenarios, steps, questions):
+    """The count words of generate_scenarios' and generate_questions' reports ("3 created") follow the language."""
+    from collections import Counter
+
+    from quizzes.bank.services import GenerateReport
+    from quizzes.scenarios.services import ScenarioReport
+
+    with translation.override(lang):
+        said = ScenarioReport(counts=Counter(created=3, unpublished=1), steps=Counter(removed=2, unchanged=5)).lines()[0]
+        bank = GenerateReport(counts=Counter({"refused (no evidence)": 4, "retired": 0})).lines()[0]
+    assert scenarios in said and steps in said and questions in bank, (said, bank)
+    if lang != "en":
+        assert not {"created", "removed", "unchanged", "unpublished", "refused", "retired"} & set(f"{said} {bank}".split())
