@@ -244,3 +244,13 @@ def seeds_with_scenarios(db):
         return scenario_bank_generate()
 
     return _build_or_restore("seeds_with_scenarios", build)
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """Each test ends back in LANGUAGE_CODE: a test client's request in Russian activates it for the thread
+    (LocaleMiddleware leaves it so), and the next test, in any folder, would read Russian."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext, ngettext
 
 from quizzes.bank.versions import question_versions_refresh
-from quizzes.dataset.services import COUNT_WORDS
+from quizzes.dataset.report_words import COUNT_WORDS
 from quizzes.events.selectors import facts_load
 from quizzes.generation.bank import TemplateOutcome, questions_generate_reported
 from quizzes.generation.drafts import GENERATOR_VERSION, QuestionDraft

@@ -19,10 +19,10 @@ from decimal import Decimal
 
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
 
 from quizzes.bank.versions import question_versions_refresh
 from quizzes.dataset.reader import Dataset, Item, PassageRef
+from quizzes.dataset.report_words import COUNT_WORDS, DRY_RUN_WORDS
 from quizzes.dates import FuzzyDate, parse_fuzzy_date
 from quizzes.i18n import counted
 from quizzes.models import (
@@ -43,26 +43,8 @@ from quizzes.models import (
 )
 
 ACTIONS = ("created", "updated", "unchanged", "retired", "deleted")
-SAID = {
-    "created": gettext_noop("%(n)d created"),
-    "updated": gettext_noop("%(n)d updated"),
-    "unchanged": gettext_noop("%(n)d unchanged"),
-    "retired": gettext_noop("%(n)d retired"),
-    "deleted": gettext_noop("%(n)d deleted"),
-}
-DRY_RUN_SAID = SAID | {
-    "created": gettext_noop("%(n)d would be created"),
-    "updated": gettext_noop("%(n)d would change"),
-    "retired": gettext_noop("%(n)d would be retired"),
-    "deleted": gettext_noop("%(n)d would be deleted"),
-}
-# The generators' reports (quizzes.bank.services, quizzes.scenarios.services) count these too.
-COUNT_WORDS = SAID | {
-    "removed": gettext_noop("%(n)d removed"),
-    "refused": gettext_noop("%(n)d refused"),
-    "refused (no evidence)": gettext_noop("%(n)d refused (no evidence)"),
-    "unpublished": gettext_noop("%(n)d unpublished"),
-}
+SAID = {a: COUNT_WORDS[a] for a in ACTIONS}
+DRY_RUN_SAID = SAID | DRY_RUN_WORDS
 
 
 @dataclass
@@ -84,7 +66,7 @@ class LoadReport:
         out = []
         for kind, counter in self.counts.items():
             extra = {a: n for a, n in counter.items() if a not in ACTIONS}
-            out.append(f"{kind:>16}: " + counted({a: counter[a] for a in ACTIONS} | extra, said | COUNT_WORDS))
+            out.append(f"{kind:>16}: " + counted({a: counter[a] for a in ACTIONS} | extra, COUNT_WORDS | said))
         return out
 
 

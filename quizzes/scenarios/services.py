@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 
 from quizzes.dataset.reader import dataset_read, scenario_specs
-from quizzes.dataset.services import COUNT_WORDS
+from quizzes.dataset.report_words import COUNT_WORDS
 from quizzes.generation.facts import Evidence
 from quizzes.generation.from_dataset import facts_from_dataset
 from quizzes.generation.scenarios import (
