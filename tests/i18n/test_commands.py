@@ -236,3 +236,44 @@ def test_the_generators_counts_are_said_in_the_language(lang, scenarios, steps, 
     assert scenarios in said and steps in said and questions in bank, (said, bank)
     if lang != "en":
         assert not {"created", "removed", "unchanged", "unpublished", "refused", "retired"} & set(f"{said} {bank}".split())
+
+
+@pytest.mark.parametrize(
+    "lang, headings",
+    [
+        ("ru", ["использование: manage.py load_seeds", "позиционные аргументы:", "параметры:", "показать эту справку и выйти"]),
+        ("kk", ["қолданылуы: manage.py load_seeds", "позициялық аргументтер:", "параметрлер:", "осы анықтаманы көрсетіп, шығу"]),
+        ("en", ["usage: manage.py load_seeds", "positional arguments:", "options:", "show this help message and exit"]),
+    ],
+)
+def test_argparses_headings_and_djangos_options_are_in_the_language_of_help(terminal, capsys, lang, headings):
+    """`manage.py X --help --language kk`: argparse's own headings and -h, and the help of the options Django adds to
+    every command (--verbosity, --settings ...), come through our catalog (quizzes.management.base.PARSER_WORDS)."""
+    from quizzes.management.base import PARSER_WORDS
+    from quizzes.management.commands.load_seeds import Command
+
+    terminal.setenv("LANG", "C.UTF-8")
+    with pytest.raises(SystemExit):
+        Command().run_from_argv(["manage.py", "load_seeds", "--help", "--language", lang])
+    said = " ".join(capsys.readouterr().out.split())
+    for heading in headings:
+        assert heading in said, said
+    django_words = {" ".join(w.split()) for w in PARSER_WORDS}
+    if lang == "en":
+        assert all(w in said for w in django_words), said
+    else:
+        assert not [w for w in django_words if w in said] and "usage:" not in said, said
+
+
+def test_every_option_django_adds_has_its_help_in_our_catalog():
+    """A Django whose wording of --verbosity's (or another common option's) help changed would leave it English:
+    PARSER_WORDS must hold each as Django writes it."""
+    from django.core.management import load_command_class
+
+    from quizzes.management.base import PARSER_WORDS
+
+    with translation.override("en"):
+        parser = load_command_class("quizzes", "load_seeds").create_parser("manage.py", "load_seeds")
+    helps = {a.dest: a.help for a in parser._actions if a.dest in DJANGO_OPTIONS - {"help"}}
+    assert set(helps) == DJANGO_OPTIONS - {"help"}
+    assert {d: h for d, h in helps.items() if h not in PARSER_WORDS} == {}
