@@ -11,7 +11,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.integrations.scopes import all_scopes
@@ -20,7 +20,11 @@ from quizzes.models import IntegrationCredential
 
 
 class CredentialForm(forms.ModelForm):
-    name = forms.CharField(label=_("Name"), max_length=255, help_text=_("Which system uses it, e.g. 'School SIS roster sync'."))
+    name = forms.CharField(
+        label=pgettext_lazy("an integration credential", "Name"),
+        max_length=255,
+        help_text=_("Which system uses it, e.g. 'School SIS roster sync'."),
+    )
     owner = forms.ModelChoiceField(
         label=_("Owner"),
         queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
