@@ -11,7 +11,8 @@ through the real path (attempt_score), and for those students the running master
 progress_recompute and the review cards (reviews, lapses) a replay of every scored attempt.
 
 Each path is timed in this process through Django's test client (the whole middleware stack, DEBUG
-off, no network), REPEAT times, with its query count; memory is this process's resident set after
+off, no network), REPEAT times, with its query count, after freezing the heap as a gunicorn worker
+does (kzlearn/heap.py); memory is this process's resident set after
 the heaviest page. The table goes into README.md between the bench-scale markers.
 """
 
@@ -438,6 +439,7 @@ def measure(info: dict) -> dict:
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
+    from kzlearn import heap
     from quizzes.models import Attempt, Enrolment, ReviewCard, TopicMastery, VersionStatistic
     from quizzes.progress.services import attempt_score, attempt_start, progress_recompute, response_answer
     from quizzes.progress.statistics import item_statistics_compute
@@ -606,6 +608,10 @@ def measure(info: dict) -> dict:
         ),
         ("API", "classes, coordinator", lambda: api.get("/api/v1/classes/", secure=True, **headers)),
     ]
+    # As a gunicorn worker does once the app is loaded (kzlearn/wsgi.py): what this process holds by
+    # now (the app, and here the build's leftovers) is frozen, so a full garbage collection in the
+    # middle of a timed call walks only what the calls made (kzlearn/heap.py).
+    heap.freeze()
     before = rss_mb()
     for audience, name, call in paths:
         p50, p95, queries = _time(call)

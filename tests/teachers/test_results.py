@@ -140,6 +140,31 @@ def test_item_statistics_flag_flawed_questions(flawed):
     assert (source.questions, source.responses, round(source.facility, 4)) == (3, 36, 0.5)
 
 
+def test_item_statistics_count_each_students_first_scored_attempt_only(teacher_a, django_capture_on_commit_callbacks):
+    # Given unlimited attempts: one student wrong on every question, then right on a second attempt;
+    # another right at once; a third with an attempt still open; and an attempt of the first student
+    # at another assignment of the same quiz (another class), right on every question
+    assignment = class_with_assignment(teacher=teacher_a, students=3, attempts_allowed=0)
+    quiz = assignment.module.items.get().quiz
+    retaker, right, unfinished = (e.student for e in assignment.classroom.enrolments.order_by("id"))
+    work(retaker, quiz, assignment, ["a", "a", "a"])
+    work(retaker, quiz, assignment, ["b", "b", "b"])
+    work(right, quiz, assignment, ["b", "b", "b"])
+    work(unfinished, quiz, assignment, ["b", "b", "b"], submit=False)
+    other = class_with_assignment(teacher=UserFactory(is_staff=True), students=0, module=assignment.module)
+    Enrolment.objects.create(classroom=other.classroom, student=retaker)
+    work(retaker, quiz, other, ["b", "b", "b"])
+    # When the teacher reads the item statistics
+    (section,) = assignment_item_statistics(assignment)[0]
+    # Then each question counts the two first scored attempts: the retaker's wrong one and the right one
+    assert section["attempts"] == 2
+    assert [(s.responses, s.facility) for s in section["stats"]] == [(2, 0.5)] * 3
+    assert {o.id: o.count for o in section["stats"][0].options} == {"a": 1, "b": 1, "c": 0}
+    # And the other class's statistics count only the retaker's attempt there
+    (other_section,) = assignment_item_statistics(other)[0]
+    assert other_section["attempts"] == 1 and [s.facility for s in other_section["stats"]] == [1.0] * 3
+
+
 def test_item_statistics_view_highlights_flags(flawed, teacher_a, django_assert_max_num_queries):
     client = client_for(teacher_a)
     with django_assert_max_num_queries(9):
