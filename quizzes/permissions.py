@@ -84,11 +84,18 @@ def work_ids_visible_to_teacher(user, model) -> QuerySet:
     overlap (one has an assignment, the other none). A count under the OR of work_visible_to_teacher
     alone makes PostgreSQL scan every row of the table (issue 25: a class teacher's count of 16
     attempts read all 10,400 of the district, 55 ms; with these ids 0.2 ms)."""
+    assigned, practice = work_parts_visible_to_teacher(user, model)
+    return assigned.order_by().values("pk").union(practice.order_by().values("pk"), all=True)
+
+
+def work_parts_visible_to_teacher(user, model) -> tuple[QuerySet, QuerySet]:
+    """The two disjoint parts of the work a teacher sees (work_visible_to_teacher), each read by index:
+    the work of their classes' assignments, and their students' practice after joining."""
     classes = classroom_ids_for_teacher(user)
     assigned = model.objects.filter(assignment_id__in=Assignment.objects.filter(classroom_id__in=classes).values("pk"))
     students = Enrolment.objects.filter(classroom_id__in=classes).values("student_id")
     practice = model.objects.filter(joined_before_started(classes), assignment__isnull=True, user_id__in=students)
-    return assigned.order_by().values("pk").union(practice.order_by().values("pk"), all=True)
+    return assigned, practice
 
 
 def attempts_for_teacher(user) -> QuerySet[Attempt]:

@@ -10,8 +10,9 @@ from quizzes.paging import CountOfPaginator
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """A view may define `count_queryset(queryset)`: the same rows, counted by a cheaper query (the
-    teacher's attempts through their own ids, not a scan of every attempt: issue 25)."""
+    """A view may define `count_queryset(queryset)` -> (rows, counted): the same rows in a query cheaper
+    to count and to page while short (the teacher's attempts through their own ids, not a scan of every
+    attempt), and what is counted (None: those rows; issue 25). `count` stays exact."""
 
     page_size_query_param = "page_size"
     max_page_size = 100
@@ -23,7 +24,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
             raise ValidationError({self.page_query_param: [gettext("One whole number from 1.")]})
         count_queryset = getattr(view, "count_queryset", None)
         if count_queryset is not None:
-            self.django_paginator_class = partial(CountOfPaginator, count_of=count_queryset(queryset))  # type: ignore[assignment]
+            count_of, counted = count_queryset(queryset)
+            self.django_paginator_class = partial(CountOfPaginator, count_of=count_of, counted=counted)  # type: ignore[assignment]
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):

@@ -185,3 +185,36 @@ def test_admin_list_counts_at_most_a_cap_and_says_more_than(django_capture_on_co
     page = admin.get(url)
     assert page.context["cl"].result_count == 12 and not page.context["cl"].paginator.estimated
     assert "12 attempts" in page.content.decode()
+
+
+def test_api_attempts_count_is_exact_through_the_filtered_parts(django_capture_on_commit_callbacks):
+    """GET teacher/attempts/ counts the ids of the teacher's assigned and practice attempts, each part
+    filtered as the list (UNION ALL, not joined back to the attempts): the count equals the rows the
+    pages hold, with and without filters, and the rows are those of the visibility rule."""
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator, teacher, assignment, quizzes = _district(2, 3)
+    student = Enrolment.objects.filter(classroom=assignment.classroom).first().student
+    work(student, quizzes[1], None, ["a"] * quizzes[1].items.count())  # practice after joining: seen
+    early = work(student, quizzes[0], None, ["b"] * quizzes[0].items.count())
+    Attempt.objects.filter(pk=early.pk).update(started_at=Enrolment.objects.get(student=student).joined_at - timedelta(days=1))
+    api = api_client_for(coordinator)
+    seen = attempts_for_teacher(coordinator)
+    cases = {
+        "all": ({}, seen),
+        "a class": ({"classroom": assignment.classroom_id}, seen.filter(user__enrolments__classroom=assignment.classroom)),
+        "scored": ({"status": "scored"}, seen.filter(status="scored")),
+        "a quiz": ({"quiz": quizzes[1].slug}, seen.filter(quiz=quizzes[1])),
+        "a student, oldest first": ({"student_id": student.pk, "ordering": "started_at"}, seen.filter(user=student)),
+    }
+    for name, (params, expected) in cases.items():
+        rows, count, page = [], None, 1
+        while page:
+            body = api.get("/api/v1/teacher/attempts/", params | {"page": page, "page_size": 5}).json()
+            count = body["count"] if count is None else count
+            assert body["count"] == count, name
+            rows += [row["id"] for row in body["results"]]
+            page = page + 1 if body["next"] else None
+        assert count == len(rows) == expected.count() and sorted(rows) == sorted(expected.values_list("pk", flat=True)), name
+        assert early.pk not in rows, name
+    ordered = api.get("/api/v1/teacher/attempts/", {"student_id": student.pk, "ordering": "started_at"}).json()["results"]
+    assert [row["id"] for row in ordered] == list(seen.filter(user=student).order_by("started_at", "id").values_list("pk", flat=True))
