@@ -165,6 +165,10 @@ KZL_SCORE_SWEEP_AFTER_SECONDS = env.int("KZL_SCORE_SWEEP_AFTER_SECONDS", default
 KZL_OVERDUE_EVERY_SECONDS = env.float("KZL_OVERDUE_EVERY_SECONDS", default=60)
 KZL_OVERDUE_GRACE_SECONDS = env.int("KZL_OVERDUE_GRACE_SECONDS", default=120)
 KZL_STATISTICS_EVERY_SECONDS = env.float("KZL_STATISTICS_EVERY_SECONDS", default=600)
+# Each run of the item statistics takes batches of KZL_STATISTICS_BATCH attempts until it has run
+# KZL_STATISTICS_RUN_SECONDS, then queues the next at once while a backlog is left (quizzes/progress/statistics.py).
+KZL_STATISTICS_BATCH = env.int("KZL_STATISTICS_BATCH", default=2000)
+KZL_STATISTICS_RUN_SECONDS = env.float("KZL_STATISTICS_RUN_SECONDS", default=3.0)
 
 # LTI 1.3 (quizzes/lti/): calls to a platform time out after this; a pending score passback not
 # tried for KZL_LTI_SWEEP_AFTER_SECONDS is re-queued by the sweeper, and given up after MAX_TRIES.

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, Count, FloatField, Func, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -43,8 +44,10 @@ from quizzes.qtypes import QTYPES
 MIN_RESPONSES = 5
 FLAG_MIN_RESPONSES = 10
 UNIT = 1_000_000  # sums are kept in millionths of a point, as integers
-ATTEMPTS_PER_BATCH = 2000  # attempts read per query (about 28,000 answers, grouped in SQL to a few thousand rows)
-RUN_SECONDS = 3.0  # a run takes no new batch after this; the next run (or the task's follow-up) adds the rest
+# Attempts read per query (2,000 by default: about 28,000 answers, grouped in SQL to a few thousand rows).
+ATTEMPTS_PER_BATCH = settings.KZL_STATISTICS_BATCH
+# A run takes no new batch after this (3 s by default); the next run (or the task's follow-up) adds the rest.
+RUN_SECONDS = settings.KZL_STATISTICS_RUN_SECONDS
 _BATCH = 200
 LOCK_NAME = "item-statistics"
 

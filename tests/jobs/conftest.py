@@ -132,7 +132,7 @@ class CeleryProcess:
 class Jobs:
     """A worker and beat consuming from one Redis, with this process sending tasks there."""
 
-    def __init__(self, broker_url: str, workdir: Path):
+    def __init__(self, broker_url: str, workdir: Path, extra_env: dict[str, str] | None = None):
         db = connection.settings_dict
         auth = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
         env = {
@@ -145,6 +145,7 @@ class Jobs:
             "KZL_OVERDUE_EVERY_SECONDS": "3600",
             "KZL_STATISTICS_EVERY_SECONDS": "3600",
             "DJANGO_LOG_LEVEL": "WARNING",
+            **(extra_env or {}),
         }
         node = f"kzl-test-{uuid.uuid4().hex[:8]}@%h"
         self.worker = CeleryProcess(
@@ -198,17 +199,18 @@ def _send_tasks_to(url: str, *, eager: bool = False) -> None:
 
 @pytest.fixture
 def jobs(transactional_db, services_required, settings, tmp_path):
-    """start(broker_url=None) -> Jobs: a real worker and beat on that Redis (default: REDIS_URL), tasks sent there.
+    """start(broker_url=None, **env) -> Jobs: a real worker and beat on that Redis (default: REDIS_URL), tasks
+    sent there; `env` adds to the processes' environment (settings such as KZL_STATISTICS_BATCH).
 
     Depends on transactional_db, so the processes stop before the database is flushed."""
     started: list[Jobs] = []
     saved = celery_app.conf.broker_url, celery_app.conf.task_always_eager
 
-    def start(broker_url: str | None = None) -> Jobs:
+    def start(broker_url: str | None = None, **env: str) -> Jobs:
         url = broker_url or settings.REDIS_URL
         settings.REDIS_URL, settings.JOBS_IN_PROCESS = url, False
         _send_tasks_to(url)
-        stack = Jobs(url, tmp_path)
+        stack = Jobs(url, tmp_path, env)
         started.append(stack)
         stack.start()
         return stack
