@@ -417,7 +417,7 @@ def _options(qtype: str, options: list[dict], answer: dict, counts: dict[str, in
     return [OptionCount(o["id"], o["text"], counts.get(o["id"], 0), o["id"] in keys) for o in options]
 
 
-def _first_scored_attempts(assignment: Assignment) -> QuerySet[Attempt]:
+def _first_scored_attempts(assignment: Assignment) -> QuerySet:
     """The ids of each student's first scored attempt at each quiz of the assignment, as a subquery:
     the first is picked in SQL (ROW_NUMBER over the student's and quiz's attempts by number), so the
     answers are read by a join on it, never by a list of ids sent back (a class of 300 at a four-quiz
