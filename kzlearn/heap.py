@@ -1,10 +1,11 @@
 """The worker's long-lived objects kept out of the garbage collector's full collections.
 
-A Django process holds about 160,000 objects once the app and its URLconf are loaded (modules,
-settings, URL patterns, model and admin classes); they live as long as the process. CPython's full
-(generation 2) collection walks every one of them each time, and one runs every few requests that
-build many objects (a teacher page of a class of 300): on the M district it cost 100-170 ms at load
-8 in the middle of whichever request triggered it, the p95 of every teacher path (issue 25).
+A Django process holds about 140,000-150,000 objects once the app and its URLconf are loaded
+(modules, settings, URL patterns, model and admin classes); they live as long as the process.
+CPython's full (generation 2) collection walks every one of them each time, and one runs every few
+requests that build many objects (a teacher page of a class of 300): on the M district 165-470 ms at
+load 8-12 in the middle of whichever request set it off, the p95 outliers of the teacher paths
+(issue 25); 25 ms once frozen.
 `freeze()` collects once and moves what is left to the permanent generation (gc.freeze, as
 CPython's documentation advises for pre-fork servers): later collections walk only the objects made
 after it. Called by kzlearn/wsgi.py once the app is loaded; bench/scale.py does the same before
