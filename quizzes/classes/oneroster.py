@@ -23,6 +23,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from quizzes.classes.roster import (
     OWN_CLASS,
@@ -284,16 +285,16 @@ def _read_csv(archive: zipfile.ZipFile, archive_name: str, name: str, problems: 
     try:
         raw = archive.read(archive_name).decode("utf-8-sig")
     except UnicodeDecodeError:
-        problems.append(FileProblem(name, 0, "not UTF-8 text"))
+        problems.append(FileProblem(name, 0, gettext("not UTF-8 text")))
         return None
     except UNREADABLE as exc:
-        problems.append(FileProblem(name, 0, f"cannot be read from the zip ({exc})"))
+        problems.append(FileProblem(name, 0, gettext("cannot be read from the zip (%(error)s)") % {"error": exc}))
         return None
     reader = csv.reader(io.StringIO(raw, newline=""))
     try:
         header = next(reader, None)
         if not header:
-            problems.append(FileProblem(name, 1, "empty: the first line must be the header"))
+            problems.append(FileProblem(name, 1, gettext("empty: the first line must be the header")))
             return None
         header = [h.strip() for h in header]
         known = KNOWN.get(name, ())
@@ -304,10 +305,12 @@ def _read_csv(archive: zipfile.ZipFile, archive_name: str, name: str, problems: 
                 FileProblem(
                     name,
                     1,
-                    "the header is not OneRoster 1.2's"
-                    + (f"; missing: {', '.join(missing)}" if missing else "")
-                    + (f"; unknown: {', '.join(unknown)}" if unknown else "")
-                    + ("; a column twice" if len(set(header)) != len(header) else ""),
+                    "; ".join(
+                        [gettext("the header is not OneRoster 1.2's")]
+                        + ([gettext("missing: %(columns)s") % {"columns": ", ".join(missing)}] if missing else [])
+                        + ([gettext("unknown: %(columns)s") % {"columns": ", ".join(unknown)}] if unknown else [])
+                        + ([gettext("a column twice")] if len(set(header)) != len(header) else [])
+                    ),
                 )
             )
             return None
@@ -316,12 +319,13 @@ def _read_csv(archive: zipfile.ZipFile, archive_name: str, name: str, problems: 
             if not any(v.strip() for v in values):
                 continue
             if len(values) != len(header):
-                problems.append(FileProblem(name, reader.line_num, f"{len(values)} values for {len(header)} columns"))
+                said = gettext("%(n)d values for %(columns)d columns") % {"n": len(values), "columns": len(header)}
+                problems.append(FileProblem(name, reader.line_num, said))
                 continue
             rows.append((reader.line_num, {h: v.strip() for h, v in zip(header, values, strict=True)}))
         return rows
     except csv.Error as exc:
-        problems.append(FileProblem(name, reader.line_num, f"cannot be read as CSV ({exc})"))
+        problems.append(FileProblem(name, reader.line_num, gettext("cannot be read as CSV (%(error)s)") % {"error": exc}))
         return None
 
 
@@ -331,33 +335,34 @@ def oneroster_read(*, file) -> dict:
     `tobedeleted` and people who are neither students nor teachers are left out and noted."""
     data = file.read(MAX_ZIP_BYTES + 1)
     if len(data) > MAX_ZIP_BYTES:
-        raise OneRosterFileError([FileProblem("upload", 0, f"larger than {MAX_ZIP_BYTES // 1_000_000} MB")])
+        raise OneRosterFileError([FileProblem("upload", 0, gettext("larger than %(n)d MB") % {"n": MAX_ZIP_BYTES // 1_000_000})])
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = {info.filename.rsplit("/", 1)[-1]: info for info in archive.infolist() if not info.is_dir()}
     except (*UNREADABLE, ValueError, struct.error):
-        raise OneRosterFileError([FileProblem("upload", 0, "not a zip file")]) from None
+        raise OneRosterFileError([FileProblem("upload", 0, gettext("not a zip file"))]) from None
     if sum(info.file_size for info in infos.values()) > MAX_CSV_BYTES:
-        raise OneRosterFileError([FileProblem("upload", 0, f"its files hold more than {MAX_CSV_BYTES // 1_000_000} MB")])
+        said = gettext("its files hold more than %(n)d MB") % {"n": MAX_CSV_BYTES // 1_000_000}
+        raise OneRosterFileError([FileProblem("upload", 0, said)])
     names = {short: info.filename for short, info in infos.items()}
     problems: list[FileProblem] = []
     if "manifest.csv" not in names:
-        raise OneRosterFileError([FileProblem("manifest.csv", 0, "missing: a OneRoster zip starts with its manifest")])
+        raise OneRosterFileError([FileProblem("manifest.csv", 0, gettext("missing: a OneRoster zip starts with its manifest"))])
     try:
         manifest_raw = archive.read(names["manifest.csv"]).decode("utf-8-sig")
     except (UnicodeDecodeError, *UNREADABLE) as exc:
-        raise OneRosterFileError([FileProblem("manifest.csv", 0, f"cannot be read ({exc})")]) from None
+        raise OneRosterFileError([FileProblem("manifest.csv", 0, gettext("cannot be read (%(error)s)") % {"error": exc})]) from None
     manifest = {row[0].strip(): row[1].strip() for row in csv.reader(io.StringIO(manifest_raw)) if len(row) >= 2}
     if manifest.get("oneroster.version") != "1.2":
-        problems.append(FileProblem("manifest.csv", 0, f"oneroster.version must be 1.2, not {manifest.get('oneroster.version')!r}"))
+        said = gettext("oneroster.version must be 1.2, not %(version)s") % {"version": repr(manifest.get("oneroster.version"))}
+        problems.append(FileProblem("manifest.csv", 0, said))
     for needed in ("users", "classes", "enrollments"):
         mode = manifest.get(f"file.{needed}", "absent")
         if mode not in ("bulk", "delta"):
-            problems.append(
-                FileProblem("manifest.csv", 0, f"file.{needed} must be bulk or delta (KZLearn imports users, classes and enrollments)")
-            )
+            said = gettext("file.%(name)s must be bulk or delta (KZLearn imports users, classes and enrollments)") % {"name": needed}
+            problems.append(FileProblem("manifest.csv", 0, said))
         elif f"{needed}.csv" not in names:
-            problems.append(FileProblem(f"{needed}.csv", 0, "missing, though the manifest lists it"))
+            problems.append(FileProblem(f"{needed}.csv", 0, gettext("missing, though the manifest lists it")))
     if problems:
         raise OneRosterFileError(problems)
     read: dict[str, list[tuple[int, dict]]] = {}
@@ -375,7 +380,7 @@ def oneroster_read(*, file) -> dict:
 
 
 def _rows(read: dict[str, list[tuple[int, dict]]]) -> dict:
-    notes: list[str] = []
+    notes: list[dict] = []  # said by the job, in its starter's language (_note)
     remove: dict[str, list[dict]] = {"users": [], "classes": [], "enrollments": []}
     deleted = "tobedeleted"
     roles: dict[str, str] = {}
@@ -393,9 +398,7 @@ def _rows(read: dict[str, list[tuple[int, dict]]]) -> dict:
         role = roles.get(row["sourcedId"], "")
         if role not in RosterRole.values:
             skipped.add(row["sourcedId"])
-            notes.append(
-                f"users.csv line {line}: {row['sourcedId']} is {role or 'without a role'}: only students and teachers are imported"
-            )
+            notes.append({"where": f"users.csv line {line}", "id": row["sourcedId"], "role": role, "of": "user"})
             continue
         users.append(
             asdict(
@@ -427,9 +430,7 @@ def _rows(read: dict[str, list[tuple[int, dict]]]) -> dict:
         if row.get("status") == deleted:
             remove["enrollments"].append(asdict(RemovalRow(row["sourcedId"], f"enrollments.csv line {line}")))
         elif row["userSourcedId"] in skipped or row["role"] not in RosterRole.values:
-            notes.append(
-                f"enrollments.csv line {line}: {row['sourcedId']} is a {row['role']}'s place: only students and teachers are imported"
-            )
+            notes.append({"where": f"enrollments.csv line {line}", "id": row["sourcedId"], "role": row["role"], "of": "place"})
         else:
             enrollments.append(
                 asdict(
@@ -475,5 +476,18 @@ def oneroster_import_job(
         by=by,
         progress=progress,
     )
-    report.notes = list(notes or []) + report.notes
+    report.notes = [_note(n) for n in notes or []] + report.notes
     return report
+
+
+def _note(note: dict | str) -> str:
+    """A person or place the import left out, in the active language (a job queued before notes were data: as it is)."""
+    if isinstance(note, str):
+        return note
+    if note["of"] == "place":
+        said = gettext("%(where)s: %(id)s is a %(role)s's place: only students and teachers are imported")
+    elif note["role"]:
+        said = gettext("%(where)s: %(id)s is %(role)s: only students and teachers are imported")
+    else:
+        said = gettext("%(where)s: %(id)s is without a role: only students and teachers are imported")
+    return said % note

@@ -34,6 +34,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext, ngettext
 
 from quizzes.classes.services import USERNAME_TAKEN, classroom_archive, classroom_create, enrolment_add, enrolment_remove
 from quizzes.models import Classroom, Enrolment, ProvisionedAccount, RosterRole, SourcedEnrollment, SourcedUser
@@ -115,11 +116,20 @@ class RosterError(Exception):
     """Rows that cannot be provisioned; `problems` lists every one. Nothing was written."""
 
     def __init__(self, problems: list[RowProblem]):
-        super().__init__(f"{len(problems)} bad row(s); nothing was written")
+        n = len(problems)
+        super().__init__(ngettext("%(n)d bad row; nothing was written", "%(n)d bad rows; nothing was written", n) % {"n": n})
         self.problems = problems
 
     def job_result(self) -> dict:
         return {"errors": [asdict(p) for p in self.problems]}
+
+
+def longer_than(n: int) -> str:
+    return gettext("longer than %(n)d characters") % {"n": n}
+
+
+def not_a_role(role: str) -> str:
+    return gettext("must be one of %(roles)s, not %(role)s") % {"roles": ", ".join(ROLES), "role": repr(role)}
 
 
 def _is_admin(by) -> bool:
@@ -139,14 +149,14 @@ def _may_manage(by, user, managed: set[int]) -> bool:
 def _check_id(problems: list[RowProblem], row, seen: dict[str, str], name: str = "sourced_id") -> bool:
     value = getattr(row, name)
     if not value or not value.strip():
-        problems.append(RowProblem(row.where, "", name, "missing"))
+        problems.append(RowProblem(row.where, "", name, gettext("missing")))
         return False
     if len(value) > SOURCED_ID_MAX:
-        problems.append(RowProblem(row.where, value[:40], name, f"longer than {SOURCED_ID_MAX} characters"))
+        problems.append(RowProblem(row.where, value[:40], name, longer_than(SOURCED_ID_MAX)))
         return False
     if name == "sourced_id":
         if value in seen:
-            problems.append(RowProblem(row.where, value, name, f"duplicate: also at {seen[value]}"))
+            problems.append(RowProblem(row.where, value, name, gettext("duplicate: also at %(where)s") % {"where": seen[value]}))
             return False
         seen[value] = row.where
     return True
@@ -210,24 +220,24 @@ def _check_users(rows: Sequence[UserRow], by, problems: list[RowProblem], plan: 
             problems.append(RowProblem(row.where, row.sourced_id, name, reason))
 
         if row.role not in ROLES:
-            fail("role", f"must be one of {', '.join(ROLES)}, not {row.role!r}")
+            fail("role", not_a_role(row.role))
         try:
             User.username_validator(row.username)
             if len(row.username) > 150:
-                fail("username", "longer than 150 characters")
+                fail("username", longer_than(150))
         except ValidationError:
-            fail("username", "missing, or not only letters, digits and @ . + - _")
+            fail("username", gettext("missing, or not only letters, digits and @ . + - _"))
         if row.username.lower() in names:
-            fail("username", f"duplicate: also at {names[row.username.lower()]}")
+            fail("username", gettext("duplicate: also at %(where)s") % {"where": names[row.username.lower()]})
         names.setdefault(row.username.lower(), row.where)
         if row.email:
             try:
                 validate_email(row.email)
             except ValidationError:
-                fail("email", f"not an e-mail address: {row.email!r}")
+                fail("email", gettext("not an e-mail address: %(email)s") % {"email": repr(row.email)})
         for name in ("given_name", "family_name"):
             if len(getattr(row, name)) > 150:
-                fail(name, "longer than 150 characters")
+                fail(name, longer_than(150))
         link = linked.get(row.sourced_id)
         account = link.user if link else None
         if account is None and row.sourced_id in own and not own[row.sourced_id].is_superuser and _matches(row, own[row.sourced_id]):
@@ -237,23 +247,26 @@ def _check_users(rows: Sequence[UserRow], by, problems: list[RowProblem], plan: 
             plan.as_is.add(row.sourced_id)
         elif link is not None:
             if not _may_manage(by, link.user, managed):
-                fail("sourced_id", "names an account you may not change")
+                fail("sourced_id", gettext("names an account you may not change"))
             elif link.role != row.role:
-                fail("role", f"the account is a {link.role}; a role does not change by provisioning")
+                fail("role", gettext("the account is a %(role)s; a role does not change by provisioning") % {"role": link.role})
             other = by_name.get(row.username.lower())
             if other is not None and other.pk != link.user_id:
-                fail("username", USERNAME_TAKEN)
+                fail("username", gettext(USERNAME_TAKEN))
         else:
             account = own.get(row.sourced_id) or by_name.get(row.username.lower())
             other = by_name.get(row.username.lower())
             if account is not None and (
                 (other is not None and other.pk != account.pk) or not _may_manage(by, account, managed) or account.pk in taken_links
             ):
-                fail("username", USERNAME_TAKEN)
+                fail("username", gettext(USERNAME_TAKEN))
             elif account is not None and account.is_staff != (row.role == RosterRole.TEACHER):
-                fail("role", f"the account {row.username} is {'a staff' if account.is_staff else 'a student'} account")
+                if account.is_staff:
+                    fail("role", gettext("the account %(username)s is a staff account") % {"username": row.username})
+                else:
+                    fail("role", gettext("the account %(username)s is a student account") % {"username": row.username})
             elif account is None and row.role == RosterRole.TEACHER and not _is_admin(by):
-                fail("role", "only an administrator provisions teacher accounts")
+                fail("role", gettext("only an administrator provisions teacher accounts"))
             if account is None and row.password:
                 try:
                     password_validation.validate_password(row.password, User(username=row.username, first_name=row.given_name))
@@ -280,10 +293,11 @@ def _check_classes(rows: Sequence[ClassRow], by, problems: list[RowProblem], pla
             continue
         classroom = existing.get(row.sourced_id)
         if not row.title.strip() or len(row.title) > 200:
-            problems.append(RowProblem(row.where, row.sourced_id, "title", "missing, or longer than 200 characters"))
+            said = gettext("missing, or longer than %(n)d characters") % {"n": 200}
+            problems.append(RowProblem(row.where, row.sourced_id, "title", said))
             plan.failed.add(row.sourced_id)
         elif classroom is not None and mine is not None and classroom.pk not in mine:
-            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", "names a class you do not teach"))
+            problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", gettext("names a class you do not teach")))
             plan.failed.add(row.sourced_id)
         else:
             plan.classes.append((row, classroom))
@@ -327,20 +341,20 @@ def _check_enrollments(rows: Sequence[EnrollmentRow], by, problems: list[RowProb
         if row.class_sourced_id in plan.failed or row.user_sourced_id in plan.failed:
             continue  # its class or person is reported already
         if row.class_sourced_id not in classes:
-            fail("class_sourced_id", f"no class {row.class_sourced_id!r} in this roster or among your classes")
+            fail("class_sourced_id", gettext("no class %(id)s in this roster or among your classes") % {"id": repr(row.class_sourced_id)})
             continue
         if row.user_sourced_id not in users:
-            fail("user_sourced_id", f"no person {row.user_sourced_id!r} in this roster or provisioned before")
+            fail("user_sourced_id", gettext("no person %(id)s in this roster or provisioned before") % {"id": repr(row.user_sourced_id)})
             continue
         if row.role not in ROLES:
-            fail("role", f"must be one of {', '.join(ROLES)}, not {row.role!r}")
+            fail("role", not_a_role(row.role))
             continue
         role, account = users[row.user_sourced_id]
         if role != row.role:
-            fail("role", f"{row.user_sourced_id} is a {role}, not a {row.role}")
+            fail("role", gettext("%(id)s is a %(role)s, not a %(wanted)s") % {"id": row.user_sourced_id, "role": role, "wanted": row.role})
             continue
         if row.role == RosterRole.TEACHER and not _is_admin(by) and not (account is not None and account.pk == by.pk):
-            fail("role", "only an administrator adds teachers to a class")
+            fail("role", gettext("only an administrator adds teachers to a class"))
             continue
         classroom = classes[row.class_sourced_id]
         if (
@@ -350,18 +364,18 @@ def _check_enrollments(rows: Sequence[EnrollmentRow], by, problems: list[RowProb
             and account.pk not in managed
             and not (classroom is not None and Enrolment.objects.filter(student=account, classroom=classroom).exists())
         ):
-            fail("user_sourced_id", "names a student account you did not create; students join with the class's join code")
+            fail("user_sourced_id", gettext("names a student account you did not create; students join with the class's join code"))
             continue
         pair = (row.class_sourced_id, row.user_sourced_id)
         if pair in pairs:
-            fail("user_sourced_id", f"already placed in this class at {pairs[pair]}")
+            fail("user_sourced_id", gettext("already placed in this class at %(where)s") % {"where": pairs[pair]})
             continue
         pairs[pair] = row.where
         known = existing.get(row.sourced_id)
         if known is not None and (
             classroom is None or account is None or (known.classroom_id, known.user_id) != (classroom.pk, account.pk)
         ):
-            fail("sourced_id", "already names another person's place or another class")
+            fail("sourced_id", gettext("already names another person's place or another class"))
             continue
         plan.enrollments.append(row)
 
@@ -402,8 +416,8 @@ def _check_removals(removals: Removals, by, problems: list[RowProblem], plan: _P
     kept_classes = {r.sourced_id for r, _c in plan.classes} | plan.failed
     kept_places = {r.sourced_id for r in plan.enrollments} | plan.failed
 
-    def gone(row: RemovalRow, what: str) -> None:
-        plan.notes.append(f"{row.where}: {what} {row.sourced_id} is not here (removed already, or never provisioned); nothing to remove")
+    def gone(row: RemovalRow, note: str) -> None:
+        plan.notes.append(note % {"where": row.where, "id": row.sourced_id})
 
     def refuse(row: RemovalRow, reason: str) -> None:
         problems.append(RowProblem(row.where, row.sourced_id, "sourced_id", reason))
@@ -415,13 +429,13 @@ def _check_removals(removals: Removals, by, problems: list[RowProblem], plan: _P
     for row in user_rows:
         link = links.get(row.sourced_id)
         if row.sourced_id in kept_users:
-            refuse(row, "both provisioned and removed in this roster")
+            refuse(row, gettext("both provisioned and removed in this roster"))
         elif link is None:
-            gone(row, "person")
+            gone(row, gettext("%(where)s: person %(id)s is not here (removed already, or never provisioned); nothing to remove"))
         elif link.user.pk == getattr(by, "pk", None):
-            refuse(row, "names your own account")
+            refuse(row, gettext("names your own account"))
         elif not _may_manage(by, link.user, managed):
-            refuse(row, "names an account you may not change")
+            refuse(row, gettext("names an account you may not change"))
         else:
             plan.remove_users.append((row.where, row.sourced_id, link.user))
     rooms = {c.sourced_id: c for c in Classroom.objects.filter(sourced_id__in=[r.sourced_id for r in removals.classes])}
@@ -429,11 +443,11 @@ def _check_removals(removals: Removals, by, problems: list[RowProblem], plan: _P
     for row in removals.classes:
         classroom = rooms.get(row.sourced_id)
         if row.sourced_id in kept_classes:
-            refuse(row, "both provisioned and removed in this roster")
+            refuse(row, gettext("both provisioned and removed in this roster"))
         elif classroom is None or classroom.archived_at is not None:
-            gone(row, "class")
+            gone(row, gettext("%(where)s: class %(id)s is not here (removed already, or never provisioned); nothing to remove"))
         elif mine is not None and not _is_admin(by) and classroom.pk not in mine:
-            refuse(row, "names a class you do not teach")
+            refuse(row, gettext("names a class you do not teach"))
         else:
             plan.remove_classes.append((row.where, row.sourced_id, classroom))
     named_places = SourcedEnrollment.objects.filter(sourced_id__in=[r.sourced_id for r in enrollment_rows])
@@ -446,13 +460,13 @@ def _check_removals(removals: Removals, by, problems: list[RowProblem], plan: _P
     for row in enrollment_rows:
         place = places.get(row.sourced_id)
         if row.sourced_id in kept_places:
-            refuse(row, "both placed and removed in this roster")
+            refuse(row, gettext("both placed and removed in this roster"))
         elif place is None:
-            gone(row, "place")
+            gone(row, gettext("%(where)s: place %(id)s is not here (removed already, or never provisioned); nothing to remove"))
         elif taught is not None and place.classroom_id not in taught:
-            refuse(row, "names a place in a class you do not teach")
+            refuse(row, gettext("names a place in a class you do not teach"))
         elif place.role == RosterRole.TEACHER and not _is_admin(by):
-            refuse(row, "only an administrator takes a teacher out of a class")
+            refuse(row, gettext("only an administrator takes a teacher out of a class"))
         else:
             plan.remove_enrollments.append((row.where, row.sourced_id, place))
 
@@ -477,7 +491,7 @@ def roster_check(
     )
     for name, rows in sections:
         if len(rows) > MAX_ROWS:
-            problems.append(RowProblem(name, "", name, f"more than {MAX_ROWS} rows; send them in parts"))
+            problems.append(RowProblem(name, "", name, gettext("more than %(n)d rows; send them in parts") % {"n": MAX_ROWS}))
     if problems:
         raise RosterError(problems)
     plan = _Plan()
@@ -517,7 +531,7 @@ def roster_apply(
     except IntegrityError:
         # Someone took a username or a sourced id since the rows were checked.
         raise RosterError(
-            [RowProblem("", "", "", "the roster changed while it was written (a username or id taken meanwhile); send it again")]
+            [RowProblem("", "", "", gettext("the roster changed while it was written (a username or id taken meanwhile); send it again"))]
         ) from None
     if progress:
         progress(total, total)
@@ -634,17 +648,19 @@ def _write_removals(plan: _Plan, report: RosterReport) -> None:
                 enrolment_remove(enrolment=enrolment)
         place.delete()
         (report.removed if taken else report.unchanged)["enrollments"] += 1
-        report.notes.append(f"{where}: {sourced_id} " + ("taken out of the class" if taken else "was no longer in the class"))
+        note = gettext("%(where)s: %(id)s taken out of the class") if taken else gettext("%(where)s: %(id)s was no longer in the class")
+        report.notes.append(note % {"where": where, "id": sourced_id})
     for where, sourced_id, classroom in plan.remove_classes:
         classroom_archive(classroom=classroom)
         report.removed["classes"] += 1
-        report.notes.append(f"{where}: class {sourced_id} archived (its work stays)")
+        report.notes.append(gettext("%(where)s: class %(id)s archived (its work stays)") % {"where": where, "id": sourced_id})
     for where, sourced_id, account in plan.remove_users:
         if account.is_active:
             account.is_active = False
             account.save(update_fields=["is_active"])
             report.removed["users"] += 1
-            report.notes.append(f"{where}: {sourced_id} deactivated (the account and its work stay)")
+            said = gettext("%(where)s: %(id)s deactivated (the account and its work stay)")
+            report.notes.append(said % {"where": where, "id": sourced_id})
         else:
             report.unchanged["users"] += 1
     report.notes.extend(plan.notes)

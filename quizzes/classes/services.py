@@ -28,7 +28,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from quizzes.models import Assignment, ClassGroup, Classroom, Enrolment, Extension, Module, ProvisionedAccount, WebhookEvent
 from quizzes.permissions import modules_for_teacher
@@ -53,7 +53,7 @@ NOT_YOURS = gettext_lazy(
     "No student account you may enrol has this username. Students join with the class's join code; "
     "an administrator can add an existing account."
 )
-USERNAME_TAKEN = (
+USERNAME_TAKEN = gettext_noop(
     "this username is taken by an account you did not create: pick another username, or ask the student to join with the class's join code"
 )
 JOIN_REFUSED = "No class is open for joining with this code. Check the code with your teacher."
@@ -413,7 +413,7 @@ def _row_check(row: dict, *, groups: dict[str, ClassGroup], existing: dict[str, 
         return f"unknown group {row['group']!r} (groups in this class: {', '.join(sorted(groups)) or 'none yet'})"
     user = existing.get(username)
     if user is not None and not allowed(user):
-        return USERNAME_TAKEN
+        return gettext(USERNAME_TAKEN)
     for name in ("first_name", "last_name"):
         if len(row.get(name, "")) > 150:
             return f"{name} is longer than 150 characters"
@@ -533,7 +533,7 @@ def _students_import_write(*, classroom: Classroom, by, new_users: list, enrol: 
     except IntegrityError:
         # Someone took one of the usernames (or enrolled a student) since the rows were checked.
         taken = set(User.objects.filter(username__in=[u.username for _l, u, _g in new_users]).values_list("username", flat=True))
-        errors = [RowError(line, user.username, USERNAME_TAKEN) for line, user, _g in new_users if user.username in taken]
+        errors = [RowError(line, user.username, gettext(USERNAME_TAKEN)) for line, user, _g in new_users if user.username in taken]
         raise StudentImportError(ImportReport(errors=errors or [RowError(0, "", "the class changed while importing; try again")])) from None
 
 

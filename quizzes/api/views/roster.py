@@ -9,6 +9,7 @@ import io
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, serializers
@@ -206,7 +207,7 @@ class OneRosterImportView(StrictQuery, Idempotent, APIView):
     def post(self, request):
         upload = request.data.get("file") if isinstance(request.data, dict) else None
         if not isinstance(upload, UploadedZip) or not upload:
-            raise exceptions.ValidationError({"file": ["Send the zip as the request body with Content-Type: application/zip."]})
+            raise exceptions.ValidationError({"file": [gettext("Send the zip as the request body with Content-Type: application/zip.")]})
         try:
             rows = oneroster_read(file=io.BytesIO(upload))
         except OneRosterFileError as error:

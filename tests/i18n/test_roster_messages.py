@@ -1,0 +1,133 @@
+"""What provisioning says back to integrators (POST roster/, the OneRoster import and its job): every bad
+row's reason, the import's notes and the job's message in the caller's language, the machine-readable parts
+(`fields` keys `users[3].username`, each error's `where`, `field` and `sourced_id`) unchanged."""
+
+from __future__ import annotations
+
+import ast
+import copy
+from pathlib import Path
+
+import pytest
+
+from quizzes.models import Profile
+from tests.api.test_oneroster import SIS_ZIP, _import, make_zip
+from tests.api.test_roster import ROSTER, client_as
+from tests.factories import UserFactory
+from tests.i18n.test_languages import english_sentences
+
+MODULES = ("quizzes/classes/roster.py", "quizzes/classes/oneroster.py")
+MARKED = {"gettext", "ngettext", "longer_than", "not_a_role"}
+
+
+def _marked(node: ast.AST) -> bool:
+    """A message built by gettext (or a helper of ours that calls it), or a variable holding one."""
+    if isinstance(node, ast.BinOp):  # gettext("... %(x)s") % {...}
+        return _marked(node.left)
+    if isinstance(node, ast.IfExp):
+        return _marked(node.body) and _marked(node.orelse)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join":
+        return True  # "; ".join([gettext(...), ...]): its parts are calls checked on their own
+    return isinstance(node, ast.Name) or (isinstance(node, ast.Call) and getattr(node.func, "id", None) in MARKED)
+
+
+def test_every_roster_reason_and_note_is_marked_for_translation():
+    """A reason or note written as a plain or f-string would reach an integrator in English."""
+    root = Path(__file__).resolve().parents[2]
+    unmarked = []
+    for name in MODULES:
+        for node in ast.walk(ast.parse((root / name).read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            said = getattr(func, "id", None) in ("RowProblem", "FileProblem", "fail", "refuse", "gone")
+            noted = isinstance(func, ast.Attribute) and func.attr == "append" and getattr(func.value, "attr", None) == "notes"
+            if (said or noted) and not _marked(node.args[-1]):
+                unmarked.append(f"{name}: {ast.unparse(node)[:100]}")
+    assert not unmarked, unmarked
+
+
+def test_the_scan_finds_an_unmarked_reason():
+    tree = ast.parse('fail("role", f"must be one of {x}")\nreport.notes.append("archived")')
+    assert [ast.unparse(n)[:4] for n in ast.walk(tree) if isinstance(n, ast.Call) and n.args and not _marked(n.args[-1])]
+    assert len([n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.args and not _marked(n.args[-1])]) == 2
+
+
+def _bad_roster() -> dict:
+    UserFactory(username="taken.name")  # someone else's account
+    bad = copy.deepcopy(ROSTER)
+    bad["users"].append({"sourced_id": "stu-3", "role": "student", "username": "taken.name"})
+    bad["users"].append({"sourced_id": "stu-4", "role": "student", "username": "bolat.k"})
+    bad["users"].append({"sourced_id": "tch-1", "role": "teacher", "username": "new.teacher"})
+    bad["enrollments"].append({"sourced_id": "enr-3", "class_sourced_id": "cls-nowhere", "user_sourced_id": "stu-1", "role": "student"})
+    bad["enrollments"].append({"sourced_id": "enr-1", "class_sourced_id": "cls-10a", "user_sourced_id": "stu-2", "role": "student"})
+    return bad
+
+
+WANTED = {
+    "ru": ("повтор: уже есть в users[1]", "учётные записи учителей создаёт только администратор", "класса 'cls-nowhere' нет"),
+    "kk": ("қайталану: users[1] ішінде де бар", "мұғалім тіркелгілерін тек әкімші жасайды", "'cls-nowhere' сыныбы"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_a_rosters_bad_rows_are_said_in_the_callers_language_under_the_same_keys(lang):
+    teacher = UserFactory(is_staff=True, username="t-roster")
+    bad = _bad_roster()
+    english = client_as(teacher).post("/api/v1/roster/", bad, format="json").json()["error"]
+    said = client_as(teacher).post("/api/v1/roster/", bad, format="json", HTTP_ACCEPT_LANGUAGE=lang).json()["error"]
+    assert said["code"] == english["code"] == "invalid" and set(said["fields"]) == set(english["fields"])
+    shown = " | ".join(m for messages in said["fields"].values() for m in messages)
+    assert all(w in shown for w in WANTED[lang]), shown
+    assert not [s for s in english_sentences() if s in shown], shown
+    assert "only an administrator provisions teacher accounts" in str(english["fields"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "lang, failed, reason, note, refused, not_a_zip",
+    [
+        (
+            "ru",
+            "Ошибка",
+            "ошибочн",
+            "импортируются только ученики и учителя",
+            "указывает класс, в котором вы не преподаёте",
+            "это не zip-архив",
+        ),
+        (
+            "kk",
+            "Орындалмады",
+            "қате жол",
+            "тек оқушылар мен мұғалімдер импортталады",
+            "сіз сабақ бермейтін сыныпты көрсетеді",
+            "бұл zip-архив емес",
+        ),
+    ],
+)
+def test_a_oneroster_import_speaks_its_starters_language(
+    lang, failed, reason, note, refused, not_a_zip, django_capture_on_commit_callbacks
+):
+    """The job writes its message, each bad row's reason and its notes once, in the starter's language (their
+    profile's); the zip's own problems are a 400 in the request's language."""
+    teacher = UserFactory(is_staff=True)
+    Profile.objects.create(user=teacher, language=lang)
+    client = client_as(teacher)
+    done = _import(client, make_zip(SIS_ZIP), django_capture_on_commit_callbacks).json()
+    report = client.get(f"/api/v1/roster/imports/{done['id']}/").json()["report"]
+    assert report["notes"] and all(note in n for n in report["notes"]), report["notes"]
+    assert any(n.startswith("users.csv line ") for n in report["notes"])  # where it came from: as the file names it
+    client = client_as(other := UserFactory(is_staff=True))  # timur.b is now the first teacher's
+    Profile.objects.create(user=other, language=lang)
+    files = {**SIS_ZIP, "enrollments.csv": SIS_ZIP["enrollments.csv"] + "e-102,,,cls-nope,sch-1,u-100,student,false,,\n"}
+    job = client.get(f"/api/v1/roster/imports/{_import(client, make_zip(files), django_capture_on_commit_callbacks).json()['id']}/")
+    job = job.json()
+    assert job["status"] == "failed" and job["message"].startswith(failed) and reason in job["message"], job["message"]
+    errors = {(e["where"], e["field"]): e["reason"] for e in job["report"]["errors"]}
+    # The class is the first teacher's, and so are the people it names.
+    assert ("classes.csv line 2", "sourced_id") in errors and ("enrollments.csv line 4", "class_sourced_id") in errors, errors
+    shown = " | ".join(errors.values()) + " | " + job["message"]
+    assert refused in shown and not [s for s in english_sentences() if s in shown], shown
+    bad_zip = client.post("/api/v1/roster/imports/", b"not a zip", content_type="application/zip", HTTP_ACCEPT_LANGUAGE=lang)
+    assert bad_zip.status_code == 400 and bad_zip.json()["error"]["fields"] == {"upload": [not_a_zip]}, bad_zip.json()
