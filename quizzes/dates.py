@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from quizzes.said import _
+from quizzes.said import Said, _
 
 FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
@@ -119,3 +119,44 @@ def date_span_label(start: date, end: date | None = None, precision: str = "day"
     if start.year == end.year:
         return f"between {_day_month(start, 'en')} and {date_label(end)}"
     return f"between {date_label(start)} and {date_label(end)}"
+
+
+class SaidDate(Said):
+    """A date inside a message of ours (a scenario rule's, an audit finding's): the English label as a str (tests and
+    logs read it), and date_label's in the language the message is shown in (Said.render's ``language``)."""
+
+    day: date
+    precision: str
+
+    def __new__(cls, value: date, precision: str = "day") -> SaidDate:
+        made = super().__new__(cls, date_label(value, precision))
+        made.day, made.precision = value, precision
+        return made
+
+    def render(self, gettext, ngettext, language: str = "en") -> str:
+        return date_label(self.day, self.precision, language)
+
+
+class SaidSpan(Said):
+    """An event's date inside a message of ours: its English label (EventFact.when_label: 'between 4 and 6 January
+    2022', 'probably 18 January 2022') as a str, and in another language date_range_label's with our hedge translated
+    ('probably', 'our reading') and the source's own words (``said``: 'Around 1 a.m.', a weekday) kept as written."""
+
+    start: date
+    end: date | None
+    precision: str
+    said: str
+    probably: bool
+
+    def __new__(cls, english: str, start: date, end: date | None, precision: str, *, said: str = "", probably: bool = False) -> SaidSpan:
+        made = super().__new__(cls, english)
+        made.start, made.end, made.precision, made.said, made.probably = start, end, precision, said, probably
+        return made
+
+    def render(self, gettext, ngettext, language: str = "en") -> str:
+        if _language(language) == "en":
+            return str(self)
+        span = date_range_label(self.start, self.end, self.precision, language)
+        if self.said:
+            return gettext("%(said)s (our reading: %(date)s)") % {"said": self.said, "date": span}
+        return gettext("probably %(date)s") % {"date": span} if self.probably else span

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.utils.translation import gettext, ngettext
+from django.conf import settings
+from django.utils.translation import get_language, gettext, ngettext
 
 from quizzes.said import Said
 
 
 def translated(text: str) -> str:
     """``text`` in the active language when it is a `Said`; any other text as it is."""
-    return text.render(gettext, ngettext) if isinstance(text, Said) else str(text)
+    return text.render(gettext, ngettext, get_language() or settings.LANGUAGE_CODE) if isinstance(text, Said) else str(text)
 
 
 def counted(counts: Mapping[str, int], words: Mapping[str, str]) -> str:

@@ -29,10 +29,11 @@ class Said(str):
         made.msgid, made.plural, made.n, made.values = msgid, plural, n, tuple(values.items())
         return made
 
-    def render(self, gettext: Callable[[str], str], ngettext: Callable[[str, str, int], str]) -> str:
-        """The sentence in the language of the given functions (Django's: the active language)."""
+    def render(self, gettext: Callable[[str], str], ngettext: Callable[[str, str, int], str], language: str = "en") -> str:
+        """The sentence in the language of the given functions (Django's: the active language); ``language`` names it
+        for values that are no catalog's (a date inside the sentence: quizzes.dates.SaidDate)."""
         text = gettext(self.msgid) if self.plural is None else ngettext(self.msgid, self.plural, self.n or 0)
-        return _fill(text, dict(self.values), lambda v: v.render(gettext, ngettext))
+        return _fill(text, dict(self.values), lambda v: v.render(gettext, ngettext, language))
 
     def __reduce__(self):  # pickled (Celery results, caches) as the English it reads
         return (str, (str(self),))

@@ -35,10 +35,11 @@ def main(argv: list[str], environ: dict[str, str] | None = None) -> int:
     if language is not None and language not in ours:
         print(f"--language: {language!r} ({', '.join(ours)})", file=sys.stderr)
         return 2
-    t = catalog(language or locale_language(os.environ if environ is None else environ, ours, "en"))
+    language = language or locale_language(os.environ if environ is None else environ, ours, "en")
+    t = catalog(language)
 
     def say(text: str) -> str:
-        return text.render(t.gettext, t.ngettext) if isinstance(text, Said) else str(text)
+        return text.render(t.gettext, t.ngettext, language) if isinstance(text, Said) else str(text)
 
     if len(args) != 1:
         print(

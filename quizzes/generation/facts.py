@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from quizzes.dates import MONTHS, FuzzyDate, date_span_label
+from quizzes.dates import MONTHS, FuzzyDate, SaidSpan, date_span_label
 
 # With no span given for a collection, the events of one set (an ordering) lie within this many days of each other.
 ONE_PERIOD_DAYS = 366
@@ -217,6 +217,13 @@ class EventFact:
             return f"probably {label}"
         weekday = self.weekday_only
         return f"{weekday} (our reading: {label})" if weekday else label
+
+    @property
+    def when_said(self) -> SaidSpan:
+        """when_label for a message of ours (a scenario rule's): shown in the message's language."""
+        said = self.said or ("" if self.inferred else self.weekday_only)
+        probably = bool(self.inferred) and not self.said
+        return SaidSpan(self.when_label, self.date, self.date_end, self.precision, said=said, probably=probably)
 
     @property
     def day_derived(self) -> bool:

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from quizzes.dates import date_label, date_span_label
+from quizzes.dates import SaidDate, date_label, date_span_label
 from quizzes.generation.audit import place
 from quizzes.generation.facts import EventFact, Evidence, Facts
 from quizzes.said import Said, _, joined, ngettext
@@ -690,8 +690,8 @@ def _check_step(
                 "the step's moment (%(moment)s) is after %(floor)s, the earliest day a source gives for the answer; known by then,"
                 " though a source may date them later: %(late)s. Ask from an earlier moment, or ask about the package"
                 " ('what else did he do?') instead of keying one of them as next",
-                moment=date_label(when),
-                floor=date_label(floor or when),
+                moment=SaidDate(when),
+                floor=SaidDate(floor or when),
                 late=late or _("the previous step"),
             ),
         )
@@ -705,7 +705,7 @@ def _check_step(
                     "%(event)s is dated %(day)s from context (no quote states the day or its weekday): give the source's "
                     "words in date_said (and date_inferred), shown as '... (our reading: D Month)'",
                     event=s,
-                    day=date_label(tl.events[s].date),
+                    day=SaidDate(tl.events[s].date),
                 ),
             )
         if s in answers or s in later_answers:
@@ -718,9 +718,9 @@ def _check_step(
                         "%(event)s (%(when)s) is briefed but is not surely before the answer %(answer)s (%(answer_when)s)"
                         " under every source's dating",
                         event=s,
-                        when=event_date_label(tl.events[s]),
+                        when=tl.events[s].when_said,
                         answer=a,
-                        answer_when=event_date_label(tl.events[a]),
+                        answer_when=tl.events[a].when_said,
                     ),
                 )
     if step.kind == "dispute" and answers:
@@ -761,7 +761,7 @@ def _check_step(
 
     # dating of the key and the 'later' options
     if step.kind == "dispute" and answers and max(tl.events[a].latest for a in answers) < when:
-        bad("dating", _("every event of the answer surely happened before the step date %(date)s", date=date_label(when)))
+        bad("dating", _("every event of the answer surely happened before the step date %(date)s", date=SaidDate(when)))
     for a in answers if step.kind == "next" else ():
         ev = tl.events[a]
         if ev.latest < when:
@@ -770,8 +770,8 @@ def _check_step(
                 _(
                     "the answer %(answer)s (%(when)s) surely happened before the step date %(date)s",
                     answer=a,
-                    when=event_date_label(ev),
-                    date=date_label(when),
+                    when=ev.when_said,
+                    date=SaidDate(when),
                 ),
             )
         if a in known.events:
@@ -1005,12 +1005,10 @@ def _check_step(
         except ValueError:
             continue
         if named > when:
-            bad(
-                "step-date", _("the prompt names %(named)s, after the step's date %(date)s", named=date_label(named), date=date_label(when))
-            )
+            bad("step-date", _("the prompt names %(named)s, after the step's date %(date)s", named=SaidDate(named), date=SaidDate(when)))
     for y in re.findall(r"\b(?:19|20)\d\d\b", step.prompt):
         if int(y) > when.year:
-            bad("step-date", _("the prompt names %(named)s, after the step's date %(date)s", named=y, date=date_label(when)))
+            bad("step-date", _("the prompt names %(named)s, after the step's date %(date)s", named=y, date=SaidDate(when)))
 
     # figures and dates: traceable to quotes, and compared with their dates
     feedback = [
@@ -1389,8 +1387,8 @@ def _check_opening(
                         _(
                             "the %(part)s names %(named)s, after the first step's date %(date)s",
                             part=part(name),
-                            named=date_label(named),
-                            date=date_label(when),
+                            named=SaidDate(named),
+                            date=SaidDate(when),
                         ),
                     )
                 )
@@ -1405,7 +1403,7 @@ def _check_opening(
                             "the %(part)s names %(named)s, after the first step's date %(date)s",
                             part=part(name),
                             named=y,
-                            date=date_label(when),
+                            date=SaidDate(when),
                         ),
                     )
                 )

@@ -300,3 +300,29 @@ def test_audit_findings_read_in_russian_and_kazakh():
                 shown = translated(f.detail)
             assert shown != english or not [s for s in sentences if s in english], (f.rule, english)
             assert not [s for s in sentences if s in shown], (lang, f.rule, shown)
+
+
+def test_dates_inside_rule_messages_follow_the_language():
+    """A rule message's dates (the step's moment, an event's label) in the language it is shown in, the English
+    str unchanged; our hedge ('probably', 'our reading') translated, the source's own words kept."""
+    from datetime import date
+
+    from quizzes.dates import SaidDate, SaidSpan
+    from quizzes.generation.scenarios import scenario_check
+
+    facts, broken = _broken_paths()
+    dated = [p for spec in broken for p in scenario_check(facts, spec) if p.rule in ("moment", "dating") and "January 2022" in str(p)]
+    assert {p.rule for p in dated} == {"moment", "dating"}, [str(p) for p in dated]
+    for lang, month in (("ru", "января 2022 г."), ("kk", "2022 жылғы")):
+        with translation.override(lang):
+            shown = [translated(p.said()) for p in dated]
+        assert all(month in s and "January" not in s and "between" not in s for s in shown), shown
+    assert any("(between 5 and 6 January 2022)" in str(p) for p in dated)  # the English, as logs and tests read it
+    probably = SaidSpan("probably 18 January 2022", date(2022, 1, 18), None, "day", probably=True)
+    weekday = SaidSpan("Wednesday (our reading: 5 January 2022)", date(2022, 1, 5), None, "day", said="Wednesday")
+    with translation.override("ru"):
+        assert translated(probably) == "вероятно, 18 января 2022 г."
+        assert translated(weekday) == "Wednesday (по нашему прочтению: 5 января 2022 г.)"
+        assert translated(SaidDate(date(2022, 1, 1), "month")) == "январь 2022 г."
+    with translation.override("en"):
+        assert translated(probably) == str(probably) == "probably 18 January 2022"
