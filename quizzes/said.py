@@ -11,7 +11,7 @@ reason built around another module's message reads wholly in one language.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from typing import Any
+from typing import Any, Self
 
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
@@ -22,7 +22,7 @@ class Said(str):
     n: int | None
     values: tuple[tuple[str, Any], ...]
 
-    def __new__(cls, msgid: str, values: dict[str, Any] | None = None, *, plural: str | None = None, n: int | None = None) -> Said:
+    def __new__(cls, msgid: str, values: dict[str, Any] | None = None, *, plural: str | None = None, n: int | None = None) -> Self:
         values = dict(values or {})
         english = _fill(msgid if plural is None or n == 1 else plural, values, str)
         made = super().__new__(cls, english)
