@@ -204,9 +204,24 @@ class EventFact:
         return name if any(re.search(rf"\b{name}\b", q) for q in quotes) else ""
 
     @property
+    def span_weekdays(self) -> tuple[str, ...]:
+        """For a span of days, the weekdays its bounds are read from: a bound no quote states as a day, whose weekday a
+        quote names ('Later on Wednesday' for 5 January). Such a span is our reading and says so."""
+        if self.precision != "day" or not self.date_end or self.inferred:
+            return ()
+        quotes = [e.quote for e in self.evidence]
+        out = []
+        for bound in (self.date, self.date_end):
+            name = WEEKDAYS[bound.weekday()]
+            if not any(_states_day(q, bound) for q in quotes) and any(re.search(rf"\b{name}\b", q) for q in quotes):
+                out.append(name)
+        return tuple(dict.fromkeys(out))
+
+    @property
     def when_label(self) -> str:
         """'5 January 2022', 'between 4 and 6 January 2022', 'January 2022', '2019'; for a day the sources do not
-        state, the source's own words with the day marked as ours: 'Wednesday (our reading: 5 January 2022)' for a
+        state, the source's own words with the day marked as ours: 'between 5 and 6 January 2022 (our reading of
+        “Wednesday”)' for a span with a bound read from a weekday, 'Wednesday (our reading: 5 January 2022)' for a
         day given only as its weekday, 'Around 1 a.m. (our reading: 6 January 2022)' for a day read from context
         (`said`), 'probably 18 January 2022' for a day worked out otherwise. Every text that shows an event's date
         shows it this way, so the learner sees how it is known and never takes our conversion for the source's."""
@@ -216,7 +231,10 @@ class EventFact:
         if self.inferred:
             return f"probably {label}"
         weekday = self.weekday_only
-        return f"{weekday} (our reading: {label})" if weekday else label
+        if weekday:
+            return f"{weekday} (our reading: {label})"
+        read = self.span_weekdays
+        return f"{label} (our reading of “{'” and “'.join(read)}”)" if read else label
 
     @property
     def when_said(self) -> SaidSpan:

@@ -34,6 +34,8 @@ from quizzes.generation.facts import EventFact, Evidence, Facts
 from quizzes.said import Said, _, joined, ngettext
 
 SCENARIO_GENERATOR_VERSION = "2.0"
+# A shown quote that names no actor stands alone only from this length (rule short-quote).
+MIN_STANDALONE_WORDS = 12
 LETTERS = "abcd"
 OPTION_KINDS = ("happened", "later", "did_not_happen")
 
@@ -76,6 +78,13 @@ RULES = {
     "open-prompt": "a prompt that allows 'no one' or 'nothing' ('who, if anyone') offers that answer as an option",
     "dangling-quote": "a quote that opens by pointing back ('the decision', 'he', 'this') is shown with what it points to",
     "abbreviation": "an abbreviation is spelled out where the learner first reads it",
+    "short-quote": (
+        "a quote shown with the reveal, an account or the key names who acts (a person, organisation or group), is a "
+        f"whole sentence, states a figure or is at least {MIN_STANDALONE_WORDS} words long: "
+        "a fragment ('restored price controls') shows no one doing anything"
+    ),
+    "account-quotes": "an account cites a quote, and every source its line names is quoted in that line",
+    "no-source": "a 'no source reports X' statement holds: no source has a sentence with every content word of X",
 }
 
 # Phrases of machine-made or unfinished text; learner text must read as written by a teacher.
@@ -246,6 +255,7 @@ PARTS = {
     "intro": _("intro"),
     "reveal": _("reveal"),
     "reflection": _("reflection"),
+    "key": _("key option"),
 }
 
 
@@ -324,7 +334,8 @@ def event_date_label(ev: EventFact) -> str:
 
 
 def step_date_label(known: list[EventFact], when: date) -> str:
-    """The step's date as precisely as the events that fix it: a day, or their month or year. A day no source states
+    """The step's date as precisely as the events that fix it: a day, a span of days when they are known only within
+    one ('between 4 and 6 January 2022'), or their month or year. A day no source states
     (worked out, read from a weekday or from context) keeps the events' own label, 'Thursday (our reading: 6 January
     2022)', or 'probably 6 January 2022' when they read it differently."""
     fixing = [e for e in known if e.latest == when]
@@ -333,7 +344,10 @@ def step_date_label(known: list[EventFact], when: date) -> str:
     if all(e.hedged and e.exact_day for e in fixing):
         labels = {e.when_label for e in fixing}
         return labels.pop() if len(labels) == 1 else f"probably {date_label(when)}"
-    if any(e.precision == "day" or e.date_end for e in fixing):
+    if all(e.date_end for e in fixing):
+        # what fixes the moment is a span of days: the step is somewhere in it, not on its last day
+        return date_span_label(max(e.earliest for e in fixing), when)
+    if any(e.precision == "day" for e in fixing):
         return date_label(when)
     if any(e.precision == "month" for e in fixing):
         return date_label(when, "month")
@@ -618,7 +632,7 @@ def briefing_text(tl: Timeline, slugs: list[str], grouped: tuple[str, ...] = ())
         ev = tl.events[slug]
         label = event_date_label(ev)
         if ev.date_end and slug in disputed_days:
-            label += " (the sources differ on the day)"
+            label = label[:-1] + "; the sources differ on the day)" if label.endswith(")") else label + " (the sources differ on the day)"
         lines.append(f"• {label[0].upper()}{label[1:]}: {ev.title.rstrip('.')}.")
     return "What the sources report so far:\n" + "\n".join(lines)
 
@@ -1115,6 +1129,45 @@ def _check_step(
                 ),
             )
 
+    # what a quote, an account and a negative statement must show
+    key_evidence = step.answer.evidence if step.answer else ()
+    for name, evidence in [
+        ("reveal", step.reveal_evidence),
+        ("key", key_evidence),
+        *((f"account by {a.by}", a.evidence) for a in step.accounts),
+    ]:
+        for quote in short_quotes(facts, evidence):
+            bad(
+                "short-quote",
+                _("the %(part)s quotes %(quote)s, which names no one who acts: quote the whole clause", part=part(name), quote=repr(quote)),
+            )
+    for account in step.accounts:
+        for day in unstated_days(facts, account) if facts.sources else ():
+            bad(
+                "our-reading",
+                _(
+                    "the account by %(by)s gives %(day)s, which its sources do not write as a day: mark it as ours, "
+                    "'… Thursday (our reading: 6 January)'",
+                    by=repr(account.by),
+                    day=day,
+                ),
+            )
+        if not account.evidence:
+            bad("account-quotes", _("the account by %(by)s quotes nothing", by=repr(account.by)))
+        for slug in unquoted_sources(facts, account):
+            bad("account-quotes", _("the account by %(by)s names %(source)s but quotes none of it", by=repr(account.by), source=slug))
+    for name, value in [("reveal", step.reveal), *((f"option {o.id} explanation", o.explanation) for o in step.options)]:
+        for negative, slug in contradicted_negatives(facts, value):
+            bad(
+                "no-source",
+                _(
+                    "the %(part)s says no source reports %(said)s, but %(source)s does: say what it reports and why the option still fails",
+                    part=part(name),
+                    said=repr(negative),
+                    source=slug,
+                ),
+            )
+
     # branches
     if parent is not None and (_content(step.prompt) == _content(parent.prompt) or step.prompt == parent.prompt):
         bad("branch", _("a branch asks the parent's question again: ask a new question that follows from the choice"))
@@ -1129,7 +1182,14 @@ def _check_step(
                     _("the branch follows option %(option)s, which is not a wrong option of %(step)s", option=repr(b.on), step=step.key),
                 )
             )
-    return shown, when, text, _label(tl, known, shown, when)
+    label = _label(tl, known, shown, when)
+    # the step's date label quotes a source's time ('Before “past midnight on Thursday”'): from the key's own quote it
+    # times the answer for the learner (blind review r9)
+    key_quotes = " ".join(e.quote for e in (step.answer.evidence if step.answer else ())).lower()
+    for phrase in re.findall(r"“([^”]+)”", label):
+        if " ".join(phrase.lower().split()) in " ".join(key_quotes.split()):
+            bad("spoiler", _("the step's date label quotes %(phrase)s from the answer's evidence", phrase=repr(phrase)))
+    return shown, when, text, label
 
 
 def scenario_check(facts: Facts, spec: ScenarioSpec, *, timeline: Timeline | None = None) -> list[Problem]:
@@ -1357,6 +1417,97 @@ def unexplained_abbreviations(texts: Iterable[str]) -> list[str]:
             before, after = text[max(0, m.start() - 1) : m.start()], text[m.end() : m.end() + 2]
             if not (before == "(" or after.startswith(" (")):
                 out.append(abbr)
+    return out
+
+
+_WHOLE_SENTENCE = re.compile(r"^[“\"‘]?[A-Z0-9].*[.!?][”\"’]?$", re.S)
+
+
+def short_quotes(facts: Facts, evidence: Iterable[Evidence]) -> list[str]:
+    """Fragments (not a whole sentence, no figure) shorter than MIN_STANDALONE_WORDS that name no person, organisation or group:
+    on their own they show no one doing anything ('restored price controls', 'with nearly ten thousand detained')."""
+    names = [n for e in facts.entities.values() if e.kind in ("person", "organisation", "group") for n in e.names]
+    return [
+        e.quote
+        for e in evidence
+        if len(e.quote.split()) < MIN_STANDALONE_WORDS
+        and not _WHOLE_SENTENCE.match(e.quote)
+        and not numbers(e.quote)  # a count ('with nearly ten thousand detained') shows its figure; its giver is the account's
+        and not any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", e.quote) for n in names)
+    ]
+
+
+def source_mentions(facts: Facts) -> dict[str, list[str]]:
+    """How learner text names each source: its outlet, the outlet's initials ('IESS'), its author's surname, and its
+    kind's words when no other source is of that kind ('the analysis', 'the live report')."""
+    kinds = [s.kind for s in facts.sources.values()]
+    out: dict[str, list[str]] = {}
+    for slug, src in facts.sources.items():
+        names = []
+        if src.outlet:
+            names.append(src.outlet)
+            initials = "".join(w[0] for w in src.outlet.split() if w[:1].isupper())
+            if len(initials) >= 2:
+                names.append(initials)
+        if src.author and len(src.author.split()) <= 3:
+            names.append(src.author.split()[-1])
+        if src.kind and kinds.count(src.kind) == 1:
+            names.append(src.kind.replace("-", " "))
+        out[slug] = names
+    return out
+
+
+def unquoted_sources(facts: Facts, account: AccountSpec) -> list[str]:
+    """The sources an account's line names ('… reported in the IESS paper, and the analysis …') of which it quotes
+    nothing: the learner cannot see that source say it."""
+    line = f"{account.by}: {account.text}"
+    quoted = {e.source for e in account.evidence}
+    return [
+        slug
+        for slug, names in source_mentions(facts).items()
+        if slug not in quoted and any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", line, re.IGNORECASE) for n in names)
+    ]
+
+
+def unstated_days(facts: Facts, account: AccountSpec) -> list[str]:
+    """Days an account's descriptor gives ('covers events up to early 6 January') that none of the sources it quotes or
+    names writes as a day: read from a weekday or from context, so they are ours and must say so ('our reading')."""
+    if re.search(r"\bour reading\b|\bprobably\b", account.by, re.IGNORECASE):
+        return []
+    mentions = source_mentions(facts)
+    sources = {e.source for e in account.evidence} | {
+        slug for slug, names in mentions.items() if any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", account.by, re.I) for n in names)
+    }
+    known = [facts.sources[s] for s in sources if s in facts.sources]
+    # the days its text writes, and its date of publication (from its header, however written: '10 Feb 2022')
+    stated = set().union(*(day_months(src.text) for src in known)) | {
+        (src.published_on.month, src.published_on.day) for src in known if src.published_on
+    }
+    return [f"{d} {_MONTHS[m - 1].title()}" for m, d in sorted(day_months(account.by) - stated)]
+
+
+_NO_SOURCE = re.compile(
+    r"\bno (?:source|other source|article|report)s? (?:reports?|mentions?|says?|describes?|speaks? of|gives?)\s+([^.;:()]+)", re.IGNORECASE
+)
+_DENIES = re.compile(r"\b(?:no|not|never|without|nor|neither|denied|deny|denies)\b|n't\b", re.IGNORECASE)
+_VAGUE = {"thi", "that", "any", "anyth", "such", "it", "either", "one", "so"}
+
+
+def contradicted_negatives(facts: Facts, text: str) -> list[tuple[str, str]]:
+    """'No source reports X' statements that a source contradicts: some sentence of its text holds every content word of
+    X (crudely stemmed) and no negation. ('No source reports this' names nothing to check.) Returns (X, source slug) pairs."""
+    out = []
+    for m in _NO_SOURCE.finditer(text):
+        said = m.group(1).strip()
+        words = _content(said) - _VAGUE
+        if not words:
+            continue
+        for slug, src in facts.sources.items():
+            sentences = re.split(r"(?<=[.!?])\s+|\n+", src.text)
+            # a sentence that negates ('no talks would be held') bears the statement out
+            if any(words <= _content(x) and not _DENIES.search(x) for x in sentences):
+                out.append((said, slug))
+                break
     return out
 
 

@@ -11,6 +11,7 @@ from quizzes.generation.facts import Evidence
 from quizzes.generation.from_dataset import facts_from_dataset
 from quizzes.generation.scenarios import AccountSpec, BranchSpec, OptionSpec, Problem, ScenarioSpec, StepSpec, scenarios_check
 from quizzes.models import Passage, Scenario, ScenarioOptionEvidence, ScenarioStep
+from quizzes.sources.names import neutral_citation
 
 _PASSAGES = Passage.objects.with_source().order_by("source__slug", "start")
 _OPTION_EVIDENCE = (
@@ -103,7 +104,8 @@ def step_views(steps: list[ScenarioStep]) -> list[StepView]:
 def _by(p: Passage) -> str:
     """How a quote's source is named beside it: as learners see it (outlet or kind, never a title or our
     label: quizzes.sources.names), then, for the reviewer to find the file, our label."""
-    return f"{p.source.neutral_name}" + (f" — {p.source.kind.replace('-', ' ')}" if p.source.kind else "") + f" [file: {p.source.label}]"
+    name, kind = neutral_citation(p.source.outlet, p.source.kind)
+    return name + (f" — {kind.replace('-', ' ')}" if kind else "") + f" [file: {p.source.label}]"
 
 
 def scenarios_review_markdown(scenarios: QuerySet[Scenario] | None = None) -> str:

@@ -15,3 +15,9 @@ def neutral_source_name(outlet: str | None, kind: str | None) -> str:
         return outlet.strip()
     words = (kind or "").replace("-", " ").strip()
     return words[:1].upper() + words[1:] if words else gettext("Source")
+
+
+def neutral_citation(outlet: str | None, kind: str | None) -> tuple[str, str]:
+    """A quote's source as a scenario shows it: (name, kind). The kind is added only to an outlet's name; a source
+    without an outlet is named by its kind already, and 'News report — news report' would say it twice."""
+    return neutral_source_name(outlet, kind), (kind or "") if outlet and outlet.strip() else ""

@@ -12,7 +12,7 @@ from datetime import date
 
 from quizzes import dates
 from quizzes.qtypes import QTYPES, number_text
-from quizzes.sources.names import neutral_source_name
+from quizzes.sources.names import neutral_citation
 
 
 def date_label(iso: str | None, precision: str = "day") -> str:
@@ -29,8 +29,7 @@ def evidence_view(evidence: list[dict], *, neutral: bool = False) -> list[dict]:
     for e in evidence:
         kind = e.get("source_kind", "")
         if neutral:
-            by = neutral_source_name(e.get("outlet"), kind)
-            kind = kind if e.get("outlet") else ""  # named by its kind already
+            by, kind = neutral_citation(e.get("outlet"), kind)
         else:
             by = e.get("outlet") or e.get("source_label") or e["source"]
         out.append({**e, "by": by, "kind": kind, "date": date_label(e.get("published_on"), e.get("published_precision") or "day")})

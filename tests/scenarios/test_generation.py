@@ -711,3 +711,115 @@ def test_rule_abbreviation():
     assert "abbreviation" in _rules(facts, _mini_spec(bare))
     spelled = _mini_step(reveal="The Mill Workers' Union (MWU) called the strike. The MWU won.")
     assert "abbreviation" not in _rules(facts, _mini_spec(spelled))
+
+
+# --- rules from the eighth blind review ---------------------------------------------------------
+
+
+def _mini_sources(facts):
+    """Two named sources: the paper (whose text is _TEXT) and a bulletin."""
+    from quizzes.generation.facts import SourceFact
+
+    facts.sources = {
+        "town-paper": SourceFact(slug="town-paper", label="Paper", outlet="Town Paper", author=None, published_on=None, text=_TEXT),
+        "mill-bulletin": SourceFact(
+            slug="mill-bulletin", label="Bulletin", outlet="Mill Bulletin", author=None, published_on=None, text="Police guarded the gates."
+        ),
+    }
+    return facts
+
+
+def test_rule_short_quote():
+    """r8 BAD_EVIDENCE: a reveal quote 'restored price controls' shows neither who acted nor when."""
+    facts = _mini()
+    fragment = _mini_step(reveal_evidence=(_ev("sent to the mill"),))
+    assert "short-quote" in _rules(facts, _mini_spec(fragment))
+    whole = _mini_step(reveal_evidence=(_ev("Soldiers were sent to the mill."),))
+    assert "short-quote" not in _rules(facts, _mini_spec(whole))
+    # an account's and the key's quotes too
+    key = dataclasses.replace(fragment.options[0], evidence=(_ev("went on strike"),))
+    assert "short-quote" in _rules(facts, _mini_spec(_mini_step(options=(key, *fragment.options[1:]))))
+
+
+def test_rule_account_quotes():
+    """r8 BAD_EVIDENCE: an account naming the analysis quoted only another source; an account's claim had no quote."""
+    from quizzes.generation.scenarios import AccountSpec
+
+    facts = _mini_sources(_mini())
+    quote = _ev("Soldiers were sent to the mill.")
+    both = AccountSpec(by="The Town Paper and the Mill Bulletin", text="Soldiers came.", evidence=(quote,))
+    problems = [p for p in scenario_check(facts, _mini_spec(_mini_step(accounts=(both,)))) if p.rule == "account-quotes"]
+    assert len(problems) == 1 and "mill-bulletin" in problems[0].message
+    one = AccountSpec(by="The Town Paper", text="Soldiers came.", evidence=(quote,))
+    assert "account-quotes" not in _rules(facts, _mini_spec(_mini_step(accounts=(one,))))
+    bare = AccountSpec(by="The Town Paper", text="Soldiers came.", evidence=())
+    assert "account-quotes" in _rules(facts, _mini_spec(_mini_step(accounts=(bare,))))
+
+
+def test_rule_no_source():
+    """r8 BAD_EVIDENCE: 'No source reports volunteers', while a source does report volunteer forces."""
+    facts = _mini_sources(_mini())
+    step = _mini_step()
+    wrong = _option(step, "b", explanation="No source reports police at the gates; soldiers came.")
+    assert "no-source" in _rules(facts, _mini_spec(dataclasses.replace(step, options=wrong)))
+    true = _option(step, "b", explanation="No source reports police in the town hall; soldiers came.")
+    assert "no-source" not in _rules(facts, _mini_spec(dataclasses.replace(step, options=true)))
+    # a source sentence that negates it bears the statement out
+    facts.sources["mill-bulletin"] = dataclasses.replace(facts.sources["mill-bulletin"], text="No police guarded the gates.")
+    assert "no-source" not in _rules(facts, _mini_spec(dataclasses.replace(step, options=wrong)))
+
+
+def test_an_account_descriptor_marks_a_day_its_sources_do_not_write():
+    """r8 DATE: 'Meduza's live report (covers events up to early 6 January)', a day read from 'past midnight on
+    Thursday', unmarked in the account's descriptor."""
+    from quizzes.generation.scenarios import AccountSpec
+
+    facts = _mini_sources(_mini())
+    quote = _ev("On Friday the mayor resigned.")
+
+    def readings(by: str) -> list[str]:
+        account = AccountSpec(by=by, text="The mayor resigned.", evidence=(quote,))
+        problems = scenario_check(facts, _mini_spec(_mini_step(accounts=(account,))))
+        return [p.message for p in problems if p.rule == "our-reading" and "account by" in p.message]
+
+    assert readings("The Town Paper (covering events up to 2 March)")
+    assert not readings("The Town Paper (covering events up to Saturday, our reading: 2 March)")
+    assert not readings("The Town Paper (covering events up to 1 March)")  # the paper writes '1 March'
+
+
+def test_a_step_known_only_within_a_span_of_days_is_dated_by_the_span():
+    """r8 DATE: the header '6 January' of a branch whose events are known only within 4-6 January (the learner then
+    went back to 5 January at the next step)."""
+    from quizzes.generation.scenarios import step_date_label
+
+    span = EventFact(slug="s", title="T", summary="T", date=dt.date(2030, 3, 4), date_end=dt.date(2030, 3, 6), precision="day")
+    day = EventFact(
+        slug="d", title="D", summary="D", date=dt.date(2030, 3, 6), precision="day", evidence=(_ev("On Friday the mayor resigned."),)
+    )
+    assert step_date_label([span], dt.date(2030, 3, 6)) == "between 4 and 6 March 2030"
+    assert step_date_label([dataclasses.replace(day, evidence=())], dt.date(2030, 3, 6)) == "6 March 2030"
+
+
+def test_a_step_date_label_never_quotes_the_answers_evidence():
+    """r9 SPOILER: the label 'Before “past midnight on Thursday”' quoted the key's own sentence, timing the answer."""
+    facts = _mini()
+    step = _mini_step()
+    facts.events["strike"] = dataclasses.replace(facts.events["strike"], said="Before “sent to the mill”", inferred=True)
+
+    def label_spoilers() -> list[str]:
+        return [p.message for p in scenario_check(facts, _mini_spec(step)) if p.rule == "spoiler" and "date label" in p.message]
+
+    assert label_spoilers()
+    facts.events["strike"] = dataclasses.replace(facts.events["strike"], said="“On 1 March”", inferred=True)
+    assert not label_spoilers()
+
+
+def test_a_span_with_a_bound_read_from_a_weekday_says_so():
+    """r9 DATE: 'Between 5 and 6 January 2022 (the sources differ on the day)', its 5 January read from 'Wednesday',
+    unmarked in the briefing."""
+    facts = _mini()
+    read = dataclasses.replace(facts.events["mayor-resigns"], date_end=dt.date(2030, 3, 2))  # 'On Friday' = 1 March
+    assert read.span_weekdays == ("Friday",)
+    assert read.when_label == "between 1 and 2 March 2030 (our reading of “Friday”)"
+    assert facts.events["wage-talks"].span_weekdays == ()  # no weekday in its quote: the span is the data's
+    assert facts.events["wage-talks"].when_label == "between 2 and 4 March 2030"

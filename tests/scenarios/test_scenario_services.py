@@ -268,3 +268,22 @@ def test_demo_modules_open_with_their_scenarios(generated):
         assert [i.scenario.slug for i in items[: len(scenarios)]] == scenarios
         assert all(i.quiz_id for i in items[len(scenarios) :])
     assert not Scenario.objects.filter(module_items__isnull=True, published=True).exists()
+
+
+def test_a_source_without_an_outlet_is_named_once_in_the_export_and_the_app(generated):
+    """Blind review r8: the export showed 'News report — news report' (the kind as name, then again as kind)."""
+    import re
+
+    from quizzes.scenarios.selectors import scenarios_review_markdown
+    from quizzes.sources.names import neutral_citation
+    from quizzes.web.feedback import evidence_view
+
+    cites = re.findall(r"” — ([^\[\n]*?) \[file:", scenarios_review_markdown())
+    assert cites
+    for cite in cites:
+        name, _sep, kind = cite.partition(" — ")
+        assert name.lower() != kind.lower(), cite
+    assert neutral_citation(None, "news-report") == ("News report", "")
+    assert neutral_citation("Meduza", "live-report") == ("Meduza", "live-report")
+    shown = evidence_view([{"source": "s", "outlet": "", "source_kind": "news-report", "published_on": None}], neutral=True)[0]
+    assert (shown["by"], shown["kind"]) == ("News report", "")
