@@ -5,7 +5,8 @@ Three phases, each a headless locust run (bench/locustfile.py) against the same 
 2. the answer endpoint, as fast as it goes, with the same number of users: its rate over (1);
 3. the lesson: 300 students start the quiz at the same moment, answer with 3-9 s think time,
    submit, then open their progress pages. Latency percentiles per request kind.
-The server is gunicorn (gthread) on PostgreSQL with a Celery worker on Redis, as in production.
+The server is gunicorn (gthread, the project's gunicorn.conf.py) on PostgreSQL with a Celery worker on Redis,
+as docs/operations.md advises for production.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import csv
 import json
 import os
+import runpy
 import signal
 import socket
 import subprocess
@@ -40,8 +42,12 @@ PORT = int(os.environ.get("KZL_LOAD_PORT") or _free_port())
 STUDENTS = int(os.environ.get("KZL_LOAD_STUDENTS", "300"))
 SATURATE_USERS = int(os.environ.get("KZL_LOAD_SATURATE_USERS", "32"))
 SATURATE_SECONDS = int(os.environ.get("KZL_LOAD_SATURATE_SECONDS", "20"))
-GUNICORN_WORKERS = int(os.environ.get("KZL_LOAD_WORKERS", str((os.cpu_count() or 2) + 1)))
-GUNICORN_THREADS = int(os.environ.get("KZL_LOAD_THREADS", "4"))
+# The server runs as docs/operations.md advises: gunicorn with the project's gunicorn.conf.py (gthread,
+# cores + 1 workers x 4 threads, a listening socket per worker); KZL_LOAD_WORKERS/THREADS change the run.
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"
+_CONF = runpy.run_path(str(GUNICORN_CONF))
+GUNICORN_WORKERS = int(os.environ.get("KZL_LOAD_WORKERS") or _CONF["workers"])
+GUNICORN_THREADS = int(os.environ.get("KZL_LOAD_THREADS") or _CONF["threads"])
 QUIZ_SLUG = "bench-20"
 TARGETS = {"ratio": 0.3, "steady_p95_ms": 150, "steady_p99_ms": 400, "start_p95_ms": 1000}
 
@@ -124,19 +130,16 @@ def start_server(env: dict) -> list[subprocess.Popen]:
             [
                 str(VENV_BIN / "gunicorn"),
                 "kzlearn.wsgi",
+                "-c",
+                str(GUNICORN_CONF),
                 "-b",
                 f"127.0.0.1:{PORT}",
-                "-k",
-                "gthread",
                 "-w",
                 str(GUNICORN_WORKERS),
                 "--threads",
                 str(GUNICORN_THREADS),
                 "--log-level",
                 "warning",
-                # Keep a student's connection open across their think time, as a proxy in front would.
-                "--keep-alive",
-                "30",
             ],
             cwd=ROOT,
             env=env,
@@ -260,7 +263,8 @@ def table(r: dict) -> str:
     start, steady = lesson.get("start attempt", {}), lesson.get("answer", {})
     errors = sum(s["failures"] for phase in ("bare", "fast", "lesson") for name, s in r[phase].items() if name != "Aggregated")
     lines = [
-        f"gunicorn gthread {r['workers']} workers × {r['threads']} threads, DEBUG off, {r['database']}, Celery worker on Redis; "
+        f"gunicorn gthread {r['workers']} workers × {r['threads']} threads (gunicorn.conf.py: a listening socket per worker), DEBUG off, "
+        f"{r['database']}, Celery worker on Redis; "
         f"load from locust (FastHttpUser) on the same machine.",
         "",
         "| Measure | Figure | Target | |",
