@@ -147,10 +147,22 @@ class SaidSpan(Said):
     precision: str
     said: str
     probably: bool
+    read_from: tuple[str, ...]  # a span's bounds read from these weekdays (the source's words, kept as written)
 
-    def __new__(cls, english: str, start: date, end: date | None, precision: str, *, said: str = "", probably: bool = False) -> SaidSpan:
+    def __new__(
+        cls,
+        english: str,
+        start: date,
+        end: date | None,
+        precision: str,
+        *,
+        said: str = "",
+        probably: bool = False,
+        read_from: tuple[str, ...] = (),
+    ) -> SaidSpan:
         made = super().__new__(cls, english)
         made.start, made.end, made.precision, made.said, made.probably = start, end, precision, said, probably
+        made.read_from = read_from
         return made
 
     def render(self, gettext, ngettext, language: str = "en") -> str:
@@ -159,4 +171,6 @@ class SaidSpan(Said):
         span = date_range_label(self.start, self.end, self.precision, language)
         if self.said:
             return gettext("%(said)s (our reading: %(date)s)") % {"said": self.said, "date": span}
+        if self.read_from:
+            return gettext("%(date)s (our reading of %(said)s)") % {"date": span, "said": ", ".join(f"“{w}”" for w in self.read_from)}
         return gettext("probably %(date)s") % {"date": span} if self.probably else span

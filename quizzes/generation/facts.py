@@ -241,7 +241,9 @@ class EventFact:
         """when_label for a message of ours (a scenario rule's): shown in the message's language."""
         said = self.said or ("" if self.inferred else self.weekday_only)
         probably = bool(self.inferred) and not self.said
-        return SaidSpan(self.when_label, self.date, self.date_end, self.precision, said=said, probably=probably)
+        return SaidSpan(
+            self.when_label, self.date, self.date_end, self.precision, said=said, probably=probably, read_from=self.span_weekdays
+        )
 
     @property
     def day_derived(self) -> bool:
