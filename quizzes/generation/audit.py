@@ -37,6 +37,7 @@ RULES = (
     "generator-working",
     "quiz-same-fact",
     "quiz-giveaway",
+    "bank-giveaway",
     "key-rotation",
     "too-few-distractors",
     "background-item",
@@ -569,7 +570,7 @@ def audit_bank(drafts: list[QuestionDraft], facts: Facts | None = None) -> list[
     """All findings for a bank."""
     findings = check_key_position(drafts) + check_key_rotation(drafts) + check_duplicates(drafts) + check_one_quantity(drafts)
     findings += check_date_rank(drafts) + check_one_number_per_sentence(drafts, facts) + check_same_figure(drafts)
-    findings += check_invented_figures(drafts, facts)
+    findings += check_invented_figures(drafts, facts) + check_bank_giveaways(drafts)
     for d in drafts:
         findings += check_item(d, facts) + check_matching(d)
         if facts is not None:
@@ -633,6 +634,61 @@ def gives_away(x: QuestionDraft, y: QuestionDraft) -> Said | str:
         if number_in(value, shown):
             return _("%(key)s shows the figure %(value)s that %(other)s asks for", key=x.key, value=f"{value:f}", other=y.key)
     return ""
+
+
+def shown_before_answer(d: QuestionDraft) -> str:
+    """What an item asserts before it is answered: its stem (a statement is part of it) and a matching
+    item's left-hand items. Options are candidates, not assertions (a date among four, a figure a
+    source may or may not give), and feedback and quotes come after the answer."""
+    return " \n ".join([d.stem, *(o.text for o in d.options if o.side == "prompt")])
+
+
+def key_dates(d: QuestionDraft) -> list[str]:
+    """The ways a date item's key is written: '2011'; '5 January 2022', '5 January', 'January 5'."""
+    if d.qtype != "date":
+        return []
+    out = []
+    for text in _correct(d):
+        if not DATE_LABEL.fullmatch(text):
+            continue
+        out.append(text)
+        if m := re.fullmatch(r"(\d{1,2}) (\w+) \d{4}", text):
+            out += [f"{m[1]} {m[2]}", f"{m[2]} {m[1]}"]
+    return out
+
+
+def bank_giveaway(x: QuestionDraft, y: QuestionDraft) -> Said | str:
+    """Why what x asserts before it is answered (stem, statement, left-hand items) prints y's key, a
+    figure, year or date ("" when it does not): in a bank served for practice any item may come first."""
+    shown = shown_before_answer(x)
+    for value in key_figures(y):
+        if number_in(value, shown):
+            return _("%(key)s shows the figure %(value)s that %(other)s asks for", key=x.key, value=f"{value:f}", other=y.key)
+    for text in key_dates(y):
+        if re.search(rf"(?<![\w,.]){re.escape(text)}(?![\w]|[,.]\d)", shown):
+            return _("%(key)s shows the date %(value)s that %(other)s asks for", key=x.key, value=text, other=y.key)
+    return ""
+
+
+def bank_giveaways(drafts: list[QuestionDraft]) -> dict[str, Said | str]:
+    """The items whose key another item of the bank prints before it is answered, with why. Taken in
+    key order: an item already given away prints nothing that counts (it is not served), so of two
+    items that give each other away only the first goes."""
+    out: dict[str, Said | str] = {}
+    for y in drafts:
+        for x in drafts:
+            # Two items on one fact (a figure asked of each source) show each other's figures by design:
+            # they never sit in one quiz (quiz-same-fact), and each asks which source gives which.
+            if x is not y and x.key not in out and not same_fact(x, y) and (why := bank_giveaway(x, y)):
+                out[y.key] = why
+                break
+    return out
+
+
+def check_bank_giveaways(drafts: list[QuestionDraft]) -> list[Finding]:
+    """No item's key (figure, year, date) printed in another item's stem or statement."""
+    by_key = {d.key: d for d in drafts}
+    return [Finding("bank-giveaway", by_key[k].template, k, why) for k, why in bank_giveaways(drafts).items()]
 
 
 def quiz_conflict(a: QuestionDraft, b: QuestionDraft) -> Said | str:

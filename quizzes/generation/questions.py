@@ -30,6 +30,7 @@ from decimal import Decimal
 from quizzes.dates import date_label
 from quizzes.generation.audit import (
     DEMONYMS,
+    bank_giveaways,
     LOWER_BOUNDS,
     UPPER_BOUNDS,
     check_stem_names_in_evidence,
@@ -750,12 +751,14 @@ def questions_generate(facts: Facts, *, seed: int = 0) -> list[QuestionDraft]:
 def bank_rules_apply(drafts: list[QuestionDraft], facts: Facts) -> list[QuestionDraft]:
     """The rules that hold over the whole bank, after every template has run: no citation line as
     evidence (an item left with none is dropped), every body or speaker the stem names named by a
-    quote, one number item per source sentence, date items per event, and the key's position
-    balanced per template."""
+    quote, one number item per source sentence, date items per event, no item whose key (figure, year,
+    date) another item prints before it is answered, and the key's position balanced per template."""
     out = [d for d in (drop_citation_evidence(d) for d in drafts) if d.evidence]
     out = [d for d in out if not check_stem_names_in_evidence(d, facts)]
     out = one_number_per_sentence(out, facts)
     out = date_items_per_event(out)
+    given = bank_giveaways(out)
+    out = [d for d in out if d.key not in given]
     balance_key_positions(out)
     return out
 

@@ -91,3 +91,47 @@ def test_a_later_quiz_of_a_module_keeps_clear_of_what_an_earlier_one_gave_away()
     findings = audit_module([[strike_date], [march_date, wages_date]], module="m")
     assert [(f.rule, f.key) for f in findings] == [("quiz-giveaway", "m:when:event/The weavers march to the town hall")]
     assert audit_module([[march_date], [strike_date, wages_date]]) == []
+
+
+def test_no_item_of_a_bank_prints_another_items_key_in_its_stem():
+    """A bank served for practice has no order: an item whose stem or statement prints another item's
+    figure, year or date gives that key away (blind review r10). The audit finds it, and the generator
+    leaves the item whose key is printed out of the bank."""
+    from quizzes.generation.audit import audit_bank, bank_giveaways
+    from quizzes.generation.facts import Facts
+    from quizzes.generation.questions import bank_rules_apply
+
+    year = _item(
+        "when:event/mill-burns",
+        "date",
+        "In what year did this happen: “The mill burns”?",
+        "event:mill-burns",
+        [Evidence(passage_id=None, source="paper", quote="In 1911 the mill burned.")],
+        options=[OptionDraft(id="abcd"[i], text=y, correct=y == "1911") for i, y in enumerate(["1909", "1910", "1911", "1912"])],
+    )
+    telling_year = _item(
+        "number:figure/mill-dead",
+        "numeric",
+        "What figure does the paper give for the number of people who died when the mill burned in 1911?",
+        "figure:mill-dead",
+        [Evidence(passage_id=None, source="paper", quote="Twelve people died in the fire.")],
+        answer={"value": 12.0, "unit": "people"},
+    )
+    telling_figure = _item(
+        "fact-or-claim:claim/four-hundred",
+        "single",
+        "Do the sources present this as an established fact or as one party’s claim: “Nearly 400 weavers marched”?",
+        "claim:four-hundred",
+        [MARCH],
+        options=[OptionDraft(id="a", text="A claim", correct=True), OptionDraft(id="b", text="An established fact")],
+    )
+    bank = [MARCHERS, telling_figure, year, telling_year]
+    assert set(bank_giveaways(bank)) == {MARCHERS.key, year.key}
+    found = [f for f in audit_bank(bank) if f.rule == "bank-giveaway"]
+    assert sorted(f.key for f in found) == sorted([MARCHERS.key, year.key])
+    kept = {d.key for d in bank_rules_apply(list(bank), Facts())}
+    assert MARCHERS.key not in kept and year.key not in kept
+    assert {telling_figure.key, telling_year.key} <= kept
+    # A date or figure shown only among another item's options is a candidate, not an assertion;
+    # nor do two items on one fact count (they never share a quiz).
+    assert bank_giveaways([MARCHERS, _when("The weavers march", "10 March 1920", MARCH)]) == {}
