@@ -30,9 +30,9 @@ from decimal import Decimal
 from quizzes.dates import date_label
 from quizzes.generation.audit import (
     DEMONYMS,
-    bank_giveaways,
     LOWER_BOUNDS,
     UPPER_BOUNDS,
+    bank_giveaways,
     check_stem_names_in_evidence,
     citation_line,
     invented_figure_in_sources,
