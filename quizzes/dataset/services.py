@@ -329,6 +329,7 @@ class _Loader:
             "claimant_id": self.ref("entities", d["claimant"]),
             "statement": d["statement"],
             "neutral": d.get("neutral", ""),
+            "neutral_kind": d.get("neutral_kind", ""),
             "date": when.value if when else None,
             "date_precision": when.precision if when else "",
         }

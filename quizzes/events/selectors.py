@@ -133,6 +133,7 @@ def facts_load(collection: Collection) -> Facts:
             topics=tuple(t.slug for t in c.topics.all()),
             evidence=_ev(c.evidence.all()),
             neutral=c.neutral,
+            neutral_kind=c.neutral_kind,
         )
     for link in mine(EventLink).select_related("from_event", "to_event").prefetch_related(_PASSAGES).order_by("pk"):
         facts.links.append(

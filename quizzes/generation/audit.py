@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from quizzes.generation.drafts import CHOICE_TYPES, QuestionDraft
-from quizzes.generation.facts import EventFact, Facts, ReportFact
+from quizzes.generation.facts import ANAPHORIC, EventFact, Facts, ReportFact, dangling_quotes
 from quizzes.qtypes import QTYPES
 from quizzes.said import Said, _, joined, ngettext
 
@@ -38,6 +38,7 @@ RULES = (
     "quiz-same-fact",
     "quiz-giveaway",
     "bank-giveaway",
+    "dangling-quote",
     "key-rotation",
     "too-few-distractors",
     "background-item",
@@ -572,7 +573,7 @@ def audit_bank(drafts: list[QuestionDraft], facts: Facts | None = None) -> list[
     findings += check_date_rank(drafts) + check_one_number_per_sentence(drafts, facts) + check_same_figure(drafts)
     findings += check_invented_figures(drafts, facts) + check_bank_giveaways(drafts)
     for d in drafts:
-        findings += check_item(d, facts) + check_matching(d)
+        findings += check_item(d, facts) + check_matching(d) + check_dangling_quotes(d)
         if facts is not None:
             findings += check_also_true(d, facts)
     return findings
@@ -683,6 +684,20 @@ def bank_giveaways(drafts: list[QuestionDraft]) -> dict[str, Said | str]:
                 out[y.key] = why
                 break
     return out
+
+
+def item_dangling_quotes(d: QuestionDraft) -> list[str]:
+    """The item's evidence quotes (its own, each option's) that open by pointing back to what they do not
+    show ("The city’s police chief ...", "and declared ..."): the learner cannot check the stem's place or
+    actor from them. The data extends such a quote back to the sentence naming the referent."""
+    return [q for evidence in [d.evidence, *(o.evidence for o in d.options)] for q in dangling_quotes(evidence, ANAPHORIC)]
+
+
+def check_dangling_quotes(d: QuestionDraft) -> list[Finding]:
+    return [
+        Finding("dangling-quote", d.template, d.key, _("a quote points back to something it does not show: %(quote)s", quote=repr(q[:60])))
+        for q in item_dangling_quotes(d)
+    ]
 
 
 def check_bank_giveaways(drafts: list[QuestionDraft]) -> list[Finding]:

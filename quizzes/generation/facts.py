@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -17,6 +18,9 @@ from quizzes.dates import MONTHS, FuzzyDate, SaidSpan, date_span_label
 
 # With no span given for a collection, the events of one set (an ordering) lie within this many days of each other.
 ONE_PERIOD_DAYS = 366
+
+# A claim's `neutral_kind` that a "fact or claim?" item may ask (docs/episodes.md).
+PROPOSITION = "proposition"
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -53,6 +57,34 @@ class Evidence:
     quote: str
     start: int = 0
     end: int = 0
+
+
+# A quote that opens by pointing back to something it does not name, after an optional sequence word
+# ("Second, the move ..."): a demonstrative ("the decision", "this", "such"). The scenarios' rule.
+_SEQUENCE = r"^\W*(?:(?:first|second|third|finally|however|but|and|also|then|so|yet|still|moreover)\W+)?"
+DANGLING = re.compile(_SEQUENCE + r"(?:the decision|the move|the measure|the step|this|these|those|such)\b", re.IGNORECASE)
+# The bank's (r10): also a pronoun ("he", "they"), "the city" / "the country", or a bare conjunction ("and
+# declared ..."). Scenarios keep DANGLING until their quotes are extended (13 would fail on the Kazakhstan data).
+ANAPHORIC = re.compile(
+    r"^\W*(?:and|but|or|which|who|whose)\b|"
+    + _SEQUENCE
+    + r"(?:the decision|the move|the measure|the step|the city|the town|the capital|the country|this|these|those|such"
+    r"|he|she|they|him|them|his|her|their)\b",
+    re.IGNORECASE,
+)
+
+
+def dangling_quotes(evidence: Iterable[Evidence], pattern: re.Pattern[str] = DANGLING) -> list[str]:
+    """Quotes that open by pointing back ('Second, the decision ...', 'He claimed ...', 'The city’s police
+    chief ...', 'and declared ...') with no quote just before them, from the same source, that says what
+    they point to. Scenarios (rule dangling-quote) and the bank (audit_bank, the generator) both use it."""
+    out, prev = [], None
+    for e in evidence:
+        joined = prev is not None and prev.source == e.source and prev.end <= e.start <= prev.end + 3
+        if pattern.match(e.quote) and not joined:
+            out.append(e.quote)
+        prev = e
+    return out
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -309,6 +341,14 @@ class ClaimFact:
     topics: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     neutral: str = ""  # speaker-free headline, only for an interested party's unestablished claim
+    # What `neutral` is (curator-set, required with it): "proposition" (checkable: asked as fact or claim)
+    # or "characterisation" (a label or judgement: its wording alone says "claim", so never asked).
+    neutral_kind: str = ""
+
+    @property
+    def askable(self) -> str:
+        """The statement a 'fact or claim?' item may ask ("" none): a checkable proposition only."""
+        return self.neutral if self.neutral_kind == PROPOSITION else ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -119,6 +119,7 @@ def facts_from_dataset(dataset: Dataset) -> Facts:
             topics=tuple(d.get("tags", [])),
             evidence=_ev(it.evidence),
             neutral=d.get("neutral", ""),
+            neutral_kind=d.get("neutral_kind", ""),
         )
     for it in items["links"].values():
         facts.links.append(LinkFact(source=it.data["from"], target=it.data["to"], kind=it.data["kind"], evidence=_ev(it.evidence)))

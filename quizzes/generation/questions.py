@@ -36,6 +36,7 @@ from quizzes.generation.audit import (
     check_stem_names_in_evidence,
     citation_line,
     invented_figure_in_sources,
+    item_dangling_quotes,
     number_in,
     number_sentences,
     same_giver,
@@ -751,10 +752,11 @@ def questions_generate(facts: Facts, *, seed: int = 0) -> list[QuestionDraft]:
 def bank_rules_apply(drafts: list[QuestionDraft], facts: Facts) -> list[QuestionDraft]:
     """The rules that hold over the whole bank, after every template has run: no citation line as
     evidence (an item left with none is dropped), every body or speaker the stem names named by a
-    quote, one number item per source sentence, date items per event, no item whose key (figure, year,
-    date) another item prints before it is answered, and the key's position balanced per template."""
+    quote, no quote pointing back to what it does not show, one number item per source sentence, date
+    items per event, no item whose key (figure, year, date) another item prints before it is answered,
+    and the key's position balanced per template."""
     out = [d for d in (drop_citation_evidence(d) for d in drafts) if d.evidence]
-    out = [d for d in out if not check_stem_names_in_evidence(d, facts)]
+    out = [d for d in out if not check_stem_names_in_evidence(d, facts) and not item_dangling_quotes(d)]
     out = one_number_per_sentence(out, facts)
     out = date_items_per_event(out)
     given = bank_giveaways(out)

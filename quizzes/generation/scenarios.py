@@ -30,7 +30,7 @@ from datetime import date
 
 from quizzes.dates import SaidDate, date_label, date_span_label
 from quizzes.generation.audit import place
-from quizzes.generation.facts import EventFact, Evidence, Facts
+from quizzes.generation.facts import EventFact, Evidence, Facts, dangling_quotes
 from quizzes.said import Said, _, joined, ngettext
 
 SCENARIO_GENERATOR_VERSION = "2.0"
@@ -1328,11 +1328,6 @@ _WEEKDAY_DATE = re.compile(rf"\b({'|'.join(_WEEKDAYS)})\W{{1,3}}our reading:\s*(
 _OPEN_PROMPT = re.compile(r"\bif (?:anyone|anybody|anything|any|at all)\b", re.IGNORECASE)
 _NOBODY = re.compile(r"^(?:no one|nobody|none|nothing|no\b)", re.IGNORECASE)
 # a quote that opens by pointing back to something before it
-_DANGLING = re.compile(
-    r"^\W*(?:(?:first|second|third|finally|however|but|and|also|then|so|yet|still|moreover)\W+)?"
-    r"(?:the decision|the move|the measure|the step|this|these|those|such)\b",
-    re.IGNORECASE,
-)
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 # abbreviations every reader knows
 _KNOWN_ABBREVIATIONS = {"TV", "US", "USA", "UK", "UN", "EU", "AM", "PM"}
@@ -1388,18 +1383,6 @@ def contested_days(tl: Timeline, text: str) -> list[str]:
                 dated = day_months(sentence) or re.search(rf"\b(?:{'|'.join(_WEEKDAYS)})\b", sentence, re.IGNORECASE)
                 if words and len(words & said) * 2 >= len(words) and dated and not _HEDGE.search(sentence):
                     out.append(sentence.strip())
-    return out
-
-
-def dangling_quotes(evidence: Iterable[Evidence]) -> list[str]:
-    """Quotes that open by pointing back ('Second, the decision ...', 'He claimed ...') with no quote just before
-    them, from the same source, that says what they point to."""
-    out, prev = [], None
-    for e in evidence:
-        joined = prev is not None and prev.source == e.source and prev.end <= e.start <= prev.end + 3
-        if _DANGLING.match(e.quote) and not joined:
-            out.append(e.quote)
-        prev = e
     return out
 
 

@@ -142,7 +142,7 @@ def t_fact_or_claim(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     # Which claims are kept under the cap goes by a stable hash, not by slug (which would always
     # cut the same end of the alphabet).
     claims = sorted(
-        (c for c in facts.claims.values() if c.neutral and BACKGROUND not in c.topics),
+        (c for c in facts.claims.values() if c.askable and BACKGROUND not in c.topics),
         key=lambda c: hash_rank(f"fact-or-claim:claim/{c.slug}"),
     )
     events = established_events(facts)[: len(claims)]

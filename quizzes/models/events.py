@@ -200,6 +200,11 @@ class Claim(Curated):
     claimant = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="claims")
     statement = models.TextField(help_text="Reported speech that reads after 'According to <claimant>, '.")
     neutral = models.TextField(blank=True, help_text="Speaker-free headline of an interested party's unestablished claim.")
+    neutral_kind = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="What `neutral` is: a checkable 'proposition' (asked as fact or claim) or a 'characterisation' (a label; never).",
+    )
     date = models.DateField(null=True, blank=True)
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
     about = models.ManyToManyField(Event, blank=True, related_name="claims")

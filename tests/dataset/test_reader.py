@@ -146,3 +146,16 @@ def test_quote_locate_chooses_the_occurrence_and_refuses_empty():
         quote_locate(text, "a cat", occurrence=3)
     with pytest.raises(QuoteNotFound, match="empty"):
         quote_locate(text, "  ")
+
+
+def test_a_claims_neutral_wording_needs_its_kind(tmp_path):
+    """`neutral` without `neutral_kind` (proposition or characterisation) is refused: whether a
+    "fact or claim?" item may ask it is the curator's call, never a guess from its wording."""
+    data = mini_data()
+    data["claims.yaml"]["claims"][0]["neutral"] = "Gangs trained abroad took part in the riots"
+    errors = errors_for(write_seeds(tmp_path / "s", data))
+    assert len(errors) == 1 and "'neutral_kind' is a dependency of 'neutral'" in errors[0], errors
+    data["claims.yaml"]["claims"][0]["neutral_kind"] = "label"
+    assert any("'label' is not one of" in e for e in errors_for(write_seeds(tmp_path / "t", data)))
+    data["claims.yaml"]["claims"][0]["neutral_kind"] = "proposition"
+    dataset_read(write_seeds(tmp_path / "u", data))  # valid

@@ -234,7 +234,9 @@ def _claims_episode(*, own_voice: bool) -> Facts:
     owners = EntityFact(slug="owners", name="the mill owners", kind="group")
 
     def claim(slug: str, neutral: str, quote: str, source: str) -> ClaimFact:
-        return ClaimFact(slug=slug, claimant="owners", statement=neutral, neutral=neutral, evidence=(_ev(source, quote),))
+        return ClaimFact(
+            slug=slug, claimant="owners", statement=neutral, neutral=neutral, neutral_kind="proposition", evidence=(_ev(source, quote),)
+        )
 
     claims = {
         "outsiders": claim("outsiders", "Outsiders stirred up the weavers", "The owners said outsiders had stirred up the weavers.", "s1"),
@@ -257,3 +259,20 @@ def test_a_claim_a_source_states_in_its_own_voice_is_not_keyed_a_claim():
     found = check_also_true(stale, facts)
     assert [f.rule for f in found] == ["distractor-also-true"] and "s2 states it in its own voice" in found[0].detail
     assert check_also_true(stale, _claims_episode(own_voice=False)) == []
+
+
+def test_fact_or_claim_asks_a_checkable_proposition_never_a_characterisation():
+    """A label ("the strike is a plot") can only be someone's characterisation: its wording gives the key
+    "claim" away (blind review r10). The curator marks it `neutral_kind: characterisation`, and the
+    template asks only claims marked "proposition" (the dataset schema requires the mark with `neutral`)."""
+    from dataclasses import replace
+
+    facts = _claims_episode(own_voice=False)
+    label = replace(facts.claims["outsiders"], neutral="The strike is a plot against the town", neutral_kind="characterisation")
+    unmarked = replace(facts.claims["strike-breakers"], neutral_kind="")
+    facts.claims = {"outsiders": label, "strike-breakers": unmarked}
+    asked = {d.key for d in questions_generate(facts) if d.template == "fact-or-claim"}
+    assert not {k for k in asked if k.startswith("fact-or-claim:claim/")}
+    facts.claims["strike-breakers"] = replace(unmarked, neutral_kind="proposition")
+    asked = {d.key for d in questions_generate(facts) if d.template == "fact-or-claim"}
+    assert "fact-or-claim:claim/strike-breakers" in asked and "fact-or-claim:claim/outsiders" not in asked

@@ -458,3 +458,28 @@ def test_every_body_or_speaker_the_stem_names_is_named_by_a_quote():
     # The teller is shown by the quote's source; a country by the article's setting.
     told = item("According to The Gazette, how many marched in Ruritania?", "About 400 people marched.")
     assert check_stem_names_in_evidence(told, facts) == []
+
+
+def test_a_quote_that_points_back_is_extended_to_its_referent_or_the_item_goes():
+    """r10: "The city’s police chief ... said ..." under a stem naming Almaty does not let the learner check
+    the place; nor does "and declared ..." show who declared. The audit finds such a quote (the same
+    function as the scenarios' dangling-quote rule, with pronouns, "the city" and bare conjunctions too),
+    and the generator leaves the item out; a quote extended back to the sentence naming the referent passes."""
+    from quizzes.generation.audit import audit_bank
+    from quizzes.generation.questions import bank_rules_apply
+
+    naming = "Protesters stormed the mayor’s office in Eastport."
+    pointing = "The city’s police chief said 40 shops were looted."
+    text = f"{naming} {pointing}"
+    bare = Evidence(passage_id=None, source="s1", quote=pointing, start=len(naming) + 1, end=len(text))
+    extended = Evidence(passage_id=None, source="s1", quote=text, start=0, end=len(text))
+    head = Evidence(passage_id=None, source="s1", quote=naming, start=0, end=len(naming))
+    stem = "What figure does the paper give for the shops looted in Eastport?"
+    for quote in (bare, Evidence(passage_id=None, source="s2", quote="and declared a curfew in Eastport.")):
+        item = draft(stem, key="number:figure/shops", template="number", evidence=[quote])
+        assert "dangling-quote" in rules(audit_bank([item]))
+        assert bank_rules_apply([item], Facts()) == []
+    for evidence in ([extended], [head, bare]):  # one quote from the referent, or the referent quoted just before
+        item = draft(stem, key="number:figure/shops", template="number", evidence=evidence)
+        assert "dangling-quote" not in rules(audit_bank([item]))
+        assert [d.key for d in bank_rules_apply([item], Facts())] == ["number:figure/shops"]
