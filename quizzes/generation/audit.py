@@ -39,6 +39,7 @@ RULES = (
     "quiz-giveaway",
     "bank-giveaway",
     "dangling-quote",
+    "disagree-scope",
     "key-rotation",
     "too-few-distractors",
     "background-item",
@@ -575,7 +576,7 @@ def audit_bank(drafts: list[QuestionDraft], facts: Facts | None = None) -> list[
     for d in drafts:
         findings += check_item(d, facts) + check_matching(d) + check_dangling_quotes(d)
         if facts is not None:
-            findings += check_also_true(d, facts)
+            findings += check_also_true(d, facts) + check_disagree_scope(d, facts)
     return findings
 
 
@@ -698,6 +699,17 @@ def check_dangling_quotes(d: QuestionDraft) -> list[Finding]:
         Finding("dangling-quote", d.template, d.key, _("a quote points back to something it does not show: %(quote)s", quote=repr(q[:60])))
         for q in item_dangling_quotes(d)
     ]
+
+
+def check_disagree_scope(d: QuestionDraft, facts: Facts) -> list[Finding]:
+    """"The sources give more than one figure for X" says the figures count one thing: only where the data
+    says they count the same scope (FigureFact.one_scope); otherwise the stem asks plainly (r10)."""
+    if d.qtype != "sources_disagree" or "more than one figure" not in d.stem:
+        return []
+    figs = [facts.figures[f.removeprefix("figure:")] for f in d.fact_ids if f.removeprefix("figure:") in facts.figures]
+    if any(not fig.one_scope for fig in figs):
+        return [Finding("disagree-scope", d.template, d.key, _("the stem says the sources give more than one figure, but the data does not say they count one scope"))]
+    return []
 
 
 def check_bank_giveaways(drafts: list[QuestionDraft]) -> list[Finding]:

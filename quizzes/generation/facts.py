@@ -330,6 +330,13 @@ class FigureFact:
     def contested(self) -> bool:
         return len({(r.value, r.low, r.high) for r in self.reports}) > 1
 
+    @property
+    def one_scope(self) -> bool:
+        """Whether the data says the reports count the same scope (place, period, population): it explains
+        why they differ (`differ` reasons) and scope is not among the reasons. Unknown counts as not."""
+        reasons = self.differ.get("reasons") or []
+        return bool(reasons) and "scope" not in reasons
+
 
 @dataclass(frozen=True, kw_only=True)
 class ClaimFact:

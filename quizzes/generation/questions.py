@@ -619,6 +619,10 @@ def _magnitudes(values: set[Decimal], key: Decimal, rng: random.Random, qualifie
     return ranked
 
 
+# The framing that says the figures count one thing: only for a figure whose reports count one scope.
+DISAGREE_FRAMING = "The sources give more than one figure for"
+
+
 def t_sources_disagree(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
     """Sources disagree: what figure does THIS source give, where the versions differ? The other
     versions are distractors, and the explanation says why they may differ where the data says."""
@@ -660,12 +664,19 @@ def t_sources_disagree(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
             if len(wrong) < 2:
                 continue
             who = report_attribution(facts, report)
+            # "More than one figure" only for figures the data says count the same scope; otherwise the
+            # plain question, and the explanation says why they differ (r10).
+            measure = measure_phrase(fig.measure, fig.unit)
+            stem = (
+                f"{DISAGREE_FRAMING} {measure}. What figure {does(report, who)} {who} give?"
+                if fig.one_scope
+                else f"What figure {does(report, who)} {who} give for {measure}?"
+            )
             yield _choice(
                 key=key,
                 template="disagree",
                 qtype="sources_disagree",
-                stem=f"The sources give more than one figure for {measure_phrase(fig.measure, fig.unit)}. "
-                f"What figure {does(report, who)} {who} give?",
+                stem=stem,
                 correct=[(right_text, f"Yes. That is the figure {who} {attribution_verb(report, who)}.", report.evidence)],
                 wrong=wrong[:3],
                 seed=seed,

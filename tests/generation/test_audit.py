@@ -483,3 +483,24 @@ def test_a_quote_that_points_back_is_extended_to_its_referent_or_the_item_goes()
         item = draft(stem, key="number:figure/shops", template="number", evidence=evidence)
         assert "dangling-quote" not in rules(audit_bank([item]))
         assert [d.key for d in bank_rules_apply([item], Facts())] == ["number:figure/shops"]
+
+
+def test_more_than_one_figure_framing_only_for_figures_of_one_scope():
+    """r10: "The sources give more than one figure for X" says the figures count one thing. The generator
+    uses it only where the data says why they differ and scope is not a reason; the audit flags it elsewhere."""
+    from dataclasses import replace
+
+    from quizzes.generation.audit import audit_bank
+    from quizzes.generation.questions import t_sources_disagree
+
+    sources = {s: SourceFact(slug=s, label=s, outlet=f"The {s} Daily", author=None, published_on=None, text="") for s in ("s1", "s2")}
+    fig = figure_facts().figures["f"]
+    second = replace(fig.reports[1], evidence=(replace(EV, source="s2"),))
+    fig = replace(fig, reports=(fig.reports[0], second))
+    for differ, framed in (({"reasons": ["date"]}, True), ({"reasons": ["date", "scope"]}, False), ({}, False)):
+        facts = Facts(sources=sources, figures={"f": replace(fig, differ=differ)})
+        items = list(t_sources_disagree(facts, 0))
+        assert items and all(("more than one figure" in d.stem) == framed for d in items), (differ, [d.stem for d in items])
+        assert not [f for f in audit_bank(items, facts) if f.rule == "disagree-scope"]
+        stale = replace(items[0], stem="The sources give more than one figure for the people detained. What figure does X give?")
+        assert bool([f for f in audit_bank([stale], facts) if f.rule == "disagree-scope"]) != framed
