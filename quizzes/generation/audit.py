@@ -702,13 +702,20 @@ def check_dangling_quotes(d: QuestionDraft) -> list[Finding]:
 
 
 def check_disagree_scope(d: QuestionDraft, facts: Facts) -> list[Finding]:
-    """"The sources give more than one figure for X" says the figures count one thing: only where the data
+    """ "The sources give more than one figure for X" says the figures count one thing: only where the data
     says they count the same scope (FigureFact.one_scope); otherwise the stem asks plainly (r10)."""
     if d.qtype != "sources_disagree" or "more than one figure" not in d.stem:
         return []
     figs = [facts.figures[f.removeprefix("figure:")] for f in d.fact_ids if f.removeprefix("figure:") in facts.figures]
     if any(not fig.one_scope for fig in figs):
-        return [Finding("disagree-scope", d.template, d.key, _("the stem says the sources give more than one figure, but the data does not say they count one scope"))]
+        return [
+            Finding(
+                "disagree-scope",
+                d.template,
+                d.key,
+                _("the stem says the sources give more than one figure, but the data does not say they count one scope"),
+            )
+        ]
     return []
 
 
