@@ -23,7 +23,8 @@ def bank(seeds_with_bank):
 
 
 def test_generate_then_regenerate_changes_nothing(bank):
-    assert bank.counts["created"] >= 40
+    # r10's bank-giveaway rule left out 4 items (43 -> 39; tests/generation/test_bank_sweep.py).
+    assert bank.counts["created"] >= 38
     assert Question.objects.filter(status="published").count() == bank.counts["created"]
     again = question_bank_generate()
     assert again.counts["unchanged"] == bank.counts["created"] and again.counts["created"] == 0
@@ -103,8 +104,10 @@ def test_demo_modules_follow_the_arc_and_include_comparing_sources(bank):
     assert any("Comparing sources" in m.title for m in modules)
     # Each quiz has at least 4 questions: since r7 an event's date is asked in one recall item and at
     # most two sets, and a quiz holds no two items on one fact, so the CSTO quiz has 4 (a content gap:
-    # few CSTO events are dated by a quote and reported by two sources; docs/question-bank.md).
-    assert all(m.items.exists() and all(i.quiz.items.count() >= 4 for i in m.items.all() if i.quiz) for m in modules)
+    # few CSTO events are dated by a quote and reported by two sources; docs/question-bank.md). Since r10's
+    # bank-giveaway rule the CSTO quiz has 3: the Kyrgyz vote's date item went (another stem prints
+    # "January 7", the opening words of the article it cites).
+    assert all(m.items.exists() and all(i.quiz.items.count() >= 3 for i in m.items.all() if i.quiz) for m in modules)
 
 
 def test_admin_preview_edit_publish_retire(bank, admin_client):
