@@ -343,17 +343,17 @@ def _csv_rows(file) -> list[tuple[int, dict]]:
 
     raw = file.read(CSV_MAX_BYTES + 1)
     if len(raw) > CSV_MAX_BYTES:
-        fail(0, f"the file is larger than {CSV_MAX_BYTES // 1000} kB")
+        fail(0, gettext("the file is larger than %(n)d kB") % {"n": CSV_MAX_BYTES // 1000})
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            fail(0, "the file is not UTF-8 text (in a spreadsheet, save as 'CSV UTF-8')")
+            fail(0, gettext("the file is not UTF-8 text (in a spreadsheet, save as 'CSV UTF-8')"))
     raw = raw.lstrip("\ufeff")
     if not raw.strip():
-        fail(0, "the file is empty")
+        fail(0, gettext("the file is empty"))
     if "\x00" in raw:
-        fail(raw[: raw.index("\x00")].count("\n") + 1, "the file holds a NUL character (it is not a CSV text file)")
+        fail(raw[: raw.index("\x00")].count("\n") + 1, gettext("the file holds a NUL character (it is not a CSV text file)"))
     # Spreadsheets in many locales write ';' or tabs instead of commas. Only the delimiter is taken
     # from the sniffer: quoting stays the standard one ("" inside quotes is one quote), which the
     # sniffer misjudges on a one-line sample.
@@ -365,7 +365,7 @@ def _csv_rows(file) -> list[tuple[int, dict]]:
     try:
         return _csv_records(reader, fail)
     except csv.Error as exc:  # e.g. a field longer than the csv module's limit (128 kB)
-        fail(reader.line_num, f"the line cannot be read as CSV ({exc})")
+        fail(reader.line_num, gettext("the line cannot be read as CSV (%(error)s)") % {"error": exc})
         raise  # unreachable: fail() raises
 
 
@@ -375,17 +375,19 @@ def _csv_records(reader, fail) -> list[tuple[int, dict]]:
     if "username" not in header or unknown or len(set(header)) != len(header):
         fail(
             1,
-            f"the first line must name the columns: username (required), then any of {', '.join(CSV_COLUMNS[1:])}"
-            + (f"; unknown: {', '.join(unknown)}" if unknown else ""),
+            gettext("the first line must name the columns: username (required), then any of %(columns)s")
+            % {"columns": ", ".join(CSV_COLUMNS[1:])}
+            + ("; " + gettext("unknown: %(columns)s") % {"columns": ", ".join(unknown)} if unknown else ""),
         )
     rows = []
     for values in reader:
         if not any(v.strip() for v in values):
             continue
         if len(rows) == CSV_MAX_ROWS:
-            fail(reader.line_num, f"more than {CSV_MAX_ROWS} rows; split the file")
+            fail(reader.line_num, gettext("more than %(n)d rows; split the file") % {"n": CSV_MAX_ROWS})
         if len(values) > len(header):
-            rows.append((reader.line_num, {"username": values[0].strip(), "_error": f"{len(values)} values for {len(header)} columns"}))
+            said = gettext("%(n)d values for %(columns)d columns") % {"n": len(values), "columns": len(header)}
+            rows.append((reader.line_num, {"username": values[0].strip(), "_error": said}))
             continue
         rows.append((reader.line_num, {k: v.strip() for k, v in zip(header, values, strict=False)}))
     return rows
@@ -397,33 +399,38 @@ def _row_check(row: dict, *, groups: dict[str, ClassGroup], existing: dict[str, 
     if row.get("_error"):
         return row["_error"]
     if not username:
-        return "missing username"
+        return gettext("missing username")
     try:
         User.username_validator(username)
     except ValidationError:
-        return "username may contain only letters, digits and @ . + - _"
+        return gettext("username may contain only letters, digits and @ . + - _")
     if len(username) > 150:
-        return "username is longer than 150 characters"
+        return gettext("username is longer than %(n)d characters") % {"n": 150}
     if row.get("email"):
         try:
             validate_email(row["email"])
         except ValidationError:
-            return f"bad email {row['email']!r}"
+            return gettext("bad email %(email)s") % {"email": repr(row["email"])}
     if row.get("group") and row["group"] not in groups:
-        return f"unknown group {row['group']!r} (groups in this class: {', '.join(sorted(groups)) or 'none yet'})"
+        if not groups:
+            return gettext("unknown group %(group)s (this class has no groups yet)") % {"group": repr(row["group"])}
+        return gettext("unknown group %(group)s (groups in this class: %(groups)s)") % {
+            "group": repr(row["group"]),
+            "groups": ", ".join(sorted(groups)),
+        }
     user = existing.get(username)
     if user is not None and not allowed(user):
         return gettext(USERNAME_TAKEN)
     for name in ("first_name", "last_name"):
         if len(row.get(name, "")) > 150:
-            return f"{name} is longer than 150 characters"
+            return gettext("%(field)s is longer than %(n)d characters") % {"field": name, "n": 150}
     if user is None and row.get("password"):
         try:
             password_validation.validate_password(
                 row["password"], User(username=username, first_name=row.get("first_name", ""), email=row.get("email", ""))
             )
         except ValidationError as exc:
-            return "password: " + " ".join(exc.messages)
+            return gettext("password: %(reasons)s") % {"reasons": " ".join(exc.messages)}
     return None
 
 
@@ -457,7 +464,7 @@ def students_import_rows(
         username = row.get("username", "")
         reason = _row_check(row, groups=groups, existing=existing, allowed=allowed)
         if reason is None and username.lower() in seen:
-            reason = f"duplicate: {username} is also on line {seen[username.lower()]}"
+            reason = gettext("duplicate: %(username)s is also on line %(line)d") % {"username": username, "line": seen[username.lower()]}
         seen.setdefault(username.lower(), line)
         if reason:
             report.errors.append(RowError(line, username, reason))
@@ -534,7 +541,9 @@ def _students_import_write(*, classroom: Classroom, by, new_users: list, enrol: 
         # Someone took one of the usernames (or enrolled a student) since the rows were checked.
         taken = set(User.objects.filter(username__in=[u.username for _l, u, _g in new_users]).values_list("username", flat=True))
         errors = [RowError(line, user.username, gettext(USERNAME_TAKEN)) for line, user, _g in new_users if user.username in taken]
-        raise StudentImportError(ImportReport(errors=errors or [RowError(0, "", "the class changed while importing; try again")])) from None
+        raise StudentImportError(
+            ImportReport(errors=errors or [RowError(0, "", gettext("the class changed while importing; try again"))])
+        ) from None
 
 
 def students_import_job(*, progress: Callable[[int, int], None], classroom_id: int, by_id: int, rows: list) -> ImportReport:

@@ -16,7 +16,7 @@ from tests.api.test_roster import ROSTER, client_as
 from tests.factories import UserFactory
 from tests.i18n.test_languages import english_sentences
 
-MODULES = ("quizzes/classes/roster.py", "quizzes/classes/oneroster.py")
+MODULES = ("quizzes/classes/roster.py", "quizzes/classes/oneroster.py", "quizzes/classes/services.py")
 MARKED = {"gettext", "ngettext", "longer_than", "not_a_role"}
 
 
@@ -40,7 +40,7 @@ def test_every_roster_reason_and_note_is_marked_for_translation():
             if not isinstance(node, ast.Call) or not node.args:
                 continue
             func = node.func
-            said = getattr(func, "id", None) in ("RowProblem", "FileProblem", "fail", "refuse", "gone")
+            said = getattr(func, "id", None) in ("RowProblem", "FileProblem", "RowError", "fail", "refuse", "gone")
             noted = isinstance(func, ast.Attribute) and func.attr == "append" and getattr(func.value, "attr", None) == "notes"
             if (said or noted) and not _marked(node.args[-1]):
                 unmarked.append(f"{name}: {ast.unparse(node)[:100]}")
@@ -131,3 +131,46 @@ def test_a_oneroster_import_speaks_its_starters_language(
     assert refused in shown and not [s for s in english_sentences() if s in shown], shown
     bad_zip = client.post("/api/v1/roster/imports/", b"not a zip", content_type="application/zip", HTTP_ACCEPT_LANGUAGE=lang)
     assert bad_zip.status_code == 400 and bad_zip.json()["error"]["fields"] == {"upload": [not_a_zip]}, bad_zip.json()
+
+
+WANTED_CSV = {
+    "ru": {
+        3: "не указано имя пользователя",
+        4: "повтор: ALIYA есть и в строке 2",
+        6: "неизвестная группа 'Table 9' (группы этого класса: Table 1)",
+    },
+    "kk": {
+        3: "пайдаланушы аты көрсетілмеген",
+        4: "қайталану: ALIYA 2-жолда да бар",
+        6: "белгісіз топ 'Table 9' (бұл сыныптың топтары: Table 1)",
+    },
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_a_csv_imports_bad_rows_are_said_in_the_teachers_language(lang):
+    """The class's CSV import (the admin's upload and its job): each bad row's reason in the language it runs in."""
+    import io
+
+    from django.utils import translation
+
+    from quizzes.classes.services import StudentImportError, classroom_create, students_import_csv
+    from quizzes.models import ClassGroup
+    from tests.teachers.conftest import make_teacher
+    from tests.teachers.test_import import BAD
+
+    teacher = make_teacher("teacher_a")
+    classroom = classroom_create(name="9A History", teachers=[teacher])
+    ClassGroup.objects.create(classroom=classroom, name="Table 1")
+    with translation.override(lang), pytest.raises(StudentImportError) as err:
+        students_import_csv(classroom=classroom, file=io.BytesIO(BAD.encode()), by=teacher)
+    reasons = {e.line: e.reason for e in err.value.report.errors}
+    assert sorted(reasons) == [3, 4, 5, 6, 8, 9]
+    assert {line: reasons[line] for line in WANTED_CSV[lang]} == WANTED_CSV[lang]
+    shown = " | ".join(reasons.values())
+    assert not [s for s in english_sentences() if s in shown], shown
+    with translation.override(lang), pytest.raises(StudentImportError) as err:
+        students_import_csv(classroom=classroom, file=io.BytesIO(b"name,mail\nAliya,a@b.c\n"), by=teacher)
+    header = err.value.report.errors[0].reason
+    assert "username" in header and not [s for s in english_sentences() if s in header], header
