@@ -99,7 +99,7 @@ def question_save_draft(*, draft: QuestionDraft, facts: Facts, topic_ids: dict[s
     what was done. Refuses a draft that cites no evidence."""
     evidence = [e.passage_id for e in draft.all_evidence if e.passage_id is not None]
     if not evidence or not draft.evidence:
-        raise ContentWithoutEvidence(f"question {draft.key} cites no evidence")
+        raise ContentWithoutEvidence(gettext("question %(key)s cites no evidence") % {"key": draft.key})
     fields = _fields(draft, facts)
     question = Question.objects.filter(collection=collection, key=draft.key).first()
     if question is None:

@@ -107,15 +107,16 @@ class DraftIds:
 
 def _check_evidence(step: StepDraft, ids: DraftIds) -> None:
     if not step.reveal_evidence:
-        raise ContentWithoutEvidence(f"step {step.key} has no reveal evidence")
+        raise ContentWithoutEvidence(gettext("step %(step)s has no reveal evidence") % {"step": step.key})
     for e in step.all_evidence:
         if (e.source, e.start, e.end) not in ids.passages:
-            raise ContentWithoutEvidence(f"step {step.key} cites a passage that is not stored verbatim (run load_seeds): {e.quote[:60]!r}")
+            said = gettext("step %(step)s cites a passage that is not stored verbatim (run load_seeds): %(quote)s")
+            raise ContentWithoutEvidence(said % {"step": step.key, "quote": repr(e.quote[:60])})
     if any(not o.evidence or not o.explanation.strip() for o in step.options):
-        raise ContentWithoutEvidence(f"step {step.key} has an option without explanation or evidence")
+        raise ContentWithoutEvidence(gettext("step %(step)s has an option without explanation or evidence") % {"step": step.key})
     named = [step.next_event, *step.known_events, *(s for o in step.options for s in o.events)]
     if any(s not in ids.events for s in named):
-        raise ContentWithoutEvidence(f"step {step.key} names an event that is not in the database")
+        raise ContentWithoutEvidence(gettext("step %(step)s names an event that is not in the database") % {"step": step.key})
 
 
 def step_option_evidence_set(*, step: ScenarioStep, evidence: dict[str, list[int]]) -> bool:
@@ -230,7 +231,7 @@ def scenario_save_draft(*, draft: ScenarioDraft, ids: DraftIds, report: Scenario
     topics = {ids.topics[t] for t in draft.topics if t in ids.topics}
     if scenario is None:
         if Scenario.objects.filter(collection=ids.collection, slug=draft.slug).exists():
-            raise SlugTaken(f"the slug {draft.slug} is taken by another scenario of this collection")
+            raise SlugTaken(gettext("the slug %(slug)s is taken by another scenario of this collection") % {"slug": draft.slug})
         scenario = Scenario.objects.create(collection=ids.collection, key=draft.key, generator_version=SCENARIO_GENERATOR_VERSION, **values)
         scenario.topics.set(topics)
         action = "created"

@@ -47,6 +47,18 @@ def test_every_roster_reason_and_note_is_marked_for_translation():
     assert not unmarked, unmarked
 
 
+def test_every_refusal_in_a_generators_report_is_marked_for_translation():
+    """generate_questions' / generate_scenarios' 'refused KEY: reason' notes: each reason built by gettext."""
+    root = Path(__file__).resolve().parents[2]
+    unmarked = []
+    for name in ("quizzes/bank/services.py", "quizzes/scenarios/services.py"):
+        for node in ast.walk(ast.parse((root / name).read_text(encoding="utf-8"))):
+            refusal = isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("ContentWithoutEvidence", "SlugTaken")
+            if refusal and not (node.args and _marked(node.args[-1])):
+                unmarked.append(f"{name}: {ast.unparse(node)[:100]}")
+    assert not unmarked, unmarked
+
+
 def test_the_scan_finds_an_unmarked_reason():
     tree = ast.parse('fail("role", f"must be one of {x}")\nreport.notes.append("archived")')
     assert [ast.unparse(n)[:4] for n in ast.walk(tree) if isinstance(n, ast.Call) and n.args and not _marked(n.args[-1])]
