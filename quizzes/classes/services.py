@@ -56,7 +56,7 @@ NOT_YOURS = gettext_lazy(
 USERNAME_TAKEN = gettext_noop(
     "this username is taken by an account you did not create: pick another username, or ask the student to join with the class's join code"
 )
-JOIN_REFUSED = "No class is open for joining with this code. Check the code with your teacher."
+JOIN_REFUSED = gettext_noop("No class is open for joining with this code. Check the code with your teacher.")
 
 
 # --- classes ------------------------------------------------------------------------------------
@@ -183,10 +183,10 @@ def enrolment_join(*, student, code: str) -> Enrolment:
     """The student joins the class whose join code they typed (their consent); joining twice is a
     no-op. Wrong codes are counted per student and refused alike once too many."""
     if student.is_staff or student.is_superuser:
-        raise ValidationError({"code": "Teacher and staff accounts do not join classes as students."})
+        raise ValidationError({"code": gettext("Teacher and staff accounts do not join classes as students.")})
     key = _join_tries_key(student)
     if (cache.get(key) or 0) >= JOIN_TRIES:
-        raise ValidationError({"code": "Too many wrong codes. Wait a quarter of an hour, then try again."})
+        raise ValidationError({"code": gettext("Too many wrong codes. Wait a quarter of an hour, then try again.")})
     normalized = join_code_normalize(code)
     open_classes = Classroom.objects.filter(archived_at__isnull=True)
     classroom = open_classes.filter(join_code=normalized).first() if len(normalized) == JOIN_CODE_LENGTH else None
@@ -196,7 +196,7 @@ def enrolment_join(*, student, code: str) -> Enrolment:
             cache.incr(key)
         except ValueError:  # expired between add and incr
             cache.set(key, 1, JOIN_WINDOW_SECONDS)
-        raise ValidationError({"code": JOIN_REFUSED})
+        raise ValidationError({"code": gettext(JOIN_REFUSED)})
     enrolment, created = Enrolment.objects.get_or_create(
         classroom=classroom, student=student, defaults={"via": Enrolment.Via.JOIN_CODE, "added_by": student}
     )

@@ -186,3 +186,28 @@ def test_a_csv_imports_bad_rows_are_said_in_the_teachers_language(lang):
         students_import_csv(classroom=classroom, file=io.BytesIO(b"name,mail\nAliya,a@b.c\n"), by=teacher)
     header = err.value.report.errors[0].reason
     assert "username" in header and not [s for s in english_sentences() if s in header], header
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "lang, refused, joined",
+    [
+        ("ru", "По этому коду нельзя войти ни в один класс.", "Вы в классе 9A History."),
+        ("kk", "Бұл кодпен қосылуға ашық сынып жоқ.", "Сіз 9A History сыныбындасыз."),
+    ],
+)
+def test_joining_a_class_by_code_is_said_in_the_students_language(lang, refused, joined):
+    from django.test import Client
+    from django.urls import reverse
+
+    from quizzes.classes.services import classroom_create
+    from tests.teachers.conftest import make_teacher
+
+    classroom = classroom_create(name="9A History", teachers=[make_teacher("teacher_a")])
+    client = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    client.force_login(UserFactory())
+    wrong = client.post(reverse("web:class-join"), {"code": "AAAA-AAAA"})
+    assert wrong.status_code == 400 and refused in wrong.content.decode()
+    page = client.post(reverse("web:class-join"), {"code": classroom.join_code}, follow=True)
+    shown = " | ".join(str(m) for m in page.context["messages"])
+    assert joined in shown and "Its teachers now see" not in shown, shown

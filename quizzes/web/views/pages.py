@@ -115,7 +115,8 @@ def class_join(request):
         enrolment = enrolment_join(student=request.user, code=code)
     except ValidationError as exc:
         return dashboard(request, join_error=" ".join(exc.messages), join_code=code, status=400)
-    messages.success(request, f"You are in {enrolment.classroom.name}. Its teachers now see the work you do for it.")
+    said = gettext("You are in %(classroom)s. Its teachers now see the work you do for it.")
+    messages.success(request, said % {"classroom": enrolment.classroom.name})
     return redirect("web:home")
 
 
