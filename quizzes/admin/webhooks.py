@@ -3,6 +3,7 @@ for deliveries that gave up. For administrators: an endpoint of a teacher hears 
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy, ngettext
 
 from quizzes.admin.lti import SuperuserOnly
 from quizzes.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -27,15 +28,17 @@ class WebhookEndpointAdmin(SuperuserOnly, admin.ModelAdmin):
     search_fields = ["name", "url", "owner__username"]
     autocomplete_fields = ["owner"]
 
-    @admin.display(description="events")
+    @admin.display(description=gettext_lazy("events"))
     def event_list(self, obj):
         return ", ".join(obj.events)
 
 
-@admin.action(description="Try the selected failed deliveries again")
+@admin.action(description=gettext_lazy("Try the selected failed deliveries again"))
 def retry_deliveries(modeladmin, request, queryset):
     retried = sum(webhook_delivery_retry(delivery=d) for d in queryset.filter(status=WebhookDelivery.Status.FAILED))
-    modeladmin.message_user(request, f"{retried} queued again.", messages.SUCCESS)
+    modeladmin.message_user(
+        request, ngettext("%(n)d delivery queued again.", "%(n)d deliveries queued again.", retried) % {"n": retried}, messages.SUCCESS
+    )
 
 
 @admin.register(WebhookDelivery)

@@ -114,7 +114,7 @@ def quiz_start(request, slug: str):
     """Start an attempt, or resume the open one, counting it toward an open assignment of the quiz's module."""
     found = _quizzes_named(request, slug)
     if len(found) > 1:
-        messages.error(request, "More than one collection has a quiz with this address: choose one.")
+        messages.error(request, gettext("More than one collection has a quiz with this address: choose one."))
         return redirect(reverse("web:quiz-detail", args=[slug]))
     quiz = found[0]
     assignment = assignment_for_work(user=request.user, quiz=quiz)
@@ -134,7 +134,7 @@ def attempt_player(request, pk: int):
         return redirect("web:attempt-results", pk=pk)
     if attempt_is_overdue(attempt):
         attempt_submit(attempt=attempt, auto=True)
-        messages.info(request, "The time limit has passed, so your answers were submitted.")
+        messages.info(request, gettext("The time limit has passed, so your answers were submitted."))
         return redirect("web:attempt-results", pk=pk)
     try:
         position = int(request.GET.get("q", ""))
