@@ -30,6 +30,7 @@ def evidence_content(passage: Passage) -> dict[str, Any]:
         "collection": source.collection_id,
         "source_label": source.label,
         "outlet": source.outlet,
+        "author": source.author,
         "source_kind": (source.kind or "").replace("-", " "),
         "published_on": source.published_on.isoformat() if source.published_on else None,
         "published_precision": source.published_precision,

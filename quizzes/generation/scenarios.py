@@ -85,6 +85,10 @@ RULES = {
     ),
     "account-quotes": "an account cites a quote, and every source its line names is quoted in that line",
     "no-source": "a 'no source reports X' statement holds: no source has a sentence with every content word of X",
+    "source-names": (
+        "two different sources a path cites are never shown under one name (outlet, author and kind, or kind: "
+        "quizzes.sources.names): the learner must tell whose quote it is"
+    ),
 }
 
 # Phrases of machine-made or unfinished text; learner text must read as written by a teacher.
@@ -1197,7 +1201,42 @@ def scenario_check(facts: Facts, spec: ScenarioSpec, *, timeline: Timeline | Non
     tl = timeline or Timeline(facts)
     problems: list[Problem] = []
     _walk(tl, spec, problems)
+    for name, slugs in shared_source_names(tl, spec).items():
+        problems.append(
+            Problem(
+                "source-names",
+                spec.slug,
+                None,
+                _("sources %(sources)s are all shown as %(name)s", sources=", ".join(slugs), name=repr(name)),
+            )
+        )
     return problems
+
+
+def shown_source_name(outlet: str | None, kind: str, author: str | None) -> str:
+    """The name a scenario shows for a source, in English (quizzes.sources.names.neutral_source_name gives it in
+    the viewer's language, the same way): its outlet, else its author's text of its kind, else its kind."""
+    words = kind.replace("-", " ").strip()
+    if outlet and outlet.strip():
+        return outlet.strip()
+    if author and author.strip():
+        return f"{author.strip()}’s {words.lower()}" if words else author.strip()
+    return words[:1].upper() + words[1:] if words else "Source"
+
+
+def shared_source_names(tl: Timeline, spec: ScenarioSpec) -> dict[str, list[str]]:
+    """Names shown for more than one source the path may show a quote of (its steps' evidence, branches included,
+    and its events' evidence, which briefings quote): name -> the sources' slugs."""
+    steps = [s for st in spec.steps for s in (st, *(b.step for b in st.branches))]
+    events = {*spec.start, *(e for s in steps for e in s.also_known), *(e for s in steps for o in s.options for e in o.events)}
+    cited = {e.source for s in steps for e in _step_evidence(s)}
+    cited |= {e.source for ev in events if ev in tl.events for e in tl.events[ev].evidence}
+    by_name: dict[str, list[str]] = {}
+    for slug in sorted(cited):
+        src = tl.facts.sources.get(slug)
+        if src:
+            by_name.setdefault(shown_source_name(src.outlet, src.kind, src.author), []).append(slug)
+    return {name: slugs for name, slugs in by_name.items() if len(slugs) > 1}
 
 
 def _walk(

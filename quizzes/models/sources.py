@@ -56,7 +56,7 @@ class Source(models.Model):
     def neutral_name(self) -> str:
         """How a scenario names the source beside a quote: outlet or kind, never title or label
         (quizzes.sources.names)."""
-        return neutral_source_name(self.outlet, self.kind)
+        return neutral_source_name(self.outlet, self.kind, self.author)
 
 
 class PassageQuerySet(models.QuerySet):

@@ -104,7 +104,7 @@ def step_views(steps: list[ScenarioStep]) -> list[StepView]:
 def _by(p: Passage) -> str:
     """How a quote's source is named beside it: as learners see it (outlet or kind, never a title or our
     label: quizzes.sources.names), then, for the reviewer to find the file, our label."""
-    name, kind = neutral_citation(p.source.outlet, p.source.kind)
+    name, kind = neutral_citation(p.source.outlet, p.source.kind, p.source.author)
     return name + (f" — {kind.replace('-', ' ')}" if kind else "") + f" [file: {p.source.label}]"
 
 

@@ -1,6 +1,7 @@
 """How a source is named where naming it must not tell a story (PURE): a scenario cites its quotes
 before the learner has predicted what happened next, so it names a source by its outlet or, without
-one, by its kind ("News report"), never by its title or our label, which summarise what it reports
+one, by its author and kind ("Therese Askarbek’s news report") or its kind alone ("News report"), never by
+its title or our label, which summarise what it reports
 ("... calls for Russian help ...") and can give away the answer of a later step."""
 
 from __future__ import annotations
@@ -8,16 +9,21 @@ from __future__ import annotations
 from django.utils.translation import gettext
 
 
-def neutral_source_name(outlet: str | None, kind: str | None) -> str:
-    """The outlet; else the kind of text, capitalised ('news-report' or 'news report' -> 'News report');
-    else 'Source' in the viewer's language."""
+def neutral_source_name(outlet: str | None, kind: str | None, author: str | None = None) -> str:
+    """The outlet; else the author's text of its kind ('Therese Askarbek’s news report'); else the kind of
+    text, capitalised ('news-report' or 'news report' -> 'News report'); else 'Source' in the viewer's language.
+    Two unsigned sources of one kind share a name: the scenario checker refuses a path that cites both."""
     if outlet and outlet.strip():
         return outlet.strip()
     words = (kind or "").replace("-", " ").strip()
+    if author and author.strip():
+        if not words:
+            return author.strip()
+        return gettext("%(author)s’s %(kind)s") % {"author": author.strip(), "kind": words.lower()}
     return words[:1].upper() + words[1:] if words else gettext("Source")
 
 
-def neutral_citation(outlet: str | None, kind: str | None) -> tuple[str, str]:
+def neutral_citation(outlet: str | None, kind: str | None, author: str | None = None) -> tuple[str, str]:
     """A quote's source as a scenario shows it: (name, kind). The kind is added only to an outlet's name; a source
     without an outlet is named by its kind already, and 'News report — news report' would say it twice."""
-    return neutral_source_name(outlet, kind), (kind or "") if outlet and outlet.strip() else ""
+    return neutral_source_name(outlet, kind, author), (kind or "") if outlet and outlet.strip() else ""

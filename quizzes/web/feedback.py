@@ -29,7 +29,7 @@ def evidence_view(evidence: list[dict], *, neutral: bool = False) -> list[dict]:
     for e in evidence:
         kind = e.get("source_kind", "")
         if neutral:
-            by, kind = neutral_citation(e.get("outlet"), kind)
+            by, kind = neutral_citation(e.get("outlet"), kind, e.get("author"))
         else:
             by = e.get("outlet") or e.get("source_label") or e["source"]
         out.append({**e, "by": by, "kind": kind, "date": date_label(e.get("published_on"), e.get("published_precision") or "day")})

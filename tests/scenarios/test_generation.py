@@ -823,3 +823,32 @@ def test_a_span_with_a_bound_read_from_a_weekday_says_so():
     assert read.when_label == "between 1 and 2 March 2030 (our reading of “Friday”)"
     assert facts.events["wage-talks"].span_weekdays == ()  # no weekday in its quote: the span is the data's
     assert facts.events["wage-talks"].when_label == "between 2 and 4 March 2030"
+
+
+def test_rule_source_names():
+    """r9 X1: Therese Askarbek's signed report and an unsigned report both showed as 'News report': two sources
+    a path quotes never share a shown name; a signed one is named by its author and kind."""
+    from quizzes.sources.names import neutral_citation
+
+    facts = _mini_sources(_mini())
+    unsigned = {slug: dataclasses.replace(src, outlet=None, kind="news-report") for slug, src in facts.sources.items()}
+    bulletin = Evidence(passage_id=None, source="mill-bulletin", quote="Police guarded the gates.", start=0, end=25)
+    step = _mini_step(reveal_evidence=(_ev("Soldiers were sent to the mill."), bulletin))
+    assert "source-names" not in _rules(facts, _mini_spec(step))
+    facts.sources = unsigned
+    assert "source-names" in _rules(facts, _mini_spec(step))
+    facts.sources["mill-bulletin"] = dataclasses.replace(unsigned["mill-bulletin"], author="Ann Reed")
+    assert "source-names" not in _rules(facts, _mini_spec(step))
+    assert neutral_citation(None, "news-report", "Ann Reed") == ("Ann Reed’s news report", "")
+    assert neutral_citation("Mill Bulletin", "news-report", "Ann Reed") == ("Mill Bulletin", "news-report")
+    # the checker's English name is the one the app shows
+    from quizzes.generation.scenarios import shown_source_name
+    from quizzes.sources.names import neutral_source_name
+
+    for args in (
+        ("Mill Bulletin", "news-report", "Ann Reed"),
+        (None, "news-report", "Ann Reed"),
+        (None, "analysis", None),
+        (None, "", None),
+    ):
+        assert shown_source_name(*args) == neutral_source_name(*args)

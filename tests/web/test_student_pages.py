@@ -319,6 +319,18 @@ def test_a_scenario_names_a_source_by_its_outlet_or_kind_never_by_our_label(clie
     done = client.post(f"/runs/{run.pk}/predict/", {"step": step.pk, "choice": "b", "confidence": "80", "client_key": "k"})
     reveal = client.get(done.url).text
     assert "— News report" in reveal and "protesters take the airport" not in reveal
+    # a signed report is named by its author (blind review r9, X1): from the snapshot, or, in a snapshot taken
+    # before evidence carried the author, from the source
+    version = run.predictions.get().version
+    assert version.content["reveal_evidence"][0]["author"] is None
+    Source.objects.filter(pk=source.pk).update(author="Ann Reed")
+    version.content["reveal_evidence"] = [{**e, "author": "Ann Reed"} for e in version.content["reveal_evidence"]]
+    version.save(update_fields=["content"])
+    assert "— Ann Reed’s news report" in client.get(done.url).text
+    version.content["reveal_evidence"] = [{k: v for k, v in e.items() if k != "author"} for e in version.content["reveal_evidence"]]
+    version.save(update_fields=["content"])
+    Source.objects.filter(pk=source.pk).update(author="Bo Lind")
+    assert "— Bo Lind’s news report" in client.get(done.url).text
     assert neutral_source_name("Meduza", "live-report") == "Meduza"
     assert neutral_source_name(None, "think tank paper") == "Think tank paper"
     assert neutral_source_name("", "") == "Source"

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from quizzes.classes.selectors import assignment_due, assignment_for_work, assignments_for_student
-from quizzes.models import Prediction, Scenario, ScenarioRun
+from quizzes.models import Prediction, Scenario, ScenarioRun, Source
 from quizzes.models.collections import in_collection
 from quizzes.progress.errors import LearnerActionError
 from quizzes.progress.runs import calibration_table, prediction_make, scenario_run_path, scenario_run_start
@@ -152,12 +152,32 @@ def run_predict(request, pk: int):
     return redirect("web:run-reveal", pk=pk, step_id=step_id)
 
 
+def _with_authors(snap: dict) -> dict:
+    """A step's snapshot with each quote's author: snapshots taken before evidence carried it read it from the
+    source (one query, only for such snapshots), so a signed report is named by its author there too."""
+    cited = [snap["reveal_evidence"], *(a.get("evidence", []) for a in snap.get("accounts", []))]
+    missing = {(e.get("collection"), e["source"]) for ev in cited for e in ev if "author" not in e}
+    if not missing:
+        return snap
+    found = Source.objects.filter(slug__in={slug for _c, slug in missing}).values_list("collection_id", "slug", "author")
+    authors: dict[tuple[object, str], str | None] = {(c, slug): author for c, slug, author in found}
+
+    def filled(ev: list[dict]) -> list[dict]:
+        return [e if "author" in e else {**e, "author": authors.get((e.get("collection"), e["source"]))} for e in ev]
+
+    return {
+        **snap,
+        "reveal_evidence": filled(snap["reveal_evidence"]),
+        "accounts": [{**a, "evidence": filled(a.get("evidence", []))} for a in snap.get("accounts", [])],
+    }
+
+
 @login_required
 def run_reveal(request, pk: int, step_id: int):
     """What did happen after a predicted step, with its evidence, and how the prediction scored."""
     run = _run(request, pk)
     prediction = get_object_or_404(Prediction.objects.select_related("version"), run=run, step_id=step_id)
-    snap = prediction.snapshot
+    snap = _with_authors(prediction.snapshot)
     return render(
         request,
         "quizzes/scenario/reveal.html",
