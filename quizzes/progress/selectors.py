@@ -392,24 +392,6 @@ def open_attempt_rows(*, attempt_id: int, user_id: int) -> list[tuple[QuestionRe
     return rows
 
 
-def new_attempt_rows(*, attempt: Attempt, shown: list[tuple[int, int, str | None]]) -> list[tuple[QuestionResponse, bool]] | None:
-    """The rows of an attempt just written (`shown`: attempt_begin's (question id, version id,
-    content hash) per position), as open_attempt_rows would read them back: nothing answered, nothing
-    revealed; the versions' content from the shared cache (one query for those it lacks). None when
-    a hash is not known (a version built during the start): the caller reads the rows instead."""
-    known = [(q, v, h) for q, v, h in shown if h is not None]
-    if not known or len(known) != len(shown):
-        return None
-    content = versions_content((v, h) for _, v, h in known)
-    rows = []
-    for position, (question_id, version_id, content_hash) in enumerate(known, start=1):
-        row = QuestionResponse(attempt_id=attempt.pk, question_id=question_id, version_id=version_id, position=position)
-        row._state.adding, row._state.db = False, connection.alias
-        row.version = QuestionVersion(id=version_id, question_id=question_id, content_hash=content_hash, content=content[version_id])
-        rows.append((row, False))
-    return rows
-
-
 def response_revealed(response: QuestionResponse, attempt: Attempt) -> bool:
     """The reveal rule for one item (the web player and the API both ask here): its key, explanations
     and evidence are shown once it is answered when the work gives feedback after each question, or

@@ -14,9 +14,10 @@ from rest_framework.test import APIRequestFactory
 
 from quizzes.api import serializers
 from quizzes.api.views.learner import _my_attempts
-from quizzes.models import Collection, Question, QuestionResponse, Quiz
+from quizzes.bank.versions import question_versions_refresh
+from quizzes.models import Collection, Question, QuestionResponse, QuestionType, Quiz, QuizQuestion
 from tests.api.conftest import client_for
-from tests.factories import UserFactory, class_with_assignment, quiz_with_questions
+from tests.factories import QuestionFactory, QuizFactory, UserFactory, class_with_assignment, question_of_type, quiz_with_questions
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +91,31 @@ def test_a_new_attempts_questions_in_its_start_reply_are_the_rows_written(case):
         )
         assert [q["stem"] for q in started.json()["questions"]] == stored and len(stored) == (3 if case == "draw" else 8)
         assert api.post(f"/api/v1/attempts/{attempt}/submit/").status_code == 200
+
+
+def test_a_start_reply_renders_every_question_type_as_the_serializer_does(seeds_with_bank):
+    # Given a quiz holding a question of every type (the bank's own where the generator writes the
+    # type, a teacher-authored one citing the seeds otherwise), its versions built as publishing does
+    quiz = QuizFactory(title="Every type")
+    for position, qtype in enumerate(QuestionType.values, start=1):
+        question = (
+            QuestionFactory(key="authored:numeric", template="authored", qtype=qtype, options=[], answer={"value": 34, "unit": "police cars"})
+            if qtype == "numeric"
+            else question_of_type(qtype)
+        )
+        QuizQuestion.objects.create(quiz=quiz, question=question, position=position)
+    question_versions_refresh(questions=Question.objects.filter(quiz_items__quiz=quiz))
+    api = client_for(UserFactory())
+    # When a learner starts it twice (the second start renders from the fragments the first one kept)
+    for _ in range(2):
+        started = api.post("/api/v1/attempts/", {"quiz": quiz.slug}, format="json")
+        assert started.status_code == 201
+        questions = started.json()["questions"]
+        # Then each question is exactly what AttemptQuestionSerializer renders of the stored row
+        assert [q["qtype"] for q in questions] == QuestionType.values
+        assert questions == _questions_by_serializer(started.json()["id"])
+        assert all(not q["answered"] and q["response"] is None and q["feedback"] is None for q in questions)
+        assert api.post(f"/api/v1/attempts/{started.json()['id']}/submit/").status_code == 200
 
 
 def _picked_by_serializer(user, body):

@@ -69,6 +69,7 @@ from quizzes.api.serializers.learner import (
     answer_reply,
     attempt_reply,
     start_quiz_plain,
+    unanswered_replies,
 )
 from quizzes.api.serializers.teacher import (
     AssignmentResultsSerializer,
@@ -101,6 +102,7 @@ __all__ = [
     "answer_reply",
     "attempt_reply",
     "start_quiz_plain",
+    "unanswered_replies",
     "AttemptResultsSerializer",
     "AttemptSerializer",
     "AttemptStartedSerializer",

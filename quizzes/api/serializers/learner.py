@@ -44,13 +44,16 @@ from quizzes.models import (
     Module,
     Prediction,
     Question,
+    QuestionResponse,
     QuestionType,
+    QuestionVersion,
     Quiz,
     ReviewCard,
     Scenario,
     ScenarioRun,
     ScenarioStep,
 )
+from quizzes.bank.versions import versions_content
 from quizzes.progress.selectors import plain_columns, plain_instance, response_revealed
 
 # --- learners: assignments --------------------------------------------------------------------------
@@ -354,9 +357,7 @@ def _shown(row) -> tuple[dict, dict]:
     version = row.version
     found = _SHOWN.get(version.content_hash)
     if found is None:
-        from quizzes.models import QuestionResponse as ResponseRow
-
-        blank = ResponseRow(position=0, version=version)
+        blank = QuestionResponse(position=0, version=version)
         full = AttemptQuestionSerializer(blank, context={"reveal_all": True, "attempt": True}).data
         feedback = {k: v for k, v in full["feedback"].items() if k not in ("correct", "points")}
         found = ({k: full[k] for k in ("qtype", "stem", "options")}, feedback)
@@ -364,6 +365,31 @@ def _shown(row) -> tuple[dict, dict]:
             _SHOWN.clear()
         _SHOWN[version.content_hash] = found
     return found
+
+
+_UNANSWERED: dict[str, dict] = {}  # version content hash -> an unanswered row's reply after its position
+
+
+def unanswered_replies(shown: list[tuple[int, int, str | None]]) -> list[dict] | None:
+    """answer_reply's rendering of a new attempt's rows (`shown`: attempt_begin's (question id,
+    version id, content hash) per position, just written): nothing answered or revealed, so a row's
+    reply is its position and its version's fragment, rendered once per version and kept (a version
+    never changes); no row or version instance per question (tests/api/test_start_reply.py holds it
+    equal to AttemptQuestionSerializer over the stored rows). None when a hash is not known (a version
+    built during the start): the caller reads the rows instead."""
+    if not shown or any(h is None for _, _, h in shown):
+        return None
+    missing = {h: (q, v) for q, v, h in shown if h not in _UNANSWERED}
+    if missing:
+        content = versions_content((v, h) for h, (_, v) in missing.items())
+        for h, (q, v) in missing.items():
+            version = QuestionVersion(id=v, question_id=q, content_hash=h, content=content[v])
+            reply = answer_reply(QuestionResponse(position=0, version=version), revealed=False)
+            del reply["position"]
+            if len(_UNANSWERED) >= 4096:
+                _UNANSWERED.clear()
+            _UNANSWERED[cast(str, h)] = reply
+    return [{"position": position, **_UNANSWERED[cast(str, h)]} for position, (_, _, h) in enumerate(shown, start=1)]
 
 
 def answer_reply(row, *, revealed: bool) -> dict:

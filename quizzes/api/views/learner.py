@@ -31,7 +31,6 @@ from quizzes.progress.runs import prediction_make, scenario_run_next_step, scena
 from quizzes.progress.selectors import (
     answers_visible,
     attempt_rows,
-    new_attempt_rows,
     open_attempt_rows,
     progress_summary,
     response_revealed,
@@ -113,16 +112,17 @@ class AttemptViewSet(
         # The questions come with the start: a class starting together sends one request each, not two
         # (the questions request repeated the token, the middleware and the dispatch for one query).
         # A new attempt's rows are those just written (no read back); a resumed one's are read.
-        rows = new_attempt_rows(attempt=attempt, shown=started.shown) if started.created else None
-        body = {**serializers.attempt_reply(attempt), "questions": self._questions(request, attempt.pk, rows)}
+        questions = serializers.unanswered_replies(started.shown) if started.created else None
+        if questions is None:
+            questions = self._questions(request, attempt.pk)
+        body = {**serializers.attempt_reply(attempt), "questions": questions}
         return Response(body, status=status.HTTP_201_CREATED if started.created else status.HTTP_200_OK)
 
-    def _questions(self, request, attempt_id: int, found: list | None = None) -> list[dict]:
-        """What `questions` replies for the learner's attempt `attempt_id` (`found`: its rows, when in hand)."""
+    def _questions(self, request, attempt_id: int) -> list[dict]:
+        """What `questions` replies for the learner's attempt `attempt_id`."""
         # An open attempt (the request right after a start): its rows by one plain query, their content
         # from the version cache, each version's rendering kept (answer_reply).
-        if found is None:
-            found = open_attempt_rows(attempt_id=attempt_id, user_id=request.user.pk)
+        found = open_attempt_rows(attempt_id=attempt_id, user_id=request.user.pk)
         if found is not None:
             return [serializers.answer_reply(row, revealed=revealed) for row, revealed in found]
         # Any other (a closed attempt, its review rule; someone else's or none: 404): the attempt
