@@ -6,6 +6,7 @@ whatever the number of attempts, questions or cards.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -330,6 +331,12 @@ def sql_json(value: Any) -> Any:
 
 def plain_columns(model: type[Model], alias: str) -> str:
     """`alias.column, ...` of the model's concrete fields, in their order (what plain_instance reads)."""
+    return _plain_columns(model, alias, connection.vendor)
+
+
+@functools.cache
+def _plain_columns(model: type[Model], alias: str, vendor: str) -> str:
+    # Built once per model, alias and backend: a start's plain reads rebuilt it for every query.
     return ", ".join(f"{alias}.{connection.ops.quote_name(cast(str, f.column))}" for f in model._meta.concrete_fields)
 
 

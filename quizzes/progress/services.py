@@ -12,6 +12,7 @@ Rules that keep answers safe:
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import random
@@ -183,7 +184,21 @@ def _insert_sql(model: type[models.Model], obj: models.Model) -> tuple[list[str]
 
 def _attempt_insert(attempt: Attempt, versions: list[tuple[int, int]]) -> None:
     """PostgreSQL: insert the attempt and its rows (position -> question, version) in one statement."""
-    a_columns, a_values = _insert_sql(Attempt, attempt)
+    _, a_values = _insert_sql(Attempt, attempt)
+    sql, r_params = _attempt_insert_sql()
+    # The two id arrays as PostgreSQL array literals: psycopg's list adaptation inspected every element.
+    questions, shown = "{%s}" % ",".join(str(int(q)) for q, _ in versions), "{%s}" % ",".join(str(int(v)) for _, v in versions)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*a_values, *r_params, questions, shown])
+        (attempt.pk,) = cursor.fetchone() or (None,)
+    attempt._state.adding, attempt._state.db = False, connection.alias
+
+
+@functools.cache
+def _attempt_insert_sql() -> tuple[str, tuple[Any, ...]]:
+    """_attempt_insert's statement and the fixed values of a new row (none answered), built once per
+    process: the same for every start (the attempt's values are its parameters)."""
+    a_columns, a_values = _insert_sql(Attempt, Attempt())
     a, r = Attempt._meta.db_table, QuestionResponse._meta.db_table
     blank = QuestionResponse(attempt_id=0, question_id=0, version_id=0, position=0)
     r_columns, r_values = _insert_sql(QuestionResponse, blank)
@@ -203,10 +218,7 @@ def _attempt_insert(attempt: Attempt, versions: list[tuple[int, int]]) -> None:
         " unnest(%s::bigint[], %s::bigint[]) WITH ORDINALITY AS t(question_id, version_id, position))"
         " SELECT id FROM a"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*a_values, *params, [q for q, _ in versions], [v for _, v in versions]])
-        (attempt.pk,) = cursor.fetchone() or (None,)
-    attempt._state.adding, attempt._state.db = False, connection.alias
+    return sql, tuple(params)
 
 
 def _learner_attempts(*, user_id: int, quiz_id: int) -> list[Attempt]:
