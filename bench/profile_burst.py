@@ -8,7 +8,8 @@ says), on the database `bench/load.py` prepares (`prepare()` is enough):
 `GET attempts/{id}/questions/` (what a client did before the start carried them); `bare`: the bare view.
 Prints Python function calls and queries per student (cProfile's count: the same under any load) and
 the median CPU time of this process per student without the profiler (it moves with the machine's
-load: compare runs made alternately, in the same minutes). Not counted: the connection health check's
+load: compare runs made alternately, in the same minutes), and the CPU of the test's PostgreSQL session
+per student (from /proc, when the server runs on this machine). Not counted: the connection health check's
 `SELECT 1` (the test client does not send request_started's connection checks), gunicorn's HTTP parsing.
 `KZL_PROFILE_STATS=cumulative` prints the profile too.
 """
@@ -67,21 +68,39 @@ def main(mode: str, n: int) -> int:
         queries += len(ctx.captured_queries)
     Attempt.objects.filter(user__in=users[1:], quiz=quiz).delete()
     cpu = []
+    backend = _backend_cpu(connection)
     for user in users[1:]:
         started = time.process_time()
         student(user)
         cpu.append((time.process_time() - started) * 1000)
+    backend = _backend_cpu(connection) - backend
     Attempt.objects.filter(user__in=users, quiz=quiz).delete()
     calls = pstats.Stats(profiler).total_calls / n  # type: ignore[attr-defined]
     print(
         f"{mode}: {calls:.0f} function calls, {queries / n:.1f} queries, {statistics.median(cpu):.2f} ms CPU per student "
         f"(median of {n}; load average {os.getloadavg()[0]:.1f})"
+        + (f"; PostgreSQL session {backend * 1000 / n:.2f} ms CPU per student" if backend >= 0 else "")
     )
     if os.environ.get("KZL_PROFILE_STATS"):
         stream = io.StringIO()
         pstats.Stats(profiler, stream=stream).sort_stats(os.environ["KZL_PROFILE_STATS"]).print_stats(40)
         print(stream.getvalue())
     return 0
+
+
+def _backend_cpu(connection) -> float:
+    """CPU seconds (user + system) of this connection's PostgreSQL session so far, from /proc when the
+    server runs on this machine (-1 otherwise): the burst's PostgreSQL share, per student."""
+    if connection.vendor != "postgresql":
+        return -1.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return -1.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":

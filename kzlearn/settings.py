@@ -134,6 +134,11 @@ else:
     # stay in memory. `manage.py db_check` verifies them and the server's autovacuum.
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", env("KZL_PG_OPTIONS", default="-c jit=off -c work_mem=32MB"))
+        # The hot plain statements (a start's reads and insert: progress.selectors.plain_cursor) are
+        # prepared once per session and their plans kept; Django's own cursors bind on the client and
+        # are never prepared. KZL_PG_PREPARE=0 behind a transaction-mode pooler (docs/operations.md#database).
+        if env.bool("KZL_PG_PREPARE", default=True):
+            DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Jobs (Celery on Redis) ------------------------------------------------------------------

@@ -23,6 +23,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 from rest_framework.authtoken.models import Token
 
+from quizzes.progress.selectors import plain_cursor
+
 
 class ExpiringTokenAuthentication(TokenAuthentication):
     """DRF's token check and an expiry, in one plain SQL query on PostgreSQL: the token with its
@@ -68,7 +70,7 @@ def _token_with_user(key: str):
         f"SELECT t.created, {columns} FROM {Token._meta.db_table} t"  # noqa: S608 - names from the models' meta; the key is a parameter
         f" JOIN {User._meta.db_table} u ON u.{connection.ops.quote_name(str(User._meta.pk.column))} = t.user_id WHERE t.key = %s"
     )
-    with connection.cursor() as cursor:
+    with plain_cursor() as cursor:
         cursor.execute(sql, [key])
         found = cursor.fetchone()
     if found is None:

@@ -329,6 +329,21 @@ def sql_json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
+def plain_cursor():
+    """The cursor of a hot plain statement (a start's reads and its insert). On PostgreSQL it binds
+    the parameters on the server, so with the connection's prepare_threshold (settings, KZL_PG_PREPARE)
+    the statement is parsed and planned once per session and its plan kept, not once per start;
+    elsewhere, and for every other query, Django's own cursor (parameters bound on the client).
+    Counted and logged as Django's cursors are (the same wrapper)."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+
+
 def plain_columns(model: type[Model], alias: str) -> str:
     """`alias.column, ...` of the model's concrete fields, in their order (what plain_instance reads)."""
     return _plain_columns(model, alias, connection.vendor)

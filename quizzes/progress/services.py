@@ -50,7 +50,7 @@ from quizzes.models import (
     WebhookEndpoint,
 )
 from quizzes.progress.errors import LearnerActionError
-from quizzes.progress.selectors import attempt_rows, plain_columns, plain_instance, sql_datetime, sql_json
+from quizzes.progress.selectors import attempt_rows, plain_columns, plain_cursor, plain_instance, sql_datetime, sql_json
 from quizzes.scoring import InvalidKey, InvalidResponse, Score, response_validate, score
 from quizzes.webhooks.services import attempt_scored_record
 
@@ -188,7 +188,7 @@ def _attempt_insert(attempt: Attempt, versions: list[tuple[int, int]]) -> None:
     sql, r_params = _attempt_insert_sql()
     # The two id arrays as PostgreSQL array literals: psycopg's list adaptation inspected every element.
     questions, shown = "{%s}" % ",".join(str(int(q)) for q, _ in versions), "{%s}" % ",".join(str(int(v)) for _, v in versions)
-    with connection.cursor() as cursor:
+    with plain_cursor() as cursor:
         cursor.execute(sql, [*a_values, *r_params, questions, shown])
         (attempt.pk,) = cursor.fetchone() or (None,)
     attempt._state.adding, attempt._state.db = False, connection.alias
@@ -227,7 +227,7 @@ def _learner_attempts(*, user_id: int, quiz_id: int) -> list[Attempt]:
     by one plain query: on a start, building that query cost more than running it."""
     # Table and column names from the model's meta; the values are parameters.
     sql = f"SELECT {plain_columns(Attempt, 'a')} FROM {Attempt._meta.db_table} a WHERE a.user_id = %s AND a.quiz_id = %s ORDER BY a.number"  # noqa: S608
-    with connection.cursor() as cursor:
+    with plain_cursor() as cursor:
         cursor.execute(sql, [user_id, quiz_id])
         found = cursor.fetchall()
     attempts = [cast(Attempt, plain_instance(Attempt, values)) for values in found]
@@ -255,7 +255,7 @@ def _attempt_questions(*, quiz: Quiz, user, number: int, shuffled: bool | None =
     a seed of learner, quiz and attempt number), so a retake shows unseen questions while the pool
     has them; the drawn questions keep the quiz's order unless it is shuffled (`shuffled`: the
     assignment's order over the quiz's, see quiz_rules)."""
-    with connection.cursor() as cursor:
+    with plain_cursor() as cursor:
         cursor.execute(_selection_sql(), [quiz.pk, Question.Status.RETIRED])
         rows = cursor.fetchall()
     version = {q: (v, h) for q, v, h in rows}

@@ -54,7 +54,7 @@ from quizzes.models import (
     ScenarioStep,
 )
 from quizzes.bank.versions import versions_content
-from quizzes.progress.selectors import plain_columns, plain_instance, response_revealed
+from quizzes.progress.selectors import plain_columns, plain_cursor, plain_instance, response_revealed
 
 # --- learners: assignments --------------------------------------------------------------------------
 
@@ -251,7 +251,7 @@ def _quizzes_by_slug(slug: str) -> list[Quiz]:
         f"SELECT {plain_columns(Quiz, 'q')}, {plain_columns(Collection, 'c')} FROM {q} q"  # noqa: S608
         f" LEFT JOIN {c} c ON c.id = q.collection_id WHERE q.slug = %s ORDER BY c.slug ASC LIMIT %s"
     )
-    with connection.cursor() as cursor:
+    with plain_cursor() as cursor:
         cursor.execute(sql, [slug, LearnerQuizRef.scan])
         found = cursor.fetchall()
     width, quizzes = len(Quiz._meta.concrete_fields), []
