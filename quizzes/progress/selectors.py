@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Avg, Case, Count, F, IntegerField, Model, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
@@ -329,19 +330,31 @@ def sql_json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
-def plain_cursor():
+def plain_cursor() -> CursorWrapper:
     """The cursor of a hot plain statement (a start's reads and its insert). On PostgreSQL it binds
     the parameters on the server, so with the connection's prepare_threshold (settings, KZL_PG_PREPARE)
     the statement is parsed and planned once per session and its plan kept, not once per start;
     elsewhere, and for every other query, Django's own cursor (parameters bound on the client).
-    Counted and logged as Django's cursors are (the same wrapper)."""
+    Counted and logged as Django's cursors are."""
     if connection.vendor != "postgresql":
         return connection.cursor()
     from django.db.backends.postgresql.base import ServerBindingCursor
 
+    binding: Any = ServerBindingCursor  # psycopg's Cursor over the open connection (the stubs know psycopg2's)
     connection.ensure_connection()
+    connection.validate_thread_sharing()
     with connection.wrap_database_errors:
-        return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+        raw = binding(connection.connection)
+    return _PlainDebugCursor(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
+
+
+class _PlainDebugCursor(CursorDebugWrapper):
+    """Logs a plain_cursor statement with its parameters composed (as Django logs the statements of a
+    connection that binds on the server): psycopg keeps no text of a prepared statement's execution."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params)):
+            return CursorWrapper.execute(self, sql, params)
 
 
 def plain_columns(model: type[Model], alias: str) -> str:

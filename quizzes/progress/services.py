@@ -187,11 +187,16 @@ def _attempt_insert(attempt: Attempt, versions: list[tuple[int, int]]) -> None:
     _, a_values = _insert_sql(Attempt, attempt)
     sql, r_params = _attempt_insert_sql()
     # The two id arrays as PostgreSQL array literals: psycopg's list adaptation inspected every element.
-    questions, shown = "{%s}" % ",".join(str(int(q)) for q, _ in versions), "{%s}" % ",".join(str(int(v)) for _, v in versions)
+    questions, shown = (_int_array(q for q, _ in versions), _int_array(v for _, v in versions))
     with plain_cursor() as cursor:
         cursor.execute(sql, [*a_values, *r_params, questions, shown])
         (attempt.pk,) = cursor.fetchone() or (None,)
     attempt._state.adding, attempt._state.db = False, connection.alias
+
+
+def _int_array(values: Iterable[int]) -> str:
+    """A PostgreSQL array literal of integers ('{1,2,3}'), for a `%s::bigint[]` parameter."""
+    return "{" + ",".join(str(int(v)) for v in values) + "}"
 
 
 @functools.cache

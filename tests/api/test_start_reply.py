@@ -98,11 +98,8 @@ def test_a_start_reply_renders_every_question_type_as_the_serializer_does(seeds_
     # type, a teacher-authored one citing the seeds otherwise), its versions built as publishing does
     quiz = QuizFactory(title="Every type")
     for position, qtype in enumerate(QuestionType.values, start=1):
-        question = (
-            QuestionFactory(key="authored:numeric", template="authored", qtype=qtype, options=[], answer={"value": 34, "unit": "police cars"})
-            if qtype == "numeric"
-            else question_of_type(qtype)
-        )
+        numeric = {"key": "authored:numeric", "template": "authored", "options": [], "answer": {"value": 34, "unit": "police cars"}}
+        question = QuestionFactory(qtype=qtype, **numeric) if qtype == "numeric" else question_of_type(qtype)
         QuizQuestion.objects.create(quiz=quiz, question=question, position=position)
     question_versions_refresh(questions=Question.objects.filter(quiz_items__quiz=quiz))
     api = client_for(UserFactory())

@@ -104,3 +104,25 @@ def test_the_learners_attempts_read_plainly_are_the_orms():
     assert [[getattr(a, f) for f in fields] for a in plain] == [[getattr(a, f) for f in fields] for a in orm]
     assert len(plain) == 3 and plain[0].passed is not None and plain[0].points is not None and plain[1].auto_submitted
     assert all(not a._state.adding and a._state.db == "default" for a in plain)
+
+
+def test_the_starts_plain_statements_are_prepared_once_per_session():
+    # Given a quiz and three learners starting it over one connection
+    quiz, users = quiz_with_questions(3), [UserFactory() for _ in range(3)]
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements WHERE from_sql IS FALSE ORDER BY statement")
+            return [s for (s,) in cursor.fetchall()]
+
+    # When the first two start, then the third
+    for user in users[:2]:
+        attempt_start(user=user, quiz=quiz)
+    after_two = prepared()
+    attempt_start(user=users[2], quiz=quiz)
+    # Then the selection, the learner's attempts and the insert were prepared by the session (with
+    # the server's $n parameters), and the third start prepared nothing new: it reused their plans
+    assert any(s.startswith("WITH a AS (INSERT INTO") and "unnest($" in s for s in after_two), after_two
+    assert any("q.current_version_id" in s and "i.quiz_id = $1" in s for s in after_two), after_two
+    assert any("a.user_id = $1 AND a.quiz_id = $2" in s for s in after_two), after_two
+    assert prepared() == after_two

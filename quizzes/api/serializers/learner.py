@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.db import connection
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -28,6 +27,7 @@ from quizzes.api.serializers.content import (
     SnapshotEvidenceSerializer,
     collection_field,
 )
+from quizzes.bank.versions import versions_content
 from quizzes.classes.selectors import (
     AssignmentRefused,
     assignment_due,
@@ -53,7 +53,6 @@ from quizzes.models import (
     ScenarioRun,
     ScenarioStep,
 )
-from quizzes.bank.versions import versions_content
 from quizzes.progress.selectors import plain_columns, plain_cursor, plain_instance, response_revealed
 
 # --- learners: assignments --------------------------------------------------------------------------
@@ -377,19 +376,20 @@ def unanswered_replies(shown: list[tuple[int, int, str | None]]) -> list[dict] |
     never changes); no row or version instance per question (tests/api/test_start_reply.py holds it
     equal to AttemptQuestionSerializer over the stored rows). None when a hash is not known (a version
     built during the start): the caller reads the rows instead."""
-    if not shown or any(h is None for _, _, h in shown):
+    known = [(q, v, h) for q, v, h in shown if h is not None]
+    if not known or len(known) != len(shown):
         return None
-    missing = {h: (q, v) for q, v, h in shown if h not in _UNANSWERED}
+    missing = {h: (q, v) for q, v, h in known if h not in _UNANSWERED}
     if missing:
+        if len(_UNANSWERED) + len(missing) > 4096:
+            _UNANSWERED.clear()  # before adding: every fragment of this attempt stays until its reply is built
         content = versions_content((v, h) for h, (_, v) in missing.items())
         for h, (q, v) in missing.items():
             version = QuestionVersion(id=v, question_id=q, content_hash=h, content=content[v])
             reply = answer_reply(QuestionResponse(position=0, version=version), revealed=False)
             del reply["position"]
-            if len(_UNANSWERED) >= 4096:
-                _UNANSWERED.clear()
-            _UNANSWERED[cast(str, h)] = reply
-    return [{"position": position, **_UNANSWERED[cast(str, h)]} for position, (_, _, h) in enumerate(shown, start=1)]
+            _UNANSWERED[h] = reply
+    return [{"position": position, **_UNANSWERED[h]} for position, (_, _, h) in enumerate(known, start=1)]
 
 
 def answer_reply(row, *, revealed: bool) -> dict:
