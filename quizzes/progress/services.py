@@ -334,7 +334,7 @@ def response_answer_in(
     order submit and scoring take them), not the quiz: a lock on it would queue every learner
     answering the same quiz behind one another."""
     now = _now(now)
-    with connection.cursor() as cursor:
+    with plain_cursor() as cursor:
         cursor.execute(_answer_sql(), [attempt_id, position])
         found = cursor.fetchone()
         if found is None or (user_id is not None and found[11] != user_id):
@@ -387,7 +387,7 @@ def response_answer_in(
     result = score_or_refuse(snap, normalised, question_id=question_id)
     row.response, row.points, row.correct = normalised, result.points, result.correct
     row.client_key, row.answered_at = client_key[:64], now
-    with connection.cursor() as cursor:
+    with plain_cursor() as cursor:
         cursor.execute(
             f"UPDATE {QuestionResponse._meta.db_table} SET response = %s, points = %s, correct = %s, client_key = %s,"  # noqa: S608 - meta name
             " answered_at = %s WHERE id = %s",
