@@ -466,6 +466,21 @@ def _content(text: str) -> set[str]:
     return {_stem(w) for w in _words(text) if w not in _STOP and w not in _NEGATIONS and len(w) > 2}
 
 
+_DENIAL = re.compile(r"^(?:no one|nobody|nothing|none|neither)\b|\b(?:not|never|no|refused|rejected|declined|did not|didn't)\b", re.I)
+
+
+def negation_pair(a: str, b: str) -> bool:
+    """Whether one option denies what the other says ('claimed to lead part of them' / 'No one claimed to lead any
+    part of them'; 'voted to send a contingent' / 'refused to send any soldiers'): exactly one of them denies, and at
+    least half of the denying one's content words, and two at least, are the other's."""
+    if bool(_DENIAL.search(a)) == bool(_DENIAL.search(b)):
+        return False
+    denying, other = (_content(a), _content(b)) if _DENIAL.search(a) else (_content(b), _content(a))
+    denying -= {"any", "one", "anyone", "nobody"}
+    shared = denying & other
+    return len(shared) >= 2 and len(shared) >= len(denying) / 2
+
+
 def _covers(e: Evidence, account: Iterable[Evidence]) -> bool:
     """Whether a shown passage quotes nearly all (90 %) of one of an account's passages: it then states that account.
     (A shorter fragment of a long account passage may quote a fact the account merely mentions.)"""
@@ -870,6 +885,9 @@ def _check_step(
             ca, cb = _content(a.text), _content(b.text)
             if ca and cb and (ca == cb or len(ca & cb) / len(ca | cb) >= 0.75):
                 bad("negation", _("options %(a)s and %(b)s say the same thing, one the negation of the other", a=a.id, b=b.id))
+    for first, then in ((x, y) for i, x in enumerate(step.options) for y in step.options[i + 1 :]):
+        if negation_pair(first.text, then.text):
+            bad("negation", _("options %(a)s and %(b)s are an either/or pair: one denies what the other says", a=first.id, b=then.id))
 
     # wrong options that are variations of one idea
     wrongs = [o for o in step.options if o is not answer]

@@ -156,6 +156,13 @@ def test_rule_negation(world):
     step = _step(spec, "people-react")
     pair = _option(step, "largest-city", text="Not in the oil towns of the west")
     assert "negation" in _rules(facts, _with_step(spec, "people-react", options=pair))
+    # r8 A/4 and C/3: an either/or pair, one option denying what another says ("claimed to lead part of them" /
+    # "No one claimed to lead any part of them"; "voted to send a contingent" / "refused to send any soldiers")
+    mini = _mini()
+    step = _mini_step()
+    assert "negation" not in _rules(mini, _mini_spec(step))
+    for denial in ("No one was sent to the mill", "The town refused to send soldiers to the mill"):
+        assert "negation" in _rules(mini, _mini_spec(dataclasses.replace(step, options=_option(step, "c", text=denial))))
 
 
 def test_rule_reused_answer(world):
