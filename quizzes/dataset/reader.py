@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 
 from quizzes.dates import FuzzyDate, parse_fuzzy_date
 from quizzes.said import Said, _, joined, ngettext
+from quizzes.sources.kinds import kind_named
 from quizzes.sources.quotes import QuoteNotFound, quote_locate
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"  # the format lives in the app, not in each dataset
@@ -374,11 +375,19 @@ def _read_sources(seeds: Path, errors: list[DatasetError]) -> dict[str, SourceDo
         errors.extend(schema_errors)
         return {}
     out: dict[str, SourceDoc] = {}
+    kind_schema = _schema(seeds, "sources.schema.json").schema["properties"]["sources"]["items"]["properties"]["kind"]
+    kinds = [k for k in kind_schema["enum"] if k]
     for i, raw in enumerate(doc["sources"]):
         label = f"sources[{i}] (slug: {raw['slug']})"
         if raw["slug"] in out:
             errors.append(DatasetError(file=rel, item=label, reason=_("duplicate slug %(slug)s", slug=repr(raw["slug"]))))
             continue
+        # The label is the name learners see (lists, citations): a kind in it answers "what kind of source
+        # is this?", and a wrong kind misleads (review r11).
+        named = [kind_named(raw["label"], k, head=head) for head in (False, True) for k in kinds]  # whole names first
+        for word in filter(None, named):
+            errors.append(DatasetError(file=rel, item=label, reason=_("the label names a kind of text: %(word)s", word=repr(word))))
+            break
         text_path = seeds / SOURCE_TEXT_DIR / raw["file"]
         if not text_path.exists():
             errors.append(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext
 
+from quizzes.sources.kinds import kind_words
+
 
 def neutral_source_name(outlet: str | None, kind: str | None, author: str | None = None) -> str:
     """The outlet; else the author's text of its kind ('Therese Askarbek’s news report'); else the kind of
@@ -15,7 +17,7 @@ def neutral_source_name(outlet: str | None, kind: str | None, author: str | None
     Two unsigned sources of one kind share a name: the scenario checker refuses a path that cites both."""
     if outlet and outlet.strip():
         return outlet.strip()
-    words = (kind or "").replace("-", " ").strip()
+    words = kind_words(kind)
     if author and author.strip():
         if not words:
             return author.strip()

@@ -125,6 +125,34 @@ def test_source_metadata_needs_supporting_text(tmp_path):
     assert error == "sources.yaml: sources[0] (slug: mini): outlet is set but metadata_evidence gives no passage supporting it"
 
 
+@pytest.mark.parametrize(
+    ("label", "word"),
+    [
+        ("Daily Invented: the strike (live report)", "live report"),  # the kind asked of it
+        ("Analysis: the strike", "Analysis"),
+        ("Mill owners' think-tank paper on wages", "think-tank paper"),
+        ("Report: the strike ends", "Report"),  # a kind's head word says the kind too
+        ("Two student papers on the strike", "student papers"),
+    ],
+)
+def test_a_label_never_names_a_kind_of_text(tmp_path, label, word):
+    """Learners see the label (lists, citations): any kind's words in it answer or mislead a source-kind item."""
+    folder = write_seeds(tmp_path / "s", mini_data())
+    doc = yaml.safe_load((folder / "sources.yaml").read_text(encoding="utf-8"))
+    doc["sources"][0]["label"] = label
+    (folder / "sources.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+    [error] = errors_for(folder)
+    assert error == f"sources.yaml: sources[0] (slug: mini): the label names a kind of text: {word!r}"
+
+
+def test_a_neutral_label_passes(tmp_path):
+    folder = write_seeds(tmp_path / "s", mini_data())
+    doc = yaml.safe_load((folder / "sources.yaml").read_text(encoding="utf-8"))
+    doc["sources"][0]["label"] = "Daily Invented: Reporters at the strike, a paperless analyst's view"
+    (folder / "sources.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+    assert dataset_read(folder)
+
+
 def test_not_a_seeds_folder(tmp_path):
     assert errors_for(tmp_path) == [
         f"{tmp_path}: (folder): not an episode folder: sources.yaml is missing; "
