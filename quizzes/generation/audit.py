@@ -21,6 +21,7 @@ from quizzes.generation.drafts import CHOICE_TYPES, QuestionDraft
 from quizzes.generation.facts import ANAPHORIC, EventFact, Facts, ReportFact, dangling_quotes
 from quizzes.qtypes import QTYPES
 from quizzes.said import Said, _, joined, ngettext
+from quizzes.sources.kinds import kind_named
 
 # The rules, in the order they are reported.
 RULES = (
@@ -659,9 +660,31 @@ def key_dates(d: QuestionDraft) -> list[str]:
     return out
 
 
+def asked_kind(d: QuestionDraft) -> str:
+    """The kind of text a source-kind item keys ('live-report'; "" for any other item)."""
+    if d.template != "source-kind":
+        return ""
+    by_label = {v: k for k, v in SOURCE_KIND_LABELS.items()}
+    return next((by_label.get(t, "") for t in _correct(d)), "")
+
+
 def bank_giveaway(x: QuestionDraft, y: QuestionDraft) -> Said | str:
     """Why what x asserts before it is answered (stem, statement, left-hand items) prints y's key, a
-    figure, year or date ("" when it does not): in a bank served for practice any item may come first."""
+    figure, year or date ("" when it does not): in a bank served for practice any item may come first.
+    A source-kind item's key is given away by any text a learner reads of x, its feedback too ("Meduza's
+    33 comes from its live report", r11): only another source-kind item, whose options and feedback
+    weigh kinds against each other about its own source, may name kinds."""
+    kind = asked_kind(y)
+    if kind and x.template != "source-kind":
+        for where, text in _learner_texts(x):
+            if word := kind_named(text, kind):
+                return _(
+                    "the %(where)s of %(key)s names the kind %(word)s that %(other)s asks",
+                    where=place(where),
+                    key=x.key,
+                    word=repr(word),
+                    other=y.key,
+                )
     shown = shown_before_answer(x)
     for value in key_figures(y):
         if number_in(value, shown):

@@ -135,3 +135,47 @@ def test_no_item_of_a_bank_prints_another_items_key_in_its_stem():
     # A date or figure shown only among another item's options is a candidate, not an assertion;
     # nor do two items on one fact count (they never share a quiz).
     assert bank_giveaways([MARCHERS, _when("The weavers march", "10 March 1920", MARCH)]) == {}
+
+
+def _kind_item(source: str, key_kind: str, other_kinds: list[str]) -> QuestionDraft:
+    from quizzes.generation.audit import SOURCE_KIND_LABELS
+
+    kinds = [key_kind, *other_kinds]
+    options = [OptionDraft(id="abc"[i], text=SOURCE_KIND_LABELS[k], correct=k == key_kind, explanation="No.") for i, k in enumerate(kinds)]
+    quote = Evidence(passage_id=None, source=source, quote="Updates: the strike goes on.")
+    return _item(
+        f"source-kind:source/{source}",
+        "single",
+        "What kind of source is the text beginning “The weavers…”?",
+        f"source:{source}",
+        [quote],
+        options=options,
+    )
+
+
+def test_where_the_bank_asks_a_sources_kind_no_other_item_names_that_kind():
+    """Any text a learner reads of another item, its feedback too ("the Courier's figure comes from its live
+    report", blind review r11), answers a source-kind item: the audit finds it (bank-giveaway) and the generator
+    leaves the kind item out. Other kinds, and another source-kind item's options and feedback, do not count."""
+    from quizzes.generation.audit import audit_bank, bank_giveaways
+    from quizzes.generation.facts import Facts
+    from quizzes.generation.questions import bank_rules_apply
+
+    asked = _kind_item("courier", "live-report", ["news-report", "analysis"])
+    other_kind = _kind_item("gazette", "news-report", ["live-report", "analysis"])  # its options name 'live report'
+    number = _item(
+        "number:figure/strikers",
+        "numeric",
+        "What figure does the Courier give for the number of strikers?",
+        "figure:strikers",
+        [STRIKE],
+        answer={"value": 300.0, "unit": "weavers"},
+        explanation="The Courier's 300 comes from its Live-Report of 4 March; an analysis gives none (no kind item asks 'analysis').",
+    )
+    assert bank_giveaways([asked, other_kind]) == {}
+    assert bank_giveaways([asked, other_kind, number]) == {
+        asked.key: f"the explanation of {number.key} names the kind 'Live-Report' that {asked.key} asks"
+    }
+    assert [f.key for f in audit_bank([asked, other_kind, number]) if f.rule == "bank-giveaway"] == [asked.key]
+    kept = {d.key for d in bank_rules_apply([asked, other_kind, number], Facts())}
+    assert asked.key not in kept and number.key in kept
