@@ -1066,6 +1066,13 @@ def check_date_rank(drafts: Iterable[QuestionDraft]) -> list[Finding]:
             out.append(Finding("date-rank", d.template, d.key, _("the key stands apart from the other dates by a gap")))
     for (template, n), items in groups.items():
         if len(items) < n:
+            # Too few to balance, but a learner who always rules out the earliest and latest date must
+            # not win every one: some key sits at an end (r11: three keys, all inside their window).
+            if n > 2 and len(items) >= 2 and all(0 < r < n - 1 for _, r in items):
+                out += [
+                    Finding("date-rank", template, d.key, _("no key of these date items is the earliest or latest option"))
+                    for d, _r in items
+                ]
             continue
         counts = Counter(r for _, r in items)
         expected = len(items) / n

@@ -87,7 +87,7 @@ def questions_generate_reported(facts: Facts, *, seed: int = 0) -> tuple[list[Qu
         outcomes.append(outcome)
     # As questions_generate does: the bank-wide rules (citation lines, one number item per source
     # sentence, the key's position balanced per template); counted after them.
-    out = bank_rules_apply([drafts[k] for k in sorted(drafts)], facts)
+    out = bank_rules_apply([drafts[k] for k in sorted(drafts)], facts, seed=seed)
     for d in out:
         made_by[d.key].made += 1
     for outcome in outcomes:

@@ -314,14 +314,19 @@ def _dating_sentence(facts: Facts, quotes: list[Evidence], ev: EventFact) -> str
 # --- templates -------------------------------------------------------------------------------
 
 
-def t_when(facts: Facts, seed: int) -> Iterator[QuestionDraft]:
-    """Date: when did an explicitly dated event happen? The key's position is balanced over the items;
-    the other options are nearby days (or years), in calendar order."""
+def t_when(facts: Facts, seed: int, only: set[str] | None = None) -> Iterator[QuestionDraft]:
+    """Date: when did an explicitly dated event happen? The key's position is balanced over the items
+    (`only`: over these keys, the items a bank kept); the other options are nearby days (or years), in
+    calendar order."""
     dated = dated_events(facts)
     kinds = recall_kinds(dated)
-    events = [(ev, q) for ev, q in dated if kinds.get(ev.slug) == "when"]
+    events = [(ev, q) for ev, q in dated if kinds.get(ev.slug) == "when" and (only is None or f"when:event/{ev.slug}" in only)]
     # The key's position goes by a stable hash of the item (balanced, but no rotation in bank order).
-    where = positions_without_cycle([f"when:event/{ev.slug}" for ev, _ in events], 4, shift=_rng(seed, "when").randrange(4))
+    keys, shift = [f"when:event/{ev.slug}" for ev, _ in events], _rng(seed, "when").randrange(4)
+    where = positions_without_cycle(keys, 4, shift=shift)
+    if 1 < len(keys) < 4 and all(0 < p < 3 for p in where.values()):
+        # Too few to balance: still some key the earliest or latest option (audit date-rank).
+        where = positions_without_cycle(keys, 4, shift=shift + 2)
     for ev, quotes in events:
         key = f"when:event/{ev.slug}"
         # The options are four days (years) in a row and the key's rank among them is balanced over the
@@ -757,21 +762,25 @@ def questions_generate(facts: Facts, *, seed: int = 0) -> list[QuestionDraft]:
     for template in [*TEMPLATES, *THINKING_TEMPLATES, *MATCHING_TEMPLATES]:
         for draft in template(facts, seed):
             drafts.setdefault(draft.key, draft)
-    return bank_rules_apply([drafts[k] for k in sorted(drafts)], facts)
+    return bank_rules_apply([drafts[k] for k in sorted(drafts)], facts, seed=seed)
 
 
-def bank_rules_apply(drafts: list[QuestionDraft], facts: Facts) -> list[QuestionDraft]:
+def bank_rules_apply(drafts: list[QuestionDraft], facts: Facts, *, seed: int = 0) -> list[QuestionDraft]:
     """The rules that hold over the whole bank, after every template has run: no citation line as
     evidence (an item left with none is dropped), every body or speaker the stem names named by a
     quote, no quote pointing back to what it does not show, one number item per source sentence, date
     items per event, no item whose key (figure, year, date) another item prints before it is answered,
-    and the key's position balanced per template."""
+    and the key's position (a date window's place around the key too) balanced per template."""
     out = [d for d in (drop_citation_evidence(d) for d in drafts) if d.evidence]
     out = [d for d in out if not check_stem_names_in_evidence(d, facts) and not item_dangling_quotes(d)]
     out = one_number_per_sentence(out, facts)
     out = date_items_per_event(out)
     given = bank_giveaways(out)
     out = [d for d in out if d.key not in given]
+    # The date window's place around the key is balanced over the items the bank keeps, not over those
+    # the rules above dropped: else every kept key may sit inside its window, never earliest or latest (r11).
+    redone = {d.key: drop_citation_evidence(d) for d in t_when(facts, seed, only={d.key for d in out if d.template == "when"})}
+    out = [redone.get(d.key, d) for d in out]
     balance_key_positions(out)
     return out
 

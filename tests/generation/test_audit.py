@@ -267,6 +267,16 @@ def test_date_key_rank_in_calendar_order_is_balanced():
     assert "date-rank" in rules(check_date_rank([apart]))
 
 
+def test_a_few_date_items_put_some_key_at_an_end():
+    """Fewer items than options cannot be balanced, but keys all inside their windows (r11: ranks 2, 2, 3 of 4)
+    let a learner who rules out the earliest and latest dates win every one."""
+    inside = [date_item(i, ["4", "5", "6", "7"], 1 + i % 2) for i in range(3)]
+    found = check_date_rank(inside)
+    assert rules(found) == {"date-rank"} and len(found) == 3
+    assert check_date_rank([*inside[:2], date_item(2, ["4", "5", "6", "7"], 3)]) == []
+    assert check_date_rank(inside[:1]) == []  # one item is no pattern
+
+
 def figure_facts() -> Facts:
     reports = (
         ReportFact(value=Decimal(3000), low=None, high=None, qualifier="more_than", reported_by=None, as_of=None, evidence=(EV,)),
