@@ -375,8 +375,8 @@ def _read_sources(seeds: Path, errors: list[DatasetError]) -> dict[str, SourceDo
         errors.extend(schema_errors)
         return {}
     out: dict[str, SourceDoc] = {}
-    kind_schema = _schema(seeds, "sources.schema.json").schema["properties"]["sources"]["items"]["properties"]["kind"]
-    kinds = [k for k in kind_schema["enum"] if k]
+    schema: dict[str, Any] = json.loads((SCHEMA_DIR / "sources.schema.json").read_text(encoding="utf-8"))
+    kinds = [k for k in schema["properties"]["sources"]["items"]["properties"]["kind"]["enum"] if k]
     for i, raw in enumerate(doc["sources"]):
         label = f"sources[{i}] (slug: {raw['slug']})"
         if raw["slug"] in out:
