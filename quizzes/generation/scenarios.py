@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import random
 import re
 from collections import deque
@@ -85,6 +86,9 @@ RULES = {
     ),
     "account-quotes": "an account cites a quote, and every source its line names is quoted in that line",
     "no-source": "a 'no source reports X' statement holds: no source has a sentence with every content word of X",
+    "path-dates": (
+        "along every path, branches included, the step dates never go backwards: a branch lies between its parent and the next main step"
+    ),
     "source-names": (
         "two different sources a path cites are never shown under one name (outlet, author and kind, or kind: "
         "quizzes.sources.names): the learner must tell whose quote it is"
@@ -670,8 +674,11 @@ def _check_step(
     problems: list[Problem],
     *,
     parent: StepSpec | None = None,
+    ceiling: date | None = None,
 ) -> tuple[list[str], date | None, str, str]:
-    """Check one step; return (events briefed, step date, briefing text, date label)."""
+    """Check one step; return (events briefed, step date, briefing text, date label). A branch's `ceiling` is the
+    next main step's date: what the branch inherits from its parent (known before it, and known at that step too)
+    does not carry its moment past it; only what the branch itself briefs can."""
 
     def bad(rule: str, message: str) -> None:
         problems.append(Problem(rule, spec.slug, step.key, message))
@@ -704,6 +711,10 @@ def _check_step(
         bad("briefing", _("nothing is known before this step: list events under start or also_known"))
         return [], None, "", ""
     when = max(tl.events[s].latest for s in all_known)
+    capped = parent is not None and ceiling is not None and when > ceiling
+    if parent is not None and ceiling is not None and when > ceiling:
+        # somewhere between the parent's moment and the next main step's, unless the branch's own briefing is later
+        when = max([ceiling, *(tl.events[s].latest for s in new)])
     if known.date and when < known.date:
         when = known.date
     text = briefing_text(tl, shown, known.grouped) if shown else ""
@@ -1205,6 +1216,8 @@ def _check_step(
                 )
             )
     label = _label(tl, known, shown, when)
+    if capped and when == ceiling and known.date is not None:
+        label = date_span_label(known.date, when if when != known.date else None)
     # the step's date label quotes a source's time ('Before “past midnight on Thursday”'): from the key's own quote it
     # times the answer for the learner (blind review r9)
     key_quotes = " ".join(e.quote for e in (step.answer.evidence if step.answer else ())).lower()
@@ -1325,10 +1338,16 @@ def _walk(
             seen_answers.setdefault(a, s.key)
     known = _Known(events=[], texts=[spec.title, spec.intro], date=None)
     previous: tuple[str, ...] = ()
-    out = []
+    out: list[tuple[StepSpec, StepSpec | None, list[str], date | None, str, str]] = []
+    pending: list[
+        tuple[StepSpec, _Known, set[str], tuple[str, ...], StepSpec]
+    ] = []  # branches, checked once the next main step's date is known
     for i, step in enumerate(spec.steps):
         later = {a for s in spec.steps[i + 1 :] for a in s.answer_events}
         shown, when, text, label = _check_step(tl, spec, step, known, later, previous, problems)
+        for b, bknown, blater, bprevious, parent in pending:
+            out.append((b, parent, *_check_step(tl, spec, b, bknown, blater, bprevious, problems, parent=parent, ceiling=when)))
+        pending = []
         out.append((step, None, shown, when, text, label))
         answers = [a for a in step.answer_events if a in tl.events]
         if when is None:
@@ -1348,8 +1367,7 @@ def _walk(
         for b in step.branches:
             grouped = tuple(answers) if step.kind == "dispute" and len(answers) > 1 else ()
             bknown = _Known(events=new_known, texts=[*known.texts, *seen], date=when, quotes=quotes, grouped=grouped)
-            bshown, bwhen, btext, blabel = _check_step(tl, spec, b.step, bknown, later, tuple(answers) or previous, problems, parent=step)
-            out.append((b.step, step, bshown, bwhen, btext, blabel))
+            pending.append((b.step, bknown, later, tuple(answers) or previous, step))
         if i == 0:
             _check_opening(tl, spec, step, shown, when, quotes, problems)
         known = _Known(
@@ -1361,6 +1379,9 @@ def _walk(
             grouped=tuple(answers) if step.kind == "dispute" and len(answers) > 1 else (),
         )
         previous = tuple(answers) or previous
+    for b, bknown, blater, bprevious, parent in pending:
+        out.append((b, parent, *_check_step(tl, spec, b, bknown, blater, bprevious, problems, parent=parent)))
+    _check_path_dates(spec, out, problems)
     _check_feedback_spoilers(tl, spec, problems)
     # abbreviations spelled out where the learner first reads them, in the order the path is read
     reading = [spec.title, spec.intro]
@@ -1377,6 +1398,35 @@ def _walk(
             )
         )
     return out
+
+
+def _check_path_dates(
+    spec: ScenarioSpec, walked: list[tuple[StepSpec, StepSpec | None, list[str], date | None, str, str]], problems: list[Problem]
+) -> None:
+    """Rule path-dates: the main steps' dates never go backwards, and a branch lies between its parent and the next
+    main step (the learner plays parent, branch, next step)."""
+    dates = {st.key: when for st, _p, _s, when, _t, _l in walked}
+    mains = [st for st, parent, *_rest in walked if parent is None]
+    for i, st in enumerate(mains):
+        after = mains[i + 1 : i + 2]
+        paths = [[st, *after], *([st, b.step, *after] for b in st.branches)]
+        for path in paths:
+            for a, b in itertools.pairwise(path):
+                da, db = dates.get(a.key), dates.get(b.key)
+                if da is not None and db is not None and db < da:
+                    problems.append(
+                        Problem(
+                            "path-dates",
+                            spec.slug,
+                            b.key,
+                            _(
+                                "the step's date %(date)s is before %(earlier)s, the date of step %(step)s played before it",
+                                date=SaidDate(db),
+                                earlier=SaidDate(da),
+                                step=a.key,
+                            ),
+                        )
+                    )
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

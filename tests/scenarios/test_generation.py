@@ -15,6 +15,7 @@ from quizzes.generation.facts import EventFact, Evidence
 from quizzes.generation.from_dataset import facts_from_dataset
 from quizzes.generation.scenarios import (
     RULES,
+    BranchSpec,
     OptionSpec,
     ScenarioSpec,
     StepSpec,
@@ -86,10 +87,13 @@ def test_briefings_list_the_chain_between_steps_in_causal_order(world):
         for s in d.steps:
             answer = next(o.events for o in s.options if o.kind == "happened")
             disputed = set(facts.disputes[s.dispute].events) if s.dispute else set()
+            # a branch is played before the next main step: ordered before that step's answer will do (rule 'path-dates')
+            after = next((m for m in d.steps if not m.branch_of and m.position > s.position), None) if s.branch_of else None
+            ordered_before = [*answer, *(next(o.events for o in after.options if o.kind == "happened") if after else ())]
             # briefed after the step's moment only where a source orders it before the answer, or the step is about
             # the disputed day or order of that very event (rule 'moment')
             for e in s.known_events:
-                ordered = any(tl.linked_before(e, a) for a in answer) or e in disputed
+                ordered = any(tl.linked_before(e, a) for a in ordered_before) or e in disputed
                 assert facts.events[e].latest <= s.date or ordered, (d.slug, s.key, e)
             assert all(s.date <= facts.events[a].earliest for a in answer if facts.events[a].precision == "day"), (d.slug, s.key)
 
@@ -646,6 +650,35 @@ def test_rule_moment():
     chain = _mini(links=[("strike", "wage-talks"), ("wage-talks", "mayor-resigns")])
     chain.events["mayor-resigns"] = facts.events["mayor-resigns"]
     assert "moment" not in _rules(chain, _mini_spec(_mini_step(answer="mayor-resigns")))
+
+
+def test_rule_path_dates():
+    """r9 DATE: a branch inherited its parent's answer's last possible day (talks dated 2-4 March) and was dated
+    after the next main step (the mayor's resignation, 3 March, ordered after the talks by a link): the path read
+    1 -> 4 -> 3 March. What a branch inherits does not carry it past the next main step; what it briefs itself can,
+    and then the rule refuses the path."""
+    facts = _mini(links=[("wage-talks", "mayor-resigns")])
+    facts.events["mayor-resigns"] = dataclasses.replace(facts.events["mayor-resigns"], date=dt.date(2030, 3, 3))
+    facts.events["troops-sent"] = dataclasses.replace(facts.events["troops-sent"], date=dt.date(2030, 3, 1), precision="month")
+    aside = _mini_step("aside", prompt="Who sent help to the mill?")
+    first = _mini_step("first", answer="wage-talks", branches=(BranchSpec(on="b", step=aside),))
+    spec = _mini_spec(first, _mini_step("second", answer="mayor-resigns", prompt="What did the mayor do next?"))
+    problems: list = []
+    walked = _walk(Timeline(facts), spec, problems)
+    dates = [(st.key, when, label) for st, _p, _s, when, _t, label in walked]
+    assert [(k, w) for k, w, _ in dates] == [
+        ("first", dt.date(2030, 3, 1)),
+        ("aside", dt.date(2030, 3, 3)),
+        ("second", dt.date(2030, 3, 3)),
+    ]
+    assert dates[1][2] == "between 1 and 3 March 2030"
+    assert "path-dates" not in {p.rule for p in problems}
+    # a branch briefing an event of 5 March lies after the next main step: refused
+    facts.events["rally"] = dataclasses.replace(
+        facts.events["strike"], slug="rally", title="A rally in the square", date=dt.date(2030, 3, 5)
+    )
+    late = dataclasses.replace(first, branches=(BranchSpec(on="b", step=dataclasses.replace(aside, also_known=("rally",))),))
+    assert "path-dates" in _rules(facts, dataclasses.replace(spec, steps=(late, spec.steps[1])))
 
 
 def test_rule_our_reading():

@@ -89,6 +89,13 @@ def test_no_briefing_draws_on_an_event_after_its_step(generated):
             Event.objects.filter(collection=step.next_event.collection, slug__in=key.get("events", [])).values_list("pk", flat=True)
         )
         answer.add(step.next_event_id)
+        if step.branch_of_id is not None:
+            # a branch is played before the next main step: what it inherits may be dated past the branch's moment
+            # where a link puts it before that step's answer (rule 'path-dates': the branch is dated no later)
+            after_branch = next(
+                (s for s in steps if s.scenario_id == step.scenario_id and s.branch_of_id is None and s.position > step.position), None
+            )
+            answer |= {after_branch.next_event_id} if after_branch else set()
         for ev in [*step.known_events.all(), *by_passage]:
             # dated after the step's moment only where a source's words (a link chain) put it before the step's answer,
             # or the step is about the disputed day or order of that event (rule 'moment': the moment is then the
