@@ -655,9 +655,28 @@ def briefing_text(tl: Timeline, slugs: list[str], grouped: tuple[str, ...] = ())
         ev = tl.events[slug]
         label = event_date_label(ev)
         if ev.date_end and slug in disputed_days:
-            label = label[:-1] + "; the sources differ on the day)" if label.endswith(")") else label + " (the sources differ on the day)"
+            why = _day_doubt(tl, slug)
+            label = f"{label[:-1]}; {why})" if label.endswith(")") else f"{label} ({why})"
         lines.append(f"• {label[0].upper()}{label[1:]}: {ev.title.rstrip('.')}.")
     return "What the sources report so far:\n" + "\n".join(lines)
+
+
+def _day_doubt(tl: Timeline, slug: str) -> str:
+    """Why a briefed event's day is a span: 'the sources differ on the day' only where the accounts of a dispute over
+    its day quote two or more sources about it; one source's own statements at odds make 'the source is unclear on
+    the day' (blind review r9: a request 'in the early hours of Thursday' confirmed 'later on Wednesday')."""
+    ev = tl.events[slug]
+    sources = {
+        e.source
+        for d in tl.facts.disputes.values()
+        if "date" in d.contests and slug in d.events
+        for a in d.accounts
+        for e in a.evidence
+        if _overlaps(e, ev.evidence)
+    }
+    if len(sources) > 1:
+        return "the sources differ on the day"
+    return "the source is unclear on the day" if sources else "the day is unclear"
 
 
 def _label(tl: Timeline, known: _Known, shown: list[str], when: date) -> str:

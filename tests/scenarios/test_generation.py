@@ -705,14 +705,17 @@ def test_rule_contested_date():
     """r7 CONTESTED_AS_FACT: a day one source gives (and another contradicts) stated as fact in an intro."""
     from quizzes.generation.facts import AccountFact, DisputeFact
 
+    bulletin = Evidence(passage_id=None, source="mill-bulletin", quote="Talks were offered later.", start=0, end=25)
+    paper = _ev("Managers offered wage talks within days.")
     talks_day = DisputeFact(
         slug="talks-day",
         question="When were talks offered?",
-        accounts=(AccountFact(account="x", evidence=()), AccountFact(account="y", evidence=())),
+        accounts=(AccountFact(account="x", evidence=(paper,)), AccountFact(account="y", evidence=(bulletin,))),
         events=("wage-talks",),
         contests=("date",),
     )
     facts = _mini(disputes=[talks_day])
+    facts.events["wage-talks"] = dataclasses.replace(facts.events["wage-talks"], evidence=(paper, bulletin))
     assert "contested-date" in _rules(facts, _mini_spec(_mini_step(), intro="Managers offered wage talks on 2 March."))
     assert "contested-date" not in _rules(
         facts, _mini_spec(_mini_step(), intro="Managers offered wage talks between 2 and 4 March; the sources differ on the day.")
@@ -721,6 +724,12 @@ def test_rule_contested_date():
     text = briefing_text(Timeline(facts), ["strike", "wage-talks"])
     assert "Between 2 and 4 March 2030 (the sources differ on the day): Managers offer wage talks." in text
     assert "1 March 2030 (the sources" not in text
+    # r9: one source's own statements at odds are not sources differing
+    alone = dataclasses.replace(
+        talks_day, accounts=(AccountFact(account="x", evidence=(paper,)), AccountFact(account="y", evidence=(paper,)))
+    )
+    text = briefing_text(Timeline(_mini(disputes=[alone])), ["strike", "wage-talks"])
+    assert "Between 2 and 4 March 2030 (the source is unclear on the day): Managers offer wage talks." in text
 
 
 def test_rule_open_prompt():
