@@ -75,3 +75,30 @@ def test_highlight_escapes_and_handles_overlaps():
         '<mark title="">&lt;b&gt;</mark><mark title=""> c</mark> <span class="furniture" '
         'title="Page furniture: not part of the article">d</span>'
     )
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        # footnote markers web copy leaves glued to a sentence or a word (blind review r9: "fled Kazakhstan.13")
+        ("in response to rumors that he had fled Kazakhstan.13", "in response to rumors that he had fled Kazakhstan."),
+        ("the protesters14 said so.", "the protesters said so."),
+        ("Almaty[4] was quiet.", "Almaty was quiet."),
+        # figures, names and years stay
+        ("about 6,000 people, 3.5 percent, in 2022.", "about 6,000 people, 3.5 percent, in 2022."),
+        ("the G20 and COVID19 cases", "the G20 and COVID19 cases"),
+        # a quote starting or ending inside a quoted phrase shows its missing mark (r9: 'Lifetime Posts,” Radio Free Europe')
+        ("Removes Nazarbayev From Lifetime Posts,” Radio Free Europe", "…“Removes Nazarbayev From Lifetime Posts,” Radio Free Europe"),
+        ("he said: “we will restore order", "he said: “we will restore order”…"),
+        ("a “balanced” quote", "a “balanced” quote"),
+    ],
+)
+def test_quotes_are_tidied_for_display_only(stored, shown):
+    from django.template import Context, Template
+
+    from quizzes.sources.quotes import quote_locate, shown_quote
+
+    assert shown_quote(stored) == shown
+    assert Template("{% load kzl_quotes %}{{ q|shown_quote }}").render(Context({"q": stored}, autoescape=False)) == shown
+    # the stored quote is untouched: it is still found verbatim in its source
+    assert quote_locate(f"Before. {stored} After.", stored) == (8, 8 + len(stored))

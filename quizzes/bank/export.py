@@ -36,6 +36,7 @@ from quizzes.dates import date_label
 from quizzes.models import Passage, Question, Quiz, QuizQuestion
 from quizzes.models.sources import Source
 from quizzes.qtypes import QTYPES
+from quizzes.sources.quotes import shown_quote
 
 FORMATS = {
     # fmt: (file suffix, content type)
@@ -138,7 +139,7 @@ def _evidence_html(passages: list[Passage], base_url: str) -> str:
             # Deep link to the passage highlighted on our source reader.
             url = f"{base_url.rstrip('/')}{reverse('web:source-detail', args=[p.source.slug])}?in={p.source.collection_id}#{p.anchor}"
             cite += f' (<a href="{html.escape(url)}">read in the source</a>)'
-        items.append(f"<li>“{_h(p.quote)}” — {cite}</li>")
+        items.append(f"<li>“{_h(shown_quote(p.quote))}” — {cite}</li>")
     return f"<p>Evidence:</p><ul>{''.join(items)}</ul>" if items else ""
 
 

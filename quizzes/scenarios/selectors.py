@@ -12,6 +12,7 @@ from quizzes.generation.from_dataset import facts_from_dataset
 from quizzes.generation.scenarios import AccountSpec, BranchSpec, OptionSpec, Problem, ScenarioSpec, StepSpec, scenarios_check
 from quizzes.models import Passage, Scenario, ScenarioOptionEvidence, ScenarioStep
 from quizzes.sources.names import neutral_citation
+from quizzes.sources.quotes import shown_quote
 
 _PASSAGES = Passage.objects.with_source().order_by("source__slug", "start")
 _OPTION_EVIDENCE = (
@@ -133,17 +134,17 @@ def scenarios_review_markdown(scenarios: QuerySet[Scenario] | None = None) -> st
                 out.append(f"- {'**[KEY]** ' if o.correct else ''}{o.id}) {o.text}")
                 out.append(f"  - *Explanation:* {o.explanation}")
                 for p in o.passages:
-                    out.append(f"  - > “{p.quote}” — {_by(p)}")
+                    out.append(f"  - > “{shown_quote(p.quote)}” — {_by(p)}")
             if s.accounts:
                 out += ["", "**Accounts shown with the reveal (after the learner answers)**", ""]
                 for a in s.accounts:
                     out.append(f"- {a['by']}: {a.get('text', '')}")
                     for pk in a.get("evidence", []):
                         if pk in passages:
-                            out.append(f"  - > “{passages[pk].quote}” — {_by(passages[pk])}")
+                            out.append(f"  - > “{shown_quote(passages[pk].quote)}” — {_by(passages[pk])}")
             out += ["", f"**Reveal:** {s.reveal}", ""]
             for p in s.reveal_evidence.all():
-                out.append(f"- > “{p.quote}” — {_by(p)}")
+                out.append(f"- > “{shown_quote(p.quote)}” — {_by(p)}")
             if s.reflection:
                 out += ["", f"**Think about it:** {s.reflection}"]
             out.append("")

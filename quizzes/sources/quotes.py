@@ -62,3 +62,40 @@ def quote_locate(text: str, quote: str, *, occurrence: int = 1, excluded: Iterab
     if any(s < end and start < e for s, e in excluded):
         raise QuoteNotFound(_("the quote lies in page furniture, not in the article: %(quote)s", quote=repr(quote[:60])))
     return start, end
+
+
+# A footnote marker web copy leaves glued to a word or sentence: "fled Kazakhstan.13", "posts,”12", "Almaty[4]",
+# "protesters14 said". Not a figure ("6,000", "3.5"), a model ("G20", "COVID19") or a year ("2022.").
+_FOOTNOTE = re.compile(r"\[\d{1,3}\]|(?<=[A-Za-z])([.,;:!?]?[”’\")]?)(\d{1,3})(?=[\s.,;:!?)]|$)")
+_OPENING, _CLOSING = "“", "”"
+
+
+def _footnote(m: re.Match) -> str:
+    if m.group(2) is None:  # a bracketed marker
+        return ""
+    before = m.string[: m.start()]
+    word = re.search(r"[A-Za-z]+$", before)
+    if not m.group(1) and (not word or len(word.group(0)) < 3 or not word.group(0)[1:].islower()):
+        return m.group(0)  # "G20", "COVID19", "mp3": part of a name, not a marker
+    return m.group(1)
+
+
+def shown_quote(quote: str) -> str:
+    """A quote as learners read it (display only: the stored quote stays verbatim, so evidence checks still hold):
+    footnote markers dropped, and inner quotation marks balanced where the quote starts or ends inside a quoted
+    phrase ('Lifetime Posts,” Radio Free Europe' shows '…“Lifetime Posts,” Radio Free Europe')."""
+    text = _FOOTNOTE.sub(_footnote, quote)
+    depth, opened_at_start = 0, 0
+    for ch in text:
+        if ch == _OPENING:
+            depth += 1
+        elif ch == _CLOSING:
+            if depth:
+                depth -= 1
+            else:
+                opened_at_start += 1
+    if opened_at_start:
+        text = "…" + _OPENING * opened_at_start + text
+    if depth:
+        text = text + _CLOSING * depth + "…"
+    return text

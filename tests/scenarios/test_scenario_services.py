@@ -294,3 +294,20 @@ def test_a_source_without_an_outlet_is_named_once_in_the_export_and_the_app(gene
     assert neutral_citation("Meduza", "live-report") == ("Meduza", "live-report")
     shown = evidence_view([{"source": "s", "outlet": "", "source_kind": "news-report", "published_on": None}], neutral=True)[0]
     assert (shown["by"], shown["kind"]) == ("News report", "")
+
+
+def test_the_export_shows_quotes_tidied_and_stores_them_verbatim(generated):
+    """Blind review r9: footnote markers and unbalanced inner quotation marks in quotes shown to learners. The export
+    (and the app's templates, through the shown_quote filter) show each quote tidied; the passage keeps its words."""
+    from quizzes.scenarios.selectors import scenarios_review_markdown
+    from quizzes.sources.quotes import shown_quote
+
+    md = scenarios_review_markdown()
+    quoted = [p for p in Passage.objects.select_related("source") if f"> “{p.quote}” — " in md or f"> “{shown_quote(p.quote)}” — " in md]
+    assert quoted
+    for p in quoted:
+        assert f"> “{shown_quote(p.quote)}” — " in md, p.quote
+        assert p.source.text[p.start : p.end] == p.quote
+    tidied = [p for p in quoted if shown_quote(p.quote) != p.quote]
+    assert tidied  # the episode quotes at least one passage that needs it
+    assert all(f"> “{p.quote}” — " not in md for p in tidied)
