@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from quizzes.models import Quiz, QuizQuestion
 from tests.browser.conftest import ARTIFACTS
@@ -83,7 +84,9 @@ def try_tap_to_pair(walk, question) -> None:
     box = page.locator("[data-tap-pair]")
     items, matches = box.locator("[data-item]"), box.locator("[data-match]")
     first_item, wrong = items.first, matches.last
-    assert page.locator(".matching .pair").first.is_hidden()  # the dropdowns stay in the form, hidden
+    # the dropdowns stay in the form, hidden once pairs.js has run (waited for: under load the script can
+    # run after the heading is in the page)
+    expect(page.locator(".matching .pair").first).to_be_hidden()
     # Long texts wrap inside their buttons instead of being cut off.
     assert box.locator("button.tap").evaluate_all("els => els.every(e => e.scrollWidth <= e.clientWidth + 1)")
 

@@ -19,12 +19,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _state(user) -> dict:
-    attempts = Attempt.objects.filter(user=user).order_by("number")
+    attempts = Attempt.objects.filter(user=user).order_by("started_at", "number")
     return {
         "attempts": list(attempts.values_list("number", "status", "points", "max_points", "percent", "passed", "scored_at")),
         "rows": list(
             QuestionResponse.objects.filter(attempt__user=user)
-            .order_by("attempt__number", "position")
+            .order_by("attempt__started_at", "attempt__number", "position")
             .values_list("attempt__number", "position", "points", "correct")
         ),
         "mastery": sorted(TopicMastery.objects.filter(user=user).values_list("topic_id", "answered", "correct", "points", "updated_at")),

@@ -71,7 +71,8 @@ def _feedback(question: Question, response: dict) -> tuple[dict, str]:
 
 def test_no_feedback_state_in_the_demo_bank_prints_a_sentence_twice(seeds_with_bank):
     questions = list(Question.objects.filter(status=Question.Status.PUBLISHED).prefetch_related("evidence__source"))
-    assert len(questions) >= 40 and len({q.qtype for q in questions}) >= 5
+    # 39 since blind review r10's bank-wide giveaway rules (tests/bank's floor is 38)
+    assert len(questions) >= 38 and len({q.qtype for q in questions}) >= 5
     problems, states = [], 0
     for question in questions:
         for state, response in responses(question).items():
