@@ -90,6 +90,7 @@ def test_highlight_escapes_and_handles_overlaps():
         # a quote starting or ending inside a quoted phrase shows its missing mark (r9: 'Lifetime Posts,” Radio Free Europe')
         ("Removes Nazarbayev From Lifetime Posts,” Radio Free Europe", "…“Removes Nazarbayev From Lifetime Posts,” Radio Free Europe"),
         ("he said: “we will restore order", "he said: “we will restore order”…"),
+        ("ties to “criminal networks, without any evidence.", "ties to “criminal networks, without any evidence.”"),
         ("a “balanced” quote", "a “balanced” quote"),
     ],
 )

@@ -96,6 +96,6 @@ def shown_quote(quote: str) -> str:
                 opened_at_start += 1
     if opened_at_start:
         text = "…" + _OPENING * opened_at_start + text
-    if depth:
-        text = text + _CLOSING * depth + "…"
+    if depth:  # after a whole sentence only the mark is missing, else the phrase is cut short
+        text = text + _CLOSING * depth + ("" if text.rstrip().endswith((".", "!", "?")) else "…")
     return text
