@@ -143,7 +143,8 @@ def oneroster_export(*, by, gradebook: Callable[[ExportScope], dict[str, bytes]]
     classes, users, roles, enrollments; and the files `gradebook` makes of the same scope (categories,
     lineItems, results). Archived classes are left out; passwords never leave."""
     org_id, org_name = _org()
-    start, end = _school_year(timezone.localdate())
+    # Days (no time) are days of the school's calendar, the site's zone, whatever zone the request runs in (the API's UTC).
+    start, end = _school_year(timezone.localdate(timezone=timezone.get_default_timezone()))
     term_id, course_id = f"{org_id}-{end.year}", f"{org_id}-course"
     classes = list(active_classrooms_for_teacher(by).prefetch_related("teachers").order_by("id"))
     class_ids = {c.pk: c.sourced_id or f"{OWN_CLASS}{c.pk}" for c in classes}
@@ -242,7 +243,7 @@ def oneroster_export(*, by, gradebook: Callable[[ExportScope], dict[str, bytes]]
                     "schoolSourcedId": org_id,
                     "userSourcedId": user_ids[e.student_id],
                     "role": RosterRole.STUDENT,
-                    "beginDate": timezone.localdate(e.joined_at).isoformat(),
+                    "beginDate": timezone.localdate(e.joined_at, timezone.get_default_timezone()).isoformat(),
                 }
                 for e in enrolments
             ],

@@ -54,7 +54,8 @@ def oneroster_gradebook(scope: ExportScope) -> dict[str, bytes]:
     the exported classes that is not archived) and results.csv (each student the assignment is for)."""
     category_id = f"{scope.org_id}-assignments"
     now = timezone.now()
-    today = timezone.localdate(now).isoformat()
+    # A day of the school's calendar (the site's zone), not of the API's UTC: after 19:00 UTC it is tomorrow in Almaty.
+    today = timezone.localdate(now, timezone.get_default_timezone()).isoformat()
     assignments = list(
         Assignment.objects.filter(classroom__in=scope.classes, archived_at__isnull=True)
         .select_related("module", "group", "classroom")

@@ -70,7 +70,7 @@ def test_each_assigned_item_has_its_due_date_and_one_button(client):
         "Quiz Second quiz In progress",
         "Scenario The airport Not started",
     ]
-    assert all(assignment.due_at.strftime("%-d %B %Y") in r for r in rows)
+    assert all(timezone.localtime(assignment.due_at).strftime("%-d %B %Y") in r for r in rows)  # the viewer's zone
     assert "Start First quiz" in rows[0] and "Continue Second quiz" in rows[1] and "Start The airport" in rows[2]
     assert f'href="/attempts/{started.pk}/"' in page and 'action="/quizzes/' + quizzes[0].slug + '/start/"' in page
     assert f'href="/attempts/{done.pk}/results/"' in page and "Done (1)" in page
