@@ -214,6 +214,10 @@ def test_an_interrupted_quiz_resumes_where_it_stopped(live_server, page, every_t
     sign_in(page, live_server, "arman")
     page.goto(f"{live_server.url}/quizzes/every-type/")
     page.get_by_role("button", name="Start").click()
+    # The player's script is deferred: wait for it to run (it saves on change) before answering; under load
+    # a click could otherwise land before it listens.
+    page.wait_for_url("**/attempts/*/**")
+    page.wait_for_load_state("load")
     attempt = Attempt.objects.get(quiz=every_type_quiz)
     first = every_type_quiz.items.get(position=1).question
     options = first.options
