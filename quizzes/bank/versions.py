@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from quizzes.models import Passage, Question, QuestionVersion
+from quizzes.sources.kinds import kind_words
 
 
 def evidence_content(passage: Passage) -> dict[str, Any]:
@@ -31,7 +32,7 @@ def evidence_content(passage: Passage) -> dict[str, Any]:
         "source_label": source.label,
         "outlet": source.outlet,
         "author": source.author,
-        "source_kind": (source.kind or "").replace("-", " "),
+        "source_kind": kind_words(source.kind),
         "published_on": source.published_on.isoformat() if source.published_on else None,
         "published_precision": source.published_precision,
         "anchor": passage.anchor,

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from jsonschema import Draft202012Validator
@@ -370,12 +370,13 @@ def _read_sources(seeds: Path, errors: list[DatasetError]) -> dict[str, SourceDo
     doc = _load_yaml(path, rel, errors)
     if doc is None:
         return {}
-    schema_errors = _schema_errors(list(_schema(seeds, "sources.schema.json").iter_errors(doc)), doc, rel)
+    validator = _schema(seeds, "sources.schema.json")
+    schema_errors = _schema_errors(list(validator.iter_errors(doc)), doc, rel)
     if schema_errors:
         errors.extend(schema_errors)
         return {}
     out: dict[str, SourceDoc] = {}
-    schema: dict[str, Any] = json.loads((SCHEMA_DIR / "sources.schema.json").read_text(encoding="utf-8"))
+    schema = cast(dict[str, Any], validator.schema)  # the sources schema, read once with its validator
     kinds = [k for k in schema["properties"]["sources"]["items"]["properties"]["kind"]["enum"] if k]
     for i, raw in enumerate(doc["sources"]):
         label = f"sources[{i}] (slug: {raw['slug']})"

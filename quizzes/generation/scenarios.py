@@ -33,6 +33,7 @@ from quizzes.dates import SaidDate, date_label, date_span_label
 from quizzes.generation.audit import place
 from quizzes.generation.facts import EventFact, Evidence, Facts, dangling_quotes
 from quizzes.said import Said, _, joined, ngettext
+from quizzes.sources.kinds import kind_words, source_name
 
 SCENARIO_GENERATOR_VERSION = "2.0"
 # A shown quote that names no actor stands alone only from this length (rule short-quote).
@@ -1264,14 +1265,9 @@ def scenario_check(facts: Facts, spec: ScenarioSpec, *, timeline: Timeline | Non
 
 
 def shown_source_name(outlet: str | None, kind: str, author: str | None) -> str:
-    """The name a scenario shows for a source, in English (quizzes.sources.names.neutral_source_name gives it in
-    the viewer's language, the same way): its outlet, else its author's text of its kind, else its kind."""
-    words = kind.replace("-", " ").strip()
-    if outlet and outlet.strip():
-        return outlet.strip()
-    if author and author.strip():
-        return f"{author.strip()}’s {words.lower()}" if words else author.strip()
-    return words[:1].upper() + words[1:] if words else "Source"
+    """The name a scenario shows for a source, in English (quizzes.sources.names.neutral_source_name says the same
+    name in the viewer's language): quizzes.sources.kinds.source_name."""
+    return source_name(outlet, kind, author)
 
 
 def shared_source_names(tl: Timeline, spec: ScenarioSpec) -> dict[str, list[str]]:
@@ -1561,7 +1557,7 @@ def source_mentions(facts: Facts) -> dict[str, list[str]]:
         if src.author and len(src.author.split()) <= 3:
             names.append(src.author.split()[-1])
         if src.kind and kinds.count(src.kind) == 1:
-            names.append(src.kind.replace("-", " "))
+            names.append(kind_words(src.kind))
         out[slug] = names
     return out
 

@@ -11,6 +11,7 @@ from quizzes.generation.facts import Evidence
 from quizzes.generation.from_dataset import facts_from_dataset
 from quizzes.generation.scenarios import AccountSpec, BranchSpec, OptionSpec, Problem, ScenarioSpec, StepSpec, scenarios_check
 from quizzes.models import Passage, Scenario, ScenarioOptionEvidence, ScenarioStep
+from quizzes.sources.kinds import kind_words
 from quizzes.sources.names import neutral_citation
 from quizzes.sources.quotes import shown_quote
 
@@ -106,7 +107,7 @@ def _by(p: Passage) -> str:
     """How a quote's source is named beside it: as learners see it (outlet or kind, never a title or our
     label: quizzes.sources.names), then, for the reviewer to find the file, our label."""
     name, kind = neutral_citation(p.source.outlet, p.source.kind, p.source.author)
-    return name + (f" — {kind.replace('-', ' ')}" if kind else "") + f" [file: {p.source.label}]"
+    return name + (f" — {kind_words(kind)}" if kind else "") + f" [file: {p.source.label}]"
 
 
 def scenarios_review_markdown(scenarios: QuerySet[Scenario] | None = None) -> str:

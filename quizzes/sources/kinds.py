@@ -12,6 +12,21 @@ def kind_words(kind: str | None) -> str:
     return (kind or "").replace("-", " ").strip()
 
 
+def source_name(outlet: str | None, kind: str | None, author: str | None = None, gettext=lambda text: text) -> str:
+    """How a source is named where naming it must not tell a story: the outlet; else the author's text of its kind
+    ('Therese Askarbek’s news report'); else the kind of text, capitalised ('news-report' -> 'News report'); else
+    'Source'. `gettext` says its two words in a language (quizzes.sources.names passes Django's; the scenario
+    checker, which may not import Django, keeps them English)."""
+    if outlet and outlet.strip():
+        return outlet.strip()
+    words = kind_words(kind)
+    if author and author.strip():
+        if not words:
+            return author.strip()
+        return gettext("%(author)s’s %(kind)s") % {"author": author.strip(), "kind": words.lower()}
+    return words[:1].upper() + words[1:] if words else gettext("Source")
+
+
 def kind_named(text: str, kind: str, head: bool = False) -> str:
     """The words of `kind` that `text` uses ("" none): its display name, hyphens or spaces between the
     words ('live report', 'think-tank paper'), plural too; with `head`, its last word alone as well

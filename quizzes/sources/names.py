@@ -8,21 +8,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext
 
-from quizzes.sources.kinds import kind_words
+from quizzes.sources.kinds import source_name
 
 
 def neutral_source_name(outlet: str | None, kind: str | None, author: str | None = None) -> str:
     """The outlet; else the author's text of its kind ('Therese Askarbek’s news report'); else the kind of
     text, capitalised ('news-report' or 'news report' -> 'News report'); else 'Source' in the viewer's language.
     Two unsigned sources of one kind share a name: the scenario checker refuses a path that cites both."""
-    if outlet and outlet.strip():
-        return outlet.strip()
-    words = kind_words(kind)
-    if author and author.strip():
-        if not words:
-            return author.strip()
-        return gettext("%(author)s’s %(kind)s") % {"author": author.strip(), "kind": words.lower()}
-    return words[:1].upper() + words[1:] if words else gettext("Source")
+    return source_name(outlet, kind, author, gettext)
 
 
 def neutral_citation(outlet: str | None, kind: str | None, author: str | None = None) -> tuple[str, str]:

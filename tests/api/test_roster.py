@@ -98,7 +98,9 @@ def test_a_known_sourced_id_updates_its_row(teacher):
     assert User.objects.filter(username__startswith="aruzhan").count() == 1
 
 
-def test_bad_rows_are_each_reported_and_nothing_is_written(teacher):
+def bad_roster() -> dict:
+    """ROSTER with five bad rows (a username taken by someone else's account, a duplicate username, a teacher a
+    teacher may not provision, an unknown class, a place taken twice); tests/i18n reads their reasons translated."""
     UserFactory(username="taken.name")  # someone else's account
     bad = copy.deepcopy(ROSTER)
     bad["users"].append({"sourced_id": "stu-3", "role": "student", "username": "taken.name"})
@@ -106,6 +108,11 @@ def test_bad_rows_are_each_reported_and_nothing_is_written(teacher):
     bad["users"].append({"sourced_id": "tch-1", "role": "teacher", "username": "new.teacher"})
     bad["enrollments"].append({"sourced_id": "enr-3", "class_sourced_id": "cls-nowhere", "user_sourced_id": "stu-1", "role": "student"})
     bad["enrollments"].append({"sourced_id": "enr-1", "class_sourced_id": "cls-10a", "user_sourced_id": "stu-2", "role": "student"})
+    return bad
+
+
+def test_bad_rows_are_each_reported_and_nothing_is_written(teacher):
+    bad = bad_roster()
     before = snapshot()
     response = client_as(teacher).post("/api/v1/roster/", bad, format="json")
     assert response.status_code == 400, response.content

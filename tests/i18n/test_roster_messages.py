@@ -5,14 +5,13 @@ row's reason, the import's notes and the job's message in the caller's language,
 from __future__ import annotations
 
 import ast
-import copy
 from pathlib import Path
 
 import pytest
 
 from quizzes.models import Profile
 from tests.api.test_oneroster import SIS_ZIP, _import, make_zip
-from tests.api.test_roster import ROSTER, client_as
+from tests.api.test_roster import bad_roster, client_as
 from tests.factories import UserFactory
 from tests.i18n.test_languages import english_sentences
 
@@ -65,17 +64,6 @@ def test_the_scan_finds_an_unmarked_reason():
     assert len([n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.args and not _marked(n.args[-1])]) == 2
 
 
-def _bad_roster() -> dict:
-    UserFactory(username="taken.name")  # someone else's account
-    bad = copy.deepcopy(ROSTER)
-    bad["users"].append({"sourced_id": "stu-3", "role": "student", "username": "taken.name"})
-    bad["users"].append({"sourced_id": "stu-4", "role": "student", "username": "bolat.k"})
-    bad["users"].append({"sourced_id": "tch-1", "role": "teacher", "username": "new.teacher"})
-    bad["enrollments"].append({"sourced_id": "enr-3", "class_sourced_id": "cls-nowhere", "user_sourced_id": "stu-1", "role": "student"})
-    bad["enrollments"].append({"sourced_id": "enr-1", "class_sourced_id": "cls-10a", "user_sourced_id": "stu-2", "role": "student"})
-    return bad
-
-
 WANTED = {
     "ru": ("повтор: уже есть в users[1]", "учётные записи учителей создаёт только администратор", "класса 'cls-nowhere' нет"),
     "kk": ("қайталану: users[1] ішінде де бар", "мұғалім тіркелгілерін тек әкімші жасайды", "'cls-nowhere' сыныбы"),
@@ -86,7 +74,7 @@ WANTED = {
 @pytest.mark.parametrize("lang", ["ru", "kk"])
 def test_a_rosters_bad_rows_are_said_in_the_callers_language_under_the_same_keys(lang):
     teacher = UserFactory(is_staff=True, username="t-roster")
-    bad = _bad_roster()
+    bad = bad_roster()
     english = client_as(teacher).post("/api/v1/roster/", bad, format="json").json()["error"]
     said = client_as(teacher).post("/api/v1/roster/", bad, format="json", HTTP_ACCEPT_LANGUAGE=lang).json()["error"]
     assert said["code"] == english["code"] == "invalid" and set(said["fields"]) == set(english["fields"])

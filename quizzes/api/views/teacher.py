@@ -20,7 +20,7 @@ from quizzes.api.query import ATTEMPT_ORDERING, FEED_BACKENDS, StrictQuery
 from quizzes.api.views import UserScoped
 from quizzes.classes import services
 from quizzes.models import Assignment, Attempt, Classroom, Enrolment
-from quizzes.permissions import active_classrooms_for_teacher, assignments_for_teacher, attempts_for_teacher, work_parts_visible_to_teacher
+from quizzes.permissions import active_classrooms_for_teacher, assignments_for_teacher, attempts_for_teacher, work_ids_visible_to_teacher
 from quizzes.progress.results import assignment_results, results_enrolments
 from quizzes.progress.selectors import attempts_with_answered
 
@@ -250,8 +250,7 @@ class TeacherAttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
         user = self.request.user
         if user.is_superuser:
             return queryset, None
-        parts = [self.filter_queryset(part).order_by().values("pk") for part in work_parts_visible_to_teacher(user, Attempt)]
-        ids = parts[0].union(parts[1], all=True)
+        ids = work_ids_visible_to_teacher(user, Attempt, within=self.filter_queryset)
         return self._listed(Attempt.objects.filter(pk__in=ids)).order_by(*queryset.query.order_by), ids
 
     def paginate_queryset(self, queryset):
